@@ -1,0 +1,295 @@
+"""A room full of viewers: N concurrent sessions in headless Chromium against one served app.
+
+    .venv/bin/python scripts/load_test.py [--sessions 20] [--rows 1000000] [--json]
+
+Serves the dashboard (`streamlit run`, loopback only, a free port) on a temporary copy of
+data/ whose store holds `--rows` generated field observations (`--rows 0`: the shipped demo
+data), warms it up with one session, then opens `--sessions` browser contexts at once; each
+visits every page through the sidebar, as a viewer would, in one Streamlit session. Reported:
+time to a rendered chart (`.js-plotly-plot .main-svg` visible) and to a finished page, p50 and
+p95, and the server's resident memory (VmRSS) before and after, per session. Any exception box
+on any page fails the run (exit 1). Nothing is written under data/. Targets: docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "src"))
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from indicators.bench import fresh_data_folder, import_file, write_bench_csv
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+EXCEPTION = "[data-testid='stException']"
+CHART = ".js-plotly-plot .main-svg"
+# The page has its new title, the script run is over and no element of the previous page is left.
+PAGE_DONE = """(previous) => {
+    const title = document.querySelector('h1');
+    return title !== null && title.innerText.trim() !== '' && title.innerText !== previous
+        && document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-stale="true"]');
+}"""
+# What the page looks like when it does not finish, for the error message.
+PAGE_STATE = """() => ({
+    path: location.pathname, title: document.querySelector('h1')?.innerText ?? null,
+    script: document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') ?? null,
+    stale: document.querySelectorAll('[data-stale="true"]').length,
+})"""
+CLICK_ATTEMPTS = 3
+CLICK_WAIT_MS = 20_000
+TARGET_P95_S = 5.0
+TARGET_GROWTH_MB = 30.0
+
+
+def page_paths() -> list[str]:
+    """URL path of every page the navigation declares ("" for the default page)."""
+    source = (REPO_ROOT / "dashboard.py").read_text(encoding="utf-8")
+    declared = re.findall(r'st\.Page\("views/\w+\.py"[^)]*\)', source.split("pages = [", 1)[1].split("]", 1)[0])
+    return [(re.search(r'url_path="([\w-]+)"', page) or [None, ""])[1] for page in declared]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"VmRSS introuvable pour le processus {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def prepare_data(workdir: Path, rows: int) -> Path:
+    folder = fresh_data_folder(workdir / "data")
+    if rows:
+        import_file(write_bench_csv(workdir / f"observations_{rows}.csv", rows), folder)
+    return folder
+
+
+def serve(folder: Path, port: int, log: Path) -> subprocess.Popen:
+    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"), "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    environment = {**os.environ, "INDICATORS_DATA_DIR": str(folder),
+                   "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT / "src"), str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"le serveur s'est arrêté (voir {log})")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"le serveur n'a pas répondu en 90 s (voir {log})")
+
+
+async def visit(page, base: str, path: str, previous: str | None, first: bool, timeout_ms: int,
+                chart_wait_ms: int) -> dict:
+    """Open one page (the first by its address, the next ones through the sidebar) and time it.
+
+    Plotly is loaded lazily after the script run: a page whose charts are known (`chart_wait_ms`
+    is then the full timeout) is timed until its first chart is drawn; any other page is given
+    `chart_wait_ms` for a chart to show up (the warm-up finds which pages draw one).
+    """
+    start = time.monotonic()
+    if first:
+        await page.goto(f"{base}/{path}", timeout=timeout_ms)
+    else:
+        link = page.locator(f"[data-testid='stSidebarNavLink'][href$='/{path}']" if path else
+                            "[data-testid='stSidebarNavLink']").first
+        for attempt in range(CLICK_ATTEMPTS):  # a click while the app is busy can go unheard
+            await link.click(timeout=timeout_ms)
+            try:
+                await page.wait_for_url(re.compile(rf"/{re.escape(path)}(\?.*)?$"), timeout=CLICK_WAIT_MS)
+                break
+            except PlaywrightTimeout:
+                if attempt == CLICK_ATTEMPTS - 1:
+                    raise
+    try:
+        await page.wait_for_function(PAGE_DONE, arg=previous, timeout=timeout_ms, polling=50)
+    except PlaywrightTimeout as error:
+        state = await page.evaluate(PAGE_STATE)
+        raise PlaywrightTimeout(f"page inachevée après {timeout_ms / 1000:.0f} s : {state}") from error
+    ready_s = time.monotonic() - start
+    chart_s = None
+    if chart_wait_ms:
+        try:
+            await page.locator(CHART).first.wait_for(state="visible", timeout=chart_wait_ms)
+            chart_s = time.monotonic() - start
+        except PlaywrightTimeout:
+            if chart_wait_ms == timeout_ms:
+                raise
+    errors = await page.locator(EXCEPTION).all_inner_texts()
+    title = await page.locator("h1").first.inner_text()
+    return {"path": path, "title": title, "chart_s": chart_s, "ready_s": ready_s, "errors": errors}
+
+
+async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s: float,
+                  chart_pages: set[str] | None) -> list[dict]:
+    """One viewer: its own browser context (cookies, websocket, Streamlit session), every page in turn."""
+    await asyncio.sleep(delay_s)
+    context = await browser.new_context(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
+    try:
+        page = await context.new_page()
+        visits, previous = [], None
+        for position, path in enumerate(paths):
+            try:
+                chart_wait_ms = 5_000 if chart_pages is None else timeout_ms if path in chart_pages else 0
+                result = await visit(page, base, path, previous, position == 0, timeout_ms, chart_wait_ms)
+            except Exception as error:  # noqa: BLE001 (a timeout is reported as the session's error)
+                result = {"path": path, "title": None, "chart_s": None, "ready_s": None,
+                          "errors": [f"{type(error).__name__}: {str(error).splitlines()[0]}"]}
+            visits.append(result)
+            previous = result["title"]
+        return visits
+    finally:
+        await context.close()
+
+
+async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: int, ramp_s: float,
+                       server_pid: int, chart_pages: set[str] | None) -> tuple[list[list[dict]], float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
+            results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages)
+                                             for delay in delays))
+            # Measured while every session is still known to the server (sockets close a moment later).
+            return results, rss_mb(server_pid)
+        finally:
+            await browser.close()
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def summarise(results: list[list[dict]], sessions: int, rss: dict) -> dict:
+    visits = [visit for session_visits in results for visit in session_visits]
+    charts = [visit["chart_s"] for visit in visits if visit["chart_s"] is not None]
+    ready = [visit["ready_s"] for visit in visits if visit["ready_s"] is not None]
+    by_page, charts_by_page = {}, {}
+    for path in dict.fromkeys(visit["path"] for visit in visits):
+        times = [visit["ready_s"] for visit in visits if visit["path"] == path and visit["ready_s"] is not None]
+        by_page[path or "/"] = round(statistics.median(times), 2) if times else None
+        drawn = [visit["chart_s"] for visit in visits if visit["path"] == path and visit["chart_s"] is not None]
+        if drawn:
+            charts_by_page[path or "/"] = round(statistics.median(drawn), 2)
+    errors = [f"session {index + 1}, /{visit['path']} : {error}" for index, session_visits in enumerate(results)
+              for visit in session_visits for error in visit["errors"]]
+    growth = (rss["after"] - rss["before"]) / sessions
+    summary = {
+        "sessions": sessions,
+        "charts_drawn": len(charts),
+        "chart_p50_s": round(percentile(charts, 0.5), 2) if charts else None,
+        "chart_p95_s": round(percentile(charts, 0.95), 2) if charts else None,
+        "page_p50_s": round(percentile(ready, 0.5), 2) if ready else None,
+        "page_p95_s": round(percentile(ready, 0.95), 2) if ready else None,
+        "page_median_s": by_page,
+        "chart_median_s": charts_by_page,
+        "rss_before_mb": round(rss["before"]), "rss_after_mb": round(rss["after"]), "rss_closed_mb": round(rss["closed"]),
+        "growth_per_session_mb": round(growth, 1),
+        "errors": errors,
+    }
+    summary["targets_met"] = bool(charts) and summary["chart_p95_s"] < TARGET_P95_S and growth < TARGET_GROWTH_MB
+    return summary
+
+
+def parser() -> argparse.ArgumentParser:
+    command = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    command.add_argument("--sessions", type=int, default=20)
+    command.add_argument("--rows", type=int, default=1_000_000, help="observations stockées (0 : données de démonstration)")
+    command.add_argument("--ramp", type=float, default=0.0, help="secondes pour ouvrir toutes les sessions (0 : d'un coup)")
+    command.add_argument("--timeout", type=float, default=120.0, help="attente maximale par page, en secondes")
+    command.add_argument("--pages", nargs="+", help="chemins des pages à visiter (par défaut toutes ; « / » pour l'accueil)")
+    command.add_argument("--json", action="store_true")
+    return command
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    if args.sessions < 1 or args.rows < 0:
+        print("--sessions doit valoir au moins 1 et --rows au moins 0", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="indicators-load-"))
+    server = None
+    try:
+        folder = prepare_data(workdir, args.rows)
+        port = free_port()
+        server = serve(folder, port, workdir / "streamlit.log")
+        paths = [path.strip("/") for path in args.pages] if args.pages else page_paths()
+        base, timeout_ms = f"http://127.0.0.1:{port}", int(args.timeout * 1000)
+        # One viewer first: the data are loaded and validated once, then shared by every session.
+        warm_up, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, server.pid, None))
+        chart_pages = {visit["path"] for visit in warm_up[0] if visit["chart_s"] is not None}
+        time.sleep(2)
+        rss = {"before": rss_mb(server.pid)}
+        cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
+        results, rss["after"] = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp, server.pid,
+                                                         chart_pages))
+        load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1)}
+        time.sleep(5)  # closed sessions are let go by the server
+        rss["closed"] = rss_mb(server.pid)
+        summary = summarise(results, args.sessions, rss) | load | {
+            "rows": args.rows, "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
+            "warm_up_errors": [error for visit in warm_up[0] for error in visit["errors"]],
+        }
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        print(f"{summary['sessions']} sessions, {summary['rows']} lignes : graphique p50 {summary['chart_p50_s']} s, "
+              f"p95 {summary['chart_p95_s']} s ; page p50 {summary['page_p50_s']} s, p95 {summary['page_p95_s']} s")
+        print(f"durée {summary['wall_s']} s, dont {summary['server_cpu_s']} s de calcul du serveur (2 cœurs partagés avec Chromium)")
+        print(f"mémoire du serveur : {summary['rss_before_mb']} → {summary['rss_after_mb']} Mo "
+              f"({summary['growth_per_session_mb']} Mo par session), {summary['rss_closed_mb']} Mo après fermeture")
+        print("médiane par page : " + ", ".join(f"{path} {seconds} s" for path, seconds in summary["page_median_s"].items()))
+        print("médiane jusqu'au graphique : " + ", ".join(f"{path} {seconds} s" for path, seconds in summary["chart_median_s"].items()))
+        for error in summary["warm_up_errors"] + summary["errors"]:
+            print(f"ERREUR : {error}")
+    return 1 if summary["errors"] or summary["warm_up_errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

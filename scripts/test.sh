@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what the tests need (.venv, Debian's chromium) and run the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/_environment.sh
+ensure_venv
+.venv/bin/python -m pip install --quiet -r requirements-dev.txt
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  apt_install chromium
+fi
+# The PostgreSQL store tests start their own throwaway cluster from Debian's server binaries.
+if [ -z "${DATABASE_URL_TEST:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt_install postgresql
+  as_root service postgresql stop >/dev/null 2>&1 || true
+fi
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,172 @@
+"""Command line: `python -m indicators ingest|export|history|rollback|check`.
+
+Exit codes: 0 done (or would be, with --dry-run), 1 refused (nothing written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from indicators.exports import to_french_csv
+from indicators.ingest import analyse_upload, commit_import
+from indicators.loading import (
+    DataFileError,
+    demo_observations,
+    load_tables,
+    observation_store,
+)
+from indicators.observations import is_demo
+from indicators.store import rollback
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m indicators", description="Indicateurs : import, export, historique.")
+    commands = main.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser("ingest", help="importer un fichier CSV ou XLSX d'observations")
+    ingest.add_argument("file", type=Path)
+    ingest.add_argument("--dry-run", action="store_true", help="tout vérifier, ne rien écrire")
+    ingest.add_argument("--json", action="store_true", help="un objet JSON sur la sortie standard")
+    ingest.add_argument("--keep-valid", action="store_true", help="importer les lignes valides et laisser les autres")
+    ingest.add_argument("--sheet", help="feuille du classeur XLSX (par défaut la première)")
+    ingest.add_argument("--indicator", help="indicateur de toutes les lignes, si le fichier n'a pas de colonne indicateur")
+    export = commands.add_parser("export", help="exporter les observations en CSV (format tableur français)")
+    export.add_argument("--indicator")
+    export.add_argument("--territory", help="code commune INSEE, ou 92 pour tout le département")
+    export.add_argument("--out", type=Path, help="fichier de sortie (par défaut la sortie standard)")
+    commands.add_parser("history", help="lister les versions des observations")
+    back = commands.add_parser("rollback", help="revenir à une version (crée une nouvelle version)")
+    back.add_argument("version", type=int)
+    commands.add_parser("check", help="valider toutes les tables de data/")
+    commands.add_parser("bench", add_help=False, help="mesurer l'import et les pages (options : python -m indicators bench --help)")
+    commands.add_parser("db-upgrade", help="créer ou mettre à jour le schéma PostgreSQL (DATABASE_URL)")
+    commands.add_parser("hash-password", help="empreinte argon2 du mot de passe d'analyste, pour secrets.toml")
+    deck = commands.add_parser("deck", help="la présentation hors ligne (HTML autonome), et au besoin PDF et PNG")
+    deck.add_argument("--out", type=Path, required=True, help="fichier HTML autonome à écrire")
+    deck.add_argument("--pdf", type=Path, help="document PDF à distribuer (une diapositive par page)")
+    deck.add_argument("--png-zip", type=Path, help="archive zip des diapositives en PNG 1920×1080")
+    return main
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"Fichier introuvable : {args.file}", file=sys.stderr)
+        return 2
+    tables = load_tables()
+    communes = tables.territories.loc[tables.territories["level"] == "commune"]
+    report = analyse_upload(args.file.read_bytes(), args.file.name, tables.indicators, communes,
+                            tables.field_observations, is_demo(tables.field_observations), args.sheet, args.indicator)
+    mode = "valid_rows" if args.keep_valid else "all_or_nothing"
+    accepted = report.acceptable(mode)
+    if accepted and not args.dry_run:
+        commit_import(report, observation_store(), mode)
+    if args.json:
+        print(json.dumps(report.as_json(mode), ensure_ascii=False, indent=2))
+    else:
+        print_report(report, accepted, args.dry_run)
+    return 0 if accepted else 1
+
+
+def print_report(report, accepted: bool, dry_run: bool) -> None:
+    print(f"{report.file_name} : {report.rows_read} lignes lues, {report.rows_valid} valides, {report.rows_rejected} rejetées")
+    for note in report.notes:
+        print(f"  note : {note}")
+    for finding in report.personal_data:
+        print(f"  DONNÉES PERSONNELLES : {finding.message}")
+    for error in report.errors:
+        where = f"ligne {error.line}" if error.line else "fichier"
+        print(f"  erreur {where}, colonne « {error.column} » : {error.message} (valeur : « {error.value} »)")
+    if report.refusal:
+        print(f"Refusé : {report.refusal}")
+    elif not accepted:
+        print("Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). Rien n'a été écrit.")
+    elif dry_run:
+        print(f"Accepté (essai, rien n'a été écrit) : {len(report.added)} ajouts, {len(report.changed)} modifications")
+    else:
+        print(f"Importé : version {report.version}, {len(report.added)} ajouts, {len(report.changed)} modifications")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    observations = load_tables().field_observations
+    if args.indicator:
+        observations = observations.loc[observations["indicator_id"] == args.indicator]
+    if args.territory and args.territory != "92":
+        observations = observations.loc[observations["territory_code"] == args.territory]
+    payload = to_french_csv(observations, is_demo=is_demo(observations))
+    if args.out:
+        args.out.write_bytes(payload)
+    else:
+        sys.stdout.buffer.write(payload)
+    return 0
+
+
+def run_history() -> int:
+    for info in observation_store().versions():
+        origin = f"fichier « {info.file_name} »" if info.action == "import" else f"retour à la version {info.restored_from}"
+        print(f"version {info.version} · {info.created_at} · {origin} · {info.rows} lignes "
+              f"(+{info.rows_added} / ~{info.rows_changed} / −{info.rows_removed})")
+    return 0
+
+
+def run_deck(args: argparse.Namespace) -> int:
+    from indicators.config import data_dir, small_count_threshold
+    from indicators.deck import protected_deck, read_deck
+    from indicators.deck_export import deck_html, deck_pdf, slides_zip
+
+    slides = protected_deck(load_tables(), read_deck(data_dir()), small_count_threshold())
+    args.out.write_text(deck_html(slides), encoding="utf-8")
+    if args.pdf:
+        args.pdf.write_bytes(deck_pdf(slides))
+    if args.png_zip:
+        args.png_zip.write_bytes(slides_zip(slides))
+    print(f"{len(slides)} diapositives écrites dans {args.out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # its own options, in indicators.bench
+        from indicators.bench import main as bench
+
+        return bench(argv[1:])
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "ingest":
+            return run_ingest(args)
+        if args.command == "export":
+            return run_export(args)
+        if args.command == "history":
+            return run_history()
+        if args.command == "deck":
+            return run_deck(args)
+        if args.command == "db-upgrade":
+            from indicators.store_postgres import database_url, upgrade_database
+
+            if not database_url():
+                print("DATABASE_URL n'est pas défini : le stockage Parquet n'a pas de schéma à créer.", file=sys.stderr)
+                return 2
+            print(upgrade_database(database_url()))
+            return 0
+        if args.command == "hash-password":
+            import getpass
+
+            from indicators.access import hash_password
+
+            print(hash_password(getpass.getpass("Mot de passe d'analyste : ")))
+            return 0
+        if args.command == "rollback":
+            info = rollback(observation_store(), args.version, baseline=demo_observations())
+            print(f"Version {info.version} créée : contenu de la version {args.version}")
+            return 0
+        load_tables()
+        print("Toutes les tables sont valides.")
+        return 0
+    except DataFileError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Append-only audit log of imports, rollbacks and sign-ins: who, when, what, which file (hash).
+
+One JSON object per line in <data dir>/audit/audit.log, opened in append mode and flushed to disk;
+nothing in the project rewrites or truncates it. No file content or personal value is logged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+AUDIT_FILE = Path("audit") / "audit.log"
+
+
+def record(folder: Path, action: str, who: str | None, **details: object) -> None:
+    """Append one entry: to PostgreSQL when DATABASE_URL is set (shared by every server), else to the file."""
+    from indicators.store_postgres import database_url, record_audit
+
+    if database_url():
+        record_audit(database_url(), action, who or "inconnu", **details)
+        return
+    entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "action": action, "who": who or "inconnu", **details}
+    path = folder / AUDIT_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    try:
+        os.write(descriptor, (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8"))
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def read_entries(folder: Path) -> list[dict]:
+    from indicators.store_postgres import database_url, read_audit
+
+    if database_url():
+        return read_audit(database_url())
+    path = folder / AUDIT_FILE
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,429 @@
+"""`python -m indicators bench`: how fast the import and the pages are at 10 000 to 1 000 000 rows.
+
+For each size it writes a realistic field-observation CSV as a French office export would
+(`;`, UTF-8 with BOM, French headers, a space between thousands, "12,0" in some rows, dates
+DD/MM/YYYY in some rows and YYYY-MM in others), then measures on that one file:
+
+- the floor: `pyarrow.csv.read_csv` and a plain `pandas.read_csv` of the file alone;
+- the project's full import (`analyse_upload` + `commit_import` into a fresh data folder),
+  in a child process that also reports its peak memory (`ru_maxrss`);
+- with those rows stored, each page through Streamlit's AppTest: first render on a cold
+  cache, rerun after a filter change, and the size of every chart's figure JSON.
+
+Targets and the latest figures are in docs/PERFORMANCE.md. Nothing is written under data/:
+every run works in a temporary folder (or `--workdir`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
+from indicators.loading import STORE_FOLDER
+
+DEFAULT_ROWS = (10_000, 100_000, 1_000_000)
+SEED = 20240315
+
+FIELD_INDICATORS = (
+    "signalements_risque_prostitutionnel",
+    "jeunes_suivis_vaj",
+    "consultations_sexologie",
+    "professionnels_formes",
+    "participants_prevention",
+)
+# Empty sex or age cell = the whole group ("ensemble"), as analysts leave it in their exports.
+SEXES = ("F", "M", "")
+AGE_GROUPS = ("11-14", "15-17", "18-25", "")
+# The importer refuses periods before 1990: a window that needs more months starts there.
+LAST_MONTH = pd.Timestamp("2025-12-01")
+FIRST_ACCEPTED_MONTH = pd.Timestamp("1990-01-01")
+HEADER = ("Indicateur", "Code commune", "Période", "Sexe", "Tranche d'âge", "Valeur")
+
+# What `--json` prints for one size (several sizes: a list of these objects, in --rows order).
+RESULT_KEYS: tuple[str, ...] = (
+    "rows", "file_mb", "import_s", "pyarrow_s", "pandas_s", "import_ratio", "peak_rss_mb", "baseline_rss_mb",
+    "page_cold_ms", "page_warm_ms", "max_chart_bytes", "chart_bytes", "machine",
+)
+
+PAGES: dict[str, str] = {
+    "overview": "views/overview.py",
+    "trends": "views/trends.py",
+    "territories": "views/territories.py",
+    "sources": "views/sources.py",
+    "history": "views/history.py",
+}
+
+
+# --- Generating the files ----------------------------------------------------------------------
+
+
+def communes(data_folder: Path = DEFAULT_DATA_DIR) -> list[str]:
+    territories = pd.read_csv(data_folder / "territories.csv", dtype=str)
+    return territories.loc[territories["level"] == "commune", "territory_code"].tolist()
+
+
+def bench_months(rows: int, keys_per_month: int) -> pd.DatetimeIndex:
+    """Enough months for `rows` unique keys, going back from LAST_MONTH, never before 1990."""
+    count = -(-rows // keys_per_month)
+    first = max(LAST_MONTH - pd.DateOffset(months=count - 1), FIRST_ACCEPTED_MONTH)
+    return pd.date_range(first, periods=count, freq="MS")
+
+
+def generate_observations(rows: int, territory_codes: list[str], seed: int = SEED) -> pd.DataFrame:
+    """`rows` unique (indicator, commune, month, sex, age) keys, latest months first, with counts.
+
+    Columns: indicator_id, territory_code, month (Timestamp), sex, age_group ("" = ensemble), value.
+    """
+    combos = pd.MultiIndex.from_product(
+        [FIELD_INDICATORS, territory_codes, SEXES, AGE_GROUPS], names=["indicator_id", "territory_code", "sex", "age_group"]
+    ).to_frame(index=False)
+    months = bench_months(rows, len(combos))
+    # The latest months are filled first: the earliest one is the only partial month.
+    month_order = months[::-1]
+    position = np.arange(rows)
+    keys = combos.iloc[position % len(combos)].reset_index(drop=True)
+    keys = keys.assign(month=month_order[position // len(combos)])
+    generator = np.random.default_rng(seed)
+    # Whole-group rows count more; prevention sessions reach hundreds or thousands of pupils.
+    scale = np.where(keys["sex"].eq("") & keys["age_group"].eq(""), 6.0, 1.5)
+    prevention = keys["indicator_id"].eq("participants_prevention")
+    # The November prevention week brings thousands of pupils: "1 234" appears in the files.
+    scale = np.where(prevention, scale * np.where(keys["month"].dt.month.eq(11), 400, 120), scale)
+    values = generator.poisson(scale)
+    return keys.assign(value=values.astype("int64")).sort_values(
+        ["month", "indicator_id", "territory_code", "sex", "age_group"], ignore_index=True
+    )[["indicator_id", "territory_code", "month", "sex", "age_group", "value"]]
+
+
+def french_cells(observations: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The observations as an analyst's spreadsheet writes them: text cells, French forms mixed."""
+    generator = np.random.default_rng(seed + 1)
+    size = len(observations)
+    day_first = generator.random(size) < 0.1
+    periods = np.where(
+        day_first, observations["month"].dt.strftime("01/%m/%Y"), observations["month"].dt.strftime("%Y-%m")
+    )
+    value = observations["value"]
+    plain = value.astype(str)
+    # "1 234": a space between thousands; "12,0": a decimal comma in a whole count.
+    thousands = (value // 1000).astype(str) + " " + (value % 1000).astype(str).str.zfill(3)
+    text = plain.where(value < 1000, thousands)
+    decimal = generator.random(size) < 0.03
+    text = text.where(~decimal | (value >= 1000), plain + ",0")
+    return pd.DataFrame({
+        HEADER[0]: observations["indicator_id"],
+        HEADER[1]: observations["territory_code"],
+        HEADER[2]: periods,
+        HEADER[3]: observations["sex"],
+        HEADER[4]: observations["age_group"],
+        HEADER[5]: text,
+    })
+
+
+def write_bench_csv(path: Path, rows: int, seed: int = SEED, data_folder: Path = DEFAULT_DATA_DIR) -> Path:
+    """A French CSV of `rows` field observations (UTF-8 with BOM, `;`), written at `path`."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cells = french_cells(generate_observations(rows, communes(data_folder), seed), seed)
+    table = pa.Table.from_pandas(cells.astype(str), preserve_index=False)
+    with open(path, "wb") as handle:
+        handle.write(("\ufeff" + ";".join(HEADER) + "\n").encode("utf-8"))
+        # No cell holds ";", a quote or a line break: nothing needs quoting.
+        pacsv.write_csv(table, handle, pacsv.WriteOptions(include_header=False, delimiter=";", quoting_style="none"))
+    return path
+
+
+# --- Measuring ---------------------------------------------------------------------------------
+
+
+def median_seconds(action: Callable[[], object], repeats: int) -> float:
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def floor_seconds(path: Path, repeats: int) -> tuple[float, float]:
+    """Median seconds of pyarrow.csv.read_csv and of a plain pandas.read_csv of the file alone."""
+    import pyarrow.csv as pacsv
+
+    def read_with_pyarrow() -> object:
+        return pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=";"))
+
+    def read_with_pandas() -> object:
+        return pd.read_csv(path, sep=";", decimal=",")
+
+    read_with_pyarrow(), read_with_pandas()  # first calls start thread pools and fill the page cache
+    return median_seconds(read_with_pyarrow, repeats), median_seconds(read_with_pandas, repeats)
+
+
+def fresh_data_folder(target: Path) -> Path:
+    """A copy of the shipped tables with no store: the first import replaces the demo data."""
+    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns(STORE_FOLDER))
+    return target
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def import_file(path: Path, data_folder: Path) -> dict:
+    """The full import as the CLI does it (read, refuse personal data, validate, store a version), timed."""
+    from indicators.ingest import analyse_upload, commit_import
+    from indicators.loading import load_tables, observation_store
+    from indicators.observations import is_demo
+
+    tables = load_tables(data_folder)
+    communes_table = tables.territories.loc[tables.territories["level"] == "commune"]
+
+    def run(content: bytes, folder: Path):
+        report = analyse_upload(content, path.name, tables.indicators, communes_table,
+                                tables.field_observations, is_demo(tables.field_observations))
+        if not report.acceptable("all_or_nothing"):
+            raise RuntimeError(f"import refusé : {report.refusal or report.errors[:3]}")
+        return commit_import(report, observation_store(folder), "all_or_nothing")
+
+    # A first small import pays the one-off costs (lazy imports, regex caches) a server paid long ago.
+    with open(path, "rb") as handle, tempfile.TemporaryDirectory() as scratch:
+        run(b"".join(handle.readline() for _ in range(50)), Path(scratch))
+    baseline = rss_mb()
+    start = time.perf_counter()
+    info = run(path.read_bytes(), data_folder)
+    return {"import_s": time.perf_counter() - start, "rows_stored": info.rows,
+            "baseline_rss_mb": baseline, "peak_rss_mb": rss_mb()}
+
+
+def _import_child(path: str, data_folder: str, connection) -> None:
+    try:
+        connection.send(import_file(Path(path), Path(data_folder)))
+    except Exception as error:  # noqa: BLE001 (any failure goes to the parent, which raises it)
+        connection.send({"error": f"{type(error).__name__}: {error}"})
+    finally:
+        connection.close()
+
+
+def child_processes() -> multiprocessing.context.BaseContext:
+    """Children forked from a small server process started now, before this process grows:
+    Linux carries a process's peak memory (ru_maxrss) over fork and exec, so a child started
+    from a process that has read a million rows would report that process's peak, not its own."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["indicators.bench", "indicators.ingest"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
+
+
+def import_in_child(path: Path, data_folder: Path, timeout_s: float = 900) -> dict:
+    """import_file in a fresh child process, so that ru_maxrss is the import's own peak."""
+    context = child_processes()
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_import_child, args=(str(path), str(data_folder), sending))
+    process.start()
+    sending.close()
+    try:
+        if not receiving.poll(timeout_s):
+            raise TimeoutError(f"import de {path.name} : pas de réponse en {timeout_s:.0f} s")
+        result = receiving.recv()
+    finally:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result
+
+
+# Filter changes for the warm rerun: (widget kind, key, values to alternate); the first the page shows.
+WARM_CHANGES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "trends": [("button_group", "trend_frequency", ("year", "quarter"))],
+    "territories": [("selectbox", "territory_sex", ("F", "M")), ("selectbox", "territory_public", ("sex:F", "sex:M"))],
+}
+
+
+def change_filter(app, page: str, turn: int) -> None:
+    """Change one filter of the page (another value on every turn); nothing on pages without one."""
+    for kind, key, values in WARM_CHANGES.get(page, []):
+        try:
+            widget = getattr(app, kind)(key=key)
+        except KeyError:
+            continue
+        widget.set_value(values[turn % len(values)])
+        return
+
+
+def chart_bytes(app) -> list[int]:
+    """Size of each chart's figure JSON, as sent to the browser."""
+    return [len(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def run_page(app) -> float:
+    start = time.perf_counter()
+    app.run()
+    elapsed = time.perf_counter() - start
+    if app.exception:
+        raise RuntimeError("; ".join(exception.message for exception in app.exception))
+    return elapsed
+
+
+def signed_in(app):
+    """An analyst's session, for the history page (the hash is never checked once signed in)."""
+    app.secrets["analysts"] = {"password_hash": "bench: signed in through the session state"}
+    app.session_state["analyst_signed_in"] = True
+    return app
+
+
+def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES) -> dict:
+    """Per page: first render on a cold cache and rerun after a filter change (median ms), chart sizes."""
+    import streamlit as st
+    from streamlit import logger
+    from streamlit.testing.v1 import AppTest
+
+    logger.set_log_level("error")  # AppTest outside a server warns on every run
+    previous = os.environ.get("INDICATORS_DATA_DIR")
+    os.environ["INDICATORS_DATA_DIR"] = str(data_folder)
+    cold: dict[str, float] = {}
+    warm: dict[str, float] = {}
+    sizes: dict[str, int] = {}
+    try:
+        for page, script in pages.items():
+            cold_runs, warm_runs, seen = [], [], [0]
+            for _ in range(repeats):
+                st.cache_data.clear()
+                st.cache_resource.clear()
+                app = signed_in(AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=600))
+                if script != PAGES["overview"]:
+                    run_page(app)  # the app opens on the overview; the measured page is the next one
+                    app.switch_page(script)
+                    st.cache_data.clear()
+                    st.cache_resource.clear()
+                cold_runs.append(run_page(app))
+                seen += chart_bytes(app)
+                for turn in range(repeats):
+                    change_filter(app, page, turn)
+                    warm_runs.append(run_page(app))
+                    seen += chart_bytes(app)
+            cold[page] = round(statistics.median(cold_runs) * 1000)
+            warm[page] = round(statistics.median(warm_runs) * 1000)
+            sizes[page] = max(seen)
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        if previous is None:
+            os.environ.pop("INDICATORS_DATA_DIR", None)
+        else:
+            os.environ["INDICATORS_DATA_DIR"] = previous
+    return {"page_cold_ms": cold, "page_warm_ms": warm, "chart_bytes": sizes, "max_chart_bytes": max(sizes.values())}
+
+
+def machine() -> dict:
+    """Where the figures come from: cores, CPU model, memory, versions."""
+    import pyarrow
+    import streamlit
+
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), platform.processor())
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    total_kib = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
+    return {
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": model,
+        "memory_gib": round(total_kib / 1024**2, 1),
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "pyarrow": pyarrow.__version__,
+        "streamlit": streamlit.__version__,
+    }
+
+
+def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> dict:
+    """Every measure for one size, on one generated file."""
+    path = write_bench_csv(workdir / f"observations_{rows}.csv", rows)
+    pyarrow_s, pandas_s = floor_seconds(path, repeats)
+    imports = []
+    for attempt in range(repeats):
+        folder = fresh_data_folder(workdir / f"data_{rows}_{attempt}")
+        imports.append(import_in_child(path, folder))
+        if attempt < repeats - 1:
+            shutil.rmtree(folder)
+    floor = min(pyarrow_s, pandas_s)
+    import_s = statistics.median(result["import_s"] for result in imports)
+    result = {
+        "rows": rows,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "import_s": round(import_s, 4),
+        "pyarrow_s": round(pyarrow_s, 5),
+        "pandas_s": round(pandas_s, 5),
+        "import_ratio": round(import_s / floor, 1),
+        "peak_rss_mb": round(max(result["peak_rss_mb"] for result in imports)),
+        "baseline_rss_mb": round(max(result["baseline_rss_mb"] for result in imports)),
+    }
+    if pages:
+        measured = page_timings(folder, repeats)
+        result |= {key: measured[key] for key in ("page_cold_ms", "page_warm_ms", "max_chart_bytes", "chart_bytes")}
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    command = argparse.ArgumentParser(prog="python -m indicators bench", description=__doc__.splitlines()[0])
+    command.add_argument("--rows", type=int, nargs="+", default=list(DEFAULT_ROWS), help="tailles à mesurer (lignes)")
+    command.add_argument("--repeats", type=int, default=3, help="mesures par chiffre (médiane), au moins 1")
+    command.add_argument("--json", action="store_true", help="un objet JSON (une liste pour plusieurs tailles)")
+    command.add_argument("--workdir", type=Path, help="dossier de travail conservé (par défaut un dossier temporaire effacé)")
+    command.add_argument("--no-pages", action="store_true", help="sans les mesures de pages")
+    return command
+
+
+def describe(result: dict) -> str:
+    lines = [(f"{result['rows']:>9,} lignes ({result['file_mb']} Mo) : import {result['import_s']} s, "
+              f"pyarrow {result['pyarrow_s']} s, pandas {result['pandas_s']} s, ratio {result['import_ratio']}, "
+              f"mémoire max {result['peak_rss_mb']} Mo")]
+    if "page_cold_ms" in result:
+        for page in result["page_cold_ms"]:
+            lines.append(f"    {page:<12} froid {result['page_cold_ms'][page]:>6} ms   relance {result['page_warm_ms'][page]:>5} ms"
+                         f"   graphique max {result['chart_bytes'][page]:>7} octets")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    if args.repeats < 1 or any(rows < 1 for rows in args.rows):
+        print("--repeats et --rows doivent être au moins 1", file=sys.stderr)
+        return 2
+    child_processes()  # while this process is still small
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="indicators-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        results = [bench_rows(rows, workdir, args.repeats, pages=not args.no_pages) for rows in args.rows]
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results = [{**result, "machine": machine()} for result in results]
+    if args.json:
+        print(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(describe(result) for result in results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,176 @@
+"""Plotly figures, built from tidy frames and catalogue metadata (no Streamlit here).
+
+One theme for every chart: the Okabe-Ito palette (safe for colour-vision deficiencies), a
+different marker symbol per series so colour is never the only cue, French separators.
+Published figures are drawn as markers, never joined by a line that would suggest data
+between sparse points; a published range is drawn as a floating bar from its low to its high.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel.dates import format_date
+
+from indicators.config import LOCALE
+from indicators.formatting import format_day, format_month, format_number
+
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon")
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+GRID_COLOUR = "#d9d9d9"
+
+
+def base_layout(unit: str, height: int = 420) -> dict:
+    return dict(
+        template="plotly_white",
+        colorway=list(PALETTE),
+        separators=", ",  # decimal comma, space between thousands
+        font=dict(family=FONT_FAMILY, size=15, color="#1f1f1f"),
+        height=height,
+        margin=dict(l=70, r=30, t=70, b=90),
+        hoverlabel=dict(font_size=15),
+        # Legend under the plot: the space above it holds the key-date labels.
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title_text=""),
+        yaxis=dict(title_text=unit, rangemode="tozero", gridcolor=GRID_COLOUR, tickformat=",d"),
+        xaxis=dict(gridcolor=GRID_COLOUR),
+    )
+
+
+def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp) -> dict:
+    """Date-axis ticks labelled in French: years on long spans, months on short ones."""
+    if (end - start).days > 2 * 366:
+        ticks = pd.date_range(start.to_period("Y").start_time, end, freq="YS")
+        labels = [str(tick.year) for tick in ticks]
+    else:
+        ticks = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
+        labels = [format_date(tick.date(), "MMM yyyy", locale=LOCALE) for tick in ticks]
+    return dict(tickmode="array", tickvals=list(ticks), ticktext=labels)
+
+
+def add_key_dates(figure: go.Figure, key_dates: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> go.Figure:
+    """Vertical marks for key dates inside the drawn span: a line for a day, a band for a week."""
+    visible = key_dates.loc[key_dates["date"].between(start, end)]
+    middle = start + (end - start) / 2
+    for position, event in enumerate(visible.itertuples(index=False)):
+        if pd.notna(event.end_date):
+            figure.add_vrect(x0=event.date, x1=event.end_date, fillcolor="#999999", opacity=0.25, line_width=0)
+        # A week is too thin to see on a multi-year axis: its start also gets a line.
+        figure.add_shape(type="line", x0=event.date, x1=event.date, y0=0, y1=1, yref="paper",
+                         line=dict(color="#555555", dash="dash" if pd.notna(event.end_date) else "dot", width=1.5))
+        # Labels sit above the plot, stacked, on the side of the line with the most room.
+        figure.add_annotation(
+            x=event.date, y=1.0, yshift=4 + 24 * position, yref="paper", yanchor="bottom", showarrow=False,
+            xanchor="left" if event.date <= middle else "right",
+            text=f"{event.label_fr} ({format_day(event.date)})", font=dict(size=12, color="#333333"),
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return figure
+
+
+def observation_figure(
+    series: pd.DataFrame,
+    unit: str,
+    frequency: str,
+    key_dates: pd.DataFrame,
+    group_labels: dict[str, str] | None = None,
+    k: int = 5,
+) -> go.Figure:
+    """Field observations over time: one line with markers per group; partial periods hollow.
+
+    Points flagged `suppressed` (statistical secret) are left out of the line and say "< k".
+    """
+    figure = go.Figure(layout=base_layout(unit))
+    hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
+    for position, (group, rows) in enumerate(series.assign(hidden=hidden).groupby("group", sort=True)):
+        label = (group_labels or {}).get(group, group)
+        shown = [None if secret else value for value, secret in zip(rows["value"], rows["hidden"])]
+        figure.add_trace(
+            go.Scatter(
+                x=rows["period_start"],
+                y=shown,
+                name=label,
+                mode="lines+markers",
+                line=dict(color=PALETTE[position % len(PALETTE)], width=2.5),
+                marker=dict(
+                    symbol=[SYMBOLS[position % len(SYMBOLS)] + ("" if done else "-open") for done in rows["complete"]],
+                    size=8,
+                ),
+                customdata=list(zip(
+                    [format_month(start, frequency) for start in rows["period_start"]],
+                    [f"< {k} (secret statistique)" if secret else format_number(value)
+                     for value, secret in zip(rows["value"], rows["hidden"])],
+                    ["" if done else " (période incomplète)" for done in rows["complete"]],
+                )),
+                hovertemplate=f"{label}<br>%{{customdata[0]}} : %{{customdata[1]}} {unit}%{{customdata[2]}}<extra></extra>",
+            )
+        )
+    if not series.empty:
+        start, end = series["period_start"].min(), series["period_start"].max()
+        margin = pd.Timedelta(days=20)
+        figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end))
+        add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
+        figure.update_layout(margin_t=40 + 28 * len(key_dates))
+    figure.update_layout(showlegend=series["group"].nunique() > 1)
+    return figure
+
+
+def published_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str], key_dates: pd.DataFrame) -> go.Figure:
+    """Published figures: markers for single values, floating bars for ranges, one series per source."""
+    figure = go.Figure(layout=base_layout(unit))
+    for position, (source_id, rows) in enumerate(points.groupby("source_id", sort=False)):
+        colour, symbol = PALETTE[position % len(PALETTE)], SYMBOLS[position % len(SYMBOLS)]
+        label = series_labels.get(source_id, source_id)
+        hover = "%{customdata[0]} : %{customdata[1]}<extra>" + label + "</extra>"
+        singles, ranges = rows.loc[~rows["is_range"]], rows.loc[rows["is_range"]]
+        if not singles.empty:
+            figure.add_trace(go.Scatter(
+                x=singles["date"], y=singles["value"], mode="markers", name=label, legendgroup=source_id,
+                marker=dict(color=colour, symbol=symbol, size=13, line=dict(color="white", width=1)),
+                customdata=list(zip(singles["period_text"], singles["figure_text"])), hovertemplate=hover,
+            ))
+        if not ranges.empty:
+            figure.add_trace(go.Bar(
+                x=ranges["date"], y=ranges["value_high"] - ranges["value_low"], base=ranges["value_low"],
+                width=1000 * 3600 * 24 * 120, name=label, legendgroup=source_id, showlegend=singles.empty,
+                marker=dict(color=colour, pattern=dict(shape="/", fgcolor="white"), line=dict(color=colour, width=2)),
+                customdata=list(zip(ranges["period_text"], ranges["figure_text"])), hovertemplate=hover,
+            ))
+    if not points.empty:
+        # Wide margins: a lone published figure sits in its year, not on a month-by-month axis.
+        start = points["date"].min() - pd.DateOffset(months=14)
+        end = points["date"].max() + pd.DateOffset(months=14)
+        figure.update_xaxes(range=[start, end], **french_date_ticks(start, end))
+        add_key_dates(figure, key_dates, start, end)
+    return figure
+
+
+def change_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str]) -> go.Figure:
+    """Published changes between two dates: one bar per change, labelled with its period."""
+    figure = go.Figure(layout=base_layout(unit))
+    figure.add_trace(go.Bar(
+        x=[f"{text} ({series_labels.get(source, source)})" for text, source in zip(points["period_text"], points["source_id"])],
+        y=points["value"], marker=dict(color=PALETTE[0]), text=points["figure_text"], textposition="outside",
+        hovertemplate="%{x} : %{text}<extra></extra>",
+    ))
+    figure.update_yaxes(tickformat=",d", ticksuffix=" %")
+    return figure
+
+
+def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5) -> go.Figure:
+    """Ranked horizontal bars, largest at the top, one bar per territory; secret cells drawn empty."""
+    figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
+    hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
+    figure.add_trace(go.Bar(
+        # A secret bar has no length, only its "< k" label: its place says nothing either (listed last).
+        x=ranked["value"].where(~hidden, 0), y=ranked["name_fr"], orientation="h", marker=dict(color=PALETTE[0]),
+        text=[f"< {k} (secret)" if secret else format_number(value) for value, secret in zip(ranked["value"], hidden)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y} : %{text} " + unit + "<extra></extra>",
+    ))
+    figure.update_layout(
+        yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
+        xaxis=dict(title_text=unit, tickformat=",d"),
+        margin=dict(l=180, r=40, t=30, b=60),
+    )
+    return figure

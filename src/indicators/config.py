@@ -1,0 +1,27 @@
+"""Configuration read from the environment, in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+LOCALE = "fr_FR"
+
+# Field observations built from this file are fictitious; everything drawn from them says so.
+DEMO_FIELD_FILE = "field_observations_demo.csv"
+DEMO_LABEL_FR = "Données fictives de démonstration"
+DEMO_SOURCE_ID = "DEMO_FICTIVE"
+
+
+def data_dir() -> Path:
+    """Folder of the data tables: $INDICATORS_DATA_DIR, or the repository's data/."""
+    configured = os.environ.get("INDICATORS_DATA_DIR", "").strip()
+    return Path(configured) if configured else DEFAULT_DATA_DIR
+
+
+def small_count_threshold() -> int:
+    """k of the statistical secret: counts from 1 to k − 1 are never shown to viewers (default 5)."""
+    configured = os.environ.get("INDICATORS_SMALL_COUNT_K", "").strip()
+    return int(configured) if configured.isdigit() and int(configured) >= 2 else 5

@@ -1,0 +1,188 @@
+"""Offline exports of the deck and charts: one self-contained HTML file, PNG/SVG images, a PDF.
+
+The HTML inlines plotly.js and makes no network request, so it opens from a USB stick. Images
+are drawn by kaleido and the PDF printed by headless Chromium (Debian's package), both with
+the headline, source line, caveat and demo label drawn into the page, not only the plot area.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from indicators.config import DEMO_LABEL_FR
+from indicators.deck import Slide, presentation_style
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# kaleido drives a Chromium; point it at Debian's when nothing else is configured.
+os.environ.setdefault("BROWSER_PATH", CHROMIUM)
+
+IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
+
+
+def first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".") + "."
+
+
+def wrap(text: str, width: int) -> str:
+    """Plotly does not wrap text: break long lines on spaces with <br>."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + len(word) + 1 > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return "<br>".join([*lines, current])
+
+
+def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool) -> go.Figure:
+    """The chart with its headline as title and source, caveat and demo label drawn under it."""
+    framed = presentation_style(figure, IMAGE_HEIGHT)
+    footer = [wrap(source, 150), "Précaution : " + wrap(first_sentence(caveat), 140)]
+    if is_demo:
+        footer.append(f"<b>{DEMO_LABEL_FR}</b>")
+    framed.update_layout(
+        width=IMAGE_WIDTH, height=IMAGE_HEIGHT,
+        title=dict(text=wrap(headline, 75), x=0.02, xanchor="left", y=0.97, font=dict(size=34, color="#000000")),
+        margin=dict(t=190, b=150 + 26 * sum(part.count("<br>") + 1 for part in footer), l=110, r=60),
+        legend=dict(y=-0.06, yanchor="top"),
+    )
+    framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-115,
+                          xanchor="left", yanchor="top", align="left", showarrow=False, font=dict(size=18, color="#1a1a1a"))
+    return framed
+
+
+def chart_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png") -> bytes:
+    """A 1920×1080 PNG or an SVG of a chart, ready to paste into slides or a report."""
+    return pio.to_image(figure_for_image(figure, headline, source, caveat, is_demo), format=image_format,
+                        width=IMAGE_WIDTH, height=IMAGE_HEIGHT)
+
+
+def slides_zip(slides: list[Slide]) -> bytes:
+    """Every slide as a 1920×1080 PNG, in one zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for slide in slides:
+            image = chart_image(slide.figure, slide.headline, slide.source, slide.caveat, slide.is_demo)
+            archive.writestr(f"diapositive_{slide.number:02d}_{slide.slide_id}.png", image)
+    return buffer.getvalue()
+
+
+DECK_STYLE = """
+* { box-sizing: border-box; }
+html, body { margin: 0; height: 100%; background: #fff; color: #000; font-family: Arial, Helvetica, sans-serif; }
+.slide { display: none; height: calc(100vh - 56px); padding: 2.5vh 4vw 1vh; flex-direction: column; }
+.slide.active { display: flex; }
+.slide h1 { font-size: max(32px, 3.6vh); line-height: 1.2; margin: 0 0 1vh; }
+.demo { display: inline-block; align-self: flex-start; background: #fff3cd; color: #5c3c00; border: 2px solid #8a5a00;
+        font-size: 20px; font-weight: bold; padding: 2px 10px; margin-bottom: 1vh; }
+.chart { flex: 1 1 auto; min-height: 0; }
+.source, .caveat { font-size: max(16px, 1.9vh); margin: 0.4vh 0; }
+nav { position: fixed; bottom: 0; left: 0; right: 0; height: 56px; display: flex; gap: 1em; align-items: center;
+      justify-content: flex-end; font-size: 20px; padding: 0 4vw; background: #fff; }
+nav button { font-size: 20px; padding: 4px 16px; border: 2px solid #000; background: #fff; cursor: pointer; }
+nav button:focus { outline: 3px solid #0072B2; }
+.sources { display: none; }
+@page { size: 297mm 167mm; margin: 8mm; }
+.printing .slide { display: flex; height: 150mm; page-break-after: always; padding: 0; }
+.printing nav { display: none; }
+.printing .sources { display: block; font-size: 11pt; }
+.printing .sources li { margin-bottom: 4pt; }
+"""
+
+DECK_SCRIPT = """
+const slides = Array.from(document.querySelectorAll('.slide'));
+const counter = document.getElementById('counter');
+let current = 0;
+function draw(index) {
+  const slide = slides[index];
+  const target = slide.querySelector('.chart');
+  if (!target.dataset.drawn) {
+    const spec = JSON.parse(slide.querySelector('script[type="application/json"]').textContent);
+    Plotly.newPlot(target, spec.data, spec.layout, {displayModeBar: false, responsive: true});
+    target.dataset.drawn = '1';
+  } else { Plotly.Plots.resize(target); }
+}
+function show(index) {
+  current = Math.max(0, Math.min(slides.length - 1, index));
+  slides.forEach((slide, position) => slide.classList.toggle('active', position === current));
+  counter.textContent = (current + 1) + ' / ' + slides.length;
+  draw(current);
+  history.replaceState(null, '', '#' + (current + 1));
+}
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'ArrowRight' || event.key === 'PageDown' || event.key === ' ') { show(current + 1); event.preventDefault(); }
+  if (event.key === 'ArrowLeft' || event.key === 'PageUp') { show(current - 1); event.preventDefault(); }
+  if (event.key === 'Home') show(0);
+  if (event.key === 'End') show(slides.length - 1);
+  if (event.key === 'f' || event.key === 'F') toggleFullScreen();
+});
+function toggleFullScreen() {
+  if (!document.fullscreenElement) { document.documentElement.requestFullscreen(); } else { document.exitFullscreen(); }
+}
+if (location.search.includes('print')) {
+  // Printing: every slide visible at once, each drawn at its page size.
+  document.body.classList.add('printing');
+  slides.forEach((slide, index) => draw(index));
+} else {
+  show((parseInt(location.hash.slice(1), 10) || 1) - 1);
+}
+"""
+
+
+def slide_section(slide: Slide, total: int) -> str:
+    figure = presentation_style(slide.figure, 560)
+    figure.update_layout(height=None, autosize=True)
+    spec = figure.to_json().replace("</", "<\\/")  # a label can never close the script element
+    demo = f'<div class="demo">{html.escape(DEMO_LABEL_FR)}</div>' if slide.is_demo else ""
+    return (
+        f'<section class="slide" id="slide-{slide.number}" aria-label="Diapositive {slide.number} sur {total}">'
+        f"<h1>{html.escape(slide.headline)}</h1>{demo}"
+        f'<div class="chart" role="img" aria-label="{html.escape(slide.headline, quote=True)}"></div>'
+        f'<script type="application/json">{spec}</script>'
+        f'<p class="source">{html.escape(slide.source)}</p>'
+        f'<p class="caveat">Précaution : {html.escape(first_sentence(slide.caveat))}</p>'
+        "</section>"
+    )
+
+
+def deck_html(slides: list[Slide], title: str = "Prostitution des mineurs : chiffres clés") -> str:
+    """One self-contained HTML file: plotly.js inlined, keyboard navigation, full screen (F)."""
+    sections = "".join(slide_section(slide, len(slides)) for slide in slides)
+    sources = "".join(f"<li>{html.escape(source)}</li>" for source in dict.fromkeys(slide.full_source for slide in slides))
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{DECK_STYLE}</style>"
+        f"<script>{get_plotlyjs()}</script></head><body>{sections}"
+        f'<section class="sources"><h1>Sources</h1><ul>{sources}</ul></section>'
+        '<nav aria-label="Navigation entre diapositives"><button type="button" onclick="show(current - 1)">← Précédente</button>'
+        '<span id="counter" aria-live="polite"></span><button type="button" onclick="show(current + 1)">Suivante →</button>'
+        '<button type="button" onclick="toggleFullScreen()">Plein écran (F)</button></nav>'
+        f"<script>{DECK_SCRIPT}</script></body></html>"
+    )
+
+
+def deck_pdf(slides: list[Slide]) -> bytes:
+    """The deck printed by headless Chromium: one slide per page, the sources on the last page."""
+    with tempfile.TemporaryDirectory() as folder:
+        page, output = Path(folder) / "deck.html", Path(folder) / "deck.pdf"
+        page.write_text(deck_html(slides), encoding="utf-8")
+        subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={folder}/profile",
+             "--window-size=1122,631",  # the 297 × 167 mm page at 96 dpi: charts are drawn at page width
+             "--no-pdf-header-footer", "--virtual-time-budget=20000", f"--print-to-pdf={output}", page.as_uri() + "?print"],
+            check=True, capture_output=True, timeout=120,
+        )
+        return output.read_bytes()
+

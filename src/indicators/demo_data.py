@@ -1,0 +1,101 @@
+"""Fictitious demo field observations for the Hauts-de-Seine, generated from a fixed seed.
+
+Nothing here is a real figure: the commune weights, rates, trends and splits are made up to
+give the pages something realistic to draw. Every row carries the DEMO_FICTIVE source, and
+everything built from it is labelled as demo data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators.config import DEMO_SOURCE_ID
+
+DEMO_SEED = 20211119  # the first day of the 2021 prevention week, for the record
+FIRST_MONTH = "2019-01"
+LAST_MONTH = "2025-12"
+PLAN_START = pd.Timestamp("2021-11-01")  # département plan: consultations and training start
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    """How one fictitious indicator behaves across the whole département."""
+
+    monthly_base: float  # département total per month in January 2019
+    yearly_growth: float
+    sex_shares: dict[str, float]
+    age_shares: dict[str, float]
+    starts_with_plan: bool = False
+    november_boost: float = 1.0
+
+
+PROFILES: dict[str, DemoProfile] = {
+    "signalements_risque_prostitutionnel": DemoProfile(
+        24, 0.12, {"F": 0.85, "M": 0.15}, {"11-14": 0.35, "15-17": 0.65}
+    ),
+    "jeunes_suivis_vaj": DemoProfile(
+        55, 0.14, {"F": 0.7, "M": 0.3}, {"11-14": 0.2, "15-17": 0.5, "18-25": 0.3}
+    ),
+    "consultations_sexologie": DemoProfile(
+        30, 0.10, {"F": 0.75, "M": 0.25}, {"11-14": 0.25, "15-17": 0.45, "18-25": 0.3},
+        starts_with_plan=True,
+    ),
+    "professionnels_formes": DemoProfile(
+        20, 0.05, {"ensemble": 1.0}, {"ensemble": 1.0}, starts_with_plan=True, november_boost=4.0
+    ),
+    "participants_prevention": DemoProfile(
+        15, 0.08, {"ensemble": 1.0}, {"ensemble": 1.0}, november_boost=25.0
+    ),
+}
+
+
+def demo_months(first: str = FIRST_MONTH, last: str = LAST_MONTH) -> pd.DatetimeIndex:
+    return pd.date_range(first, last, freq="MS")
+
+
+def monthly_rate(profile: DemoProfile, months: pd.DatetimeIndex) -> np.ndarray:
+    """Expected département total per month: growth, a 2020 lockdown dip, November events."""
+    years = (months - months[0]).days / 365.25
+    rate = profile.monthly_base * (1 + profile.yearly_growth) ** years
+    lockdown = (months >= "2020-03-01") & (months <= "2020-05-01")
+    rate = np.where(lockdown, rate * 0.55, rate)
+    rate = np.where(months.month == 11, rate * profile.november_boost, rate)
+    if profile.starts_with_plan:
+        rate = np.where(months < PLAN_START, 0.0, rate)
+    return np.asarray(rate, dtype=float)
+
+
+def generate_demo_observations(communes: list[str], seed: int = DEMO_SEED) -> pd.DataFrame:
+    """Tidy monthly observations: indicator × commune × month × sex × age group."""
+    rng = np.random.default_rng(seed)
+    months = demo_months()
+    weights = rng.gamma(shape=3.0, scale=1.0, size=len(communes))
+    weights = weights / weights.sum()
+    frames = []
+    for indicator_id, profile in PROFILES.items():
+        rate = monthly_rate(profile, months)
+        for sex, sex_share in profile.sex_shares.items():
+            for age_group, age_share in profile.age_shares.items():
+                expected = np.outer(weights, rate) * sex_share * age_share
+                counts = rng.poisson(expected)
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "indicator_id": indicator_id,
+                            "territory_code": np.repeat(communes, len(months)),
+                            "period": np.tile(months.strftime("%Y-%m"), len(communes)),
+                            "sex": sex,
+                            "age_group": age_group,
+                            "value": counts.ravel(),
+                            "source_id": DEMO_SOURCE_ID,
+                        }
+                    )
+                )
+    return (
+        pd.concat(frames, ignore_index=True)
+        .sort_values(["indicator_id", "territory_code", "period", "sex", "age_group"])
+        .reset_index(drop=True)
+    )

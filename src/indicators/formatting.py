@@ -1,0 +1,124 @@
+"""French formats for numbers, ranges, shares, ages, dates and periods (Babel, fr_FR).
+
+Babel puts a narrow no-break space between thousands ("7 000") and before "%" ("12,5 %"),
+which is the French typographic rule and keeps numbers on one line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from indicators.config import LOCALE
+
+EN_DASH = "\u2013"
+MISSING = "—"
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    """7000 → "7 000"; 12.5 with one decimal → "12,5"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def format_share(percent_points: float | None, decimals: int = 0) -> str:
+    """Shares are stored in percent points: 12.5 → "12,5 %"."""
+    if percent_points is None or math.isnan(percent_points):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u202f%"
+    return format_percent(percent_points / 100, format=pattern, locale=LOCALE)
+
+
+def format_change(percent: float | None, decimals: int = 0) -> str:
+    """Signed change: 68 → "+68 %", -3.5 → "−3,5 %" (typographic minus)."""
+    if percent is None or math.isnan(percent):
+        return MISSING
+    sign = "+" if percent > 0 else ("\u2212" if percent < 0 else "")
+    return sign + format_share(abs(percent), decimals)
+
+
+def format_range(low: float, high: float, unit: str = "") -> str:
+    """A range stays a range: (7000, 10000) → "7 000 – 10 000"."""
+    text = f"{format_number(low)} {EN_DASH} {format_number(high)}"
+    return f"{text} {unit}".strip()
+
+
+def format_age(years: float) -> str:
+    """14 → "14 ans"; 14.6667 → "14 ans et 8 mois"."""
+    whole_years = int(years)
+    months = round((years - whole_years) * 12)
+    if months == 12:
+        whole_years, months = whole_years + 1, 0
+    return f"{whole_years} ans" + (f" et {months} mois" if months else "")
+
+
+def format_day(day: pd.Timestamp | str) -> str:
+    """23/11/2022."""
+    return format_date(pd.Timestamp(day).date(), "dd/MM/yyyy", locale=LOCALE)
+
+
+def format_period(period: str) -> str:
+    """Published periods in words: "2021" → "2021", "2021-11" → "novembre 2021",
+    "2021-11-15" → "15/11/2021", "2016/2020" → "de 2016 à 2020"."""
+    if "/" in period:
+        start, end = period.split("/")
+        return f"de {start} à {end}"
+    if len(period) == 4:
+        return period
+    if len(period) == 7:
+        return format_date(pd.Timestamp(period + "-01").date(), "MMMM yyyy", locale=LOCALE)
+    return format_day(period)
+
+
+def format_month(month_start: pd.Timestamp, frequency: str = "month") -> str:
+    """Label of an aggregated period: "mars 2024", "T1 2024" or "2024"."""
+    if frequency == "year":
+        return str(month_start.year)
+    if frequency == "quarter":
+        return f"T{month_start.quarter} {month_start.year}"
+    return format_date(month_start.date(), "MMMM yyyy", locale=LOCALE)
+
+
+def format_value(value: float | None, kind: str, unit: str = "") -> str:
+    """A figure as officials read it, according to its kind in the catalogue."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if kind == "share":
+        return format_share(value, decimals=0 if float(value).is_integer() else 1)
+    if kind == "change":
+        return format_change(value)
+    if kind == "age":
+        return format_age(value)
+    return format_number(value)
+
+
+def format_figure(row: pd.Series, kind: str) -> str:
+    """A published figure: its value or range, with "plus de" / "environ" where the source says so."""
+    if pd.isna(row["value"]):
+        return format_range(row["value_low"], row["value_high"])
+    text = format_value(row["value"], kind)
+    prefix = {"lower_bound": "plus de ", "approximate": "environ "}.get(row["qualifier"], "")
+    return prefix + text
+
+
+def format_columns(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """Copy of a table with the given numeric columns written in French (for on-screen tables)."""
+    return frame.assign(**{
+        column: frame[column].map(lambda value, kind=kind: format_value(value, kind))
+        for column, kind in kinds.items()
+    })
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from an uploaded file shown through Streamlit's markdown: every markup character escaped,
+    so a header or a cell can never become a link, an image or formatting on the page."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

@@ -1,0 +1,175 @@
+"""The import pipeline shared by the page and the command line: analyse, preview, then commit.
+
+analyse_upload() never writes: it reads, refuses personal data, validates and computes what
+would change. commit_import() is the only writer, and only when the analyst confirms.
+A refused file leaves nothing behind: its bytes are never written to disk or logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from indicators.observations import is_demo
+from indicators.privacy import PersonalDataFinding, find_personal_data
+from indicators.reading import DELIMITER_NAMES, UnreadableFileError, read_upload
+from indicators.store import (
+    OBSERVATION_COLUMNS,
+    ObservationStore,
+    VersionInfo,
+    commit_with_retry,
+    diff_observations,
+    sort_by_key,
+    without_keys_of,
+)
+from indicators.upload import KEY, PreparedUpload, RowError, prepare_observations
+
+Mode = Literal["all_or_nothing", "valid_rows"]
+IMPORT_SOURCE_PREFIX = "IMPORT_"
+
+
+@dataclass
+class ImportReport:
+    """What an import found and would change; serialisable for `ingest --json`."""
+
+    file_name: str
+    sha256: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    personal_data: list[PersonalDataFinding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    refusal: str | None = None
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*KEY, "value", "line"]))
+    added: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    replaces_demo: bool = False
+    declared_sources: list[str] = field(default_factory=list)
+    version: int | None = None
+
+    @property
+    def rows_valid(self) -> int:
+        return len(self.rows)
+
+    @property
+    def rows_rejected(self) -> int:
+        return len({error.line for error in self.errors if error.line is not None})
+
+    def acceptable(self, mode: Mode) -> bool:
+        """Whether the file may be written in this mode (nothing is written when refused)."""
+        if self.refusal or self.personal_data or self.rows_valid == 0:
+            return False
+        return mode == "valid_rows" or not self.errors
+
+    def as_json(self, mode: Mode) -> dict:
+        return {
+            "ok": self.acceptable(mode),
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "rows_read": self.rows_read,
+            "rows_valid": self.rows_valid,
+            "rows_rejected": self.rows_rejected,
+            "errors": [{"line": error.line, "column": error.column, "value": error.value, "message": error.message}
+                       for error in self.errors],
+            "personal_data": [{"column": finding.column, "kind": finding.kind, "line": finding.line,
+                               "count": finding.count, "message": finding.message, "example": finding.masked_example}
+                              for finding in self.personal_data],
+            "refusal": self.refusal,
+            "notes": self.notes,
+            "rows_added": len(self.added),
+            "rows_changed": len(self.changed),
+            "replaces_demo": self.replaces_demo,
+            "version": self.version,
+        }
+
+
+def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> pd.DataFrame:
+    """Upsert on the key: imported rows replace the same key, other rows stay.
+
+    `current` is None while the store only holds the shipped demo file: a real import then
+    replaces the demo data entirely, so real and fictitious figures are never mixed.
+    """
+    imported = imported[OBSERVATION_COLUMNS]
+    if current is None:
+        return sort_by_key(imported)
+    kept = without_keys_of(current[OBSERVATION_COLUMNS], imported)
+    return sort_by_key(pd.concat([kept, imported], ignore_index=True))
+
+
+def safe_label(text: str, limit: int = 120) -> str:
+    """A file name or declared source as stored and shown: letters, digits and plain punctuation only,
+    so it can carry no markup, link or formula into a page, a chart or a spreadsheet."""
+    cleaned = re.sub(r"[^\w .,;:'()/&°-]", "_", unicodedata.normalize("NFC", text)).strip()
+    cleaned = cleaned.lstrip("=+-@ ")
+    return cleaned[:limit] or "fichier"
+
+
+def refused(report: ImportReport, reason: str) -> ImportReport:
+    report.refusal = reason
+    return report
+
+
+def analyse_upload(
+    content: bytes,
+    file_name: str,
+    catalogue: pd.DataFrame,
+    communes: pd.DataFrame,
+    current: pd.DataFrame,
+    current_is_demo: bool,
+    sheet: str | None = None,
+    default_indicator: str | None = None,
+) -> ImportReport:
+    """Everything the preview shows, computed without writing anything."""
+    report = ImportReport(file_name=safe_label(file_name), sha256=hashlib.sha256(content).hexdigest())
+    try:
+        raw = read_upload(content, file_name, sheet)
+    except UnreadableFileError as error:
+        return refused(report, str(error))
+    report.encoding, report.rows_read = raw.encoding, len(raw.cells)
+    report.delimiter = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
+    report.personal_data = find_personal_data(raw.cells, raw.lines)
+    if report.personal_data:
+        return refused(report, "Le fichier contient des données personnelles : il est refusé en entier et rien n'en est conservé.")
+    prepared: PreparedUpload = prepare_observations(raw, catalogue, communes, default_indicator)
+    report.errors, report.notes = prepared.errors, prepared.notes
+    report.declared_sources = [safe_label(source) for source in prepared.declared_sources]
+    report.rows_read = prepared.rows_read
+    report.rows = prepared.rows
+    report.replaces_demo = current_is_demo
+    if current_is_demo:
+        # The demo data go away whole: everything imported is new, nothing is "changed".
+        report.added, report.changed = prepared.rows[[*KEY, "value"]], pd.DataFrame(columns=[*KEY, "value_old", "value_new"])
+        return report
+    diff = diff_observations(current, preview_observations(report, current, current_is_demo))
+    report.added, report.changed = diff.added, diff.changed
+    return report
+
+
+def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, user: str | None = None) -> VersionInfo:
+    """Write the import as a new version; merged on whatever version is latest at commit time."""
+    if not report.acceptable(mode):
+        raise ValueError("import refusé : rien n'a été écrit")
+
+    def build(latest: pd.DataFrame | None, latest_version: int) -> pd.DataFrame:
+        source_id = f"{IMPORT_SOURCE_PREFIX}{latest_version + 1:06d}"
+        base = None if latest is None or is_demo(latest) else latest
+        return merge_observations(base, report.rows.assign(source_id=source_id))
+
+    note = "Sources déclarées : " + " ; ".join(report.declared_sources) if report.declared_sources else None
+    # Against the demo baseline every row would count as "changed" or "removed": an import that
+    # replaces the demo is counted as what it is, rows added (the history says the demo went away).
+    info = commit_with_retry(store, build, action="import", file_name=report.file_name, sha256=report.sha256,
+                             user=user, note=note, baseline=None)
+    report.version = info.version
+    return info
+
+
+def preview_observations(report: ImportReport, current: pd.DataFrame, current_is_demo: bool) -> pd.DataFrame:
+    """The observation table as it will be after the import (for the preview's charts)."""
+    return merge_observations(None if current_is_demo else current, report.rows.assign(source_id="IMPORT"))

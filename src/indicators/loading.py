@@ -1,0 +1,170 @@
+"""Reading the data tables from disk and validating them (the I/O edge of the package).
+
+Only this module knows file names. Every table goes through its pandera schema, then the
+tables are checked against each other (every figure points to a known source, indicator and
+territory). Problems are reported in French with the file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from indicators.config import DEMO_FIELD_FILE, data_dir
+from indicators.schemas import TABLE_SCHEMAS, SourceSchema
+from indicators.store import ObservationStore, VersionInfo
+
+STORE_FOLDER = "store"
+
+TABLE_FILES: dict[str, str] = {
+    "sources": "sources.csv",
+    "indicators": "indicators.csv",
+    "published_estimates": "published_estimates.csv",
+    "territories": "territories.csv",
+    "key_dates": "key_dates.csv",
+    "field_observations": DEMO_FIELD_FILE,
+}
+
+# Text stays text: codes such as "92" or "2016/2020" must not become numbers.
+_TEXT_COLUMNS = {"territory_code", "parent_code", "period", "published", "relay_date"}
+
+
+class DataFileError(ValueError):
+    """A data file that does not meet its schema; the message is French and names line and column."""
+
+
+@dataclass(frozen=True)
+class DataTables:
+    sources: pd.DataFrame
+    indicators: pd.DataFrame
+    published_estimates: pd.DataFrame
+    territories: pd.DataFrame
+    key_dates: pd.DataFrame
+    field_observations: pd.DataFrame
+
+
+def read_table(path: Path, table: str) -> pd.DataFrame:
+    """Read one CSV table and validate it against its schema."""
+    try:
+        raw = pd.read_csv(
+            path,
+            dtype={column: str for column in _TEXT_COLUMNS},
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8",
+        )
+    except FileNotFoundError as error:
+        raise DataFileError(f"Fichier introuvable : {path.name}") from error
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataFileError(f"{path.name} : fichier illisible ({error})") from error
+    return validate_table(raw, table, path.name)
+
+
+def validate_table(frame: pd.DataFrame, table: str, name: str) -> pd.DataFrame:
+    try:
+        return TABLE_SCHEMAS[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        raise DataFileError(describe_schema_errors(name, errors.failure_cases)) from errors
+
+
+def describe_schema_errors(file_name: str, failure_cases: pd.DataFrame) -> str:
+    """French summary of pandera failure cases: one line per problem, with file line numbers."""
+    lines = [f"{file_name} ne respecte pas son schéma :"]
+    for case in failure_cases.itertuples(index=False):
+        row_index = case.index
+        # Line 1 is the header, so row 0 sits on line 2.
+        where = f"ligne {int(row_index) + 2}" if pd.notna(row_index) else "fichier entier"
+        column = case.column if isinstance(case.column, str) else "—"
+        lines.append(f"- {where}, colonne « {column} » : {case.check} (valeur : {case.failure_case!r})")
+    return "\n".join(lines)
+
+
+def check_references(tables: DataTables) -> list[str]:
+    """Every figure must point to a known indicator, territory and source (French messages)."""
+    known_sources = set(tables.sources["source_id"])
+    known_indicators = set(tables.indicators["indicator_id"])
+    known_territories = set(tables.territories["territory_code"])
+    problems: list[str] = []
+    checks = [
+        ("published_estimates", "source_id", known_sources),
+        ("published_estimates", "indicator_id", known_indicators),
+        ("published_estimates", "territory_code", known_territories),
+        ("field_observations", "source_id", known_sources),
+        ("field_observations", "indicator_id", known_indicators),
+        ("field_observations", "territory_code", known_territories),
+        ("territories", "source_id", known_sources),
+        ("key_dates", "source_id", known_sources),
+    ]
+    for table, column, known in checks:
+        frame = getattr(tables, table)
+        unknown = frame.loc[~frame[column].isin(known), column]
+        for row_index, value in unknown.items():
+            problems.append(
+                f"{TABLE_FILES[table]}, ligne {int(row_index) + 2}, colonne « {column} » : "
+                f"« {value} » est inconnu"
+            )
+    return problems
+
+
+def observation_store(folder: Path | None = None, cached_versions: int = 0) -> ObservationStore:
+    """The versioned store of field observations: PostgreSQL when DATABASE_URL is set (several
+    servers share it), else Parquet under <data dir>/store (see ParquetStore for the cache)."""
+    from indicators.store_postgres import store_from_environment
+
+    return store_from_environment((folder or data_dir()) / STORE_FOLDER, cached_versions=cached_versions)
+
+
+def demo_observations(folder: Path | None = None) -> pd.DataFrame:
+    """The shipped fictitious observations: what the dashboard shows before any import (version 0)."""
+    return read_table((folder or data_dir()) / DEMO_FIELD_FILE, "field_observations")
+
+
+def import_sources(versions: list[VersionInfo]) -> pd.DataFrame:
+    """One source row per import, so imported figures name their file, date and checksum."""
+    rows = [{
+        "source_id": f"IMPORT_{info.version:06d}",
+        "publisher": "Département des Hauts-de-Seine (import d'un analyste)",
+        "title": f"Fichier « {info.file_name} »",
+        "published": info.created_at[:10],
+        "primary_url": None,
+        "read_at": f"import n° {info.version} (sha256 {(info.sha256 or '')[:12]}…)",
+        "relay": None, "relay_date": None, "licence": None, "note": info.note,
+    } for info in versions if info.action == "import"]
+    return pd.DataFrame(rows, columns=list(SourceSchema.to_schema().columns))
+
+
+def load_tables(folder: Path | None = None) -> DataTables:
+    """Load and validate every table of the data folder; raise DataFileError on any problem.
+
+    Field observations come from the latest stored version, or from the demo file before any import
+    (which is then neither read nor validated here: `demo_observations` reads it for rollbacks).
+    """
+    folder = folder or data_dir()
+    store = observation_store(folder)
+    latest = store.read()
+    names = [name for name in TABLE_FILES if latest is None or name != "field_observations"]
+    tables = {name: read_table(folder / TABLE_FILES[name], name) for name in names}
+    if latest is not None:
+        tables["field_observations"] = validate_table(latest, "field_observations", f"store version {store.latest_version()}")
+        tables["sources"] = pd.concat([tables["sources"], import_sources(store.versions())], ignore_index=True)
+    tables = DataTables(**tables)
+    problems = check_references(tables)
+    if problems:
+        raise DataFileError("Références incohérentes entre les tables :\n- " + "\n- ".join(problems))
+    return tables
+
+
+def data_fingerprint(folder: Path | None = None) -> tuple:
+    """Name, modification time and size of each table, and the store's latest version:
+    a cache key that changes whenever the data do."""
+    folder = folder or data_dir()
+    entries: list[tuple] = []
+    for file in sorted(TABLE_FILES.values()):
+        path = folder / file
+        stat = path.stat() if path.exists() else None
+        entries.append((file, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0))
+    entries.append(("store", observation_store(folder).fingerprint()))
+    return tuple(entries)

@@ -1,0 +1,151 @@
+"""Pure transforms on the département's field observations (monthly, by commune, sex and age)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from indicators.config import DEMO_SOURCE_ID
+
+Frequency = Literal["month", "quarter", "year"]
+Breakdown = Literal["none", "sex", "age_group", "territory_code"]
+
+FREQUENCY_CODES: dict[str, str] = {"month": "MS", "quarter": "QS", "year": "YS"}
+MONTHS_PER_PERIOD: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+TOTAL_GROUP = "ensemble"
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """A total over the latest months against the same months one year before."""
+
+    indicator_id: str
+    current_start: pd.Timestamp
+    current_end: pd.Timestamp
+    current_total: int
+    previous_total: int | None
+
+    @property
+    def change_percent(self) -> float | None:
+        if not self.previous_total:
+            return None
+        return (self.current_total - self.previous_total) / self.previous_total * 100
+
+
+def with_month(observations: pd.DataFrame) -> pd.DataFrame:
+    """Add `month` (first day of the period) and `months_spanned` (1 for a month, 12 for a yearly figure)."""
+    # A few hundred distinct periods for up to a million rows: each one is parsed once.
+    codes, periods = pd.factorize(observations["period"])
+    periods = pd.Series(periods, dtype=object).astype(str)
+    annual = (periods.str.len() == 4).to_numpy()
+    months = pd.to_datetime(periods.where(~annual, periods + "-01"), format="%Y-%m")
+    return observations.assign(month=months.to_numpy()[codes], months_spanned=np.where(annual, 12, 1)[codes])
+
+
+def is_demo(observations: pd.DataFrame) -> bool:
+    """True when any row comes from the fictitious demo source: the label must then show."""
+    return bool((observations["source_id"] == DEMO_SOURCE_ID).any())
+
+
+def select_observations(
+    observations: pd.DataFrame,
+    indicator_id: str,
+    territory_codes: list[str] | None = None,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Rows of one indicator, optionally restricted to territories and to a month range (inclusive)."""
+    # Indicator and territory first: months are then worked out for the selected rows only.
+    keep = observations["indicator_id"] == indicator_id
+    if territory_codes:
+        keep &= observations["territory_code"].isin(territory_codes)
+    rows = observations.loc[keep]
+    dated = rows if "month" in rows else with_month(rows)
+    if start is None and end is None:
+        return dated
+    keep = pd.Series(True, index=dated.index)
+    if start is not None:
+        keep &= dated["month"] >= start
+    if end is not None:
+        keep &= dated["month"] <= end
+    return dated.loc[keep]
+
+
+def aggregate_series(
+    observations: pd.DataFrame, frequency: Frequency = "month", breakdown: Breakdown = "none"
+) -> pd.DataFrame:
+    """Totals per period (and group): columns period_start, group, value, months_covered, complete.
+
+    A period is complete when every one of its months is present in the data; a partial year
+    must not be read as a fall.
+    """
+    dated = observations if "month" in observations else with_month(observations)
+    if frequency != "year":
+        # A yearly figure cannot be spread over months or quarters: it only shows per year.
+        dated = dated.loc[dated["months_spanned"] == 1]
+    period_start = dated["month"].dt.to_period(FREQUENCY_CODES[frequency][0]).dt.start_time
+    group = dated[breakdown] if breakdown != "none" else pd.Series(TOTAL_GROUP, index=dated.index)
+    frame = dated.assign(period_start=period_start, group=group)
+    totals = frame.groupby(["period_start", "group"], as_index=False, observed=True)["value"].sum()
+    covered = (frame.drop_duplicates(["period_start", "group", "period"])
+               .groupby(["period_start", "group"], as_index=False, observed=True)["months_spanned"].sum()
+               .rename(columns={"months_spanned": "months_covered"}))
+    totals = totals.merge(covered, on=["period_start", "group"]).assign(
+        months_covered=lambda frame: frame["months_covered"].clip(upper=MONTHS_PER_PERIOD[frequency]))
+    return totals.assign(
+        value=totals["value"].astype("int64"),
+        complete=totals["months_covered"] == MONTHS_PER_PERIOD[frequency],
+    ).sort_values(["period_start", "group"], ignore_index=True)
+
+
+def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, months: int = 12) -> PeriodComparison:
+    """Total of the latest `months` months against the same months one year earlier."""
+    rows = select_observations(observations, indicator_id)
+    if (rows["months_spanned"] == 1).any():
+        rows = rows.loc[rows["months_spanned"] == 1]
+    else:
+        # Yearly figures only: compare whole years.
+        months = 12
+        rows = rows.assign(month=rows["month"] + pd.DateOffset(months=11))
+    current_end = rows["month"].max()
+    current_start = current_end - pd.DateOffset(months=months - 1)
+    previous_start, previous_end = current_start - pd.DateOffset(years=1), current_end - pd.DateOffset(years=1)
+    current = rows.loc[rows["month"].between(current_start, current_end), "value"].sum()
+    previous_rows = rows.loc[rows["month"].between(previous_start, previous_end)]
+    covered = previous_rows.drop_duplicates("period")["months_spanned"].sum() >= months
+    return PeriodComparison(
+        indicator_id=indicator_id,
+        current_start=current_start,
+        current_end=current_end,
+        current_total=int(current),
+        previous_total=int(previous_rows["value"].sum()) if covered else None,
+    )
+
+
+def rank_with_secret_last(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Secret cells go to the end, by name: their place in the ranking would hint at their value."""
+    return ranked.sort_values(["suppressed", "value", "name_fr"], ascending=[True, False, True], ignore_index=True)
+
+
+def rank_territories(observations: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
+    """Total per territory over the selected rows, largest first, with the territory's name.
+
+    Territories with no row at all are kept with 0 so a commune never silently disappears.
+    """
+    communes = territories.loc[territories["level"] == "commune", ["territory_code", "name_fr"]]
+    totals = observations.groupby("territory_code", as_index=False)["value"].sum()
+    return (
+        communes.merge(totals, on="territory_code", how="left")
+        .assign(value=lambda frame: frame["value"].fillna(0).astype("int64"))
+        .sort_values(["value", "name_fr"], ascending=[False, True], ignore_index=True)
+    )
+
+
+def available_breakdowns(observations: pd.DataFrame, indicator_id: str) -> list[str]:
+    """Breakdowns that make sense for an indicator: only the splits its rows actually carry."""
+    rows = observations.loc[observations["indicator_id"] == indicator_id]
+    splits = [column for column in ("sex", "age_group") if (rows[column] != TOTAL_GROUP).any()]
+    return ["none", *splits]

@@ -1,0 +1,324 @@
+"""Tolerant reading of the files analysts upload: CSV in any usual French office form, or XLSX.
+
+Reading only turns bytes into a table of strings with the file's own line numbers; what the
+cells mean is decided later (upload.py). Nothing here writes anywhere.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from charset_normalizer import from_bytes
+
+DELIMITERS = (";", "\t", ",")
+DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+# A wide layout has one column per month: 30 years of months stay far below this.
+MAX_COLUMNS = 500
+
+
+class UnreadableFileError(ValueError):
+    """The file cannot be read as a table; the message is French and says why."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Cells as strings (empty string for an empty cell), the file line of each row, and how it was read."""
+
+    cells: pd.DataFrame
+    lines: pd.Series
+    encoding: str | None
+    delimiter: str | None
+    header_line: int
+    notes: list[str] = field(default_factory=list)
+
+
+def detect_encoding(content: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else what charset-normalizer finds, else Windows-1252."""
+    if content.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        content.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(content[:200_000]).best()
+    guessed = best.encoding if best else "cp1252"
+    # French office exports are Windows-1252 in practice; Latin-1 guesses are read as its superset.
+    if guessed in {"latin_1", "iso8859_15", "cp1250", "cp1252", "mac_roman"}:
+        guessed = "cp1252"
+    try:
+        content.decode(guessed)
+        return guessed
+    except (UnicodeDecodeError, LookupError):
+        return "latin-1"
+
+
+def sniff_delimiter(sample_lines: list[str]) -> str:
+    """The delimiter that splits the first lines into the same number (>1) of fields most often."""
+    lines = [line for line in sample_lines if line.strip()][:20]
+    best, best_score = ";", -1.0
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        if not widths or max(widths) < 2:
+            continue
+        typical = max(set(widths), key=widths.count)
+        score = widths.count(typical) / len(widths) + (0.001 if typical > 1 else -1)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def first_lines(text: str, count: int) -> list[str]:
+    """The first `count` lines of `text` (as str.splitlines cuts them), without splitting it all."""
+    prefix = text[:65_536]
+    lines = prefix.splitlines()
+    # The last line of a prefix may be cut short: enough lines after it mean the first ones are whole.
+    return lines[:count] if len(lines) > count + 1 or len(prefix) == len(text) else text.splitlines()[:count]
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """The text and its encoding (see detect_encoding), decoding a UTF-8 file only once."""
+    if not content.startswith(codecs.BOM_UTF8):
+        try:
+            return content.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    encoding = detect_encoding(content)
+    return content.decode(encoding, errors="strict" if encoding != "latin-1" else "replace"), encoding
+
+
+def read_csv_bytes(content: bytes) -> RawTable:
+    if b"\x00" in content[:4096]:
+        raise UnreadableFileError("Le fichier contient des octets binaires : ce n'est ni un CSV ni un texte lisible.")
+    text, encoding = decode(content)
+    delimiter = sniff_delimiter(first_lines(text, 40))
+    fast = read_plain_csv(content, text, encoding, delimiter)
+    return fast if fast is not None else read_csv_text(text, encoding, delimiter)
+
+
+def read_csv_text(text: str, encoding: str, delimiter: str) -> RawTable:
+    """Any CSV, through the csv module (quotes, ragged rows, lines of spaces)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, [cell.strip() for cell in row]))
+    except csv.Error as error:
+        raise UnreadableFileError(f"Ligne {reader.line_num} : structure CSV invalide ({error}).") from error
+    return build_raw_table(rows, encoding, delimiter)
+
+
+def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> RawTable | None:
+    """The fast way for the common case, giving exactly what read_csv_text would; None otherwise.
+
+    A file with no quote, no NUL and no lone carriage return has one row per line: the header
+    is found by the csv module in the first lines, the body is parsed by Arrow's multithreaded
+    reader and each distinct cell is stripped once. Any irregular line (another number of
+    cells, a line of spaces) makes Arrow fail, and the caller reads the file the slow way.
+    """
+    # Without quotes, line n ends at the n-th line feed, in the text as in its UTF-8 bytes.
+    source = content if encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
+    if b'"' in source or b"\x00" in source or (b"\r" in source and source.count(b"\r") != source.count(b"\r\n")):
+        return None
+    # The header is among the first lines: the csv module reads a prefix, whole lines only.
+    prefix = text[:65_536]
+    complete_lines = prefix.count("\n") if len(prefix) < len(text) else len(text)
+    reader = csv.reader(io.StringIO(prefix, newline=""), delimiter=delimiter)
+    head: list[tuple[int, list[str]]] = []
+    found = 0
+    for row in reader:
+        if reader.line_num > complete_lines:
+            return None
+        head.append((reader.line_num, [cell.strip() for cell in row]))
+        found += any(head[-1][1])
+        if found >= HEADER_SEARCH_ROWS:
+            break
+    if found < HEADER_SEARCH_ROWS and len(prefix) < len(text):
+        return None  # very long lines: the header search needs more than the prefix
+    non_blank = [(line, cells) for line, cells in head if any(cells)]
+    if not non_blank:
+        return None
+    header_index = next((index for index, (_, cells) in enumerate(non_blank) if looks_like_header(cells)), 0)
+    header_line, header = non_blank[header_index]
+    body_start = 0
+    for _ in range(header_line):
+        body_start = source.find(b"\n", body_start) + 1
+        if body_start == 0:
+            return None
+    body = memoryview(source)[body_start:]
+    first_row = re.search(rb"[^\r\n][^\n]*", body)
+    if first_row is None:
+        return None
+    width = first_row.group().count(delimiter.encode()) + 1
+    if max(width, len(header)) > MAX_COLUMNS:
+        raise UnreadableFileError(f"Fichier refusé : {max(width, len(header))} colonnes (au plus {MAX_COLUMNS} attendues).")
+    columns = arrow_string_columns(body, delimiter, width) if width >= 2 else None
+    if columns is None:
+        return None
+    width = max(width, len(header))
+    names = unique_names([name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))])
+    rows = len(columns[0])
+    cells = pd.DataFrame({name: columns[position] if position < len(columns) else pd.Categorical([""] * rows)
+                          for position, name in enumerate(names)})
+    lines = pd.Series(np.arange(header_line + 1, header_line + 1 + rows), dtype="int64")
+    blank_rows = np.logical_and.reduce([cells[name].cat.codes.to_numpy() == _empty_code(cells[name]) for name in names])
+    if blank_rows.all():
+        return None  # no data row: the header alone sets the width, as read_csv_text does
+    if blank_rows.any():
+        cells, lines = cells.loc[~blank_rows].reset_index(drop=True), lines[~blank_rows].reset_index(drop=True)
+    notes = []
+    if header_index:
+        notes.append(f"{header_index} ligne(s) de titre avant l'en-tête ignorée(s) ; en-tête ligne {header_line}")
+    blank = sum(1 for line, row_cells in head if line < header_line and not any(row_cells)) + int(blank_rows.sum())
+    if blank:
+        notes.append(f"{blank} ligne(s) vide(s) ignorée(s)")
+    return RawTable(cells, lines, encoding, delimiter, header_line, notes)
+
+
+def _empty_code(column: pd.Series) -> int:
+    categories = column.cat.categories
+    return int(categories.get_loc("")) if "" in categories else -2
+
+
+def arrow_string_columns(body: memoryview, delimiter: str, width: int) -> list[pd.Categorical] | None:
+    """Every cell of a quote-free UTF-8 body as stripped text, one categorical per column; None if irregular."""
+    names = [f"c{position}" for position in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            # Dictionary-encoded as they are parsed: a million cells, a few hundred distinct texts.
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        ).unify_dictionaries()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    columns = []
+    for name in names:
+        encoded = table.column(name).combine_chunks() if table.num_rows else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+        # Python's strip, on each distinct cell once: the same cells as read_csv_text gives.
+        stripped = pd.Series([text.strip() for text in encoded.dictionary.to_pylist()], dtype=object)
+        remap, categories = pd.factorize(stripped)
+        codes = remap[encoded.indices.to_numpy(zero_copy_only=False)]
+        columns.append(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object)))
+    return columns
+
+
+def xlsx_cell_text(value: object) -> str:
+    """Spreadsheet cells as the analyst sees them: 12.0 → "12", dates → "2024-03-01"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def xlsx_sheet_names(content: bytes) -> list[str]:
+    from openpyxl import load_workbook
+
+    guard_xlsx(content)
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def guard_xlsx(content: bytes) -> None:
+    """Refuse archives that are not XLSX or that would inflate beyond a sane size (zip bombs)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if "xl/workbook.xml" not in archive.namelist():
+                raise UnreadableFileError("Ce fichier compressé n'est pas un classeur XLSX.")
+            if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
+                raise UnreadableFileError("Classeur refusé : une fois décompressé, il dépasserait 200 Mo.")
+    except zipfile.BadZipFile as error:
+        raise UnreadableFileError("Le classeur XLSX est endommagé ou n'en est pas un.") from error
+
+
+def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
+    from openpyxl import load_workbook
+
+    guard_xlsx(content)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise UnreadableFileError(f"Le classeur XLSX ne peut pas être lu ({type(error).__name__}).") from error
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise UnreadableFileError(f"Feuille « {sheet} » introuvable ; feuilles : {', '.join(workbook.sheetnames)}.")
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        rows = [(number, [xlsx_cell_text(value) for value in values])
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)]
+    finally:
+        workbook.close()
+    table = build_raw_table(rows, None, None)
+    return RawTable(table.cells, table.lines, None, None, table.header_line,
+                    [f"Feuille lue : « {worksheet.title} »", *table.notes])
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """A header row has at least two non-empty cells and at least one that is not a number."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) >= 2 and any(not cell.replace(" ", "").replace(",", "").replace(".", "").isdigit() for cell in filled)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Two columns with the same header stay two columns: "Valeur", "Valeur (2)"."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
+
+
+def build_raw_table(rows: list[tuple[int, list[str]]], encoding: str | None, delimiter: str | None) -> RawTable:
+    """Find the header (skipping title lines), drop blank lines, keep every row's file line number."""
+    non_blank = [(line, cells) for line, cells in rows if any(cells)]
+    if not non_blank:
+        raise UnreadableFileError("Le fichier est vide : aucune ligne de données.")
+    header_index = next((index for index, (_, cells) in enumerate(non_blank[:HEADER_SEARCH_ROWS])
+                         if looks_like_header(cells)), 0)
+    header_line, header = non_blank[header_index]
+    width = max(len(cells) for _, cells in non_blank[header_index:])
+    if width > MAX_COLUMNS:
+        raise UnreadableFileError(f"Fichier refusé : {width} colonnes (au plus {MAX_COLUMNS} attendues).")
+    names = unique_names([name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))])
+    body = non_blank[header_index + 1:]
+    cells = pd.DataFrame([values + [""] * (width - len(values)) for _, values in body], columns=names, dtype=object)
+    notes = []
+    if header_index:
+        notes.append(f"{header_index} ligne(s) de titre avant l'en-tête ignorée(s) ; en-tête ligne {header_line}")
+    blank = len(rows) - len(non_blank)
+    if blank:
+        notes.append(f"{blank} ligne(s) vide(s) ignorée(s)")
+    return RawTable(cells, pd.Series([line for line, _ in body], dtype="int64"), encoding, delimiter, header_line, notes)
+
+
+def read_upload(content: bytes, file_name: str, sheet: str | None = None) -> RawTable:
+    """Read an uploaded file by its content (an XLSX is a zip archive), whatever its extension says."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UnreadableFileError("Fichier refusé : il dépasse 50 Mo.")
+    if content.startswith(b"PK\x03\x04"):
+        return read_xlsx_bytes(content, sheet)
+    if file_name.lower().endswith((".xlsx", ".xlsm")):
+        raise UnreadableFileError("Le fichier porte l'extension .xlsx mais n'est pas un classeur Excel valide.")
+    return read_csv_bytes(content)

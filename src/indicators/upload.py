@@ -1,0 +1,378 @@
+"""From a raw uploaded table to validated observation rows: headers, layouts, values, errors.
+
+Tolerant on form (French or English headers with or without accents, wide layouts, decimal
+commas, spaces between thousands, several date formats, a trailing "Total" row), strict on
+content: every problem is reported at once with its file line, column and value, in French.
+All parsing is vectorised, and done once per distinct cell (`indicators.distinct`): a million-row
+file repeats a few hundred distinct texts, so large files stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.distinct import as_text, distinct_texts, factorized, per_distinct
+from indicators.reading import RawTable
+from indicators.schemas import AGE_GROUPS
+
+KEY = ["indicator_id", "territory_code", "period", "sex", "age_group"]
+
+# Normalised header (see normalise_text) → canonical column.
+HEADER_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(["indicateur", "indicator", "indicator id", "id indicateur", "code indicateur",
+                     "libelle indicateur", "nom de l indicateur"], "indicator"),
+    **dict.fromkeys(["code commune", "code insee", "codgeo", "code geo", "code geographique", "code territoire",
+                     "territoire", "territory", "territory code", "insee", "code", "depcom", "com"], "territory"),
+    **dict.fromkeys(["commune", "nom commune", "nom de la commune", "libelle commune", "libgeo"], "territory_name"),
+    **dict.fromkeys(["periode", "period", "date", "mois annee", "date d observation"], "period"),
+    **dict.fromkeys(["annee", "an", "year", "millesime"], "year"),
+    **dict.fromkeys(["mois", "month"], "month"),
+    **dict.fromkeys(["valeur", "nombre", "effectif", "effectifs", "nb", "value", "count", "total"], "value"),
+    **dict.fromkeys(["borne basse", "valeur basse", "minimum", "min", "value low"], "value_low"),
+    **dict.fromkeys(["borne haute", "valeur haute", "maximum", "max", "value high"], "value_high"),
+    **dict.fromkeys(["sexe", "sex", "genre"], "sex"),
+    **dict.fromkeys(["tranche d age", "tranche age", "tranches d age", "classe d age", "age", "age group"], "age_group"),
+    **dict.fromkeys(["source", "sources"], "source"),
+    **dict.fromkeys(["note", "notes", "commentaire", "commentaires", "remarque", "remarques"], "note"),
+}
+
+MONTH_NAMES = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}
+SEX_CODES = {
+    **dict.fromkeys(["f", "fille", "filles", "femme", "femmes", "feminin", "filles et jeunes femmes"], "F"),
+    **dict.fromkeys(["m", "h", "garcon", "garcons", "homme", "hommes", "masculin", "garcons et jeunes hommes"], "M"),
+    **dict.fromkeys(["", "ensemble", "total", "tous", "t", "mixte", "filles et garcons", "les deux"], "ensemble"),
+}
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+DEPARTMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int | None
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PreparedUpload:
+    rows: pd.DataFrame  # valid rows: KEY + value + line
+    errors: list[RowError]
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    declared_sources: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_lines(self) -> set[int]:
+        return {error.line for error in self.errors if error.line is not None}
+
+
+def normalise_text(text: str) -> str:
+    """Lower case, accents stripped, punctuation to single spaces: "Tranche d'âge" → "tranche d age"."""
+    stripped = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", " ", stripped.lower()).strip()
+
+
+def normalise_series(values: pd.Series) -> pd.Series:
+    """normalise_text of every cell, vectorised, computed once per distinct cell."""
+    return per_distinct(values, _normalise_distinct)
+
+
+def _normalise_distinct(values: pd.Series) -> pd.Series:
+    stripped = values.astype(str).str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    return stripped.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+
+
+def parse_periods(values: pd.Series, categorical: bool = False) -> pd.Series:
+    """Periods to "YYYY-MM" or "YYYY"; NaN where the text is no period.
+
+    Accepted: 2024, 2024-03, 2024-03-15 (a day counts for its month), 15/03/2024, 03/2024,
+    "mars 2024", "janv. 2024".
+    """
+    return per_distinct(values, _parse_periods_distinct, categorical)
+
+
+def _parse_periods_distinct(values: pd.Series) -> pd.Series:
+    text = values.astype(str).str.strip()
+    year = pd.Series(np.nan, index=values.index, dtype=object)
+    month = pd.Series(np.nan, index=values.index, dtype=object)
+    day = pd.Series(np.nan, index=values.index, dtype=object)
+    patterns = [
+        (r"^(?P<y>\d{4})$", ("y", None, None)),
+        (r"^(?P<y>\d{4})-(?P<m>\d{1,2})$", ("y", "m", None)),
+        (r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$", ("y", "m", "d")),
+        (r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$", ("y", "m", "d")),
+        (r"^(?P<m>\d{1,2})/(?P<y>\d{4})$", ("y", "m", None)),
+    ]
+    for pattern, (y, m, d) in patterns:
+        found = text.str.extract(pattern)
+        hit = found[y].notna() & year.isna()
+        year[hit] = found.loc[hit, y]
+        if m:
+            month[hit] = found.loc[hit, m]
+        if d:
+            day[hit] = found.loc[hit, d]
+    named = normalise_series(text).str.extract(r"^(?P<name>[a-z]+) (?P<y>\d{4})$")
+    named_month = named["name"].map(MONTH_NAMES)
+    hit = named_month.notna() & year.isna()
+    year[hit], month[hit] = named.loc[hit, "y"], named_month[hit].astype(int).astype(str)
+
+    years = pd.to_numeric(year, errors="coerce")
+    months = pd.to_numeric(month, errors="coerce")
+    days = pd.to_numeric(day, errors="coerce")
+    valid = years.between(1990, 2100) & (months.isna() | months.between(1, 12))
+    dated = pd.to_datetime(
+        pd.DataFrame({"year": years, "month": months, "day": days}).where(days.notna()).dropna().astype(int),
+        errors="coerce",
+    )
+    valid &= days.isna() | dated.reindex(values.index).notna()
+    monthly = years.astype("Int64").astype(str) + "-" + months.astype("Int64").astype(str).str.zfill(2)
+    result = monthly.where(months.notna(), years.astype("Int64").astype(str))
+    return result.where(valid)
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """French numbers: "1 234", "1 234" (no-break spaces), "1.234", "12,5" → floats; NaN if unreadable."""
+    return per_distinct(values, _parse_numbers_distinct)
+
+
+def _parse_numbers_distinct(values: pd.Series) -> pd.Series:
+    text = values.astype(str).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
+    dotted_thousands = text.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+    text = text.where(~dotted_thousands, text.str.replace(".", "", regex=False))
+    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+
+
+def normalise_age_groups(values: pd.Series, categorical: bool = False) -> pd.Series:
+    """"11 à 14 ans", "11-14", "11/14" → "11-14"; empty or "tous âges" → "ensemble"; NaN if unknown."""
+    return per_distinct(values, _age_groups_distinct, categorical)
+
+
+def _age_groups_distinct(values: pd.Series) -> pd.Series:
+    text = _normalise_distinct(values)
+    bounds = text.str.extract(r"^(\d{1,2}) (?:a )?(\d{1,2})(?: ans)?$")
+    ranged = bounds[0] + "-" + bounds[1]
+    overall = text.isin(["", "ensemble", "tous", "tous ages", "total", "tout age"])
+    result = ranged.where(ranged.isin(AGE_GROUPS))
+    return result.where(~overall, "ensemble")
+
+
+def match_indicators(values: pd.Series, catalogue: pd.DataFrame, categorical: bool = False) -> pd.Series:
+    """Catalogue id or French label, accents and case ignored → indicator id; NaN if unknown."""
+    lookup = {normalise_text(identifier): identifier for identifier in catalogue["indicator_id"]}
+    lookup |= {normalise_text(label): identifier for identifier, label in zip(catalogue["indicator_id"], catalogue["label_fr"])}
+    return per_distinct(values, lambda distinct: _normalise_distinct(distinct).map(lookup), categorical)
+
+
+def map_headers(headers: list[str]) -> dict[str, str]:
+    """Original header → canonical column, for the headers that are recognised (first one wins)."""
+    mapping: dict[str, str] = {}
+    for header in headers:
+        canonical = HEADER_SYNONYMS.get(normalise_text(header))
+        if canonical and canonical not in mapping.values():
+            mapping[header] = canonical
+    return mapping
+
+
+def drop_total_rows(cells: pd.DataFrame, lines: pd.Series) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """A "Total" row at the bottom of a spreadsheet export is a sum, not an observation."""
+    def total_cell(distinct: pd.Series) -> pd.Series:
+        return _normalise_distinct(distinct).str.fullmatch(r"total( general| departement)?")
+
+    is_total = pd.DataFrame({position: per_distinct(cells.iloc[:, position], total_cell)
+                             for position in range(cells.shape[1])}, index=cells.index).any(axis=1)
+    notes = [f"ligne {line} « Total » ignorée (c'est une somme, pas une observation)" for line in lines[is_total.to_numpy()]]
+    return cells.loc[~is_total], lines[~is_total.to_numpy()], notes
+
+
+def melt_wide(cells: pd.DataFrame, lines: pd.Series, mapping: dict[str, str]) -> tuple[pd.DataFrame, pd.Series, dict[str, str], list[str]]:
+    """One column per year or month → one row per (row, period); the long format is left as is."""
+    if "value" in mapping.values():
+        return cells, lines, mapping, []
+    unmapped = [header for header in cells.columns if header not in mapping]
+    period_headers = [header for header, period in zip(unmapped, parse_periods(pd.Series(unmapped))) if pd.notna(period)]
+    if len(period_headers) < 2:
+        return cells, lines, mapping, []
+    keep = [header for header in cells.columns if header in mapping]
+    long = (cells.assign(_line=lines.to_numpy())
+            .melt(id_vars=[*keep, "_line"], value_vars=period_headers, var_name="période (colonne)", value_name="valeur (cellule)"))
+    long = long.loc[long["valeur (cellule)"].astype(str).str.strip() != ""]
+    note = f"format large reconnu : {len(period_headers)} colonnes de périodes ({period_headers[0]} … {period_headers[-1]}) mises en lignes"
+    return (long.drop(columns="_line").reset_index(drop=True), long["_line"].reset_index(drop=True),
+            {**mapping, "période (colonne)": "period", "valeur (cellule)": "value"}, [note])
+
+
+def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series, message: str) -> list[RowError]:
+    """One error per offending row, with its file line, the original header and the cell's text."""
+    return [RowError(int(line), header, str(value), message)
+            for line, value in zip(lines[bad.to_numpy()], raw[bad])]
+
+
+def resolve_territories(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame) -> tuple[pd.Series, list[RowError]]:
+    """COG codes (or commune names when there is no code column) checked against the département's list."""
+    names = {normalise_text(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
+    if "territory" not in columns:
+        header = columns["territory_name"]
+        codes = per_distinct(cells[header], lambda distinct: _normalise_distinct(distinct).map(names), categorical=True)
+        unknown = codes.isna()
+        return codes, column_errors(unknown, lines, header, cells[header], "commune inconnue dans le département")
+    header = columns["territory"]
+    known_codes = set(communes["territory_code"])
+
+    def classify(distinct: pd.Series) -> pd.DataFrame:
+        raw = distinct.astype(str).str.strip().str.upper()
+        codes = raw.where(~raw.str.fullmatch(r"\d{4}"), raw.str.zfill(5))  # a spreadsheet dropped the leading 0
+        return pd.DataFrame({"code": codes, "is_commune": codes.str.fullmatch(COMMUNE_CODE),
+                             "is_department": codes.str.fullmatch(DEPARTMENT_CODE), "known": codes.isin(known_codes)})
+
+    checked = per_distinct(cells[header], classify)
+    is_commune, is_department, known = (checked[column] for column in ("is_commune", "is_department", "known"))
+    codes = per_distinct(cells[header], lambda distinct: classify(distinct)["code"], categorical=True)
+    errors = (
+        column_errors(~is_commune & ~is_department, lines, header, cells[header],
+                      "code de territoire au mauvais format (code commune INSEE à 5 caractères attendu, ex. 92050)")
+        + column_errors(is_department, lines, header, cells[header],
+                        "code de département : les observations s'importent par commune (code INSEE à 5 caractères)")
+        + column_errors(is_commune & ~known, lines, header, cells[header], "commune hors du département (36 communes des Hauts-de-Seine)")
+    )
+    return codes.where(is_commune & known), errors
+
+
+PERIOD_FORMATS = "AAAA, AAAA-MM, JJ/MM/AAAA, MM/AAAA ou « mars 2024 »"
+
+
+def read_periods(cells: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Series, str, pd.Series]:
+    """The period of each row from a period column, or from year (+ month) columns."""
+    if "period" in columns:
+        header = columns["period"]
+        return parse_periods(cells[header], categorical=True), header, cells[header]
+    header = columns["year"]
+    if "month" not in columns:
+        return parse_periods(cells[header], categorical=True), header, cells[header]
+    month_text = normalise_series(cells[columns["month"]])
+    month = pd.to_numeric(month_text, errors="coerce").fillna(month_text.map(MONTH_NAMES))
+    combined = cells[header].astype(str).str.strip() + "-" + month.astype("Int64").astype(str).str.zfill(2)
+    raw = cells[header].astype(str) + " / " + cells[columns["month"]].astype(str)
+    return parse_periods(combined.where(month.notna(), ""), categorical=True), f"{header} + {columns['month']}", raw
+
+
+def value_errors(numbers: pd.Series, raw: pd.Series, lines: pd.Series, header: str) -> list[RowError]:
+    empty = per_distinct(raw, lambda distinct: distinct.astype(str).str.strip() == "")
+    unreadable = numbers.isna() & ~empty
+    return (column_errors(empty, lines, header, raw, "valeur manquante")
+            + column_errors(unreadable, lines, header, raw, "nombre illisible")
+            + column_errors(numbers < 0, lines, header, raw, "effectif négatif")
+            + column_errors(numbers.notna() & (numbers % 1 != 0), lines, header, raw, "effectif non entier (un nombre de personnes ou d'actes est entier)"))
+
+
+def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], values: pd.Series) -> list[RowError]:
+    """Optional bounds: low ≤ value ≤ high."""
+    errors: list[RowError] = []
+    low = parse_numbers(cells[columns["value_low"]]) if "value_low" in columns else None
+    high = parse_numbers(cells[columns["value_high"]]) if "value_high" in columns else None
+    if low is not None:
+        errors += column_errors(low > values, lines, columns["value_low"], cells[columns["value_low"]], "borne basse supérieure à la valeur")
+    if high is not None:
+        errors += column_errors(values > high, lines, columns["value_high"], cells[columns["value_high"]], "valeur supérieure à la borne haute")
+    if low is not None and high is not None:
+        errors += column_errors(low > high, lines, columns["value_low"], cells[columns["value_low"]], "borne basse supérieure à la borne haute")
+    return errors
+
+
+def missing_columns(columns: dict[str, str], default_indicator: str | None) -> list[RowError]:
+    required = {
+        "indicateur (ou choisir l'indicateur à l'import)": default_indicator is not None or "indicator" in columns,
+        "code commune (ou nom de la commune)": "territory" in columns or "territory_name" in columns,
+        "période (ou année)": "period" in columns or "year" in columns,
+        "valeur (ou une colonne par année ou par mois)": "value" in columns,
+    }
+    return [RowError(None, name, "", "colonne obligatoire introuvable") for name, present in required.items() if not present]
+
+
+def duplicate_rows(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Which rows repeat an earlier row's key, and the line of that earlier row (file order)."""
+    duplicated = key_numbers(rows).duplicated(keep="first")
+    if not duplicated.any():
+        return duplicated, rows["line"]
+    # Only keys that occur more than once need the line of their first occurrence.
+    repeated = rows.loc[key_numbers(rows).duplicated(keep=False)]
+    first_line = repeated.groupby(KEY, sort=False)["line"].transform("first")
+    return duplicated, first_line.reindex(rows.index)
+
+
+def key_numbers(rows: pd.DataFrame) -> pd.Series:
+    """One integer per row, equal for equal keys: the key columns' codes combined (categoricals are free)."""
+    combined = np.zeros(len(rows), dtype=np.int64)
+    capacity = 1
+    for column in KEY:
+        codes, uniques = factorized(rows[column])
+        capacity *= len(uniques) + 1
+        if capacity >= 2**62:  # never with real keys; exact anyway
+            return pd.Series(pd.factorize(pd.MultiIndex.from_frame(rows[KEY]))[0], index=rows.index)
+        combined = combined * (len(uniques) + 1) + codes + 1  # missing (−1) is a value of its own
+    return pd.Series(combined, index=rows.index)
+
+
+def prepare_observations(
+    raw: RawTable, catalogue: pd.DataFrame, communes: pd.DataFrame, default_indicator: str | None = None
+) -> PreparedUpload:
+    """Recognise, parse and validate every row; valid rows come out in the store's format."""
+    cells, lines, notes = drop_total_rows(raw.cells, raw.lines)
+    mapping = map_headers(list(cells.columns))
+    cells, lines, mapping, wide_notes = melt_wide(cells, lines, mapping)
+    columns = {canonical: header for header, canonical in mapping.items()}
+    notes = [*raw.notes, *wide_notes, *notes]
+    notes += [f"colonne « {header} » non reconnue : ignorée" for header in cells.columns if header not in mapping]
+    missing = missing_columns(columns, default_indicator)
+    if missing:
+        return PreparedUpload(pd.DataFrame(columns=[*KEY, "value", "line"]), missing, notes, len(cells))
+
+    field_catalogue = catalogue.loc[catalogue["domain"] == "field"]
+    errors: list[RowError] = []
+    if "indicator" in columns:
+        header = columns["indicator"]
+        indicators = match_indicators(cells[header], field_catalogue, categorical=True)
+        known = ", ".join(field_catalogue["indicator_id"])
+        errors += column_errors(indicators.isna(), lines, header, cells[header], f"indicateur inconnu ; indicateurs connus : {known}")
+    else:
+        indicators = pd.Series(default_indicator, index=cells.index)
+    territories, territory_errors = resolve_territories(cells, lines, columns, communes)
+    periods, period_header, period_raw = read_periods(cells, columns)
+    values = parse_numbers(cells[columns["value"]])
+    errors += territory_errors
+    errors += column_errors(periods.isna(), lines, period_header, period_raw, f"période illisible (formats acceptés : {PERIOD_FORMATS})")
+    errors += value_errors(values, cells[columns["value"]], lines, columns["value"])
+    errors += bound_errors(cells, lines, columns, values)
+    sexes = (per_distinct(cells[columns["sex"]], lambda distinct: _normalise_distinct(distinct).map(SEX_CODES), categorical=True)
+             if "sex" in columns else pd.Series("ensemble", index=cells.index))
+    ages = (normalise_age_groups(cells[columns["age_group"]], categorical=True)
+            if "age_group" in columns else pd.Series("ensemble", index=cells.index))
+    if "sex" in columns:
+        errors += column_errors(sexes.isna(), lines, columns["sex"], cells[columns["sex"]], "sexe non reconnu (F, M ou ensemble)")
+    if "age_group" in columns:
+        errors += column_errors(ages.isna(), lines, columns["age_group"], cells[columns["age_group"]],
+                                "tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)")
+
+    rows = pd.DataFrame({"indicator_id": indicators, "territory_code": territories, "period": periods, "sex": sexes,
+                         "age_group": ages, "value": values, "line": lines.to_numpy()})
+    bad_lines = {error.line for error in errors}
+    if bad_lines:
+        rows = rows.loc[~rows["line"].isin(bad_lines)]
+    duplicated, first_line = duplicate_rows(rows)
+    errors += [RowError(int(line), "—", "", f"doublon de la ligne {int(first)} (même indicateur, commune, période, sexe et âge)")
+               for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])]
+    # Keys were categoricals while checked (fast to compare and group); they leave as text.
+    rows = rows.loc[~duplicated].reset_index(drop=True)
+    rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
+    sources = sorted({text for text in distinct_texts(cells[columns["source"]]).str.strip() if text}) if "source" in columns else []
+    errors.sort(key=lambda error: (error.line or 0, error.column))
+    return PreparedUpload(rows, errors, notes, len(cells), sources)

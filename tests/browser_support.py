@@ -1,0 +1,102 @@
+"""Serving the app and driving Debian's Chromium for the browser tests (fixtures in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+
+from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = REPO_ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(data_folder: Path) -> Iterator[str]:
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+        # The served app works on a copy of data/: browser tests never write into the repository.
+        env={**os.environ, "INDICATORS_DATA_DIR": str(data_folder)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(f"le serveur Streamlit n'a pas démarré (voir artifacts/streamlit-{port}.log)")
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def launch_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium introuvable à {CHROMIUM} : installer le paquet Debian « chromium » (voir .ci/run)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+def new_page(browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 2400}, locale="fr-FR")
+    yield context.new_page()
+    context.close()
+
+
+
+
+def copy_data(target: Path) -> Path:
+    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns("store"))
+    return target
+
+
+ERROR_BOXES = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
+def open_and_wait(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30_000)
+    # Streamlit shows a status widget while the script runs: wait until the rerun is over.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def assert_no_error(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    errors = page.locator(ERROR_BOXES).all_inner_texts()
+    assert not errors, f"{name} : {errors}"

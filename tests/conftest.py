@@ -1,0 +1,53 @@
+"""Shared fixtures: the real data folder and small copies of it that tests may break."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indicators.config import DEFAULT_DATA_DIR
+from indicators.loading import DataTables, load_tables
+
+
+@pytest.fixture(autouse=True)
+def no_shared_database(monkeypatch):
+    """A developer's exported DATABASE_URL must never receive the suite's test imports."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def tables() -> DataTables:
+    return load_tables(DEFAULT_DATA_DIR)
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/ for tests that alter a file."""
+    target = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The app served on a free loopback port, on its own copy of data/ (one per test module)."""
+    from browser_support import copy_data, serve
+
+    yield from serve(copy_data(tmp_path_factory.mktemp("served") / "data"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from browser_support import launch_browser
+
+    yield from launch_browser()
+
+
+@pytest.fixture()
+def page(browser):
+    from browser_support import new_page
+
+    yield from new_page(browser)

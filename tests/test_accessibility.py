@@ -1,0 +1,85 @@
+"""RGAA / WCAG 2.1 AA measured in Chromium: axe-core on every page and both themes, keyboard only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from browser_support import ARTIFACTS, open_and_wait
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "vue_ensemble": "", "tendances": "tendances", "territoires": "territoires", "sources": "sources",
+    "importer": "importer", "historique": "historique", "presentation": "presentation",
+    # The presentation theme: large type, high contrast, one slide per screen.
+    "diapositive_1": "?mode=presentation&slide=1", "diapositive_4": "?mode=presentation&slide=4",
+    "diapositive_5": "?mode=presentation&slide=5",
+}
+BLOCKING = {"serious", "critical"}
+
+
+@pytest.fixture(scope="module")
+def axe_findings() -> dict:
+    findings: dict = {}
+    yield findings
+    (ARTIFACTS / "axe.json").write_text(json.dumps(findings, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_nothing_serious(server, page, name, axe_findings):
+    open_and_wait(page, f"{server}/{PAGES[name]}")
+    page.wait_for_timeout(500)
+    violations = Axe().run(page).response["violations"]
+    axe_findings[name] = [(violation["id"], violation["impact"], len(violation["nodes"])) for violation in violations]
+    blocking = [(violation["id"], [node["html"][:120] for node in violation["nodes"][:3]])
+                for violation in violations if violation["impact"] in BLOCKING]
+    assert blocking == []
+
+
+@pytest.mark.parametrize("name", ["vue_ensemble", "tendances", "diapositive_5"])
+def test_page_language_is_french(server, page, name):
+    open_and_wait(page, f"{server}/{PAGES[name]}")
+    page.wait_for_function("document.documentElement.lang === 'fr'", timeout=10_000)
+
+
+def tab_until(page: Page, predicate: str, limit: int = 60) -> None:
+    """Press Tab until the focused element satisfies a JS predicate on `element`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const element = document.activeElement; return !!({predicate}); }})()"):
+            return
+    raise AssertionError(f"jamais atteint au clavier : {predicate}")
+
+
+def test_keyboard_alone_changes_the_indicator_and_reaches_the_data_table(server, page):
+    open_and_wait(page, f"{server}/tendances")
+    # The indicator select box, by keyboard: focus it, open it, go down one option, choose it.
+    tab_until(page, "element.closest('[data-testid=\"stSelectbox\"]') && "
+                    "element.closest('[data-testid=\"stSelectbox\"]').innerText.includes('Indicateur')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    page.wait_for_function("document.querySelector('h2') && !document.querySelector('h2').innerText.startsWith('Signalements')",
+                           timeout=30_000)
+    # Then the chart's data: open the expander and enter the table, still by keyboard; focus is visible.
+    tab_until(page, "element.innerText && element.innerText.includes('Voir les données du graphique')")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=10_000)
+    tab_until(page, "element.closest('[data-testid=\"stDataFrame\"]')")
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / "clavier_tableau_tendances.png"))
+
+
+@pytest.mark.parametrize("name", ["tendances", "territoires"])
+def test_every_chart_has_its_finding_as_text_alternative(server, page, name):
+    open_and_wait(page, f"{server}/{PAGES[name]}")
+    finding = page.locator("h2").first.inner_text().strip()
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    assert chart.get_attribute("role") == "figure"
+    assert chart.get_attribute("aria-label") == finding

@@ -1,0 +1,109 @@
+"""Presenter mode at projector sizes, keyboard navigation, and the offline deck with no network."""
+
+import pytest
+from browser_support import SCREENSHOTS, assert_no_error, open_and_wait
+from playwright.sync_api import Page
+
+from indicators.config import DEFAULT_DATA_DIR
+from indicators.deck import protected_deck, read_deck
+from indicators.deck_export import deck_html
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1280, 720), (1920, 1080)]
+DEMO_SLIDES = {5, 6, 7, 8}
+
+
+def layout_facts(page: Page) -> dict:
+    return page.evaluate("""() => {
+        const root = document.documentElement, main = document.querySelector('[data-testid="stMain"]');
+        const headline = document.querySelector('h1');
+        const ticks = Array.from(document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'));
+        const texts = Array.from(document.querySelectorAll('h1, [data-testid="stCaptionContainer"] p, button p'));
+        return {
+            pageScrolls: root.scrollHeight > root.clientHeight || main.scrollHeight > main.clientHeight,
+            headlinePx: parseFloat(getComputedStyle(headline).fontSize),
+            smallestTickPx: Math.min(...ticks.map(tick => parseFloat(getComputedStyle(tick).fontSize))),
+            overflowing: texts.filter(element => element.scrollWidth > element.clientWidth + 1).map(element => element.textContent),
+            sidebar: !!document.querySelector('[data-testid="stSidebar"]') && getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).display !== 'none',
+            text: main.innerText,
+        };
+    }""")
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_slide_fits_a_projector_screen(server, browser, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        for number in range(1, 9):
+            open_and_wait(page, f"{server}/?mode=presentation&slide={number}")
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            # The slide is complete once its navigation row is drawn.
+            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 8')",
+                                   timeout=30_000)
+            facts = layout_facts(page)
+            page.screenshot(path=str(SCREENSHOTS / f"presentation_{width}x{height}_{number}.png"))
+            assert not facts["pageScrolls"], f"diapositive {number} : la page défile"
+            assert facts["headlinePx"] >= 32
+            assert facts["smallestTickPx"] >= 18
+            assert facts["overflowing"] == [], facts["overflowing"]
+            assert not facts["sidebar"]
+            assert f"{number} / 8" in facts["text"]
+            assert "Source" in facts["text"]
+            assert ("Données fictives de démonstration" in facts["text"]) == (number in DEMO_SLIDES)
+            assert_no_error(page, f"presentation_{width}x{height}_{number}")
+    finally:
+        context.close()
+
+
+def test_arrow_keys_walk_the_deck_and_the_url_names_the_slide(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        open_and_wait(page, f"{server}/?mode=presentation&slide=3")
+        assert "3 / 8" in page.locator("[data-testid='stMain']").inner_text()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url("**slide=4", timeout=15_000)
+        page.wait_for_function("document.querySelector('[data-testid=\"stMain\"]').innerText.includes('4 / 8')", timeout=15_000)
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_url("**slide=3", timeout=15_000)
+        page.wait_for_function("document.querySelector('[data-testid=\"stMain\"]').innerText.includes('3 / 8')", timeout=15_000)
+    finally:
+        context.close()
+
+
+def test_presentation_page_offers_the_deck_and_its_downloads(server, page):
+    open_and_wait(page, f"{server}/presentation")
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "Lancer le mode présentation" in text and "Document à distribuer (PDF)" in text
+    assert_no_error(page, "presentation_page")
+
+
+def test_offline_deck_renders_every_chart_with_the_network_blocked(tables, browser, tmp_path):
+    deck = tmp_path / "presentation.html"
+    deck.write_text(deck_html(protected_deck(tables, read_deck(DEFAULT_DATA_DIR), 5)), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    requests: list[str] = []
+
+    def block(route):
+        if not route.request.url.startswith("file://"):
+            requests.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    try:
+        page.goto(deck.as_uri())
+        for number in range(1, 9):
+            slide = page.locator(f"#slide-{number}")
+            slide.locator(".main-svg").first.wait_for(timeout=15_000)
+            assert "active" in slide.get_attribute("class")
+            assert page.locator("#counter").inner_text() == f"{number} / 8"
+            page.screenshot(path=str(SCREENSHOTS / f"deck_hors_ligne_{number}.png"))
+            page.keyboard.press("ArrowRight")
+        assert requests == []
+    finally:
+        context.close()

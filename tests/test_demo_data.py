@@ -1,0 +1,50 @@
+import pandas as pd
+
+from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, DEMO_SOURCE_ID
+from indicators.demo_data import PROFILES, generate_demo_observations
+from indicators.schemas import FieldObservationSchema
+
+FIELD_IDS = {"signalements_risque_prostitutionnel", "jeunes_suivis_vaj", "consultations_sexologie",
+             "professionnels_formes", "participants_prevention"}
+
+
+def communes(tables) -> list[str]:
+    return tables.territories.loc[tables.territories["parent_code"] == "92", "territory_code"].tolist()
+
+
+def test_demo_covers_the_36_communes_monthly_from_2019_to_2025(tables):
+    demo = tables.field_observations
+    assert len(communes(tables)) == 36
+    assert set(demo["territory_code"]) == set(communes(tables))
+    months = sorted(demo["period"].unique())
+    assert months[0] == "2019-01" and months[-1] == "2025-12" and len(months) == 84
+
+
+def test_demo_uses_the_catalogue_ids_of_the_departement_plan(tables):
+    assert set(PROFILES) == FIELD_IDS
+    field = tables.indicators.loc[tables.indicators["domain"] == "field", "indicator_id"]
+    assert set(field) == FIELD_IDS
+
+
+def test_every_demo_row_is_labelled_fictitious(tables):
+    assert tables.field_observations["source_id"].eq(DEMO_SOURCE_ID).all()
+
+
+def test_generator_is_seeded_and_matches_the_shipped_file(tables):
+    generated = generate_demo_observations(communes(tables))
+    shipped = pd.read_csv(DEFAULT_DATA_DIR / DEMO_FIELD_FILE, dtype={"territory_code": str})
+    pd.testing.assert_frame_equal(generated, shipped, check_dtype=False)
+
+
+def test_another_seed_gives_other_counts_that_still_meet_the_schema(tables):
+    other = generate_demo_observations(communes(tables), seed=1)
+    FieldObservationSchema.validate(other)
+    assert not other["value"].equals(tables.field_observations["value"])
+
+
+def test_split_by_sex_and_age_only_where_it_makes_sense(tables):
+    demo = tables.field_observations
+    trained = demo.loc[demo["indicator_id"] == "professionnels_formes"]
+    assert set(trained["sex"]) == {"ensemble"} and set(trained["age_group"]) == {"ensemble"}
+    reports = demo.loc[demo["indicator_id"] == "signalements_risque_prostitutionnel"]
+    assert set(reports["sex"]) == {"F", "M"} and set(reports["age_group"]) == {"11-14", "15-17"}

@@ -1,0 +1,95 @@
+import pandas as pd
+import pytest
+
+from indicators.formatting import (
+    format_age,
+    format_change,
+    format_columns,
+    format_day,
+    format_figure,
+    format_month,
+    format_number,
+    format_period,
+    format_range,
+    format_share,
+    format_value,
+)
+
+NNBSP = "\u202f"  # Babel's French thousands separator and space before %
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [(7000, 0, f"7{NNBSP}000"), (3_000_000, 0, f"3{NNBSP}000{NNBSP}000"), (12.5, 1, "12,5"), (435, 0, "435")],
+)
+def test_numbers_use_french_separators(value, decimals, expected):
+    assert format_number(value, decimals) == expected
+
+
+def test_missing_number_is_a_dash_not_nan():
+    assert format_number(float("nan")) == "—"
+
+
+def test_share_is_in_percent_points_with_a_space_before_the_sign():
+    assert format_share(12.5, decimals=1) == f"12,5{NNBSP}%"
+    assert format_share(88) == f"88{NNBSP}%"
+
+
+@pytest.mark.parametrize(("value", "expected"), [(68, f"+68{NNBSP}%"), (-3.4, f"\u22123{NNBSP}%"), (0, f"0{NNBSP}%")])
+def test_change_is_signed(value, expected):
+    assert format_change(value) == expected
+
+
+def test_range_keeps_both_bounds():
+    assert format_range(7000, 10000) == f"7{NNBSP}000 – 10{NNBSP}000"
+
+
+@pytest.mark.parametrize(("years", "expected"), [(14, "14 ans"), (14.6667, "14 ans et 8 mois"), (14.99, "15 ans")])
+def test_age_in_years_and_months(years, expected):
+    assert format_age(years) == expected
+
+
+def test_dates_are_day_month_year():
+    assert format_day("2022-11-23") == "23/11/2022"
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [("2021", "2021"), ("2021-11", "novembre 2021"), ("2021-11-15", "15/11/2021"), ("2016/2020", "de 2016 à 2020")],
+)
+def test_published_periods_in_words(period, expected):
+    assert format_period(period) == expected
+
+
+@pytest.mark.parametrize(
+    ("frequency", "expected"), [("month", "mars 2024"), ("quarter", "T1 2024"), ("year", "2024")]
+)
+def test_aggregated_period_labels(frequency, expected):
+    assert format_month(pd.Timestamp("2024-03-01"), frequency) == expected
+
+
+def test_value_follows_the_kind_of_figure():
+    assert format_value(88, "share") == f"88{NNBSP}%"
+    assert format_value(14, "age") == "14 ans"
+    assert format_value(161, "change") == f"+161{NNBSP}%"
+    assert format_value(1542, "activity_count") == f"1{NNBSP}542"
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "expected"), [("lower_bound", "plus de 120"), ("approximate", "environ 120"), ("exact", "120"), ("derived", "120")]
+)
+def test_figure_says_more_than_or_about_when_the_source_does(qualifier, expected):
+    row = pd.Series({"value": 120.0, "value_low": None, "value_high": None, "qualifier": qualifier})
+    assert format_figure(row, "recorded_count") == expected
+
+
+def test_figure_of_a_range_has_no_midpoint():
+    row = pd.Series({"value": float("nan"), "value_low": 6000.0, "value_high": 10000.0, "qualifier": "exact"})
+    assert format_figure(row, "estimate_range") == f"6{NNBSP}000 – 10{NNBSP}000"
+
+
+def test_format_columns_leaves_the_source_frame_unchanged():
+    frame = pd.DataFrame({"valeur": [7000, 12]})
+    shown = format_columns(frame, {"valeur": "recorded_count"})
+    assert shown["valeur"].tolist() == [f"7{NNBSP}000", "12"]
+    assert frame["valeur"].tolist() == [7000, 12]

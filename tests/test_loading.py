@@ -1,0 +1,84 @@
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from indicators.loading import DataFileError, data_fingerprint, load_tables
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def test_shipped_data_loads_and_validates(tables):
+    assert len(tables.sources) > 20
+    assert set(tables.indicators["domain"]) == {"published", "field"}
+    assert len(tables.field_observations) > 50_000
+
+
+def test_codes_stay_text(tables):
+    assert set(tables.published_estimates["territory_code"]) <= {"FR", "92", "93", "WLD"}
+    assert "2016/2020" in set(tables.published_estimates["period"])
+
+
+def test_range_with_a_single_value_is_refused_with_line_and_column(data_copy):
+    # E1 is on line 2: give it a value beside its range.
+    rewrite(data_copy / "published_estimates.csv", "E1,estimation_mineurs_risque_ou_prostitution,FR,2021,,",
+            "E1,estimation_mineurs_risque_ou_prostitution,FR,2021,8500,")
+    with pytest.raises(DataFileError) as error:
+        load_tables(data_copy)
+    assert "published_estimates.csv" in str(error.value)
+    assert "ligne 2" in str(error.value)
+    assert "jamais les deux" in str(error.value)
+
+
+def test_negative_count_is_refused(data_copy):
+    path = data_copy / "field_observations_demo.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fields = lines[3].split(",")
+    fields[5] = "-4"
+    lines[3] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as error:
+        load_tables(data_copy)
+    assert "ligne 4" in str(error.value) and "« value »" in str(error.value)
+
+
+def test_unknown_source_is_named(data_copy):
+    rewrite(data_copy / "published_estimates.csv", ",CHAMPRENAULT_2021,", ",SOURCE_INVENTEE,")
+    with pytest.raises(DataFileError) as error:
+        load_tables(data_copy)
+    assert "SOURCE_INVENTEE" in str(error.value) and "source_id" in str(error.value)
+
+
+def test_unknown_column_is_refused(data_copy):
+    path = data_copy / "territories.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",population"] + [line + ",1" for line in lines[1:]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="territories.csv"):
+        load_tables(data_copy)
+
+
+def test_missing_file_is_a_french_error(data_copy):
+    (data_copy / "key_dates.csv").unlink()
+    with pytest.raises(DataFileError, match="Fichier introuvable : key_dates.csv"):
+        load_tables(data_copy)
+
+
+def test_fingerprint_changes_when_a_file_changes(data_copy):
+    before = data_fingerprint(data_copy)
+    path = data_copy / "key_dates.csv"
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    assert data_fingerprint(data_copy) != before
+
+
+def test_data_dir_comes_from_the_environment(monkeypatch, tmp_path):
+    from indicators.config import DEFAULT_DATA_DIR, data_dir
+
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(tmp_path))
+    assert data_dir() == tmp_path
+    monkeypatch.delenv("INDICATORS_DATA_DIR")
+    assert data_dir() == DEFAULT_DATA_DIR

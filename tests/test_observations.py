@@ -1,0 +1,107 @@
+import pandas as pd
+import pytest
+
+from indicators.observations import (
+    aggregate_series,
+    available_breakdowns,
+    compare_with_year_before,
+    is_demo,
+    rank_territories,
+    select_observations,
+)
+
+
+def observations(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(
+        rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
+    )
+
+
+def monthly(indicator: str, start: str, values: list[int], territory: str = "92002", sex: str = "ensemble") -> list[tuple]:
+    months = pd.date_range(start, periods=len(values), freq="MS").strftime("%Y-%m")
+    return [(indicator, territory, month, sex, "ensemble", value, "SRC") for month, value in zip(months, values)]
+
+
+def test_yearly_totals_sum_months_and_flag_partial_years():
+    frame = observations(monthly("a", "2023-01", [1] * 12 + [2] * 3))
+    series = aggregate_series(frame, "year")
+    assert series["value"].tolist() == [12, 6]
+    assert series["complete"].tolist() == [True, False]
+    assert series["months_covered"].tolist() == [12, 3]
+
+
+def test_quarters_start_on_their_first_month():
+    frame = observations(monthly("a", "2024-01", [1, 2, 3, 4, 5, 6]))
+    series = aggregate_series(frame, "quarter")
+    assert series["period_start"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-04-01")]
+    assert series["value"].tolist() == [6, 15]
+
+
+def test_breakdown_by_sex_keeps_one_group_per_sex():
+    frame = observations(monthly("a", "2024-01", [3, 4], sex="F") + monthly("a", "2024-01", [1, 0], sex="M"))
+    series = aggregate_series(frame, "month", "sex")
+    assert series.loc[series["group"] == "F", "value"].tolist() == [3, 4]
+    assert series.loc[series["group"] == "M", "value"].tolist() == [1, 0]
+    total = aggregate_series(frame, "month", "none")
+    assert total["value"].tolist() == [4, 4]
+
+
+def test_select_filters_indicator_territory_and_months():
+    frame = observations(monthly("a", "2024-01", [1, 2, 3]) + monthly("a", "2024-01", [5, 5, 5], territory="92004")
+                         + monthly("b", "2024-01", [9, 9, 9]))
+    rows = select_observations(frame, "a", ["92004"], pd.Timestamp("2024-02-01"), pd.Timestamp("2024-03-01"))
+    assert rows["value"].tolist() == [5, 5]
+
+
+def test_comparison_uses_the_same_months_one_year_before():
+    frame = observations(monthly("a", "2023-01", [1] * 12 + [2] * 12))
+    comparison = compare_with_year_before(frame, "a")
+    assert (comparison.current_total, comparison.previous_total) == (24, 12)
+    assert comparison.change_percent == pytest.approx(100.0)
+    assert comparison.current_start == pd.Timestamp("2024-01-01")
+
+
+def test_comparison_has_no_change_when_the_year_before_is_incomplete():
+    frame = observations(monthly("a", "2023-06", [1] * 19))
+    comparison = compare_with_year_before(frame, "a")
+    assert comparison.previous_total is None
+    assert comparison.change_percent is None
+
+
+def test_ranking_keeps_communes_without_observations():
+    territories = pd.DataFrame({
+        "territory_code": ["92", "92002", "92004", "92007"],
+        "name_fr": ["Hauts-de-Seine", "Antony", "Asnières-sur-Seine", "Bagneux"],
+        "level": ["departement", "commune", "commune", "commune"],
+    })
+    frame = observations(monthly("a", "2024-01", [1, 1]) + monthly("a", "2024-01", [4, 4], territory="92007"))
+    ranked = rank_territories(frame, territories)
+    assert ranked["name_fr"].tolist() == ["Bagneux", "Antony", "Asnières-sur-Seine"]
+    assert ranked["value"].tolist() == [8, 2, 0]
+
+
+def test_breakdowns_offered_only_where_rows_are_split():
+    frame = observations(monthly("a", "2024-01", [1], sex="F") + monthly("b", "2024-01", [1]))
+    assert available_breakdowns(frame, "a") == ["none", "sex"]
+    assert available_breakdowns(frame, "b") == ["none"]
+
+
+def test_demo_rows_are_detected_by_their_source():
+    assert is_demo(observations(monthly("a", "2024-01", [1])).assign(source_id="DEMO_FICTIVE"))
+    assert not is_demo(observations(monthly("a", "2024-01", [1])))
+
+
+def yearly(indicator: str, values: dict[str, int]) -> list[tuple]:
+    return [(indicator, "92002", year, "ensemble", "ensemble", value, "SRC") for year, value in values.items()]
+
+
+def test_yearly_figures_show_per_year_only():
+    frame = observations(yearly("a", {"2023": 40, "2024": 50}))
+    assert aggregate_series(frame, "year")["value"].tolist() == [40, 50]
+    assert aggregate_series(frame, "year")["complete"].all()
+    assert aggregate_series(frame, "month").empty
+
+
+def test_yearly_figures_compare_whole_years():
+    comparison = compare_with_year_before(observations(yearly("a", {"2023": 40, "2024": 50})), "a")
+    assert (comparison.current_total, comparison.previous_total) == (50, 40)

@@ -1,0 +1,118 @@
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from indicators.reading import (
+    UnreadableFileError,
+    decode,
+    detect_encoding,
+    first_lines,
+    read_csv_text,
+    read_plain_csv,
+    read_upload,
+    sniff_delimiter,
+)
+
+ROWS = [["indicateur", "code_commune", "periode", "valeur"], ["consultations_sexologie", "92050", "2025-03", "12"]]
+
+
+def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
+    return "\r\n".join(delimiter.join(row) for row in rows).encode(encoding)
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252")])
+def test_encodings_are_detected(encoding, expected):
+    content = "Année;Tranche d'âge;Valeur\n2025;15-17;3\n2024;11-14;4\n".encode(encoding)
+    assert detect_encoding(content) == expected
+    assert read_upload(content, "f.csv").cells.columns.tolist() == ["Année", "Tranche d'âge", "Valeur"]
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_delimiters_are_sniffed(delimiter):
+    table = read_upload(csv_bytes(ROWS, delimiter, "utf-8"), "f.csv")
+    assert table.delimiter == delimiter
+    assert table.cells.iloc[0].tolist() == ROWS[1]
+
+
+def test_semicolon_wins_over_decimal_commas():
+    assert sniff_delimiter(["a;b;c", "1,5;2,5;3", "4,0;5;6,25"]) == ";"
+
+
+def test_title_lines_and_blank_lines_are_skipped_with_line_numbers_kept():
+    content = "Export du 02/01/2026\n\nindicateur;code_commune;periode;valeur\n\nx;92050;2025-03;1\ny;92002;2025-04;2\n".encode()
+    table = read_upload(content, "f.csv")
+    assert table.header_line == 3
+    assert table.lines.tolist() == [5, 6]
+    assert any("ligne(s) vide(s)" in note for note in table.notes)
+
+
+def test_xlsx_first_sheet_or_chosen_sheet():
+    workbook = Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["texte", "libre"])
+    workbook.active.append(["a", "b"])
+    data = workbook.create_sheet("Données")
+    for row in ROWS:
+        data.append(row)
+    data.append(["consultations_sexologie", 92002, 2025, 7.0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    first = read_upload(buffer.getvalue(), "f.xlsx")
+    assert first.cells.columns.tolist() == ["texte", "libre"]
+    chosen = read_upload(buffer.getvalue(), "f.xlsx", sheet="Données")
+    assert chosen.cells.iloc[1].tolist() == ["consultations_sexologie", "92002", "2025", "7"]
+    assert chosen.lines.tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "f.csv", "vide"),
+        (b"\x00\x01\x02binary\x00", "f.csv", "binaires"),
+        (b"PK\x03\x04not really a zip", "f.xlsx", "endommagé"),
+        (b"plain text", "f.xlsx", "n'est pas un classeur"),
+    ],
+)
+def test_unreadable_files_get_a_french_reason(content, name, message):
+    with pytest.raises(UnreadableFileError, match=message):
+        read_upload(content, name)
+
+
+# --- The fast path (Arrow, one row per line) reads exactly what the csv module reads ------------
+
+CELLS = st.sampled_from(["1", "2,5", "a", " c ", "", "1 234", "\u00a0z", "é", " ", "2024-01", "Total", "x y"])
+LINES = st.one_of(
+    st.just(""), st.just("  "),
+    st.lists(CELLS, min_size=1, max_size=4).map(lambda cells: "\x1f".join(cells)),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    lines=st.lists(LINES, max_size=30), delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]), ending=st.sampled_from(["", "\n", "\n\n"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
+def test_fast_path_reads_what_the_csv_module_reads(lines, delimiter, newline, ending, encoding):
+    content = (newline.join(lines).replace("\x1f", delimiter) + ending.replace("\n", newline)).encode(encoding)
+    text, detected = decode(content)
+    sniffed = sniff_delimiter(first_lines(text, 40))
+    fast = read_plain_csv(content, text, detected, sniffed)
+    if fast is None:
+        return  # irregular file: read the slow way, nothing to compare
+    slow = read_csv_text(text, detected, sniffed)
+    assert fast.cells.columns.tolist() == slow.cells.columns.tolist()
+    assert fast.cells.astype(object).to_numpy().tolist() == slow.cells.to_numpy().tolist()
+    assert (fast.lines.tolist(), fast.notes, fast.header_line) == (slow.lines.tolist(), slow.notes, slow.header_line)
+
+
+def test_quotes_and_ragged_rows_take_the_csv_module_path():
+    quoted = b'indicateur;valeur\n"a;b";1\n'
+    assert read_plain_csv(quoted, quoted.decode(), "utf-8", ";") is None
+    assert read_upload(quoted, "f.csv").cells.iloc[0].tolist() == ["a;b", "1"]
+    ragged = b"indicateur;valeur\na;1;extra\nb;2\n"
+    assert read_plain_csv(ragged, ragged.decode(), "utf-8", ";") is None
+    assert read_upload(ragged, "f.csv").cells.to_numpy().tolist() == [["a", "1", "extra"], ["b", "2", ""]]

@@ -1,0 +1,282 @@
+"""Attacks tried against the dashboard, each with the outcome it must meet.
+
+1. Reading a small count (1 to k−1) on a page, in a table, a chart, an export or the deck.
+2. Recomputing a hidden count from a total, a subtotal, a period difference or the other cells.
+3. Reaching the analysts' pages as a viewer; guessing the analyst password.
+4. Injecting a formula into a spreadsheet, markup into a page, script into the offline deck.
+5. Exhausting the server with oversized, zip-bomb, binary or malformed files.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from indicators.access import AccessSettings, Throttle, hash_password, is_loopback, password_matches, sign_in_mode
+from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
+from indicators.deck import protected_deck, read_deck
+from indicators.disclosure import lattice, public_cells, relations, suppress_small_counts
+from indicators.exports import to_french_csv
+from indicators.formatting import escape_markdown
+from indicators.ingest import safe_label
+
+K = 5
+SMALL = {str(value) for value in range(1, K)}
+
+
+@pytest.fixture(scope="module")
+def protected(tables):
+    return suppress_small_counts(lattice(tables.field_observations), K)
+
+
+def app_for(page: str, **query) -> AppTest:
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "views/overview.py":
+        app.switch_page(page)
+        app.run()
+    assert not app.exception
+    return app
+
+
+def decoded(array) -> list:
+    import base64
+
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+# 1. Small counts never shown ----------------------------------------------------------------
+
+def assert_no_small_count_in_charts(app: AppTest) -> None:
+    for chart in app.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            values = [value for value in decoded(trace.get("y", [])) + decoded(trace.get("x", [])) if isinstance(value, int | float)]
+            assert not [value for value in values if 1 <= value < K], trace.get("name")
+            texts = [str(text) for row in trace.get("customdata", []) for text in (row if isinstance(row, list) else [row])]
+            texts += [str(text) for text in trace.get("text", []) if text is not None]
+            assert not SMALL.intersection(texts)
+
+
+def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
+    app = app_for("views/trends.py")
+    app.selectbox(key="trend_territory").set_value("92047").run()  # Marnes-la-Coquette: tiny counts
+    app.button_group(key="trend_frequency").set_value("month").run()
+    app.radio(key="trend_breakdown_signalements_risque_prostitutionnel").set_value("sex").run()
+    table = app.dataframe[0].value
+    assert "< 5" in set(table.iloc[:, 2]), "le jeu de démonstration doit avoir des effectifs masqués ici"
+    assert not SMALL.intersection(table.iloc[:, 2])
+    assert_no_small_count_in_charts(app)
+
+
+def test_territories_hide_small_counts_for_every_public():
+    app = app_for("views/territories.py")
+    for value in ["none:ensemble", "sex:M", "age_group:11-14"]:
+        app.selectbox(key="territory_public").set_value(value).run()
+        assert not SMALL.intersection(app.dataframe[0].value.iloc[:, 2])
+        assert_no_small_count_in_charts(app)
+
+
+def test_overview_cards_show_no_small_count():
+    app = app_for("views/overview.py")
+    assert not SMALL.intersection(metric.value for metric in app.metric)
+
+
+def test_downloadable_observations_hide_small_counts(protected):
+    table = public_cells(protected, K)
+    assert not SMALL.intersection(table["value"])
+    assert (table["value"] == "< 5").any()
+    exported = to_french_csv(table).decode("utf-8-sig")
+    assert not any(line.split(";")[6] in SMALL for line in exported.splitlines()[1:])
+
+
+def test_deck_and_its_exports_hide_small_counts(tables):
+    for slide in protected_deck(tables, read_deck(DEFAULT_DATA_DIR), K):
+        if slide.is_demo:
+            for trace in slide.figure.data:
+                assert not [value for value in trace.y if value is not None and 1 <= value < K]
+
+
+def test_threshold_comes_from_configuration(monkeypatch):
+    from indicators.config import small_count_threshold
+
+    monkeypatch.setenv("INDICATORS_SMALL_COUNT_K", "10")
+    assert small_count_threshold() == 10
+    monkeypatch.setenv("INDICATORS_SMALL_COUNT_K", "0")
+    assert small_count_threshold() == 5
+
+
+# 2. No recomputation -----------------------------------------------------------------------
+
+def random_grid(seed: int, communes: int, months: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    periods = pd.date_range("2024-01-01", periods=months, freq="MS").strftime("%Y-%m")
+    rows = [("a", f"920{commune:02d}", period, sex, age, int(rng.poisson(rng.choice([0.5, 3, 12]))), "S")
+            for commune in range(communes) for period in periods for sex in ("F", "M") for age in ("11-14", "15-17")]
+    return pd.DataFrame(rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), communes=st.integers(1, 4), months=st.integers(1, 15))
+def test_no_relation_leaves_a_single_hidden_cell(seed, communes, months):
+    cells = suppress_small_counts(lattice(random_grid(seed, communes, months)), K)
+    hidden = cells["suppressed"].to_numpy()
+    values = cells["value"].to_numpy()
+    assert hidden[(values >= 1) & (values < K)].all(), "every small count is hidden"
+    for members, ids in relations(cells):
+        per_relation = np.bincount(ids, weights=hidden[members], minlength=len(cells))
+        assert not (per_relation == 1).any(), "a hidden cell would be a subtraction away"
+
+
+def test_subtraction_from_the_year_total_finds_nothing(protected):
+    """Attack: year total minus the visible months of that year, per commune, sex and indicator."""
+    months = protected.loc[(protected["level"] == "month")]
+    years = protected.loc[(protected["level"] == "year")].set_index(
+        ["indicator_id", "territory_code", "dimension", "group", "period_start"])
+    months = months.assign(year=months["period_start"].dt.to_period("Y").dt.start_time)
+    for key, group in months.groupby(["indicator_id", "territory_code", "dimension", "group", "year"]):
+        if group["suppressed"].sum() == 1:
+            assert bool(years.loc[key, "suppressed"]), f"{key} : un seul mois masqué et l'année visible"
+
+
+# 3. Analyst pages and password -------------------------------------------------------------
+
+def test_viewer_cannot_reach_import_or_history_on_an_open_server(monkeypatch):
+    for page in ("views/importer.py", "views/history.py"):
+        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+        app.run()
+        app.switch_page(page)
+        app.run()
+        assert not app.exception
+        assert any("désactivées" in warning.value for warning in app.warning)
+        assert not app.file_uploader and not [button for button in app.button if "Rétablir" in button.label]
+
+
+def test_wrong_passwords_are_refused_then_throttled(data_copy, monkeypatch):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app.secrets["analysts"] = {"password_hash": hash_password("le bon mot de passe")}
+    app.run()
+    app.switch_page("views/importer.py")
+    app.run()
+    assert not app.file_uploader
+    messages = []
+    for _ in range(5):
+        app.text_input[0].set_value("mauvais").run()
+        app.button[0].click().run()
+        messages.append(" ".join(error.value for error in app.error))
+    assert "Mot de passe incorrect." in messages[0]
+    assert any("Trop d'essais" in message for message in messages[3:])
+    assert not app.file_uploader
+    from indicators.audit import read_entries
+
+    assert [entry["result"] for entry in read_entries(data_copy) if entry["action"] == "connexion"][:3] == ["échec"] * 3
+
+
+def test_sign_in_modes():
+    assert sign_in_mode(AccessSettings(oidc_configured=True), "0.0.0.0") == "oidc"
+    assert sign_in_mode(AccessSettings(password_hash="$argon2id$..."), "0.0.0.0") == "password"
+    assert sign_in_mode(AccessSettings(), "127.0.0.1") == "localhost"
+    assert sign_in_mode(AccessSettings(), "") == "disabled"
+    assert sign_in_mode(AccessSettings(), "0.0.0.0") == "disabled"
+    assert is_loopback("::1") and not is_loopback("192.0.2.10")
+
+
+def test_password_is_checked_against_an_argon2_hash_only():
+    stored = hash_password("secret d'analyste")
+    assert stored.startswith("$argon2id$") and "secret" not in stored
+    assert password_matches(stored, "secret d'analyste") and not password_matches(stored, "Secret d'analyste")
+    assert not password_matches("pas une empreinte", "x")
+
+
+def test_throttle_grows_after_three_failures():
+    throttle = Throttle()
+    for second in range(3):
+        assert throttle.wait_seconds(second) == 0
+        throttle.record_failure(second)
+    assert throttle.wait_seconds(2) == 2
+    throttle.record_failure(10)
+    assert throttle.wait_seconds(10) == 4
+    throttle.record_success()
+    assert throttle.wait_seconds(11) == 0
+
+
+# 4. Injection -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payload", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "＝1+1"])
+def test_csv_exports_neutralise_formulas(payload):
+    exported = to_french_csv(pd.DataFrame({"texte": [payload], "nombre": [-3]}))
+    read_back = pd.read_csv(io.BytesIO(exported), sep=";", encoding="utf-8-sig", keep_default_na=False)
+    assert read_back.at[0, "texte"] == "'" + payload
+    assert read_back.at[0, "nombre"] == -3  # numbers untouched
+
+
+@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.csv", "[clic](javascript:alert(1)).csv", "=HYPERLINK(\"x\").csv"])
+def test_uploaded_file_names_cannot_carry_markup_or_formulas(name):
+    cleaned = safe_label(name)
+    assert not set(cleaned) & set("<>[]=\"")
+
+
+def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app.secrets["analysts"] = {"password_hash": hash_password("x")}
+    app.session_state["analyst_signed_in"] = True
+    app.run()
+    app.switch_page("views/importer.py")
+    app.run()
+    content = "indicateur;code_commune;periode;valeur;[piège](javascript:alert(1))\nconsultations_sexologie;92050;2025-01;4;a\n"
+    app.file_uploader[0].set_value(("f.csv", content.encode(), "text/csv")).run()
+    notes = [caption.value for caption in app.caption if "non reconnue" in caption.value]
+    assert notes and "\\[piège\\]\\(javascript\\:alert" in notes[0]
+    assert escape_markdown("<b>") == "\\<b\\>"
+
+
+# 5. Hostile files -------------------------------------------------------------------------
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row>" + b"0" * (300 * 1024 * 1024) + b"</row>")
+    return buffer.getvalue()
+
+
+HOSTILE = {
+    "zip_bomb.xlsx": zip_bomb,
+    "oversized.csv": lambda: b"a;b\n" + b"1;2\n" * (14 * 1024 * 1024),
+    "binary.csv": lambda: bytes(range(256)) * 4000,
+    "unbalanced_quotes.csv": lambda: b'indicateur;valeur\n"consultations;3\n' * 20000,
+    "ten_thousand_columns.csv": lambda: (";".join(f"c{n}" for n in range(10_000)) + "\n").encode() * 50,
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_files_are_refused_within_bounded_time_and_memory(name, data_copy, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(HOSTILE[name]())
+    # The child process gets 1.5 GB of address space and 60 s: exceeding either fails the test.
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20)); "
+    code = limit + "import sys; from indicators.__main__ import main; sys.exit(main(sys.argv[1:]))"
+    result = subprocess.run([sys.executable, "-c", code, "ingest", str(path), "--json"], capture_output=True,
+                            timeout=60, env={**os.environ, "INDICATORS_DATA_DIR": str(data_copy)})
+    assert result.returncode == 1, result.stderr.decode()[-500:]
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["version"] is None
+    assert report["refusal"] or report["errors"]
+    assert not (data_copy / "store").exists()

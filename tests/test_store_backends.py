@@ -1,0 +1,554 @@
+"""The same store behaviours against both stores: ParquetStore in a folder, PostgresStore on a fresh
+database of a throwaway PostgreSQL cluster (tests/postgres_support.py; DATABASE_URL_TEST, when set,
+names a server to use instead, whose role may create databases). Without PostgreSQL they fail.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from postgres_support import (
+    create_database,
+    drop_database,
+    libpq_url,
+    throwaway_cluster,
+)
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from indicators import audit
+from indicators.store import (
+    OBSERVATION_COLUMNS,
+    OBSERVATION_DTYPES,
+    OBSERVATION_KEY,
+    ObservationStore,
+    ParquetStore,
+    StaleParentError,
+    commit_with_retry,
+    diff_observations,
+    rollback,
+)
+from indicators.store_postgres import (
+    PostgresStore,
+    dispose_engine,
+    metadata,
+    normalised_url,
+    read_audit,
+    record_audit,
+    store_from_environment,
+    upgrade_database,
+)
+
+SRC_DIR = Path(__file__).resolve().parents[1] / "src"
+HEAD_REVISION = "0001"
+
+
+def observations(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS).astype(OBSERVATION_DTYPES)
+
+
+def upsert(latest: pd.DataFrame | None, incoming: pd.DataFrame) -> pd.DataFrame:
+    """What an import does: the latest rows, with the incoming rows replacing any on the same key."""
+    if latest is None:
+        return incoming
+    return pd.concat([latest, incoming], ignore_index=True).drop_duplicates(OBSERVATION_KEY, keep="last")
+
+
+BASELINE = observations([("demo", "92002", "2024-01", "F", "11-14", 4, "DEMO_FICTIVE")])
+FIRST = observations([
+    ("a", "92002", "2024-01", "F", "11-14", 3, "S1"),
+    ("a", "92002", "2024-01", "M", "11-14", 1, "S1"),
+    ("a", "92004", "2024-01", "F", "11-14", 2, "S1"),
+])
+# From FIRST: one value changed, one row with only a new source (not a change), one removed, one added.
+SECOND = observations([
+    ("a", "92002", "2024-01", "F", "11-14", 5, "S2"),
+    ("a", "92002", "2024-01", "M", "11-14", 1, "S2"),
+    ("b", "2A004", "2024", "F", "15-17", 7, "S2"),
+])
+
+
+# --- Servers, databases and the two stores ----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[tuple[str, str]]:
+    """(server URL, name of a database migrated to head to copy): DATABASE_URL_TEST or a throwaway cluster."""
+    configured = os.environ.get("DATABASE_URL_TEST", "").strip()
+    with (nullcontext_url(configured) if configured else throwaway_cluster()) as server:
+        template = f"indicators_template_{uuid.uuid4().hex[:8]}"
+        assert upgrade_database(create_database(server, template)) == HEAD_REVISION
+        try:
+            yield server, template
+        finally:
+            drop_database(server, template)
+
+
+@contextmanager
+def nullcontext_url(url: str) -> Iterator[str]:
+    yield url
+
+
+@contextmanager
+def fresh_database(server: tuple[str, str], migrated: bool = True) -> Iterator[str]:
+    """A new database (already migrated, or empty), dropped afterwards."""
+    server_url, template = server
+    name = f"indicators_test_{uuid.uuid4().hex[:12]}"
+    url = create_database(server_url, name, template if migrated else "template1")
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+        drop_database(server_url, name)
+
+
+@pytest.fixture()
+def database_url(postgres_server) -> Iterator[str]:
+    with fresh_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["parquet", "postgres"])
+def store(request, tmp_path: Path) -> ObservationStore:
+    if request.param == "parquet":
+        return ParquetStore(tmp_path / "store")
+    return PostgresStore(request.getfixturevalue("database_url"))
+
+
+def store_address(store: ObservationStore) -> tuple[str, str]:
+    """What another process needs to open the same store."""
+    return ("parquet", str(store.folder)) if isinstance(store, ParquetStore) else ("postgres", store.url)
+
+
+def open_store(address: tuple[str, str]) -> ObservationStore:
+    kind, where = address
+    return ParquetStore(Path(where)) if kind == "parquet" else PostgresStore(where)
+
+
+# --- One contract, two stores -------------------------------------------------------------------
+
+
+def test_empty_store_has_no_version(store: ObservationStore):
+    assert isinstance(store, ObservationStore)
+    assert (store.versions(), store.latest_version(), store.fingerprint()) == ([], 0, "0")
+    assert store.read() is None and store.read(0) is None
+
+
+def test_roundtrip_keeps_values_dtypes_and_row_order(store: ObservationStore):
+    # Text that CSV and COPY must carry untouched: codes with letters and zeros, separators, quotes,
+    # a line break, an empty text (not a missing one), accents; a count beyond 32 bits.
+    table = observations([
+        ("z", "92002", "2024-01", "M", "15-17", 0, "S1"),
+        ("a", "2A004", "2024", "F", "11-14", 2**40, "S1"),
+        ("a", "02004", "mars 2024", "", 'moins de 11 ans, "estimé"\nligne 2', 3, "Sé;1"),
+    ])
+    store.commit(table, action="import", parent=0)
+    for read_back in (store.read(), store.read(1)):
+        pd.testing.assert_frame_equal(read_back, table)
+        assert read_back.dtypes.astype(str).to_dict() == {column: str(table[column].dtype) for column in table}
+    assert store.read()["territory_code"].tolist() == ["92002", "2A004", "02004"]
+
+
+def test_an_empty_table_is_a_version(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    emptied = store.commit(FIRST.iloc[0:0], action="import", parent=1)
+    assert (emptied.rows, emptied.rows_added, emptied.rows_removed) == (0, 0, 3)
+    pd.testing.assert_frame_equal(store.read(), FIRST.iloc[0:0].reset_index(drop=True))
+
+
+def test_versions_are_numbered_with_exact_counts(store: ObservationStore):
+    first = store.commit(FIRST, action="import", parent=0, baseline=BASELINE, file_name="janvier.csv", sha256="ab12")
+    second = store.commit(SECOND, action="import", parent=1, user="analyste", note="correction")
+    third = store.commit(SECOND, action="import", parent=2)
+    assert store.versions() == [first, second, third]
+    assert [info.version for info in store.versions()] == [1, 2, 3]
+    # Version 1 is compared with the demo baseline: 3 rows added, the demo row removed.
+    assert (first.rows, first.rows_added, first.rows_changed, first.rows_removed) == (3, 3, 0, 1)
+    assert (first.parent, first.file_name, first.sha256, first.user) == (0, "janvier.csv", "ab12", None)
+    assert (second.rows, second.rows_added, second.rows_changed, second.rows_removed) == (3, 1, 1, 1)
+    assert (second.user, second.note, second.parent) == ("analyste", "correction", 1)
+    assert (third.rows_added, third.rows_changed, third.rows_removed) == (0, 0, 0)
+    assert second.created_at.endswith("+00:00")
+    pd.testing.assert_frame_equal(store.read(1), FIRST)
+    pd.testing.assert_frame_equal(store.read(2), SECOND)
+
+
+def test_diff_between_stored_versions(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    store.commit(SECOND, action="import", parent=1)
+    diff = diff_observations(store.read(1), store.read(2))
+    pd.testing.assert_frame_equal(diff.added, observations([("b", "2A004", "2024", "F", "15-17", 7, "S2")]))
+    pd.testing.assert_frame_equal(diff.removed, observations([("a", "92004", "2024-01", "F", "11-14", 2, "S1")]))
+    changed = diff.changed[["value_old", "value_new", "source_id_old", "source_id_new"]]
+    assert changed.values.tolist() == [[3, 5, "S1", "S2"]]
+
+
+def test_fingerprint_changes_with_each_version(store: ObservationStore):
+    seen = {store.fingerprint()}
+    for parent, table in enumerate([FIRST, SECOND, FIRST]):
+        store.commit(table, action="import", parent=parent)
+        seen.add(store.fingerprint())
+    assert len(seen) == 4
+
+
+def test_unknown_or_negative_versions_are_refused(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    with pytest.raises(LookupError):
+        store.read(2)
+    with pytest.raises(ValueError):
+        store.read(-1)
+
+
+def test_version_numbers_taken_from_a_table_are_accepted(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    version = pd.Series([1]).iloc[0]  # a numpy integer, as a page picking from a table has
+    pd.testing.assert_frame_equal(store.read(version), FIRST)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (FIRST.drop(columns="source_id"), "source_id"),
+        (FIRST.assign(extra=1), "extra"),
+        (pd.concat([FIRST, FIRST.head(1)]), "double"),
+        (FIRST.assign(territory_code=[92002, 92002, 92004]), "territory_code"),
+        (FIRST.assign(value=[1.5, 2.0, 3.0]), "value"),
+    ],
+)
+def test_invalid_tables_are_refused_before_anything_is_written(store: ObservationStore, table, message):
+    with pytest.raises(ValueError, match=message):
+        store.commit(table, action="import", parent=0)
+    assert store.latest_version() == 0
+
+
+def test_unknown_action_is_refused(store: ObservationStore):
+    with pytest.raises(ValueError, match="Action"):
+        store.commit(FIRST, action="delete", parent=0)
+    assert store.latest_version() == 0
+
+
+def test_rollback_publishes_a_copy_and_leaves_history_untouched(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    store.commit(SECOND, action="import", parent=1)
+    restored = rollback(store, 1, baseline=BASELINE, user="analyste")
+    assert (restored.version, restored.action, restored.restored_from, restored.parent) == (3, "rollback", 1, 2)
+    assert (restored.rows_added, restored.rows_changed, restored.rows_removed, restored.user) == (1, 1, 1, "analyste")
+    pd.testing.assert_frame_equal(store.read(), FIRST)
+    pd.testing.assert_frame_equal(store.read(1), FIRST)
+    pd.testing.assert_frame_equal(store.read(2), SECOND)
+
+    to_demo = rollback(store, 0, baseline=BASELINE)
+    assert (to_demo.version, to_demo.restored_from) == (4, 0)
+    pd.testing.assert_frame_equal(store.read(), BASELINE)
+    with pytest.raises(LookupError):
+        rollback(store, 7, baseline=BASELINE)
+    assert store.versions()[-1] == to_demo
+
+
+@pytest.mark.parametrize("parent", [0, 5])
+def test_commit_on_a_stale_parent_is_refused(store: ObservationStore, parent: int):
+    store.commit(FIRST, action="import", parent=0)
+    with pytest.raises(StaleParentError) as raised:
+        store.commit(SECOND, action="import", parent=parent)
+    assert (raised.value.expected, raised.value.actual) == (parent, 1)
+    assert store.latest_version() == 1
+    pd.testing.assert_frame_equal(store.read(), FIRST)
+
+
+def test_commit_with_retry_re_merges_after_a_concurrent_import(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    theirs = observations([("c", "92002", "2024-02", "F", "11-14", 9, "S3")])
+    ours = observations([("d", "92002", "2024-02", "F", "11-14", 8, "S4")])
+    calls: list[int] = []
+
+    def merge_ours(latest: pd.DataFrame | None, version: int) -> pd.DataFrame:
+        calls.append(version)
+        if len(calls) == 1:  # someone else publishes while we merge
+            store.commit(upsert(latest, theirs), action="import", parent=version)
+        return upsert(latest, ours)
+
+    info = commit_with_retry(store, merge_ours, action="import", file_name="ours.csv")
+    assert calls == [1, 2]
+    assert (info.version, info.parent, info.rows_added, info.file_name) == (3, 2, 1, "ours.csv")
+    assert set(store.read()["indicator_id"]) == {"a", "c", "d"}
+
+
+def test_a_large_version_commits_in_seconds(store: ObservationStore):
+    rows = 100_000
+    counts = np.random.default_rng(8).integers(0, 100, rows)
+    large = pd.DataFrame({
+        "indicator_id": "victimes", "territory_code": [f"92{n % 36:03d}" for n in range(rows)],
+        "period": [f"{2000 + n // 432}-{n // 36 % 12 + 1:02d}" for n in range(rows)], "sex": "F",
+        "age_group": "11-14", "value": counts, "source_id": "S1",
+    }).astype(OBSERVATION_DTYPES)
+    corrected = large.assign(value=counts + (np.arange(rows) % 10 == 0))
+    for parent, table in enumerate([large, corrected]):
+        started = time.perf_counter()
+        info = store.commit(table, action="import", parent=parent)
+        assert time.perf_counter() - started < 10
+    assert (info.rows, info.rows_added, info.rows_changed, info.rows_removed) == (rows, 0, rows // 10, 0)
+    pd.testing.assert_frame_equal(store.read(1), large)
+
+
+# --- Several processes at once ------------------------------------------------------------------
+
+
+def import_own_rows(address: tuple[str, str], analyst: int, barrier) -> None:
+    """One analyst's import, started at the same moment as the others (runs in a child process)."""
+    own = observations([
+        (f"analyst_{analyst}", "92002", f"2024-{month:02d}", "F", "11-14", month, f"S{analyst}") for month in (1, 2, 3)
+    ])
+    store = open_store(address)
+    store.latest_version()  # connected (and the schema checked) before the start
+    barrier.wait()
+    commit_with_retry(store, lambda latest, _version: upsert(latest, own), action="import", file_name=f"{analyst}.csv")
+
+
+def commit_once_on_version_one(address: tuple[str, str], analyst: int, barrier, outcomes) -> None:
+    """A commit without retry, on a parent that only the first to commit will find current."""
+    store = open_store(address)
+    store.latest_version()
+    barrier.wait()
+    try:
+        store.commit(SECOND.assign(value=analyst), action="import", parent=1)
+        outcomes.put("published")
+    except StaleParentError as error:
+        outcomes.put(f"stale {error.expected}->{error.actual}")
+
+
+def run_together(target, argument_lists: list[tuple]) -> list[int | None]:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(argument_lists))
+    # Each target takes (address, rank, barrier, *rest).
+    processes = [context.Process(target=target, args=(*arguments[:2], barrier, *arguments[2:]))
+                 for arguments in argument_lists]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=90)
+    return [process.exitcode for process in processes]
+
+
+# The Parquet twin of this test is in test_store.py: here, four replicas on one PostgreSQL.
+def test_simultaneous_imports_all_land_in_order(database_url: str):
+    store = PostgresStore(database_url)
+    store.commit(FIRST, action="import", parent=0)
+    fingerprint = store.fingerprint()
+    exit_codes = run_together(import_own_rows, [(store_address(store), analyst) for analyst in range(4)])
+    assert exit_codes == [0, 0, 0, 0]
+
+    history = store.versions()
+    assert [info.version for info in history] == [1, 2, 3, 4, 5]
+    assert [info.parent for info in history] == [0, 1, 2, 3, 4]
+    assert sorted(info.file_name for info in history[1:]) == [f"{analyst}.csv" for analyst in range(4)]
+    assert all((info.rows_added, info.rows_changed, info.rows_removed) == (3, 0, 0) for info in history[1:])
+    latest = store.read()
+    assert len(latest) == len(FIRST) + 4 * 3
+    assert set(latest["indicator_id"]) == {"a", *(f"analyst_{n}" for n in range(4))}
+    assert not latest.duplicated(OBSERVATION_KEY).any()
+    assert store.fingerprint() != fingerprint
+
+
+def test_of_two_commits_on_the_same_parent_exactly_one_lands(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    outcomes = multiprocessing.get_context("spawn").Queue()
+    exit_codes = run_together(commit_once_on_version_one, [(store_address(store), n, outcomes) for n in (1, 2)])
+    assert exit_codes == [0, 0]
+    assert sorted(outcomes.get(timeout=5) for _ in range(2)) == ["published", "stale 1->2"]
+    assert [info.version for info in store.versions()] == [1, 2]
+
+
+# --- PostgreSQL only ------------------------------------------------------------------------------
+
+
+def test_schema_is_created_on_first_use_of_an_empty_database(postgres_server):
+    with fresh_database(postgres_server, migrated=False) as url:
+        store = PostgresStore(url)
+        assert store.latest_version() == 0
+        store.commit(FIRST, action="import", parent=0)
+        assert upgrade_database(url) == HEAD_REVISION  # nothing left to do
+        with psycopg.connect(libpq_url(url)) as connection:
+            assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
+
+
+def upgrade_when_told(address: tuple[str, str], _rank: int, barrier) -> None:
+    barrier.wait()
+    assert upgrade_database(address[1]) == HEAD_REVISION
+
+
+def test_replicas_starting_together_migrate_once(postgres_server):
+    with fresh_database(postgres_server, migrated=False) as url:
+        assert run_together(upgrade_when_told, [(("postgres", url), rank) for rank in range(3)]) == [0, 0, 0]
+        assert PostgresStore(url).versions() == []
+
+
+def test_migrations_create_exactly_the_tables_the_store_queries(database_url: str):
+    engine = create_engine(normalised_url(database_url), poolclass=NullPool)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE observations SET value = value + 1",
+        "DELETE FROM observation_versions",
+        "UPDATE audit_log SET who = 'quelqu''un d''autre'",
+        "TRUNCATE observations, observation_versions, audit_log",
+    ],
+)
+def test_published_rows_and_audit_entries_cannot_be_changed(database_url: str, statement: str):
+    PostgresStore(database_url).commit(FIRST, action="import", parent=0)
+    record_audit(database_url, "import", "analyste", version=1)
+    with psycopg.connect(libpq_url(database_url)) as connection, pytest.raises(
+        psycopg.errors.InsufficientPrivilege, match="ajouts"
+    ):
+        connection.execute(statement)
+    pd.testing.assert_frame_equal(PostgresStore(database_url).read(), FIRST)
+    assert len(read_audit(database_url)) == 1
+
+
+KILLED_COMMIT = """
+import os, sys
+import pandas as pd
+import indicators.store_postgres as store_postgres
+
+def die_before_committing(*args, **kwargs):
+    os._exit(9)
+
+store_postgres.utc_timestamp = die_before_committing  # called once the rows are copied
+store_postgres.PostgresStore(sys.argv[1]).commit(pd.read_parquet(sys.argv[2]), action="import", parent=1)
+"""
+
+
+def test_import_killed_before_committing_leaves_previous_version_and_lock_free(database_url: str, tmp_path: Path):
+    store = PostgresStore(database_url)
+    store.commit(FIRST, action="import", parent=0)
+    incoming = tmp_path / "incoming.parquet"
+    SECOND.to_parquet(incoming, index=False)
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC_DIR), os.environ.get("PYTHONPATH", "")])}
+    child = subprocess.run([sys.executable, "-c", KILLED_COMMIT, database_url, str(incoming)],
+                           env=environment, capture_output=True, timeout=60, check=False)
+    assert child.returncode == 9, child.stderr.decode()
+
+    assert [info.version for info in store.versions()] == [1]
+    pd.testing.assert_frame_equal(store.read(), FIRST)
+    assert store.commit(SECOND, action="import", parent=1).version == 2  # the lock died with the child
+    with psycopg.connect(libpq_url(database_url)) as connection:
+        assert connection.execute("SELECT version, count(*) FROM observations GROUP BY 1 ORDER BY 1").fetchall() == [
+            (1, 3), (2, 3)]
+
+
+def test_cached_versions_are_shared_and_only_while_asked(database_url: str):
+    PostgresStore(database_url).commit(FIRST, action="import", parent=0)
+    cached, uncached = PostgresStore(database_url, cached_versions=2), PostgresStore(database_url)
+    assert cached.read() is cached.read(1)
+    assert uncached.read() is not uncached.read()
+
+
+def test_audit_entries_read_back_as_the_file_log_does(database_url: str, tmp_path: Path):
+    for record in (lambda *args, **details: audit.record(tmp_path, *args, **details),
+                   lambda *args, **details: record_audit(database_url, *args, **details)):
+        record("import", "analyste@example.fr", file_name="février.csv", sha256="ab12", version=3)
+        record("connexion", None, result="échec")
+    from_file, from_database = audit.read_entries(tmp_path), read_audit(database_url)
+    assert [{**entry, "time": None} for entry in from_database] == [{**entry, "time": None} for entry in from_file]
+    assert from_database[1]["who"] == "inconnu"
+    assert all(entry["time"].endswith("+00:00") and len(entry["time"]) == 25 for entry in from_database)
+
+
+# --- Choosing the store ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        (None, None),
+        ("  ", None),
+        ("postgresql://app:s%40cret@db:5432/indicateurs", "postgresql+psycopg://app:s%40cret@db:5432/indicateurs"),
+        ("postgres://app@db/indicateurs", "postgresql+psycopg://app@db/indicateurs"),
+        ("postgresql+psycopg://app@db/indicateurs", "postgresql+psycopg://app@db/indicateurs"),
+    ],
+)
+def test_database_url_chooses_the_store(monkeypatch, tmp_path: Path, configured: str | None, expected: str | None):
+    if configured is None:
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("DATABASE_URL", configured)
+    chosen = store_from_environment(tmp_path / "store", cached_versions=2)
+    if expected is None:
+        assert isinstance(chosen, ParquetStore) and chosen.folder == tmp_path / "store"
+    else:
+        assert isinstance(chosen, PostgresStore) and chosen.url == expected
+        assert "s%40cret" not in repr(chosen)
+
+
+def test_a_database_url_of_another_kind_is_refused(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("DATABASE_URL", "mysql://app@db/indicateurs")
+    with pytest.raises(ValueError, match="postgresql://"):
+        store_from_environment(tmp_path)
+
+
+# --- Random histories: both stores agree ------------------------------------------------------------
+
+ROWS = st.dictionaries(
+    keys=st.tuples(
+        st.sampled_from(["a", "b"]),
+        st.sampled_from(["92002", "2A004"]),
+        st.sampled_from(["2024-01", "2024"]),
+        st.sampled_from(["F", "M"]),
+        st.just("11-14"),
+    ),
+    values=st.tuples(st.integers(0, 5), st.sampled_from(["S1", "S2"])),
+    max_size=6,
+)
+OPERATIONS = st.lists(
+    st.one_of(st.tuples(st.just("import"), ROWS), st.tuples(st.just("rollback"), st.integers(0, 5))),
+    min_size=1,
+    max_size=6,
+)
+
+
+def table_from(rows: dict[tuple, tuple]) -> pd.DataFrame:
+    return observations([(*key, value, source) for key, (value, source) in rows.items()])
+
+
+def apply(store: ObservationStore, operation: tuple) -> None:
+    kind, argument = operation
+    if kind == "import":
+        commit_with_retry(store, lambda _latest, _version: table_from(argument), action="import", baseline=BASELINE)
+    elif argument <= store.latest_version():
+        rollback(store, argument, baseline=BASELINE)
+
+
+# No example database: the test must not leave a .hypothesis folder in the repository.
+@settings(max_examples=10, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations=OPERATIONS)
+def test_random_histories_are_the_same_in_both_stores(postgres_server, tmp_path_factory, operations):
+    with fresh_database(postgres_server) as url:
+        stores = [ParquetStore(tmp_path_factory.mktemp("history") / "store"), PostgresStore(url)]
+        for operation in operations:
+            for store in stores:
+                apply(store, operation)
+        parquet, postgres = ([replace(info, created_at="") for info in store.versions()] for store in stores)
+        assert parquet == postgres
+        for info in parquet:
+            pd.testing.assert_frame_equal(stores[0].read(info.version), stores[1].read(info.version))

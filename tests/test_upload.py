@@ -1,0 +1,142 @@
+"""A corpus of messy but realistic files, each with its exact expected rows and errors."""
+
+import pandas as pd
+import pytest
+
+from indicators.reading import read_upload
+from indicators.upload import (
+    match_indicators,
+    normalise_age_groups,
+    parse_numbers,
+    parse_periods,
+    prepare_observations,
+)
+
+
+@pytest.fixture(scope="module")
+def catalogue(tables):
+    return tables.indicators
+
+
+@pytest.fixture(scope="module")
+def communes(tables):
+    return tables.territories.loc[tables.territories["level"] == "commune"]
+
+
+def prepare(text: str, catalogue, communes, encoding="utf-8", **options):
+    return prepare_observations(read_upload(text.encode(encoding), "f.csv"), catalogue, communes, **options)
+
+
+def rows_of(prepared) -> list[tuple]:
+    return [tuple(row) for row in prepared.rows[["indicator_id", "territory_code", "period", "sex", "age_group", "value"]].itertuples(index=False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2024", "2024"), ("2024-3", "2024-03"), ("2024-03-15", "2024-03"), ("15/03/2024", "2024-03"), ("03/2024", "2024-03"),
+     ("mars 2024", "2024-03"), ("Janv. 2024", "2024-01"), ("2024-03-01 00:00:00", "2024-03")],
+)
+def test_periods(text, expected):
+    assert parse_periods(pd.Series([text])).tolist() == [expected]
+
+
+@pytest.mark.parametrize("text", ["2024-13", "31/02/2024", "1850", "hier", "", "2024/03"])
+def test_bad_periods(text):
+    assert parse_periods(pd.Series([text])).isna().all()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1 234", 1234), ("1\u00a0234", 1234), ("1\u202f234", 1234), ("1.234", 1234), ("12,5", 12.5), ("7", 7), ("1 234,0", 1234)],
+)
+def test_french_numbers(text, expected):
+    assert parse_numbers(pd.Series([text])).tolist() == [expected]
+
+
+def test_age_groups_and_indicators_by_label(catalogue):
+    assert normalise_age_groups(pd.Series(["11 à 14 ans", "15-17", "", "9-10"])).tolist()[:3] == ["11-14", "15-17", "ensemble"]
+    labels = pd.Series(["CONSULTATIONS DE SEXOLOGIE", "signalements lies a un risque prostitutionnel", "jeunes_suivis_vaj", "autre"])
+    assert match_indicators(labels, catalogue).tolist()[:3] == [
+        "consultations_sexologie", "signalements_risque_prostitutionnel", "jeunes_suivis_vaj"]
+
+
+def test_latin1_semicolon_decimal_comma_export(catalogue, communes):
+    text = ("Indicateur;Code INSEE;Année;Mois;Sexe;Tranche d'âge;Effectif\r\n"
+            "Signalements liés à un risque prostitutionnel;92050;2026;janvier;Filles;11 à 14 ans;1\u00a0204\r\n"
+            "signalements_risque_prostitutionnel;92050;2026;2;M;15-17;3,0\r\n"
+            "\r\n"
+            "Total;;;;;;1207\r\n")
+    prepared = prepare(text, catalogue, communes, encoding="cp1252")
+    assert rows_of(prepared) == [
+        ("signalements_risque_prostitutionnel", "92050", "2026-01", "F", "11-14", 1204),
+        ("signalements_risque_prostitutionnel", "92050", "2026-02", "M", "15-17", 3),
+    ]
+    assert prepared.errors == []
+    assert any("Total" in note for note in prepared.notes)
+    assert prepared.rows["line"].tolist() == [2, 3]
+
+
+def test_wide_layout_with_commune_names(catalogue, communes):
+    text = "Commune,2023,2024,Source\nNanterre,10,12,CD92\nSceaux,,3,CD92\n"
+    prepared = prepare(text, catalogue, communes, default_indicator="professionnels_formes")
+    assert rows_of(prepared) == [
+        ("professionnels_formes", "92050", "2023", "ensemble", "ensemble", 10),
+        ("professionnels_formes", "92050", "2024", "ensemble", "ensemble", 12),
+        ("professionnels_formes", "92071", "2024", "ensemble", "ensemble", 3),
+    ]
+    assert any("format large" in note for note in prepared.notes)
+    assert prepared.declared_sources == ["CD92"]
+
+
+def test_every_problem_is_reported_at_once_by_line_and_column(catalogue, communes):
+    text = ("indicateur;code_commune;periode;sexe;tranche_age;valeur;borne basse;borne haute\n"
+            "consultations_sexologie;92050;2025-01;F;15-17;4;;\n"       # line 2: valid
+            "consultations_sexologie;92999;2025-01;F;15-17;4;;\n"       # 3: commune outside
+            "consultations_sexologie;75056;2025-01;F;15-17;4;;\n"       # 4: Paris
+            "consultations_sexologie;92;2025-01;F;15-17;4;;\n"          # 5: a département
+            "consultations_sexologie;9205;2025-01;F;15-17;4;;\n"        # 6: 09205 after zero-fill: unknown
+            "inconnu;92050;2025-02;F;15-17;4;;\n"                       # 7: unknown indicator
+            "consultations_sexologie;92050;13/2025;F;15-17;4;;\n"       # 8: bad period
+            "consultations_sexologie;92050;2025-03;F;15-17;-1;;\n"      # 9: negative
+            "consultations_sexologie;92050;2025-04;F;15-17;2,5;;\n"     # 10: not an integer
+            "consultations_sexologie;92050;2025-05;X;15-17;2;;\n"       # 11: bad sex
+            "consultations_sexologie;92050;2025-06;F;10-12;2;;\n"       # 12: bad age group
+            "consultations_sexologie;92050;2025-07;F;15-17;5;6;9\n"     # 13: low > value
+            "consultations_sexologie;92050;2025-08;F;15-17;12;1;9\n"    # 14: value > high
+            "consultations_sexologie;92050;2025-01;Fille;15-17;4;;\n"   # 15: duplicate of line 2
+            "consultations_sexologie;92050;2025-09;F;15-17;;;\n")       # 16: missing value
+    prepared = prepare(text, catalogue, communes)
+    found = {(error.line, error.column, error.message.split(" (")[0].split(" ;")[0]) for error in prepared.errors}
+    assert found == {
+        (3, "code_commune", "commune hors du département"),
+        (4, "code_commune", "commune hors du département"),
+        (5, "code_commune", "code de département : les observations s'importent par commune"),
+        (6, "code_commune", "commune hors du département"),
+        (7, "indicateur", "indicateur inconnu"),
+        (8, "periode", "période illisible"),
+        (9, "valeur", "effectif négatif"),
+        (10, "valeur", "effectif non entier"),
+        (11, "sexe", "sexe non reconnu"),
+        (12, "tranche_age", "tranche d'âge non reconnue"),
+        (13, "borne basse", "borne basse supérieure à la valeur"),
+        (14, "borne haute", "valeur supérieure à la borne haute"),
+        (15, "—", "doublon de la ligne 2"),
+        (16, "valeur", "valeur manquante"),
+    }
+    assert prepared.rows["line"].tolist() == [2]
+    unknown = next(error for error in prepared.errors if error.line == 7)
+    assert "consultations_sexologie" in unknown.message and unknown.value == "inconnu"
+
+
+def test_missing_columns_are_named(catalogue, communes):
+    prepared = prepare("commune;nombre\nNanterre;3\n", catalogue, communes)
+    assert {error.column for error in prepared.errors} == {
+        "indicateur (ou choisir l'indicateur à l'import)", "période (ou année)"}
+    assert prepared.rows.empty
+
+
+def test_unknown_columns_are_ignored_and_said(catalogue, communes):
+    prepared = prepare("indicateur;code_commune;periode;valeur;couleur\nconsultations_sexologie;92050;2025-01;3;bleu\n",
+                       catalogue, communes)
+    assert len(prepared.rows) == 1
+    assert "colonne « couleur » non reconnue : ignorée" in prepared.notes

@@ -1,0 +1,93 @@
+"""The gate in front of the analysts' pages (import, history): sign-in, throttling, audit."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import streamlit as st
+
+from indicators import audit
+from indicators.access import (
+    AccessSettings,
+    Throttle,
+    is_analyst,
+    password_matches,
+    sign_in_mode,
+)
+from indicators.config import data_dir
+
+ENABLE_HELP = (
+    "Pour ouvrir ces pages aux analystes, configurer dans `.streamlit/secrets.toml` soit une connexion "
+    "OpenID Connect (section `[auth]`, et la liste `[analysts] emails` ou `groups`), soit un mot de passe "
+    "d'analyste (`[analysts] password_hash`, empreinte argon2 produite par `python -m indicators hash-password`). "
+    "Sans l'un ni l'autre, ces pages ne sont ouvertes que si le serveur écoute seulement sur cette machine "
+    "(`--server.address localhost`). Voir `.streamlit/secrets.toml.example`."
+)
+
+
+def settings() -> AccessSettings:
+    try:
+        return AccessSettings.from_secrets(st.secrets.to_dict())
+    except FileNotFoundError:
+        return AccessSettings()
+    except Exception:  # a malformed secrets file must not open the pages
+        return AccessSettings()
+
+
+@st.cache_resource
+def _throttle() -> tuple[Throttle, threading.Lock]:
+    # One throttle for the shared analyst password, whatever the session trying it.
+    return Throttle(), threading.Lock()
+
+
+def password_gate(password_hash: str) -> str:
+    if st.session_state.get("analyst_signed_in"):
+        return "analyste (mot de passe)"
+    st.info("Page réservée aux analystes : saisir le mot de passe d'analyste.", icon=":material/lock:")
+    with st.form("analyst_sign_in"):
+        password = st.text_input("Mot de passe d'analyste", type="password")
+        submitted = st.form_submit_button("Se connecter")
+    if submitted:
+        throttle, lock = _throttle()
+        with lock:
+            wait = throttle.wait_seconds(time.time())
+            if wait > 0:
+                st.error(f"Trop d'essais infructueux : réessayer dans {int(wait) + 1} s.")
+                st.stop()
+            if password_matches(password_hash, password):
+                throttle.record_success()
+                st.session_state["analyst_signed_in"] = True
+                audit.record(data_dir(), "connexion", "analyste (mot de passe)", result="réussie")
+                st.rerun()
+            throttle.record_failure(time.time())
+        audit.record(data_dir(), "connexion", "inconnu", result="échec")
+        st.error("Mot de passe incorrect.")
+    st.stop()
+
+
+def require_analyst() -> str:
+    """Who the analyst is, or a French explanation on the page and a stop."""
+    current = settings()
+    mode = sign_in_mode(current, st.get_option("server.address") or "")
+    if mode == "localhost":
+        st.caption("Accès analyste ouvert : le serveur n'écoute que sur cette machine.")
+        return "analyste local"
+    if mode == "disabled":
+        st.warning("Pages d'analyste désactivées sur ce serveur.\n\n" + ENABLE_HELP, icon=":material/lock:")
+        st.stop()
+    if mode == "password":
+        return password_gate(current.password_hash or "")
+    if not st.user.is_logged_in:
+        st.info("Page réservée aux analystes.", icon=":material/lock:")
+        st.button("Se connecter", on_click=st.login)
+        st.stop()
+    email = st.user.get("email")
+    if not is_analyst(current, email, st.user.get("groups")):
+        audit.record(data_dir(), "connexion", email, result="refusée (compte non analyste)")
+        st.error("Ce compte n'est pas autorisé à importer des données.")
+        st.stop()
+    if not st.session_state.get("analyst_audited"):
+        audit.record(data_dir(), "connexion", email, result="réussie")
+        st.session_state["analyst_audited"] = True
+    return email

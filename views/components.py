@@ -1,0 +1,86 @@
+"""Page building blocks shared by every page: the demo banner and the chart block."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+import streamlit.components.v1 as components
+
+from indicators.config import DEMO_LABEL_FR
+from indicators.deck_export import chart_image
+from indicators.exports import to_french_csv
+
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
+
+# Static CSS only (never data): Streamlit's faded captions and badges miss the 4.5:1 contrast of
+# RGAA/WCAG AA, and keyboard focus must stay visible on every control.
+PAGE_STYLE = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4a4a4a !important; opacity: 1 !important; }
+.stMarkdownBadge { color: #6b2e0d !important; }
+:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+</style>"""
+
+
+def apply_page_conventions(language: str = "fr") -> None:
+    """Contrast and focus styles, and the page language declared for screen readers."""
+    st.html(PAGE_STYLE)
+    # The only way to set <html lang> from Streamlit: a script in a zero-height, same-origin frame.
+    components.html(
+        f"<script>window.parent.document.documentElement.lang = '{language}';"
+        # The helper frame itself must not be a keyboard stop nor be read aloud.
+        "if (window.frameElement) { window.frameElement.tabIndex = -1; window.frameElement.setAttribute('aria-hidden', 'true'); }"
+        "</script>",
+        height=0,
+    )
+
+
+def demo_banner() -> None:
+    st.warning(
+        f"**{DEMO_LABEL_FR}** : les observations de terrain affichées ici sont inventées "
+        "pour montrer le fonctionnement du tableau de bord. Elles ne décrivent aucune situation réelle.",
+        icon=":material/science:",
+    )
+
+
+def chart_block(
+    *,
+    finding: str,
+    figure: go.Figure,
+    data: pd.DataFrame,
+    display_data: pd.DataFrame,
+    source: str,
+    caveat: str,
+    file_name: str,
+    is_demo: bool,
+    key: str,
+) -> None:
+    """Finding as title, chart, source line and caveat, then the data behind it and its CSV."""
+    st.header(finding, anchor=False)
+    if is_demo:
+        st.caption(f":orange-badge[{DEMO_LABEL_FR}]")
+    # The finding doubles as the chart's text alternative; the table below gives every value.
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}", alt=finding)
+    st.caption(source)
+    st.caption(f"Précaution : {caveat}")
+    with st.expander("Voir les données du graphique"):
+        st.dataframe(display_data, hide_index=True)
+        csv_column, png_column, svg_column = st.columns(3)
+        csv_column.download_button(
+            "Télécharger ces données (CSV)",
+            data=to_french_csv(data, is_demo=is_demo),
+            file_name=file_name,
+            mime="text/csv",
+            key=f"download_{key}",
+            icon=":material/download:",
+        )
+        # Images are drawn only when asked for (a browser renders them): titles, source and caveat included.
+        for column, image_format, label in ((png_column, "png", "Image PNG 1920×1080"), (svg_column, "svg", "Image SVG")):
+            column.download_button(
+                label,
+                data=lambda image_format=image_format: chart_image(figure, finding, source, caveat, is_demo, image_format),
+                file_name=file_name.removesuffix(".csv") + f".{image_format}",
+                mime="image/png" if image_format == "png" else "image/svg+xml",
+                key=f"{image_format}_{key}",
+                icon=":material/image:",
+            )

@@ -1,0 +1,67 @@
+"""Parts of the import page: the reading report and the preview of what will change."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.charts import observation_figure
+from indicators.findings import observation_finding
+from indicators.formatting import escape_markdown
+from indicators.ingest import ImportReport, preview_observations
+from indicators.labels import OBSERVATION_COLUMNS_FR
+from indicators.loading import DataTables
+from indicators.observations import aggregate_series, is_demo, select_observations
+
+
+def show_report(report: ImportReport) -> None:
+    """How the file was read, and every problem at once, by line and column."""
+    reading = ", ".join(part for part in (
+        f"encodage {report.encoding}" if report.encoding else "classeur XLSX",
+        f"séparateur {report.delimiter}" if report.delimiter else "",
+    ) if part)
+    st.header("Lecture du fichier")
+    st.markdown(f"**{escape_markdown(report.file_name)}** : {reading}.")
+    columns = st.columns(3)
+    columns[0].metric("Lignes lues", report.rows_read)
+    columns[1].metric("Lignes valides", report.rows_valid)
+    columns[2].metric("Lignes rejetées", report.rows_rejected)
+    for note in report.notes:
+        st.caption(escape_markdown(note))
+    if report.refusal:
+        st.error(escape_markdown(report.refusal))
+    if report.errors:
+        st.warning(f"{len(report.errors)} problème(s) trouvé(s) : les lignes concernées ne seront pas importées.")
+        st.dataframe(pd.DataFrame([
+            {"Ligne": error.line or "—", "Colonne": error.column, "Valeur": error.value, "Problème": error.message}
+            for error in report.errors
+        ]), hide_index=True)
+
+
+def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
+    """Rows added, values changed (old → new), and the charts as they will look."""
+    st.header("Aperçu avant import")
+    if report.replaces_demo and is_demo(current):
+        st.info("Les données fictives de démonstration seront retirées : le tableau de bord ne montrera plus que les données importées.")
+    names = data.territories.set_index("territory_code")["name_fr"]
+    added, changed = st.tabs([f"Lignes ajoutées ({len(report.added)})", f"Valeurs modifiées ({len(report.changed)})"])
+    added.dataframe(report.added.assign(commune=report.added["territory_code"].map(names)).head(500)
+                    .rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
+    if not report.changed.empty:
+        changed.dataframe(report.changed.assign(
+            commune=report.changed["territory_code"].map(names),
+            modification=report.changed["value_old"].astype(str) + " → " + report.changed["value_new"].astype(str),
+        ).drop(columns=[column for column in ("source_id_old", "source_id_new") if column in report.changed]).head(500)
+            .rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
+    else:
+        changed.caption("Aucune valeur existante n'est modifiée.")
+    after = preview_observations(report, current, is_demo(current))
+    catalogue = data.indicators.set_index("indicator_id")
+    for indicator_id in report.rows["indicator_id"].unique():
+        rows = select_observations(after, indicator_id)
+        frequency = "quarter" if (rows["months_spanned"] == 1).any() else "year"
+        series = aggregate_series(rows, frequency)
+        entry = catalogue.loc[indicator_id]
+        st.markdown(f"**Après import — {observation_finding(series, entry['label_fr'], entry['unit_fr'], frequency)}**")
+        st.plotly_chart(observation_figure(series, entry["unit_fr"], frequency, data.key_dates),
+                        key=f"preview_{indicator_id}", config={"displaylogo": False})

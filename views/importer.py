@@ -1,0 +1,83 @@
+"""Importer des données: a file, its preview, and a write only on explicit confirmation."""
+
+import streamlit as st
+
+from indicators import audit
+from indicators.config import data_dir
+from indicators.formatting import escape_markdown
+from indicators.ingest import analyse_upload, commit_import
+from indicators.observations import is_demo
+from indicators.reading import UnreadableFileError, xlsx_sheet_names
+from indicators.templates import COLUMN_GUIDE, LAYOUT_NOTES, template_csv, template_xlsx
+from views.access import require_analyst
+from views.cached import store_and_baseline, tables
+from views.import_sections import show_preview, show_report
+
+data = tables()
+catalogue = data.indicators.set_index("indicator_id")
+field_ids = catalogue.index[catalogue["domain"] == "field"].tolist()
+communes = data.territories.loc[data.territories["level"] == "commune"]
+
+st.title("Importer des données")
+analyst = require_analyst()
+st.markdown("Déposer un fichier d'observations (CSV ou XLSX). Rien n'est écrit avant votre confirmation ; "
+            "chaque import crée une nouvelle version, et l'historique permet de revenir à n'importe laquelle.")
+with st.expander("Colonnes attendues et modèles"):
+    st.table(COLUMN_GUIDE.set_index("Colonne"))
+    for note in LAYOUT_NOTES:
+        st.markdown(f"- {note}")
+    left, right = st.columns(2)
+    left.download_button("Modèle CSV", template_csv(), "modele_observations.csv", "text/csv", icon=":material/download:")
+    right.download_button("Modèle XLSX", template_xlsx(), "modele_observations.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+
+for level, message in st.session_state.pop("import_outcome", []):
+    getattr(st, level)(message)
+
+generation = st.session_state.setdefault("upload_generation", 0)
+uploaded = st.file_uploader("Fichier d'observations", type=["csv", "txt", "xlsx"], key=f"upload_{generation}")
+if uploaded is None:
+    st.stop()
+
+content = uploaded.getvalue()
+left, right = st.columns(2)
+sheet = None
+if content.startswith(b"PK"):
+    try:
+        sheet = left.selectbox("Feuille du classeur", xlsx_sheet_names(content))
+    except UnreadableFileError as error:
+        st.error(escape_markdown(str(error)))
+        st.stop()
+default_indicator = right.selectbox(
+    "Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)", [None, *field_ids],
+    format_func=lambda choice: "— lu dans le fichier —" if choice is None else catalogue.at[choice, "label_fr"],
+)
+current = data.field_observations
+report = analyse_upload(content, uploaded.name, data.indicators, communes, current, is_demo(current), sheet, default_indicator)
+
+if report.personal_data:
+    # Refused whole: drop the file from the session at once, keep only the (masked) explanation.
+    audit.record(data_dir(), "import refusé (données personnelles)", analyst, sha256=report.sha256)
+    st.session_state["import_outcome"] = [("error", escape_markdown(report.refusal))] + [
+        ("error", escape_markdown(finding.message)) for finding in report.personal_data]
+    st.session_state["upload_generation"] = generation + 1
+    st.rerun()
+
+show_report(report)
+if report.refusal or report.rows_valid == 0:
+    st.stop()
+show_preview(report, data, current)
+
+mode = st.radio("S'il y a des lignes rejetées", ["all_or_nothing", "valid_rows"], horizontal=True,
+                format_func={"all_or_nothing": "refuser tout le fichier", "valid_rows": "importer seulement les lignes valides"}.get)
+if st.button("Confirmer l'import", type="primary", disabled=not report.acceptable(mode), icon=":material/check:"):
+    store, _ = store_and_baseline()
+    info = commit_import(report, store, mode, user=analyst)
+    audit.record(data_dir(), "import", analyst, file_name=report.file_name, sha256=report.sha256, version=info.version,
+                 rows_added=len(report.added), rows_changed=len(report.changed))
+    st.session_state["import_outcome"] = [("success", f"Import enregistré : version {info.version} "
+                                           f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).")]
+    st.session_state["upload_generation"] = generation + 1
+    st.rerun()
+elif not report.acceptable(mode):
+    st.caption("Des lignes sont rejetées : corriger le fichier, ou choisir d'importer seulement les lignes valides.")

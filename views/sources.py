@@ -1,0 +1,125 @@
+"""Sources et méthode: every source and definition, why series differ, every table to download."""
+
+import streamlit as st
+
+from indicators.config import small_count_threshold
+from indicators.disclosure import public_cells
+from indicators.exports import to_french_csv
+from indicators.formatting import format_figure, format_number, format_period
+from indicators.labels import KIND_FR
+from indicators.observations import is_demo
+from indicators.provenance import source_descriptions
+from views.cached import tables
+from views.cached_deck import protected_cells
+
+data = tables()
+
+st.title("Sources et méthode")
+st.markdown(
+    """
+**Lire ces chiffres avec prudence.**
+
+- **Un effectif enregistré n'est pas le nombre de victimes.** Les services de police et de gendarmerie,
+  la justice et les associations ne comptent que les situations qu'ils ont repérées ; la plupart des
+  mineurs concernés ne sont jamais signalés.
+- **Les estimations nationales sont des fourchettes** (par exemple 7 000 à 10 000 mineurs). Elles viennent
+  d'associations de terrain, leurs auteurs les disent très approximatives ; aucune valeur centrale n'est
+  calculée ici.
+- **Les séries ne se relient pas entre elles.** Selon la publication, on compte des victimes, des affaires
+  ou des procédures ; le proxénétisme seul, ou aussi le recours à la prostitution d'un mineur ; avec des
+  périmètres d'enregistrement qui ont changé. Chaque définition forme donc une série distincte, et chaque
+  point garde sa propre source.
+- **Un même chiffre repris par plusieurs textes** (le plan national, un département) n'est pas une nouvelle
+  mesure : il n'est dessiné qu'une fois, ses reprises sont listées ci-dessous.
+- **Les observations de terrain mesurent l'activité du département** (signalements reçus, jeunes suivis,
+  consultations, formations, participants) et non l'ampleur du phénomène. Dans ce dépôt, elles sont
+  fictives et marquées comme telles.
+"""
+)
+
+st.header("Secret statistique")
+k = small_count_threshold()
+st.markdown(
+    f"""
+Les observations de terrain portent sur des enfants : un petit effectif, sur une petite commune, peut désigner
+un enfant. Elles suivent donc la règle du secret statistique, appliquée partout (graphiques, tableaux, infobulles,
+fichiers téléchargés, images, présentation et document PDF) :
+
+- **un effectif de 1 à {k - 1} n'est jamais affiché** : il est remplacé par « < {k} » ; un zéro peut l'être ;
+- **un effectif qui permettrait de le retrouver est masqué lui aussi** : si un seul chiffre manquait dans un
+  total (filles + garçons, mois d'une année, communes du département), il suffirait d'une soustraction pour le
+  retrouver ; un deuxième chiffre, le plus petit possible, est donc masqué ;
+- les répartitions se lisent par sexe **ou** par âge, jamais les deux croisés.
+
+Le seuil ({k}) se règle par la variable d'environnement `INDICATORS_SMALL_COUNT_K`. Les analystes habilités
+voient les chiffres complets sur les pages d'import et d'historique.
+"""
+)
+
+st.header("Sources")
+descriptions = source_descriptions(data.sources)
+st.dataframe(
+    data.sources.fillna("").assign(
+        citation=data.sources["source_id"].map(descriptions),
+        date=data.sources["published"].map(lambda period: format_period(period) if isinstance(period, str) and period else "—"),
+    )[["source_id", "citation", "date", "read_at", "licence", "note"]].rename(columns={
+        "source_id": "Identifiant", "citation": "Source", "date": "Date", "read_at": "Adresse lue",
+        "licence": "Conditions", "note": "Remarque",
+    }),
+    hide_index=True,
+)
+
+st.header("Définitions des indicateurs")
+for domain, heading in (("published", "Chiffres publiés"), ("field", "Observations de terrain du département")):
+    st.subheader(heading)
+    for entry in data.indicators.loc[data.indicators["domain"] == domain].itertuples(index=False):
+        with st.expander(entry.label_fr):
+            st.markdown(
+                f"**Définition** : {entry.definition_fr}\n\n**Précaution** : {entry.caveat_fr}\n\n"
+                f"**Nature** : {KIND_FR[entry.kind]} · **Unité** : {entry.unit_fr} · **Identifiant** : `{entry.indicator_id}`"
+            )
+
+st.header("Tous les chiffres publiés")
+st.caption("Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »).")
+catalogue = data.indicators.set_index("indicator_id")
+st.dataframe(
+    data.published_estimates.assign(
+        indicateur=data.published_estimates["indicator_id"].map(catalogue["label_fr"]),
+        chiffre=data.published_estimates.apply(lambda row: format_figure(row, catalogue.at[row["indicator_id"], "kind"]), axis=1),
+        periode=data.published_estimates["period"].map(format_period),
+        restates=data.published_estimates["restates"].fillna(""),
+        note_fr=data.published_estimates["note_fr"].fillna(""),
+    )[["figure_id", "indicateur", "territory_code", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(columns={
+        "figure_id": "Identifiant", "indicateur": "Indicateur", "territory_code": "Territoire", "periode": "Période",
+        "chiffre": "Chiffre", "restates": "Reprend", "source_id": "Source", "note_fr": "Remarque",
+    }),
+    hide_index=True,
+)
+
+st.header("Télécharger les tables")
+st.caption("Fichiers CSV au format des tableurs français (séparateur « ; », virgule décimale, UTF-8). "
+           "Les observations de terrain sont publiées par commune ou pour le département, par mois, trimestre ou "
+           f"année, et par sexe ou par âge, jamais les deux croisés ; les effectifs de 1 à {small_count_threshold() - 1} "
+           "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence.")
+downloads = {
+    "Sources": ("sources.csv", data.sources, False),
+    "Catalogue des indicateurs": ("indicateurs.csv", data.indicators, False),
+    "Chiffres publiés": ("chiffres_publies.csv", data.published_estimates, False),
+    "Territoires": ("territoires.csv", data.territories, False),
+    "Dates clés": ("dates_cles.csv", data.key_dates, False),
+    # Built only when asked for: the protected cells of a large store make a large file.
+    "Observations de terrain (agrégats protégés)": ("observations_terrain.csv",
+                                                    lambda: public_cells(protected_cells(), small_count_threshold()),
+                                                    is_demo(data.field_observations)),
+}
+for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, downloads.items()):
+    lines = f" ({format_number(len(frame))} lignes" + (", fictives)" if demo else ")") if not callable(frame) else (
+        " (données fictives)" if demo else "")
+    column.download_button(
+        label + lines,
+        data=(lambda frame=frame, demo=demo: to_french_csv(frame(), is_demo=demo)) if callable(frame) else to_french_csv(frame, is_demo=demo),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"table_{file_name}",
+    )

@@ -1,0 +1,122 @@
+"""The two halves of the Tendances page: field observations and published figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.charts import change_figure, observation_figure, published_figure
+from indicators.config import small_count_threshold
+from indicators.disclosure import mask_column, protect_series
+from indicators.findings import observation_finding, published_finding
+from indicators.formatting import format_month, format_period
+from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, group_labels
+from indicators.loading import DataTables
+from indicators.observations import (
+    aggregate_series,
+    available_breakdowns,
+    is_demo,
+    select_observations,
+)
+from indicators.provenance import source_descriptions, source_line
+from indicators.published import published_series
+from views.cached_deck import protected_cells
+from views.components import chart_block, demo_banner
+
+DEPARTMENT = "92"
+
+
+def published_date(period: object) -> str:
+    return format_period(period) if isinstance(period, str) else "sans date"
+
+
+def field_trend(data: DataTables, indicator_id: str) -> None:
+    entry = data.indicators.set_index("indicator_id").loc[indicator_id]
+    if is_demo(data.field_observations):
+        demo_banner()
+    communes = data.territories.loc[data.territories["parent_code"] == DEPARTMENT].set_index("territory_code")["name_fr"]
+    places = {DEPARTMENT: "Hauts-de-Seine", **communes.to_dict()}
+    years = sorted(data.field_observations["period"].str[:4].unique())
+    left, middle, right = st.columns(3)
+    territory = left.selectbox(
+        "Territoire", list(places), format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
+        key="trend_territory",
+    )
+    first_year, last_year = middle.select_slider("Période", years, value=(years[0], years[-1]), key="trend_years")
+    frequency = right.segmented_control(
+        "Regroupement", list(FREQUENCY_FR), format_func=FREQUENCY_FR.get, default="quarter", key="trend_frequency"
+    ) or "quarter"
+    breakdowns = available_breakdowns(data.field_observations, indicator_id)
+    breakdown = st.radio(
+        "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key=f"trend_breakdown_{indicator_id}"
+    )
+
+    rows = select_observations(
+        data.field_observations, indicator_id, None if territory == DEPARTMENT else [territory],
+        pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"),
+    )
+    k = small_count_threshold()
+    series = protect_series(aggregate_series(rows, frequency, breakdown), protected_cells(), indicator_id, territory,
+                            frequency, breakdown)
+    labels = group_labels(breakdown)
+    unit = entry["unit_fr"]
+    base = series.assign(
+        indicateur=indicator_id, territoire=territory,
+        periode=[format_month(start, frequency) for start in series["period_start"]],
+        groupe=series["group"].map(lambda group: labels.get(group, group)),
+    )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
+    table = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
+    chart_block(
+        finding=observation_finding(series, f"{entry['label_fr']} ({places[territory]})", unit, frequency, k),
+        figure=observation_figure(series, unit, frequency, data.key_dates, labels, k),
+        data=table,
+        display_data=mask_column(base, "value", k, french=True).assign(
+            complete=base["complete"].map({True: "oui", False: "non (partielle)"}),
+        ).drop(columns=["indicateur", "territoire"]).rename(columns={
+            "periode": "Période", "groupe": "Groupe", "value": unit.capitalize(), "complete": "Période complète",
+        }),
+        source=source_line(rows["source_id"].unique(), data.sources) + f" ; période {first_year}–{last_year} ; "
+        f"effectifs de 1 à {k - 1} masqués (secret statistique)",
+        caveat=entry["caveat_fr"],
+        file_name=f"{indicator_id}_{territory}_{frequency}.csv",
+        is_demo=is_demo(rows),
+        key="trend_field",
+    )
+
+
+def published_trend(data: DataTables, indicator_id: str) -> None:
+    entry = data.indicators.set_index("indicator_id").loc[indicator_id]
+    points = published_series(data.published_estimates, data.indicators, indicator_id)
+    places = data.territories.set_index("territory_code")["name_fr"]
+    territories = list(dict.fromkeys(points["territory_code"]))
+    territory = st.selectbox("Territoire", territories, format_func=places.get, key=f"published_territory_{indicator_id}")
+    points = points.loc[points["territory_code"] == territory]
+    sources = data.sources.set_index("source_id")
+    series_labels = {
+        source_id: f"{sources.at[source_id, 'publisher']} ({published_date(sources.at[source_id, 'published'])})"
+        for source_id in points["source_id"].unique()
+    }
+    unit = entry["unit_fr"]
+    if entry["kind"] == "change":
+        figure = change_figure(points, unit, series_labels)
+    else:
+        figure = published_figure(points, unit, series_labels, data.key_dates)
+    table = points.assign(
+        source=points["source_id"].map(source_descriptions(data.sources)),
+        precision=points["qualifier"].map(QUALIFIER_FR),
+    )
+    chart_block(
+        finding=published_finding(points, entry["label_fr"]),
+        figure=figure,
+        data=table[["figure_id", "indicator_id", "territory_code", "period", "value", "value_low", "value_high", "qualifier", "source_id", "note_fr"]],
+        display_data=table[["period_text", "figure_text", "precision", "source", "note_fr"]].rename(columns={
+            "period_text": "Période", "figure_text": "Chiffre", "precision": "Précision", "source": "Source", "note_fr": "Remarque",
+        }),
+        source=source_line(points["source_id"], data.sources),
+        caveat=entry["caveat_fr"],
+        file_name=f"{indicator_id}_{territory}.csv",
+        is_demo=False,
+        key="trend_published",
+    )
+    st.caption("Les chiffres publiés sont rares et viennent de sources aux méthodes différentes : "
+               "ils sont dessinés en points isolés, jamais reliés ; une fourchette est une barre de la borne basse à la borne haute.")

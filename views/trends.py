@@ -1,0 +1,28 @@
+"""Tendances: one indicator over time, field observations or published figures."""
+
+import streamlit as st
+
+from views.cached import tables
+from views.trend_sections import field_trend, published_trend
+
+data = tables()
+catalogue = data.indicators.set_index("indicator_id")
+
+st.title("Tendances")
+family = st.segmented_control(
+    "Type de données",
+    ["Observations de terrain (Hauts-de-Seine)", "Chiffres publiés"],
+    default="Observations de terrain (Hauts-de-Seine)",
+    key="trend_family",
+)
+domain = "published" if family == "Chiffres publiés" else "field"
+choices = catalogue.index[catalogue["domain"] == domain].tolist()
+indicator_id = st.selectbox(
+    "Indicateur", choices, format_func=lambda choice: catalogue.at[choice, "label_fr"], key=f"trend_indicator_{domain}"
+)
+st.caption(f"**Définition** : {catalogue.at[indicator_id, 'definition_fr']}")
+
+if domain == "field":
+    field_trend(data, indicator_id)
+else:
+    published_trend(data, indicator_id)
