@@ -90,9 +90,15 @@ ERROR_BOXES = "[data-testid='stException'], [data-testid='stAlertContentError']"
 def open_and_wait(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("h1", timeout=30_000)
-    # Streamlit shows a status widget while the script runs: wait until the rerun is over.
+    wait_until_idle(page)
+
+
+def wait_until_idle(page: Page) -> None:
+    """Wait until the script run is over: the status widget only shows after a delay, so a slow
+    run can look idle to it while the end of the page (buttons, their shortcuts) is still coming."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
 
 
 def assert_no_error(page: Page, name: str) -> None:

@@ -1,8 +1,8 @@
 """Presenter mode at projector sizes, keyboard navigation, and the offline deck with no network."""
 
 import pytest
-from browser_support import SCREENSHOTS, assert_no_error, open_and_wait
-from playwright.sync_api import Page
+from browser_support import SCREENSHOTS, assert_no_error, open_and_wait, wait_until_idle
+from playwright.sync_api import Page, expect
 
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.deck import protected_deck, read_deck
@@ -63,12 +63,14 @@ def test_arrow_keys_walk_the_deck_and_the_url_names_the_slide(server, browser):
     try:
         open_and_wait(page, f"{server}/?mode=presentation&slide=3")
         assert "3 / 8" in page.locator("[data-testid='stMain']").inner_text()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_url("**slide=4", timeout=15_000)
-        page.wait_for_function("document.querySelector('[data-testid=\"stMain\"]').innerText.includes('4 / 8')", timeout=15_000)
-        page.keyboard.press("ArrowLeft")
-        page.wait_for_url("**slide=3", timeout=15_000)
-        page.wait_for_function("document.querySelector('[data-testid=\"stMain\"]').innerText.includes('3 / 8')", timeout=15_000)
+        for key, number in (("ArrowRight", 4), ("ArrowLeft", 3)):
+            # The keys belong to the buttons: a key pressed before they are drawn does nothing.
+            expect(page.get_by_role("button", name="Suivante →")).to_be_enabled(timeout=30_000)
+            page.keyboard.press(key)
+            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 8')",
+                                   timeout=30_000)
+            page.wait_for_url(f"**slide={number}", timeout=15_000)
+            wait_until_idle(page)
     finally:
         context.close()
 
