@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.deck_export import deck_html, deck_pdf, slides_zip
-from views.cached_deck import slides
+from views.cached import slides
 
 deck = slides()
 st.title("Présentation pour colloques")

@@ -9,8 +9,7 @@ from indicators.formatting import format_change, format_month, format_number
 from indicators.observations import compare_with_year_before, is_demo
 from indicators.provenance import short_source, source_line
 from indicators.published import HEADLINE_INDICATORS, headline
-from views.cached import tables
-from views.cached_deck import protected_cells
+from views.cached import protected_cells, tables
 from views.components import demo_banner
 
 data = tables()

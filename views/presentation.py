@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck import presentation_style
 from indicators.deck_export import first_sentence
-from views.cached_deck import slides
+from views.cached import slides
 
 # Static style only (no data in it): hide the app's chrome and enlarge the text for a room.
 st.html("""<style>

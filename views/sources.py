@@ -9,8 +9,7 @@ from indicators.formatting import format_figure, format_number, format_period
 from indicators.labels import KIND_FR
 from indicators.observations import is_demo
 from indicators.provenance import source_descriptions
-from views.cached import tables
-from views.cached_deck import protected_cells
+from views.cached import protected_cells, tables
 
 data = tables()
 

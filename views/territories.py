@@ -15,8 +15,7 @@ from indicators.observations import (
     select_observations,
 )
 from indicators.provenance import source_line
-from views.cached import tables
-from views.cached_deck import protected_cells
+from views.cached import protected_cells, tables
 from views.components import chart_block, demo_banner
 
 data = tables()

@@ -20,7 +20,7 @@ from indicators.observations import (
 )
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from views.cached_deck import protected_cells
+from views.cached import protected_cells
 from views.components import chart_block, demo_banner
 
 DEPARTMENT = "92"

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.formatting import format_number
+from indicators.observations import with_month
 
 DEPARTMENT = "92"
 ALL = "ensemble"
@@ -31,26 +32,80 @@ def suppressed_label(k: int) -> str:
 
 
 def lattice(observations: pd.DataFrame) -> pd.DataFrame:
-    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value)."""
-    annual = observations["period"].str.len() == 4
-    frame = observations.assign(
-        month=pd.to_datetime(observations["period"].where(~annual, observations["period"] + "-01"), format="%Y-%m"))
-    pieces = []
-    for territory_level in ("commune", "departement"):
-        base = frame if territory_level == "commune" else frame.assign(territory_code=DEPARTMENT)
-        for level, code in (("month", "M"), ("quarter", "Q"), ("year", "Y")):
-            # A yearly figure only exists as a year cell.
-            rows = base if level == "year" else base.loc[~annual]
-            timed = rows.assign(period_start=rows["month"].dt.to_period(code).dt.start_time)
-            for dimension in ("sex", "age_group", "none"):
-                group = timed[dimension] if dimension != "none" else pd.Series(ALL, index=timed.index)
-                cells = (timed.assign(group=group)
-                         .groupby(["indicator_id", "territory_code", "period_start", "group"], as_index=False, observed=True)["value"].sum())
-                pieces.append(cells.assign(level=level, dimension=dimension))
-    cells = pd.concat(pieces, ignore_index=True)
-    # A dimension that an indicator does not split ("ensemble" only) is the same cell as the total.
-    cells = cells.loc[~((cells["dimension"] != "none") & (cells["group"] == ALL))]
-    return cells.reset_index(drop=True)
+    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value).
+
+    Built from the monthly commune cells: quarters and years are sums of months (a yearly figure
+    only exists as a year cell), the département a sum of communes. Keys are integer codes, so a
+    million observations cost a few hash factorisations, not eighteen text group-bys.
+    """
+    dated = with_month(observations)
+    indicator, indicators = pd.factorize(dated["indicator_id"], sort=True)
+    territory, territories = pd.factorize(dated["territory_code"], sort=True)
+    month, months = pd.factorize(dated["month"], sort=True)
+    months = pd.DatetimeIndex(months)
+    annual = (dated["months_spanned"].to_numpy() == 12).astype(np.int64)
+    values = dated["value"].to_numpy(dtype=np.float64)
+    starts = {"month": months, **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))}}
+    period_codes = {level: pd.factorize(starts[level], sort=True) for level in starts}
+
+    built: dict[tuple[str, str, str], pd.DataFrame] = {}
+    for dimension in ("sex", "age_group", "none"):
+        if dimension == "none":
+            group, groups = np.zeros(len(dated), dtype=np.int64), pd.Index([ALL])
+        else:
+            group, groups = pd.factorize(dated[dimension], sort=True)
+        sizes = {"indicator": len(indicators), "territory": len(territories), "month": len(months), "annual": 2,
+                 "group": len(groups)}
+        commune_months = _sum_by({"indicator": indicator, "territory": territory, "month": month, "annual": annual,
+                                  "group": group}, sizes, values)
+        department_months = _sum_by({name: commune_months[0][name] for name in ("indicator", "month", "annual", "group")},
+                                    sizes, commune_months[1])
+        for territory_level, (keys, sums) in (("commune", commune_months), ("departement", department_months)):
+            for level in ("month", "quarter", "year"):
+                # A yearly figure only exists as a year cell.
+                keep = np.ones(len(sums), dtype=bool) if level == "year" else keys["annual"] == 0
+                if dimension != "none" and ALL in groups:
+                    # A dimension that an indicator does not split ("ensemble") is the same cell as the total.
+                    keep &= keys["group"] != groups.get_loc(ALL)
+                period_of_month, period_starts = period_codes[level]
+                level_keys = {"indicator": keys["indicator"][keep]}
+                if territory_level == "commune":
+                    level_keys["territory"] = keys["territory"][keep]
+                level_keys["period"] = period_of_month[keys["month"][keep]]
+                level_keys["group"] = keys["group"][keep]
+                cells, cell_sums = _sum_by(level_keys, {**sizes, "period": len(period_starts)}, sums[keep])
+                territory_codes = (territories.take(cells["territory"]) if territory_level == "commune"
+                                   else np.full(len(cell_sums), DEPARTMENT, dtype=object))
+                built[(territory_level, level, dimension)] = pd.DataFrame({
+                    "indicator_id": pd.Series(indicators.take(cells["indicator"]), dtype="str"),
+                    "territory_code": pd.Series(territory_codes, dtype="str"),
+                    "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
+                    "group": pd.Series(groups.take(cells["group"]), dtype="str"),
+                    "value": cell_sums,
+                    "level": level,
+                    "dimension": dimension,
+                })
+    order = [(territory_level, level, dimension) for territory_level in ("commune", "departement")
+             for level in ("month", "quarter", "year") for dimension in ("sex", "age_group", "none")]
+    return pd.concat([built[piece] for piece in order], ignore_index=True)
+
+
+def _sum_by(keys: dict[str, np.ndarray], sizes: dict[str, int], values: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Sums of `values` per distinct combination of integer key columns (each in [0, size)).
+
+    The columns are packed into one int64 (mixed radix, first column most significant), so the
+    combinations come back in the order of the columns, as a sorted group-by would give them.
+    """
+    packed = np.zeros(len(values), dtype=np.int64)
+    for name, column in keys.items():
+        packed = packed * sizes[name] + np.asarray(column, dtype=np.int64)
+    codes, uniques = pd.factorize(packed, sort=True)
+    sums = np.rint(np.bincount(codes, weights=values, minlength=len(uniques))).astype(np.int64)
+    unpacked: dict[str, np.ndarray] = {}
+    rest = np.asarray(uniques, dtype=np.int64)
+    for name in reversed(list(keys)):
+        rest, unpacked[name] = np.divmod(rest, sizes[name])
+    return unpacked, sums
 
 
 def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -59,31 +114,60 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     Returned as pairs (relation id per child row, relation id per parent row) so the iteration can
     count hidden members per relation with vectorised group-bys.
     """
+    columns = ("indicator_id", "territory_code", "level", "period_start", "dimension", "group")
+    codes, sizes = {}, {}
+    for column in columns:
+        codes[column], uniques = pd.factorize(cells[column], sort=True)
+        sizes[column] = len(uniques) + 1  # room for "no such value" (a parent that does not exist)
+    period_starts = pd.DatetimeIndex(pd.factorize(cells["period_start"], sort=True)[1])
+    level, levels = codes["level"], list(pd.factorize(cells["level"], sort=True)[1])
+    dimension, dimensions = codes["dimension"], list(pd.factorize(cells["dimension"], sort=True)[1])
+    rows = np.arange(len(cells))
+
+    def level_is(name: str) -> np.ndarray:
+        return level == levels.index(name) if name in levels else np.zeros(len(cells), dtype=bool)
+
+    def dimension_is(name: str) -> np.ndarray:
+        return dimension == dimensions.index(name) if name in dimensions else np.zeros(len(cells), dtype=bool)
+
     families = []
-    index = cells.reset_index().rename(columns={"index": "row"})
     # Groups (sexes, age groups) add up to everyone, at the same territory and period.
-    totals = index.loc[index["dimension"] == "none"]
-    for dimension in ("sex", "age_group"):
-        children = index.loc[index["dimension"] == dimension]
-        families.append(link(children, totals, ["indicator_id", "territory_code", "level", "period_start"]))
+    keys = ["indicator_id", "territory_code", "level", "period_start"]
+    for name in ("sex", "age_group"):
+        families.append(link(rows[dimension_is(name)], rows[dimension_is("none")], codes, sizes, keys))
     # Months add up to quarters, quarters to years (same territory and group).
     for child_level, parent_level, code in (("month", "quarter", "Q"), ("quarter", "year", "Y")):
-        children = index.loc[index["level"] == child_level]
-        children = children.assign(parent_start=children["period_start"].dt.to_period(code).dt.start_time)
-        parents = index.loc[index["level"] == parent_level].rename(columns={"period_start": "parent_start"})
-        families.append(link(children, parents, ["indicator_id", "territory_code", "dimension", "group", "parent_start"]))
+        parent_start = period_starts.get_indexer(period_starts.to_period(code).start_time)
+        parent_start = np.where(parent_start < 0, len(period_starts), parent_start)
+        keys = ["indicator_id", "territory_code", "dimension", "group", "period_start"]
+        families.append(link(rows[level_is(child_level)], rows[level_is(parent_level)], codes, sizes, keys,
+                             child_period=parent_start))
     # Communes add up to the département (same period and group).
-    communes = index.loc[index["territory_code"] != DEPARTMENT]
-    department = index.loc[index["territory_code"] == DEPARTMENT]
-    families.append(link(communes, department, ["indicator_id", "level", "period_start", "dimension", "group"]))
+    is_department = (cells["territory_code"] == DEPARTMENT).to_numpy()
+    families.append(link(rows[~is_department], rows[is_department], codes, sizes,
+                         ["indicator_id", "level", "period_start", "dimension", "group"]))
     return families
 
 
-def link(children: pd.DataFrame, parents: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Relation members as (row, relation id) pairs: each parent and its children share one id."""
-    joined = children[[*keys, "row"]].merge(parents[[*keys, "row"]], on=keys, suffixes=("", "_parent"))
-    relation_ids = joined["row_parent"].to_numpy()
-    members = np.concatenate([joined["row"].to_numpy(), np.unique(relation_ids)])
+def link(children: np.ndarray, parents: np.ndarray, codes: dict[str, np.ndarray], sizes: dict[str, int],
+         keys: list[str], child_period: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Relation members as (row, relation id) pairs: each parent and its children share one id.
+
+    `child_period` maps a child's period to its parent's (a month to its quarter's start).
+    """
+    def packed(rows: np.ndarray, is_child: bool) -> np.ndarray:
+        key = np.zeros(len(rows), dtype=np.int64)
+        for name in keys:
+            column = codes[name][rows]
+            if name == "period_start" and is_child and child_period is not None:
+                column = child_period[column]
+            key = key * sizes[name] + column
+        return key
+
+    parent_of = pd.Index(packed(parents, False)).get_indexer(packed(children, True))
+    matched = parent_of >= 0
+    relation_ids = parents[parent_of[matched]]
+    members = np.concatenate([children[matched], np.unique(relation_ids)])
     ids = np.concatenate([relation_ids, np.unique(relation_ids)])
     return members, ids
 

@@ -1,0 +1,123 @@
+"""The secret lattice and its relations, against their plain group-by and merge definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.disclosure import ALL, DEPARTMENT, lattice, relations, suppress_small_counts
+
+KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
+
+
+def lattice_by_definition(observations: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as one text group-by per (territory level, period level, split): slow, plain."""
+    annual = observations["period"].str.len() == 4
+    frame = observations.assign(
+        month=pd.to_datetime(observations["period"].where(~annual, observations["period"] + "-01"), format="%Y-%m"))
+    pieces = []
+    for territory_level in ("commune", "departement"):
+        base = frame if territory_level == "commune" else frame.assign(territory_code=DEPARTMENT)
+        for level, code in (("month", "M"), ("quarter", "Q"), ("year", "Y")):
+            rows = base if level == "year" else base.loc[~annual]
+            timed = rows.assign(period_start=rows["month"].dt.to_period(code).dt.start_time)
+            for dimension in ("sex", "age_group", "none"):
+                group = timed[dimension] if dimension != "none" else pd.Series(ALL, index=timed.index)
+                cells = (timed.assign(group=group)
+                         .groupby(["indicator_id", "territory_code", "period_start", "group"], as_index=False)["value"].sum())
+                pieces.append(cells.assign(level=level, dimension=dimension))
+    cells = pd.concat(pieces, ignore_index=True)
+    return cells.loc[~((cells["dimension"] != "none") & (cells["group"] == ALL))].reset_index(drop=True)
+
+
+def relations_by_definition(cells: pd.DataFrame) -> list[set[tuple[int, frozenset[int]]]]:
+    """Each family as a set of (parent row, children rows), found by merges on the text keys."""
+    index = cells.reset_index().rename(columns={"index": "row"})
+
+    def family(children: pd.DataFrame, parents: pd.DataFrame, keys: list[str]) -> set[tuple[int, frozenset[int]]]:
+        joined = children[[*keys, "row"]].merge(parents[[*keys, "row"]], on=keys, suffixes=("", "_parent"))
+        return {(int(parent), frozenset(int(row) for row in rows))
+                for parent, rows in joined.groupby("row_parent")["row"]}
+
+    totals = index.loc[index["dimension"] == "none"]
+    families = [family(index.loc[index["dimension"] == name], totals, ["indicator_id", "territory_code", "level", "period_start"])
+                for name in ("sex", "age_group")]
+    for child_level, parent_level, code in (("month", "quarter", "Q"), ("quarter", "year", "Y")):
+        children = index.loc[index["level"] == child_level]
+        children = children.assign(parent_start=children["period_start"].dt.to_period(code).dt.start_time)
+        parents = index.loc[index["level"] == parent_level].rename(columns={"period_start": "parent_start"})
+        families.append(family(children, parents, ["indicator_id", "territory_code", "dimension", "group", "parent_start"]))
+    families.append(family(index.loc[index["territory_code"] != DEPARTMENT], index.loc[index["territory_code"] == DEPARTMENT],
+                           ["indicator_id", "level", "period_start", "dimension", "group"]))
+    return families
+
+
+def as_sets(members: np.ndarray, ids: np.ndarray) -> set[tuple[int, frozenset[int]]]:
+    """(parent, children) pairs from the (member row, relation id) arrays: the parent is its own id."""
+    children: dict[int, set[int]] = {}
+    for row, relation in zip(members.tolist(), ids.tolist()):
+        if row != relation:
+            children.setdefault(relation, set()).add(row)
+    return {(parent, frozenset(rows)) for parent, rows in children.items()}
+
+
+@st.composite
+def observations(draw) -> pd.DataFrame:
+    """A random département file: split and unsplit indicators, monthly and yearly periods, gaps."""
+    rng = np.random.default_rng(draw(st.integers(0, 10_000)))
+    communes = [f"920{number:02d}" for number in range(draw(st.integers(1, 4)))]
+    months = pd.date_range(f"{draw(st.integers(2019, 2024))}-{draw(st.integers(1, 12)):02d}-01",
+                           periods=draw(st.integers(1, 20)), freq="MS").strftime("%Y-%m")
+    rows = []
+    for commune in communes:
+        for period in months:
+            for sex in ("F", "M"):
+                for age in ("11-14", "15-17"):
+                    rows.append(("split", commune, period, sex, age))
+            rows.append(("unsplit", commune, period, ALL, ALL))
+            rows.append(("by_sex", commune, period, "F", ALL))
+            rows.append(("by_sex", commune, period, "M", ALL))
+        rows.append(("yearly", commune, "2023", ALL, ALL))
+    frame = pd.DataFrame(rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group"])
+    kept = frame.loc[rng.random(len(frame)) < draw(st.floats(0.3, 1.0))]  # holes: months or cells missing
+    values = rng.poisson(rng.choice([0.5, 3.0, 12.0], size=len(kept)))
+    return kept.assign(value=values.astype("int64"), source_id="S").astype(
+        {column: "str" for column in ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")})
+
+
+@settings(max_examples=40, deadline=None)
+@given(observations())
+def test_lattice_is_the_sum_of_the_observations_at_every_level(frame):
+    fast = lattice(frame)
+    plain = lattice_by_definition(frame)
+    # Same cells, same sums, same order (exports and pages read them in this order).
+    pd.testing.assert_frame_equal(fast[plain.columns].reset_index(drop=True), plain, check_dtype=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(observations())
+def test_relations_tie_each_parent_to_exactly_its_children(frame):
+    cells = lattice(frame)
+    assert [as_sets(*family) for family in relations(cells)] == relations_by_definition(cells)
+
+
+def test_an_empty_file_has_no_cell_and_nothing_to_hide():
+    empty = pd.DataFrame({column: pd.Series(dtype="str") for column in
+                          ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")}
+                         ).assign(value=pd.Series(dtype="int64"))
+    cells = suppress_small_counts(lattice(empty), 5)
+    assert cells.empty and set(KEYS) <= set(cells.columns)
+
+
+def test_a_single_small_month_hides_a_second_month_and_not_the_year():
+    periods = [f"2024-{month:02d}" for month in range(1, 4)]
+    frame = pd.DataFrame({"indicator_id": "unsplit", "territory_code": "92002", "period": periods,
+                          "sex": ALL, "age_group": ALL, "value": [3, 20, 40], "source_id": "S"})
+    cells = suppress_small_counts(lattice(frame), 5)
+    months = cells.loc[(cells["level"] == "month") & (cells["territory_code"] == "92002")].set_index("period_start")
+    # 3 is secret; the quarter (63) stays, so the smallest other month (20) must hide too.
+    assert months["suppressed"].tolist() == [True, True, False]
+    quarter = cells.loc[(cells["level"] == "quarter") & (cells["territory_code"] == "92002")]
+    assert quarter["value"].tolist() == [63] and not quarter["suppressed"].any()
