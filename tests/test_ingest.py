@@ -81,3 +81,18 @@ def test_rollback_to_version_zero_brings_the_demo_back(data_copy):
     assert info.version == 2 and info.restored_from == 0
     assert is_demo(load_tables(data_copy).field_observations)
     assert len(store.read(1)) == 2  # nothing deleted
+
+
+def test_a_detail_replaces_the_stored_total_it_breaks_down(data_copy):
+    store = observation_store(data_copy)
+    total = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;;;12\n" \
+            "consultations_sexologie;92002;2026-01;;;5\n"
+    commit_import(analyse(data_copy, total.encode(), "totaux.csv"), store, "all_or_nothing")
+    detail = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;9\n" \
+             "consultations_sexologie;92050;2026-01;M;15-17;4\n"
+    report = analyse(data_copy, detail.encode(), "detail.csv")
+    # Nanterre's total goes (its detail replaces it, or sums would count 13 + 12); Antony's stays.
+    assert report.removed[["territory_code", "sex", "value"]].values.tolist() == [["92050", "ensemble", 12]]
+    commit_import(report, store, "all_or_nothing")
+    stored = load_tables(data_copy).field_observations
+    assert stored.groupby("territory_code")["value"].sum().to_dict() == {"92002": 5, "92050": 13}

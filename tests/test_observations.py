@@ -2,6 +2,8 @@ import pandas as pd
 import pytest
 
 from indicators.observations import (
+    overlapped_by,
+    overlapping_totals,
     aggregate_series,
     available_breakdowns,
     compare_with_year_before,
@@ -105,3 +107,28 @@ def test_yearly_figures_show_per_year_only():
 def test_yearly_figures_compare_whole_years():
     comparison = compare_with_year_before(observations(yearly("a", {"2023": 40, "2024": 50})), "a")
     assert (comparison.current_total, comparison.previous_total) == (50, 40)
+
+
+def test_only_totals_that_share_a_cell_with_another_row_overlap():
+    rows = pd.DataFrame({"indicator_id": "a", "territory_code": "92050",
+                         "period": ["2026-01"] * 4 + ["2026-02"] * 2 + ["2026-03"] * 2,
+                         "sex": ["F", "F", "M", "M", "F", "M", "ensemble", "F"],
+                         "age_group": ["11-14", "ensemble", "15-17", "18-25", "ensemble", "ensemble", "18-25", "11-14"]})
+    # January: the girls' total lies on a girls' detail row (the boys' rows are apart).
+    # February: the girls' and the boys' totals share no cell. March: 18–25 for all, girls 11–14: apart.
+    assert overlapping_totals(rows).tolist() == [False, True, False, False, False, False, False, False]
+    # Everyone 18–25 beside the boys' total: both totals are flagged, the detail row never is.
+    crossing = rows.iloc[[5, 6]].assign(period="2026-04")
+    assert overlapping_totals(crossing).tolist() == [True, True]
+
+
+def test_the_demo_file_has_no_total_beside_its_detail(tables):
+    assert not overlapping_totals(tables.field_observations).any()
+
+
+def test_incoming_rows_replace_the_stored_rows_they_overlap():
+    stored = pd.DataFrame({"indicator_id": "a", "territory_code": ["92050", "92050", "92002"],
+                           "period": "2026-01", "sex": ["ensemble", "M", "F"], "age_group": ["ensemble", "11-14", "11-14"]})
+    incoming = pd.DataFrame({"indicator_id": "a", "territory_code": ["92050", "92002"], "period": "2026-01",
+                             "sex": ["F", "M"], "age_group": ["ensemble", "11-14"]})
+    assert overlapped_by(stored, incoming).tolist() == [True, False, False]

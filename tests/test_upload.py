@@ -140,3 +140,25 @@ def test_unknown_columns_are_ignored_and_said(catalogue, communes):
                        catalogue, communes)
     assert len(prepared.rows) == 1
     assert "colonne « couleur » non reconnue : ignorée" in prepared.notes
+
+
+def test_subtotal_rows_beside_their_detail_are_refused_with_their_line(catalogue, communes):
+    # A pivot table exported with its subtotals: Nanterre's girls' subtotal and grand total repeat the detail.
+    text = ("Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\n"
+            "Consultations de sexologie;92050;2026-01;F;11-14;4\n"
+            "Consultations de sexologie;92050;2026-01;F;15-17;6\n"
+            "Consultations de sexologie;92050;2026-01;F;Total;10\n"
+            "Consultations de sexologie;92050;2026-01;Total;Total;10\n"
+            "Consultations de sexologie;92050;2026-02;M;Total;3\n"
+            "Consultations de sexologie;92002;2026-01;Total;Total;7\n")
+    prepared = prepare(text, catalogue, communes)
+    assert [(error.line, error.column, error.value) for error in prepared.errors] == [
+        (4, "Sexe", "F / ensemble"), (5, "Sexe", "ensemble / ensemble")]
+    assert "deux fois" in prepared.errors[0].message
+    # A total alone in its month and commune is a figure like any other: kept.
+    assert rows_of(prepared) == [
+        ("consultations_sexologie", "92050", "2026-01", "F", "11-14", 4),
+        ("consultations_sexologie", "92050", "2026-01", "F", "15-17", 6),
+        ("consultations_sexologie", "92050", "2026-02", "M", "ensemble", 3),
+        ("consultations_sexologie", "92002", "2026-01", "ensemble", "ensemble", 7),
+    ]

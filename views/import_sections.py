@@ -55,6 +55,12 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
             .rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
     else:
         changed.caption("Aucune valeur existante n'est modifiée.")
+    if not report.removed.empty:
+        st.warning(f"{len(report.removed)} ligne(s) enregistrée(s) seront remplacées par le détail ou le total que "
+                   "le fichier apporte pour la même commune et la même période (garder les deux compterait deux fois) :",
+                   icon=":material/swap_horiz:")
+        st.dataframe(report.removed.assign(commune=report.removed["territory_code"].map(names)).head(500)
+                     .drop(columns=["source_id"], errors="ignore").rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
     after = preview_observations(report, current, is_demo(current))
     catalogue = data.indicators.set_index("indicator_id")
     for indicator_id in report.rows["indicator_id"].unique():

@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from indicators.observations import is_demo
+from indicators.observations import is_demo, overlapped_by
 from indicators.privacy import PersonalDataFinding, find_personal_data
 from indicators.reading import DELIMITER_NAMES, UnreadableFileError, read_upload
 from indicators.store import (
@@ -25,7 +25,6 @@ from indicators.store import (
     commit_with_retry,
     diff_observations,
     sort_by_key,
-    without_keys_of,
 )
 from indicators.upload import KEY, PreparedUpload, RowError, prepare_observations
 
@@ -49,6 +48,8 @@ class ImportReport:
     rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[*KEY, "value", "line"]))
     added: pd.DataFrame = field(default_factory=pd.DataFrame)
     changed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Stored rows the import replaces without the same key: a total superseded by its detail, or the reverse.
+    removed: pd.DataFrame = field(default_factory=pd.DataFrame)
     replaces_demo: bool = False
     declared_sources: list[str] = field(default_factory=list)
     version: int | None = None
@@ -84,13 +85,16 @@ class ImportReport:
             "notes": self.notes,
             "rows_added": len(self.added),
             "rows_changed": len(self.changed),
+            "rows_removed": len(self.removed),
             "replaces_demo": self.replaces_demo,
             "version": self.version,
         }
 
 
 def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> pd.DataFrame:
-    """Upsert on the key: imported rows replace the same key, other rows stay.
+    """Upsert on the key: imported rows replace the same key, and any stored row they overlap (a
+    stored total of the same indicator, commune and period when the file brings its detail, or the
+    other way round: never both, or sums would count twice); other rows stay.
 
     `current` is None while the store only holds the shipped demo file: a real import then
     replaces the demo data entirely, so real and fictitious figures are never mixed.
@@ -98,7 +102,8 @@ def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> 
     imported = imported[OBSERVATION_COLUMNS]
     if current is None:
         return sort_by_key(imported)
-    kept = without_keys_of(current[OBSERVATION_COLUMNS], imported)
+    current = current[OBSERVATION_COLUMNS]
+    kept = current.loc[~overlapped_by(current, imported)]
     return sort_by_key(pd.concat([kept, imported], ignore_index=True))
 
 
@@ -148,6 +153,7 @@ def analyse_upload(
         return report
     diff = diff_observations(current, preview_observations(report, current, current_is_demo))
     report.added, report.changed = diff.added, diff.changed
+    report.removed = diff.removed
     return report
 
 

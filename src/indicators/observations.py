@@ -149,3 +149,62 @@ def available_breakdowns(observations: pd.DataFrame, indicator_id: str) -> list[
     rows = observations.loc[observations["indicator_id"] == indicator_id]
     splits = [column for column in ("sex", "age_group") if (rows[column] != TOTAL_GROUP).any()]
     return ["none", *splits]
+
+
+# --- Overlapping rows: a total beside its own detail ------------------------------------------------
+# A row covers cells of the sex × age grid: "F, 11-14" one cell, "F, ensemble" the three girls'
+# cells, "ensemble, ensemble" all six. Two rows of the same indicator, commune and period that share
+# a cell would count those children twice in every sum (a spreadsheet's subtotal rows do that).
+SEX_CELLS: dict[str, int] = {"F": 0b01, "M": 0b10, TOTAL_GROUP: 0b11}
+AGE_CELLS: dict[str, int] = {"11-14": 0b001, "15-17": 0b010, "18-25": 0b100, TOTAL_GROUP: 0b111}
+GRID_CELLS = 6
+
+
+def covered_cells(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's cells of the sex × age grid, as a 6-bit mask (girls' ages in the low bits)."""
+    sexes = per_value(rows["sex"], SEX_CELLS)
+    ages = per_value(rows["age_group"], AGE_CELLS)
+    return np.where(sexes & 0b01, ages, 0) | np.where(sexes & 0b10, ages << 3, 0)
+
+
+def per_value(column: pd.Series, table: dict[str, int]) -> np.ndarray:
+    # A handful of distinct values for up to a million rows: each one is looked up once.
+    codes, uniques = pd.factorize(column)
+    return np.array([table.get(str(value), 0) for value in uniques], dtype=np.int64)[codes] if len(codes) else np.zeros(0, np.int64)
+
+
+def slice_codes(rows: pd.DataFrame) -> np.ndarray:
+    """One integer per (indicator, commune, period): the rows that must not overlap."""
+    packed = np.zeros(len(rows), dtype=np.int64)
+    for column in ("indicator_id", "territory_code", "period"):
+        codes, uniques = pd.factorize(rows[column])
+        packed = packed * (len(uniques) + 1) + codes + 1
+    return pd.factorize(packed)[0]
+
+
+def overlapping_totals(rows: pd.DataFrame) -> np.ndarray:
+    """Which rows are a total ("ensemble") sharing a cell with another row of the same indicator,
+    commune and period. Only totals are flagged: two distinct detail rows never share a cell."""
+    cells = covered_cells(rows)
+    slices = slice_codes(rows)
+    shared = np.zeros(len(rows), dtype=bool)
+    for bit in range(GRID_CELLS):
+        has = (cells >> bit) & 1
+        per_slice = np.bincount(slices, weights=has, minlength=slices.max() + 1 if len(slices) else 0)
+        shared |= (has == 1) & (per_slice[slices] >= 2)
+    is_total = (rows["sex"] == TOTAL_GROUP).to_numpy() | (rows["age_group"] == TOTAL_GROUP).to_numpy()
+    return shared & is_total
+
+
+def overlapped_by(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
+    """Which rows of `current` share a cell with a row of `incoming` (same indicator, commune and
+    period): an upsert replaces them, so a new detail supersedes an old total and the other way round."""
+    if current.empty or incoming.empty:
+        return np.zeros(len(current), dtype=bool)
+    both = pd.concat([current[["indicator_id", "territory_code", "period"]], incoming[["indicator_id", "territory_code", "period"]]],
+                     ignore_index=True)
+    slices = slice_codes(both)
+    current_slices, incoming_slices = slices[: len(current)], slices[len(current):]
+    incoming_cover = np.zeros(slices.max() + 1, dtype=np.int64)
+    np.bitwise_or.at(incoming_cover, incoming_slices, covered_cells(incoming))
+    return (covered_cells(current) & incoming_cover[current_slices]) != 0

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.distinct import as_text, distinct_texts, factorized, per_distinct
+from indicators.observations import overlapping_totals
 from indicators.reading import RawTable
 from indicators.schemas import AGE_GROUPS
 
@@ -183,13 +184,18 @@ def map_headers(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def drop_total_rows(cells: pd.DataFrame, lines: pd.Series) -> tuple[pd.DataFrame, pd.Series, list[str]]:
-    """A "Total" row at the bottom of a spreadsheet export is a sum, not an observation."""
+def drop_total_rows(cells: pd.DataFrame, lines: pd.Series, split_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+    """A "Total" row at the bottom of a spreadsheet export is a sum, not an observation.
+
+    "Total" in the sex or age column is not such a row: it means everyone, a figure of its own
+    (refused later only if the same file also gives its detail).
+    """
     def total_cell(distinct: pd.Series) -> pd.Series:
         return _normalise_distinct(distinct).str.fullmatch(r"total( general| departement)?")
 
-    is_total = pd.DataFrame({position: per_distinct(cells.iloc[:, position], total_cell)
-                             for position in range(cells.shape[1])}, index=cells.index).any(axis=1)
+    positions = [position for position, header in enumerate(cells.columns) if header not in split_headers]
+    is_total = pd.DataFrame({position: per_distinct(cells.iloc[:, position], total_cell) for position in positions},
+                            index=cells.index).any(axis=1)
     notes = [f"ligne {line} « Total » ignorée (c'est une somme, pas une observation)" for line in lines[is_total.to_numpy()]]
     return cells.loc[~is_total], lines[~is_total.to_numpy()], notes
 
@@ -326,8 +332,9 @@ def prepare_observations(
     raw: RawTable, catalogue: pd.DataFrame, communes: pd.DataFrame, default_indicator: str | None = None
 ) -> PreparedUpload:
     """Recognise, parse and validate every row; valid rows come out in the store's format."""
-    cells, lines, notes = drop_total_rows(raw.cells, raw.lines)
-    mapping = map_headers(list(cells.columns))
+    mapping = map_headers(list(raw.cells.columns))
+    split_headers = tuple(header for header, canonical in mapping.items() if canonical in ("sex", "age_group"))
+    cells, lines, notes = drop_total_rows(raw.cells, raw.lines, split_headers)
     cells, lines, mapping, wide_notes = melt_wide(cells, lines, mapping)
     columns = {canonical: header for header, canonical in mapping.items()}
     notes = [*raw.notes, *wide_notes, *notes]
@@ -370,8 +377,15 @@ def prepare_observations(
     duplicated, first_line = duplicate_rows(rows)
     errors += [RowError(int(line), "—", "", f"doublon de la ligne {int(first)} (même indicateur, commune, période, sexe et âge)")
                for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])]
+    rows = rows.loc[~duplicated]
+    overlapping = overlapping_totals(rows)
+    split_header = columns.get("sex") or columns.get("age_group") or "—"
+    errors += [RowError(int(line), split_header, f"{sex} / {age}",
+                        "ligne de total qui recouvre d'autres lignes du même indicateur, de la même commune et de la "
+                        "même période : les sommes compteraient ces jeunes deux fois ; gardez le détail ou le total, pas les deux")
+               for line, sex, age in zip(rows.loc[overlapping, "line"], rows.loc[overlapping, "sex"], rows.loc[overlapping, "age_group"])]
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
-    rows = rows.loc[~duplicated].reset_index(drop=True)
+    rows = rows.loc[~overlapping].reset_index(drop=True)
     rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
     sources = sorted({text for text in distinct_texts(cells[columns["source"]]).str.strip() if text}) if "source" in columns else []
     errors.sort(key=lambda error: (error.line or 0, error.column))
