@@ -86,7 +86,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def prepare_data(workdir: Path, rows: int) -> Path:
-    folder = fresh_data_folder(workdir / "data")
+    folder = fresh_data_folder(workdir / "data", rows)
     if rows:
         import_file(write_bench_csv(workdir / f"observations_{rows}.csv", rows), folder)
     return folder

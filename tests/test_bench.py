@@ -15,6 +15,7 @@ import pytest
 
 from indicators.bench import (
     FIRST_ACCEPTED_MONTH,
+    LAST_MONTH,
     PAGES,
     RESULT_KEYS,
     communes,
@@ -28,7 +29,7 @@ from indicators.bench import (
 from indicators.config import REPO_ROOT
 from indicators.ingest import analyse_upload
 from indicators.loading import load_tables
-from indicators.observations import is_demo
+from indicators.observations import is_demo, overlapping_totals
 from indicators.upload import KEY
 
 CHART_LIMIT = 300_000
@@ -52,12 +53,21 @@ def test_generated_file_is_a_french_csv_that_imports_whole(tmp_path):
     assert report.rows_valid == 10_000 and not report.rows.duplicated(KEY).any()
 
 
-def test_a_million_keys_are_unique_and_never_before_1990():
-    observations = generate_observations(1_000_000, communes())
+def test_a_million_keys_are_unique_partitions_never_before_1990(tmp_path):
+    folder = fresh_data_folder(tmp_path / "data", 1_000_000)
+    territories = load_tables(folder).territories  # the roll-up's communes pass the shipped schema
+    codes = territories.loc[territories["level"] == "commune", "territory_code"].tolist()
+    assert len(codes) > 36 and codes[:36] == communes()
+    observations = generate_observations(1_000_000, codes)
     assert len(observations) == 1_000_000
     assert not observations.duplicated(["indicator_id", "territory_code", "month", "sex", "age_group"]).any()
-    assert observations["month"].min() >= FIRST_ACCEPTED_MONTH
+    assert FIRST_ACCEPTED_MONTH <= observations["month"].min() and observations["month"].max() <= LAST_MONTH
     assert (observations["value"] >= 0).all()
+    # Never a total beside its own detail: the importer would refuse it (sums would count twice).
+    keys = observations.assign(period=observations["month"].dt.strftime("%Y-%m"),
+                               sex=observations["sex"].replace("", "ensemble"),
+                               age_group=observations["age_group"].replace("", "ensemble"))
+    assert not overlapping_totals(keys).any()
 
 
 def test_bench_json_has_the_documented_keys(capsys):

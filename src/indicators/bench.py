@@ -39,19 +39,20 @@ from indicators.loading import STORE_FOLDER
 DEFAULT_ROWS = (10_000, 100_000, 1_000_000)
 SEED = 20240315
 
-FIELD_INDICATORS = (
-    "signalements_risque_prostitutionnel",
-    "jeunes_suivis_vaj",
-    "consultations_sexologie",
-    "professionnels_formes",
-    "participants_prevention",
-)
-# Empty sex or age cell = the whole group ("ensemble"), as analysts leave it in their exports.
-SEXES = ("F", "M", "")
-AGE_GROUPS = ("11-14", "15-17", "18-25", "")
-# The importer refuses periods before 1990: a window that needs more months starts there.
+# Indicators split by sex and age, and indicators counted for everyone, as in the demo file. Each
+# commune-month is a partition: the detail rows, or one "ensemble" row, never a total beside its
+# detail (the importer refuses that: sums would count twice).
+SPLIT_INDICATORS = ("signalements_risque_prostitutionnel", "jeunes_suivis_vaj", "consultations_sexologie")
+UNSPLIT_INDICATORS = ("professionnels_formes", "participants_prevention")
+FIELD_INDICATORS = SPLIT_INDICATORS + UNSPLIT_INDICATORS
+SEXES = ("F", "M")
+AGE_GROUPS = ("11-14", "15-17", "18-25")
+# An empty sex or age cell is the whole group ("ensemble"), as analysts leave it in their exports.
+EVERYONE = ""
 LAST_MONTH = pd.Timestamp("2025-12-01")
+# The importer refuses periods before 1990: beyond the months since then, more communes come in.
 FIRST_ACCEPTED_MONTH = pd.Timestamp("1990-01-01")
+ROLL_UP_PREFIX = "00"  # fictitious commune codes of a regional roll-up, in the benchmark's copy only
 HEADER = ("Indicateur", "Code commune", "Période", "Sexe", "Tranche d'âge", "Valeur")
 
 # What `--json` prints for one size (several sizes: a list of these objects, in --rows order).
@@ -77,6 +78,37 @@ def communes(data_folder: Path = DEFAULT_DATA_DIR) -> list[str]:
     return territories.loc[territories["level"] == "commune", "territory_code"].tolist()
 
 
+def keys_per_commune_month() -> pd.DataFrame:
+    """(indicator, sex, age) of one commune-month: the six sex × age cells, or everyone."""
+    split = pd.MultiIndex.from_product([SPLIT_INDICATORS, SEXES, AGE_GROUPS], names=["indicator_id", "sex", "age_group"])
+    return pd.concat([split.to_frame(index=False),
+                      pd.DataFrame({"indicator_id": UNSPLIT_INDICATORS, "sex": EVERYONE, "age_group": EVERYONE})],
+                     ignore_index=True)
+
+
+def months_available() -> int:
+    return len(pd.date_range(FIRST_ACCEPTED_MONTH, LAST_MONTH, freq="MS"))
+
+
+def roll_up_communes(rows: int, data_folder: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """Fictitious communes needed, beyond the département's, to hold `rows` keys since 1990.
+
+    A million rows are more than 36 communes hold in 36 years of months: they are then a
+    regional roll-up, as the issue describes it, with communes named "fictive" and coded 00NNN.
+    """
+    shipped = len(communes(data_folder))
+    needed = -(-rows // (len(keys_per_commune_month()) * months_available()))
+    numbers = range(1, max(needed - shipped, 0) + 1)
+    return pd.DataFrame({
+        "territory_code": [f"{ROLL_UP_PREFIX}{number:03d}" for number in numbers],
+        "name_fr": [f"Commune fictive {number} (banc d'essai)" for number in numbers],
+        "name_en": [f"Fictitious commune {number} (benchmark)" for number in numbers],
+        "level": "commune",
+        "parent_code": "92",
+        "source_id": "DEMO_FICTIVE",
+    })
+
+
 def bench_months(rows: int, keys_per_month: int) -> pd.DatetimeIndex:
     """Enough months for `rows` unique keys, going back from LAST_MONTH, never before 1990."""
     count = -(-rows // keys_per_month)
@@ -89,10 +121,12 @@ def generate_observations(rows: int, territory_codes: list[str], seed: int = SEE
 
     Columns: indicator_id, territory_code, month (Timestamp), sex, age_group ("" = ensemble), value.
     """
-    combos = pd.MultiIndex.from_product(
-        [FIELD_INDICATORS, territory_codes, SEXES, AGE_GROUPS], names=["indicator_id", "territory_code", "sex", "age_group"]
-    ).to_frame(index=False)
+    per_commune = keys_per_commune_month()
+    combos = per_commune.merge(pd.DataFrame({"territory_code": territory_codes}), how="cross")[
+        ["indicator_id", "territory_code", "sex", "age_group"]]
     months = bench_months(rows, len(combos))
+    if months[0] + pd.DateOffset(months=len(months) - 1) > LAST_MONTH:
+        raise ValueError(f"{rows} lignes ne tiennent pas dans {len(territory_codes)} communes depuis 1990")
     # The latest months are filled first: the earliest one is the only partial month.
     month_order = months[::-1]
     position = np.arange(rows)
@@ -100,7 +134,7 @@ def generate_observations(rows: int, territory_codes: list[str], seed: int = SEE
     keys = keys.assign(month=month_order[position // len(combos)])
     generator = np.random.default_rng(seed)
     # Whole-group rows count more; prevention sessions reach hundreds or thousands of pupils.
-    scale = np.where(keys["sex"].eq("") & keys["age_group"].eq(""), 6.0, 1.5)
+    scale = np.where(keys["sex"].eq(EVERYONE) & keys["age_group"].eq(EVERYONE), 6.0, 1.5)
     prevention = keys["indicator_id"].eq("participants_prevention")
     # The November prevention week brings thousands of pupils: "1 234" appears in the files.
     scale = np.where(prevention, scale * np.where(keys["month"].dt.month.eq(11), 400, 120), scale)
@@ -136,11 +170,15 @@ def french_cells(observations: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
 
 
 def write_bench_csv(path: Path, rows: int, seed: int = SEED, data_folder: Path = DEFAULT_DATA_DIR) -> Path:
-    """A French CSV of `rows` field observations (UTF-8 with BOM, `;`), written at `path`."""
+    """A French CSV of `rows` field observations (UTF-8 with BOM, `;`), written at `path`.
+
+    Its communes are the département's, then the roll-up's (`fresh_data_folder(…, rows)` lists them).
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    cells = french_cells(generate_observations(rows, communes(data_folder), seed), seed)
+    territory_codes = communes(data_folder) + roll_up_communes(rows, data_folder)["territory_code"].tolist()
+    cells = french_cells(generate_observations(rows, territory_codes, seed), seed)
     table = pa.Table.from_pandas(cells.astype(str), preserve_index=False)
     with open(path, "wb") as handle:
         handle.write(("\ufeff" + ";".join(HEADER) + "\n").encode("utf-8"))
@@ -175,9 +213,14 @@ def floor_seconds(path: Path, repeats: int) -> tuple[float, float]:
     return median_seconds(read_with_pyarrow, repeats), median_seconds(read_with_pandas, repeats)
 
 
-def fresh_data_folder(target: Path) -> Path:
-    """A copy of the shipped tables with no store: the first import replaces the demo data."""
+def fresh_data_folder(target: Path, rows: int = 0) -> Path:
+    """A copy of the shipped tables with no store (the first import replaces the demo data), and
+    the roll-up's fictitious communes when `rows` need more than the département's."""
     shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns(STORE_FOLDER))
+    extra = roll_up_communes(rows)
+    if not extra.empty:
+        territories = target / "territories.csv"
+        extra.to_csv(territories, mode="a", header=False, index=False, lineterminator="\r\n")
     return target
 
 
@@ -361,7 +404,7 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> di
     pyarrow_s, pandas_s = floor_seconds(path, repeats)
     imports = []
     for attempt in range(repeats):
-        folder = fresh_data_folder(workdir / f"data_{rows}_{attempt}")
+        folder = fresh_data_folder(workdir / f"data_{rows}_{attempt}", rows)
         imports.append(import_in_child(path, folder))
         if attempt < repeats - 1:
             shutil.rmtree(folder)
