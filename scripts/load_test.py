@@ -153,13 +153,18 @@ async def visit(page, base: str, path: str, previous: str | None, first: bool, t
     return {"path": path, "title": title, "chart_s": chart_s, "ready_s": ready_s, "errors": errors}
 
 
+VIEWPORT = {"width": 1400, "height": 1600}
+
+
 async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s: float,
-                  chart_pages: set[str] | None) -> list[dict]:
-    """One viewer: its own browser context (cookies, websocket, Streamlit session), every page in turn."""
+                  chart_pages: set[str] | None, shared_context=None) -> list[dict]:
+    """One viewer, every page in turn, in its own Streamlit session (its own websocket): in its
+    own browser context, or as a tab of `shared_context` (the tabs then share the HTTP and code
+    caches, as one machine's browser would, but never a Streamlit session)."""
     await asyncio.sleep(delay_s)
-    context = await browser.new_context(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
+    context = shared_context or await browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+    page = await context.new_page()
     try:
-        page = await context.new_page()
         visits, previous = [], None
         for position, path in enumerate(paths):
             try:
@@ -172,18 +177,26 @@ async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s
             previous = result["title"]
         return visits
     finally:
-        await context.close()
+        await (page.close() if shared_context else context.close())
 
 
 async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: int, ramp_s: float,
-                       server_pid: int, chart_pages: set[str] | None) -> tuple[list[list[dict]], float]:
+                       server_pid: int, chart_pages: set[str] | None, shared_cache: bool = False,
+                       ) -> tuple[list[list[dict]], float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            shared = await browser.new_context(viewport=VIEWPORT, locale="fr-FR") if shared_cache else None
+            if shared is not None:
+                # Fill the shared cache as a viewer's browser would have it: the app opened once before.
+                warm = await shared.new_page()
+                await warm.goto(base, timeout=timeout_ms)
+                await warm.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout_ms)
+                await warm.close()
             delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
-            results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages)
+            results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages, shared)
                                              for delay in delays))
             # Measured while every session is still known to the server (sockets close a moment later).
             return results, rss_mb(server_pid)
@@ -236,6 +249,8 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--ramp", type=float, default=0.0, help="secondes pour ouvrir toutes les sessions (0 : d'un coup)")
     command.add_argument("--timeout", type=float, default=120.0, help="attente maximale par page, en secondes")
     command.add_argument("--pages", nargs="+", help="chemins des pages à visiter (par défaut toutes ; « / » pour l'accueil)")
+    command.add_argument("--shared-cache", action="store_true",
+                         help="les sessions sont des onglets d'un même navigateur (caches HTTP et JavaScript partagés)")
     command.add_argument("--json", action="store_true")
     return command
 
@@ -260,12 +275,12 @@ def main(argv: list[str]) -> int:
         rss = {"before": rss_mb(server.pid)}
         cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
         results, rss["after"] = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp, server.pid,
-                                                         chart_pages))
+                                                         chart_pages, args.shared_cache))
         load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1)}
         time.sleep(5)  # closed sessions are let go by the server
         rss["closed"] = rss_mb(server.pid)
         summary = summarise(results, args.sessions, rss) | load | {
-            "rows": args.rows, "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
+            "rows": args.rows, "shared_cache": args.shared_cache, "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
             "warm_up_errors": [error for visit in warm_up[0] for error in visit["errors"]],
         }
     finally:

@@ -7,7 +7,15 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.disclosure import ALL, DEPARTMENT, lattice, relations, suppress_small_counts
+from indicators.disclosure import (
+    ALL,
+    DEPARTMENT,
+    ShownComparison,
+    lattice,
+    protected_comparisons,
+    relations,
+    suppress_small_counts,
+)
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
 
@@ -121,3 +129,22 @@ def test_a_single_small_month_hides_a_second_month_and_not_the_year():
     assert months["suppressed"].tolist() == [True, True, False]
     quarter = cells.loc[(cells["level"] == "quarter") & (cells["territory_code"] == "92002")]
     assert quarter["value"].tolist() == [63] and not quarter["suppressed"].any()
+
+
+def test_latest_twelve_months_hide_when_a_month_inside_is_secret_unless_they_are_a_visible_year():
+    def comparison_until(last: str) -> ShownComparison:
+        periods = pd.date_range("2023-01-01", last, freq="MS").strftime("%Y-%m")
+        values = [40] * len(periods)
+        values[20] = 2  # September 2024: a secret month
+        frame = pd.DataFrame({"indicator_id": "unsplit", "territory_code": "92002", "period": periods,
+                              "sex": ALL, "age_group": ALL, "value": values, "source_id": "S"})
+        return protected_comparisons(frame, suppress_small_counts(lattice(frame), 5), ["unsplit"])["unsplit"]
+
+    # November 2023 – October 2024 is a sum of months, one of them secret: it would give September away.
+    rolling = comparison_until("2024-10-01")
+    assert rolling.comparison.current_total == 40 * 11 + 2
+    assert not rolling.current_shown and not rolling.change_shown
+    # 2024 is a lattice cell: September and a second month of its quarter are hidden, the year stays.
+    calendar = comparison_until("2024-12-01")
+    assert (calendar.comparison.current_total, calendar.comparison.previous_total) == (40 * 11 + 2, 480)
+    assert calendar.current_shown and calendar.previous_shown and calendar.change_shown

@@ -16,7 +16,7 @@ import streamlit as st
 
 from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, read_deck
-from indicators.disclosure import lattice, suppress_small_counts
+from indicators.disclosure import ShownComparison, lattice, protected_comparisons, suppress_small_counts
 from indicators.history import version_changes
 from indicators.loading import (
     DataFileError,
@@ -101,3 +101,19 @@ def slides() -> list[Slide]:
     except DataFileError as error:
         st.error("La présentation n'a pas pu être préparée.\n\n" + str(error), icon=":material/error:")
         st.stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _latest_comparisons(folder: str, fingerprint: tuple, k: int) -> tuple[dict[str, ShownComparison], list[str]]:
+    data = _load_tables(folder, fingerprint)
+    field_ids = data.indicators.loc[data.indicators["domain"] == "field", "indicator_id"].tolist()
+    observations = data.field_observations
+    return (protected_comparisons(observations, _protected_cells(folder, fingerprint, k), field_ids),
+            observations["source_id"].unique().tolist())
+
+
+def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str]]:
+    """Per field indicator, the latest twelve months against the year before (secret applied),
+    and the sources of the observations: the same for every viewer until the data change."""
+    folder = data_dir()
+    return _latest_comparisons(str(folder), data_fingerprint(folder), small_count_threshold())

@@ -1,15 +1,13 @@
 """Vue d'ensemble: headline published figures, then the latest field observations."""
 
-import pandas as pd
 import streamlit as st
 
-from indicators.config import small_count_threshold
-from indicators.disclosure import suppressed_label, window_visible
+from indicators.config import DEMO_SOURCE_ID, small_count_threshold
+from indicators.disclosure import suppressed_label
 from indicators.formatting import format_change, format_month, format_number
-from indicators.observations import compare_with_year_before, is_demo
 from indicators.provenance import short_source, source_line
 from indicators.published import HEADLINE_INDICATORS, headline
-from views.cached import protected_cells, tables
+from views.cached import latest_comparisons, tables
 from views.components import demo_banner
 
 data = tables()
@@ -37,26 +35,19 @@ st.info(
 )
 
 st.header("Observations de terrain : Hauts-de-Seine")
-observations = data.field_observations
-if is_demo(observations):
+comparisons, observation_sources = latest_comparisons()
+if DEMO_SOURCE_ID in observation_sources:
     demo_banner()
-field_ids = catalogue.index[catalogue["domain"] == "field"]
-cells, k = protected_cells(), small_count_threshold()
-for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field_ids):
-    entry = catalogue.loc[indicator_id]
-    comparison = compare_with_year_before(observations, indicator_id)
-    shown = window_visible(cells, indicator_id, comparison.current_start, comparison.current_end)
+k = small_count_threshold()
+for column, (indicator_id, shown) in zip([*st.columns(3), *st.columns(3)], comparisons.items()):
+    entry, comparison = catalogue.loc[indicator_id], shown.comparison
     with column.container(border=True, height="stretch"):
-        delta = None
-        year_before_shown = window_visible(cells, indicator_id, comparison.current_start - pd.DateOffset(years=1),
-                                           comparison.current_end - pd.DateOffset(years=1))
-        if comparison.change_percent is not None and shown and year_before_shown:
-            delta = f"{format_change(comparison.change_percent)} en un an"
+        delta = f"{format_change(comparison.change_percent)} en un an" if shown.change_shown else None
         st.markdown(f"**{entry['label_fr']}**", help=f"{entry['definition_fr']}\n\nPrécaution : {entry['caveat_fr']}")
-        st.metric(entry["label_fr"], format_number(comparison.current_total) if shown else suppressed_label(k),
+        st.metric(entry["label_fr"], format_number(comparison.current_total) if shown.current_shown else suppressed_label(k),
                   delta=delta, delta_color="off", label_visibility="collapsed")
         st.caption(
             f"{format_month(comparison.current_start)} – {format_month(comparison.current_end)}, "
             "comparé aux mêmes mois un an plus tôt"
         )
-st.caption(source_line(observations["source_id"].unique(), data.sources))
+st.caption(source_line(observation_sources, data.sources))

@@ -16,11 +16,13 @@ all read their figures through it, so the rule lives in this one place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from indicators.formatting import format_number
-from indicators.observations import with_month
+from indicators.observations import PeriodComparison, compare_with_year_before, with_month
 
 DEPARTMENT = "92"
 ALL = "ensemble"
@@ -250,6 +252,37 @@ def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, 
         return not year.empty and not bool(year.iloc[0])
     months = mine.loc[(mine["level"] == "month") & mine["period_start"].between(start, end), "suppressed"]
     return not months.any()
+
+
+@dataclass(frozen=True)
+class ShownComparison:
+    """The latest months against the year before, with what the statistical secret lets show."""
+
+    comparison: PeriodComparison
+    current_shown: bool
+    previous_shown: bool
+
+    @property
+    def change_shown(self) -> bool:
+        return self.comparison.change_percent is not None and self.current_shown and self.previous_shown
+
+
+def protected_comparisons(observations: pd.DataFrame, cells: pd.DataFrame, indicator_ids: list[str],
+                          months: int = 12) -> dict[str, ShownComparison]:
+    """Each indicator's latest `months` against the same months a year before, each window shown
+    only when the lattice lets it (see `window_visible`)."""
+    # The département's totals only: a few thousand cells instead of the whole lattice, filtered once.
+    totals = cells.loc[(cells["territory_code"] == DEPARTMENT) & (cells["dimension"] == "none")]
+    shown = {}
+    for indicator_id in indicator_ids:
+        comparison = compare_with_year_before(observations, indicator_id, months)
+        year = pd.DateOffset(years=1)
+        shown[indicator_id] = ShownComparison(
+            comparison,
+            window_visible(totals, indicator_id, comparison.current_start, comparison.current_end),
+            window_visible(totals, indicator_id, comparison.current_start - year, comparison.current_end - year),
+        )
+    return shown
 
 
 def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:

@@ -29,6 +29,9 @@ COLUMN_GUIDE = pd.DataFrame(
 LAYOUT_NOTES = [
     "Format large accepté : une colonne par année ou par mois (2024, 2025… ou 2025-01, 2025-02…) à la place de « periode » et « valeur ».",
     "Séparateur « ; », « , » ou tabulation ; encodage UTF-8 ou Windows-1252 (export Excel) ; lignes vides et ligne « Total » ignorées.",
+    "Pour une même commune et une même période, donner soit le détail (par sexe ou par âge), soit le total (« ensemble »), "
+    "pas les deux : un sous-total placé à côté de son détail est refusé, car les sommes compteraient deux fois. "
+    "Un fichier qui apporte le détail d'un total déjà enregistré le remplace (l'aperçu le montre), et inversement.",
     "* Sans colonne indicateur, choisir l'indicateur de tout le fichier au moment de l'import.",
     "Aucune donnée personnelle : noms, dates de naissance, adresses, téléphones, courriels, NIR ou INE font refuser tout le fichier.",
 ]
