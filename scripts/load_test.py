@@ -1,11 +1,13 @@
 """A room full of viewers: N concurrent sessions in headless Chromium against one served app.
 
-    .venv/bin/python scripts/load_test.py [--sessions 20] [--rows 1000000] [--json]
+    .venv/bin/python scripts/load_test.py [--sessions 20] [--rows 1000000] [--ramp S] [--think S]
+                                          [--shared-cache] [--pages PATH ...] [--json]
 
 Serves the dashboard (`streamlit run`, loopback only, a free port) on a temporary copy of
 data/ whose store holds `--rows` generated field observations (`--rows 0`: the shipped demo
-data), warms it up with one session, then opens `--sessions` browser contexts at once; each
-visits every page through the sidebar, as a viewer would, in one Streamlit session. Reported:
+data), warms it up with one session, then opens `--sessions` browser contexts at once (or over
+`--ramp` seconds; `--shared-cache`: tabs of one context); each visits every page through the
+sidebar, as a viewer would (`--think` seconds on each page), in one Streamlit session. Reported:
 time to a rendered chart (`.js-plotly-plot .main-svg` visible) and to a finished page, p50 and
 p95, and the server's resident memory (VmRSS) before and after, per session. Any exception box
 on any page fails the run (exit 1). Nothing is written under data/. Targets: docs/PERFORMANCE.md.
@@ -157,7 +159,7 @@ VIEWPORT = {"width": 1400, "height": 1600}
 
 
 async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s: float,
-                  chart_pages: set[str] | None, shared_context=None) -> list[dict]:
+                  chart_pages: set[str] | None, shared_context=None, think_s: float = 0.0) -> list[dict]:
     """One viewer, every page in turn, in its own Streamlit session (its own websocket): in its
     own browser context, or as a tab of `shared_context` (the tabs then share the HTTP and code
     caches, as one machine's browser would, but never a Streamlit session)."""
@@ -175,6 +177,8 @@ async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s
                           "errors": [f"{type(error).__name__}: {str(error).splitlines()[0]}"]}
             visits.append(result)
             previous = result["title"]
+            if think_s and position < len(paths) - 1:
+                await asyncio.sleep(think_s)  # the viewer reads the page before the next click
         return visits
     finally:
         await (page.close() if shared_context else context.close())
@@ -182,7 +186,7 @@ async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s
 
 async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: int, ramp_s: float,
                        server_pid: int, chart_pages: set[str] | None, shared_cache: bool = False,
-                       ) -> tuple[list[list[dict]], float]:
+                       think_s: float = 0.0) -> tuple[list[list[dict]], float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -190,13 +194,14 @@ async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: i
         try:
             shared = await browser.new_context(viewport=VIEWPORT, locale="fr-FR") if shared_cache else None
             if shared is not None:
-                # Fill the shared cache as a viewer's browser would have it: the app opened once before.
+                # Fill the shared cache as a viewer's browser would have it: a chart page opened once before.
                 warm = await shared.new_page()
-                await warm.goto(base, timeout=timeout_ms)
-                await warm.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout_ms)
+                chart_path = next((path for path in paths if chart_pages and path in chart_pages), None)
+                await warm.goto(f"{base}/{chart_path or ''}", timeout=timeout_ms)
+                await warm.wait_for_selector(CHART if chart_path is not None else "h1", timeout=timeout_ms)
                 await warm.close()
             delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
-            results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages, shared)
+            results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages, shared, think_s)
                                              for delay in delays))
             # Measured while every session is still known to the server (sockets close a moment later).
             return results, rss_mb(server_pid)
@@ -249,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--ramp", type=float, default=0.0, help="secondes pour ouvrir toutes les sessions (0 : d'un coup)")
     command.add_argument("--timeout", type=float, default=120.0, help="attente maximale par page, en secondes")
     command.add_argument("--pages", nargs="+", help="chemins des pages à visiter (par défaut toutes ; « / » pour l'accueil)")
+    command.add_argument("--think", type=float, default=0.0,
+                         help="secondes de lecture sur chaque page avant la suivante (0 : enchaîne sans pause)")
     command.add_argument("--shared-cache", action="store_true",
                          help="les sessions sont des onglets d'un même navigateur (caches HTTP et JavaScript partagés)")
     command.add_argument("--json", action="store_true")
@@ -275,12 +282,12 @@ def main(argv: list[str]) -> int:
         rss = {"before": rss_mb(server.pid)}
         cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
         results, rss["after"] = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp, server.pid,
-                                                         chart_pages, args.shared_cache))
+                                                         chart_pages, args.shared_cache, args.think))
         load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1)}
         time.sleep(5)  # closed sessions are let go by the server
         rss["closed"] = rss_mb(server.pid)
         summary = summarise(results, args.sessions, rss) | load | {
-            "rows": args.rows, "shared_cache": args.shared_cache, "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
+            "rows": args.rows, "shared_cache": args.shared_cache, "ramp_s": args.ramp, "think_s": args.think, "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
             "warm_up_errors": [error for visit in warm_up[0] for error in visit["errors"]],
         }
     finally:

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from indicators.observations import (
+    index_observations,
     overlapped_by,
     overlapping_totals,
     aggregate_series,
@@ -132,3 +133,16 @@ def test_incoming_rows_replace_the_stored_rows_they_overlap():
     incoming = pd.DataFrame({"indicator_id": "a", "territory_code": ["92050", "92002"], "period": "2026-01",
                              "sex": ["F", "M"], "age_group": ["ensemble", "11-14"]})
     assert overlapped_by(stored, incoming).tolist() == [True, False, False]
+
+
+def test_field_index_gives_the_same_rows_as_a_scan_of_every_row(tables):
+    observations = tables.field_observations
+    index = index_observations(observations)
+    start, end = pd.Timestamp("2021-01-01"), pd.Timestamp("2022-12-01")
+    for indicator_id in observations["indicator_id"].unique():
+        for territories in (None, ["92050", "92002"]):
+            expected = select_observations(observations, indicator_id, territories, start, end)
+            pd.testing.assert_frame_equal(index.rows(indicator_id, territories, start, end).sort_index(), expected.sort_index())
+        assert index.breakdowns[indicator_id] == available_breakdowns(observations, indicator_id)
+    assert index.years == sorted(observations["period"].str[:4].unique()) and index.is_demo
+    assert index.rows("inconnu").empty

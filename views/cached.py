@@ -18,6 +18,7 @@ from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, read_deck
 from indicators.disclosure import ShownComparison, lattice, protected_comparisons, suppress_small_counts
 from indicators.history import version_changes
+from indicators.observations import FieldIndex, index_observations
 from indicators.loading import (
     DataFileError,
     DataTables,
@@ -117,3 +118,15 @@ def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str]]:
     and the sources of the observations: the same for every viewer until the data change."""
     folder = data_dir()
     return _latest_comparisons(str(folder), data_fingerprint(folder), small_count_threshold())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _field_index(folder: str, fingerprint: tuple) -> FieldIndex:
+    return index_observations(_load_tables(folder, fingerprint).field_observations)
+
+
+def field_index() -> FieldIndex:
+    """The observations cut per indicator, with the years and splits they cover: one copy shared
+    by every viewer, so that a rerun filters one indicator's rows instead of all of them."""
+    folder = data_dir()
+    return _field_index(str(folder), data_fingerprint(folder))

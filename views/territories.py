@@ -12,26 +12,25 @@ from indicators.observations import (
     is_demo,
     rank_territories,
     rank_with_secret_last,
-    select_observations,
 )
 from indicators.provenance import source_line
-from views.cached import protected_cells, tables
+from views.cached import field_index, protected_cells, tables
 from views.components import chart_block, demo_banner
 
 data = tables()
 catalogue = data.indicators.set_index("indicator_id")
-observations = data.field_observations
 
 st.title("Territoires : comparer les communes")
-if is_demo(observations):
+index = field_index()
+if index.is_demo:
     demo_banner()
 
 field_ids = catalogue.index[catalogue["domain"] == "field"].tolist()
 left, middle = st.columns(2)
 indicator_id = left.selectbox("Indicateur", field_ids, format_func=lambda choice: catalogue.at[choice, "label_fr"], key="territory_indicator")
-years = sorted(observations["period"].str[:4].unique())
+years = index.years
 first_year, last_year = middle.select_slider("Période", years, value=(years[-1], years[-1]), key="territory_years")
-rows = select_observations(observations, indicator_id, None, pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"))
+rows = index.rows(indicator_id, None, pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"))
 
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
 publics = public_choices(rows)

@@ -12,15 +12,10 @@ from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, group_labels
 from indicators.loading import DataTables
-from indicators.observations import (
-    aggregate_series,
-    available_breakdowns,
-    is_demo,
-    select_observations,
-)
+from indicators.observations import aggregate_series, is_demo
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from views.cached import protected_cells
+from views.cached import field_index, protected_cells
 from views.components import chart_block, demo_banner
 
 DEPARTMENT = "92"
@@ -32,11 +27,12 @@ def published_date(period: object) -> str:
 
 def field_trend(data: DataTables, indicator_id: str) -> None:
     entry = data.indicators.set_index("indicator_id").loc[indicator_id]
-    if is_demo(data.field_observations):
+    index = field_index()
+    if index.is_demo:
         demo_banner()
     communes = data.territories.loc[data.territories["parent_code"] == DEPARTMENT].set_index("territory_code")["name_fr"]
     places = {DEPARTMENT: "Hauts-de-Seine", **communes.to_dict()}
-    years = sorted(data.field_observations["period"].str[:4].unique())
+    years = index.years
     left, middle, right = st.columns(3)
     territory = left.selectbox(
         "Territoire", list(places), format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
@@ -46,13 +42,13 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     frequency = right.segmented_control(
         "Regroupement", list(FREQUENCY_FR), format_func=FREQUENCY_FR.get, default="quarter", key="trend_frequency"
     ) or "quarter"
-    breakdowns = available_breakdowns(data.field_observations, indicator_id)
+    breakdowns = index.breakdowns.get(indicator_id, ["none"])
     breakdown = st.radio(
         "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key=f"trend_breakdown_{indicator_id}"
     )
 
-    rows = select_observations(
-        data.field_observations, indicator_id, None if territory == DEPARTMENT else [territory],
+    rows = index.rows(
+        indicator_id, None if territory == DEPARTMENT else [territory],
         pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"),
     )
     k = small_count_threshold()

@@ -208,3 +208,33 @@ def overlapped_by(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
     incoming_cover = np.zeros(slices.max() + 1, dtype=np.int64)
     np.bitwise_or.at(incoming_cover, incoming_slices, covered_cells(incoming))
     return (covered_cells(current) & incoming_cover[current_slices]) != 0
+
+
+@dataclass(frozen=True)
+class FieldIndex:
+    """The observations cut once per data version for the pages: per indicator, its rows with
+    their months; the years covered; which splits each indicator carries. Pages filter these small
+    frames instead of scanning every row on every rerun."""
+
+    by_indicator: dict[str, pd.DataFrame]
+    years: list[str]
+    breakdowns: dict[str, list[str]]
+    is_demo: bool
+
+    def rows(self, indicator_id: str, territory_codes: list[str] | None = None, start: pd.Timestamp | None = None,
+             end: pd.Timestamp | None = None) -> pd.DataFrame:
+        """As `select_observations`, on the indicator's own rows."""
+        rows = self.by_indicator.get(indicator_id)
+        if rows is None:
+            return with_month(pd.DataFrame({column: pd.Series(dtype="str") for column in
+                                            ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")})
+                              .assign(value=pd.Series(dtype="int64")))
+        return select_observations(rows, indicator_id, territory_codes, start, end)
+
+
+def index_observations(observations: pd.DataFrame) -> FieldIndex:
+    dated = with_month(observations)
+    by_indicator = {str(indicator_id): rows for indicator_id, rows in dated.groupby("indicator_id", sort=True, observed=True)}
+    years = sorted(set(pd.DatetimeIndex(dated["month"].unique()).year.astype(str)))
+    breakdowns = {indicator_id: available_breakdowns(rows, indicator_id) for indicator_id, rows in by_indicator.items()}
+    return FieldIndex(by_indicator, years, breakdowns, is_demo(observations))

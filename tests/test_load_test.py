@@ -1,0 +1,41 @@
+"""scripts/load_test.py at a small size, so it cannot rot: real server, real browser, two sessions.
+
+No timing is asserted (the figures and targets are in docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from indicators.config import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def load_test():
+    spec = importlib.util.spec_from_file_location("load_test", REPO_ROOT / "scripts" / "load_test.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_page_paths_follow_the_navigation(load_test):
+    paths = load_test.page_paths()
+    assert paths[0] == "" and "tendances" in paths and "territoires" in paths and len(paths) == len(set(paths))
+
+
+@pytest.mark.parametrize("shared_cache", [False, True], ids=["contextes", "onglets"])
+def test_two_sessions_visit_pages_and_report_every_figure(load_test, capsys, shared_cache):
+    pages = ["/", "tendances", "territoires"]
+    options = ["--shared-cache"] if shared_cache else []
+    assert load_test.main(["--sessions", "2", "--rows", "0", "--pages", *pages, "--timeout", "90", *options, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["sessions"] == 2 and summary["shared_cache"] is shared_cache
+    assert summary["errors"] == [] and summary["warm_up_errors"] == []
+    # Both sessions drew the charts of both chart pages (the overview has none).
+    assert summary["charts_drawn"] == 4 and set(summary["chart_median_s"]) == {"tendances", "territoires"}
+    assert set(summary["page_median_s"]) == {"/", "tendances", "territoires"}
+    assert 0 < summary["chart_p50_s"] <= summary["chart_p95_s"]
+    assert summary["rss_before_mb"] > 50 and summary["server_cpu_s"] > 0
