@@ -81,10 +81,25 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"VmRSS introuvable pour le processus {pid}")
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (/proc/PID/stat, in clock ticks)."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat, in clock ticks); with
+    `children`, also that of its children that have exited and been waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_seconds() -> float:
+    """CPU time of every Chromium process alive now, their exited renderers included (a closed
+    tab's renderer is waited for by its parent, and counted there): the browsers' share."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if "chrom" in stat.read_text().split("(", 1)[1].split(")", 1)[0]:
+                total += cpu_seconds(int(stat.parent.name), children=True)
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended while being read
+    return total
 
 
 def prepare_data(workdir: Path, rows: int) -> Path:
@@ -186,7 +201,7 @@ async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s
 
 async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: int, ramp_s: float,
                        server_pid: int, chart_pages: set[str] | None, shared_cache: bool = False,
-                       think_s: float = 0.0) -> tuple[list[list[dict]], float]:
+                       think_s: float = 0.0) -> tuple[list[list[dict]], float, float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -204,7 +219,7 @@ async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: i
             results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages, shared, think_s)
                                              for delay in delays))
             # Measured while every session is still known to the server (sockets close a moment later).
-            return results, rss_mb(server_pid)
+            return results, rss_mb(server_pid), browser_cpu_seconds()
         finally:
             await browser.close()
 
@@ -276,14 +291,15 @@ def main(argv: list[str]) -> int:
         paths = [path.strip("/") for path in args.pages] if args.pages else page_paths()
         base, timeout_ms = f"http://127.0.0.1:{port}", int(args.timeout * 1000)
         # One viewer first: the data are loaded and validated once, then shared by every session.
-        warm_up, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, server.pid, None))
+        warm_up, _, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, server.pid, None))
         chart_pages = {visit["path"] for visit in warm_up[0] if visit["chart_s"] is not None}
         time.sleep(2)
         rss = {"before": rss_mb(server.pid)}
         cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
-        results, rss["after"] = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp, server.pid,
+        results, rss["after"], browser_cpu = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp, server.pid,
                                                          chart_pages, args.shared_cache, args.think))
-        load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1)}
+        load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1),
+                "browser_cpu_s": round(browser_cpu, 1)}
         time.sleep(5)  # closed sessions are let go by the server
         rss["closed"] = rss_mb(server.pid)
         summary = summarise(results, args.sessions, rss) | load | {
@@ -303,7 +319,8 @@ def main(argv: list[str]) -> int:
     else:
         print(f"{summary['sessions']} sessions, {summary['rows']} lignes : graphique p50 {summary['chart_p50_s']} s, "
               f"p95 {summary['chart_p95_s']} s ; page p50 {summary['page_p50_s']} s, p95 {summary['page_p95_s']} s")
-        print(f"durée {summary['wall_s']} s, dont {summary['server_cpu_s']} s de calcul du serveur (2 cœurs partagés avec Chromium)")
+        print(f"durée {summary['wall_s']} s ; calcul du serveur {summary['server_cpu_s']} s, "
+              f"des navigateurs {summary['browser_cpu_s']} s (sur les mêmes {os.cpu_count()} cœurs)")
         print(f"mémoire du serveur : {summary['rss_before_mb']} → {summary['rss_after_mb']} Mo "
               f"({summary['growth_per_session_mb']} Mo par session), {summary['rss_closed_mb']} Mo après fermeture")
         print("médiane par page : " + ", ".join(f"{path} {seconds} s" for path, seconds in summary["page_median_s"].items()))

@@ -38,4 +38,4 @@ def test_two_sessions_visit_pages_and_report_every_figure(load_test, capsys, sha
     assert summary["charts_drawn"] == 4 and set(summary["chart_median_s"]) == {"tendances", "territoires"}
     assert set(summary["page_median_s"]) == {"/", "tendances", "territoires"}
     assert 0 < summary["chart_p50_s"] <= summary["chart_p95_s"]
-    assert summary["rss_before_mb"] > 50 and summary["server_cpu_s"] > 0
+    assert summary["rss_before_mb"] > 50 and summary["server_cpu_s"] > 0 and summary["browser_cpu_s"] > 0
