@@ -381,8 +381,8 @@ def prepare_observations(
     overlapping = overlapping_totals(rows)
     split_header = columns.get("sex") or columns.get("age_group") or "—"
     errors += [RowError(int(line), split_header, f"{sex} / {age}",
-                        "ligne de total qui recouvre d'autres lignes du même indicateur, de la même commune et de la "
-                        "même période : les sommes compteraient ces jeunes deux fois ; gardez le détail ou le total, pas les deux")
+                        "total qui recompte d'autres lignes (même indicateur, commune et période), compté deux fois "
+                        "dans les sommes : gardez le détail ou le total, pas les deux")
                for line, sex, age in zip(rows.loc[overlapping, "line"], rows.loc[overlapping, "sex"], rows.loc[overlapping, "age_group"])]
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
     rows = rows.loc[~overlapping].reset_index(drop=True)
