@@ -214,6 +214,9 @@ def test_importer_lists_every_error_and_blocks_all_or_nothing(isolated_data):
     errors = app.dataframe[0].value
     assert errors["Ligne"].tolist() == [3, 3, 3]
     assert set(errors["Colonne"]) == {"code_commune", "periode", "valeur"}
+    # Each problem also read whole, as a sentence naming its line and column.
+    summary = next(markdown.value for markdown in app.markdown if markdown.value.startswith("- Ligne"))
+    assert summary.count("- Ligne 3 ; colonne ") == 3 and "hors du département" in summary
     confirm = next(button for button in app.button if button.label == "Confirmer l'import")
     assert confirm.disabled
     app.radio[0].set_value("valid_rows").run()

@@ -5,6 +5,8 @@ import pytest
 
 from indicators.reading import read_upload
 from indicators.upload import (
+    RowError,
+    error_summary,
     match_indicators,
     normalise_age_groups,
     parse_numbers,
@@ -161,4 +163,15 @@ def test_subtotal_rows_beside_their_detail_are_refused_with_their_line(catalogue
         ("consultations_sexologie", "92050", "2026-01", "F", "15-17", 6),
         ("consultations_sexologie", "92050", "2026-02", "M", "ensemble", 3),
         ("consultations_sexologie", "92002", "2026-01", "ensemble", "ensemble", 7),
+    ]
+
+
+def test_error_summary_gives_each_problem_once_with_its_lines():
+    errors = [RowError(line, "Code commune", "99999", "commune hors du département") for line in range(2, 13)]
+    errors += [RowError(4, "Sexe", "F / ensemble", "total qui recompte d'autres lignes"),
+               RowError(None, "valeur", "", "colonne obligatoire introuvable")]
+    assert error_summary(errors) == [
+        "Lignes 2, 3, 4, 5, 6, 7, 8, 9 et 3 autre(s) ; colonne Code commune : commune hors du département",
+        "Ligne 4 ; colonne Sexe : total qui recompte d'autres lignes",
+        "colonne valeur : colonne obligatoire introuvable",
     ]

@@ -12,6 +12,7 @@ from indicators.ingest import ImportReport, preview_observations
 from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
 from indicators.observations import aggregate_series, is_demo, select_observations
+from indicators.upload import error_summary
 
 
 def show_report(report: ImportReport) -> None:
@@ -35,7 +36,10 @@ def show_report(report: ImportReport) -> None:
         st.dataframe(pd.DataFrame([
             {"Ligne": error.line or "—", "Colonne": error.column, "Valeur": error.value, "Problème": error.message}
             for error in report.errors
-        ]), hide_index=True)
+        ]), hide_index=True, column_config={"Problème": st.column_config.TextColumn(width="large")})
+        # The same problems as sentences, read whole (a table cell cuts a long message).
+        with st.expander("Lire les problèmes en entier"):
+            st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.errors)))
 
 
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:

@@ -64,6 +64,30 @@ class RowError:
     message: str
 
 
+def error_summary(errors: list[RowError], lines_shown: int = 8) -> list[str]:
+    """One French sentence per distinct problem, with the lines and columns it was found on: the
+    full messages an analyst reads once, where a table would repeat them on every line."""
+    grouped: dict[str, dict[str, list]] = {}
+    for error in errors:
+        entry = grouped.setdefault(error.message, {"lines": [], "columns": []})
+        if error.line is not None:
+            entry["lines"].append(error.line)
+        if error.column not in entry["columns"]:
+            entry["columns"].append(error.column)
+    sentences = []
+    for message, entry in grouped.items():
+        lines = sorted(set(entry["lines"]))
+        where = ""
+        if lines:
+            shown = ", ".join(str(line) for line in lines[:lines_shown])
+            more = f" et {len(lines) - lines_shown} autre(s)" if len(lines) > lines_shown else ""
+            where = f"{'Ligne' if len(lines) == 1 else 'Lignes'} {shown}{more}"
+        columns = ", ".join(column for column in entry["columns"] if column and column != "—")
+        place = " ; ".join(part for part in (where, f"colonne {columns}" if columns else "") if part)
+        sentences.append(f"{place} : {message}" if place else message)
+    return sentences
+
+
 @dataclass(frozen=True)
 class PreparedUpload:
     rows: pd.DataFrame  # valid rows: KEY + value + line
