@@ -155,7 +155,7 @@ def test_subtotal_rows_beside_their_detail_are_refused_with_their_line(catalogue
             "Consultations de sexologie;92002;2026-01;Total;Total;7\n")
     prepared = prepare(text, catalogue, communes)
     assert [(error.line, error.column, error.value) for error in prepared.errors] == [
-        (4, "Sexe", "F / ensemble"), (5, "Sexe", "ensemble / ensemble")]
+        (4, "Sexe / Tranche d'âge", "F / Total"), (5, "Sexe / Tranche d'âge", "Total / Total")]
     assert "deux fois" in prepared.errors[0].message
     # A total alone in its month and commune is a figure like any other: kept.
     assert rows_of(prepared) == [

@@ -403,11 +403,13 @@ def prepare_observations(
                for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])]
     rows = rows.loc[~duplicated]
     overlapping = overlapping_totals(rows)
-    split_header = columns.get("sex") or columns.get("age_group") or "—"
-    errors += [RowError(int(line), split_header, f"{sex} / {age}",
+    split_headers = [columns[name] for name in ("sex", "age_group") if name in columns]
+    # The cells as the file wrote them ("Total", an empty cell…), so the analyst finds the line.
+    written = cells.loc[rows.index[overlapping], split_headers].astype(str).map(lambda cell: cell.strip() or "(vide)")
+    errors += [RowError(int(line), " / ".join(split_headers) or "—", " / ".join(cells_written),
                         "total qui recompte d'autres lignes (même indicateur, commune et période), compté deux fois "
                         "dans les sommes : gardez le détail ou le total, pas les deux")
-               for line, sex, age in zip(rows.loc[overlapping, "line"], rows.loc[overlapping, "sex"], rows.loc[overlapping, "age_group"])]
+               for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))]
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
     rows = rows.loc[~overlapping].reset_index(drop=True)
     rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
