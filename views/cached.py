@@ -18,7 +18,6 @@ from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, read_deck
 from indicators.disclosure import ShownComparison, lattice, protected_comparisons, suppress_small_counts
 from indicators.history import version_changes
-from indicators.observations import FieldIndex, index_observations
 from indicators.loading import (
     DataFileError,
     DataTables,
@@ -27,6 +26,7 @@ from indicators.loading import (
     load_tables,
     observation_store,
 )
+from indicators.observations import FieldIndex, index_observations, is_demo
 from indicators.store import ObservationDiff, ParquetStore
 
 
@@ -105,17 +105,18 @@ def slides() -> list[Slide]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _latest_comparisons(folder: str, fingerprint: tuple, k: int) -> tuple[dict[str, ShownComparison], list[str]]:
+def _latest_comparisons(folder: str, fingerprint: tuple, k: int) -> tuple[dict[str, ShownComparison], list[str], bool]:
     data = _load_tables(folder, fingerprint)
     field_ids = data.indicators.loc[data.indicators["domain"] == "field", "indicator_id"].tolist()
     observations = data.field_observations
     return (protected_comparisons(observations, _protected_cells(folder, fingerprint, k), field_ids),
-            observations["source_id"].unique().tolist())
+            observations["source_id"].unique().tolist(), is_demo(observations))
 
 
-def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str]]:
+def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str], bool]:
     """Per field indicator, the latest twelve months against the year before (secret applied),
-    and the sources of the observations: the same for every viewer until the data change."""
+    the sources of the observations and whether they are the demo's: the same for every viewer
+    until the data change."""
     folder = data_dir()
     return _latest_comparisons(str(folder), data_fingerprint(folder), small_count_threshold())
 

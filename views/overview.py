@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators.config import DEMO_SOURCE_ID, small_count_threshold
+from indicators.config import small_count_threshold
 from indicators.disclosure import suppressed_label
 from indicators.formatting import format_change, format_month, format_number
 from indicators.provenance import short_source, source_line
@@ -35,8 +35,8 @@ st.info(
 )
 
 st.header("Observations de terrain : Hauts-de-Seine")
-comparisons, observation_sources = latest_comparisons()
-if DEMO_SOURCE_ID in observation_sources:
+comparisons, observation_sources, demo = latest_comparisons()
+if demo:
     demo_banner()
 k = small_count_threshold()
 for column, (indicator_id, shown) in zip([*st.columns(3), *st.columns(3)], comparisons.items()):

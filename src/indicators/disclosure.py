@@ -117,13 +117,13 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     count hidden members per relation with vectorised group-bys.
     """
     columns = ("indicator_id", "territory_code", "level", "period_start", "dimension", "group")
-    codes, sizes = {}, {}
+    codes, values, sizes = {}, {}, {}
     for column in columns:
-        codes[column], uniques = pd.factorize(cells[column], sort=True)
-        sizes[column] = len(uniques) + 1  # room for "no such value" (a parent that does not exist)
-    period_starts = pd.DatetimeIndex(pd.factorize(cells["period_start"], sort=True)[1])
-    level, levels = codes["level"], list(pd.factorize(cells["level"], sort=True)[1])
-    dimension, dimensions = codes["dimension"], list(pd.factorize(cells["dimension"], sort=True)[1])
+        codes[column], values[column] = pd.factorize(cells[column], sort=True)
+        sizes[column] = len(values[column]) + 1  # room for "no such value" (a parent that does not exist)
+    period_starts = pd.DatetimeIndex(values["period_start"])
+    level, levels = codes["level"], list(values["level"])
+    dimension, dimensions = codes["dimension"], list(values["dimension"])
     rows = np.arange(len(cells))
 
     def level_is(name: str) -> np.ndarray:

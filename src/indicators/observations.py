@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_SOURCE_ID
+from indicators.store import empty_observations
 
 Frequency = Literal["month", "quarter", "year"]
 Breakdown = Literal["none", "sex", "age_group", "territory_code"]
@@ -226,9 +227,7 @@ class FieldIndex:
         """As `select_observations`, on the indicator's own rows."""
         rows = self.by_indicator.get(indicator_id)
         if rows is None:
-            return with_month(pd.DataFrame({column: pd.Series(dtype="str") for column in
-                                            ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")})
-                              .assign(value=pd.Series(dtype="int64")))
+            return with_month(empty_observations())
         return select_observations(rows, indicator_id, territory_codes, start, end)
 
 

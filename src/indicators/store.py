@@ -194,15 +194,6 @@ def sort_by_key(table: pd.DataFrame) -> pd.DataFrame:
     return _in_key_order(table, codes[0])
 
 
-def without_keys_of(current: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
-    """The rows of `current` whose key is not in `incoming` (what an upsert keeps)."""
-    codes = key_codes(current, incoming)
-    if codes is None:
-        kept = current.merge(incoming[OBSERVATION_KEY], on=OBSERVATION_KEY, how="left", indicator=True)
-        return kept.loc[kept["_merge"] == "left_only", list(current.columns)]
-    return current.loc[~np.isin(codes[0], codes[1])]
-
-
 def diff_observations(old: pd.DataFrame, new: pd.DataFrame) -> ObservationDiff:
     """Rows added, removed and changed from `old` to `new`, matched on OBSERVATION_KEY, in key order.
 

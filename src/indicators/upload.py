@@ -357,7 +357,8 @@ def prepare_observations(
 ) -> PreparedUpload:
     """Recognise, parse and validate every row; valid rows come out in the store's format."""
     mapping = map_headers(list(raw.cells.columns))
-    split_headers = tuple(header for header, canonical in mapping.items() if canonical in ("sex", "age_group"))
+    by_canonical = {canonical: header for header, canonical in mapping.items()}
+    split_headers = tuple(by_canonical[name] for name in ("sex", "age_group") if name in by_canonical)
     cells, lines, notes = drop_total_rows(raw.cells, raw.lines, split_headers)
     cells, lines, mapping, wide_notes = melt_wide(cells, lines, mapping)
     columns = {canonical: header for header, canonical in mapping.items()}
@@ -403,9 +404,8 @@ def prepare_observations(
                for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])]
     rows = rows.loc[~duplicated]
     overlapping = overlapping_totals(rows)
-    split_headers = [columns[name] for name in ("sex", "age_group") if name in columns]
     # The cells as the file wrote them ("Total", an empty cell…), so the analyst finds the line.
-    written = cells.loc[rows.index[overlapping], split_headers].astype(str).map(lambda cell: cell.strip() or "(vide)")
+    written = cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or "(vide)")
     errors += [RowError(int(line), " / ".join(split_headers) or "—", " / ".join(cells_written),
                         "total qui recompte d'autres lignes (même indicateur, commune et période), compté deux fois "
                         "dans les sommes : gardez le détail ou le total, pas les deux")
