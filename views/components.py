@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-import streamlit.components.v1 as components
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
@@ -25,14 +24,9 @@ PAGE_STYLE = """<style>
 def apply_page_conventions(language: str = "fr") -> None:
     """Contrast and focus styles, and the page language declared for screen readers."""
     st.html(PAGE_STYLE)
-    # The only way to set <html lang> from Streamlit: a script in a zero-height, same-origin frame.
-    components.html(
-        f"<script>window.parent.document.documentElement.lang = '{language}';"
-        # The helper frame itself must not be a keyboard stop nor be read aloud.
-        "if (window.frameElement) { window.frameElement.tabIndex = -1; window.frameElement.setAttribute('aria-hidden', 'true'); }"
-        "</script>",
-        height=0,
-    )
+    # <html lang> is outside anything Streamlit draws: a one-line script (a constant, never data)
+    # sets it in the page itself, with no helper frame to load, focus or read aloud.
+    st.html(f"<script>document.documentElement.lang = {language!r};</script>", unsafe_allow_javascript=True)
 
 
 def demo_banner() -> None:
