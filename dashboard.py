@@ -3,6 +3,9 @@
 import streamlit as st
 
 from views.components import apply_page_conventions
+from views.process import settle_imported_code
+
+settle_imported_code()
 
 presenting = st.query_params.get("mode") == "presentation"
 st.set_page_config(

@@ -1,7 +1,7 @@
 """A room full of viewers: N concurrent sessions in headless Chromium against one served app.
 
     .venv/bin/python scripts/load_test.py [--sessions 20] [--rows 1000000] [--ramp S] [--think S]
-                                          [--shared-cache] [--pages PATH ...] [--json]
+                                          [--shared-cache | --protocol] [--pages PATH ...] [--json]
 
 Serves the dashboard (`streamlit run`, loopback only, a free port) on a temporary copy of
 data/ whose store holds `--rows` generated field observations (`--rows 0`: the shipped demo
@@ -11,6 +11,11 @@ sidebar, as a viewer would (`--think` seconds on each page), in one Streamlit se
 time to a rendered chart (`.js-plotly-plot .main-svg` visible) and to a finished page, p50 and
 p95, and the server's resident memory (VmRSS) before and after, per session. Any exception box
 on any page fails the run (exit 1). Nothing is written under data/. Targets: docs/PERFORMANCE.md.
+
+`--protocol` leaves the browser out: each session speaks Streamlit's websocket protocol itself
+(a rerun request per page, as the frontend sends it) and is timed until the chart's figure and
+the page's last message have arrived. That is the server's share alone, the part a real room's
+viewers do not run on the server's cores.
 """
 
 from __future__ import annotations
@@ -224,6 +229,76 @@ async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: i
             await browser.close()
 
 
+async def protocol_session(base: str, paths: list[str], timeout_s: float, delay_s: float, think_s: float = 0.0) -> list[dict]:
+    """One viewer without a browser: Streamlit's own websocket protocol, as the frontend speaks it
+    (a rerun request per page, then the page's messages until the script run is over).
+
+    Times what the server alone owes a viewer: until the first chart's figure has arrived, and
+    until the page's last message. The browser's share (loading Streamlit's and Plotly's
+    JavaScript, drawing) is what the Chromium runs add on top.
+    """
+    await asyncio.sleep(delay_s)
+    visits: list[dict] = []
+    try:
+        await _protocol_visits(base, paths, timeout_s, think_s, visits)
+    except Exception as error:  # noqa: BLE001 (a lost connection is the session's error, not the run's end)
+        visits.append({"path": paths[len(visits)] if len(visits) < len(paths) else paths[-1], "title": None,
+                       "chart_s": None, "ready_s": None, "errors": [f"{type(error).__name__}: {error}"]})
+    return visits
+
+
+async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_s: float, visits: list[dict]) -> None:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.asyncio.client import connect
+
+    address = base.replace("http://", "ws://") + "/_stcore/stream"
+    async with connect(address, subprotocols=["streamlit"], additional_headers={"Origin": base}, max_size=None,
+                       open_timeout=timeout_s) as stream:
+        hashes: dict[str, str] = {}  # url path -> page script hash, from the navigation message
+        for position, path in enumerate(paths):
+            request = BackMsg()
+            request.rerun_script.query_string = ""
+            request.rerun_script.page_name = path
+            request.rerun_script.page_script_hash = hashes.get(path, "")
+            start = time.monotonic()
+            await stream.send(request.SerializeToString())
+            result = {"path": path, "title": None, "chart_s": None, "ready_s": None, "errors": []}
+            try:
+                async with asyncio.timeout(timeout_s):
+                    while True:
+                        message = ForwardMsg()
+                        message.ParseFromString(await stream.recv())
+                        kind = message.WhichOneof("type")
+                        if kind == "navigation":
+                            hashes.update({page.url_pathname: page.page_script_hash for page in message.navigation.app_pages})
+                        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                            element = message.delta.new_element
+                            if element.WhichOneof("type") == "plotly_chart" and result["chart_s"] is None:
+                                result["chart_s"] = time.monotonic() - start
+                            elif element.WhichOneof("type") == "exception":
+                                result["errors"].append(f"{element.exception.type}: {element.exception.message}")
+                            elif element.WhichOneof("type") == "heading" and result["title"] is None:
+                                result["title"] = element.heading.body
+                        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                            result["ready_s"] = time.monotonic() - start
+                            break
+            except TimeoutError:
+                result["errors"].append(f"page inachevée après {timeout_s:.0f} s")
+            visits.append(result)
+            if result["errors"] and result["ready_s"] is None:
+                return  # what is still on its way belongs to the unfinished page
+            if think_s and position < len(paths) - 1:
+                await asyncio.sleep(think_s)
+
+
+async def run_protocol_sessions(paths: list[str], base: str, sessions: int, timeout_s: float, ramp_s: float,
+                                server_pid: int, think_s: float = 0.0) -> tuple[list[list[dict]], float]:
+    delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
+    results = await asyncio.gather(*(protocol_session(base, paths, timeout_s, delay, think_s) for delay in delays))
+    return list(results), rss_mb(server_pid)
+
+
 def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
@@ -271,8 +346,11 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--pages", nargs="+", help="chemins des pages à visiter (par défaut toutes ; « / » pour l'accueil)")
     command.add_argument("--think", type=float, default=0.0,
                          help="secondes de lecture sur chaque page avant la suivante (0 : enchaîne sans pause)")
-    command.add_argument("--shared-cache", action="store_true",
+    viewers = command.add_mutually_exclusive_group()
+    viewers.add_argument("--shared-cache", action="store_true",
                          help="les sessions sont des onglets d'un même navigateur (caches HTTP et JavaScript partagés)")
+    viewers.add_argument("--protocol", action="store_true",
+                         help="sans navigateur : le protocole de Streamlit seul, ce que le serveur doit à chaque session")
     command.add_argument("--json", action="store_true")
     return command
 
@@ -291,15 +369,23 @@ def main(argv: list[str]) -> int:
         paths = [path.strip("/") for path in args.pages] if args.pages else page_paths()
         base, timeout_ms = f"http://127.0.0.1:{port}", int(args.timeout * 1000)
         # One viewer first: the data are loaded and validated once, then shared by every session.
-        warm_up, _, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, server.pid, None))
+        if args.protocol:
+            warm_up, _ = asyncio.run(run_protocol_sessions(paths, base, 1, args.timeout, 0, server.pid))
+        else:
+            warm_up, _, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, server.pid, None))
         chart_pages = {visit["path"] for visit in warm_up[0] if visit["chart_s"] is not None}
         time.sleep(2)
         rss = {"before": rss_mb(server.pid)}
         cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
-        results, rss["after"], browser_cpu = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp, server.pid,
-                                                         chart_pages, args.shared_cache, args.think))
+        if args.protocol:
+            results, rss["after"] = asyncio.run(run_protocol_sessions(paths, base, args.sessions, args.timeout, args.ramp,
+                                                                      server.pid, args.think))
+            browser_cpu = 0.0
+        else:
+            results, rss["after"], browser_cpu = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp,
+                                                                          server.pid, chart_pages, args.shared_cache, args.think))
         load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1),
-                "browser_cpu_s": round(browser_cpu, 1)}
+                "browser_cpu_s": round(browser_cpu, 1), "protocol": args.protocol}
         time.sleep(5)  # closed sessions are let go by the server
         rss["closed"] = rss_mb(server.pid)
         summary = summarise(results, args.sessions, rss) | load | {

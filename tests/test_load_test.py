@@ -39,3 +39,24 @@ def test_two_sessions_visit_pages_and_report_every_figure(load_test, capsys, sha
     assert set(summary["page_median_s"]) == {"/", "tendances", "territoires"}
     assert 0 < summary["chart_p50_s"] <= summary["chart_p95_s"]
     assert summary["rss_before_mb"] > 50 and summary["server_cpu_s"] > 0 and summary["browser_cpu_s"] > 0
+
+
+def test_protocol_sessions_time_the_server_alone(load_test, capsys):
+    pages = ["/", "tendances", "territoires", "sources"]
+    assert load_test.main(["--sessions", "2", "--rows", "0", "--pages", *pages, "--timeout", "90", "--protocol", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["protocol"] is True and summary["browser_cpu_s"] == 0
+    assert summary["errors"] == [] and summary["warm_up_errors"] == []
+    # Each session received both charts' figures and every page's end, in its own Streamlit session.
+    assert summary["charts_drawn"] == 4 and set(summary["chart_median_s"]) == {"tendances", "territoires"}
+    assert set(summary["page_median_s"]) == set(pages)
+    assert 0 < summary["chart_p50_s"] <= summary["chart_p95_s"] and summary["server_cpu_s"] > 0
+
+
+def test_a_protocol_session_reports_a_server_it_cannot_reach(load_test):
+    import asyncio
+
+    port = load_test.free_port()  # nothing listens there
+    visits = asyncio.run(load_test.protocol_session(f"http://127.0.0.1:{port}", ["", "tendances"], 5, 0))
+    assert len(visits) == 1 and visits[0]["ready_s"] is None and visits[0]["path"] == ""
+    assert visits[0]["errors"] and "Connect" in visits[0]["errors"][0] or "refused" in visits[0]["errors"][0].lower()

@@ -34,6 +34,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from indicators import audit
+from indicators.loading import observation_store
 from indicators.store import (
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
@@ -52,7 +53,6 @@ from indicators.store_postgres import (
     normalised_url,
     read_audit,
     record_audit,
-    store_from_environment,
     upgrade_database,
 )
 
@@ -493,7 +493,7 @@ def test_database_url_chooses_the_store(monkeypatch, tmp_path: Path, configured:
         monkeypatch.delenv("DATABASE_URL", raising=False)
     else:
         monkeypatch.setenv("DATABASE_URL", configured)
-    chosen = store_from_environment(tmp_path / "store", cached_versions=2)
+    chosen = observation_store(tmp_path, cached_versions=2)
     if expected is None:
         assert isinstance(chosen, ParquetStore) and chosen.folder == tmp_path / "store"
     else:
@@ -501,10 +501,24 @@ def test_database_url_chooses_the_store(monkeypatch, tmp_path: Path, configured:
         assert "s%40cret" not in repr(chosen)
 
 
+def test_without_database_url_the_server_never_imports_sqlalchemy(tmp_path: Path):
+    # The Parquet store's servers keep SQLAlchemy, Alembic and psycopg out of memory (and out of
+    # every garbage collection): a fresh interpreter opens the store and reads the audit log.
+    code = (
+        "import sys; from pathlib import Path; from indicators.loading import observation_store; "
+        "from indicators import audit; "
+        f"store = observation_store(Path({str(tmp_path)!r})); audit.read_entries(Path({str(tmp_path)!r})); "
+        "print(type(store).__name__, sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules))"
+    )
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)
+    assert shown.stdout.split() == ["ParquetStore", "[]"]
+
+
 def test_a_database_url_of_another_kind_is_refused(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("DATABASE_URL", "mysql://app@db/indicateurs")
     with pytest.raises(ValueError, match="postgresql://"):
-        store_from_environment(tmp_path)
+        observation_store(tmp_path)
 
 
 # --- Random histories: both stores agree ------------------------------------------------------------

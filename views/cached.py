@@ -16,7 +16,15 @@ import streamlit as st
 
 from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, read_deck
-from indicators.disclosure import ShownComparison, lattice, protected_comparisons, suppress_small_counts
+from indicators.disclosure import (
+    ShownComparison,
+    lattice,
+    protect_series,
+    protect_totals,
+    protected_comparisons,
+    suppress_small_counts,
+)
+from indicators.labels import public_choices
 from indicators.history import version_changes
 from indicators.loading import (
     DataFileError,
@@ -26,7 +34,15 @@ from indicators.loading import (
     load_tables,
     observation_store,
 )
-from indicators.observations import FieldIndex, index_observations, is_demo
+from indicators.observations import (
+    FieldIndex,
+    aggregate_series,
+    index_observations,
+    is_demo,
+    rank_territories,
+    rank_with_secret_last,
+)
+from indicators.published import HEADLINE_INDICATORS, Headline, headline
 from indicators.store import ObservationDiff, ParquetStore
 
 
@@ -131,3 +147,75 @@ def field_index() -> FieldIndex:
     by every viewer, so that a rerun filters one indicator's rows instead of all of them."""
     folder = data_dir()
     return _field_index(str(folder), data_fingerprint(folder))
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _headlines(folder: str, fingerprint: tuple) -> list[Headline]:
+    data = _load_tables(folder, fingerprint)
+    return [headline(data.published_estimates, data.indicators, indicator_id) for indicator_id in HEADLINE_INDICATORS]
+
+
+def headlines() -> list[Headline]:
+    """The overview's cards (frozen dataclasses): found once in the published figures, not per view."""
+    folder = data_dir()
+    return _headlines(str(folder), data_fingerprint(folder))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _trend_series(folder: str, fingerprint: tuple, k: int, indicator_id: str, territory: str, department: str,
+                  first_year: str, last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+    rows = _field_index(folder, fingerprint).rows(
+        indicator_id, None if territory == department else [territory],
+        pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"),
+    )
+    series = protect_series(aggregate_series(rows, frequency, breakdown), _protected_cells(folder, fingerprint, k),
+                            indicator_id, territory, frequency, breakdown)
+    return series, rows["source_id"].unique().tolist(), is_demo(rows)
+
+
+def trend_series(indicator_id: str, territory: str, department: str, first_year: str, last_year: str, frequency: str,
+                 breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+    """One field series as the Tendances page draws it (secret applied), its sources and whether
+    they are the demo's. Viewers mostly open the same default series: it is summed once for all
+    of them, not once per session (a few hundred rows kept per choice of filters)."""
+    folder = data_dir()
+    return _trend_series(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, territory, department,
+                         first_year, last_year, frequency, breakdown)
+
+
+def _years_rows(folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str) -> pd.DataFrame:
+    return _field_index(folder, fingerprint).rows(indicator_id, None, pd.Timestamp(f"{first_year}-01-01"),
+                                                  pd.Timestamp(f"{last_year}-12-01"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _territory_publics(folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
+    return public_choices(_years_rows(folder, fingerprint, indicator_id, first_year, last_year))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _territory_ranking(folder: str, fingerprint: tuple, k: int, indicator_id: str, first_year: str, last_year: str,
+                       public: str) -> tuple[pd.DataFrame, list[str], bool]:
+    rows = _years_rows(folder, fingerprint, indicator_id, first_year, last_year)
+    dimension, group = public.split(":")
+    if dimension != "none":
+        rows = rows.loc[rows[dimension] == group]
+    years = list(range(int(first_year), int(last_year) + 1))
+    ranked = rank_with_secret_last(protect_totals(
+        rank_territories(rows, _load_tables(folder, fingerprint).territories), _protected_cells(folder, fingerprint, k),
+        indicator_id, dimension, group, years))
+    return ranked, rows["source_id"].unique().tolist(), is_demo(rows)
+
+
+def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
+    """The publics (everyone, each sex, each age group) the indicator's rows of those years split into."""
+    folder = data_dir()
+    return _territory_publics(str(folder), data_fingerprint(folder), indicator_id, first_year, last_year)
+
+
+def territory_ranking(indicator_id: str, first_year: str, last_year: str, public: str) -> tuple[pd.DataFrame, list[str], bool]:
+    """Communes ranked for one indicator, period and public ("sex:F", "none:"…), secret applied,
+    with the sources and whether they are the demo's: computed once for every viewer."""
+    folder = data_dir()
+    return _territory_ranking(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, first_year,
+                              last_year, public)

@@ -62,7 +62,8 @@ def chart_block(
         csv_column, png_column, svg_column = st.columns(3)
         csv_column.download_button(
             "Télécharger ces données (CSV)",
-            data=to_french_csv(data, is_demo=is_demo),
+            # Written when asked for, like the images: most viewers never download.
+            data=lambda: to_french_csv(data, is_demo=is_demo),
             file_name=file_name,
             mime="text/csv",
             key=f"download_{key}",

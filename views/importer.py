@@ -27,8 +27,9 @@ with st.expander("Colonnes attendues et modèles"):
     for note in LAYOUT_NOTES:
         st.markdown(f"- {note}")
     left, right = st.columns(2)
-    left.download_button("Modèle CSV", template_csv(), "modele_observations.csv", "text/csv", icon=":material/download:")
-    right.download_button("Modèle XLSX", template_xlsx(), "modele_observations.xlsx",
+    # The workbook is built when asked for (openpyxl is a large import for a page view).
+    left.download_button("Modèle CSV", template_csv, "modele_observations.csv", "text/csv", icon=":material/download:")
+    right.download_button("Modèle XLSX", template_xlsx, "modele_observations.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
 for level, message in st.session_state.pop("import_outcome", []):

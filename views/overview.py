@@ -6,8 +6,7 @@ from indicators.config import small_count_threshold
 from indicators.disclosure import suppressed_label
 from indicators.formatting import format_change, format_month, format_number
 from indicators.provenance import short_source, source_line
-from indicators.published import HEADLINE_INDICATORS, headline
-from views.cached import latest_comparisons, tables
+from views.cached import headlines, latest_comparisons, tables
 from views.components import demo_banner
 
 data = tables()
@@ -21,7 +20,7 @@ st.markdown(
 
 st.header("Chiffres publiés")
 sources = data.sources.set_index("source_id", drop=False)
-cards = [headline(data.published_estimates, data.indicators, indicator_id) for indicator_id in HEADLINE_INDICATORS]
+cards = headlines()
 columns = [*st.columns([1.3, 1, 1]), *st.columns(2)]
 for column, card in zip(columns, cards):
     with column.container(border=True, height="stretch"):

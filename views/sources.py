@@ -7,9 +7,8 @@ from indicators.disclosure import public_cells
 from indicators.exports import to_french_csv
 from indicators.formatting import format_figure, format_number, format_period
 from indicators.labels import KIND_FR
-from indicators.observations import is_demo
 from indicators.provenance import source_descriptions
-from views.cached import protected_cells, tables
+from views.cached import field_index, protected_cells, tables
 
 data = tables()
 
@@ -109,14 +108,14 @@ downloads = {
     # Built only when asked for: the protected cells of a large store make a large file.
     "Observations de terrain (agrégats protégés)": ("observations_terrain.csv",
                                                     lambda: public_cells(protected_cells(), small_count_threshold()),
-                                                    is_demo(data.field_observations)),
+                                                    field_index().is_demo),
 }
 for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, downloads.items()):
     lines = f" ({format_number(len(frame))} lignes" + (", fictives)" if demo else ")") if not callable(frame) else (
         " (données fictives)" if demo else "")
     column.download_button(
         label + lines,
-        data=(lambda frame=frame, demo=demo: to_french_csv(frame(), is_demo=demo)) if callable(frame) else to_french_csv(frame, is_demo=demo),
+        data=lambda frame=frame, demo=demo: to_french_csv(frame() if callable(frame) else frame, is_demo=demo),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -1,20 +1,13 @@
 """Territoires: communes of the Hauts-de-Seine compared for one indicator and period."""
 
-import pandas as pd
 import streamlit as st
 
 from indicators.charts import ranking_figure
 from indicators.config import small_count_threshold
-from indicators.disclosure import mask_column, protect_totals
+from indicators.disclosure import mask_column
 from indicators.findings import ranking_finding
-from indicators.labels import public_choices
-from indicators.observations import (
-    is_demo,
-    rank_territories,
-    rank_with_secret_last,
-)
 from indicators.provenance import source_line
-from views.cached import field_index, protected_cells, tables
+from views.cached import field_index, tables, territory_publics, territory_ranking
 from views.components import chart_block, demo_banner
 
 data = tables()
@@ -30,21 +23,15 @@ left, middle = st.columns(2)
 indicator_id = left.selectbox("Indicateur", field_ids, format_func=lambda choice: catalogue.at[choice, "label_fr"], key="territory_indicator")
 years = index.years
 first_year, last_year = middle.select_slider("Période", years, value=(years[-1], years[-1]), key="territory_years")
-rows = index.rows(indicator_id, None, pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"))
 
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
-publics = public_choices(rows)
+publics = territory_publics(indicator_id, first_year, last_year)
 public = st.selectbox("Public", list(publics), format_func=publics.get, key="territory_public")
-dimension, group = public.split(":")
-if dimension != "none":
-    rows = rows.loc[rows[dimension] == group]
+ranked, source_ids, demo = territory_ranking(indicator_id, first_year, last_year, public)
 
 entry = catalogue.loc[indicator_id]
 period_text = f"en {first_year}" if first_year == last_year else f"de {first_year} à {last_year}"
 k = small_count_threshold()
-years = list(range(int(first_year), int(last_year) + 1))
-ranked = rank_with_secret_last(protect_totals(rank_territories(rows, data.territories), protected_cells(), indicator_id,
-                                              dimension, group, years))
 base = ranked.rename(columns={"territory_code": "code_commune", "name_fr": "commune"}).assign(
     indicateur=indicator_id, periode=f"{first_year}-{last_year}", public=publics[public])
 chart_block(
@@ -54,11 +41,11 @@ chart_block(
     display_data=mask_column(base[["commune", "code_commune", "value", "suppressed"]], "value", k, french=True).rename(
         columns={"commune": "Commune", "code_commune": "Code commune", "value": entry["unit_fr"].capitalize()}
     ),
-    source=source_line(rows["source_id"].unique(), data.sources) + f" ; {period_text} ; effectifs de 1 à {k - 1} "
+    source=source_line(source_ids, data.sources) + f" ; {period_text} ; effectifs de 1 à {k - 1} "
     "masqués (secret statistique), ainsi que ceux qui permettraient de les retrouver",
     caveat=entry["caveat_fr"] + " Les effectifs sont bruts : sans population de référence publiée dans ce projet, "
     "ils ne sont pas rapportés au nombre de mineurs, et une grande commune compte mécaniquement davantage.",
     file_name=f"{indicator_id}_communes_{first_year}_{last_year}.csv",
-    is_demo=is_demo(rows),
+    is_demo=demo,
     key="territories",
 )

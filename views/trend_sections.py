@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from indicators.charts import change_figure, observation_figure, published_figure
 from indicators.config import small_count_threshold
-from indicators.disclosure import mask_column, protect_series
+from indicators.disclosure import mask_column
 from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, group_labels
 from indicators.loading import DataTables
-from indicators.observations import aggregate_series, is_demo
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from views.cached import field_index, protected_cells
+from views.cached import field_index, trend_series
 from views.components import chart_block, demo_banner
 
 DEPARTMENT = "92"
@@ -47,13 +45,8 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key=f"trend_breakdown_{indicator_id}"
     )
 
-    rows = index.rows(
-        indicator_id, None if territory == DEPARTMENT else [territory],
-        pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"),
-    )
+    series, source_ids, demo = trend_series(indicator_id, territory, DEPARTMENT, first_year, last_year, frequency, breakdown)
     k = small_count_threshold()
-    series = protect_series(aggregate_series(rows, frequency, breakdown), protected_cells(), indicator_id, territory,
-                            frequency, breakdown)
     labels = group_labels(breakdown)
     unit = entry["unit_fr"]
     base = series.assign(
@@ -71,11 +64,11 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         ).drop(columns=["indicateur", "territoire"]).rename(columns={
             "periode": "Période", "groupe": "Groupe", "value": unit.capitalize(), "complete": "Période complète",
         }),
-        source=source_line(rows["source_id"].unique(), data.sources) + f" ; période {first_year}–{last_year} ; "
+        source=source_line(source_ids, data.sources) + f" ; période {first_year}–{last_year} ; "
         f"effectifs de 1 à {k - 1} masqués (secret statistique)",
         caveat=entry["caveat_fr"],
         file_name=f"{indicator_id}_{territory}_{frequency}.csv",
-        is_demo=is_demo(rows),
+        is_demo=demo,
         key="trend_field",
     )
 

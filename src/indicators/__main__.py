@@ -142,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "deck":
             return run_deck(args)
         if args.command == "db-upgrade":
-            from indicators.store_postgres import database_url, upgrade_database
+            from indicators.config import database_url
+            from indicators.store_postgres import upgrade_database
 
             if not database_url():
                 print("DATABASE_URL n'est pas défini : le stockage Parquet n'a pas de schéma à créer.", file=sys.stderr)

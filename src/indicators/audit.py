@@ -11,14 +11,16 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from indicators.config import database_url
+
 AUDIT_FILE = Path("audit") / "audit.log"
 
 
 def record(folder: Path, action: str, who: str | None, **details: object) -> None:
     """Append one entry: to PostgreSQL when DATABASE_URL is set (shared by every server), else to the file."""
-    from indicators.store_postgres import database_url, record_audit
-
     if database_url():
+        from indicators.store_postgres import record_audit
+
         record_audit(database_url(), action, who or "inconnu", **details)
         return
     entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "action": action, "who": who or "inconnu", **details}
@@ -33,9 +35,9 @@ def record(folder: Path, action: str, who: str | None, **details: object) -> Non
 
 
 def read_entries(folder: Path) -> list[dict]:
-    from indicators.store_postgres import database_url, read_audit
-
     if database_url():
+        from indicators.store_postgres import read_audit
+
         return read_audit(database_url())
     path = folder / AUDIT_FILE
     if not path.exists():

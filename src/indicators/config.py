@@ -13,6 +13,7 @@ LOCALE = "fr_FR"
 DEMO_FIELD_FILE = "field_observations_demo.csv"
 DEMO_LABEL_FR = "Données fictives de démonstration"
 DEMO_SOURCE_ID = "DEMO_FICTIVE"
+DATABASE_URL_VARIABLE = "DATABASE_URL"
 
 
 def data_dir() -> Path:
@@ -25,3 +26,13 @@ def small_count_threshold() -> int:
     """k of the statistical secret: counts from 1 to k − 1 are never shown to viewers (default 5)."""
     configured = os.environ.get("INDICATORS_SMALL_COUNT_K", "").strip()
     return int(configured) if configured.isdigit() and int(configured) >= 2 else 5
+
+
+def database_url() -> str | None:
+    """$DATABASE_URL when set and not blank: the shared PostgreSQL database of all replicas.
+
+    Read here, not in store_postgres: a server without PostgreSQL never imports SQLAlchemy,
+    Alembic and psycopg (memory, start-up time, and objects every garbage collection walks).
+    """
+    configured = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
+    return configured or None

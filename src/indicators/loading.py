@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from indicators.config import DEMO_FIELD_FILE, data_dir
+from indicators.config import DEMO_FIELD_FILE, data_dir, database_url
 from indicators.schemas import TABLE_SCHEMAS, SourceSchema
-from indicators.store import ObservationStore, VersionInfo
+from indicators.store import ObservationStore, ParquetStore, VersionInfo
 
 STORE_FOLDER = "store"
 
@@ -112,9 +112,11 @@ def check_references(tables: DataTables) -> list[str]:
 def observation_store(folder: Path | None = None, cached_versions: int = 0) -> ObservationStore:
     """The versioned store of field observations: PostgreSQL when DATABASE_URL is set (several
     servers share it), else Parquet under <data dir>/store (see ParquetStore for the cache)."""
-    from indicators.store_postgres import store_from_environment
+    if database_url():
+        from indicators.store_postgres import PostgresStore  # SQLAlchemy and co. only when used
 
-    return store_from_environment((folder or data_dir()) / STORE_FOLDER, cached_versions=cached_versions)
+        return PostgresStore(database_url(), cached_versions=cached_versions)
+    return ParquetStore((folder or data_dir()) / STORE_FOLDER, cached_versions=cached_versions)
 
 
 def demo_observations(folder: Path | None = None) -> pd.DataFrame:

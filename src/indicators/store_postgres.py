@@ -11,14 +11,13 @@ The schema is created and migrated by Alembic (scripts in `indicators/migrations
 first use in a process, or by `upgrade_database(url)`. Rows of the three tables can only be
 added: a trigger refuses UPDATE, DELETE and TRUNCATE.
 
-`store_from_environment` chooses the store: PostgreSQL when DATABASE_URL is set, else Parquet.
+`loading.observation_store` chooses the store: PostgreSQL when DATABASE_URL is set, else Parquet.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
@@ -56,13 +55,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from indicators.config import DATABASE_URL_VARIABLE
 from indicators.store import (
     ACTIONS,
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
     OBSERVATION_KEY,
-    ObservationStore,
-    ParquetStore,
     StaleParentError,
     VersionInfo,
     diff_counts,
@@ -71,7 +69,6 @@ from indicators.store import (
     validated_observations,
 )
 
-DATABASE_URL_VARIABLE: Final[str] = "DATABASE_URL"
 MIGRATIONS_FOLDER: Final[Path] = Path(__file__).resolve().parent / "migrations"
 DRIVER: Final[str] = "postgresql+psycopg"
 _ACCEPTED_SCHEMES: Final[frozenset[str]] = frozenset({"postgres", "postgresql", DRIVER})
@@ -451,20 +448,3 @@ def read_audit(url: str) -> list[dict]:
         return [
             {"time": _iso_utc(row.recorded_at), "action": row.action, "who": row.who, **row.details} for row in rows
         ]
-
-
-# --- Choice of store ----------------------------------------------------------------------------
-
-
-def database_url() -> str | None:
-    """$DATABASE_URL when set and not blank: the shared PostgreSQL database of all replicas."""
-    configured = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
-    return configured or None
-
-
-def store_from_environment(parquet_folder: Path, cached_versions: int = 0) -> ObservationStore:
-    """PostgresStore on $DATABASE_URL when it is set, else the embedded ParquetStore in `parquet_folder`."""
-    configured = database_url()
-    if configured:
-        return PostgresStore(configured, cached_versions=cached_versions)
-    return ParquetStore(parquet_folder, cached_versions=cached_versions)

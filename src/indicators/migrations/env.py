@@ -13,9 +13,9 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.pool import NullPool
 
+from indicators.config import database_url
 from indicators.store_postgres import (
     MIGRATION_LOCK_KEY,
-    database_url,
     metadata,
     normalised_url,
 )

@@ -1,0 +1,52 @@
+"""Once per server process: the code every page runs, imported and set aside from the garbage
+collector before any viewer's data exist.
+
+Streamlit runs a full garbage collection after every script run (`runner.postScriptGC`, kept on:
+it bounds memory). A full collection walks every container object alive, and the libraries
+alone (Streamlit, pandas, pyarrow, plotly, pandera) hold about 140 000 of them: 0.07–0.17 s per
+page view on this machine, 41 % of the server's CPU with 20 viewers (docs/PERFORMANCE.md).
+`gc.freeze()` moves what is alive now to a generation the collector never walks; reference
+counting still frees those objects, and only code and module state are alive at this point.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+_settled = threading.Event()
+_lock = threading.Lock()
+
+
+def settle_imported_code() -> None:
+    """Import what the pages import, then freeze it (once; later calls return at once)."""
+    if _settled.is_set():
+        return
+    with _lock:
+        if _settled.is_set():
+            return
+        # Every module the pages import, so that the first viewer's page does not import it
+        # after the freeze (it would then be walked by every collection).
+        import pandas as pd
+        import plotly.graph_objects as go
+        import plotly.io
+
+        import indicators.templates  # noqa: F401
+        import views.access  # noqa: F401
+        import views.cached  # noqa: F401
+        import views.components  # noqa: F401
+        import views.import_sections  # noqa: F401
+        import views.trend_sections  # noqa: F401
+        from indicators.charts import base_layout
+        from indicators.exports import to_french_csv
+
+        # Plotly imports a trace type's classes (and its dataframe layer) when a figure first uses
+        # them, pandas its CSV writer: a throwaway figure and CSV bring them in now.
+        points = pd.Series([0, 1])
+        figure = go.Figure([go.Scatter(x=points, y=points), go.Bar(x=points, y=points)], layout=base_layout("nombre"))
+        plotly.io.to_json(figure)
+        to_french_csv(pd.DataFrame({"a": [1]}))
+        gc.collect()
+        gc.freeze()
+        _settled.set()
+
