@@ -78,6 +78,9 @@ def test_bench_json_has_the_documented_keys(capsys):
     assert result["import_s"] > 0 and result["pyarrow_s"] > 0 and result["pandas_s"] > 0
     floor = min(result["pyarrow_s"], result["pandas_s"])
     assert result["import_ratio"] == pytest.approx(result["import_s"] / floor, rel=0.1, abs=0.1)
+    assert result["checksum_s"] > 0 and result["parquet_write_s"] > 0
+    assert result["storage_floor_ratio"] == pytest.approx(
+        (floor + result["checksum_s"] + result["parquet_write_s"]) / floor, rel=0.1, abs=0.1)
     assert 50 < result["peak_rss_mb"] < 4_000
     for timings in (result["page_cold_ms"], result["page_warm_ms"]):
         assert set(timings) == set(PAGES) and all(milliseconds > 0 for milliseconds in timings.values())

@@ -40,6 +40,13 @@ def test_change_is_signed(value, expected):
     assert format_change(value) == expected
 
 
+@pytest.mark.parametrize(("value", "decimals", "expected"), [
+    (-0.2, 0, f"0{NNBSP}%"), (0.4, 0, f"0{NNBSP}%"), (-0.04, 1, f"0,0{NNBSP}%"), (-0.06, 1, f"\u22120,1{NNBSP}%"),
+])
+def test_a_change_that_rounds_to_nothing_has_no_sign(value, decimals, expected):
+    assert format_change(value, decimals) == expected
+
+
 def test_range_keeps_both_bounds():
     assert format_range(7000, 10000) == f"7{NNBSP}000 – 10{NNBSP}000"
 

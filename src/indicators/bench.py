@@ -7,6 +7,8 @@ DD/MM/YYYY in some rows and YYYY-MM in others), then measures on that one file:
 - the floor: `pyarrow.csv.read_csv` and a plain `pandas.read_csv` of the file alone;
 - the project's full import (`analyse_upload` + `commit_import` into a fresh data folder),
   in a child process that also reports its peak memory (`ru_maxrss`);
+- what any import must add to the floor at the least: the file's checksum and one Parquet
+  write of the stored rows, straight from Arrow;
 - with those rows stored, each page through Streamlit's AppTest: first render on a cold
   cache, rerun after a filter change, and the size of every chart's figure JSON.
 
@@ -57,8 +59,8 @@ HEADER = ("Indicateur", "Code commune", "Période", "Sexe", "Tranche d'âge", "V
 
 # What `--json` prints for one size (several sizes: a list of these objects, in --rows order).
 RESULT_KEYS: tuple[str, ...] = (
-    "rows", "file_mb", "import_s", "pyarrow_s", "pandas_s", "import_ratio", "peak_rss_mb", "baseline_rss_mb",
-    "page_cold_ms", "page_warm_ms", "max_chart_bytes", "chart_bytes", "machine",
+    "rows", "file_mb", "import_s", "pyarrow_s", "pandas_s", "import_ratio", "checksum_s", "parquet_write_s",
+    "storage_floor_ratio", "peak_rss_mb", "baseline_rss_mb", "page_cold_ms", "page_warm_ms", "max_chart_bytes", "chart_bytes", "machine",
 )
 
 PAGES: dict[str, str] = {
@@ -211,6 +213,30 @@ def floor_seconds(path: Path, repeats: int) -> tuple[float, float]:
 
     read_with_pyarrow(), read_with_pandas()  # first calls start thread pools and fill the page cache
     return median_seconds(read_with_pyarrow, repeats), median_seconds(read_with_pandas, repeats)
+
+
+def storage_seconds(path: Path, stored: Path, repeats: int) -> tuple[float, float]:
+    """Median seconds of the two things any import must do beside reading, at their cheapest:
+    the file's SHA-256 (the history names each import's file by it) and writing the stored rows
+    once more as Parquet, straight from Arrow, flushed to disk (a version that may be lost is no
+    version). Together with the floor they bound from below what a full import can cost."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    content, table = path.read_bytes(), pq.read_table(stored)
+
+    def checksum() -> object:
+        return hashlib.sha256(content).hexdigest()
+
+    def write() -> None:
+        with tempfile.NamedTemporaryFile(dir=stored.parent.parent, suffix=".parquet") as handle:
+            pq.write_table(table, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    checksum(), write()
+    return median_seconds(checksum, repeats), median_seconds(write, repeats)
 
 
 def fresh_data_folder(target: Path, rows: int = 0) -> Path:
@@ -410,6 +436,8 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> di
             shutil.rmtree(folder)
     floor = min(pyarrow_s, pandas_s)
     import_s = statistics.median(result["import_s"] for result in imports)
+    checksum_s, parquet_write_s = storage_seconds(path, next(folder.glob(f"{STORE_FOLDER}/versions/*/observations.parquet")),
+                                                  repeats)
     result = {
         "rows": rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),
@@ -417,6 +445,9 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> di
         "pyarrow_s": round(pyarrow_s, 5),
         "pandas_s": round(pandas_s, 5),
         "import_ratio": round(import_s / floor, 1),
+        "checksum_s": round(checksum_s, 5),
+        "parquet_write_s": round(parquet_write_s, 5),
+        "storage_floor_ratio": round((floor + checksum_s + parquet_write_s) / floor, 1),
         "peak_rss_mb": round(max(result["peak_rss_mb"] for result in imports)),
         "baseline_rss_mb": round(max(result["baseline_rss_mb"] for result in imports)),
     }
@@ -438,7 +469,8 @@ def parser() -> argparse.ArgumentParser:
 
 def describe(result: dict) -> str:
     lines = [(f"{result['rows']:>9,} lignes ({result['file_mb']} Mo) : import {result['import_s']} s, "
-              f"pyarrow {result['pyarrow_s']} s, pandas {result['pandas_s']} s, ratio {result['import_ratio']}, "
+              f"pyarrow {result['pyarrow_s']} s, pandas {result['pandas_s']} s, ratio {result['import_ratio']} "
+              f"(lecture + empreinte + écriture Parquet seules : {result['storage_floor_ratio']}), "
               f"mémoire max {result['peak_rss_mb']} Mo")]
     if "page_cold_ms" in result:
         for page in result["page_cold_ms"]:

@@ -36,9 +36,12 @@ def format_share(percent_points: float | None, decimals: int = 0) -> str:
 
 
 def format_change(percent: float | None, decimals: int = 0) -> str:
-    """Signed change: 68 → "+68 %", -3.5 → "−3,5 %" (typographic minus)."""
+    """Signed change: 68 → "+68 %", -3.5 → "−3,5 %" (typographic minus); -0.2 → "0 %" (a sign
+    on a change that rounds to nothing would read as a fall or a rise)."""
     if percent is None or math.isnan(percent):
         return MISSING
+    if round(abs(percent), decimals) == 0:
+        percent = 0.0
     sign = "+" if percent > 0 else ("\u2212" if percent < 0 else "")
     return sign + format_share(abs(percent), decimals)
 
