@@ -24,8 +24,8 @@ from indicators.disclosure import (
     protected_comparisons,
     suppress_small_counts,
 )
-from indicators.labels import public_choices
 from indicators.history import version_changes
+from indicators.labels import public_choices
 from indicators.loading import (
     DataFileError,
     DataTables,

@@ -49,4 +49,3 @@ def settle_imported_code() -> None:
         gc.collect()
         gc.freeze()
         _settled.set()
-
