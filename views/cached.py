@@ -1,5 +1,6 @@
-"""The only place that caches: loading, the statistical secret and the deck, keyed on the data
-files' fingerprint.
+"""The only place that caches: loading, the statistical secret, the deck and what pages draw for
+their default choices (headline cards, trend series, rankings), keyed on the data files'
+fingerprint.
 
 A changed file or a new store version changes the fingerprint, so the next rerun reloads.
 Loaded tables are shared resources: one copy in memory for every viewer and every rerun
