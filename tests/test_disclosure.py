@@ -12,10 +12,15 @@ from indicators.disclosure import (
     DEPARTMENT,
     ShownComparison,
     lattice,
+    protect_series,
+    protect_totals,
     protected_comparisons,
+    protected_ranking,
+    protected_trend,
     relations,
     suppress_small_counts,
 )
+from indicators.observations import aggregate_series, index_observations, rank_territories, select_observations
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
 
@@ -148,3 +153,39 @@ def test_latest_twelve_months_hide_when_a_month_inside_is_secret_unless_they_are
     calendar = comparison_until("2024-12-01")
     assert (calendar.comparison.current_total, calendar.comparison.previous_total) == (40 * 11 + 2, 480)
     assert calendar.current_shown and calendar.previous_shown and calendar.change_shown
+
+
+# --- What the Tendances and Territoires pages draw ----------------------------------------------------
+
+
+def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(tables):
+    observations, cells = tables.field_observations, suppress_small_counts(lattice(tables.field_observations))
+    index = index_observations(observations)
+    commune = observations["territory_code"].iloc[0]
+    for territory, codes in ((DEPARTMENT, None), (commune, [commune])):
+        series, sources, demo = protected_trend(index, cells, "signalements_risque_prostitutionnel", territory,
+                                                "2020", "2022", "quarter", "sex")
+        rows = select_observations(observations, "signalements_risque_prostitutionnel", codes,
+                                   pd.Timestamp("2020-01-01"), pd.Timestamp("2022-12-01"))
+        expected = protect_series(aggregate_series(rows, "quarter", "sex"), cells, "signalements_risque_prostitutionnel",
+                                  territory, "quarter", "sex")
+        pd.testing.assert_frame_equal(series, expected)
+        assert series["period_start"].min() >= pd.Timestamp("2020-01-01")
+        assert series["period_start"].max() <= pd.Timestamp("2022-12-01")
+        assert sources == list(rows["source_id"].unique()) and demo is True  # the shipped data are the demo's
+
+
+def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables):
+    observations, cells = tables.field_observations, suppress_small_counts(lattice(tables.field_observations))
+    ranked, sources, demo = protected_ranking(index_observations(observations), tables.territories, cells,
+                                              "signalements_risque_prostitutionnel", "2021", "2022", "sex:F")
+    rows = select_observations(observations, "signalements_risque_prostitutionnel", None,
+                               pd.Timestamp("2021-01-01"), pd.Timestamp("2022-12-01"))
+    girls = rows.loc[rows["sex"] == "F"]
+    totals = protect_totals(rank_territories(girls, tables.territories), cells, "signalements_risque_prostitutionnel",
+                            "sex", "F", [2021, 2022])
+    assert sorted(ranked["territory_code"]) == sorted(totals["territory_code"])
+    assert ranked.set_index("territory_code")["value"].to_dict() == totals.set_index("territory_code")["value"].to_dict()
+    # Secret totals go last, never among the ranked ones.
+    assert not ranked["suppressed"].iloc[: (~ranked["suppressed"]).sum()].any()
+    assert sources == list(girls["source_id"].unique()) and demo is True

@@ -20,9 +20,9 @@ from indicators.deck import Slide, build_slides, read_deck
 from indicators.disclosure import (
     ShownComparison,
     lattice,
-    protect_series,
-    protect_totals,
     protected_comparisons,
+    protected_ranking,
+    protected_trend,
     suppress_small_counts,
 )
 from indicators.history import version_changes
@@ -35,14 +35,7 @@ from indicators.loading import (
     load_tables,
     observation_store,
 )
-from indicators.observations import (
-    FieldIndex,
-    aggregate_series,
-    index_observations,
-    is_demo,
-    rank_territories,
-    rank_with_secret_last,
-)
+from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
 from indicators.store import ObservationDiff, ParquetStore
 
@@ -163,49 +156,31 @@ def headlines() -> list[Headline]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _trend_series(folder: str, fingerprint: tuple, k: int, indicator_id: str, territory: str, department: str,
-                  first_year: str, last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
-    rows = _field_index(folder, fingerprint).rows(
-        indicator_id, None if territory == department else [territory],
-        pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01"),
-    )
-    series = protect_series(aggregate_series(rows, frequency, breakdown), _protected_cells(folder, fingerprint, k),
-                            indicator_id, territory, frequency, breakdown)
-    return series, rows["source_id"].unique().tolist(), is_demo(rows)
+def _trend_series(folder: str, fingerprint: tuple, k: int, indicator_id: str, territory: str, first_year: str,
+                  last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+    return protected_trend(_field_index(folder, fingerprint), _protected_cells(folder, fingerprint, k), indicator_id,
+                           territory, first_year, last_year, frequency, breakdown)
 
 
-def trend_series(indicator_id: str, territory: str, department: str, first_year: str, last_year: str, frequency: str,
+def trend_series(indicator_id: str, territory: str, first_year: str, last_year: str, frequency: str,
                  breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
-    """One field series as the Tendances page draws it (secret applied), its sources and whether
-    they are the demo's. Viewers mostly open the same default series: it is summed once for all
-    of them, not once per session (a few hundred rows kept per choice of filters)."""
+    """`disclosure.protected_trend`, once for every viewer of a data version: viewers mostly open
+    the same default series (a few hundred rows kept per choice of filters)."""
     folder = data_dir()
-    return _trend_series(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, territory, department,
+    return _trend_series(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, territory,
                          first_year, last_year, frequency, breakdown)
-
-
-def _years_rows(folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str) -> pd.DataFrame:
-    return _field_index(folder, fingerprint).rows(indicator_id, None, pd.Timestamp(f"{first_year}-01-01"),
-                                                  pd.Timestamp(f"{last_year}-12-01"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_publics(folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
-    return public_choices(_years_rows(folder, fingerprint, indicator_id, first_year, last_year))
+    return public_choices(_field_index(folder, fingerprint).rows(indicator_id, None, *year_bounds(first_year, last_year)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_ranking(folder: str, fingerprint: tuple, k: int, indicator_id: str, first_year: str, last_year: str,
                        public: str) -> tuple[pd.DataFrame, list[str], bool]:
-    rows = _years_rows(folder, fingerprint, indicator_id, first_year, last_year)
-    dimension, group = public.split(":")
-    if dimension != "none":
-        rows = rows.loc[rows[dimension] == group]
-    years = list(range(int(first_year), int(last_year) + 1))
-    ranked = rank_with_secret_last(protect_totals(
-        rank_territories(rows, _load_tables(folder, fingerprint).territories), _protected_cells(folder, fingerprint, k),
-        indicator_id, dimension, group, years))
-    return ranked, rows["source_id"].unique().tolist(), is_demo(rows)
+    return protected_ranking(_field_index(folder, fingerprint), _load_tables(folder, fingerprint).territories,
+                             _protected_cells(folder, fingerprint, k), indicator_id, first_year, last_year, public)
 
 
 def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
@@ -215,8 +190,7 @@ def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dic
 
 
 def territory_ranking(indicator_id: str, first_year: str, last_year: str, public: str) -> tuple[pd.DataFrame, list[str], bool]:
-    """Communes ranked for one indicator, period and public ("sex:F", "none:"…), secret applied,
-    with the sources and whether they are the demo's: computed once for every viewer."""
+    """`disclosure.protected_ranking`, once for every viewer of a data version."""
     folder = data_dir()
     return _territory_ranking(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, first_year,
                               last_year, public)

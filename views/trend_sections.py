@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.charts import change_figure, observation_figure, published_figure
 from indicators.config import small_count_threshold
-from indicators.disclosure import mask_column
+from indicators.disclosure import DEPARTMENT, mask_column
 from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, group_labels
@@ -15,8 +15,6 @@ from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, trend_series
 from views.components import chart_block, demo_banner
-
-DEPARTMENT = "92"
 
 
 def published_date(period: object) -> str:
@@ -45,7 +43,7 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key=f"trend_breakdown_{indicator_id}"
     )
 
-    series, source_ids, demo = trend_series(indicator_id, territory, DEPARTMENT, first_year, last_year, frequency, breakdown)
+    series, source_ids, demo = trend_series(indicator_id, territory, first_year, last_year, frequency, breakdown)
     k = small_count_threshold()
     labels = group_labels(breakdown)
     unit = entry["unit_fr"]

@@ -22,7 +22,17 @@ import numpy as np
 import pandas as pd
 
 from indicators.formatting import format_number
-from indicators.observations import PeriodComparison, compare_with_year_before, with_month
+from indicators.observations import (
+    FieldIndex,
+    PeriodComparison,
+    aggregate_series,
+    compare_with_year_before,
+    is_demo,
+    rank_territories,
+    rank_with_secret_last,
+    with_month,
+    year_bounds,
+)
 
 DEPARTMENT = "92"
 ALL = "ensemble"
@@ -231,6 +241,31 @@ def protect_totals(totals: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
                            & cells["period_start"].dt.year.isin(years)]
     hidden = set(year_cells.loc[year_cells["suppressed"], "territory_code"])
     return totals.assign(suppressed=totals["territory_code"].isin(hidden))
+
+
+def protected_trend(index: FieldIndex, cells: pd.DataFrame, indicator_id: str, territory_code: str, first_year: str,
+                    last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+    """One field series as the Tendances page draws it (the département or one commune, whole
+    years), secret applied; with the sources of its rows and whether they are the demo's."""
+    rows = index.rows(indicator_id, None if territory_code == DEPARTMENT else [territory_code],
+                      *year_bounds(first_year, last_year))
+    series = protect_series(aggregate_series(rows, frequency, breakdown), cells, indicator_id, territory_code,
+                            frequency, breakdown)
+    return series, rows["source_id"].unique().tolist(), is_demo(rows)
+
+
+def protected_ranking(index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
+                      first_year: str, last_year: str, public: str) -> tuple[pd.DataFrame, list[str], bool]:
+    """Communes ranked for one indicator, whole years and public ("none:", "sex:F", "age_group:15-17"),
+    secret applied (secret totals last); with the sources of its rows and whether they are the demo's."""
+    rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
+    dimension, group = public.split(":")
+    if dimension != "none":
+        rows = rows.loc[rows[dimension] == group]
+    years = list(range(int(first_year), int(last_year) + 1))
+    ranked = rank_with_secret_last(protect_totals(rank_territories(rows, territories), cells, indicator_id, dimension,
+                                                  group, years))
+    return ranked, rows["source_id"].unique().tolist(), is_demo(rows)
 
 
 def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) -> pd.DataFrame:

@@ -211,6 +211,11 @@ def overlapped_by(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
     return (covered_cells(current) & incoming_cover[current_slices]) != 0
 
 
+def year_bounds(first_year: str, last_year: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last month of a span of whole years ("2019", "2021" → 2019-01, 2021-12)."""
+    return pd.Timestamp(f"{first_year}-01-01"), pd.Timestamp(f"{last_year}-12-01")
+
+
 @dataclass(frozen=True)
 class FieldIndex:
     """The observations cut once per data version for the pages: per indicator, its rows with
