@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from babel.dates import format_date
 
 from indicators.config import LOCALE
+from indicators.disclosure import SECRET_TEXT
 from indicators.formatting import format_day, format_month, format_number
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -78,7 +79,7 @@ def observation_figure(
 ) -> go.Figure:
     """Field observations over time: one line with markers per group; partial periods hollow.
 
-    Points flagged `suppressed` (statistical secret) are left out of the line and say "< k".
+    Points flagged `suppressed` (statistical secret) are left out of the line and say so in the hover.
     """
     figure = go.Figure(layout=base_layout(unit))
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
@@ -98,7 +99,7 @@ def observation_figure(
                 ),
                 customdata=list(zip(
                     [format_month(start, frequency) for start in rows["period_start"]],
-                    [f"< {k} (secret statistique)" if secret else format_number(value)
+                    [SECRET_TEXT if secret else format_number(value)
                      for value, secret in zip(rows["value"], rows["hidden"])],
                     ["" if done else " (période incomplète)" for done in rows["complete"]],
                 )),
@@ -162,9 +163,9 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5) -> go.Figure:
     figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
     hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
     figure.add_trace(go.Bar(
-        # A secret bar has no length, only its "< k" label: its place says nothing either (listed last).
+        # A secret bar has no length, only its secret label: its place says nothing either (listed last).
         x=ranked["value"].where(~hidden, 0), y=ranked["name_fr"], orientation="h", marker=dict(color=PALETTE[0]),
-        text=[f"< {k} (secret)" if secret else format_number(value) for value, secret in zip(ranked["value"], hidden)],
+        text=[SECRET_TEXT if secret else format_number(value) for value, secret in zip(ranked["value"], hidden)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y} : %{text} " + unit + "<extra></extra>",
     ))

@@ -5,10 +5,14 @@ territory (a commune or the département) × a period (month, quarter or year) �
 an age group, or everyone). Cells are tied by additive relations: sexes or age groups add up to
 everyone, months to quarters and quarters to years, communes to the département.
 
-1. Primary suppression: a count from 1 to k − 1 is hidden (shown as "< k"); zero may be shown.
+1. Primary suppression: a count from 1 to k − 1 is hidden; zero may be shown.
 2. Complementary suppression: in every relation (parent = sum of children), the number of hidden
    members must be 0 or at least 2, otherwise the hidden one is a subtraction away. While some
    relation has exactly one hidden member, the smallest other member is hidden too.
+
+Every hidden cell is shown with one symbol, SECRET_SYMBOL ("s", as INSEE writes it), whatever
+the reason it was hidden: "< k" would be false for a cell hidden only to protect another one, and
+two labels would tell which cells are the small ones.
 
 The result is one table of cells with a `suppressed` flag; pages, exports, images and the deck
 all read their figures through it, so the rule lives in this one place.
@@ -39,15 +43,21 @@ ALL = "ensemble"
 MONTHS_PER = {"quarter": 3, "year": 12}
 
 
-def suppressed_label(k: int) -> str:
-    return f"< {k}"
+SECRET_SYMBOL = "s"
+SECRET_TEXT = "s (secret statistique)"
+
+
+def suppressed_label(k: int | None = None) -> str:
+    """What a hidden cell shows, on every output: one symbol for every masked cell (k is not in it)."""
+    return SECRET_SYMBOL
 
 
 def lattice(observations: pd.DataFrame) -> pd.DataFrame:
     """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value).
 
-    Built from the monthly commune cells: quarters and years are sums of months (a yearly figure
-    only exists as a year cell), the département a sum of communes. Keys are integer codes, so a
+    Built from the commune cells as given: quarters and years are sums of months, a quarterly
+    figure exists only as a quarter and in its year, a yearly figure only as a year cell; the
+    département is a sum of communes. Keys are integer codes, so a
     million observations cost a few hash factorisations, not eighteen text group-bys.
     """
     dated = with_month(observations)
@@ -55,7 +65,8 @@ def lattice(observations: pd.DataFrame) -> pd.DataFrame:
     territory, territories = pd.factorize(dated["territory_code"], sort=True)
     month, months = pd.factorize(dated["month"], sort=True)
     months = pd.DatetimeIndex(months)
-    annual = (dated["months_spanned"].to_numpy() == 12).astype(np.int64)
+    # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
+    span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
     values = dated["value"].to_numpy(dtype=np.float64)
     starts = {"month": months, **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))}}
     period_codes = {level: pd.factorize(starts[level], sort=True) for level in starts}
@@ -66,16 +77,16 @@ def lattice(observations: pd.DataFrame) -> pd.DataFrame:
             group, groups = np.zeros(len(dated), dtype=np.int64), pd.Index([ALL])
         else:
             group, groups = pd.factorize(dated[dimension], sort=True)
-        sizes = {"indicator": len(indicators), "territory": len(territories), "month": len(months), "annual": 2,
+        sizes = {"indicator": len(indicators), "territory": len(territories), "month": len(months), "span": 3,
                  "group": len(groups)}
-        commune_months = _sum_by({"indicator": indicator, "territory": territory, "month": month, "annual": annual,
+        commune_months = _sum_by({"indicator": indicator, "territory": territory, "month": month, "span": span,
                                   "group": group}, sizes, values)
-        department_months = _sum_by({name: commune_months[0][name] for name in ("indicator", "month", "annual", "group")},
+        department_months = _sum_by({name: commune_months[0][name] for name in ("indicator", "month", "span", "group")},
                                     sizes, commune_months[1])
         for territory_level, (keys, sums) in (("commune", commune_months), ("departement", department_months)):
             for level in ("month", "quarter", "year"):
-                # A yearly figure only exists as a year cell.
-                keep = np.ones(len(sums), dtype=bool) if level == "year" else keys["annual"] == 0
+                # A yearly figure only exists as a year cell, a quarterly one as a quarter or a year.
+                keep = keys["span"] <= {"month": 0, "quarter": 1, "year": 2}[level]
                 if dimension != "none" and ALL in groups:
                     # A dimension that an indicator does not split ("ensemble") is the same cell as the total.
                     keep &= keys["group"] != groups.get_loc(ALL)
@@ -212,7 +223,7 @@ def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50)
 
 
 def masked_values(frame: pd.DataFrame, k: int, french: bool = False) -> pd.Series:
-    """Text to show for each cell: the count (in French format for screens), or "< k" when suppressed."""
+    """Text to show for each cell: the count (in French format for screens), or the secret symbol when suppressed."""
     counts = frame["value"].map(format_number) if french else frame["value"].astype("Int64").astype(str)
     return counts.where(~frame["suppressed"], suppressed_label(k))
 
@@ -269,7 +280,7 @@ def protected_ranking(index: FieldIndex, territories: pd.DataFrame, cells: pd.Da
 
 
 def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) -> pd.DataFrame:
-    """Copy for display or export: the column as text, "< k" in suppressed rows, no secret inside."""
+    """Copy for display or export: the column as text, the secret symbol in suppressed rows, no secret inside."""
     masked = masked_values(frame[[column, "suppressed"]].rename(columns={column: "value"}), k, french)
     return frame.assign(**{column: masked}).drop(columns="suppressed")
 
@@ -321,7 +332,7 @@ def protected_comparisons(observations: pd.DataFrame, cells: pd.DataFrame, indic
 
 
 def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The whole protected lattice as a table anyone may download: secret values written "< k"."""
+    """The whole protected lattice as a table anyone may download: secret values written with the secret symbol."""
     readable = cells.assign(period_start=cells["period_start"].dt.strftime("%Y-%m"))[
         ["indicator_id", "territory_code", "level", "period_start", "dimension", "group", "value", "suppressed"]]
     return mask_column(readable, "value", k).rename(columns={"period_start": "period", "dimension": "split"})

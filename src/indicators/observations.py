@@ -37,13 +37,19 @@ class PeriodComparison:
 
 
 def with_month(observations: pd.DataFrame) -> pd.DataFrame:
-    """Add `month` (first day of the period) and `months_spanned` (1 for a month, 12 for a yearly figure)."""
+    """Add `month` (first month of the period) and `months_spanned` (1 for a month, 3 for a
+    quarter "2025-Q2", 12 for a year)."""
     # A few hundred distinct periods for up to a million rows: each one is parsed once.
     codes, periods = pd.factorize(observations["period"])
     periods = pd.Series(periods, dtype=object).astype(str)
     annual = (periods.str.len() == 4).to_numpy()
-    months = pd.to_datetime(periods.where(~annual, periods + "-01"), format="%Y-%m")
-    return observations.assign(month=months.to_numpy()[codes], months_spanned=np.where(annual, 12, 1)[codes])
+    quarterly = periods.str.contains("Q", regex=False).to_numpy()
+    first_month = periods.where(~annual, periods + "-01")
+    quarter_month = (periods.str[-1:].where(quarterly, "1").astype(int) - 1) * 3 + 1
+    first_month = first_month.where(~quarterly, periods.str[:4] + "-" + quarter_month.astype(str).str.zfill(2))
+    months = pd.to_datetime(first_month, format="%Y-%m")
+    spanned = np.where(annual, 12, np.where(quarterly, 3, 1))
+    return observations.assign(month=months.to_numpy()[codes], months_spanned=spanned[codes])
 
 
 def is_demo(observations: pd.DataFrame) -> bool:

@@ -20,8 +20,9 @@ AGE_GROUPS = ("11-14", "15-17", "18-25", "ensemble")
 
 # ISO-like periods: a year, a month, a day, or a change between two years ("2016/2020").
 PERIOD_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$|^\d{4}/\d{4}$"
-# Field observations are monthly; an imported yearly figure keeps its year alone.
-OBSERVATION_PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+# Field observations keep the granularity they were given in: a month "2025-03", a quarter
+# "2025-Q1" or a year "2025" (never spread into invented months).
+OBSERVATION_PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
 ID_PATTERN = r"^[a-z0-9_]+$"
 
 
@@ -129,7 +130,7 @@ class FieldObservationSchema(pa.DataFrameModel):
 
     indicator_id: Series[str] = pa.Field(str_matches=ID_PATTERN, title="Indicateur")
     territory_code: Series[str] = pa.Field(str_matches=r"^(\d{2}|2[AB])\d{3}$", title="Code commune (COG)")
-    period: Series[str] = pa.Field(str_matches=OBSERVATION_PERIOD_PATTERN, title="Mois (AAAA-MM) ou année (AAAA)")
+    period: Series[str] = pa.Field(str_matches=OBSERVATION_PERIOD_PATTERN, title="Mois (AAAA-MM), trimestre (AAAA-Qn) ou année (AAAA)")
     sex: Series[str] = pa.Field(isin=SEXES, title="Sexe")
     age_group: Series[str] = pa.Field(isin=AGE_GROUPS, title="Tranche d'âge")
     value: Series[int] = pa.Field(ge=0, title="Effectif")
