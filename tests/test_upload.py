@@ -1,7 +1,10 @@
 """A corpus of messy but realistic files, each with its exact expected rows and errors."""
 
+import io
+
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from indicators.reading import read_upload
 from indicators.upload import (
@@ -11,6 +14,7 @@ from indicators.upload import (
     normalise_age_groups,
     parse_numbers,
     parse_periods,
+    parse_quarter_numbers,
     prepare_observations,
 )
 
@@ -133,7 +137,7 @@ def test_every_problem_is_reported_at_once_by_line_and_column(catalogue, commune
 def test_missing_columns_are_named(catalogue, communes):
     prepared = prepare("commune;nombre\nNanterre;3\n", catalogue, communes)
     assert {error.column for error in prepared.errors} == {
-        "indicateur (ou choisir l'indicateur à l'import)", "période (ou année)"}
+        "indicateur (ou choisir l'indicateur à l'import)", "période (ou année, trimestre, mois)"}
     assert prepared.rows.empty
 
 
@@ -175,3 +179,115 @@ def test_error_summary_gives_each_problem_once_with_its_lines():
         "Ligne 4 ; colonne Sexe : total qui recompte d'autres lignes",
         "colonne valeur : colonne obligatoire introuvable",
     ]
+
+
+QUARTER_SPELLINGS = ["T1 2025", "T1-2025", "2025-T1", "2025 T1", "1er trimestre 2025", "2025 Q1", "Q1 2025", "2025-Q1",
+                     "2025Q1", "t1 2025", "premier trimestre 2025", "Trimestre 1 2025", "1ER TRIMESTRE 2025"]
+
+
+@pytest.mark.parametrize("text", QUARTER_SPELLINGS)
+def test_first_quarter_spellings(text):
+    assert parse_periods(pd.Series([text])).tolist() == ["2025-Q1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2e trimestre 2025", "2025-Q2"), ("2ème trimestre 2025", "2025-Q2"), ("2EME TRIMESTRE 2025", "2025-Q2"),
+     ("deuxième trimestre 2024", "2024-Q2"), ("3e trim. 2025", "2025-Q3"), ("T4 2024", "2024-Q4"), ("2024T4", "2024-Q4")],
+)
+def test_other_quarters(text, expected):
+    assert parse_periods(pd.Series([text])).tolist() == [expected]
+
+
+@pytest.mark.parametrize("text", ["T5 2025", "Q0 2025", "5e trimestre 2025", "T1 1850", "T12025x", "trimestre 2025"])
+def test_bad_quarters(text):
+    assert parse_periods(pd.Series([text])).isna().all()
+
+
+def test_month_names_are_not_taken_for_quarters():
+    # "oct 2024" and "sept 2024" end in t followed by a year: still months.
+    assert parse_periods(pd.Series(["oct 2024", "sept. 2024"])).tolist() == ["2024-10", "2024-09"]
+
+
+def test_quarter_without_its_year():
+    cells = pd.Series(["T1", "1", "1er trimestre", "Q4", "2e trim.", "5", "mars"])
+    assert parse_quarter_numbers(cells).tolist()[:5] == [1, 1, 1, 4, 2]
+    assert parse_quarter_numbers(cells)[5:].isna().all()
+
+
+def xlsx_bytes(text: str) -> bytes:
+    """The same table as a workbook (the first sheet), cells as text as an analyst typed them."""
+    workbook = Workbook()
+    for line in text.strip("\n").split("\n"):
+        workbook.active.append(line.split(";"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def prepare_as(kind: str, text: str, catalogue, communes, **options):
+    content, name = (xlsx_bytes(text), "f.xlsx") if kind == "xlsx" else (text.encode("utf-8"), "f.csv")
+    return prepare_observations(read_upload(content, name), catalogue, communes, **options)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("header", ["Trimestre", "TRIMESTRE", "Période", "periode", "Date", "Mois", "Année", "trimestre"])
+@pytest.mark.parametrize("cell", ["T1 2025", "1er trimestre 2025", "2025-Q1", "Q1 2025", "2025 T1"])
+def test_long_quarterly_file_under_any_period_header(kind, header, cell, catalogue, communes):
+    text = f"indicateur;code_commune;{header};valeur\nconsultations_sexologie;92050;{cell};4\n"
+    prepared = prepare_as(kind, text, catalogue, communes)
+    assert prepared.errors == []
+    assert rows_of(prepared) == [("consultations_sexologie", "92050", "2025-Q1", "ensemble", "ensemble", 4)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize(("quarter", "expected"), [("T1", "2025-Q1"), ("1", "2025-Q1"), ("1er trimestre", "2025-Q1"),
+                                                  ("Q3", "2025-Q3"), ("4e trimestre", "2025-Q4")])
+def test_year_and_quarter_columns_combine_into_a_quarter(kind, quarter, expected, catalogue, communes):
+    text = f"indicateur;code_commune;Année;Trimestre;valeur\nconsultations_sexologie;92050;2025;{quarter};4\n"
+    prepared = prepare_as(kind, text, catalogue, communes)
+    assert prepared.errors == []
+    assert rows_of(prepared) == [("consultations_sexologie", "92050", expected, "ensemble", "ensemble", 4)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize(("month", "expected"), [("3", "2025-03"), ("03", "2025-03"), ("mars", "2025-03"), ("Décembre", "2025-12")])
+def test_year_and_month_columns_still_combine_into_a_month(kind, month, expected, catalogue, communes):
+    text = f"indicateur;code_commune;annee;MOIS;valeur\nconsultations_sexologie;92050;2025;{month};4\n"
+    prepared = prepare_as(kind, text, catalogue, communes)
+    assert prepared.errors == []
+    assert rows_of(prepared) == [("consultations_sexologie", "92050", expected, "ensemble", "ensemble", 4)]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_lone_month_column_of_whole_periods_is_the_period(kind, catalogue, communes):
+    text = "indicateur;code_commune;Mois;valeur\nconsultations_sexologie;92050;mars 2024;4\nconsultations_sexologie;92050;mars;5\n"
+    prepared = prepare_as(kind, text, catalogue, communes)
+    assert rows_of(prepared) == [("consultations_sexologie", "92050", "2024-03", "ensemble", "ensemble", 4)]
+    assert [(error.line, error.column, error.value) for error in prepared.errors] == [(3, "Mois", "mars")]
+    assert "T1 2025" in prepared.errors[0].message  # the message lists the quarter formats too
+
+
+def test_a_bad_quarter_beside_its_year_names_both_columns(catalogue, communes):
+    prepared = prepare("indicateur;code_commune;Année;Trimestre;valeur\nconsultations_sexologie;92050;2025;T5;4\n",
+                       catalogue, communes)
+    assert [(error.line, error.column, error.value) for error in prepared.errors] == [(2, "Année + Trimestre", "2025 / T5")]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("headers", [("T1 2025", "T2 2025", "T3 2025"), ("2025-T1", "2025-T2", "2025-T3"),
+                                     ("1er trimestre 2025", "2e trimestre 2025", "3e trimestre 2025"),
+                                     ("2025-Q1", "2025-Q2", "2025-Q3")])
+def test_wide_file_with_one_column_per_quarter_is_melted(kind, headers, catalogue, communes):
+    text = (f"Commune;{';'.join(headers)}\n"
+            "Nanterre;10;12;\n"
+            "Sceaux;1;;3\n")
+    prepared = prepare_as(kind, text, catalogue, communes, default_indicator="professionnels_formes")
+    assert prepared.errors == []
+    assert rows_of(prepared) == [
+        ("professionnels_formes", "92050", "2025-Q1", "ensemble", "ensemble", 10),
+        ("professionnels_formes", "92071", "2025-Q1", "ensemble", "ensemble", 1),
+        ("professionnels_formes", "92050", "2025-Q2", "ensemble", "ensemble", 12),
+        ("professionnels_formes", "92071", "2025-Q3", "ensemble", "ensemble", 3),
+    ]
+    assert any("format large reconnu : 3 colonnes" in note for note in prepared.notes)

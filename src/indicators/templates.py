@@ -14,7 +14,8 @@ COLUMN_GUIDE = pd.DataFrame(
          "signalements_risque_prostitutionnel"),
         ("code_commune", "oui", "code INSEE de la commune (aussi : code insee, codgeo) ; ou une colonne « commune » avec son nom",
          "92050"),
-        ("periode", "oui", "AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 » ou AAAA ; ou deux colonnes « année » et « mois »",
+        ("periode", "oui", "AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 », AAAA ou un trimestre (« T1 2025 », "
+         "« 1er trimestre 2025 », « 2025-Q1 ») ; ou deux colonnes « année » et « mois » (ou « année » et « trimestre »)",
          "2025-03"),
         ("sexe", "non", "F, M ou ensemble (aussi : fille, garçon, femme, homme) ; vide = ensemble", "F"),
         ("tranche_age", "non", "11-14, 15-17, 18-25 ou ensemble (aussi : « 11 à 14 ans ») ; vide = ensemble", "15-17"),
@@ -27,7 +28,8 @@ COLUMN_GUIDE = pd.DataFrame(
 )
 
 LAYOUT_NOTES = [
-    "Format large accepté : une colonne par année ou par mois (2024, 2025… ou 2025-01, 2025-02…) à la place de « periode » et « valeur ».",
+    "Format large accepté : une colonne par année, par trimestre ou par mois (2024, 2025… ou T1 2025, T2 2025… "
+    "ou 2025-01, 2025-02…) à la place de « periode » et « valeur ».",
     "Séparateur « ; », « , » ou tabulation ; encodage UTF-8 ou Windows-1252 (export Excel) ; lignes vides et ligne « Total » ignorées.",
     "Pour une même commune et une même période, donner soit le détail (par sexe ou par âge), soit le total (« ensemble »), "
     "pas les deux : un sous-total placé à côté de son détail est refusé, car les sommes compteraient deux fois. "

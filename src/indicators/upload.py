@@ -30,9 +30,11 @@ HEADER_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["code commune", "code insee", "codgeo", "code geo", "code geographique", "code territoire",
                      "territoire", "territory", "territory code", "insee", "code", "depcom", "com"], "territory"),
     **dict.fromkeys(["commune", "nom commune", "nom de la commune", "libelle commune", "libgeo"], "territory_name"),
-    **dict.fromkeys(["periode", "period", "date", "mois annee", "date d observation"], "period"),
+    **dict.fromkeys(["periode", "period", "date", "mois annee", "annee mois", "trimestre annee", "annee trimestre",
+                     "date d observation"], "period"),
     **dict.fromkeys(["annee", "an", "year", "millesime"], "year"),
     **dict.fromkeys(["mois", "month"], "month"),
+    **dict.fromkeys(["trimestre", "trim", "quarter"], "quarter"),
     **dict.fromkeys(["valeur", "nombre", "effectif", "effectifs", "nb", "value", "count", "total"], "value"),
     **dict.fromkeys(["borne basse", "valeur basse", "minimum", "min", "value low"], "value_low"),
     **dict.fromkeys(["borne haute", "valeur haute", "maximum", "max", "value high"], "value_high"),
@@ -52,6 +54,15 @@ SEX_CODES = {
     **dict.fromkeys(["m", "h", "garcon", "garcons", "homme", "hommes", "masculin", "garcons et jeunes hommes"], "M"),
     **dict.fromkeys(["", "ensemble", "total", "tous", "t", "mixte", "filles et garcons", "les deux"], "ensemble"),
 }
+# Ordinal words before "trimestre", rewritten as the digits analysts also write ("2e trimestre").
+QUARTER_WORDS = {r"\bpremier\b": "1er", r"\b(?:deuxieme|second|seconde)\b": "2e", r"\btroisieme\b": "3e",
+                 r"\bquatrieme\b": "4e"}
+# Every spelling of a quarter, once normalised ("1er trimestre", "3e trim", "t1", "2025t1", "trimestre 2"), → "q1".
+QUARTER_TOKENS = [
+    (r"\b([1-4])(?:er|re|e|eme|nd|nde)? ?(?:trimestre|trim)\b", r"q\1"),
+    (r"\b(?:trimestre|trim) ?([1-4])(?!\d)", r"q\1"),
+    (r"(?<![a-z])[tq] ?([1-4])(?!\d)", r"q\1"),
+]
 COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 DEPARTMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
 
@@ -118,10 +129,11 @@ def _normalise_distinct(values: pd.Series) -> pd.Series:
 
 
 def parse_periods(values: pd.Series, categorical: bool = False) -> pd.Series:
-    """Periods to "YYYY-MM" or "YYYY"; NaN where the text is no period.
+    """Periods to "YYYY-MM", "YYYY-Qn" or "YYYY"; NaN where the text is no period.
 
     Accepted: 2024, 2024-03, 2024-03-15 (a day counts for its month), 15/03/2024, 03/2024,
-    "mars 2024", "janv. 2024".
+    "mars 2024", "janv. 2024"; quarters as "T1 2025", "2025-T1", "1er trimestre 2025",
+    "3e trim. 2025", "Q1 2025", "2025Q1" (case and accents ignored). A quarter stays a quarter.
     """
     return per_distinct(values, _parse_periods_distinct, categorical)
 
@@ -146,10 +158,17 @@ def _parse_periods_distinct(values: pd.Series) -> pd.Series:
             month[hit] = found.loc[hit, m]
         if d:
             day[hit] = found.loc[hit, d]
-    named = normalise_series(text).str.extract(r"^(?P<name>[a-z]+) (?P<y>\d{4})$")
+    normalised = _normalise_distinct(text)
+    named = normalised.str.extract(r"^(?P<name>[a-z]+) (?P<y>\d{4})$")
     named_month = named["name"].map(MONTH_NAMES)
     hit = named_month.notna() & year.isna()
     year[hit], month[hit] = named.loc[hit, "y"], named_month[hit].astype(int).astype(str)
+    tokens = _quarter_tokens(normalised)
+    quarter = pd.Series(np.nan, index=values.index, dtype=object)
+    for pattern in (r"^(?P<y>\d{4}) ?q(?P<q>[1-4])$", r"^q(?P<q>[1-4]) ?(?P<y>\d{4})$"):
+        found = tokens.str.extract(pattern)
+        hit = found["y"].notna() & year.isna()
+        year[hit], quarter[hit] = found.loc[hit, "y"], found.loc[hit, "q"]
 
     years = pd.to_numeric(year, errors="coerce")
     months = pd.to_numeric(month, errors="coerce")
@@ -162,7 +181,31 @@ def _parse_periods_distinct(values: pd.Series) -> pd.Series:
     valid &= days.isna() | dated.reindex(values.index).notna()
     monthly = years.astype("Int64").astype(str) + "-" + months.astype("Int64").astype(str).str.zfill(2)
     result = monthly.where(months.notna(), years.astype("Int64").astype(str))
+    result = result.where(quarter.isna(), years.astype("Int64").astype(str) + "-Q" + quarter.astype(str))
     return result.where(valid)
+
+
+def _quarter_tokens(normalised: pd.Series) -> pd.Series:
+    """Normalised text with any spelling of a quarter rewritten as "q1"…"q4"."""
+    for pattern, replacement in [*QUARTER_WORDS.items(), *QUARTER_TOKENS]:
+        normalised = normalised.str.replace(pattern, replacement, regex=True)
+    return normalised
+
+
+def parse_quarter_numbers(values: pd.Series) -> pd.Series:
+    """A quarter without its year ("T1", "1", "1er trimestre", "Q1") → 1…4; NaN otherwise."""
+    return per_distinct(values, _quarter_numbers_distinct)
+
+
+def _quarter_numbers_distinct(values: pd.Series) -> pd.Series:
+    found = _quarter_tokens(_normalise_distinct(values)).str.extract(r"^q?([1-4])$")[0]
+    return pd.to_numeric(found, errors="coerce")
+
+
+def parse_month_numbers(values: pd.Series) -> pd.Series:
+    """A month without its year ("3", "03", "mars", "janv.") → 1…12 (NaN when unreadable)."""
+    month_text = normalise_series(values)
+    return pd.to_numeric(month_text, errors="coerce").fillna(month_text.map(MONTH_NAMES))
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
@@ -225,7 +268,7 @@ def drop_total_rows(cells: pd.DataFrame, lines: pd.Series, split_headers: tuple[
 
 
 def melt_wide(cells: pd.DataFrame, lines: pd.Series, mapping: dict[str, str]) -> tuple[pd.DataFrame, pd.Series, dict[str, str], list[str]]:
-    """One column per year or month → one row per (row, period); the long format is left as is."""
+    """One column per year, quarter or month → one row per (row, period); the long format is left as is."""
     if "value" in mapping.values():
         return cells, lines, mapping, []
     unmapped = [header for header in cells.columns if header not in mapping]
@@ -277,22 +320,35 @@ def resolve_territories(cells: pd.DataFrame, lines: pd.Series, columns: dict[str
     return codes.where(is_commune & known), errors
 
 
-PERIOD_FORMATS = "AAAA, AAAA-MM, JJ/MM/AAAA, MM/AAAA ou « mars 2024 »"
+PERIOD_FORMATS = "AAAA, AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 » ou un trimestre « T1 2025 », « 1er trimestre 2025 »"
 
 
 def read_periods(cells: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Series, str, pd.Series]:
-    """The period of each row from a period column, or from year (+ month) columns."""
+    """The period of each row: from a period column, from year + month or year + quarter columns,
+    from a year column alone, or from a lone month or quarter column holding whole periods."""
     if "period" in columns:
         header = columns["period"]
         return parse_periods(cells[header], categorical=True), header, cells[header]
-    header = columns["year"]
-    if "month" not in columns:
+    part = next((name for name in ("month", "quarter") if name in columns), None)
+    if "year" not in columns:
+        header = columns[part]  # "mars 2024", "T1 2025" under a Mois or Trimestre header
         return parse_periods(cells[header], categorical=True), header, cells[header]
-    month_text = normalise_series(cells[columns["month"]])
-    month = pd.to_numeric(month_text, errors="coerce").fillna(month_text.map(MONTH_NAMES))
-    combined = cells[header].astype(str).str.strip() + "-" + month.astype("Int64").astype(str).str.zfill(2)
-    raw = cells[header].astype(str) + " / " + cells[columns["month"]].astype(str)
-    return parse_periods(combined.where(month.notna(), ""), categorical=True), f"{header} + {columns['month']}", raw
+    header = columns["year"]
+    if part is None:
+        return parse_periods(cells[header], categorical=True), header, cells[header]
+    part_header = columns[part]
+    if part == "month":
+        number = parse_month_numbers(cells[part_header])
+        suffix = number.astype("Int64").astype(str).str.zfill(2)
+    else:
+        number = parse_quarter_numbers(cells[part_header])
+        suffix = "Q" + number.astype("Int64").astype(str)
+    combined = (cells[header].astype(str).str.strip() + "-" + suffix).where(number.notna(), "")
+    # A cell that already holds a whole period ("mars 2024" under Mois) is read as it is.
+    whole = parse_periods(cells[part_header]).notna()
+    text = cells[part_header].astype(str).where(whole, combined)
+    raw = cells[header].astype(str) + " / " + cells[part_header].astype(str)
+    return parse_periods(text, categorical=True), f"{header} + {part_header}", raw
 
 
 def value_errors(numbers: pd.Series, raw: pd.Series, lines: pd.Series, header: str) -> list[RowError]:
@@ -322,8 +378,8 @@ def missing_columns(columns: dict[str, str], default_indicator: str | None) -> l
     required = {
         "indicateur (ou choisir l'indicateur à l'import)": default_indicator is not None or "indicator" in columns,
         "code commune (ou nom de la commune)": "territory" in columns or "territory_name" in columns,
-        "période (ou année)": "period" in columns or "year" in columns,
-        "valeur (ou une colonne par année ou par mois)": "value" in columns,
+        "période (ou année, trimestre, mois)": any(name in columns for name in ("period", "year", "month", "quarter")),
+        "valeur (ou une colonne par année, par trimestre ou par mois)": "value" in columns,
     }
     return [RowError(None, name, "", "colonne obligatoire introuvable") for name, present in required.items() if not present]
 
