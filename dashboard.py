@@ -1,16 +1,22 @@
 """Tableau de bord sur la prostitution des mineurs: entry point, navigation only."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from views.components import apply_page_conventions
+from views.errors import error_boundary
 from views.process import settle_imported_code
+
+# Shipped with the app: a material-symbol favicon is fetched from an internet font host.
+PAGE_ICON = Path(__file__).parent / "assets" / "icone.png"
 
 settle_imported_code()
 
 presenting = st.query_params.get("mode") == "presentation"
 st.set_page_config(
     page_title="Prostitution des mineurs : tableau de bord",
-    page_icon=":material/monitoring:",
+    page_icon=str(PAGE_ICON),
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
 )
@@ -28,6 +34,9 @@ pages = [
 ]
 if presenting:
     # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N.
-    st.navigation([st.Page("views/presentation.py", title="Mode présentation", default=True)], position="hidden").run()
+    page = st.navigation([st.Page("views/presentation.py", title="Mode présentation", default=True)], position="hidden")
 else:
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+# Any unexpected error of a page: a French message and a reference, its traceback in the server log.
+with error_boundary(page.title):
+    page.run()

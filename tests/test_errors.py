@@ -1,0 +1,118 @@
+"""The error boundary: an unexpected error is shown in French with a reference, logged under it."""
+
+import logging
+import re
+
+from streamlit.testing.v1 import AppTest
+
+from indicators.config import REPO_ROOT
+from indicators.errors import error_reference, log_unexpected_error
+
+RAISING_PAGE = """
+import streamlit as st
+from views.errors import error_boundary
+
+with error_boundary("page de test"):
+    st.write("avant l'erreur")
+    {}["clé absente"]
+    st.write("après l'erreur")
+"""
+
+STOPPING_PAGE = """
+import streamlit as st
+from views.errors import error_boundary
+
+with error_boundary():
+    st.write("avant l'arrêt")
+    st.stop()
+st.write("jamais écrit")
+"""
+
+RERUNNING_PAGE = """
+import streamlit as st
+from views.errors import error_boundary
+
+st.session_state.setdefault("runs", 0)
+st.session_state["runs"] += 1
+with error_boundary():
+    if st.session_state["runs"] == 1:
+        st.rerun()
+st.write(f"exécutions : {st.session_state['runs']}")
+"""
+
+ENGLISH = ("This app has encountered an error", "Ask Google", "Traceback", "KeyError", "error")
+
+
+def shown_text(app: AppTest) -> str:
+    return " ".join(str(element.value) for kind in ("markdown", "error", "exception", "warning")
+                    for element in app.get(kind) if hasattr(element, "value"))
+
+
+def test_reference_is_eight_hexadecimal_characters():
+    references = {error_reference() for _ in range(50)}
+    assert all(re.fullmatch(r"[0-9a-f]{8}", reference) for reference in references)
+    assert len(references) == 50
+
+
+def test_logged_error_keeps_its_traceback_under_the_reference(caplog):
+    try:
+        raise ValueError("détail technique")
+    except ValueError as error:
+        with caplog.at_level(logging.ERROR, logger="indicators.errors"):
+            reference = log_unexpected_error(error, "Tendances")
+    [record] = caplog.records
+    assert reference in record.getMessage() and "Tendances" in record.getMessage()
+    assert record.exc_info[0] is ValueError
+    assert "détail technique" in caplog.text and "Traceback" in caplog.text
+
+
+def test_an_unexpected_error_is_shown_in_french_with_its_reference(caplog):
+    app = AppTest.from_string(RAISING_PAGE, default_timeout=30)
+    with caplog.at_level(logging.ERROR, logger="indicators.errors"):
+        app.run()
+    assert not app.exception, "Streamlit's own exception page was shown"
+    [error] = app.error
+    assert error.value.startswith("Une erreur inattendue est survenue.")
+    reference = re.search(r"\*\*([0-9a-f]{8})\*\*", error.value).group(1)
+    assert not any(word in error.value for word in ENGLISH)
+    assert "clé absente" not in shown_text(app)
+    assert [markdown.value for markdown in app.markdown] == ["avant l'erreur"]
+    [record] = [record for record in caplog.records if record.name == "indicators.errors"]
+    assert reference in record.getMessage() and "page de test" in record.getMessage()
+    assert record.exc_info[0] is KeyError and "clé absente" in caplog.text and "Traceback" in caplog.text
+
+
+def test_st_stop_passes_through_the_boundary():
+    app = AppTest.from_string(STOPPING_PAGE, default_timeout=30).run()
+    assert not app.error and not app.exception
+    assert [markdown.value for markdown in app.markdown] == ["avant l'arrêt"]
+
+
+def test_st_rerun_passes_through_the_boundary():
+    app = AppTest.from_string(RERUNNING_PAGE, default_timeout=30).run()
+    assert not app.error and not app.exception
+    assert [markdown.value for markdown in app.markdown] == ["exécutions : 2"]
+
+
+def test_every_page_of_the_dashboard_runs_inside_the_boundary(monkeypatch, caplog):
+    import views.cached
+
+    def broken_tables():
+        raise RuntimeError("panne simulée")
+
+    # Pages read `tables` from views.cached on each run: every page now fails on its first read.
+    monkeypatch.setattr(views.cached, "tables", broken_tables)
+    for page in ("views/overview.py", "views/sources.py"):
+        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+        app.run()
+        if page != "views/overview.py":
+            app.switch_page(page)
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="indicators.errors"):
+            app.run()
+        assert not app.exception, [exception.message for exception in app.exception]
+        [error] = app.error
+        reference = re.search(r"\*\*([0-9a-f]{8})\*\*", error.value).group(1)
+        assert error.value.startswith("Une erreur inattendue est survenue.")
+        assert "panne simulée" not in shown_text(app)
+        assert reference in caplog.text and "panne simulée" in caplog.text

@@ -1,0 +1,28 @@
+"""The error boundary around every page: a French message and a reference, never Streamlit's English page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.errors import FragmentHandledException
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from indicators.errors import error_message, log_unexpected_error
+
+
+@contextmanager
+def error_boundary(where: str = "") -> Iterator[None]:
+    """Show any unexpected exception of the block as a French message with a reference; log it.
+
+    st.stop, st.rerun and st.switch_page raise ScriptControlException (a BaseException, so
+    `except Exception` would miss it anyway): re-raised explicitly, they keep working. A
+    fragment's error was already shown by Streamlit: re-raised too, not reported twice.
+    """
+    try:
+        yield
+    except (ScriptControlException, FragmentHandledException):
+        raise
+    except Exception as error:  # noqa: BLE001 - the boundary is meant to catch everything else
+        st.error(error_message(log_unexpected_error(error, where)), icon=":material/error:")
