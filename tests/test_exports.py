@@ -1,8 +1,28 @@
 import io
 
+import numpy as np
 import pandas as pd
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
 
-from indicators.exports import DEMO_COLUMN, to_french_csv
+from indicators.__main__ import main
+from indicators.config import REPO_ROOT
+from indicators.disclosure import public_cells
+from indicators.exports import (
+    DEMO_COLUMN,
+    ENGLISH_ONLY,
+    INDICATORS_FR,
+    KEY_DATES_FR,
+    OBSERVATIONS_FR,
+    PUBLISHED_FR,
+    SOURCES_FR,
+    TERRITORIES_FR,
+    indicators_table,
+    published_table,
+    stored_period_fr,
+    territories_table,
+    to_french_csv,
+)
 
 
 def test_csv_is_french_spreadsheet_format():
@@ -21,3 +41,117 @@ def test_demo_exports_carry_the_label_on_every_row():
 def test_real_data_exports_have_no_demo_column():
     payload = to_french_csv(pd.DataFrame({"valeur": [1]}), is_demo=False)
     assert DEMO_COLUMN not in payload.decode("utf-8-sig")
+
+
+# --- No English header or code, no True/False, in any CSV a viewer can download (issue 12, item 10). ---
+
+ENGLISH_HEADERS = {
+    "indicator_id", "territory_code", "level", "period", "split", "dimension", "group", "value", "suppressed",
+    "source_id", "figure_id", "value_low", "value_high", "qualifier", "restates", "note_fr", "note", "publisher",
+    "title", "published", "primary_url", "read_at", "relay", "relay_date", "licence", "label_fr", "unit_fr", "kind",
+    "domain", "definition_fr", "caveat_fr", "name_fr", "parent_code", "end_date", "sex", "age_group",
+}
+ENGLISH_CODES = {
+    "month", "quarter", "year", "none", "sex", "age_group", "published", "field", "estimate_range", "recorded_count",
+    "share", "age", "change", "activity_count", "lower_bound", "approximate", "derived", "WLD", "True", "False",
+}
+
+
+def read_french_csv(payload: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(payload), sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def assert_french(payload: bytes, name: str) -> pd.DataFrame:
+    frame = read_french_csv(payload)
+    english = [header for header in frame.columns if header in ENGLISH_HEADERS or header.endswith(("_en", "_fr"))]
+    assert not english, f"{name} : en-têtes anglais {english}"
+    cells = set(frame.to_numpy().ravel())
+    assert not cells & ENGLISH_CODES, f"{name} : codes anglais {cells & ENGLISH_CODES}"
+    return frame
+
+
+def test_booleans_are_written_oui_and_non_whatever_their_dtype():
+    frame = pd.DataFrame({
+        "numpy": [True, False], "nullable": pd.array([True, pd.NA], dtype="boolean"),
+        "objets": pd.Series([np.True_, None], dtype=object), "texte": ["True", "vrai"], "nombre": [1, 0],
+    })
+    lines = to_french_csv(frame).decode("utf-8-sig").splitlines()
+    assert lines[1:] == ["oui;oui;oui;True;1", "non;;;vrai;0"]
+
+
+def test_every_column_of_the_data_tables_is_translated_or_left_out_on_purpose(tables):
+    for frame, headers in ((tables.sources, SOURCES_FR), (tables.indicators, INDICATORS_FR),
+                           (tables.published_estimates, PUBLISHED_FR), (tables.territories, TERRITORIES_FR),
+                           (tables.key_dates, KEY_DATES_FR), (tables.field_observations, OBSERVATIONS_FR)):
+        assert set(frame.columns) - set(headers) <= ENGLISH_ONLY, set(frame.columns) - set(headers) - ENGLISH_ONLY
+
+
+def test_codes_of_the_data_tables_are_written_in_french(tables):
+    indicators = read_french_csv(to_french_csv(indicators_table(tables.indicators)))
+    assert set(indicators["domaine"]) == {"chiffres publiés", "observations de terrain"}
+    assert "Estimation (fourchette)" in set(indicators["nature"])
+    published = read_french_csv(to_french_csv(published_table(tables.published_estimates)))
+    assert set(published["qualificatif"]) <= {"exact", "borne basse (« plus de »)", "approximatif", "calculé"}
+    territories = read_french_csv(to_french_csv(territories_table(tables.territories)))
+    assert territories.loc[territories["nom"] == "Monde", "code"].tolist() == ["monde"]
+
+
+def test_protected_aggregates_are_written_in_french():
+    cells = pd.DataFrame({
+        "indicator_id": "signalements", "territory_code": ["92", "92", "92", "92002"],
+        "level": ["month", "quarter", "year", "year"], "dimension": ["none", "sex", "age_group", "none"],
+        "period_start": pd.to_datetime(["2025-03-01", "2025-01-01", "2025-01-01", "2024-01-01"]),
+        "group": ["ensemble", "F", "15-17", "ensemble"], "value": [12.0, 7.0, 3.0, 2.0],
+        "suppressed": [False, False, True, True],
+    })
+    frame = assert_french(to_french_csv(public_cells(cells, 5)), "agrégats protégés")
+    assert list(frame.columns) == ["indicateur", "territoire", "niveau", "période", "répartition", "groupe", "valeur"]
+    assert frame["niveau"].tolist() == ["mois", "trimestre", "année", "année"]
+    assert frame["période"].tolist() == ["2025-03", "T1 2025", "2025", "2024"]
+    assert frame["répartition"].tolist() == ["aucune", "sexe", "tranche d'âge", "aucune"]
+    assert frame["valeur"].tolist() == ["12", "7", "s", "s"]
+
+
+def test_stored_quarters_are_exported_like_the_screen_writes_them():
+    periods = pd.Series(["2025", "2025-03", "2025-Q4"])
+    assert stored_period_fr(periods).tolist() == ["2025", "2025-03", "T4 2025"]
+
+
+def sources_page_downloads(monkeypatch) -> dict[str, bytes]:
+    """Run the Sources page and build every file its download buttons offer, as a click would."""
+    offered = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, **options):
+        offered[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    app.run()
+    app.switch_page("views/sources.py")
+    app.run()
+    assert not app.exception and len(app.get("download_button")) == len(offered)
+    return {name: build() for name, build in offered.items()}
+
+
+def test_every_download_of_the_sources_page_is_french(monkeypatch):
+    downloads = sources_page_downloads(monkeypatch)
+    assert set(downloads) == {"sources.csv", "indicateurs.csv", "chiffres_publies.csv", "territoires.csv",
+                              "dates_cles.csv", "observations_terrain.csv"}
+    for name, payload in downloads.items():
+        assert_french(payload, name)
+    cells = read_french_csv(downloads["observations_terrain.csv"])
+    assert set(cells["niveau"]) == {"mois", "trimestre", "année"}
+    assert cells.loc[cells["niveau"] == "année", "période"].str.fullmatch(r"\d{4}").all()
+    assert cells.loc[cells["niveau"] == "trimestre", "période"].str.fullmatch(r"T[1-4] \d{4}").all()
+    assert cells.loc[cells["niveau"] == "mois", "période"].str.fullmatch(r"\d{4}-\d{2}").all()
+    assert cells["valeur"].str.fullmatch(r"\d+|s").all() and (cells["valeur"] == "s").any()
+
+
+def test_export_command_writes_french_headers(tmp_path):
+    out = tmp_path / "export.csv"
+    assert main(["export", "--indicator", "signalements_risque_prostitutionnel", "--out", str(out)]) == 0
+    frame = assert_french(out.read_bytes(), "python -m indicators export")
+    assert list(frame.columns) == ["statut_donnees", "indicateur", "territoire", "période", "sexe", "tranche d'âge",
+                                   "valeur", "source"]

@@ -98,8 +98,8 @@ def test_overview_cards_show_no_small_count():
 
 def test_downloadable_observations_hide_small_counts(protected):
     table = public_cells(protected, K)
-    assert not SMALL.intersection(table["value"])
-    assert (table["value"] == "< 5").any()
+    assert not SMALL.intersection(table["valeur"])
+    assert (table["valeur"] == "s").any()
     exported = to_french_csv(table).decode("utf-8-sig")
     assert not any(line.split(";")[6] in SMALL for line in exported.splitlines()[1:])
 

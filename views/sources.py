@@ -4,7 +4,14 @@ import streamlit as st
 
 from indicators.config import small_count_threshold
 from indicators.disclosure import public_cells
-from indicators.exports import to_french_csv
+from indicators.exports import (
+    indicators_table,
+    key_dates_table,
+    published_table,
+    sources_table,
+    territories_table,
+    to_french_csv,
+)
 from indicators.formatting import format_figure, format_number, format_period
 from indicators.labels import KIND_FR
 from indicators.provenance import source_descriptions
@@ -30,9 +37,10 @@ st.markdown(
 - **Un même chiffre repris par plusieurs textes** (le plan national, un département) n'est pas une nouvelle
   mesure : il n'est dessiné qu'une fois, ses reprises sont listées ci-dessous.
 - **Les observations de terrain mesurent l'activité du département** (signalements reçus, jeunes suivis,
-  consultations, formations, participants) et non l'ampleur du phénomène. Dans ce dépôt, elles sont
-  fictives et marquées comme telles.
+  consultations, formations, participants) et non l'ampleur du phénomène.
 """
+    # The demo's wording only while the demo is what the pages show (issue 12, item 4).
+    + ("  Celles affichées ici sont fictives et marquées comme telles.\n" if field_index().is_demo else "")
 )
 
 st.header("Secret statistique")
@@ -43,10 +51,13 @@ Les observations de terrain portent sur des enfants : un petit effectif, sur une
 un enfant. Elles suivent donc la règle du secret statistique, appliquée partout (graphiques, tableaux, infobulles,
 fichiers téléchargés, images, présentation et document PDF) :
 
-- **un effectif de 1 à {k - 1} n'est jamais affiché** : il est remplacé par « < {k} » ; un zéro peut l'être ;
+- **un effectif de 1 à {k - 1} n'est jamais affiché** ; un zéro peut l'être ;
 - **un effectif qui permettrait de le retrouver est masqué lui aussi** : si un seul chiffre manquait dans un
   total (filles + garçons, mois d'une année, communes du département), il suffirait d'une soustraction pour le
   retrouver ; un deuxième chiffre, le plus petit possible, est donc masqué ;
+- **tout chiffre masqué s'écrit « s »** (secret statistique, comme à l'INSEE), quelle que soit la raison du
+  masquage : un chiffre masqué pour en protéger un autre peut être grand, et deux symboles diraient lesquels
+  sont les petits ;
 - les répartitions se lisent par sexe **ou** par âge, jamais les deux croisés.
 
 Le seuil ({k}) se règle par la variable d'environnement `INDICATORS_SMALL_COUNT_K`. Les analystes habilités
@@ -98,13 +109,14 @@ st.header("Télécharger les tables")
 st.caption("Fichiers CSV au format des tableurs français (séparateur « ; », virgule décimale, UTF-8). "
            "Les observations de terrain sont publiées par commune ou pour le département, par mois, trimestre ou "
            f"année, et par sexe ou par âge, jamais les deux croisés ; les effectifs de 1 à {small_count_threshold() - 1} "
-           "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence.")
+           "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence (symbole « s »). "
+           "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année.")
 downloads = {
-    "Sources": ("sources.csv", data.sources, False),
-    "Catalogue des indicateurs": ("indicateurs.csv", data.indicators, False),
-    "Chiffres publiés": ("chiffres_publies.csv", data.published_estimates, False),
-    "Territoires": ("territoires.csv", data.territories, False),
-    "Dates clés": ("dates_cles.csv", data.key_dates, False),
+    "Sources": ("sources.csv", sources_table(data.sources), False),
+    "Catalogue des indicateurs": ("indicateurs.csv", indicators_table(data.indicators), False),
+    "Chiffres publiés": ("chiffres_publies.csv", published_table(data.published_estimates), False),
+    "Territoires": ("territoires.csv", territories_table(data.territories), False),
+    "Dates clés": ("dates_cles.csv", key_dates_table(data.key_dates), False),
     # Built only when asked for: the protected cells of a large store make a large file.
     "Observations de terrain (agrégats protégés)": ("observations_terrain.csv",
                                                     lambda: public_cells(protected_cells(), small_count_threshold()),
@@ -120,4 +132,6 @@ for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, download
         mime="text/csv",
         icon=":material/download:",
         key=f"table_{file_name}",
+        # No rerun on a download: a rerun drops the other buttons' deferred files (see chart_block).
+        on_click="ignore",
     )

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from indicators.exports import to_french_csv
+from indicators.exports import observations_table, to_french_csv
 from indicators.ingest import analyse_upload, commit_import
 from indicators.loading import (
     DataFileError,
@@ -94,7 +94,7 @@ def run_export(args: argparse.Namespace) -> int:
         observations = observations.loc[observations["indicator_id"] == args.indicator]
     if args.territory and args.territory != "92":
         observations = observations.loc[observations["territory_code"] == args.territory]
-    payload = to_french_csv(observations, is_demo=is_demo(observations))
+    payload = to_french_csv(observations_table(observations), is_demo=is_demo(observations))
     if args.out:
         args.out.write_bytes(payload)
     else:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_LABEL_FR
+from indicators.labels import KIND_FR
 
 DEMO_COLUMN = "statut_donnees"
 
@@ -34,6 +36,119 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_french_csv(frame: pd.DataFrame, is_demo: bool = False) -> bytes:
     """`;`-separated, decimal comma, UTF-8 with BOM: what French spreadsheets open correctly."""
-    safe = neutralise_formulas(label_demo(frame, is_demo))
+    safe = neutralise_formulas(french_booleans(label_demo(frame, is_demo)))
     # CRLF line ends: what spreadsheets expect, and cells holding a carriage return get quoted.
     return safe.to_csv(index=False, sep=";", decimal=",", date_format="%Y-%m-%d", lineterminator="\r\n").encode("utf-8-sig")
+
+
+# --- Every table a viewer can download: French headers, French codes, no English column. ---
+# Columns not named here are dropped on purpose (the catalogue's English translations); a new
+# column of a table must be named here or in ENGLISH_ONLY, or tests/test_exports.py fails.
+
+ENGLISH_ONLY = {"label_en", "unit_en", "definition_en", "caveat_en", "name_en"}
+
+SOURCES_FR = {
+    "source_id": "identifiant", "publisher": "éditeur", "title": "titre", "published": "date de publication",
+    "primary_url": "adresse d'origine", "read_at": "adresse lue", "relay": "relais", "relay_date": "date du relais",
+    "licence": "conditions", "note": "remarque",
+}
+INDICATORS_FR = {
+    "indicator_id": "indicateur", "label_fr": "libellé", "unit_fr": "unité", "kind": "nature", "domain": "domaine",
+    "definition_fr": "définition", "caveat_fr": "précaution",
+}
+PUBLISHED_FR = {
+    "figure_id": "identifiant", "indicator_id": "indicateur", "territory_code": "territoire", "period": "période",
+    "value": "valeur", "value_low": "valeur basse", "value_high": "valeur haute", "qualifier": "qualificatif",
+    "restates": "reprend", "source_id": "source", "note_fr": "remarque",
+}
+TERRITORIES_FR = {
+    "territory_code": "code", "name_fr": "nom", "level": "niveau", "parent_code": "code parent", "source_id": "source",
+}
+KEY_DATES_FR = {
+    "date": "date", "end_date": "date de fin", "label_fr": "libellé", "territory_code": "territoire",
+    "source_id": "source",
+}
+OBSERVATIONS_FR = {
+    "indicator_id": "indicateur", "territory_code": "territoire", "period": "période", "sex": "sexe",
+    "age_group": "tranche d'âge", "value": "valeur", "source_id": "source",
+}
+
+DOMAIN_CODES_FR = {"published": "chiffres publiés", "field": "observations de terrain"}
+QUALIFIER_CODES_FR = {"exact": "exact", "lower_bound": "borne basse (« plus de »)", "approximate": "approximatif",
+                      "derived": "calculé"}
+# WLD is the ISO-style code of the world in territories.csv; the export writes the French word.
+TERRITORY_CODES_FR = {"WLD": "monde"}
+LEVEL_CODES_FR = {"month": "mois", "quarter": "trimestre", "year": "année"}
+SPLIT_CODES_FR = {"none": "aucune", "sex": "sexe", "age_group": "tranche d'âge"}
+
+BOOLEANS_FR = {True: "oui", False: "non"}
+
+
+def french_table(frame: pd.DataFrame, headers: dict[str, str],
+                 codes: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """The named columns, in that order, with their codes written in French and French headers.
+
+    A code with no French word is kept as it is (an identifier such as a source or a commune code).
+    """
+    present = [column for column in headers if column in frame.columns]
+    translated = frame[present].assign(**{
+        column: frame[column].map(lambda code, words=words: words.get(code, code) if isinstance(code, str) else code)
+        for column, words in (codes or {}).items() if column in present
+    })
+    return translated.rename(columns=headers)
+
+
+def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    return french_table(sources, SOURCES_FR)
+
+
+def indicators_table(indicators: pd.DataFrame) -> pd.DataFrame:
+    return french_table(indicators, INDICATORS_FR, {"kind": KIND_FR, "domain": DOMAIN_CODES_FR})
+
+
+def published_table(estimates: pd.DataFrame) -> pd.DataFrame:
+    return french_table(estimates, PUBLISHED_FR,
+                        {"qualifier": QUALIFIER_CODES_FR, "territory_code": TERRITORY_CODES_FR})
+
+
+def territories_table(territories: pd.DataFrame) -> pd.DataFrame:
+    return french_table(territories, TERRITORIES_FR,
+                        {"territory_code": TERRITORY_CODES_FR, "parent_code": TERRITORY_CODES_FR})
+
+
+def key_dates_table(key_dates: pd.DataFrame) -> pd.DataFrame:
+    return french_table(key_dates, KEY_DATES_FR, {"territory_code": TERRITORY_CODES_FR})
+
+
+def stored_period_fr(periods: pd.Series) -> pd.Series:
+    """Stored periods as the exports write them: "2025", "2025-03", and "2025-Q1" → "T1 2025"."""
+    return periods.astype("str").str.replace(r"^(\d{4})-Q([1-4])$", r"T\2 \1", regex=True)
+
+
+def observations_table(observations: pd.DataFrame) -> pd.DataFrame:
+    """Field observations as `python -m indicators export` writes them."""
+    return french_table(observations.assign(period=stored_period_fr(observations["period"])), OBSERVATIONS_FR)
+
+
+def period_labels(starts: pd.Series, levels: pd.Series) -> pd.Series:
+    """A lattice cell's period in the exports: "2025-03" (month), "T1 2025" (quarter, as on screen
+    and as analysts write it), "2025" (year)."""
+    years = starts.dt.year.astype("str")
+    months = starts.dt.strftime("%Y-%m")
+    quarters = "T" + starts.dt.quarter.astype("str") + " " + years
+    return pd.Series(np.select([levels == "year", levels == "quarter"], [years, quarters], months),
+                     index=starts.index, dtype="str")
+
+
+def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
+    """« oui » / « non » instead of True / False, in any column holding only booleans (and blanks)."""
+    def is_boolean(column: pd.Series) -> bool:
+        if pd.api.types.is_bool_dtype(column):
+            return True
+        present = column.dropna()
+        return column.dtype == object and not present.empty and present.map(lambda cell: isinstance(cell, bool | np.bool_)).all()
+
+    return frame.assign(**{
+        column: frame[column].map(lambda cell: BOOLEANS_FR[bool(cell)] if isinstance(cell, bool | np.bool_) else cell)
+        for column in frame.columns if is_boolean(frame[column])
+    })
