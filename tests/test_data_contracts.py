@@ -87,3 +87,10 @@ def test_every_page_has_an_apptest():
     for page in pages:
         assert f'"{page}"' in page_tests or page == "views/presentation.py" and "mode=presentation" in page_tests, (
             f"{page} n'a pas de test AppTest")
+
+
+def test_every_key_date_names_the_territory_it_applies_to(tables):
+    dates = tables.key_dates.set_index("label_fr")["territory_code"]
+    assert set(dates) <= set(tables.territories["territory_code"])
+    assert dates["Plan national contre la prostitution des mineurs"] == "FR"
+    assert dates["Semaine départementale de prévention (Hauts-de-Seine)"] == "92"

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from indicators.config import DEFAULT_DATA_DIR, DEMO_LABEL_FR
-from indicators.deck import presentation_style, protected_deck, read_deck
+from indicators.deck import left_out, presentation_style, protected_deck, read_deck
 from indicators.loading import DataFileError
 
 
@@ -52,3 +52,151 @@ def test_presentation_type_is_large(slides):
     assert styled.layout.font.color == "#000000"
     assert slides[4].figure.layout.font.size < styled.layout.font.size  # the app's figure is left untouched
     assert DEMO_LABEL_FR
+
+
+# --- After a real import: any store the importer can produce ------------------------------------
+
+IMPORT_SOURCE = "IMPORT_000001"
+DEMO_WORDS = ("fictive", "démonstration")
+PUBLISHED_SLIDES = ["estimation_nationale", "victimes_proxenetisme", "affaires_police", "profil_age_sexe"]
+
+
+def imported(tables, rows: list[tuple[str, str, str, int]], sex: str = "ensemble"):
+    """The shipped tables with their field observations replaced by a small import
+    (indicator, commune, period, value), as the store would hold it."""
+    from dataclasses import replace
+
+    from indicators.loading import validate_table
+
+    frame = pd.DataFrame([{"indicator_id": indicator, "territory_code": commune, "period": period, "sex": sex,
+                           "age_group": "ensemble", "value": value, "source_id": IMPORT_SOURCE}
+                          for indicator, commune, period, value in rows],
+                         columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"])
+    source = tables.sources.loc[tables.sources["source_id"] == "CD92_ARTICLE_2021"].assign(
+        source_id=IMPORT_SOURCE, publisher="Département des Hauts-de-Seine (import d'un analyste)",
+        title="Fichier « import.csv »", primary_url=None)
+    return replace(tables, field_observations=validate_table(frame, "field_observations", "import.csv"),
+                   sources=pd.concat([tables.sources, source], ignore_index=True))
+
+
+def deck_asking(frequency: str | None = None) -> pd.DataFrame:
+    deck = read_deck(DEFAULT_DATA_DIR)
+    if frequency:
+        deck.loc[deck["kind"] == "field", "frequency"] = frequency
+    return deck
+
+
+def assert_presentable(slide) -> None:
+    """What every slide must be: a stated headline, a named source, figures drawn, no demo wording."""
+    for text in (slide.headline, slide.source, slide.caveat, slide.full_source):
+        assert not any(word in text for word in ("nan", "None", "NaT")), text
+        assert not any(word in text.lower() for word in DEMO_WORDS), text
+    assert slide.source.removeprefix("Sources : ").removeprefix("Source : ").strip(), slide.source
+    assert not slide.is_demo
+    drawn = [y for trace in slide.figure.data for y in (trace.x if trace.orientation == "h" else trace.y) if y is not None]
+    assert drawn, f"{slide.slide_id} : graphique vide"
+
+
+def test_a_yearly_import_of_one_indicator_keeps_only_the_slides_with_data(tables):
+    data = imported(tables, [("signalements_risque_prostitutionnel", "92002", "2023", 12),
+                             ("signalements_risque_prostitutionnel", "92004", "2023", 9),
+                             ("signalements_risque_prostitutionnel", "92002", "2024", 15),
+                             ("signalements_risque_prostitutionnel", "92004", "2024", 7)])
+    deck = deck_asking()
+    slides = protected_deck(data, deck, 5)
+    assert [slide.slide_id for slide in slides] == [*PUBLISHED_SLIDES, "signalements_92"]
+    assert [slide.number for slide in slides] == [1, 2, 3, 4, 5]  # consecutive, no hole where a slide was left out
+    assert left_out(deck, slides) == ["vaj_92", "formation_92", "prevention_92"]
+    for slide in slides:
+        assert_presentable(slide)
+    field = slides[-1]
+    # The deck asks for a split by sex the import does not carry: the total is drawn, not a secret gap.
+    assert field.data["group"].tolist() == ["ensemble", "ensemble"] and not field.data["suppressed"].any()
+    assert field.headline.replace("\u202f", " ") == (
+        "Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : 22 signalements en 2024, "
+        "+5 % par rapport à 2023")
+    assert field.source.startswith("Source : Département des Hauts-de-Seine (import d'un analyste)")
+
+
+@pytest.mark.parametrize("asked", ["month", "quarter", "year"])
+def test_quarterly_data_are_drawn_per_quarter_or_coarser_never_spread_into_months(tables, asked):
+    quarters = [("2024-Q1", 8), ("2024-Q2", 11), ("2024-Q3", 6), ("2024-Q4", 9), ("2025-Q1", 12)]
+    data = imported(tables, [("jeunes_suivis_vaj", commune, period, value)
+                             for commune in ("92002", "92004") for period, value in quarters])
+    slides = protected_deck(data, deck_asking(asked), 5)
+    assert [slide.slide_id for slide in slides] == [*PUBLISHED_SLIDES, "vaj_92"]
+    field = slides[-1]
+    assert_presentable(field)
+    starts = [start.strftime("%Y-%m") for start in field.data["period_start"]]
+    if asked == "year":
+        assert starts == ["2024-01", "2025-01"]
+        assert field.headline.endswith(" : 68 jeunes en 2024")  # 2025 has one quarter: not a complete year
+    else:
+        assert starts == ["2024-01", "2024-04", "2024-07", "2024-10", "2025-01"]
+        assert "24 jeunes en T1 2025" in field.headline.replace("\u202f", " ")
+
+
+def test_monthly_and_yearly_figures_are_never_mixed_in_one_series(tables):
+    rows = [("professionnels_formes", "92002", "2024", 60)]
+    rows += [("professionnels_formes", "92002", f"2025-{month:02d}", 6) for month in range(1, 13)]
+    field = protected_deck(imported(tables, rows), deck_asking("month"), 5)[-1]
+    assert field.slide_id == "formation_92"
+    assert_presentable(field)
+    assert [start.strftime("%Y-%m") for start in field.data["period_start"]] == ["2024-01", "2025-01"]
+    assert "72 professionnels en 2025" in field.headline
+
+
+def test_with_no_field_data_only_the_published_slides_remain(tables):
+    from dataclasses import replace
+
+    from indicators.store import empty_observations
+
+    data = replace(tables, field_observations=empty_observations())
+    deck = deck_asking()
+    slides = protected_deck(data, deck, 5)
+    assert [slide.slide_id for slide in slides] == PUBLISHED_SLIDES
+    assert [slide.number for slide in slides] == [1, 2, 3, 4]
+    field_only = deck.loc[deck["kind"] == "field"]
+    assert protected_deck(data, field_only, 5) == []
+    assert left_out(field_only, []) == list(field_only["slide_id"])
+
+
+def test_a_series_entirely_under_the_secret_is_left_out(tables):
+    data = imported(tables, [("participants_prevention", "92002", "2024", 3), ("participants_prevention", "92002", "2025", 2)])
+    assert [slide.slide_id for slide in protected_deck(data, deck_asking(), 5)] == PUBLISHED_SLIDES
+
+
+def test_a_published_slide_without_figures_for_its_territory_is_left_out(tables):
+    deck = deck_asking()
+    deck.loc[deck["slide_id"] == "affaires_police", "territory_code"] = "92"  # nothing published for the département
+    assert "affaires_police" not in [slide.slide_id for slide in protected_deck(tables, deck, 5)]
+
+
+def key_date_texts(figure) -> list[str]:
+    return [annotation.text.replace("<br>", " ") for annotation in figure.layout.annotations]
+
+
+def test_the_departements_week_shows_on_local_slides_never_on_national_ones(slides):
+    week = "Semaine départementale de prévention"
+    for slide in slides:
+        national = slide.data["territory_code"].eq("FR").all() if "territory_code" in slide.data else False
+        if national:
+            assert not any(week in text for text in key_date_texts(slide.figure)), slide.slide_id
+    assert all(any(week in text for text in key_date_texts(slide.figure)) for slide in slides[4:])
+    assert any("Plan national" in text for text in key_date_texts(slides[0].figure))
+    assert not any(week in text for slide in slides[:4] for text in key_date_texts(slide.figure))
+
+
+def test_key_date_labels_are_wrapped_and_stacked_with_room_above_the_plot(slides):
+    from indicators.deck import KEY_DATE_LINE_CHARS, KEY_DATE_LINE_PX, is_key_date_label
+
+    styled = presentation_style(slides[4].figure, 600)
+    labels = [annotation for annotation in styled.layout.annotations if is_key_date_label(annotation)]
+    assert len(labels) == 2
+    for annotation in labels:
+        assert all(len(line) <= KEY_DATE_LINE_CHARS for line in annotation.text.split("<br>")), annotation.text
+    lines = sum(annotation.text.count("<br>") + 1 for annotation in labels)
+    top = max(annotation.yshift + KEY_DATE_LINE_PX * (annotation.text.count("<br>") + 1) for annotation in labels)
+    assert lines >= 3 and styled.layout.margin.t >= top  # no label above the figure's top edge
+    assert [annotation.yshift for annotation in labels] == sorted(annotation.yshift for annotation in labels)
+    assert len({annotation.yshift for annotation in labels}) == 2  # stacked, never on top of each other

@@ -60,6 +60,13 @@ def test_unknown_column_is_refused(data_copy):
         load_tables(data_copy)
 
 
+def test_a_key_date_for_an_unknown_territory_is_refused(data_copy):
+    path = data_copy / "key_dates.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",92,", ",99,"), encoding="utf-8")
+    with pytest.raises(DataFileError, match="key_dates.csv, ligne 3, colonne « territory_code » : « 99 » est inconnu"):
+        load_tables(data_copy)
+
+
 def test_missing_file_is_a_french_error(data_copy):
     (data_copy / "key_dates.csv").unlink()
     with pytest.raises(DataFileError, match="Fichier introuvable : key_dates.csv"):

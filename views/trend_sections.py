@@ -9,6 +9,7 @@ from indicators.config import small_count_threshold
 from indicators.disclosure import DEPARTMENT, mask_column
 from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
+from indicators.key_dates import key_dates_for
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, group_labels
 from indicators.loading import DataTables
 from indicators.provenance import source_descriptions, source_line
@@ -55,7 +56,7 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     table = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
     chart_block(
         finding=observation_finding(series, f"{entry['label_fr']} ({places[territory]})", unit, frequency, k),
-        figure=observation_figure(series, unit, frequency, data.key_dates, labels, k),
+        figure=observation_figure(series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k),
         data=table,
         display_data=mask_column(base, "value", k, french=True).assign(
             complete=base["complete"].map({True: "oui", False: "non (partielle)"}),
@@ -87,7 +88,7 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     if entry["kind"] == "change":
         figure = change_figure(points, unit, series_labels)
     else:
-        figure = published_figure(points, unit, series_labels, data.key_dates)
+        figure = published_figure(points, unit, series_labels, key_dates_for(data.key_dates, territory, data.territories))
     table = points.assign(
         source=points["source_id"].map(source_descriptions(data.sources)),
         precision=points["qualifier"].map(QUALIFIER_FR),

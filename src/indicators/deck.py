@@ -6,7 +6,8 @@ fictitious label. Analysts reorder or choose slides by editing the CSV, not the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,15 +16,23 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
-from indicators.disclosure import lattice, protect_series, suppress_small_counts
+from indicators.disclosure import DEPARTMENT, lattice, protect_series, suppress_small_counts
 from indicators.findings import observation_finding, published_finding
+from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
 from indicators.loading import DataFileError, DataTables, describe_schema_errors
-from indicators.observations import aggregate_series, is_demo, select_observations
+from indicators.observations import (
+    MONTHS_PER_PERIOD,
+    aggregate_series,
+    available_breakdowns,
+    is_demo,
+    select_observations,
+)
 from indicators.provenance import short_source_line, source_line
 from indicators.published import published_series
 
 SLIDE_KINDS = ("published", "shares", "field")
+FREQUENCIES = ("month", "quarter", "year")  # finest first
 DECK_FILE = "deck.csv"
 
 
@@ -91,44 +100,84 @@ def setting(row: pd.Series, column: str, default: str) -> str:
     return default if pd.isna(row[column]) else str(row[column])
 
 
-def published_slide(number: int, row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide:
+def published_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
     entry = tables.indicators.set_index("indicator_id").loc[row["indicators"]]
+    territory = setting(row, "territory_code", "FR")
     points = published_series(tables.published_estimates, tables.indicators, row["indicators"])
-    points = points.loc[points["territory_code"] == setting(row, "territory_code", "FR")]
+    points = points.loc[points["territory_code"] == territory]
+    if points.empty:
+        return None
     sources = tables.sources.set_index("source_id")
     series_labels = {source: str(sources.at[source, "publisher"]) for source in points["source_id"].unique()}
-    return Slide(number, row["slide_id"], published_finding(points, entry["label_fr"]),
-                 published_figure(points, entry["unit_fr"], series_labels, tables.key_dates),
+    key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
+    return Slide(0, row["slide_id"], published_finding(points, entry["label_fr"]),
+                 published_figure(points, entry["unit_fr"], series_labels, key_dates),
                  short_source_line(points["source_id"], tables.sources), entry["caveat_fr"], False, points,
                  source_line(points["source_id"], tables.sources))
 
 
-def shares_slide(number: int, row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide:
-    ids = row["indicators"].split("|")
+def shares_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
     catalogue = tables.indicators.set_index("indicator_id")
-    frames = [published_series(tables.published_estimates, tables.indicators, indicator) for indicator in ids]
+    frames = [published_series(tables.published_estimates, tables.indicators, indicator)
+              for indicator in row["indicators"].split("|")]
     points = pd.concat(frames, ignore_index=True)  # in the deck's order, each indicator by date
+    if points.empty:
+        return None
+    ids = list(dict.fromkeys(points["indicator_id"]))  # only the definitions drawn
     places = tables.territories.set_index("territory_code")["name_fr"]
     first = points.iloc[0]
     headline = (f"{catalogue.at[first['indicator_id'], 'label_fr']} : {first['figure_text']} "
                 f"({places[first['territory_code']]}, {first['period_text']})")
     caveats = " ".join(dict.fromkeys(catalogue.loc[ids, "caveat_fr"]))
-    return Slide(number, row["slide_id"], headline, shares_figure(points, catalogue["label_fr"], places),
+    return Slide(0, row["slide_id"], headline, shares_figure(points, catalogue["label_fr"], places),
                  short_source_line(points["source_id"], tables.sources), caveats, False, points,
                  source_line(points["source_id"], tables.sources))
 
 
-def field_slide(number: int, row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide:
+def data_frequency(rows: pd.DataFrame) -> str:
+    """The finest frequency every row can be drawn at: a yearly figure only per year, a quarterly one per quarter or year."""
+    longest = int(rows["months_spanned"].max())
+    return next(frequency for frequency in FREQUENCIES if MONTHS_PER_PERIOD[frequency] >= longest)
+
+
+def slide_frequencies(asked: str, rows: pd.DataFrame) -> list[str]:
+    """Frequencies to try for a field slide, finest first: never finer than the deck asks nor than the data allow."""
+    finest = max(FREQUENCIES.index(asked), FREQUENCIES.index(data_frequency(rows)))
+    return list(FREQUENCIES[finest:])
+
+
+def without_demo_wording(caveat: str) -> str:
+    """The caveat without its sentence about demo data (the catalogue's field caveats end with one):
+    a slide of imported figures must not call them fictitious."""
+    sentences = re.split(r"(?<=\.)\s+", caveat.strip())
+    return " ".join(sentence for sentence in sentences if "fictive" not in sentence.lower())
+
+
+def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
+    """A field series, or None when there is nothing to draw (no rows, or every point under the secret)."""
     entry = tables.indicators.set_index("indicator_id").loc[row["indicators"]]
-    territory = setting(row, "territory_code", "92")
-    rows = select_observations(tables.field_observations, row["indicators"], None if territory == "92" else [territory])
-    frequency, breakdown = setting(row, "frequency", "year"), setting(row, "breakdown", "none")
-    series = protect_series(aggregate_series(rows, frequency, breakdown), cells, row["indicators"], territory, frequency, breakdown)
+    territory = setting(row, "territory_code", DEPARTMENT)
+    rows = select_observations(tables.field_observations, row["indicators"], None if territory == DEPARTMENT else [territory])
+    if rows.empty:
+        return None
+    breakdown = setting(row, "breakdown", "none")
+    if breakdown not in available_breakdowns(rows, row["indicators"]):
+        breakdown = "none"  # the imported rows are totals: no split to draw
+    for frequency in slide_frequencies(setting(row, "frequency", "year"), rows):
+        series = protect_series(aggregate_series(rows, frequency, breakdown), cells, row["indicators"], territory,
+                                frequency, breakdown)
+        if not series.empty and not series["suppressed"].all():
+            break
+    else:
+        return None
     place = tables.territories.set_index("territory_code").at[territory, "name_fr"]
-    return Slide(number, row["slide_id"],
+    demo = is_demo(rows)
+    key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
+    return Slide(0, row["slide_id"],
                  observation_finding(series, f"{entry['label_fr']} ({place})", entry["unit_fr"], frequency, k),
-                 observation_figure(series, entry["unit_fr"], frequency, tables.key_dates, group_labels(breakdown), k),
-                 short_source_line(rows["source_id"].unique(), tables.sources), entry["caveat_fr"], is_demo(rows), series,
+                 observation_figure(series, entry["unit_fr"], frequency, key_dates, group_labels(breakdown), k),
+                 short_source_line(rows["source_id"].unique(), tables.sources),
+                 entry["caveat_fr"] if demo else without_demo_wording(entry["caveat_fr"]), demo, series,
                  source_line(rows["source_id"].unique(), tables.sources))
 
 
@@ -136,12 +185,55 @@ BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field
 
 
 def build_slides(tables: DataTables, deck: pd.DataFrame, cells: pd.DataFrame, k: int) -> list[Slide]:
-    """Every slide of the deck, numbered from 1 in the deck's order; field figures under the secret."""
-    return [BUILDERS[row["kind"]](number, row, tables, cells, k) for number, (_, row) in enumerate(deck.iterrows(), start=1)]
+    """The deck's slides that have something to show, numbered from 1 in the deck's order; field
+    figures under the secret. A slide whose indicator has no data is left out, never drawn empty."""
+    built = (BUILDERS[row["kind"]](row, tables, cells, k) for _, row in deck.iterrows())
+    return [replace(slide, number=number) for number, slide in enumerate((slide for slide in built if slide), start=1)]
+
+
+def left_out(deck: pd.DataFrame, slides: list[Slide]) -> list[str]:
+    """Slide ids of the deck that were left out for lack of data, in the deck's order."""
+    shown = {slide.slide_id for slide in slides}
+    return [slide_id for slide_id in deck["slide_id"] if slide_id not in shown]
+
+
+KEY_DATE_LINE_CHARS = 38  # a key-date label runs over lines this long: never past the plot, even on a PDF page
+KEY_DATE_LINE_PX = 24  # one line of an 18-px label
+
+
+def wrap(text: str, width: int) -> str:
+    """Plotly does not wrap text: break long lines on spaces with <br>."""
+    lines, current = [], ""
+    for word in text.split():
+        if current and len(current) + len(word) + 1 > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    return "<br>".join([*lines, current])
+
+
+def is_key_date_label(annotation: go.layout.Annotation) -> bool:
+    """The labels charts.add_key_dates puts above the plot area (one per key date)."""
+    return annotation.yref == "paper" and annotation.y == 1.0 and annotation.yanchor == "bottom" and not annotation.showarrow
+
+
+def stack_key_date_labels(figure: go.Figure) -> int:
+    """Wrap the key-date labels and stack them above the plot; the height they take, in pixels."""
+    height = 4
+    for annotation in figure.layout.annotations:
+        if is_key_date_label(annotation):
+            text = wrap(annotation.text.replace("<br>", " "), KEY_DATE_LINE_CHARS)
+            annotation.update(text=text, yshift=height, align=annotation.xanchor if annotation.xanchor in ("left", "right") else "center")
+            height += KEY_DATE_LINE_PX * (text.count("<br>") + 1) + 4
+    return height if height > 4 else 0
 
 
 def presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
-    """Readable from the back of a room: large type (axis labels ≥ 18 px), black on white, thick marks."""
+    """Readable from the back of a room: large type (axis labels ≥ 18 px), black on white, thick marks.
+
+    Key-date labels are wrapped and stacked above the plot with room kept for them: none is clipped.
+    """
     styled = go.Figure(figure)
     styled.update_layout(
         height=height, font=dict(size=22, color="#000000"), paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
@@ -154,6 +246,7 @@ def presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
     styled.update_traces(selector=dict(type="scatter"), line_width=4, marker_size=14)
     styled.update_traces(selector=dict(type="bar"), textfont_size=20)
     styled.update_annotations(font_size=18)
+    styled.update_layout(margin_t=max(60, 20 + stack_key_date_labels(styled)))
     return styled
 
 

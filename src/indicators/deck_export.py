@@ -20,7 +20,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck import Slide, presentation_style
+from indicators.deck import Slide, presentation_style, stack_key_date_labels, wrap
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # kaleido drives a Chromium; point it at Debian's when nothing else is configured.
@@ -33,28 +33,19 @@ def first_sentence(text: str) -> str:
     return text.split(". ")[0].rstrip(".") + "."
 
 
-def wrap(text: str, width: int) -> str:
-    """Plotly does not wrap text: break long lines on spaces with <br>."""
-    lines, current = [], ""
-    for word in text.split():
-        if current and len(current) + len(word) + 1 > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    return "<br>".join([*lines, current])
-
-
 def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool) -> go.Figure:
     """The chart with its headline as title and source, caveat and demo label drawn under it."""
     framed = presentation_style(figure, IMAGE_HEIGHT)
     footer = [wrap(source, 150), "Précaution : " + wrap(first_sentence(caveat), 140)]
     if is_demo:
         footer.append(f"<b>{DEMO_LABEL_FR}</b>")
+    title = wrap(headline, 75)
+    # The headline on top, then the key-date labels stacked above the plot: the plot starts below both.
+    top = 50 + 42 * (title.count("<br>") + 1) + stack_key_date_labels(framed)
     framed.update_layout(
         width=IMAGE_WIDTH, height=IMAGE_HEIGHT,
-        title=dict(text=wrap(headline, 75), x=0.02, xanchor="left", y=0.97, font=dict(size=34, color="#000000")),
-        margin=dict(t=190, b=150 + 26 * sum(part.count("<br>") + 1 for part in footer), l=110, r=60),
+        title=dict(text=title, x=0.02, xanchor="left", y=0.97, yanchor="top", font=dict(size=34, color="#000000")),
+        margin=dict(t=max(150, top), b=150 + 26 * sum(part.count("<br>") + 1 for part in footer), l=110, r=60),
         legend=dict(y=-0.06, yanchor="top"),
     )
     framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-115,

@@ -97,6 +97,7 @@ def check_references(tables: DataTables) -> list[str]:
         ("field_observations", "territory_code", known_territories),
         ("territories", "source_id", known_sources),
         ("key_dates", "source_id", known_sources),
+        ("key_dates", "territory_code", known_territories),
     ]
     for table, column, known in checks:
         frame = getattr(tables, table)

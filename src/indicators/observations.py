@@ -91,8 +91,9 @@ def aggregate_series(
     """
     dated = observations if "month" in observations else with_month(observations)
     if frequency != "year":
-        # A yearly figure cannot be spread over months or quarters: it only shows per year.
-        dated = dated.loc[dated["months_spanned"] == 1]
+        # A figure is never spread over finer periods: a yearly one only shows per year, a
+        # quarterly one per quarter or year (as in the lattice).
+        dated = dated.loc[dated["months_spanned"] <= MONTHS_PER_PERIOD[frequency]]
     period_start = dated["month"].dt.to_period(FREQUENCY_CODES[frequency][0]).dt.start_time
     group = dated[breakdown] if breakdown != "none" else pd.Series(TOTAL_GROUP, index=dated.index)
     frame = dated.assign(period_start=period_start, group=group)

@@ -118,6 +118,8 @@ class KeyDateSchema(pa.DataFrameModel):
     end_date: Series[pd.Timestamp] = pa.Field(nullable=True, title="Date de fin")
     label_fr: Series[str] = pa.Field(title="Libellé")
     label_en: Series[str] = pa.Field(title="Label")
+    # Where the date applies: FR for a national one, 92 for the département's (never drawn on a national series).
+    territory_code: Series[str] = pa.Field(title="Territoire concerné")
     source_id: Series[str] = pa.Field(title="Source")
 
     class Config:
