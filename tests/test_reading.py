@@ -98,7 +98,8 @@ LINES = st.one_of(
 )
 def test_fast_path_reads_what_the_csv_module_reads(lines, delimiter, newline, ending, encoding):
     content = (newline.join(lines).replace("\x1f", delimiter) + ending.replace("\n", newline)).encode(encoding)
-    text, detected = decode(content)
+    decoded = decode(content)
+    text, detected = decoded.text, decoded.encoding
     sniffed = sniff_delimiter(first_lines(text, 40))
     fast = read_plain_csv(content, text, detected, sniffed)
     if fast is None:
@@ -116,3 +117,76 @@ def test_quotes_and_ragged_rows_take_the_csv_module_path():
     ragged = b"indicateur;valeur\na;1;extra\nb;2\n"
     assert read_plain_csv(ragged, ragged.decode(), "utf-8", ";") is None
     assert read_upload(ragged, "f.csv").cells.to_numpy().tolist() == [["a", "1", "extra"], ["b", "2", ""]]
+
+
+PASTED = "Note : « l’œuvre » coûte 5 €"
+
+
+def mixed_file(bom: bool) -> bytes:
+    """A UTF-8 export in which one cell was pasted from Word in Windows-1252."""
+    head = ("Indicateur;Période;Commentaire;Valeur\r\n"
+            "consultations_sexologie;2025-01;déjà vu;1\r\n").encode()
+    odd = "consultations_sexologie;2025-02;".encode() + PASTED.encode("cp1252") + b";2\r\n"
+    tail = "consultations_sexologie;2025-03;\"sur\r\ndeux lignes\";3\r\n".encode()
+    return (b"\xef\xbb\xbf" if bom else b"") + head + odd + tail
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_a_cell_pasted_in_windows_1252_keeps_the_file_and_names_its_line_and_column(bom):
+    table = read_upload(mixed_file(bom), "f.csv")
+    assert table.encoding == ("utf-8-sig" if bom else "utf-8")
+    # Everything else read as UTF-8 (« déjà »), the pasted cell as Windows-1252.
+    assert table.cells["Commentaire"].tolist() == ["déjà vu", PASTED, "sur\r\ndeux lignes"]
+    assert table.lines.tolist() == [2, 3, 5]  # a row spanning lines is numbered by its last line
+    [cell] = table.misencoded
+    assert (cell.line, cell.column, cell.value, cell.read_as) == (3, "Commentaire", PASTED, "cp1252")
+    assert cell.message.startswith("Ligne 3, colonne « Commentaire » : des octets ne sont pas valides en UTF-8")
+    assert any("lignes 3" in note for note in table.notes)
+
+
+def test_odd_bytes_in_the_header_and_after_a_cell_spanning_two_lines_are_placed():
+    content = mixed_file(bom=True).replace(b"Commentaire", "Commenté".encode("cp1252")) + "x;2025-04;1;€".encode("cp1252")
+    table = read_upload(content, "f.csv")
+    assert [(cell.line, cell.column, cell.value) for cell in table.misencoded] == [
+        (1, "Commenté", "Commenté"), (3, "Commenté", PASTED), (6, "Valeur", "€")]
+
+
+def test_bytes_undefined_in_windows_1252_are_named_not_raised():
+    content = ("Année;Tranche d'âge;Valeur\n" + "2025;15-17;3\n" * 20).encode("cp1252") + b"2024;11-14\x81;4\n"
+    decoded = decode(content)
+    assert decoded.encoding == "cp1252" and decoded.text.endswith("2024;11-14\ufffd;4\n")
+    assert [(passage.line, passage.read) for passage in decoded.odd] == [(22, "\ufffd")]
+    assert [(cell.line, cell.column) for cell in read_upload(content, "f.csv").misencoded] == [(22, "Tranche d'âge")]
+
+
+def test_a_windows_1252_file_is_not_taken_for_mixed_utf8():
+    content = ("Année;Tranche d'âge;Valeur\n2025;15-17;3\n2024;11-14;4\n").encode("cp1252")
+    decoded = decode(content)
+    assert (decoded.encoding, decoded.odd) == ("cp1252", [])
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(content=st.binary(max_size=400) | st.builds(lambda head, junk: head + junk, st.just(mixed_file(True)), st.binary(max_size=50)))
+def test_any_bytes_are_read_or_refused_never_raised(content):
+    try:
+        read_upload(content, "f.csv")
+    except UnreadableFileError as error:
+        assert str(error)
+
+
+@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: data.replace(b"<c ", b"<c<", 1)])
+def test_a_damaged_workbook_is_refused_in_french(damage):
+    workbook = Workbook()
+    for row in ROWS:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    archive = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(archive, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, damage(data) if name == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(UnreadableFileError, match="classeur XLSX est endommagé"):
+        read_upload(archive.getvalue(), "f.xlsx")

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import numpy as np
@@ -27,10 +27,39 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 # A wide layout has one column per month: 30 years of months stay far below this.
 MAX_COLUMNS = 500
+# What a cell pasted into a UTF-8 file from Word or Excel on Windows is written in.
+PASTED_ENCODING = "cp1252"
+ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
+# Charset-normalizer's guesses for French office files, all read as Windows-1252 (their superset in practice).
+LATIN_GUESSES = frozenset({"latin_1", "iso8859_15", "cp1250", "cp1252", "mac_roman"})
+WINDOWS_1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+# Line ends as the csv module counts them (newline=""): line numbers must match the table's.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Bytes that did not decode, kept by the surrogateescape handler as U+DC80…U+DCFF.
+ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+DECODED_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
 class UnreadableFileError(ValueError):
     """The file cannot be read as a table; the message is French and says why."""
+
+
+@dataclass(frozen=True)
+class MisencodedCell:
+    """Bytes that were not valid in the file's encoding: where they are and how they were read."""
+
+    line: int
+    column: str | None  # the header of the cell holding them; None on a line that is not a row of the table
+    value: str  # the cell as read (the whole line when no cell holds them)
+    encoding: str  # the file's encoding, in which these bytes are invalid
+    read_as: str  # the encoding they were read in instead
+
+    @property
+    def message(self) -> str:
+        where = f"Ligne {self.line}, colonne « {self.column} »" if self.column else f"Ligne {self.line}"
+        return (f"{where} : des octets ne sont pas valides en {ENCODING_NAMES.get(self.encoding, self.encoding)} ; "
+                f"lus en {ENCODING_NAMES.get(self.read_as, self.read_as)} : « {self.value} ». "
+                "Vérifier cette valeur avant de confirmer l'import.")
 
 
 @dataclass(frozen=True)
@@ -43,27 +72,44 @@ class RawTable:
     delimiter: str | None
     header_line: int
     notes: list[str] = field(default_factory=list)
+    misencoded: list[MisencodedCell] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OddPassage:
+    """A run of bytes invalid in the file's encoding: its line, where it starts in that line, how it was read."""
+
+    line: int
+    offset: int  # characters from the start of the line, in the decoded text
+    read: str
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """A file's text, its encoding, and the passages whose bytes were invalid in it."""
+
+    text: str
+    encoding: str
+    odd: list[OddPassage] = field(default_factory=list)
+    read_as: str | None = None  # how the odd passages were read (None: as U+FFFD)
+
+
+def legacy_encoding(content: bytes) -> str:
+    """What charset-normalizer finds for a file that is not UTF-8; Windows-1252 for French office files.
+
+    The five bytes Windows-1252 leaves undefined are kept out of the sample: charset-normalizer only
+    proposes encodings that decode every byte, and one stray byte would otherwise turn a French
+    export into Baltic or DOS code pages. They are named as odd lines when the file is decoded.
+    """
+    best = from_bytes(content[:200_000].translate(None, WINDOWS_1252_UNDEFINED)).best()
+    guessed = best.encoding if best else PASTED_ENCODING
+    return PASTED_ENCODING if guessed in LATIN_GUESSES else guessed
 
 
 def detect_encoding(content: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, else what charset-normalizer finds, else Windows-1252."""
-    if content.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        content.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(content[:200_000]).best()
-    guessed = best.encoding if best else "cp1252"
-    # French office exports are Windows-1252 in practice; Latin-1 guesses are read as its superset.
-    if guessed in {"latin_1", "iso8859_15", "cp1250", "cp1252", "mac_roman"}:
-        guessed = "cp1252"
-    try:
-        content.decode(guessed)
-        return guessed
-    except (UnicodeDecodeError, LookupError):
-        return "latin-1"
+    """The encoding decode() reads the file in: UTF-8 (with or without BOM) when the file is UTF-8, even
+    with a few invalid passages, else what charset-normalizer finds (Windows-1252 by default)."""
+    return decode(content).encoding
 
 
 def sniff_delimiter(sample_lines: list[str]) -> str:
@@ -89,24 +135,105 @@ def first_lines(text: str, count: int) -> list[str]:
     return lines[:count] if len(lines) > count + 1 or len(prefix) == len(text) else text.splitlines()[:count]
 
 
-def decode(content: bytes) -> tuple[str, str]:
-    """The text and its encoding (see detect_encoding), decoding a UTF-8 file only once."""
-    if not content.startswith(codecs.BOM_UTF8):
-        try:
-            return content.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    encoding = detect_encoding(content)
-    return content.decode(encoding, errors="strict" if encoding != "latin-1" else "replace"), encoding
+def decode(content: bytes) -> DecodedText:
+    """The text of any bytes, never raising; a UTF-8 file is decoded only once.
+
+    A UTF-8 file (a BOM, or valid non-ASCII UTF-8 beside the invalid bytes) with a passage pasted in
+    another encoding keeps UTF-8, and the passage is read in Windows-1252: those bytes are what
+    Word or Excel on Windows paste. Any other file is read in the encoding charset-normalizer
+    finds; bytes undefined in it become U+FFFD. Either way the odd passages are named by line.
+    """
+    utf8 = "utf-8-sig" if content.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        return DecodedText(content.decode(utf8), utf8)
+    except UnicodeDecodeError:
+        pass
+    # Invalid UTF-8 bytes are all >= 0x80, so surrogateescape keeps every one of them and never fails.
+    escaped = content.decode(utf8, errors="surrogateescape")
+    if utf8 == "utf-8-sig" or DECODED_NON_ASCII.search(escaped):
+        return mend(escaped, utf8, PASTED_ENCODING)
+    encoding = legacy_encoding(content)
+    try:
+        return DecodedText(content.decode(encoding), encoding)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    try:
+        return mend(content.decode(encoding, errors="surrogateescape"), encoding, None)
+    except (UnicodeDecodeError, LookupError):
+        # A multi-byte guess can fail on bytes below 0x80 too; Latin-1 decodes any byte.
+        return DecodedText(content.decode("latin-1"), "latin-1")
+
+
+def mend(escaped: str, encoding: str, read_as: str | None) -> DecodedText:
+    """Replace each run of undecoded bytes (surrogates) by its reading in `read_as` (U+FFFD when None)."""
+    pieces: list[str] = []
+    odd: list[OddPassage] = []
+    line, line_start, previous, length = 1, 0, 0, 0  # length: of the mended text so far
+    for run in ESCAPED_BYTES.finditer(escaped):
+        pieces.append(escaped[previous:run.start()])
+        for line_end in LINE_BREAK.finditer(escaped, previous, run.start()):
+            line, line_start = line + 1, length + line_end.end() - previous
+        length += run.start() - previous
+        raw = run.group().encode("utf-8", errors="surrogateescape")
+        read = raw.decode(read_as, errors="replace") if read_as else "\ufffd" * len(raw)
+        pieces.append(read)
+        if not odd or odd[-1].line != line:  # one passage per line: the report names lines
+            odd.append(OddPassage(line, length - line_start, read))
+        length += len(read)
+        previous = run.end()
+    pieces.append(escaped[previous:])
+    return DecodedText("".join(pieces), encoding, odd, read_as)
+
+
+def misencoded_cells(table: RawTable, decoded: DecodedText, delimiter: str) -> list[MisencodedCell]:
+    """Each odd passage of `decoded` with the column and the cell of `table` that hold it."""
+    rows = pd.Index(table.lines).get_indexer([passage.line for passage in decoded.odd])
+    starts = line_starts(decoded.text, max((passage.line for passage in decoded.odd), default=0))
+    found = []
+    for passage, row in zip(decoded.odd, rows, strict=True):
+        start = starts[passage.line - 1]
+        before = decoded.text[start:start + passage.offset]
+        # The cells before the passage on its line give its column (a cell spanning lines is not followed).
+        position = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1 if before else 0
+        column = table.cells.columns[position] if position < len(table.cells.columns) else None
+        if column is not None and passage.line == table.header_line:
+            value = column
+        elif column is not None and row >= 0:
+            value = str(table.cells.iat[row, position])
+        else:
+            column, value = None, LINE_BREAK.split(decoded.text[start:start + passage.offset + 200], maxsplit=1)[0]
+        found.append(MisencodedCell(passage.line, column, value.strip()[:120], decoded.encoding,
+                                    decoded.read_as or "U+FFFD"))
+    return found
+
+
+def line_starts(text: str, count: int) -> list[int]:
+    """Where the first `count` lines of `text` start, as the csv module numbers lines."""
+    starts = [0]
+    for line_end in LINE_BREAK.finditer(text):
+        if len(starts) >= count:
+            break
+        starts.append(line_end.end())
+    return starts + [len(text)] * (count - len(starts))
 
 
 def read_csv_bytes(content: bytes) -> RawTable:
     if b"\x00" in content[:4096]:
         raise UnreadableFileError("Le fichier contient des octets binaires : ce n'est ni un CSV ni un texte lisible.")
-    text, encoding = decode(content)
+    decoded = decode(content)
+    text, encoding = decoded.text, decoded.encoding
     delimiter = sniff_delimiter(first_lines(text, 40))
-    fast = read_plain_csv(content, text, encoding, delimiter)
-    return fast if fast is not None else read_csv_text(text, encoding, delimiter)
+    # The fast path parses UTF-8 bytes: those of the mended text, for a file with odd passages.
+    fast = (read_plain_csv(content, text, encoding, delimiter) if not decoded.odd
+            else read_plain_csv(text.encode("utf-8"), text, "utf-8", delimiter))
+    table = fast if fast is not None else read_csv_text(text, encoding, delimiter)
+    if not decoded.odd:
+        return table
+    misencoded = misencoded_cells(table, decoded, delimiter)
+    note = (f"{len(misencoded)} ligne(s) contiennent des octets invalides en {ENCODING_NAMES.get(encoding, encoding)} "
+            f"(lignes {', '.join(str(cell.line) for cell in misencoded[:20])}{' …' if len(misencoded) > 20 else ''}) : "
+            "vérifier ces valeurs dans l'aperçu")
+    return replace(table, encoding=encoding, notes=[*table.notes, note], misencoded=misencoded)
 
 
 def read_csv_text(text: str, encoding: str, delimiter: str) -> RawTable:
@@ -231,10 +358,8 @@ def xlsx_cell_text(value: object) -> str:
 
 
 def xlsx_sheet_names(content: bytes) -> list[str]:
-    from openpyxl import load_workbook
-
     guard_xlsx(content)
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    workbook = open_workbook(content)
     try:
         return list(workbook.sheetnames)
     finally:
@@ -249,24 +374,38 @@ def guard_xlsx(content: bytes) -> None:
                 raise UnreadableFileError("Ce fichier compressé n'est pas un classeur XLSX.")
             if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
                 raise UnreadableFileError("Classeur refusé : une fois décompressé, il dépasserait 200 Mo.")
-    except zipfile.BadZipFile as error:
+    # A damaged central directory raises more than BadZipFile (an offset or a count out of range).
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
+        if isinstance(error, UnreadableFileError):
+            raise
         raise UnreadableFileError("Le classeur XLSX est endommagé ou n'en est pas un.") from error
 
 
-def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
+def open_workbook(content: bytes):
     from openpyxl import load_workbook
 
-    guard_xlsx(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on damaged files
         raise UnreadableFileError(f"Le classeur XLSX ne peut pas être lu ({type(error).__name__}).") from error
+
+
+def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
+    guard_xlsx(content)
+    workbook = open_workbook(content)
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise UnreadableFileError(f"Feuille « {sheet} » introuvable ; feuilles : {', '.join(workbook.sheetnames)}.")
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        rows = [(number, [xlsx_cell_text(value) for value in values])
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)]
+        rows: list[tuple[int, list[str]]] = []
+        # A read-only workbook parses the sheet's XML (and inflates it) only here, row by row:
+        # damage inside the sheet shows now, with any of the exceptions zipfile, zlib and the XML parser raise.
+        try:
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                rows.append((number, [xlsx_cell_text(value) for value in values]))
+        except Exception as error:
+            raise UnreadableFileError(f"Le classeur XLSX est endommagé : la feuille « {worksheet.title} » ne peut être "
+                                      f"lue au-delà de la ligne {len(rows)} ({type(error).__name__}).") from error
     finally:
         workbook.close()
     table = build_raw_table(rows, None, None)
