@@ -291,3 +291,18 @@ def test_wide_file_with_one_column_per_quarter_is_melted(kind, headers, catalogu
         ("professionnels_formes", "92071", "2025-Q3", "ensemble", "ensemble", 3),
     ]
     assert any("format large reconnu : 3 colonnes" in note for note in prepared.notes)
+
+
+def test_text_that_would_run_as_a_formula_or_as_html_is_named_by_line_and_column(catalogue, communes):
+    text = ("indicateur;code_commune;periode;valeur;source;note\n"
+            "consultations_sexologie;92050;2025-01;4;=HYPERLINK(\"http://exemple.org\");\n"   # 2: formula
+            "consultations_sexologie;92050;2025-02;5;CD92;<img src=x onerror=alert(1)>\n"      # 3: markup
+            "consultations_sexologie;92050;2025-03;-6;@SOMME(A1);- provisoire\n"              # 4: two, and -6 is a number
+            "consultations_sexologie;92050;2025-04;+7;CD92;-\n")                               # 5: nothing
+    prepared = prepare(text, catalogue, communes)
+    assert [(cell.line, cell.column, cell.value) for cell in prepared.neutralised] == [
+        (2, "source", '=HYPERLINK("http://exemple.org")'), (3, "note", "<img src=x onerror=alert(1)>"),
+        (4, "note", "- provisoire"), (4, "source", "@SOMME(A1)")]
+    assert "« = »" in prepared.neutralised[0].message and "formule" in prepared.neutralised[0].message
+    assert "HTML" in prepared.neutralised[1].message
+    assert error_summary(prepared.neutralised[1:2]) == [f"Ligne 3 ; colonne note : {prepared.neutralised[1].message}"]

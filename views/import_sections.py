@@ -18,7 +18,8 @@ from indicators.upload import error_summary
 def show_report(report: ImportReport) -> None:
     """How the file was read, and every problem at once, by line and column."""
     reading = ", ".join(part for part in (
-        f"encodage {report.encoding}" if report.encoding else "classeur XLSX",
+        report.file_kind,
+        f"encodage {report.encoding}" if report.encoding else "",
         f"séparateur {report.delimiter}" if report.delimiter else "",
     ) if part)
     st.header("Lecture du fichier")
@@ -40,6 +41,14 @@ def show_report(report: ImportReport) -> None:
         # The same problems as sentences, read whole (a table cell cuts a long message).
         with st.expander("Lire les problèmes en entier"):
             st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.errors)))
+    if report.neutralised:
+        lines = sorted({cell.line for cell in report.neutralised if cell.line is not None})
+        st.info(f"Texte neutralisé dans {len(lines)} ligne(s) : formules de tableur ou balises HTML, "
+                "jamais exécutées ni interprétées. À vérifier avant de confirmer :", icon=":material/shield:")
+        st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.neutralised)))
+        st.dataframe(pd.DataFrame([{"Ligne": cell.line, "Colonne": cell.column, "Texte": cell.value, "Neutralisation": cell.message}
+                                   for cell in report.neutralised]), hide_index=True,
+                     column_config={"Neutralisation": st.column_config.TextColumn(width="large")})
 
 
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:

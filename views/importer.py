@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from indicators import audit
 from indicators.config import data_dir
 from indicators.formatting import escape_markdown
+from indicators.import_audit import record_outcome
 from indicators.ingest import analyse_upload, commit_import
 from indicators.observations import is_demo
 from indicators.reading import UnreadableFileError, xlsx_sheet_names
@@ -46,9 +46,8 @@ sheet = None
 if content.startswith(b"PK"):
     try:
         sheet = left.selectbox("Feuille du classeur", xlsx_sheet_names(content))
-    except UnreadableFileError as error:
-        st.error(escape_markdown(str(error)))
-        st.stop()
+    except UnreadableFileError:
+        pass  # not a workbook after all: analyse_upload refuses it, and the refusal is recorded below
 default_indicator = right.selectbox(
     "Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)", [None, *field_ids],
     format_func=lambda choice: "— lu dans le fichier —" if choice is None else catalogue.at[choice, "label_fr"],
@@ -58,7 +57,7 @@ report = analyse_upload(content, uploaded.name, data.indicators, communes, curre
 
 if report.personal_data:
     # Refused whole: drop the file from the session at once, keep only the (masked) explanation.
-    audit.record(data_dir(), "import refusé (données personnelles)", analyst, sha256=report.sha256)
+    record_outcome(data_dir(), report, "all_or_nothing", analyst)
     st.session_state["import_outcome"] = [("error", escape_markdown(report.refusal))] + [
         ("error", escape_markdown(finding.message)) for finding in report.personal_data]
     st.session_state["upload_generation"] = generation + 1
@@ -66,6 +65,11 @@ if report.personal_data:
 
 show_report(report)
 if report.refusal or report.rows_valid == 0:
+    # Recorded once per file and session: every widget change reruns this page with the same file.
+    refused = st.session_state.setdefault("refusals_recorded", set())
+    if report.sha256 not in refused:
+        record_outcome(data_dir(), report, "all_or_nothing", analyst)
+        refused.add(report.sha256)
     st.stop()
 show_preview(report, data, current)
 
@@ -74,8 +78,7 @@ mode = st.radio("S'il y a des lignes rejetées", ["all_or_nothing", "valid_rows"
 if st.button("Confirmer l'import", type="primary", disabled=not report.acceptable(mode), icon=":material/check:"):
     store, _ = store_and_baseline()
     info = commit_import(report, store, mode, user=analyst)
-    audit.record(data_dir(), "import", analyst, file_name=report.file_name, sha256=report.sha256, version=info.version,
-                 rows_added=len(report.added), rows_changed=len(report.changed))
+    record_outcome(data_dir(), report, mode, analyst)
     st.session_state["import_outcome"] = [("success", f"Import enregistré : version {info.version} "
                                            f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).")]
     st.session_state["upload_generation"] = generation + 1

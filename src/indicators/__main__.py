@@ -10,7 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+from indicators.config import data_dir
 from indicators.exports import observations_table, to_french_csv
+from indicators.import_audit import record_outcome
 from indicators.ingest import analyse_upload, commit_import
 from indicators.loading import (
     DataFileError,
@@ -61,12 +63,23 @@ def run_ingest(args: argparse.Namespace) -> int:
     mode = "valid_rows" if args.keep_valid else "all_or_nothing"
     accepted = report.acceptable(mode)
     if accepted and not args.dry_run:
-        commit_import(report, observation_store(), mode)
+        commit_import(report, observation_store(), mode, user=system_user())
+    record_outcome(data_dir(), report, mode, system_user())
     if args.json:
         print(json.dumps(report.as_json(mode), ensure_ascii=False, indent=2))
     else:
         print_report(report, accepted, args.dry_run)
     return 0 if accepted else 1
+
+
+def system_user() -> str | None:
+    """Who ran the command, for the audit log and the version's author (None if the system cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def print_report(report, accepted: bool, dry_run: bool) -> None:
@@ -78,6 +91,8 @@ def print_report(report, accepted: bool, dry_run: bool) -> None:
     for error in report.errors:
         where = f"ligne {error.line}" if error.line else "fichier"
         print(f"  erreur {where}, colonne « {error.column} » : {error.message} (valeur : « {error.value} »)")
+    for cell in report.neutralised:
+        print(f"  texte neutralisé ligne {cell.line}, colonne « {cell.column} » : {cell.message} (valeur : « {cell.value} »)")
     if report.refusal:
         print(f"Refusé : {report.refusal}")
     elif not accepted:
@@ -103,10 +118,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_history() -> int:
-    for info in observation_store().versions():
-        origin = f"fichier « {info.file_name} »" if info.action == "import" else f"retour à la version {info.restored_from}"
-        print(f"version {info.version} · {info.created_at} · {origin} · {info.rows} lignes "
-              f"(+{info.rows_added} / ~{info.rows_changed} / −{info.rows_removed})")
+    from indicators.history import history_lines
+
+    versions = observation_store().versions()
+    for line in history_lines(versions):
+        print(line)
+    if not versions:
+        print("Aucun import : les données fictives de démonstration sont en place (version 0).")
     return 0
 
 

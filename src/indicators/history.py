@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from indicators.formatting import format_number
@@ -21,19 +23,58 @@ def describe_version(info: VersionInfo) -> str:
     return f"import du fichier « {info.file_name} »{replaced}"
 
 
+@dataclass(frozen=True)
+class VersionSummary:
+    """One version as the history shows it, on the page and on the command line alike."""
+
+    version: int
+    created_at: str
+    operation: str
+    rows: int
+    added: int
+    changed: int
+    removed: int
+    sha256: str
+    user: str
+
+
+def version_summaries(versions: list[VersionInfo]) -> list[VersionSummary]:
+    """Newest first. The counts are the ones recorded at commit time against the version each one
+    was built on (see version_changes): both the Historique page and `python -m indicators history`
+    read them here, so they cannot disagree."""
+    return [VersionSummary(
+        version=info.version,
+        created_at=info.created_at.replace("T", " ").removesuffix("+00:00"),
+        operation=describe_version(info),
+        rows=info.rows,
+        added=info.rows_added,
+        changed=info.rows_changed,
+        removed=info.rows_removed,
+        sha256=info.sha256 or "",
+        user=info.user or "—",
+    ) for info in reversed(versions)]
+
+
+def history_lines(versions: list[VersionInfo]) -> list[str]:
+    """The history as `python -m indicators history` prints it, newest first."""
+    return [f"version {summary.version} · {summary.created_at} · {summary.operation} · {summary.rows} lignes "
+            f"(+{summary.added} / ~{summary.changed} / −{summary.removed}) · par {summary.user}"
+            for summary in version_summaries(versions)]
+
+
 def version_table(versions: list[VersionInfo], baseline_rows: int) -> pd.DataFrame:
     """Newest first, with version 0 (the shipped demo data) at the bottom."""
     rows = [{
-        "Version": info.version,
-        "Date (UTC)": info.created_at.replace("T", " ").removesuffix("+00:00"),
-        "Opération": describe_version(info),
-        "Lignes": format_number(info.rows),
-        "Ajoutées": format_number(info.rows_added),
-        "Modifiées": format_number(info.rows_changed),
-        "Retirées": format_number(info.rows_removed),
-        "Empreinte sha256": (info.sha256 or "")[:16],
-        "Par": info.user or "—",
-    } for info in reversed(versions)]
+        "Version": summary.version,
+        "Date (UTC)": summary.created_at,
+        "Opération": summary.operation,
+        "Lignes": format_number(summary.rows),
+        "Ajoutées": format_number(summary.added),
+        "Modifiées": format_number(summary.changed),
+        "Retirées": format_number(summary.removed),
+        "Empreinte sha256": summary.sha256[:16],
+        "Par": summary.user,
+    } for summary in version_summaries(versions)]
     rows.append({"Version": 0, "Date (UTC)": "—", "Opération": "données fictives de démonstration livrées",
                  "Lignes": format_number(baseline_rows), "Ajoutées": "—", "Modifiées": "—", "Retirées": "—",
                  "Empreinte sha256": "", "Par": "—"})

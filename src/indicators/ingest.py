@@ -15,6 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
+from indicators.file_kinds import UNREADABLE, file_kind, recognised_binary
 from indicators.observations import is_demo, overlapped_by
 from indicators.privacy import PersonalDataFinding, find_personal_data
 from indicators.reading import DELIMITER_NAMES, UnreadableFileError, read_upload
@@ -38,6 +39,7 @@ class ImportReport:
 
     file_name: str
     sha256: str
+    file_kind: str = UNREADABLE  # "fichier CSV", "classeur XLSX", or neither (see indicators.file_kinds)
     encoding: str | None = None
     delimiter: str | None = None
     rows_read: int = 0
@@ -53,6 +55,8 @@ class ImportReport:
     replaces_demo: bool = False
     declared_sources: list[str] = field(default_factory=list)
     version: int | None = None
+    # Cells whose text would run as a formula or as HTML, neutralised: told to the analyst before confirming.
+    neutralised: list[RowError] = field(default_factory=list)
 
     @property
     def rows_valid(self) -> int:
@@ -71,6 +75,7 @@ class ImportReport:
     def as_json(self, mode: Mode) -> dict:
         return {
             "ok": self.acceptable(mode),
+            "file_kind": self.file_kind,
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "rows_read": self.rows_read,
@@ -82,6 +87,8 @@ class ImportReport:
                                "count": finding.count, "message": finding.message, "example": finding.masked_example}
                               for finding in self.personal_data],
             "refusal": self.refusal,
+            "neutralised": [{"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
+                            for cell in self.neutralised],
             "notes": self.notes,
             "rows_added": len(self.added),
             "rows_changed": len(self.changed),
@@ -132,10 +139,13 @@ def analyse_upload(
 ) -> ImportReport:
     """Everything the preview shows, computed without writing anything."""
     report = ImportReport(file_name=safe_label(file_name), sha256=hashlib.sha256(content).hexdigest())
+    if binary := recognised_binary(content):
+        return refused(report, binary)
     try:
         raw = read_upload(content, file_name, sheet)
     except UnreadableFileError as error:
         return refused(report, str(error))
+    report.file_kind = file_kind(raw)
     report.encoding, report.rows_read = raw.encoding, len(raw.cells)
     report.delimiter = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
     report.personal_data = find_personal_data(raw.cells, raw.lines)
@@ -143,6 +153,7 @@ def analyse_upload(
         return refused(report, "Le fichier contient des données personnelles : il est refusé en entier et rien n'en est conservé.")
     prepared: PreparedUpload = prepare_observations(raw, catalogue, communes, default_indicator)
     report.errors, report.notes = prepared.errors, prepared.notes
+    report.neutralised = prepared.neutralised
     report.declared_sources = [safe_label(source) for source in prepared.declared_sources]
     report.rows_read = prepared.rows_read
     report.rows = prepared.rows

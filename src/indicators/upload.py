@@ -63,6 +63,9 @@ QUARTER_TOKENS = [
     (r"\b(?:trimestre|trim) ?([1-4])(?!\d)", r"q\1"),
     (r"(?<![a-z])[tq] ?([1-4])(?!\d)", r"q\1"),
 ]
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"), or HTML a page would render.
+FORMULA_START = ("=", "+", "-", "@")
+HTML_MARKUP = r"<\s*/?\s*[a-zA-Z!]|javascript:"
 COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 DEPARTMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97\d)$")
 
@@ -106,6 +109,8 @@ class PreparedUpload:
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
     declared_sources: list[str] = field(default_factory=list)
+    # Cells whose text is neutralised (formula or HTML): never run, shown or kept as written.
+    neutralised: list[RowError] = field(default_factory=list)
 
     @property
     def rejected_lines(self) -> set[int]:
@@ -284,6 +289,33 @@ def melt_wide(cells: pd.DataFrame, lines: pd.Series, mapping: dict[str, str]) ->
             {**mapping, "période (colonne)": "period", "valeur (cellule)": "value"}, [note])
 
 
+def neutralised_cells(cells: pd.DataFrame, lines: pd.Series) -> list[RowError]:
+    """Every cell, in any column, whose text would run as a spreadsheet formula or as HTML markup.
+
+    Such text is never executed: file names and declared sources are kept without it, every page
+    escapes what it shows and every export prefixes it with an apostrophe. The analyst is still
+    told, by line and column, before confirming. A number ("-3", "+5") is no formula.
+    """
+    def classify(distinct: pd.Series) -> pd.Series:
+        text = distinct.astype(str).str.strip()
+        formula = text.str.startswith(FORMULA_START) & (text.str.len() > 1) & _parse_numbers_distinct(text).isna()
+        markup = text.str.contains(HTML_MARKUP, case=False, regex=True)
+        kind = pd.Series("", index=distinct.index, dtype=object)
+        kind[formula] = ("texte qu'un tableur exécuterait comme une formule (commence par « " + text[formula].str[0]
+                         + " ») : neutralisé, il ne sera jamais exécuté")
+        kind[markup] = "balise HTML : neutralisée, elle sera affichée comme du texte, jamais interprétée"
+        return kind
+
+    found: list[RowError] = []
+    for header in cells.columns:
+        kinds = per_distinct(cells[header], classify)
+        flagged = (kinds != "").to_numpy()
+        if flagged.any():
+            found += [RowError(int(line), str(header), str(value)[:120], message)
+                      for line, value, message in zip(lines[flagged], cells.loc[flagged, header], kinds[flagged])]
+    return sorted(found, key=lambda cell: (cell.line or 0, cell.column))
+
+
 def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series, message: str) -> list[RowError]:
     """One error per offending row, with its file line, the original header and the cell's text."""
     return [RowError(int(line), header, str(value), message)
@@ -415,6 +447,7 @@ def prepare_observations(
     mapping = map_headers(list(raw.cells.columns))
     by_canonical = {canonical: header for header, canonical in mapping.items()}
     split_headers = tuple(by_canonical[name] for name in ("sex", "age_group") if name in by_canonical)
+    neutralised = neutralised_cells(raw.cells, raw.lines)
     cells, lines, notes = drop_total_rows(raw.cells, raw.lines, split_headers)
     cells, lines, mapping, wide_notes = melt_wide(cells, lines, mapping)
     columns = {canonical: header for header, canonical in mapping.items()}
@@ -422,7 +455,7 @@ def prepare_observations(
     notes += [f"colonne « {header} » non reconnue : ignorée" for header in cells.columns if header not in mapping]
     missing = missing_columns(columns, default_indicator)
     if missing:
-        return PreparedUpload(pd.DataFrame(columns=[*KEY, "value", "line"]), missing, notes, len(cells))
+        return PreparedUpload(pd.DataFrame(columns=[*KEY, "value", "line"]), missing, notes, len(cells), neutralised=neutralised)
 
     field_catalogue = catalogue.loc[catalogue["domain"] == "field"]
     errors: list[RowError] = []
@@ -471,4 +504,4 @@ def prepare_observations(
     rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
     sources = sorted({text for text in distinct_texts(cells[columns["source"]]).str.strip() if text}) if "source" in columns else []
     errors.sort(key=lambda error: (error.line or 0, error.column))
-    return PreparedUpload(rows, errors, notes, len(cells), sources)
+    return PreparedUpload(rows, errors, notes, len(cells), sources, neutralised)

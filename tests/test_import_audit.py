@@ -1,0 +1,98 @@
+"""Every refusal leaves an audit entry (and no version), from the function and from the command line."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from indicators import audit
+from indicators.import_audit import INVALID_ROWS, NO_VALID_ROW, PERSONAL_DATA, UNREADABLE, record_outcome, refusal_reason
+from indicators.ingest import analyse_upload, commit_import
+from indicators.loading import load_tables, observation_store
+from indicators.observations import is_demo
+from indicators.reading import MAX_UPLOAD_BYTES
+
+HEADER = "indicateur;code_commune;periode;valeur;note\n"
+VALID = HEADER + "consultations_sexologie;92050;2025-01;4;\n"
+REFUSED = {
+    # name: (content, reason)
+    "binaire.csv": (b"\x00\x01\x02\xff" * 300, UNREADABLE),
+    "image.png": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, UNREADABLE),
+    # A quote never closed, after the lines the delimiter is guessed from: the cell runs past the csv limit.
+    "guillemets.csv": (b"a;b\n" + b"1;2\n" * 50 + b'"ouvert;1\n' + b"x" * 200_000, UNREADABLE),
+    "enorme.csv": (b"a;b\n" + b"1;2\n" * (MAX_UPLOAD_BYTES // 4 + 1), UNREADABLE),
+    "personnes.csv": ((HEADER + "consultations_sexologie;92050;2025-01;4;jean.dupont@example.org\n").encode(), PERSONAL_DATA),
+    "colonnes.csv": (b"commune;nombre\nNanterre;3\n", NO_VALID_ROW),
+    "lignes.csv": ((VALID + "consultations_sexologie;99999;2025-02;4;\n").encode(), INVALID_ROWS),
+}
+
+
+def analyse(folder, content: bytes, name: str):
+    tables = load_tables(folder)
+    communes = tables.territories.loc[tables.territories["level"] == "commune"]
+    current = tables.field_observations
+    return analyse_upload(content, name, tables.indicators, communes, current, is_demo(current))
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_refused_file_leaves_an_audit_entry_and_no_version(name, data_copy):
+    content, reason = REFUSED[name]
+    report = analyse(data_copy, content, name)
+    assert refusal_reason(report, "all_or_nothing") == reason
+    assert record_outcome(data_copy, report, "all_or_nothing", "analyste") == f"import refusé ({reason})"
+    [entry] = audit.read_entries(data_copy)
+    assert (entry["action"], entry["who"], entry["sha256"]) == (f"import refusé ({reason})", "analyste", report.sha256)
+    # Neither the file's content nor its name (it may be the personal data itself) is logged.
+    assert "file_name" not in entry and name not in json.dumps(entry)
+    assert observation_store(data_copy).versions() == []
+
+
+def test_a_written_import_is_logged_with_its_counts_and_an_unconfirmed_one_is_not(data_copy):
+    report = analyse(data_copy, VALID.encode(), "valide.csv")
+    assert record_outcome(data_copy, report, "all_or_nothing", "analyste") is None
+    assert audit.read_entries(data_copy) == []
+    commit_import(report, observation_store(data_copy), "all_or_nothing", user="analyste")
+    assert record_outcome(data_copy, report, "all_or_nothing", "analyste") == "import"
+    [entry] = audit.read_entries(data_copy)
+    assert {key: entry[key] for key in ("action", "file_name", "version", "rows_added", "rows_removed")} == {
+        "action": "import", "file_name": "valide.csv", "version": 1, "rows_added": 1, "rows_removed": 0}
+
+
+def test_invalid_rows_are_no_refusal_when_the_valid_ones_are_kept(data_copy):
+    content, _ = REFUSED["lignes.csv"]
+    assert refusal_reason(analyse(data_copy, content, "lignes.csv"), "valid_rows") is None
+
+
+def run(data_dir, *args):
+    env = {**os.environ, "INDICATORS_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "indicators", *args], env=env, capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("options", [(), ("--dry-run", "--json")])
+def test_the_command_line_records_a_refusal_with_the_system_user(options, data_copy, tmp_path):
+    upload = tmp_path / "image.png"
+    upload.write_bytes(REFUSED["image.png"][0])
+    done = run(data_copy, "ingest", str(upload), *options)
+    assert done.returncode == 1
+    [entry] = audit.read_entries(data_copy)
+    assert entry["action"] == "import refusé (fichier illisible)"
+    assert entry["who"] not in ("", "inconnu")
+    assert not (data_copy / "store").exists()
+    if "--json" in options:
+        assert json.loads(done.stdout)["file_kind"] == "fichier illisible : ni CSV ni classeur XLSX"
+
+
+def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy, tmp_path):
+    upload = tmp_path / "sources.csv"
+    upload.write_text("indicateur;code_commune;periode;valeur;source\n"
+                      "consultations_sexologie;92050;2025-01;4;=HYPERLINK(\"http://exemple.org\")\n"
+                      "consultations_sexologie;92050;2025-02;5;<b>CD92</b>\n", encoding="utf-8")
+    dry = json.loads(run(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
+    assert [(cell["line"], cell["column"]) for cell in dry["neutralised"]] == [(2, "source"), (3, "source")]
+    assert "formule" in dry["neutralised"][0]["message"] and "HTML" in dry["neutralised"][1]["message"]
+    assert audit.read_entries(data_copy) == []  # a dry run that would be accepted writes nothing, not even a log line
+    assert run(data_copy, "ingest", str(upload)).returncode == 0
+    [entry] = audit.read_entries(data_copy)
+    assert (entry["action"], entry["version"]) == ("import", 1)

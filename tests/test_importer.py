@@ -1,0 +1,55 @@
+"""The import page (views/importer.py) on files it refuses or neutralises: said plainly, and audited once."""
+
+import pytest
+from test_pages import open_page
+
+from indicators import audit
+from indicators.loading import observation_store
+
+
+@pytest.fixture()
+def isolated_data(data_copy, monkeypatch):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    return data_copy
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("octets.csv", bytes(range(256)) * 20),
+    ("archive.xlsx", b"PK\x03\x04" + b"\x00" * 200),
+    ("scan.csv", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+])
+def test_a_file_that_is_no_table_is_not_called_a_workbook_and_is_audited_once(name, content, isolated_data):
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value((name, content, "text/csv")).run()
+    assert not app.exception
+    reading = next(markdown.value for markdown in app.markdown if name.split(".")[0] in markdown.value)
+    assert "fichier illisible : ni CSV ni classeur XLSX" in reading
+    assert app.error  # the refusal, in French
+    app.run()  # a rerun with the same file (any widget change) records nothing more
+    assert [entry["action"] for entry in audit.read_entries(isolated_data)] == ["import refusé (fichier illisible)"]
+    assert observation_store(isolated_data).latest_version() == 0
+
+
+def test_personal_data_refusal_is_audited_through_the_shared_function(isolated_data):
+    content = "indicateur;code_commune;periode;valeur;Courriel\nconsultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n"
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("lea_martin.csv", content.encode(), "text/csv")).run()
+    [entry] = audit.read_entries(isolated_data)
+    assert entry["action"] == "import refusé (données personnelles)" and "lea_martin" not in str(entry)
+
+
+def test_neutralised_text_is_listed_by_line_and_column_before_confirming(isolated_data):
+    content = ("indicateur;code_commune;periode;valeur;source\n"
+               "consultations_sexologie;92050;2026-01;4;CD92\n"
+               "consultations_sexologie;92050;2026-02;5;=HYPERLINK(\"http://exemple.org\")\n")
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("sources.csv", content.encode(), "text/csv")).run()
+    assert not app.exception
+    assert any("Texte neutralisé dans 1 ligne(s)" in info.value for info in app.info)
+    # Escaped for Markdown ("\\:"), as every text that comes from the file.
+    assert any(markdown.value.startswith("- Ligne 3 ; colonne source \\: texte qu'un tableur exécuterait comme une formule")
+               for markdown in app.markdown)
+    assert any("fichier CSV" in markdown.value and "encodage utf-8" in markdown.value for markdown in app.markdown)
+    next(button for button in app.button if button.label == "Confirmer l'import").click().run()
+    assert observation_store(isolated_data).latest_version() == 1
+    assert [entry["action"] for entry in audit.read_entries(isolated_data)] == ["import"]
