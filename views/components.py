@@ -49,7 +49,12 @@ def chart_block(
     is_demo: bool,
     key: str,
 ) -> None:
-    """Finding as title, chart, source line and caveat, then the data behind it and its CSV."""
+    """Finding as title, chart, source line and caveat, then the data behind it and its CSV.
+
+    Downloads never rerun the page (on_click="ignore"): a rerun gives every deferred button a new
+    file id and drops the old ones, so a second button clicked before the page redrew asked for a
+    dropped id ("Deferred file … not found") and its download never came.
+    """
     st.header(finding, anchor=False)
     if is_demo:
         st.caption(f":orange-badge[{DEMO_LABEL_FR}]")
@@ -68,6 +73,7 @@ def chart_block(
             mime="text/csv",
             key=f"download_{key}",
             icon=":material/download:",
+            on_click="ignore",
         )
         # Images are drawn only when asked for (a browser renders them): titles, source and caveat included.
         for column, image_format, label in ((png_column, "png", "Image PNG 1920×1080"), (svg_column, "svg", "Image SVG")):
@@ -78,4 +84,5 @@ def chart_block(
                 mime="image/png" if image_format == "png" else "image/svg+xml",
                 key=f"{image_format}_{key}",
                 icon=":material/image:",
+                on_click="ignore",
             )
