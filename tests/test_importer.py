@@ -53,3 +53,14 @@ def test_neutralised_text_is_listed_by_line_and_column_before_confirming(isolate
     next(button for button in app.button if button.label == "Confirmer l'import").click().run()
     assert observation_store(isolated_data).latest_version() == 1
     assert [entry["action"] for entry in audit.read_entries(isolated_data)] == ["import"]
+
+
+def test_a_quarterly_file_is_previewed_by_quarter(isolated_data):
+    content = "Indicateur;Code commune;Trimestre;Nombre\n" + "".join(
+        f"consultations_sexologie;92050;{quarter};{value}\n"
+        for quarter, value in (("T1 2025", 10), ("2e trimestre 2025", 12), ("2025-Q3", 14), ("4e trim. 2025", 16)))
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("trimestres.csv", content.encode(), "text/csv")).run()
+    assert not app.exception
+    finding = next(markdown.value for markdown in app.markdown if markdown.value.startswith("**Après import"))
+    assert "T4 2025" in finding, finding  # drawn per quarter, not summed into the year

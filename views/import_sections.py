@@ -11,7 +11,7 @@ from indicators.formatting import escape_markdown
 from indicators.ingest import ImportReport, preview_observations
 from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
-from indicators.observations import aggregate_series, is_demo, select_observations
+from indicators.observations import aggregate_series, frequency_choices, is_demo, select_observations
 from indicators.upload import error_summary
 
 
@@ -78,7 +78,9 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
     catalogue = data.indicators.set_index("indicator_id")
     for indicator_id in report.rows["indicator_id"].unique():
         rows = select_observations(after, indicator_id)
-        frequency = "quarter" if (rows["months_spanned"] == 1).any() else "year"
+        # The coarsest grouping present, so every row shows (quarters stay quarters); months read as quarters.
+        frequency = frequency_choices(rows)[1]
+        frequency = "quarter" if frequency == "month" else frequency
         series = aggregate_series(rows, frequency)
         entry = catalogue.loc[indicator_id]
         st.markdown(f"**Après import — {observation_finding(series, entry['label_fr'], entry['unit_fr'], frequency)}**")
