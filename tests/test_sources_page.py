@@ -29,3 +29,12 @@ def test_the_secret_symbol_is_explained_and_no_false_bound(monkeypatch):
     text = sources_text(monkeypatch, demo=True)
     assert "tout chiffre masqué s'écrit « s »" in text
     assert "« < " not in text
+
+
+def test_published_figures_name_their_territory(monkeypatch):
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    app.run()
+    app.switch_page("views/sources.py")
+    app.run()
+    published = next(frame.value for frame in app.dataframe if "Chiffre" in frame.value.columns)
+    assert {"France", "Monde"} <= set(published["Territoire"]) and "WLD" not in set(published["Territoire"])

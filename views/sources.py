@@ -94,12 +94,15 @@ catalogue = data.indicators.set_index("indicator_id")
 st.dataframe(
     data.published_estimates.assign(
         indicateur=data.published_estimates["indicator_id"].map(catalogue["label_fr"]),
+        # Names, not codes: "WLD" means nothing to a French reader, "Monde" does.
+        territoire=data.published_estimates["territory_code"].map(
+            data.territories.set_index("territory_code")["name_fr"]).fillna(data.published_estimates["territory_code"]),
         chiffre=data.published_estimates.apply(lambda row: format_figure(row, catalogue.at[row["indicator_id"], "kind"]), axis=1),
         periode=data.published_estimates["period"].map(format_period),
         restates=data.published_estimates["restates"].fillna(""),
         note_fr=data.published_estimates["note_fr"].fillna(""),
-    )[["figure_id", "indicateur", "territory_code", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(columns={
-        "figure_id": "Identifiant", "indicateur": "Indicateur", "territory_code": "Territoire", "periode": "Période",
+    )[["figure_id", "indicateur", "territoire", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(columns={
+        "figure_id": "Identifiant", "indicateur": "Indicateur", "territoire": "Territoire", "periode": "Période",
         "chiffre": "Chiffre", "restates": "Reprend", "source_id": "Source", "note_fr": "Remarque",
     }),
     hide_index=True,
