@@ -27,6 +27,8 @@ def layout_facts(page: Page) -> dict:
             overflowing: texts.filter(element => element.scrollWidth > element.clientWidth + 1).map(element => element.textContent),
             sidebar: !!document.querySelector('[data-testid="stSidebar"]') && getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).display !== 'none',
             text: main.innerText,
+            chartPx: document.querySelector('[data-testid="stPlotlyChart"]').getBoundingClientRect().height,
+            lastRowBottom: document.querySelector('a.presentation-exit').getBoundingClientRect().bottom,
         };
     }""")
 
@@ -52,6 +54,9 @@ def test_every_slide_fits_a_projector_screen(server, browser, width, height):
             assert f"{number} / 8" in facts["text"]
             assert "Source" in facts["text"]
             assert ("Données fictives de démonstration" in facts["text"]) == (number in DEMO_SLIDES)
+            # The slide uses the screen's height: the chart takes what the text leaves, the last row sits at the bottom.
+            assert facts["chartPx"] >= 0.45 * height, facts
+            assert height - facts["lastRowBottom"] <= 40, facts
             assert_no_error(page, f"presentation_{width}x{height}_{number}")
     finally:
         context.close()
@@ -65,7 +70,7 @@ def test_arrow_keys_walk_the_deck_and_the_url_names_the_slide(server, browser):
         assert "3 / 8" in page.locator("[data-testid='stMain']").inner_text()
         for key, number in (("ArrowRight", 4), ("ArrowLeft", 3)):
             # The keys belong to the buttons: a key pressed before they are drawn does nothing.
-            expect(page.get_by_role("button", name="Suivante →")).to_be_enabled(timeout=30_000)
+            expect(page.get_by_role("button", name="Suivante")).to_be_enabled(timeout=30_000)
             page.keyboard.press(key)
             page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 8')",
                                    timeout=30_000)
@@ -107,5 +112,44 @@ def test_offline_deck_renders_every_chart_with_the_network_blocked(tables, brows
             page.screenshot(path=str(SCREENSHOTS / f"deck_hors_ligne_{number}.png"))
             page.keyboard.press("ArrowRight")
         assert requests == []
+    finally:
+        context.close()
+
+
+def test_navigation_labels_carry_one_arrow_each(server, browser):
+    """The arrow keys are the buttons' shortcuts and Streamlit draws the key after the label:
+    the label itself has no arrow, or the button would read « ← Précédente ← »."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        open_and_wait(page, f"{server}/?mode=presentation&slide=3")
+        expect(page.get_by_role("button", name="Suivante")).to_be_enabled(timeout=30_000)
+        labels = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] button'))
+            .filter(button => button.innerText.trim()).map(button => button.innerText.replace(/\\s+/g, ' ').trim())""")
+        assert labels == ["Précédente ←", "Suivante →"], labels
+        page.screenshot(path=str(SCREENSHOTS / "presentation_fleches.png"))
+    finally:
+        context.close()
+
+
+def test_leaving_the_presentation_returns_to_the_app_in_the_same_tab(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        open_and_wait(page, f"{server}/?mode=presentation&slide=2")
+        leave = page.get_by_role("link", name="Quitter la présentation")
+        expect(leave).to_be_visible(timeout=30_000)
+        assert leave.get_attribute("target") in (None, "_self")
+        leave.click()
+        page.wait_for_url("**/presentation", timeout=30_000)
+        expect(page.get_by_role("heading", name="Présentation pour colloques")).to_be_visible(timeout=30_000)
+        assert len(context.pages) == 1  # no second tab left behind
+        assert "mode=presentation" not in page.url
+        # And back into the presenter mode from the page, in the same tab again.
+        page.get_by_role("link", name="Lancer le mode présentation").click()
+        page.wait_for_url("**mode=presentation&slide=1", timeout=30_000)
+        expect(page.get_by_role("link", name="Quitter la présentation")).to_be_visible(timeout=30_000)
+        assert len(context.pages) == 1
+        assert_no_error(page, "presentation_quitter")
     finally:
         context.close()

@@ -200,3 +200,49 @@ def test_key_date_labels_are_wrapped_and_stacked_with_room_above_the_plot(slides
     assert lines >= 3 and styled.layout.margin.t >= top  # no label above the figure's top edge
     assert [annotation.yshift for annotation in labels] == sorted(annotation.yshift for annotation in labels)
     assert len({annotation.yshift for annotation in labels}) == 2  # stacked, never on top of each other
+
+
+# --- The pages when slides are left out, or none is left ---------------------------------------------
+
+def without_field_data(folder):
+    demo = folder / "field_observations_demo.csv"
+    demo.write_text(demo.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
+def run_app(folder, monkeypatch, page=None, **query):
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.config import REPO_ROOT
+
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    for name, value in query.items():
+        app.query_params[name] = value
+    app.run()
+    if page:
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    return app
+
+
+def test_presenter_mode_without_any_slide_says_so_in_french(data_copy, monkeypatch):
+    deck = pd.read_csv(data_copy / "deck.csv", dtype=str, keep_default_na=False)
+    deck.loc[deck["kind"] == "field"].to_csv(data_copy / "deck.csv", index=False)
+    without_field_data(data_copy)
+    app = run_app(data_copy, monkeypatch, mode="presentation", slide="3")
+    assert app.title[0].value == "Aucune diapositive à présenter"
+    assert "Aucun indicateur de la présentation n'a de données" in app.info[0].value
+    assert not app.button and not app.header  # no navigation, no « 1 / 0 »
+    page = run_app(data_copy, monkeypatch, page="views/deck_page.py")
+    assert any(warning.value.startswith("Aucune diapositive à présenter") for warning in page.warning)
+    assert not page.get("download_button")
+
+
+def test_presentation_page_names_the_slides_left_out(data_copy, monkeypatch):
+    without_field_data(data_copy)
+    app = run_app(data_copy, monkeypatch, page="views/deck_page.py")
+    assert "Jeunes entrés en suivi à la Veille active jeunes" in app.info[0].value
+    shown = [markdown.value for markdown in app.markdown if markdown.value.startswith("**")]
+    assert [line.split(".")[0] for line in shown] == ["**1", "**2", "**3", "**4"]
+    assert not any("fictives" in caption.value for caption in app.caption)

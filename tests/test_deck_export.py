@@ -55,3 +55,60 @@ def test_pdf_has_one_page_per_slide_and_the_sources(slides):
     assert len(reader.pages) == len(slides) + 1
     assert "Sources" in reader.pages[-1].extract_text()
     assert "7" in reader.pages[0].extract_text() and "10" in reader.pages[0].extract_text()
+
+
+# --- `python -m indicators deck` says what it wrote ------------------------------------------------
+
+def short_deck(folder, slide_ids):
+    import pandas as pd
+
+    deck = pd.read_csv(folder / "deck.csv", dtype=str, keep_default_na=False)
+    deck.loc[deck["slide_id"].isin(slide_ids)].to_csv(folder / "deck.csv", index=False)
+
+
+def test_deck_command_says_what_it_wrote_where(data_copy, tmp_path, monkeypatch, capsys):
+    from indicators.__main__ import main
+
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    short_deck(data_copy, ["estimation_nationale", "signalements_92"])
+    out = tmp_path / "nouveau dossier"  # created if missing
+    code = main(["deck", "--out", str(out / "p.html"), "--pdf", str(out / "p.pdf"), "--png-zip", str(out / "d.zip")])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert printed.startswith("Présentation hors ligne : 2 diapositives.\n")
+    assert f"- HTML autonome : {out / 'p.html'} (" in printed
+    assert f"- PDF à distribuer : {out / 'p.pdf'} (" in printed and "3 pages : une par diapositive, puis les sources" in printed
+    assert f"- Images PNG 1920×1080 : {out / 'd.zip'} (" in printed and "2 images" in printed
+    assert "diapositive_01_estimation_nationale.png" in printed and "diapositive_02_signalements_92.png" in printed
+    assert all((out / name).stat().st_size > 0 for name in ("p.html", "p.pdf", "d.zip"))
+    assert "Laissées de côté" not in printed
+
+
+def test_deck_command_without_any_slide_writes_nothing_and_says_why(data_copy, tmp_path, monkeypatch, capsys):
+    from indicators.__main__ import main
+
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    short_deck(data_copy, ["vaj_92", "formation_92"])
+    demo = data_copy / "field_observations_demo.csv"
+    demo.write_text(demo.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")  # no field data at all
+    assert main(["deck", "--out", str(tmp_path / "p.html")]) == 1
+    said = capsys.readouterr()
+    assert said.err.startswith("Aucune diapositive à écrire") and "vaj_92, formation_92" in said.err
+    assert "Rien n'a été écrit" in said.err and not (tmp_path / "p.html").exists()
+
+
+# --- Demo wording only with the demo's figures -------------------------------------------------------
+
+def test_an_imported_deck_never_says_demo(tables):
+    from test_deck import deck_asking, imported
+
+    data = imported(tables, [("signalements_risque_prostitutionnel", "92002", "2024", 15),
+                             ("signalements_risque_prostitutionnel", "92002", "2025", 18)])
+    imported_slides = protected_deck(data, deck_asking(), 5)
+    page = deck_html(imported_slides)
+    assert 'class="slide"' in page and page.count('class="slide"') == 5
+    assert "fictive" not in page.lower() and "démonstration" not in page.lower()
+    field = imported_slides[-1]
+    svg = chart_image(field.figure, field.headline, field.source, field.caveat, field.is_demo, "svg").decode()
+    assert "fictive" not in svg.lower() and "démonstration" not in svg.lower()
+    assert "import d&#39;un analyste" in svg or "import d'un analyste" in svg

@@ -1,18 +1,56 @@
 """Présentation: the deck's slides, the presenter mode, and the offline exports for colloquiums."""
 
+import html
+
 import streamlit as st
 
+from indicators.config import DEMO_LABEL_FR, data_dir
+from indicators.deck import left_out, read_deck
 from indicators.deck_export import deck_html, deck_pdf, slides_zip
-from views.cached import slides
+from views.cached import slides, tables
+
+# Links into the presenter mode open in this tab (relative: they also work under a base URL path);
+# « Quitter la présentation » brings the speaker back here, in the same tab.
+LINK_STYLE = """<style>
+a.deck-link { display: inline-flex; align-items: center; min-height: 2.5rem; padding: 0.25rem 0.9rem; border-radius: 0.5rem;
+    border: 1px solid rgba(49, 51, 63, 0.3); color: inherit; text-decoration: none; background: #ffffff; }
+a.deck-link.primary { background: #0b57a4; border-color: #0b57a4; color: #ffffff; font-weight: 600; }
+a.deck-link:hover { border-color: #0072B2; }
+a.deck-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
+</style>"""
+
+
+def presenter_link(label: str, slide: int, primary: bool = False) -> None:
+    css = "deck-link primary" if primary else "deck-link"
+    st.html(f'<a class="{css}" href="./?mode=presentation&amp;slide={slide}" target="_self">'
+            f"{html.escape(label)}</a>")
+
 
 deck = slides()
+st.html(LINK_STYLE)
 st.title("Présentation pour colloques")
 st.markdown(
     "Le mode présentation montre une diapositive à la fois, en grands caractères, sans les commandes du tableau "
     "de bord ; les flèches du clavier font défiler les diapositives. L'ordre et le choix des diapositives se "
     "règlent dans le fichier `data/deck.csv`."
 )
-st.link_button("Lancer le mode présentation", "/?mode=presentation&slide=1", type="primary", icon=":material/slideshow:")
+
+catalogue = tables().indicators.set_index("indicator_id")["label_fr"]
+planned = read_deck(data_dir())
+missing = planned.loc[planned["slide_id"].isin(left_out(planned, deck))]
+if not missing.empty:
+    names = [" et ".join(catalogue.get(indicator, indicator) for indicator in row["indicators"].split("|"))
+             for _, row in missing.iterrows()]
+    st.info("Diapositives laissées de côté, faute de données à montrer : " + " ; ".join(f"« {name} »" for name in names)
+            + ". Elles reviendront d'elles-mêmes quand ces indicateurs auront des données.", icon=":material/info:")
+
+if not deck:
+    st.warning("Aucune diapositive à présenter : aucun indicateur de la présentation n'a de données. Importez des "
+               "données (page « Importer des données ») ou choisissez d'autres diapositives dans `data/deck.csv`.",
+               icon=":material/warning:")
+    st.stop()
+
+presenter_link("Lancer le mode présentation", 1, primary=True)
 
 st.header("Emporter la présentation hors ligne")
 first, second, third = st.columns(3)
@@ -29,5 +67,6 @@ st.header("Diapositives")
 for slide in deck:
     with st.container(border=True):
         st.markdown(f"**{slide.number}. {slide.headline}**")
-        st.caption(slide.source + (" — données fictives de démonstration" if slide.is_demo else ""))
-        st.link_button(f"Ouvrir la diapositive {slide.number}", f"/?mode=presentation&slide={slide.number}")
+        demo = slide.is_demo and DEMO_LABEL_FR.lower() not in slide.source.lower()  # said once, not twice
+        st.caption(slide.source + (" — données fictives de démonstration" if demo else ""))
+        presenter_link(f"Ouvrir la diapositive {slide.number}", slide.number)

@@ -1,5 +1,7 @@
 """Mode présentation (?mode=presentation&slide=N): one slide, large type, no app controls."""
 
+import html
+
 import streamlit as st
 
 from indicators.config import DEMO_LABEL_FR
@@ -7,22 +9,50 @@ from indicators.deck import presentation_style
 from indicators.deck_export import first_sentence
 from views.cached import slides
 
+# Back to the Présentation page in the same tab (relative: it also works under a base URL path).
+# st.link_button always opens a new tab, which leaves the speaker with two copies of the app.
+EXIT_URL = "./presentation"
+
 # Static style only (no data in it): hide the app's chrome and enlarge the text for a room.
+# The slide is one column as high as the screen: the chart takes whatever the headline, the
+# captions and the navigation row leave, at any projector resolution.
 st.html("""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding: 1.2rem 3rem 0.5rem !important; max-width: 100% !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.2rem 3rem 0.8rem !important; max-width: 100% !important;
+    height: calc(100vh - 8px); display: flex; flex-direction: column; }  /* 8px: stMain's own bottom edge */
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; gap: 0.4rem !important; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
+    flex: 1 1 0; min-height: 260px; }
+[data-testid="stMainBlockContainer"] [data-testid="stPlotlyChart"] { height: 100% !important; }
 [data-testid="stMain"] h1 { font-size: 36px !important; line-height: 1.2 !important; padding: 0 0 0.3rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 18px !important; color: #1a1a1a !important; }
-/* The chart takes the room's screen height, whatever the projector's resolution. */
-[data-testid="stPlotlyChart"] { height: calc(100vh - 340px) !important; min-height: 300px; }
 [data-testid="stAlertContainer"] p { font-size: 20px !important; font-weight: 700; color: #3d2a00 !important; }
 [data-testid="stAlertContainer"] { padding: 0.35rem 0.8rem !important; }
-[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.4rem !important; }
 [data-testid="stMain"] button p { font-size: 20px !important; }
+a.presentation-exit { display: flex; align-items: center; justify-content: center; min-height: 2.5rem; padding: 0.25rem 0.75rem;
+    border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem; color: inherit; text-decoration: none; font-size: 20px;
+    background: #ffffff; }
+a.presentation-exit:hover { border-color: #0072B2; color: #0072B2; }
+a.presentation-exit:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 </style>""")
 
+
+def exit_link(place) -> None:
+    """A plain link, styled as the other buttons, that leaves the presenter mode in the same tab."""
+    place.html(f'<a class="presentation-exit" href="{html.escape(EXIT_URL, quote=True)}" target="_self">'
+               "Quitter la présentation</a>")
+
+
 deck = slides()
+if not deck:
+    st.title("Aucune diapositive à présenter", anchor=False)
+    st.info("Aucun indicateur de la présentation n'a de données à montrer : les diapositives des indicateurs sans "
+            "données sont laissées de côté. Importez des données (page « Importer des données ») ou choisissez "
+            "d'autres diapositives dans le fichier data/deck.csv.", icon=":material/info:")
+    exit_link(st)
+    st.stop()
+
 requested = st.query_params.get("slide", "1")
 number = min(max(int(requested) if requested.isdigit() else 1, 1), len(deck))
 slide = deck[number - 1]
@@ -41,9 +71,11 @@ st.caption(slide.source)
 st.caption(f"Précaution : {first_sentence(slide.caveat)}")
 
 previous, counter, following, leave = st.columns([2, 1, 2, 2], vertical_alignment="center")
-previous.button("← Précédente", on_click=go_to, args=(number - 1,), disabled=number == 1, shortcut="ArrowLeft",
+# The arrow keys are the buttons' shortcuts: Streamlit draws the key (← or →) after the label,
+# so the labels carry no arrow of their own.
+previous.button("Précédente", on_click=go_to, args=(number - 1,), disabled=number == 1, shortcut="ArrowLeft",
                 key="previous_slide", width="stretch")
 counter.header(f"{number} / {len(deck)}", anchor=False)
-following.button("Suivante →", on_click=go_to, args=(number + 1,), disabled=number == len(deck), shortcut="ArrowRight",
+following.button("Suivante", on_click=go_to, args=(number + 1,), disabled=number == len(deck), shortcut="ArrowRight",
                  key="next_slide", width="stretch")
-leave.link_button("Quitter la présentation", "/presentation", width="stretch")
+exit_link(leave)

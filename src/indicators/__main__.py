@@ -129,17 +129,48 @@ def run_history() -> int:
 
 
 def run_deck(args: argparse.Namespace) -> int:
+    """Write the offline deck and say what was written, where, and which slides were left out."""
+    import zipfile
+    from io import BytesIO
+
     from indicators.config import data_dir, small_count_threshold
-    from indicators.deck import protected_deck, read_deck
+    from indicators.deck import left_out, protected_deck, read_deck
     from indicators.deck_export import deck_html, deck_pdf, slides_zip
 
-    slides = protected_deck(load_tables(), read_deck(data_dir()), small_count_threshold())
+    def size(path: Path) -> str:
+        octets = path.stat().st_size
+        return f"{octets / 1e6:.1f} Mo".replace(".", ",") if octets >= 1e6 else f"{max(1, round(octets / 1e3))} ko"
+
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count > 1 else ''}"
+
+    planned = read_deck(data_dir())
+    slides = protected_deck(load_tables(), planned, small_count_threshold())
+    missing = left_out(planned, slides)
+    if not slides:
+        print("Aucune diapositive à écrire : aucun indicateur de deck.csv n'a de données "
+              f"(laissées de côté : {', '.join(missing)}). Rien n'a été écrit.", file=sys.stderr)
+        return 1
+    outputs = [path for path in (args.out, args.pdf, args.png_zip) if path]
+    for path in outputs:
+        path.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(deck_html(slides), encoding="utf-8")
+    lines = [f"Présentation hors ligne : {plural(len(slides), 'diapositive')}.",
+             f"- HTML autonome : {args.out.resolve()} ({size(args.out)})"]
     if args.pdf:
         args.pdf.write_bytes(deck_pdf(slides))
+        lines.append(f"- PDF à distribuer : {args.pdf.resolve()} ({size(args.pdf)}, {plural(len(slides) + 1, 'page')} : "
+                     "une par diapositive, puis les sources)")
     if args.png_zip:
-        args.png_zip.write_bytes(slides_zip(slides))
-    print(f"{len(slides)} diapositives écrites dans {args.out}")
+        archive = slides_zip(slides)
+        args.png_zip.write_bytes(archive)
+        names = zipfile.ZipFile(BytesIO(archive)).namelist()
+        lines.append(f"- Images PNG 1920×1080 : {args.png_zip.resolve()} ({size(args.png_zip)}, "
+                     f"{plural(len(names), 'image')}) :")
+        lines += [f"    {name}" for name in names]
+    if missing:
+        lines.append(f"Laissées de côté, faute de données : {', '.join(missing)}.")
+    print("\n".join(lines))
     return 0
 
 
