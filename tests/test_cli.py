@@ -28,7 +28,7 @@ def test_ingest_json_then_export(data_copy, tmp_path):
     assert done.returncode == 0 and json.loads(done.stdout)["version"] == 1
     exported = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
     lines = exported.stdout.decode("utf-8-sig").splitlines()
-    assert lines == ["indicator_id;territory_code;period;sex;age_group;value;source_id",
+    assert lines == ["indicateur;territoire;période;sexe;tranche d'âge;valeur;source",
                      "jeunes_suivis_vaj;92050;2026-03;ensemble;ensemble;1204;IMPORT_000001"]
     assert b"version 1" in run(data_copy, "history").stdout
 

@@ -79,6 +79,11 @@ def test_booleans_are_written_oui_and_non_whatever_their_dtype():
     assert lines[1:] == ["oui;oui;oui;True;1", "non;;;vrai;0"]
 
 
+def test_whole_numbers_have_no_decimal_part_and_fractions_keep_theirs():
+    frame = pd.DataFrame({"effectif": [116.0, np.nan], "part": [12.5, 3.0]})
+    assert to_french_csv(frame).decode("utf-8-sig").splitlines()[1:] == ["116;12,5", ";3,0"]
+
+
 def test_every_column_of_the_data_tables_is_translated_or_left_out_on_purpose(tables):
     for frame, headers in ((tables.sources, SOURCES_FR), (tables.indicators, INDICATORS_FR),
                            (tables.published_estimates, PUBLISHED_FR), (tables.territories, TERRITORIES_FR),
@@ -117,8 +122,8 @@ def test_stored_quarters_are_exported_like_the_screen_writes_them():
     assert stored_period_fr(periods).tolist() == ["2025", "2025-03", "T4 2025"]
 
 
-def sources_page_downloads(monkeypatch) -> dict[str, bytes]:
-    """Run the Sources page and build every file its download buttons offer, as a click would."""
+def record_downloads(monkeypatch) -> dict:
+    """File name → the callable a download button registers: built later, as a click would."""
     offered = {}
     register = MediaFileManager.add_deferred
 
@@ -127,12 +132,38 @@ def sources_page_downloads(monkeypatch) -> dict[str, bytes]:
         return register(self, data_callable, mimetype, coordinates, file_name, **options)
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return offered
+
+
+def open_page(page: str) -> AppTest:
     app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
     app.run()
-    app.switch_page("views/sources.py")
-    app.run()
-    assert not app.exception and len(app.get("download_button")) == len(offered)
+    if page != "views/overview.py":
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    return app
+
+
+def sources_page_downloads(monkeypatch) -> dict[str, bytes]:
+    """Run the Sources page and build every file its download buttons offer."""
+    offered = record_downloads(monkeypatch)
+    app = open_page("views/sources.py")
+    assert len(app.get("download_button")) == len(offered)
     return {name: build() for name, build in offered.items()}
+
+
+def test_every_chart_csv_is_french(monkeypatch):
+    offered = record_downloads(monkeypatch)
+    for page in ("views/overview.py", "views/trends.py", "views/territories.py"):
+        open_page(page)
+    trends = open_page("views/trends.py")
+    trends.button_group(key="trend_family").set_value("Chiffres publiés").run()
+    trends.selectbox(key="trend_indicator_published").set_value("victimes_mineurs_proxenetisme").run()
+    csvs = {name: build() for name, build in offered.items() if name.endswith(".csv")}
+    assert len(csvs) >= 3, sorted(csvs)
+    for name, payload in csvs.items():
+        assert_french(payload, name)
 
 
 def test_every_download_of_the_sources_page_is_french(monkeypatch):

@@ -8,7 +8,7 @@ import streamlit as st
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
-from indicators.exports import to_french_csv
+from indicators.exports import chart_table, to_french_csv
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
 
@@ -68,7 +68,7 @@ def chart_block(
         csv_column.download_button(
             "Télécharger ces données (CSV)",
             # Written when asked for, like the images: most viewers never download.
-            data=lambda: to_french_csv(data, is_demo=is_demo),
+            data=lambda: to_french_csv(chart_table(data), is_demo=is_demo),
             file_name=file_name,
             mime="text/csv",
             key=f"download_{key}",

@@ -36,7 +36,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_french_csv(frame: pd.DataFrame, is_demo: bool = False) -> bytes:
     """`;`-separated, decimal comma, UTF-8 with BOM: what French spreadsheets open correctly."""
-    safe = neutralise_formulas(french_booleans(label_demo(frame, is_demo)))
+    safe = neutralise_formulas(whole_numbers(french_booleans(label_demo(frame, is_demo))))
     # CRLF line ends: what spreadsheets expect, and cells holding a carriage return get quoted.
     return safe.to_csv(index=False, sep=";", decimal=",", date_format="%Y-%m-%d", lineterminator="\r\n").encode("utf-8-sig")
 
@@ -91,11 +91,15 @@ def french_table(frame: pd.DataFrame, headers: dict[str, str],
     A code with no French word is kept as it is (an identifier such as a source or a commune code).
     """
     present = [column for column in headers if column in frame.columns]
-    translated = frame[present].assign(**{
+    return french_codes(frame[present], codes or {}).rename(columns=headers)
+
+
+def french_codes(frame: pd.DataFrame, codes: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """Codes written in French in the columns that have them; an unknown code is kept as it is."""
+    return frame.assign(**{
         column: frame[column].map(lambda code, words=words: words.get(code, code) if isinstance(code, str) else code)
-        for column, words in (codes or {}).items() if column in present
+        for column, words in codes.items() if column in frame.columns
     })
-    return translated.rename(columns=headers)
 
 
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
@@ -152,3 +156,25 @@ def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
         column: frame[column].map(lambda cell: BOOLEANS_FR[bool(cell)] if isinstance(cell, bool | np.bool_) else cell)
         for column in frame.columns if is_boolean(frame[column])
     })
+
+
+# Columns that mean the same in every table a chart can hand over: a chart's CSV writes them in
+# French even when a page passes the table's own columns (see views.components.chart_block).
+CHART_COLUMNS_FR = {**PUBLISHED_FR, **OBSERVATIONS_FR, "level": "niveau", "dimension": "répartition", "kind": "nature"}
+CHART_CODES_FR = {"qualifier": QUALIFIER_CODES_FR, "territory_code": TERRITORY_CODES_FR, "kind": KIND_FR,
+                  "level": LEVEL_CODES_FR, "dimension": SPLIT_CODES_FR}
+
+
+def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A chart's table with its known codes and headers in French; other columns kept as they are."""
+    return french_codes(frame, CHART_CODES_FR).rename(columns=CHART_COLUMNS_FR)
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers written without decimals: « 116 », not « 116,0 »
+    (a column with a blank is a float column in pandas, even for counts)."""
+    def whole(column: pd.Series) -> bool:
+        present = column.dropna()
+        return pd.api.types.is_float_dtype(column) and bool(np.isfinite(present).all() and (present == present.round()).all())
+
+    return frame.assign(**{column: frame[column].astype("Int64") for column in frame.columns if whole(frame[column])})
