@@ -42,6 +42,7 @@ from indicators.store import (
     ObservationStore,
     ParquetStore,
     StaleParentError,
+    commit_if_changed,
     commit_with_retry,
     diff_observations,
     rollback,
@@ -288,6 +289,41 @@ def test_commit_with_retry_re_merges_after_a_concurrent_import(store: Observatio
     assert calls == [1, 2]
     assert (info.version, info.parent, info.rows_added, info.file_name) == (3, 2, 1, "ours.csv")
     assert set(store.read()["indicator_id"]) == {"a", "c", "d"}
+
+
+def test_commit_if_changed_publishes_nothing_for_the_latest_rows(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    # The same keys and values under a new source are the same figures: nothing to publish.
+    same = FIRST.assign(source_id="S9")
+    assert commit_if_changed(store, lambda latest, _version: upsert(latest, same), unchanged_at_zero=False,
+                             action="import", file_name="again.csv") is None
+    assert store.latest_version() == 1
+    pd.testing.assert_frame_equal(store.read(), FIRST)
+    info = commit_if_changed(store, lambda latest, _version: upsert(latest, SECOND.iloc[:1]), unchanged_at_zero=False,
+                             action="import", file_name="new.csv")
+    assert (info.version, info.rows_changed) == (2, 1)
+
+
+def test_commit_if_changed_before_any_version_follows_the_callers_comparison_with_the_demo(store: ObservationStore):
+    assert commit_if_changed(store, lambda _latest, _version: BASELINE, unchanged_at_zero=True, action="import") is None
+    assert store.latest_version() == 0
+    info = commit_if_changed(store, lambda _latest, _version: FIRST, unchanged_at_zero=False, action="import", baseline=BASELINE)
+    assert info.version == 1
+
+
+def test_commit_if_changed_writes_when_another_version_lands_after_the_comparison(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    calls: list[int] = []
+
+    def ours(latest: pd.DataFrame | None, version: int) -> pd.DataFrame:
+        calls.append(version)
+        if len(calls) == 1:  # equal to version 1, but version 2 is published before we conclude
+            store.commit(SECOND, action="import", parent=version)
+        return upsert(latest, FIRST)
+
+    info = commit_if_changed(store, ours, unchanged_at_zero=False, action="import", file_name="ours.csv")
+    assert calls == [1, 2] and info.version == 3
+    assert set(store.read()["source_id"]) == {"S1", "S2"}
 
 
 def test_a_large_version_commits_in_seconds(store: ObservationStore):

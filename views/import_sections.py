@@ -54,6 +54,16 @@ def show_report(report: ImportReport) -> None:
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
     """Rows added, values changed (old → new), and the charts as they will look."""
     st.header("Aperçu avant import")
+    if report.misencoded:
+        # Read in another encoding than the rest of the file: to be checked before confirming.
+        st.warning(f"{len(report.misencoded)} ligne(s) contiennent des octets non valides dans l'encodage du fichier "
+                   "(texte collé depuis un autre logiciel) : vérifier les valeurs lues avant de confirmer.",
+                   icon=":material/translate:")
+        st.dataframe(pd.DataFrame([{"Ligne": cell.line, "Colonne": cell.column or "—", "Valeur lue": cell.value}
+                                   for cell in report.misencoded]), hide_index=True)
+    if report.unchanged:
+        st.info(report.unchanged_message, icon=":material/check:")
+        return
     if report.replaces_demo and is_demo(current):
         st.info("Les données fictives de démonstration seront retirées : le tableau de bord ne montrera plus que les données importées.")
     names = data.territories.set_index("territory_code")["name_fr"]

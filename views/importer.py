@@ -75,12 +75,15 @@ show_preview(report, data, current)
 
 mode = st.radio("S'il y a des lignes rejetées", ["all_or_nothing", "valid_rows"], horizontal=True,
                 format_func={"all_or_nothing": "refuser tout le fichier", "valid_rows": "importer seulement les lignes valides"}.get)
-if st.button("Confirmer l'import", type="primary", disabled=not report.acceptable(mode), icon=":material/check:"):
+if st.button("Confirmer l'import", type="primary", disabled=not report.acceptable(mode) or report.unchanged,
+             icon=":material/check:"):
     store, _ = store_and_baseline()
     info = commit_import(report, store, mode, user=analyst)
     record_outcome(data_dir(), report, mode, analyst)
+    # None: the store already held these rows (another analyst imported them meanwhile): nothing written.
     st.session_state["import_outcome"] = [("success", f"Import enregistré : version {info.version} "
-                                           f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).")]
+                                           f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).")
+                                          if info else ("info", report.unchanged_message)]
     st.session_state["upload_generation"] = generation + 1
     st.rerun()
 elif not report.acceptable(mode):

@@ -91,12 +91,16 @@ def print_report(report, accepted: bool, dry_run: bool) -> None:
     for error in report.errors:
         where = f"ligne {error.line}" if error.line else "fichier"
         print(f"  erreur {where}, colonne « {error.column} » : {error.message} (valeur : « {error.value} »)")
+    for cell in report.misencoded:
+        print(f"  encodage : {cell.message}")
     for cell in report.neutralised:
         print(f"  texte neutralisé ligne {cell.line}, colonne « {cell.column} » : {cell.message} (valeur : « {cell.value} »)")
     if report.refusal:
         print(f"Refusé : {report.refusal}")
     elif not accepted:
         print("Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). Rien n'a été écrit.")
+    elif report.unchanged:
+        print(report.unchanged_message)
     elif dry_run:
         print(f"Accepté (essai, rien n'a été écrit) : {len(report.added)} ajouts, {len(report.changed)} modifications")
     else:

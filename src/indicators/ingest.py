@@ -18,19 +18,24 @@ import pandas as pd
 from indicators.file_kinds import UNREADABLE, file_kind, recognised_binary
 from indicators.observations import is_demo, overlapped_by
 from indicators.privacy import PersonalDataFinding, find_personal_data
-from indicators.reading import DELIMITER_NAMES, UnreadableFileError, read_upload
+from indicators.reading import DELIMITER_NAMES, MisencodedCell, UnreadableFileError, read_upload
 from indicators.store import (
     OBSERVATION_COLUMNS,
     ObservationStore,
     VersionInfo,
-    commit_with_retry,
+    commit_if_changed,
     diff_observations,
+    same_rows,
     sort_by_key,
 )
 from indicators.upload import KEY, PreparedUpload, RowError, prepare_observations
 
 Mode = Literal["all_or_nothing", "valid_rows"]
 IMPORT_SOURCE_PREFIX = "IMPORT_"
+UNCHANGED_MESSAGE = ("Aucun changement : le fichier n'apporte aucune ligne nouvelle ni aucune valeur différente "
+                     "de la version en place ; rien n'est écrit.")
+UNCHANGED_DEMO_MESSAGE = ("Aucun changement : le fichier reproduit les données fictives de démonstration ; rien n'est "
+                          "écrit, et elles restent signalées comme fictives.")
 
 
 @dataclass
@@ -55,6 +60,10 @@ class ImportReport:
     replaces_demo: bool = False
     declared_sources: list[str] = field(default_factory=list)
     version: int | None = None
+    # Bytes invalid in the file's encoding, read another way: to check in the preview before confirming.
+    misencoded: list[MisencodedCell] = field(default_factory=list)
+    # The valid rows equal the current version's: confirming writes no version (« aucun changement »).
+    unchanged: bool = False
     # Cells whose text would run as a formula or as HTML, neutralised: told to the analyst before confirming.
     neutralised: list[RowError] = field(default_factory=list)
 
@@ -94,8 +103,16 @@ class ImportReport:
             "rows_changed": len(self.changed),
             "rows_removed": len(self.removed),
             "replaces_demo": self.replaces_demo,
+            "misencoded": [{"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
+                           for cell in self.misencoded],
+            "unchanged": self.unchanged,
+            "message": self.unchanged_message if self.unchanged else None,
             "version": self.version,
         }
+
+    @property
+    def unchanged_message(self) -> str:
+        return UNCHANGED_DEMO_MESSAGE if self.replaces_demo else UNCHANGED_MESSAGE
 
 
 def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> pd.DataFrame:
@@ -147,6 +164,7 @@ def analyse_upload(
         return refused(report, str(error))
     report.file_kind = file_kind(raw)
     report.encoding, report.rows_read = raw.encoding, len(raw.cells)
+    report.misencoded = raw.misencoded
     report.delimiter = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
     report.personal_data = find_personal_data(raw.cells, raw.lines)
     if report.personal_data:
@@ -158,18 +176,24 @@ def analyse_upload(
     report.rows_read = prepared.rows_read
     report.rows = prepared.rows
     report.replaces_demo = current_is_demo
+    after = preview_observations(report, current, current_is_demo)
     if current_is_demo:
-        # The demo data go away whole: everything imported is new, nothing is "changed".
+        # The demo rows themselves write nothing: stored as an import, fictitious figures would lose their label.
+        report.unchanged = len(after) == len(current) and same_rows(current, after)
+        # Otherwise the demo data go away whole: everything imported is new, nothing is "changed".
         report.added, report.changed = prepared.rows[[*KEY, "value"]], pd.DataFrame(columns=[*KEY, "value_old", "value_new"])
-        return report
-    diff = diff_observations(current, preview_observations(report, current, current_is_demo))
-    report.added, report.changed = diff.added, diff.changed
-    report.removed = diff.removed
+    else:
+        diff = diff_observations(current, after)
+        report.added, report.changed, report.removed = diff.added, diff.changed, diff.removed
+        report.unchanged = not prepared.rows.empty and diff.added.empty and diff.changed.empty and diff.removed.empty
+    if report.unchanged:
+        report.added = report.added.iloc[:0]
     return report
 
 
-def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, user: str | None = None) -> VersionInfo:
-    """Write the import as a new version; merged on whatever version is latest at commit time."""
+def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, user: str | None = None) -> VersionInfo | None:
+    """Write the import as a new version, merged on whatever version is latest at commit time;
+    None, and nothing written, when that would leave the latest version's rows as they are."""
     if not report.acceptable(mode):
         raise ValueError("import refusé : rien n'a été écrit")
 
@@ -181,9 +205,12 @@ def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, use
     note = "Sources déclarées : " + " ; ".join(report.declared_sources) if report.declared_sources else None
     # Against the demo baseline every row would count as "changed" or "removed": an import that
     # replaces the demo is counted as what it is, rows added (the history says the demo went away).
-    info = commit_with_retry(store, build, action="import", file_name=report.file_name, sha256=report.sha256,
+    # Before any version, the latest table is the demo file: the analysis compared the file with it.
+    info = commit_if_changed(store, build, unchanged_at_zero=report.unchanged and report.replaces_demo,
+                             action="import", file_name=report.file_name, sha256=report.sha256,
                              user=user, note=note, baseline=None)
-    report.version = info.version
+    report.unchanged = info is None
+    report.version = info.version if info else None
     return info
 
 
