@@ -129,8 +129,8 @@ def test_quarterly_data_are_drawn_per_quarter_or_coarser_never_spread_into_month
     assert_presentable(field)
     starts = [start.strftime("%Y-%m") for start in field.data["period_start"]]
     if asked == "year":
-        assert starts == ["2024-01", "2025-01"]
-        assert field.headline.endswith(" : 68 jeunes en 2024")  # 2025 has one quarter: not a complete year
+        assert starts == ["2024-01"]  # one quarter of 2025 is not drawn after a whole 2024 (see below)
+        assert field.headline.endswith(" : 68 jeunes en 2024")
     else:
         assert starts == ["2024-01", "2024-04", "2024-07", "2024-10", "2025-01"]
         assert "24 jeunes en T1 2025" in field.headline.replace("\u202f", " ")
@@ -246,3 +246,20 @@ def test_presentation_page_names_the_slides_left_out(data_copy, monkeypatch):
     shown = [markdown.value for markdown in app.markdown if markdown.value.startswith("**")]
     assert [line.split(".")[0] for line in shown] == ["**1", "**2", "**3", "**4"]
     assert not any("fictives" in caption.value for caption in app.caption)
+
+
+def test_a_partial_last_year_is_not_drawn_after_whole_ones(tables):
+    rows = [("jeunes_suivis_vaj", "92002", f"{year}-Q{quarter}", 9) for year in (2023, 2024) for quarter in (1, 2, 3, 4)]
+    rows += [("jeunes_suivis_vaj", "92002", "2025-Q1", 9), ("jeunes_suivis_vaj", "92002", "2025-Q2", 9)]
+    field = protected_deck(imported(tables, rows), deck_asking("year"), 5)[-1]
+    assert_presentable(field)
+    # Two quarters of 2025 (18) drawn after a whole 2024 (36) would read as a fall by half.
+    assert [start.year for start in field.data["period_start"]] == [2023, 2024] and field.data["complete"].all()
+    assert "36 jeunes en 2024" in field.headline
+
+
+def test_with_only_a_partial_period_the_slide_keeps_it_and_says_so(tables):
+    field = protected_deck(imported(tables, [("jeunes_suivis_vaj", "92002", "2025-Q1", 9)]), deck_asking("year"), 5)[-1]
+    assert_presentable(field)
+    assert len(field.data) == 1 and not field.data["complete"].any()
+    assert "2025" in field.headline  # the headline names the partial period it states

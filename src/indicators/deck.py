@@ -153,6 +153,15 @@ def without_demo_wording(caveat: str) -> str:
     return " ".join(sentence for sentence in sentences if "fictive" not in sentence.lower())
 
 
+def complete_periods(series: pd.DataFrame) -> pd.DataFrame:
+    """A slide has no hover to say « période incomplète »: a half year drawn after a whole one
+    reads as a fall from the back of a room. Partial periods are left out when a complete one
+    (not under the secret) remains; with none, the series stays as it is and its headline says so."""
+    whole = series.groupby("period_start")["complete"].transform("all")
+    kept = series.loc[whole]
+    return kept.reset_index(drop=True) if (~kept["suppressed"]).any() else series
+
+
 def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
     """A field series, or None when there is nothing to draw (no rows, or every point under the secret)."""
     entry = tables.indicators.set_index("indicator_id").loc[row["indicators"]]
@@ -170,6 +179,7 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
             break
     else:
         return None
+    series = complete_periods(series)
     place = tables.territories.set_index("territory_code").at[territory, "name_fr"]
     demo = is_demo(rows)
     key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
