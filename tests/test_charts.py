@@ -67,6 +67,6 @@ def test_one_theme_with_french_separators(tables):
 
 def test_date_ticks_are_french():
     ticks = french_date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"))
-    assert ticks["ticktext"][:2] == ["janv. 2024", "avr. 2024"]
+    assert ticks["ticktext"][:2] == ["janv. 2024", "févr. 2024"]
     long_span = french_date_ticks(pd.Timestamp("2019-01-01"), pd.Timestamp("2025-12-01"))
     assert long_span["ticktext"] == [str(year) for year in range(2019, 2026)]

@@ -9,6 +9,7 @@ from indicators.observations import (
     available_breakdowns,
     compare_with_year_before,
     is_demo,
+    communes_without_data,
     rank_territories,
     select_observations,
 )
@@ -71,7 +72,7 @@ def test_comparison_has_no_change_when_the_year_before_is_incomplete():
     assert comparison.change_percent is None
 
 
-def test_ranking_keeps_communes_without_observations():
+def test_ranking_leaves_out_communes_without_data_and_names_them():
     territories = pd.DataFrame({
         "territory_code": ["92", "92002", "92004", "92007"],
         "name_fr": ["Hauts-de-Seine", "Antony", "Asnières-sur-Seine", "Bagneux"],
@@ -79,8 +80,10 @@ def test_ranking_keeps_communes_without_observations():
     })
     frame = observations(monthly("a", "2024-01", [1, 1]) + monthly("a", "2024-01", [4, 4], territory="92007"))
     ranked = rank_territories(frame, territories)
-    assert ranked["name_fr"].tolist() == ["Bagneux", "Antony", "Asnières-sur-Seine"]
-    assert ranked["value"].tolist() == [8, 2, 0]
+    # A commune the file says nothing about has no figure: drawing it at 0 would be false.
+    assert ranked["name_fr"].tolist() == ["Bagneux", "Antony"]
+    assert ranked["value"].tolist() == [8, 2]
+    assert communes_without_data(ranked, territories) == ["Asnières-sur-Seine"]
 
 
 def test_breakdowns_offered_only_where_rows_are_split():

@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from indicators.config import small_count_threshold
-from indicators.disclosure import suppressed_label
-from indicators.formatting import format_change, format_month, format_number
+from indicators.cards import NO_DATA, NO_DATA_SENTENCE, field_card
 from indicators.provenance import short_source, source_line
 from views.cached import headlines, latest_comparisons, tables
 from views.components import demo_banner
@@ -37,16 +35,19 @@ st.header("Observations de terrain : Hauts-de-Seine")
 comparisons, observation_sources, demo = latest_comparisons()
 if demo:
     demo_banner()
-k = small_count_threshold()
-for column, (indicator_id, shown) in zip([*st.columns(3), *st.columns(3)], comparisons.items()):
-    entry, comparison = catalogue.loc[indicator_id], shown.comparison
+field = catalogue.loc[catalogue["domain"] == "field"]
+for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
+    entry, shown = field.loc[indicator_id], comparisons.get(indicator_id)
     with column.container(border=True, height="stretch"):
-        delta = f"{format_change(comparison.change_percent)} en un an" if shown.change_shown else None
         st.markdown(f"**{entry['label_fr']}**", help=f"{entry['definition_fr']}\n\nPrécaution : {entry['caveat_fr']}")
-        st.metric(entry["label_fr"], format_number(comparison.current_total) if shown.current_shown else suppressed_label(k),
-                  delta=delta, delta_color="off", label_visibility="collapsed")
-        st.caption(
-            f"{format_month(comparison.current_start)} – {format_month(comparison.current_end)}, "
-            "comparé aux mêmes mois un an plus tôt"
-        )
-st.caption(source_line(observation_sources, data.sources))
+        if shown is None:
+            # Nothing imported is not zero: say so instead of drawing a figure.
+            st.metric(entry["label_fr"], NO_DATA, label_visibility="collapsed")
+            st.caption(NO_DATA_SENTENCE)
+            continue
+        card = field_card(shown, entry["unit_fr"])
+        st.metric(entry["label_fr"], card.value, delta=card.delta, delta_color=card.delta_colour,
+                  delta_arrow=card.delta_arrow, label_visibility="collapsed")
+        st.caption(card.period)
+if observation_sources:
+    st.caption(source_line(observation_sources, data.sources))

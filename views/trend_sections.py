@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.cards import NO_DATA_SENTENCE
 from indicators.charts import change_figure, observation_figure, published_figure
 from indicators.config import small_count_threshold
-from indicators.disclosure import DEPARTMENT, mask_column
+from indicators.disclosure import DEPARTMENT, SECRET_SYMBOL, mask_column
 from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
 from indicators.key_dates import key_dates_for
-from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, group_labels
+from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, GRANULARITY_FR, QUALIFIER_FR, group_labels
 from indicators.loading import DataTables
+from indicators.observations import coarser_granularities, year_bounds
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, trend_series
@@ -27,44 +29,64 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     index = field_index()
     if index.is_demo:
         demo_banner()
-    communes = data.territories.loc[data.territories["parent_code"] == DEPARTMENT].set_index("territory_code")["name_fr"]
-    places = {DEPARTMENT: "Hauts-de-Seine", **communes.to_dict()}
-    years = index.years
+    if indicator_id not in index.by_indicator:
+        st.info(NO_DATA_SENTENCE, icon=":material/info:")
+        return
+    names = data.territories.set_index("territory_code")["name_fr"]
+    places = {DEPARTMENT: "Hauts-de-Seine", **{code: names[code] for code in index.communes_of[indicator_id]}}
+    years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
     territory = left.selectbox(
         "Territoire", list(places), format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
-        key="trend_territory",
+        key=f"trend_territory_{indicator_id}",
     )
-    first_year, last_year = middle.select_slider("Période", years, value=(years[0], years[-1]), key="trend_years")
+    if len(years) > 1:
+        first_year, last_year = middle.select_slider("Période", years, value=(years[0], years[-1]),
+                                                     key=f"trend_years_{indicator_id}")
+    else:
+        first_year = last_year = years[0]
+        middle.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
+    frequencies, default_frequency = index.frequencies_of[indicator_id]
     frequency = right.segmented_control(
-        "Regroupement", list(FREQUENCY_FR), format_func=FREQUENCY_FR.get, default="quarter", key="trend_frequency"
-    ) or "quarter"
+        "Regroupement", frequencies, format_func=FREQUENCY_FR.get, default=default_frequency,
+        key=f"trend_frequency_{indicator_id}",
+    ) or default_frequency
     breakdowns = index.breakdowns.get(indicator_id, ["none"])
     breakdown = st.radio(
         "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key=f"trend_breakdown_{indicator_id}"
     )
 
     series, source_ids, demo = trend_series(indicator_id, territory, first_year, last_year, frequency, breakdown)
+    left_out = coarser_granularities(index.rows(indicator_id, None if territory == DEPARTMENT else [territory],
+                                                *year_bounds(first_year, last_year)), frequency)
+    if left_out:
+        st.info(f"Une partie des chiffres de cette sélection est {GRANULARITY_FR[left_out[-1]]} : ils n'apparaissent "
+                f"qu'en regroupement par {FREQUENCY_FR[left_out[-1]].lower()}.", icon=":material/info:")
+    if series.empty:
+        st.info(f"Aucune donnée pour {places[territory]} de {first_year} à {last_year} à ce regroupement.",
+                icon=":material/info:")
+        return
     k = small_count_threshold()
     labels = group_labels(breakdown)
     unit = entry["unit_fr"]
     base = series.assign(
-        indicateur=indicator_id, territoire=territory,
+        indicateur=entry["label_fr"], territoire=places[territory],
         periode=[format_month(start, frequency) for start in series["period_start"]],
         groupe=series["group"].map(lambda group: labels.get(group, group)),
+        complete=series["complete"].map({True: "oui", False: "non (partielle)"}),
     )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
     table = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
+    period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart_block(
         finding=observation_finding(series, f"{entry['label_fr']} ({places[territory]})", unit, frequency, k),
-        figure=observation_figure(series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k),
+        figure=observation_figure(series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories),
+                                  labels, k),
         data=table,
-        display_data=mask_column(base, "value", k, french=True).assign(
-            complete=base["complete"].map({True: "oui", False: "non (partielle)"}),
-        ).drop(columns=["indicateur", "territoire"]).rename(columns={
+        display_data=mask_column(base, "value", k, french=True).drop(columns=["indicateur", "territoire"]).rename(columns={
             "periode": "Période", "groupe": "Groupe", "value": unit.capitalize(), "complete": "Période complète",
         }),
-        source=source_line(source_ids, data.sources) + f" ; période {first_year}–{last_year} ; "
-        f"effectifs de 1 à {k - 1} masqués (secret statistique)",
+        source=source_line(source_ids, data.sources) + f" ; période {period_text} ; "
+        f"{SECRET_SYMBOL} : valeur masquée par le secret statistique",
         caveat=entry["caveat_fr"],
         file_name=f"{indicator_id}_{territory}_{frequency}.csv",
         is_demo=demo,

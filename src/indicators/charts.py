@@ -38,15 +38,37 @@ def base_layout(unit: str, height: int = 420) -> dict:
     )
 
 
-def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp) -> dict:
-    """Date-axis ticks labelled in French: years on long spans, months on short ones."""
-    if (end - start).days > 2 * 366:
-        ticks = pd.date_range(start.to_period("Y").start_time, end, freq="YS")
-        labels = [str(tick.year) for tick in ticks]
-    else:
+def count_axis(largest: float) -> dict:
+    """A count axis whose tick labels are whole and distinct: below 10, one tick per unit
+    (Plotly's own ticks would be 0.5 apart and print "0 0 1 1 2"); an all-zero series still
+    gets an axis from 0 to 1 instead of a collapsed one."""
+    if largest >= 10:
+        return dict(tickformat=",d", rangemode="tozero")
+    top = max(float(largest), 1.0)
+    return dict(tickformat=",d", dtick=1, tick0=0, range=[0, top * 1.15])
+
+
+PERIOD_MARGIN_DAYS = {"month": 16, "quarter": 46, "year": 183}
+
+
+def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> dict:
+    """Date-axis ticks labelled in French, one per period of the data when they are few ("T1 2025",
+    "mars 2025", "2025"), else one per year (or every few years): never a finer tick than the data."""
+    years = end.year - start.year + 1
+    if frequency == "quarter" and (end - start).days <= 3 * 366:
+        ticks = pd.date_range(start, end, freq="QS")
+        labels = [f"T{tick.quarter} {tick.year}" for tick in ticks]
+    elif frequency == "month" and (end - start).days <= 366:
+        ticks = pd.date_range(start, end, freq="MS")
+        labels = [format_date(tick.date(), "MMM yyyy", locale=LOCALE) for tick in ticks]
+    elif frequency == "month" and (end - start).days <= 3 * 366:
         ticks = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
         labels = [format_date(tick.date(), "MMM yyyy", locale=LOCALE) for tick in ticks]
-    return dict(tickmode="array", tickvals=list(ticks), ticktext=labels)
+    else:
+        step = max(1, -(-years // 12))
+        ticks = pd.date_range(start.to_period("Y").start_time, end, freq=f"{step}YS")
+        labels = [str(tick.year) for tick in ticks]
+    return dict(type="date", tickmode="array", tickvals=list(ticks), ticktext=labels)
 
 
 def add_key_dates(figure: go.Figure, key_dates: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> go.Figure:
@@ -108,8 +130,9 @@ def observation_figure(
         )
     if not series.empty:
         start, end = series["period_start"].min(), series["period_start"].max()
-        margin = pd.Timedelta(days=20)
-        figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end))
+        margin = pd.Timedelta(days=PERIOD_MARGIN_DAYS.get(frequency, 20))
+        figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end, frequency))
+        figure.update_yaxes(**count_axis(series.loc[~hidden, "value"].max() if (~hidden).any() else 0))
         add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
         figure.update_layout(margin_t=40 + 28 * len(key_dates))
     figure.update_layout(showlegend=series["group"].nunique() > 1)
@@ -141,7 +164,7 @@ def published_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, s
         # Wide margins: a lone published figure sits in its year, not on a month-by-month axis.
         start = points["date"].min() - pd.DateOffset(months=14)
         end = points["date"].max() + pd.DateOffset(months=14)
-        figure.update_xaxes(range=[start, end], **french_date_ticks(start, end))
+        figure.update_xaxes(range=[start, end], **french_date_ticks(start, end, "year"))
         add_key_dates(figure, key_dates, start, end)
     return figure
 
@@ -171,7 +194,7 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5) -> go.Figure:
     ))
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
-        xaxis=dict(title_text=unit, tickformat=",d"),
+        xaxis=dict(title_text=unit, **count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)),
         margin=dict(l=180, r=40, t=30, b=60),
     )
     return figure

@@ -88,6 +88,32 @@ def format_month(month_start: pd.Timestamp, frequency: str = "month") -> str:
     return format_date(month_start.date(), "MMMM yyyy", locale=LOCALE)
 
 
+def format_span(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> str:
+    """The periods from `start` to `end` (first months of their periods), as officials say them:
+    "mars 2026", "janvier – mars 2026", "novembre 2025 – février 2026", "T1 – T3 2026", "2024 – 2025"."""
+    first, last = format_month(start, frequency), format_month(end, frequency)
+    if first == last:
+        return first
+    if frequency != "year" and start.year == end.year:
+        first = first.removesuffix(f" {start.year}")
+    return f"{first} {EN_DASH} {last}"
+
+
+def with_unit(value: float, unit: str) -> str:
+    """A count and its unit, singular for 0 and 1 as French writes it: "0 jeune", "1 jeune", "2 jeunes"."""
+    words = unit.split(" ")
+    if abs(value) < 2 and words[0].endswith("s") and len(words[0]) > 2:
+        words[0] = words[0][:-1]
+    return f"{format_number(value)} {' '.join(words)}".strip()
+
+
+def change_direction(percent: float | None, decimals: int = 0) -> str:
+    """Arrow of a change as `format_change` writes it: "up", "down", or "off" when it rounds to 0 %."""
+    if percent is None or math.isnan(percent) or round(abs(percent), decimals) == 0:
+        return "off"
+    return "up" if percent > 0 else "down"
+
+
 def format_value(value: float | None, kind: str, unit: str = "") -> str:
     """A figure as officials read it, according to its kind in the catalogue."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

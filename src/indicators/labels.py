@@ -7,6 +7,7 @@ import pandas as pd
 SEX_FR = {"F": "Filles et jeunes femmes", "M": "Garçons et jeunes hommes", "ensemble": "Ensemble"}
 AGE_GROUP_FR = {"11-14": "11 à 14 ans", "15-17": "15 à 17 ans", "18-25": "18 à 25 ans", "ensemble": "Tous âges"}
 FREQUENCY_FR = {"month": "Mois", "quarter": "Trimestre", "year": "Année"}
+GRANULARITY_FR = {"month": "mensuelle", "quarter": "trimestrielle", "year": "annuelle"}
 BREAKDOWN_FR = {"none": "Aucune", "sex": "Par sexe", "age_group": "Par tranche d'âge"}
 KIND_FR = {
     "estimate_range": "Estimation (fourchette)",

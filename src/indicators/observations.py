@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -28,6 +28,7 @@ class PeriodComparison:
     current_end: pd.Timestamp
     current_total: int
     previous_total: int | None
+    granularity: str = "month"  # of the figures compared: "month", "quarter" or "year"
 
     @property
     def change_percent(self) -> float | None:
@@ -109,27 +110,59 @@ def aggregate_series(
     ).sort_values(["period_start", "group"], ignore_index=True)
 
 
+GRANULARITIES: dict[int, str] = {1: "month", 3: "quarter", 12: "year"}
+FREQUENCIES: tuple[str, ...] = ("month", "quarter", "year")
+
+
+def granularities(rows: pd.DataFrame) -> list[str]:
+    """The granularities the rows were given in, finest first ("month", "quarter", "year")."""
+    dated = rows if "months_spanned" in rows else with_month(rows)
+    present = set(dated["months_spanned"].unique().tolist())
+    return [GRANULARITIES[span] for span in sorted(present)]
+
+
+def frequency_choices(rows: pd.DataFrame) -> tuple[list[str], str | None]:
+    """Groupings a chart of these rows may use (never finer than the finest data: nothing is
+    spread into invented months), and the default: the coarsest granularity present, at which
+    every row shows."""
+    present = granularities(rows)
+    if not present:
+        return [], None
+    return list(FREQUENCIES[FREQUENCIES.index(present[0]):]), present[-1]
+
+
+def coarser_granularities(rows: pd.DataFrame, frequency: str) -> list[str]:
+    """Granularities of these rows too coarse to show at `frequency` (a chart by month leaves the
+    quarterly and yearly figures out: the page must say so, never silently)."""
+    return [granularity for granularity in granularities(rows) if FREQUENCIES.index(granularity) > FREQUENCIES.index(frequency)]
+
+
 def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, months: int = 12) -> PeriodComparison:
-    """Total of the latest `months` months against the same months one year earlier."""
+    """Total of the latest `months` months against the same months one year earlier.
+
+    The window is counted in the granularity of the latest figure (months, quarters or a year):
+    quarterly or yearly figures are compared whole, never spread into months. The window starts at
+    the first period present, so three months of data read "janvier – mars", not a whole year.
+    """
     rows = select_observations(observations, indicator_id)
-    if (rows["months_spanned"] == 1).any():
-        rows = rows.loc[rows["months_spanned"] == 1]
-    else:
-        # Yearly figures only: compare whole years.
-        months = 12
-        rows = rows.assign(month=rows["month"] + pd.DateOffset(months=11))
-    current_end = rows["month"].max()
-    current_start = current_end - pd.DateOffset(months=months - 1)
-    previous_start, previous_end = current_start - pd.DateOffset(years=1), current_end - pd.DateOffset(years=1)
-    current = rows.loc[rows["month"].between(current_start, current_end), "value"].sum()
+    latest_span = int(rows.loc[rows["month"] == rows["month"].max(), "months_spanned"].max())
+    rows = rows.loc[rows["months_spanned"] == latest_span]
+    window = max(months, latest_span)
+    current_last = rows["month"].max()
+    current_end = current_last + pd.DateOffset(months=latest_span - 1)
+    current_start = max(current_end - pd.DateOffset(months=window - 1), rows["month"].min())
+    previous_start, previous_end = current_start - pd.DateOffset(years=1), current_last - pd.DateOffset(years=1)
+    current = rows.loc[rows["month"].between(current_start, current_last), "value"].sum()
     previous_rows = rows.loc[rows["month"].between(previous_start, previous_end)]
-    covered = previous_rows.drop_duplicates("period")["months_spanned"].sum() >= months
+    wanted = rows.loc[rows["month"].between(current_start, current_last), "period"].nunique()
+    covered = previous_rows["period"].nunique() >= wanted
     return PeriodComparison(
         indicator_id=indicator_id,
         current_start=current_start,
         current_end=current_end,
         current_total=int(current),
         previous_total=int(previous_rows["value"].sum()) if covered else None,
+        granularity=GRANULARITIES[latest_span],
     )
 
 
@@ -139,17 +172,24 @@ def rank_with_secret_last(ranked: pd.DataFrame) -> pd.DataFrame:
 
 
 def rank_territories(observations: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
-    """Total per territory over the selected rows, largest first, with the territory's name.
+    """Total per commune over the selected rows, largest first, with the commune's name.
 
-    Territories with no row at all are kept with 0 so a commune never silently disappears.
+    Only communes with rows are ranked: a commune the file says nothing about has no figure,
+    which is not zero (`communes_without_data` names them).
     """
     communes = territories.loc[territories["level"] == "commune", ["territory_code", "name_fr"]]
-    totals = observations.groupby("territory_code", as_index=False)["value"].sum()
+    totals = observations.groupby("territory_code", as_index=False, observed=True)["value"].sum()
     return (
-        communes.merge(totals, on="territory_code", how="left")
-        .assign(value=lambda frame: frame["value"].fillna(0).astype("int64"))
+        communes.merge(totals, on="territory_code", how="inner")
+        .assign(value=lambda frame: frame["value"].astype("int64"))
         .sort_values(["value", "name_fr"], ascending=[False, True], ignore_index=True)
     )
+
+
+def communes_without_data(ranked: pd.DataFrame, territories: pd.DataFrame) -> list[str]:
+    """Names of the communes absent from a ranking, in alphabetical order."""
+    communes = territories.loc[territories["level"] == "commune"]
+    return sorted(communes.loc[~communes["territory_code"].isin(ranked["territory_code"]), "name_fr"])
 
 
 def available_breakdowns(observations: pd.DataFrame, indicator_id: str) -> list[str]:
@@ -226,13 +266,16 @@ def year_bounds(first_year: str, last_year: str) -> tuple[pd.Timestamp, pd.Times
 @dataclass(frozen=True)
 class FieldIndex:
     """The observations cut once per data version for the pages: per indicator, its rows with
-    their months; the years covered; which splits each indicator carries. Pages filter these small
-    frames instead of scanning every row on every rerun."""
+    their months, the years and communes it covers, the groupings its granularity allows, which
+    splits it carries. Pages filter these small frames instead of scanning every row on every rerun."""
 
     by_indicator: dict[str, pd.DataFrame]
     years: list[str]
     breakdowns: dict[str, list[str]]
     is_demo: bool
+    years_of: dict[str, list[str]] = field(default_factory=dict)
+    communes_of: dict[str, list[str]] = field(default_factory=dict)
+    frequencies_of: dict[str, tuple[list[str], str | None]] = field(default_factory=dict)
 
     def rows(self, indicator_id: str, territory_codes: list[str] | None = None, start: pd.Timestamp | None = None,
              end: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -242,10 +285,23 @@ class FieldIndex:
             return with_month(empty_observations())
         return select_observations(rows, indicator_id, territory_codes, start, end)
 
+    @property
+    def indicators(self) -> list[str]:
+        """Indicators with at least one row."""
+        return list(self.by_indicator)
+
+
+def years_covered(dated: pd.DataFrame) -> list[str]:
+    return sorted(set(pd.DatetimeIndex(dated["month"].unique()).year.astype(str)))
+
 
 def index_observations(observations: pd.DataFrame) -> FieldIndex:
     dated = with_month(observations)
     by_indicator = {str(indicator_id): rows for indicator_id, rows in dated.groupby("indicator_id", sort=True, observed=True)}
-    years = sorted(set(pd.DatetimeIndex(dated["month"].unique()).year.astype(str)))
     breakdowns = {indicator_id: available_breakdowns(rows, indicator_id) for indicator_id, rows in by_indicator.items()}
-    return FieldIndex(by_indicator, years, breakdowns, is_demo(observations))
+    return FieldIndex(
+        by_indicator, years_covered(dated), breakdowns, is_demo(observations),
+        years_of={indicator_id: years_covered(rows) for indicator_id, rows in by_indicator.items()},
+        communes_of={indicator_id: sorted(rows["territory_code"].unique()) for indicator_id, rows in by_indicator.items()},
+        frequencies_of={indicator_id: frequency_choices(rows) for indicator_id, rows in by_indicator.items()},
+    )

@@ -1,0 +1,47 @@
+"""The overview's field cards: what each card says, worked out from a protected comparison (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.disclosure import SECRET_SYMBOL, ShownComparison
+from indicators.formatting import change_direction, format_change, format_number, format_span
+from indicators.observations import MONTHS_PER_PERIOD
+
+NO_DATA = "Aucune donnée"
+NO_DATA_SENTENCE = "Aucune donnée importée pour cet indicateur."
+# Neither colour says "good" or "bad": more reports can mean better detection as much as more harm.
+DELTA_COLOURS = {"up": "blue", "down": "orange", "off": "gray"}
+
+
+@dataclass(frozen=True)
+class FieldCard:
+    value: str
+    delta: str | None
+    delta_arrow: str
+    delta_colour: str
+    period: str
+
+
+def field_card(shown: ShownComparison, unit: str) -> FieldCard:
+    """Value (or the secret symbol), the change in a year with an arrow that follows its sign, and
+    the periods actually covered ("janvier – mars 2026", "T1 – T4 2025", "2025")."""
+    comparison = shown.comparison
+    frequency = comparison.granularity
+    last_start = comparison.current_end - pd.DateOffset(months=MONTHS_PER_PERIOD[frequency] - 1)
+    period = format_span(comparison.current_start, last_start, frequency)
+    if not shown.current_shown:
+        value, note = SECRET_SYMBOL, " ; s : valeur masquée par le secret statistique"
+    else:
+        value, note = format_number(comparison.current_total), ""
+    if shown.change_shown:
+        direction = change_direction(comparison.change_percent)
+        delta = f"{format_change(comparison.change_percent)} en un an"
+        period += ", comparé à la même période un an plus tôt"
+    else:
+        direction, delta = "off", None
+        if comparison.previous_total is None:
+            period += " (pas de chiffre un an plus tôt pour comparer)"
+    return FieldCard(value, delta, direction, DELTA_COLOURS[direction], f"{period} ({unit}){note}")

@@ -1,0 +1,231 @@
+"""Every page and every slide, rendered through AppTest on stores of every shape an import can leave.
+
+The shipped demo has every indicator, commune and month; an analyst's file never does. For each
+generated store (see store_shapes.py) the whole app is run and what it shows is checked: no
+exception or error box, no `nan`/`None`/`NaT`/`True` in any text, no demo wording, cards equal to
+the data (or a sentence when an indicator has none), no number on a masked cell, arrows that follow
+the sign, count axes without repeated tick labels, and titles that name periods present in the data.
+
+INDICATORS_STORE_SHAPES sets how many stores are drawn (200 by default; more for a long run).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from itertools import count
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from google.protobuf.json_format import MessageToDict
+from hypothesis import HealthCheck, Phase, given, settings
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
+from streamlit.testing.v1 import AppTest
+
+from indicators.config import REPO_ROOT
+from indicators.disclosure import SECRET_SYMBOL, lattice, suppress_small_counts
+from indicators.formatting import format_month, format_number
+from indicators.observations import compare_with_year_before, with_month
+from store_shapes import observation_tables, write_store
+
+STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "200"))
+PAGES = ["views/overview.py", "views/trends.py", "views/territories.py", "views/sources.py", "views/history.py",
+         "views/deck_page.py", "views/importer.py"]
+# Words that only a programming language writes, never a French sentence.
+FORBIDDEN = re.compile(r"\b(nan|NaN|None|NaT|True|False|null|undefined|Traceback)\b")
+DEMO_WORDS = re.compile(r"fictive|démonstration", re.IGNORECASE)
+_folders = count()
+
+
+def texts(app: AppTest) -> list[str]:
+    """Every string the page sends to the browser, outside charts and tables (checked apart)."""
+    found: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("spec", "arrowData", "data", "id", "formId", "key"):
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            found.append(value)
+
+    def visit(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            walk(MessageToDict(proto))
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(app.main)
+    for kind in ("markdown", "caption", "header", "title", "subheader", "info", "warning", "success", "error"):
+        found += [element.value for element in app.get(kind)]
+    for metric in app.metric:
+        found += [metric.label, metric.value, metric.delta or ""]
+    return found
+
+
+def table_cells(app: AppTest) -> list[str]:
+    cells: list[str] = []
+    for frame in [*app.dataframe, *app.table]:
+        value = frame.value
+        cells += [str(column) for column in value.columns]
+        cells += [str(cell) for cell in value.astype(str).to_numpy().ravel()]
+    return cells
+
+
+def charts(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def check_common(app: AppTest, where: str, demo: bool) -> None:
+    assert not app.exception, (where, [exception.message for exception in app.exception])
+    assert not app.error, (where, [error.value for error in app.error])
+    shown = texts(app)
+    for text in shown + table_cells(app):
+        assert not FORBIDDEN.search(text), (where, text)
+    if not demo:
+        for text in shown:
+            assert not DEMO_WORDS.search(text), (where, text)
+    for spec in charts(app):
+        check_chart(spec, where)
+
+
+def numbers(traces: list[dict], letter: str) -> list[float]:
+    """The numeric values a chart's traces put on one axis (Plotly may send them as typed arrays)."""
+    found: list[float] = []
+    for trace in traces:
+        values = trace.get(letter, [])
+        if isinstance(values, dict):
+            values = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+        found += [value for value in values if isinstance(value, (int, float))]
+    return found
+
+
+def check_chart(spec: dict, where: str) -> None:
+    """A chart is never empty; count axes never repeat a tick label; time axes never go negative."""
+    traces = spec["data"]
+    assert traces, (where, "graphique vide")
+    layout = spec["layout"]
+    for trace in traces:
+        for text in [trace.get("name", ""), trace.get("hovertemplate", ""), *map(str, trace.get("customdata", []))]:
+            assert not FORBIDDEN.search(str(text)), (where, text)
+    for axis_name, letter in (("yaxis", "y"), ("xaxis", "x")):
+        axis = layout.get(axis_name, {})
+        if axis.get("tickformat") == ",d" and axis.get("type") != "date":
+            # Plotly's own ticks on a range under 10 are 0.5 apart: printed as whole numbers they
+            # repeat ("0 0 1 1 2"); such an axis must set whole ticks itself.
+            largest = max([*numbers(traces, letter), 0])
+            assert largest >= 10 or axis.get("dtick", 0) >= 1, (where, axis_name, largest, axis)
+        if axis.get("tickmode") == "array":
+            labels = axis.get("ticktext", [])
+            assert len(labels) == len(set(labels)), (where, axis_name, labels)
+    x_axis = layout.get("xaxis", {})
+    if "range" in x_axis and all(isinstance(bound, (int, float)) for bound in x_axis["range"]):
+        assert "period" not in where or min(x_axis["range"]) >= 0, (where, x_axis["range"])
+
+
+_components: list[object] = []
+
+
+def new_app(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    # Streamlit scans every installed package for components once per AppTest (0.4 s): the
+    # installed packages do not change during the suite, so the first scan serves every store.
+    if _components:
+        app._bidi_component_manager = _components[0]
+    app.session_state["analyst_signed_in"] = True
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
+    app.run()
+    if not _components:
+        _components.append(app._bidi_component_manager)
+    return app
+
+
+def visit_page(app: AppTest, page: str, demo: bool) -> AppTest:
+    """The same session moves to `page`, as a viewer clicking through the navigation does."""
+    if page != "views/overview.py":
+        app.switch_page(page)
+        app.run()
+    check_common(app, page, demo)
+    return app
+
+
+def check_overview(app: AppTest, observations: pd.DataFrame, catalogue: pd.DataFrame, cells: pd.DataFrame) -> None:
+    """Each field card: the indicator's latest twelve months from the data, « s » or a sentence; never 0 for nothing."""
+    field = catalogue.loc[catalogue["domain"] == "field"]
+    by_label = {metric.label: metric for metric in app.metric}
+    for indicator_id, label in zip(field["indicator_id"], field["label_fr"]):
+        metric = by_label[label]
+        if indicator_id not in set(observations["indicator_id"]):
+            assert not re.search(r"\d", metric.value), (indicator_id, metric.value)
+            continue
+        comparison = compare_with_year_before(observations, indicator_id)
+        assert metric.value in (format_number(comparison.current_total), SECRET_SYMBOL), (indicator_id, metric.value)
+        if metric.delta:
+            direction = MetricProto.MetricDirection.Name(metric.proto.direction)
+            negative = metric.delta.startswith(("−", "-"))
+            zero = metric.delta.startswith("0")
+            assert direction == ("NONE" if zero else ("DOWN" if negative else "UP")), (metric.delta, direction)
+            assert not zero or metric.delta.startswith("0\u202f%"), metric.delta
+
+
+def check_trend_title(app: AppTest, observations: pd.DataFrame) -> None:
+    """The finding names a period that the data cover."""
+    dated = with_month(observations)
+    labels = set()
+    for frequency in ("month", "quarter", "year"):
+        labels |= {format_month(month, frequency) for month in dated["month"]}
+    title = app.header[0].value
+    named = re.findall(r"(?:en|de|à|au|–) ((?:T[1-4] )?\d{4}|[a-zéû]+ \d{4})", title)
+    for label in named:
+        year = re.search(r"\d{4}", label).group()
+        assert any(year in known for known in labels), (title, label)
+
+
+def check_no_masked_number(app: AppTest, cells: pd.DataFrame) -> None:
+    """A table cell of a masked lattice cell shows « s », never a number: every shown count is a
+    visible cell's value (the trend table lists the département's totals by default)."""
+    for frame in app.dataframe:
+        value = frame.value
+        if "Période" not in value.columns:
+            continue
+        shown = value.drop(columns=[column for column in value.columns if column in ("Période", "Groupe", "Période complète")])
+        for cell in shown.iloc[:, 0]:
+            assert cell == SECRET_SYMBOL or re.fullmatch(r"[\d\u202f]+", str(cell)), cell
+
+
+# No shrinking: each example renders the whole app (about a second), and a failing store is
+# reported as drawn, which is readable enough (its rows are in the failure message).
+@settings(max_examples=STORES, deadline=None, derandomize=True, database=None,
+          phases=(Phase.explicit, Phase.reuse, Phase.generate),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@given(observations=observation_tables())
+def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monkeypatch):
+    folder = write_store(tmp_path_factory.getbasetemp() / f"store_{next(_folders)}", observations)
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
+    catalogue = pd.read_csv(folder / "indicators.csv")
+    cells = suppress_small_counts(lattice(observations), 5)
+    app = new_app()
+    for page in PAGES:
+        visit_page(app, page, demo=False)
+        if page == "views/overview.py":
+            check_overview(app, observations, catalogue, cells)
+        if page == "views/trends.py":
+            check_trend_title(app, observations)
+            check_no_masked_number(app, cells)
+    presenter = new_app({"mode": "presentation", "slide": "1"})
+    check_common(presenter, "slide 1", demo=False)
+    slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
+    for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
+        presenter.query_params["slide"] = str(number)
+        presenter.run()
+        check_common(presenter, f"slide {number}", demo=False)
+        assert f"{number} / " in " ".join(header.value for header in presenter.header)
