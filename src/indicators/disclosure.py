@@ -286,19 +286,21 @@ def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) 
     return frame.assign(**{column: masked}).drop(columns="suppressed")
 
 
-def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, end: pd.Timestamp) -> bool:
-    """Whether a département total over [start, end] (whole months) may be shown.
+def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, end: pd.Timestamp,
+                   granularity: str = "month") -> bool:
+    """Whether a département total over [start, end] may be shown.
 
-    A calendar year is a lattice cell: its own flag decides. Any other window is a sum of months,
-    shown only when none of those months is secret (otherwise the window minus the others tells it).
+    A calendar year is a lattice cell: its own flag decides. Any other window is a sum of cells
+    of the figures' granularity (months or quarters), shown only when none of them is secret
+    (otherwise the window minus the others tells it).
     """
     mine = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == DEPARTMENT)
                      & (cells["dimension"] == "none")]
     if start.month == 1 and end.month == 12 and start.year == end.year:
         year = mine.loc[(mine["level"] == "year") & (mine["period_start"] == start), "suppressed"]
         return not year.empty and not bool(year.iloc[0])
-    months = mine.loc[(mine["level"] == "month") & mine["period_start"].between(start, end), "suppressed"]
-    return not months.any()
+    parts = mine.loc[(mine["level"] == granularity) & mine["period_start"].between(start, end), "suppressed"]
+    return not parts.any()
 
 
 @dataclass(frozen=True)
@@ -317,17 +319,21 @@ class ShownComparison:
 def protected_comparisons(observations: pd.DataFrame, cells: pd.DataFrame, indicator_ids: list[str],
                           months: int = 12) -> dict[str, ShownComparison]:
     """Each indicator's latest `months` against the same months a year before, each window shown
-    only when the lattice lets it (see `window_visible`)."""
+    only when the lattice lets it (see `window_visible`). Indicators without any row are left out:
+    nothing imported is not zero."""
     # The département's totals only: a few thousand cells instead of the whole lattice, filtered once.
     totals = cells.loc[(cells["territory_code"] == DEPARTMENT) & (cells["dimension"] == "none")]
     shown = {}
-    for indicator_id in indicator_ids:
+    present = set(observations["indicator_id"].unique())
+    for indicator_id in (indicator for indicator in indicator_ids if indicator in present):
         comparison = compare_with_year_before(observations, indicator_id, months)
         year = pd.DateOffset(years=1)
         shown[indicator_id] = ShownComparison(
             comparison,
-            window_visible(totals, indicator_id, comparison.current_start, comparison.current_end),
-            window_visible(totals, indicator_id, comparison.current_start - year, comparison.current_end - year),
+            window_visible(totals, indicator_id, comparison.current_start, comparison.current_end,
+                           comparison.granularity),
+            window_visible(totals, indicator_id, comparison.current_start - year, comparison.current_end - year,
+                           comparison.granularity),
         )
     return shown
 
