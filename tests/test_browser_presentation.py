@@ -1,5 +1,7 @@
 """Presenter mode at projector sizes, keyboard navigation, and the offline deck with no network."""
 
+import re
+
 import pytest
 from browser_support import SCREENSHOTS, assert_no_error, open_and_wait, wait_until_idle
 from playwright.sync_api import Page, expect
@@ -151,5 +153,53 @@ def test_leaving_the_presentation_returns_to_the_app_in_the_same_tab(server, bro
         expect(page.get_by_role("link", name="Quitter la présentation")).to_be_visible(timeout=30_000)
         assert len(context.pages) == 1
         assert_no_error(page, "presentation_quitter")
+    finally:
+        context.close()
+
+
+YEARLY_IMPORT = """indicateur;code_commune;annee;sexe;tranche_age;effectif
+signalements_risque_prostitutionnel;92002;2023;ensemble;ensemble;12
+signalements_risque_prostitutionnel;92004;2023;ensemble;ensemble;9
+signalements_risque_prostitutionnel;92002;2024;ensemble;ensemble;15
+signalements_risque_prostitutionnel;92004;2024;ensemble;ensemble;7
+"""
+
+
+@pytest.fixture(scope="module")
+def imported_server(tmp_path_factory):
+    """The app after a real import: one indicator, by year, two communes (no demo data left)."""
+    import os
+    import subprocess
+    import sys
+
+    from browser_support import copy_data, serve
+
+    root = tmp_path_factory.mktemp("imported")
+    folder = copy_data(root / "data")
+    upload = root / "signalements_annuels.csv"
+    upload.write_text(YEARLY_IMPORT, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "indicators", "ingest", str(upload)], check=True, capture_output=True,
+                   env={**os.environ, "INDICATORS_DATA_DIR": str(folder)}, timeout=120)
+    yield from serve(folder)
+
+
+def test_after_an_import_every_slide_has_figures_a_source_and_no_demo_label(imported_server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
+    page = context.new_page()
+    try:
+        for number in range(1, 6):
+            open_and_wait(page, f"{imported_server}/?mode=presentation&slide={number}")
+            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 5')",
+                                   timeout=30_000)
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            text = page.locator("[data-testid='stMain']").inner_text()
+            page.screenshot(path=str(SCREENSHOTS / f"presentation_import_{number}.png"))
+            marks = page.locator(".js-plotly-plot .point, .js-plotly-plot .bars path").count()
+            assert marks > 0, f"diapositive {number} : graphique vide"
+            assert not re.search(r"\b(nan|None|NaT)\b|fictives|démonstration", text), text
+            source = next(line for line in text.splitlines() if line.startswith("Source"))
+            assert source.split(":", 1)[1].strip(), f"diapositive {number} : « {source} »"
+            assert_no_error(page, f"presentation_import_{number}")
+        assert "Signalements liés à un risque prostitutionnel" in text  # the imported indicator is the last slide
     finally:
         context.close()
