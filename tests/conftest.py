@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,36 @@ from indicators.loading import DataTables, load_tables
 def no_shared_database(monkeypatch):
     """A developer's exported DATABASE_URL must never receive the suite's test imports."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture()
+def expected_page_errors() -> None:
+    """Requested by a test that makes a page fail on purpose (see no_error_hidden_by_the_boundary)."""
+
+
+@pytest.fixture(autouse=True)
+def no_error_hidden_by_the_boundary(request):
+    """The error boundary turns a page's exception into a French message, so `not app.exception`
+    no longer sees it: any error the boundary logs fails the test instead."""
+    from indicators.errors import LOGGER
+
+    handler = _Records()
+    LOGGER.addHandler(handler)
+    yield
+    LOGGER.removeHandler(handler)
+    if handler.records and "expected_page_errors" not in request.fixturenames:
+        pytest.fail("erreur inattendue affichée par une page : " + "; ".join(
+            record.getMessage() + f" : {record.exc_info[1]!r}" if record.exc_info else record.getMessage()
+            for record in handler.records))
 
 
 @pytest.fixture(scope="session")

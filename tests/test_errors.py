@@ -54,7 +54,7 @@ def test_reference_is_eight_hexadecimal_characters():
     assert len(references) == 50
 
 
-def test_logged_error_keeps_its_traceback_under_the_reference(caplog):
+def test_logged_error_keeps_its_traceback_under_the_reference(caplog, expected_page_errors):
     try:
         raise ValueError("détail technique")
     except ValueError as error:
@@ -66,7 +66,7 @@ def test_logged_error_keeps_its_traceback_under_the_reference(caplog):
     assert "détail technique" in caplog.text and "Traceback" in caplog.text
 
 
-def test_an_unexpected_error_is_shown_in_french_with_its_reference(caplog):
+def test_an_unexpected_error_is_shown_in_french_with_its_reference(caplog, expected_page_errors):
     app = AppTest.from_string(RAISING_PAGE, default_timeout=30)
     with caplog.at_level(logging.ERROR, logger="indicators.errors"):
         app.run()
@@ -94,7 +94,7 @@ def test_st_rerun_passes_through_the_boundary():
     assert [markdown.value for markdown in app.markdown] == ["exécutions : 2"]
 
 
-def test_every_page_of_the_dashboard_runs_inside_the_boundary(monkeypatch, caplog):
+def test_every_page_of_the_dashboard_runs_inside_the_boundary(monkeypatch, caplog, expected_page_errors):
     import views.cached
 
     def broken_tables():
