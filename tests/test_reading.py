@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from indicators.reading import (
+    MAX_MISENCODED_LISTED,
     UnreadableFileError,
     decode,
     detect_encoding,
@@ -14,6 +15,7 @@ from indicators.reading import (
     read_plain_csv,
     read_upload,
     sniff_delimiter,
+    xlsx_sheet_names,
 )
 
 ROWS = [["indicateur", "code_commune", "periode", "valeur"], ["consultations_sexologie", "92050", "2025-03", "12"]]
@@ -174,8 +176,12 @@ def test_any_bytes_are_read_or_refused_never_raised(content):
         assert str(error)
 
 
-@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: data.replace(b"<c ", b"<c<", 1)])
-def test_a_damaged_workbook_is_refused_in_french(damage):
+@pytest.mark.parametrize(("member", "damage"), [
+    ("xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2]),
+    ("xl/worksheets/sheet1.xml", lambda data: data.replace(b"<c ", b"<c<", 1)),
+    ("xl/workbook.xml", lambda data: data[: len(data) // 2]),
+])
+def test_a_damaged_workbook_is_refused_in_french(member, damage):
     workbook = Workbook()
     for row in ROWS:
         workbook.active.append(row)
@@ -187,6 +193,18 @@ def test_a_damaged_workbook_is_refused_in_french(damage):
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(archive, "w") as target:
         for name in source.namelist():
             data = source.read(name)
-            target.writestr(name, damage(data) if name == "xl/worksheets/sheet1.xml" else data)
-    with pytest.raises(UnreadableFileError, match="classeur XLSX est endommagé"):
+            target.writestr(name, damage(data) if name == member else data)
+    with pytest.raises(UnreadableFileError, match="classeur XLSX"):
         read_upload(archive.getvalue(), "f.xlsx")
+    if member == "xl/workbook.xml":  # the page lists the sheets first: refused in French there too
+        with pytest.raises(UnreadableFileError, match="classeur XLSX ne peut pas être lu"):
+            xlsx_sheet_names(archive.getvalue())
+    with pytest.raises(UnreadableFileError):
+        xlsx_sheet_names(archive.getvalue()[:100])  # a cut archive
+
+
+def test_a_file_odd_on_every_line_lists_the_first_odd_lines_and_counts_them_all():
+    content = "\ufeffindicateur;valeur\n".encode() + "é;1\n".encode("cp1252") * 1000
+    table = read_upload(content, "f.csv")
+    assert len(table.misencoded) == MAX_MISENCODED_LISTED and table.misencoded[0].line == 2
+    assert any(note.startswith("1000 ligne(s) contiennent des octets invalides en UTF-8 (lignes 2, 3,") for note in table.notes)

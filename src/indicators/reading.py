@@ -33,6 +33,9 @@ ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-125
 # Charset-normalizer's guesses for French office files, all read as Windows-1252 (their superset in practice).
 LATIN_GUESSES = frozenset({"latin_1", "iso8859_15", "cp1250", "cp1252", "mac_roman"})
 WINDOWS_1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+# Odd lines placed in their cell and listed one by one; beyond, the note gives their number (a file
+# that is not the encoding it claims can have one on every line).
+MAX_MISENCODED_LISTED = 200
 # Line ends as the csv module counts them (newline=""): line numbers must match the table's.
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Bytes that did not decode, kept by the surrogateescape handler as U+DC80…U+DCFF.
@@ -229,9 +232,11 @@ def read_csv_bytes(content: bytes) -> RawTable:
     table = fast if fast is not None else read_csv_text(text, encoding, delimiter)
     if not decoded.odd:
         return table
-    misencoded = misencoded_cells(table, decoded, delimiter)
-    note = (f"{len(misencoded)} ligne(s) contiennent des octets invalides en {ENCODING_NAMES.get(encoding, encoding)} "
-            f"(lignes {', '.join(str(cell.line) for cell in misencoded[:20])}{' …' if len(misencoded) > 20 else ''}) : "
+    listed = replace(decoded, odd=decoded.odd[:MAX_MISENCODED_LISTED])
+    misencoded = misencoded_cells(table, listed, delimiter)
+    more = len(decoded.odd) > 20
+    note = (f"{len(decoded.odd)} ligne(s) contiennent des octets invalides en {ENCODING_NAMES.get(encoding, encoding)} "
+            f"(lignes {', '.join(str(passage.line) for passage in decoded.odd[:20])}{' …' if more else ''}) : "
             "vérifier ces valeurs dans l'aperçu")
     return replace(table, encoding=encoding, notes=[*table.notes, note], misencoded=misencoded)
 
