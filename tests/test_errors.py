@@ -1,12 +1,17 @@
 """The error boundary: an unexpected error is shown in French with a reference, logged under it."""
 
+import io
 import logging
 import re
+from xml.etree import ElementTree
 
+import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from indicators.config import REPO_ROOT
 from indicators.errors import error_reference, log_unexpected_error
+from views.errors import safe_download
 
 RAISING_PAGE = """
 import streamlit as st
@@ -116,3 +121,29 @@ def test_every_page_of_the_dashboard_runs_inside_the_boundary(monkeypatch, caplo
         assert error.value.startswith("Une erreur inattendue est survenue.")
         assert "panne simulée" not in shown_text(app)
         assert reference in caplog.text and "panne simulée" in caplog.text
+
+
+def failing_build() -> bytes:
+    raise OSError("chromium introuvable")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "png", "svg"])
+def test_a_failed_download_delivers_a_french_file_with_the_reference(file_format, caplog, expected_page_errors):
+    with caplog.at_level(logging.ERROR, logger="indicators.errors"):
+        payload = safe_download(failing_build, file_format, "graphique.csv")()
+    [record] = [record for record in caplog.records if record.name == "indicators.errors"]
+    reference = re.search(r"référence ([0-9a-f]{8})", record.getMessage()).group(1)
+    assert "graphique.csv" in record.getMessage() and record.exc_info[0] is OSError
+    if file_format == "png":
+        with Image.open(io.BytesIO(payload)) as image:
+            assert image.format == "PNG"  # a picture of the message, as the button promised an image
+        return
+    text = payload.decode("utf-8-sig")
+    if file_format == "svg":
+        text = "".join(ElementTree.fromstring(text).itertext())
+    assert text.startswith("Le fichier n'a pas pu être produit") and reference in text
+    assert "chromium" not in text
+
+
+def test_a_download_that_works_is_left_alone():
+    assert safe_download(lambda: b"a;b\r\n", "csv")() == b"a;b\r\n"

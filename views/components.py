@@ -9,6 +9,7 @@ import streamlit as st
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_french_csv
+from views.errors import safe_download
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
 
@@ -68,7 +69,7 @@ def chart_block(
         csv_column.download_button(
             "Télécharger ces données (CSV)",
             # Written when asked for, like the images: most viewers never download.
-            data=lambda: to_french_csv(chart_table(data), is_demo=is_demo),
+            data=safe_download(lambda: to_french_csv(chart_table(data), is_demo=is_demo), "csv", file_name),
             file_name=file_name,
             mime="text/csv",
             key=f"download_{key}",
@@ -79,7 +80,8 @@ def chart_block(
         for column, image_format, label in ((png_column, "png", "Image PNG 1920×1080"), (svg_column, "svg", "Image SVG")):
             column.download_button(
                 label,
-                data=lambda image_format=image_format: chart_image(figure, finding, source, caveat, is_demo, image_format),
+                data=safe_download(lambda image_format=image_format: chart_image(figure, finding, source, caveat, is_demo,
+                                                                                 image_format), image_format, file_name),
                 file_name=file_name.removesuffix(".csv") + f".{image_format}",
                 mime="image/png" if image_format == "png" else "image/svg+xml",
                 key=f"{image_format}_{key}",

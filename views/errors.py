@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.errors import FragmentHandledException
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from indicators.errors import error_message, log_unexpected_error
+from indicators.errors import error_file, error_message, log_unexpected_error
 
 
 @contextmanager
@@ -26,3 +26,15 @@ def error_boundary(where: str = "") -> Iterator[None]:
         raise
     except Exception as error:  # noqa: BLE001 - the boundary is meant to catch everything else
         st.error(error_message(log_unexpected_error(error, where)), icon=":material/error:")
+
+
+def safe_download(build: Callable[[], bytes], file_format: str, where: str = "") -> Callable[[], bytes]:
+    """A download's builder that never fails in English: on an error, the file holds the French
+    message and a reference (logged with the traceback) instead of Streamlit's "Failed to generate…"."""
+    def guarded() -> bytes:
+        try:
+            return build()
+        except Exception as error:  # noqa: BLE001 - same boundary as the pages'
+            return error_file(log_unexpected_error(error, where), file_format)
+
+    return guarded

@@ -16,6 +16,7 @@ from indicators.formatting import format_figure, format_number, format_period
 from indicators.labels import KIND_FR
 from indicators.provenance import source_descriptions
 from views.cached import field_index, protected_cells, tables
+from views.errors import safe_download
 
 data = tables()
 
@@ -130,7 +131,8 @@ for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, download
         " (données fictives)" if demo else "")
     column.download_button(
         label + lines,
-        data=lambda frame=frame, demo=demo: to_french_csv(frame() if callable(frame) else frame, is_demo=demo),
+        data=safe_download(lambda frame=frame, demo=demo: to_french_csv(frame() if callable(frame) else frame,
+                                                                        is_demo=demo), "csv", file_name),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -6,8 +6,10 @@ whoever runs the server finds the full traceback in its log by searching for tha
 
 from __future__ import annotations
 
+import io
 import logging
 import secrets
+from html import escape
 
 LOGGER = logging.getLogger("indicators.errors")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -43,3 +45,36 @@ def log_unexpected_error(error: BaseException, where: str = "") -> str:
 def error_message(reference: str) -> str:
     """The French sentence a viewer sees instead of Streamlit's English exception page."""
     return ERROR_MESSAGE_FR.format(reference=reference)
+
+
+DOWNLOAD_ERROR_FR = ("Le fichier n'a pas pu être produit (erreur inattendue). Référence à transmettre à la "
+                     "personne qui administre le tableau de bord : {reference}.")
+
+
+def error_file(reference: str, file_format: str) -> bytes:
+    """What a download that failed delivers instead of the file: the French message and the reference,
+    in the format asked for (Streamlit itself would write "Failed to generate file for download")."""
+    message = DOWNLOAD_ERROR_FR.format(reference=reference)
+    if file_format == "svg":
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="80"><text x="20" y="45" '
+                f'font-family="sans-serif" font-size="18">{escape(message)}</text></svg>').encode()
+    if file_format == "png":
+        from PIL import Image, ImageDraw, ImageFont  # Streamlit's own dependency, loaded only on failure
+
+        image = Image.new("RGB", (1400, 80), "white")
+        ImageDraw.Draw(image).text((20, 28), message, fill="black", font=_font(ImageFont, 18))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return buffer.getvalue()
+    return (message + "\r\n").encode("utf-8-sig")
+
+
+def _font(image_font, size: int):
+    # Pillow's built-in font has no accented letters: a system font when there is one (Debian's
+    # chromium brings DejaVu and Liberation), the built-in one otherwise.
+    for name in ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"):
+        try:
+            return image_font.truetype(name, size)
+        except OSError:
+            continue
+    return image_font.load_default(size)
