@@ -15,7 +15,7 @@ MONTHS = [f"{year}-{month:02d}" for year in (2025, 2026) for month in range(1, 1
 
 
 def spreadsheet_export(folder: Path) -> tuple[Path, int]:
-    """Monthly reports for Nanterre in 2025–2026, as Excel saves a French CSV; returns T4 2026's total."""
+    """Monthly reports for Nanterre in 2025–2026, as Excel saves a French CSV; returns December 2026's figure."""
     lines = ["Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre"]
     values = {month: 1000 + index for index, month in enumerate(MONTHS)}
     for month, value in values.items():
@@ -24,7 +24,7 @@ def spreadsheet_export(folder: Path) -> tuple[Path, int]:
                      f"{value // 1000}\u00a0{value % 1000:03d}")
     path = folder / "export_signalements.csv"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
-    return path, sum(values[month] for month in ("2026-10", "2026-11", "2026-12"))
+    return path, values["2026-12"]
 
 
 def wait_for_rerun(page: Page) -> None:
@@ -33,7 +33,7 @@ def wait_for_rerun(page: Page) -> None:
 
 
 def test_upload_preview_confirm_then_trends_change(server, page, tmp_path):
-    export, last_quarter = spreadsheet_export(tmp_path)
+    export, last_month = spreadsheet_export(tmp_path)
     open_and_wait(page, f"{server}/importer")
     with page.expect_file_chooser() as chooser:
         page.locator("[data-testid='stFileUploaderDropzone'] button").click()
@@ -53,8 +53,9 @@ def test_upload_preview_confirm_then_trends_change(server, page, tmp_path):
 
     open_and_wait(page, f"{server}/tendances")
     heading = page.locator("h2").first.inner_text().replace("\u202f", " ")
-    total = f"{last_quarter // 1000} {last_quarter % 1000:03d}"
-    assert heading.startswith(f"Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : {total} signalements en T4 2026")
+    total = f"{last_month // 1000} {last_month % 1000:03d}"
+    # Monthly data are drawn by month by default (the grouping follows the data's own granularity).
+    assert heading.startswith(f"Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : {total} signalements en décembre 2026")
     assert "Données fictives de démonstration" not in main.inner_text()
     assert "export_signalements.csv" in main.inner_text()  # the source line names the imported file
     assert_no_error(page, "tendances_apres_import")
