@@ -1,7 +1,9 @@
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 
 from indicators.charts import (
+    count_axis,
     PALETTE,
     french_date_ticks,
     observation_figure,
@@ -70,3 +72,23 @@ def test_date_ticks_are_french():
     assert ticks["ticktext"][:2] == ["janv. 2024", "févr. 2024"]
     long_span = french_date_ticks(pd.Timestamp("2019-01-01"), pd.Timestamp("2025-12-01"))
     assert long_span["ticktext"] == [str(year) for year in range(2019, 2026)]
+
+
+@pytest.mark.parametrize(("largest", "dtick"), [(0, 1), (3, 1), (9, 1), (10, None), (5_000_000, None)])
+def test_count_axis_has_whole_distinct_ticks(largest, dtick):
+    # Small counts gave y ticks reading "0 0 1 1 2 2 3".
+    axis = count_axis(largest)
+    assert axis.get("dtick") == dtick
+    if dtick:
+        assert axis["range"][0] == 0 and axis["range"][1] >= 1
+
+
+@pytest.mark.parametrize(("start", "end", "frequency", "first_labels"), [
+    ("2022-01-01", "2025-01-01", "year", ["2022", "2023"]),
+    ("2025-01-01", "2025-10-01", "quarter", ["T1 2025", "T2 2025"]),
+    ("1990-01-01", "2025-01-01", "year", ["1990", "1993"]),
+])
+def test_date_ticks_follow_the_data_granularity(start, end, frequency, first_labels):
+    ticks = french_date_ticks(pd.Timestamp(start), pd.Timestamp(end), frequency)
+    assert ticks["ticktext"][:2] == first_labels
+    assert len(ticks["ticktext"]) == len(set(ticks["ticktext"])) <= 13

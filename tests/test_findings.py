@@ -1,6 +1,7 @@
 import pandas as pd
+import pytest
 
-from indicators.findings import observation_finding, published_finding, ranking_finding
+from indicators.findings import covered_text, observation_finding, published_finding, ranking_finding
 
 NNBSP = "\u202f"
 
@@ -41,3 +42,40 @@ def test_ranking_finding_names_the_first_two():
     ranked = pd.DataFrame({"name_fr": ["Nanterre", "Antony"], "value": [45, 30]})
     assert ranking_finding(ranked, "S", "signalements", "en 2025") == (
         "Nanterre compte le plus de signalements en 2025 (45), devant Antony (30)")
+
+
+def test_no_complete_period_names_the_partial_one():
+    # Three months of 2026 by year: the finding says what they are, not "aucune période complète".
+    series = yearly({2026: 45}, {2026: False}).assign(months_covered=3)
+    text = observation_finding(series, "Signalements", "signalements", "year")
+    assert text == "Signalements : 45 signalements en 2026 (période incomplète : 3 mois sur 12)"
+
+
+def test_secret_finding_shows_the_symbol_not_a_bound():
+    # "moins de 5" was said of cells hidden only to protect another one (worth 22).
+    series = yearly({2025: 22}).assign(suppressed=True)
+    text = observation_finding(series, "Signalements", "signalements", "year")
+    assert "s (valeur masquée par le secret statistique)" in text and "moins de" not in text and "22" not in text
+
+
+def test_finding_is_singular_for_one():
+    assert "1 jeune en 2025" in observation_finding(yearly({2025: 1}), "Jeunes suivis", "jeunes", "year")
+
+
+@pytest.mark.parametrize(("periods", "expected"), [
+    (["2026-01", "2026-02", "2026-03"], "en janvier – mars 2026"),
+    (["2025-01", "2025-12"], "en 2025"),
+    (["2024", "2025"], "de 2024 à 2025"),
+    (["2025-Q2", "2026-Q1"], "de T2 2025 à T1 2026"),
+    (["2025-Q1", "2025-Q3"], "en T1 – T3 2025"),
+])
+def test_covered_text_never_says_a_whole_year_for_part_of_it(periods, expected):
+    # Territoires said "en 2026" for three months of 2026.
+    rows = pd.DataFrame({"period": periods, "value": 1})
+    assert covered_text(rows) == expected
+
+
+def test_ranking_of_one_commune_says_so():
+    ranked = pd.DataFrame({"name_fr": ["Antony"], "value": [12], "suppressed": [False]})
+    assert ranking_finding(ranked, "Signalements", "signalements", "en 2025") == (
+        "Signalements : 12 signalements à Antony en 2025 (seule commune avec des données)")

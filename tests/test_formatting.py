@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from indicators.formatting import (
+    change_direction,
     format_age,
     format_change,
     format_columns,
@@ -12,7 +13,9 @@ from indicators.formatting import (
     format_period,
     format_range,
     format_share,
+    format_span,
     format_value,
+    with_unit,
 )
 
 NNBSP = "\u202f"  # Babel's French thousands separator and space before %
@@ -100,3 +103,34 @@ def test_format_columns_leaves_the_source_frame_unchanged():
     shown = format_columns(frame, {"valeur": "recorded_count"})
     assert shown["valeur"].tolist() == [f"7{NNBSP}000", "12"]
     assert frame["valeur"].tolist() == [7000, 12]
+
+
+@pytest.mark.parametrize(("start", "end", "frequency", "expected"), [
+    ("2026-03-01", "2026-03-01", "month", "mars 2026"),
+    ("2026-01-01", "2026-03-01", "month", "janvier – mars 2026"),
+    ("2025-11-01", "2026-02-01", "month", "novembre 2025 – février 2026"),
+    ("2026-01-01", "2026-07-01", "quarter", "T1 – T3 2026"),
+    ("2025-10-01", "2026-04-01", "quarter", "T4 2025 – T2 2026"),
+    ("2024-01-01", "2025-01-01", "year", "2024 – 2025"),
+    ("2025-01-01", "2025-01-01", "year", "2025"),
+])
+def test_spans_name_the_periods_covered(start, end, frequency, expected):
+    assert format_span(pd.Timestamp(start), pd.Timestamp(end), frequency) == expected
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (0, "jeunes", "0 jeune"), (1, "jeunes", "1 jeune"), (2, "jeunes", "2 jeunes"),
+    (1, "professionnels", "1 professionnel"), (1500, "signalements", f"1{NNBSP}500 signalements"),
+])
+def test_units_are_singular_for_zero_and_one(value, unit, expected):
+    assert with_unit(value, unit) == expected
+
+
+@pytest.mark.parametrize(("percent", "text", "arrow"), [
+    (-2.0, "\u22122\u202f%", "down"), (68.0, "+68\u202f%", "up"), (-0.2, "0\u202f%", "off"), (0.0, "0\u202f%", "off"),
+    (None, "—", "off"),
+])
+def test_change_arrow_follows_the_written_sign(percent, text, arrow):
+    # "↑ −2 % en un an" was shown: Streamlit reads a typographic minus as a rise.
+    assert format_change(percent) == text
+    assert change_direction(percent) == arrow

@@ -142,7 +142,8 @@ def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, mont
 
     The window is counted in the granularity of the latest figure (months, quarters or a year):
     quarterly or yearly figures are compared whole, never spread into months. The window starts at
-    the first period present, so three months of data read "janvier – mars", not a whole year.
+    its first period present, so three months of data read "janvier – mars", not a whole year, and
+    are compared with the same three months a year before.
     """
     rows = select_observations(observations, indicator_id)
     latest_span = int(rows.loc[rows["month"] == rows["month"].max(), "months_spanned"].max())
@@ -150,7 +151,8 @@ def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, mont
     window = max(months, latest_span)
     current_last = rows["month"].max()
     current_end = current_last + pd.DateOffset(months=latest_span - 1)
-    current_start = max(current_end - pd.DateOffset(months=window - 1), rows["month"].min())
+    window_start = current_end - pd.DateOffset(months=window - 1)
+    current_start = rows.loc[rows["month"] >= window_start, "month"].min()
     previous_start, previous_end = current_start - pd.DateOffset(years=1), current_last - pd.DateOffset(years=1)
     current = rows.loc[rows["month"].between(current_start, current_last), "value"].sum()
     previous_rows = rows.loc[rows["month"].between(previous_start, previous_end)]
