@@ -35,7 +35,7 @@ def test_three_months_are_named_as_three_months():
     assert comparison.current_total == 60 and comparison.previous_total is None
     card = field_card(shown(comparison), "signalements")
     assert card.value == "60" and card.delta is None
-    assert card.period.startswith("janvier – mars 2026 (pas de chiffre un an plus tôt")
+    assert card.period == "Signalements, janvier – mars 2026 ; pas de chiffre un an plus tôt pour comparer."
 
 
 def test_quarters_are_compared_whole():
@@ -43,13 +43,13 @@ def test_quarters_are_compared_whole():
     comparison = compare_with_year_before(observations, "a")
     assert (comparison.granularity, comparison.current_total, comparison.previous_total) == ("quarter", 30, 20)
     card = field_card(shown(comparison), "jeunes")
-    assert card.period.startswith("T1 – T2 2025, comparé") and card.delta_arrow == "up"
+    assert card.period.startswith("Jeunes, T1 – T2 2025, comparé") and card.delta_arrow == "up"
 
 
 def test_years_are_compared_whole():
     comparison = compare_with_year_before(rows("a", ["2023", "2024"], [40, 30]), "a")
     assert (comparison.granularity, comparison.current_total, comparison.previous_total) == ("year", 30, 40)
-    assert field_card(shown(comparison), "jeunes").period.startswith("2024, comparé")
+    assert field_card(shown(comparison), "jeunes").period.startswith("Jeunes, 2024, comparé")
 
 
 def test_secret_card_shows_the_symbol():
@@ -71,3 +71,11 @@ def test_small_latest_months_are_secret(value):
     observations = rows("a", ["2026-01", "2026-02"], [value, 30])
     cells = suppress_small_counts(lattice(observations), 5)
     assert not protected_comparisons(observations, cells, ["a"])["a"].current_shown
+
+
+def test_a_window_that_is_a_quarter_follows_the_quarter_cell():
+    # 5 + 6 + 4: the months 4 and 5 are hidden, the quarter (15) is a visible cell of its own.
+    observations = rows("a", ["2026-01", "2026-02", "2026-03"], [5, 6, 4])
+    cells = suppress_small_counts(lattice(observations), 5)
+    comparison = protected_comparisons(observations, cells, ["a"])["a"]
+    assert comparison.current_shown and field_card(comparison, "jeunes").value == "15"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators.cards import NO_DATA, NO_DATA_SENTENCE, field_card
+from indicators.cards import NO_DATA, NO_DATA_NOTE, field_card
 from indicators.provenance import short_source, source_line
 from views.cached import headlines, latest_comparisons, tables
 from views.components import demo_banner
@@ -43,7 +43,7 @@ for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
         if shown is None:
             # Nothing imported is not zero: say so instead of drawing a figure.
             st.metric(entry["label_fr"], NO_DATA, label_visibility="collapsed")
-            st.caption(NO_DATA_SENTENCE)
+            st.caption(NO_DATA_NOTE)
             continue
         card = field_card(shown, entry["unit_fr"])
         st.metric(entry["label_fr"], card.value, delta=card.delta, delta_color=card.delta_colour,

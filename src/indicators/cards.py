@@ -12,6 +12,7 @@ from indicators.observations import MONTHS_PER_PERIOD
 
 NO_DATA = "Aucune donnée"
 NO_DATA_SENTENCE = "Aucune donnée importée pour cet indicateur."
+NO_DATA_NOTE = "Rien n'a encore été importé pour cet indicateur : ce n'est pas un zéro."
 # Neither colour says "good" or "bad": more reports can mean better detection as much as more harm.
 DELTA_COLOURS = {"up": "blue", "down": "orange", "off": "gray"}
 
@@ -31,17 +32,18 @@ def field_card(shown: ShownComparison, unit: str) -> FieldCard:
     comparison = shown.comparison
     frequency = comparison.granularity
     last_start = comparison.current_end - pd.DateOffset(months=MONTHS_PER_PERIOD[frequency] - 1)
-    period = format_span(comparison.current_start, last_start, frequency)
+    notes = [f"{unit.capitalize()}, {format_span(comparison.current_start, last_start, frequency)}"]
     if not shown.current_shown:
-        value, note = SECRET_SYMBOL, " ; s : valeur masquée par le secret statistique"
+        value = SECRET_SYMBOL
+        notes.append(f"{SECRET_SYMBOL} : valeur masquée par le secret statistique")
     else:
-        value, note = format_number(comparison.current_total), ""
+        value = format_number(comparison.current_total)
     if shown.change_shown:
         direction = change_direction(comparison.change_percent)
         delta = f"{format_change(comparison.change_percent)} en un an"
-        period += ", comparé à la même période un an plus tôt"
+        notes[0] += ", comparé à la même période un an plus tôt"
     else:
         direction, delta = "off", None
         if comparison.previous_total is None:
-            period += " (pas de chiffre un an plus tôt pour comparer)"
-    return FieldCard(value, delta, direction, DELTA_COLOURS[direction], f"{period} ({unit}){note}")
+            notes.append("pas de chiffre un an plus tôt pour comparer")
+    return FieldCard(value, delta, direction, DELTA_COLOURS[direction], " ; ".join(notes) + ".")

@@ -134,7 +134,7 @@ def observation_figure(
         figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end, frequency))
         figure.update_yaxes(**count_axis(series.loc[~hidden, "value"].max() if (~hidden).any() else 0))
         add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
-        figure.update_layout(margin_t=40 + 28 * len(key_dates))
+        figure.update_layout(margin_t=40 + 28 * len(figure.layout.annotations))
     figure.update_layout(showlegend=series["group"].nunique() > 1)
     return figure
 

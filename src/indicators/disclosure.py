@@ -290,15 +290,17 @@ def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, 
                    granularity: str = "month") -> bool:
     """Whether a département total over [start, end] may be shown.
 
-    A calendar year is a lattice cell: its own flag decides. Any other window is a sum of cells
+    A calendar year or quarter is a lattice cell: its own flag decides. Any other window is a sum of cells
     of the figures' granularity (months or quarters), shown only when none of them is secret
     (otherwise the window minus the others tells it).
     """
     mine = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == DEPARTMENT)
                      & (cells["dimension"] == "none")]
-    if start.month == 1 and end.month == 12 and start.year == end.year:
-        year = mine.loc[(mine["level"] == "year") & (mine["period_start"] == start), "suppressed"]
-        return not year.empty and not bool(year.iloc[0])
+    # A window that is exactly a calendar year or quarter is a lattice cell: its own flag decides.
+    for level, months in (("year", 12), ("quarter", 3)):
+        if start.month % months == 1 % months and end == start + pd.DateOffset(months=months - 1):
+            cell = mine.loc[(mine["level"] == level) & (mine["period_start"] == start), "suppressed"]
+            return not cell.empty and not bool(cell.iloc[0])
     parts = mine.loc[(mine["level"] == granularity) & mine["period_start"].between(start, end), "suppressed"]
     return not parts.any()
 
