@@ -81,7 +81,7 @@ def test_trends_default_chart_equals_the_data(tables):
 
 def test_trends_yearly_by_sex(tables):
     app = open_page("views/trends.py")
-    app.button_group(key="trend_frequency").set_value("year").run()
+    app.button_group(key="trend_frequency_signalements_risque_prostitutionnel").set_value("year").run()
     app.radio(key="trend_breakdown_signalements_risque_prostitutionnel").set_value("sex").run()
     assert not app.exception
     spec = chart_specs(app)[0]
@@ -144,17 +144,18 @@ def test_territories_ranking_equals_the_data(tables, protected):
 @pytest.mark.parametrize("sex", ["F", "M"])
 def test_territories_filter_by_sex_keeps_the_secret(tables, protected, sex):
     app = open_page("views/territories.py")
-    app.selectbox(key="territory_public").set_value(f"sex:{sex}").run()
+    app.selectbox(key="territory_public_signalements_risque_prostitutionnel").set_value(f"sex:{sex}").run()
     ranked = expected_ranking(tables, protected, "sex", sex)
     visible = ranked.loc[~ranked["suppressed"]]
     assert app.header[0].value.startswith(f"{visible.iloc[0]['name_fr']} compte le plus")
     shown = app.dataframe[0].value
     secret = set(ranked.loc[ranked["suppressed"], "name_fr"])
     assert secret, "le jeu de démonstration doit contenir des effectifs masqués"
-    assert set(shown.loc[shown.iloc[:, 2] == "< 5", "Commune"]) == secret
+    # One symbol for every masked cell, whether small or hidden to protect another one.
+    assert set(shown.loc[shown.iloc[:, 2] == "s", "Commune"]) == secret
     bars = chart_specs(app)[0]["data"][0]
     texts = dict(zip(bars["y"], bars["text"]))
-    assert all(texts[name] == "< 5 (secret)" for name in secret)
+    assert all(texts[name] == "s (secret statistique)" for name in secret)
 
 
 def test_sources_page_lists_sources_definitions_and_downloads(tables):

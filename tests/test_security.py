@@ -74,11 +74,11 @@ def assert_no_small_count_in_charts(app: AppTest) -> None:
 
 def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
     app = app_for("views/trends.py")
-    app.selectbox(key="trend_territory").set_value("92047").run()  # Marnes-la-Coquette: tiny counts
-    app.button_group(key="trend_frequency").set_value("month").run()
+    app.selectbox(key="trend_territory_signalements_risque_prostitutionnel").set_value("92047").run()  # Marnes-la-Coquette: tiny counts
+    app.button_group(key="trend_frequency_signalements_risque_prostitutionnel").set_value("month").run()
     app.radio(key="trend_breakdown_signalements_risque_prostitutionnel").set_value("sex").run()
     table = app.dataframe[0].value
-    assert "< 5" in set(table.iloc[:, 2]), "le jeu de démonstration doit avoir des effectifs masqués ici"
+    assert "s" in set(table.iloc[:, 2]), "le jeu de démonstration doit avoir des effectifs masqués ici"
     assert not SMALL.intersection(table.iloc[:, 2])
     assert_no_small_count_in_charts(app)
 
@@ -86,7 +86,7 @@ def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
 def test_territories_hide_small_counts_for_every_public():
     app = app_for("views/territories.py")
     for value in ["none:ensemble", "sex:M", "age_group:11-14"]:
-        app.selectbox(key="territory_public").set_value(value).run()
+        app.selectbox(key="territory_public_signalements_risque_prostitutionnel").set_value(value).run()
         assert not SMALL.intersection(app.dataframe[0].value.iloc[:, 2])
         assert_no_small_count_in_charts(app)
 

@@ -13,10 +13,11 @@ import plotly.graph_objects as go
 from babel.dates import format_date
 
 from indicators.config import LOCALE
-from indicators.disclosure import SECRET_TEXT
+from indicators.disclosure import SECRET_SYMBOL, SECRET_TEXT
 from indicators.formatting import format_day, format_month, format_number
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+SECRET_LEGEND = f"{SECRET_SYMBOL} : valeur masquée (secret statistique)"
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon")
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 GRID_COLOUR = "#d9d9d9"
@@ -101,7 +102,8 @@ def observation_figure(
 ) -> go.Figure:
     """Field observations over time: one line with markers per group; partial periods hollow.
 
-    Points flagged `suppressed` (statistical secret) are left out of the line and say so in the hover.
+    Points flagged `suppressed` (statistical secret) are left out of the line: the gap shows the
+    secret symbol on the axis, in the hover and in the legend.
     """
     figure = go.Figure(layout=base_layout(unit))
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
@@ -128,6 +130,15 @@ def observation_figure(
                 hovertemplate=f"{label}<br>%{{customdata[0]}} : %{{customdata[1]}} {unit}%{{customdata[2]}}<extra></extra>",
             )
         )
+    secret_periods = series.loc[hidden].drop_duplicates("period_start")
+    if not secret_periods.empty:
+        # The gap in the line gets its symbol on the axis and a legend entry: a hole alone reads as missing data.
+        figure.add_trace(go.Scatter(
+            x=secret_periods["period_start"], y=[0] * len(secret_periods), mode="text", text=[SECRET_SYMBOL] * len(secret_periods),
+            textposition="top center", textfont=dict(color="#4a4a4a", size=15), name=SECRET_LEGEND, cliponaxis=False,
+            customdata=[format_month(start, frequency) for start in secret_periods["period_start"]],
+            hovertemplate="%{customdata} : " + SECRET_TEXT + "<extra></extra>",
+        ))
     if not series.empty:
         start, end = series["period_start"].min(), series["period_start"].max()
         margin = pd.Timedelta(days=PERIOD_MARGIN_DAYS.get(frequency, 20))
@@ -135,7 +146,7 @@ def observation_figure(
         figure.update_yaxes(**count_axis(series.loc[~hidden, "value"].max() if (~hidden).any() else 0))
         add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
         figure.update_layout(margin_t=40 + 28 * len(figure.layout.annotations))
-    figure.update_layout(showlegend=series["group"].nunique() > 1)
+    figure.update_layout(showlegend=series["group"].nunique() > 1 or not secret_periods.empty)
     return figure
 
 

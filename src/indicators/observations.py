@@ -124,11 +124,15 @@ def granularities(rows: pd.DataFrame) -> list[str]:
 def frequency_choices(rows: pd.DataFrame) -> tuple[list[str], str | None]:
     """Groupings a chart of these rows may use (never finer than the finest data: nothing is
     spread into invented months), and the default: the coarsest granularity present, at which
-    every row shows."""
+    every row shows; monthly data over more than two years open by quarter (a readable line)."""
     present = granularities(rows)
     if not present:
         return [], None
-    return list(FREQUENCIES[FREQUENCIES.index(present[0]):]), present[-1]
+    default = present[-1]
+    dated = rows if "month" in rows else with_month(rows)
+    if default == "month" and (dated["month"].max() - dated["month"].min()).days > 2 * 366:
+        default = "quarter"
+    return list(FREQUENCIES[FREQUENCIES.index(present[0]):]), default
 
 
 def coarser_granularities(rows: pd.DataFrame, frequency: str) -> list[str]:
