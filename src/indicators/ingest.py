@@ -176,14 +176,15 @@ def analyse_upload(
     report.rows_read = prepared.rows_read
     report.rows = prepared.rows
     report.replaces_demo = current_is_demo
-    after = preview_observations(report, current, current_is_demo)
     if current_is_demo:
         # The demo rows themselves write nothing: stored as an import, fictitious figures would lose their label.
-        report.unchanged = len(after) == len(current) and same_rows(current, after)
+        # (Compared only at the demo's length: a million-row import is not merged twice for nothing.)
+        report.unchanged = len(prepared.rows) == len(current) and same_rows(
+            current, preview_observations(report, current, current_is_demo))
         # Otherwise the demo data go away whole: everything imported is new, nothing is "changed".
         report.added, report.changed = prepared.rows[[*KEY, "value"]], pd.DataFrame(columns=[*KEY, "value_old", "value_new"])
     else:
-        diff = diff_observations(current, after)
+        diff = diff_observations(current, preview_observations(report, current, current_is_demo))
         report.added, report.changed, report.removed = diff.added, diff.changed, diff.removed
         report.unchanged = not prepared.rows.empty and diff.added.empty and diff.changed.empty and diff.removed.empty
     if report.unchanged:
