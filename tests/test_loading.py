@@ -2,6 +2,7 @@ import os
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from indicators.loading import DataFileError, data_fingerprint, load_tables
@@ -89,3 +90,14 @@ def test_data_dir_comes_from_the_environment(monkeypatch, tmp_path):
     assert data_dir() == tmp_path
     monkeypatch.delenv("INDICATORS_DATA_DIR")
     assert data_dir() == DEFAULT_DATA_DIR
+
+
+def test_a_missing_column_is_named_in_french(data_copy):
+    # An older key_dates.csv without territory_code said « colonne « KeyDateSchema » : column_in_dataframe ».
+    path = data_copy / "key_dates.csv"
+    frame = pd.read_csv(path)
+    frame.drop(columns="territory_code").to_csv(path, index=False)
+    with pytest.raises(DataFileError) as error:
+        load_tables(data_copy)
+    assert "colonne « territory_code » absente du fichier" in str(error.value)
+    assert "KeyDateSchema" not in str(error.value)

@@ -16,6 +16,7 @@ from indicators.upload import (
     parse_periods,
     parse_quarter_numbers,
     prepare_observations,
+    resolve_territories,
 )
 
 
@@ -306,3 +307,12 @@ def test_text_that_would_run_as_a_formula_or_as_html_is_named_by_line_and_column
     assert "« = »" in prepared.neutralised[0].message and "formule" in prepared.neutralised[0].message
     assert "HTML" in prepared.neutralised[1].message
     assert error_summary(prepared.neutralised[1:2]) == [f"Ligne 3 ; colonne note : {prepared.neutralised[1].message}"]
+
+
+def test_a_commune_column_may_hold_insee_codes():
+    # Analysts often head the code column « Commune »: it was refused as « commune inconnue ».
+    few_communes = pd.DataFrame({"territory_code": ["92002", "92004"], "name_fr": ["Antony", "Asnières-sur-Seine"]})
+    cells = pd.DataFrame({"Commune": ["92002", "Asnières-sur-Seine", "Paris"]})
+    codes, errors = resolve_territories(cells, pd.Series([2, 3, 4]), {"territory_name": "Commune"}, few_communes)
+    assert codes.tolist()[:2] == ["92002", "92004"] and pd.isna(codes.tolist()[2])
+    assert [error.line for error in errors] == [4]

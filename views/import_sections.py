@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from indicators.charts import observation_figure
+from indicators.disclosure import DEPARTMENT
 from indicators.findings import observation_finding
 from indicators.formatting import escape_markdown
 from indicators.ingest import ImportReport, preview_observations
+from indicators.key_dates import key_dates_for
 from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
 from indicators.observations import aggregate_series, frequency_choices, is_demo, select_observations
@@ -94,5 +96,6 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
         series = aggregate_series(rows, frequency)
         entry = catalogue.loc[indicator_id]
         st.markdown(f"**Après import — {observation_finding(series, entry['label_fr'], entry['unit_fr'], frequency)}**")
-        st.plotly_chart(observation_figure(series, entry["unit_fr"], frequency, data.key_dates),
+        key_dates = key_dates_for(data.key_dates, DEPARTMENT, data.territories)
+        st.plotly_chart(observation_figure(series, entry["unit_fr"], frequency, key_dates),
                         key=f"preview_{indicator_id}", config={"displaylogo": False})

@@ -74,6 +74,10 @@ def describe_schema_errors(file_name: str, failure_cases: pd.DataFrame) -> str:
     """French summary of pandera failure cases: one line per problem, with file line numbers."""
     lines = [f"{file_name} ne respecte pas son schéma :"]
     for case in failure_cases.itertuples(index=False):
+        if case.check == "column_in_dataframe":
+            # pandera names the schema as the "column" and the missing column as the value.
+            lines.append(f"- colonne « {case.failure_case} » absente du fichier (elle est obligatoire)")
+            continue
         row_index = case.index
         # Line 1 is the header, so row 0 sits on line 2.
         where = f"ligne {int(row_index) + 2}" if pd.notna(row_index) else "fichier entier"

@@ -327,6 +327,8 @@ def resolve_territories(cells: pd.DataFrame, lines: pd.Series, columns: dict[str
     names = {normalise_text(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
         header = columns["territory_name"]
+        # A "Commune" column often holds INSEE codes rather than names: either is read.
+        names |= {code: code for code in communes["territory_code"]}
         codes = per_distinct(cells[header], lambda distinct: _normalise_distinct(distinct).map(names), categorical=True)
         unknown = codes.isna()
         return codes, column_errors(unknown, lines, header, cells[header], "commune inconnue dans le département")
