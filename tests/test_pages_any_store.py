@@ -158,6 +158,28 @@ def visit_page(app: AppTest, page: str, demo: bool) -> AppTest:
     return app
 
 
+def widget_with_prefix(widgets: list, prefix: str):
+    return next((widget for widget in widgets if str(widget.key or "").startswith(prefix)), None)
+
+
+def try_other_choices(app: AppTest, frequency_prefix: str | None, years_prefix: str, observations: pd.DataFrame) -> None:
+    """Each grouping the page offers, and the period slider dragged to the data's whole span:
+    every choice a viewer can make on the default indicator renders as well as the default."""
+    if frequency_prefix:
+        offered = widget_with_prefix(app.get("button_group"), frequency_prefix)
+        labels = {"Mois": "month", "Trimestre": "quarter", "Année": "year"}
+        for option in [labels[label] for label in offered.options] if offered is not None else []:
+            widget_with_prefix(app.get("button_group"), frequency_prefix).set_value(option).run()
+            check_common(app, f"{frequency_prefix}{option}", demo=False)
+    slider = widget_with_prefix(app.get("select_slider"), years_prefix)
+    if slider is not None:
+        years = list(slider.options)
+        slider.set_range(years[0], years[-1]).run()
+        check_common(app, f"{years_prefix}{years[0]}-{years[-1]}", demo=False)
+        named = re.findall(r"\b(?:19|20)\d\d\b", app.header[0].value)
+        assert all(years[0] <= year <= years[-1] for year in named), (app.header[0].value, years)
+
+
 def check_overview(app: AppTest, observations: pd.DataFrame, catalogue: pd.DataFrame, cells: pd.DataFrame) -> None:
     """Each field card: the indicator's latest twelve months from the data, « s » or a sentence; never 0 for nothing."""
     field = catalogue.loc[catalogue["domain"] == "field"]
@@ -221,9 +243,13 @@ def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monke
         if page == "views/trends.py":
             check_trend_title(app, observations)
             check_no_masked_number(app, cells)
+            try_other_choices(app, "trend_frequency_", "trend_years_", observations)
+        if page == "views/territories.py":
+            try_other_choices(app, None, "territory_years_", observations)
     presenter = new_app({"mode": "presentation", "slide": "1"})
     check_common(presenter, "slide 1", demo=False)
     slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
+    assert slide_count or presenter.info, "ni diapositive ni phrase pour dire qu'il n'y en a pas"
     for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
         presenter.query_params["slide"] = str(number)
         presenter.run()
