@@ -258,8 +258,10 @@ def test_a_partial_last_year_is_not_drawn_after_whole_ones(tables):
     assert "36 jeunes en 2024" in field.headline
 
 
-def test_with_only_a_partial_period_the_slide_keeps_it_and_says_so(tables):
-    field = protected_deck(imported(tables, [("jeunes_suivis_vaj", "92002", "2025-Q1", 9)]), deck_asking("year"), 5)[-1]
+def test_data_shorter_than_a_year_are_drawn_at_their_own_granularity(tables):
+    # One quarter on a yearly slide was a lone hollow point « 2025 (période incomplète) ».
+    field = protected_deck(imported(tables, [("jeunes_suivis_vaj", "92002", "2025-Q1", 9),
+                                             ("jeunes_suivis_vaj", "92002", "2025-Q2", 12)]), deck_asking("year"), 5)[-1]
     assert_presentable(field)
-    assert len(field.data) == 1 and not field.data["complete"].any()
-    assert "2025" in field.headline  # the headline names the partial period it states
+    assert len(field.data) == 2 and field.data["complete"].all()
+    assert "12 jeunes en T2 2025" in field.headline

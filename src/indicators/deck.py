@@ -141,9 +141,12 @@ def data_frequency(rows: pd.DataFrame) -> str:
 
 
 def slide_frequencies(asked: str, rows: pd.DataFrame) -> list[str]:
-    """Frequencies to try for a field slide, finest first: never finer than the deck asks nor than the data allow."""
-    finest = max(FREQUENCIES.index(asked), FREQUENCIES.index(data_frequency(rows)))
-    return list(FREQUENCIES[finest:])
+    """Frequencies to try for a field slide: the one the deck asks (or coarser, when the data are),
+    then, for data too short to fill one whole period of it (three months on a yearly slide),
+    the finer ones the data allow, coarsest first."""
+    finest_of_data = FREQUENCIES.index(data_frequency(rows))
+    finest = max(FREQUENCIES.index(asked), finest_of_data)
+    return list(FREQUENCIES[finest:]) + list(reversed(FREQUENCIES[finest_of_data:finest]))
 
 
 def without_demo_wording(caveat: str) -> str:
@@ -172,13 +175,17 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
     breakdown = setting(row, "breakdown", "none")
     if breakdown not in available_breakdowns(rows, row["indicators"]):
         breakdown = "none"  # the imported rows are totals: no split to draw
+    drawable: list[tuple[str, pd.DataFrame]] = []
     for frequency in slide_frequencies(setting(row, "frequency", "year"), rows):
         series = protect_series(aggregate_series(rows, frequency, breakdown), cells, row["indicators"], territory,
                                 frequency, breakdown)
         if not series.empty and not series["suppressed"].all():
-            break
-    else:
+            drawable.append((frequency, series))
+    if not drawable:
         return None
+    # The first frequency with a whole period shown; else the first that draws anything.
+    frequency, series = next(((frequency, series) for frequency, series in drawable
+                              if (series["complete"] & ~series["suppressed"]).any()), drawable[0])
     series = complete_periods(series)
     place = tables.territories.set_index("territory_code").at[territory, "name_fr"]
     demo = is_demo(rows)
