@@ -30,6 +30,7 @@ SPLITS = {
     "sex": [("F", "ensemble"), ("M", "ensemble")],
     "age_group": [("ensemble", "11-14"), ("ensemble", "15-17"), ("ensemble", "18-25")],
 }
+SPLITS_ORDER = list(SPLITS)
 # How many periods one segment may span: up to thirty years, a few years of months or quarters
 # (enough for every shape, small enough to render hundreds of stores in the suite).
 MAX_PERIODS = {"month": 40, "quarter": 24, "year": 30}
@@ -58,9 +59,14 @@ def segments(draw: st.DrawFn, indicator_id: str, first_year: int) -> tuple[pd.Da
         st.lists(st.sampled_from(COMMUNES), min_size=2, max_size=8, unique=True),
         st.just(COMMUNES),
     ))
-    split = draw(st.sampled_from(list(SPLITS)))
+    # Usually one split for the whole file; sometimes each commune its own (detail here, totals there).
+    if draw(st.booleans()):
+        splits = [draw(st.sampled_from(list(SPLITS)))] * len(communes)
+    else:
+        splits = [SPLITS_ORDER[code] for code in draw(st.lists(st.integers(0, 2), min_size=len(communes), max_size=len(communes)))]
     low, high = SCALES[draw(st.sampled_from(list(SCALES)))]
-    cells = [(commune, period, sex, age) for commune in communes for period in spans for sex, age in SPLITS[split]]
+    cells = [(commune, period, sex, age) for commune, split in zip(communes, splits) for period in spans
+             for sex, age in SPLITS[split]]
     # Values from a seeded generator: drawing thousands of integers one by one would slow Hypothesis down.
     values = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).integers(low, high + 1, size=len(cells))
     rows = pd.DataFrame(cells, columns=["territory_code", "period", "sex", "age_group"]).assign(
