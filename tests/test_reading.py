@@ -208,3 +208,37 @@ def test_a_file_odd_on_every_line_lists_the_first_odd_lines_and_counts_them_all(
     table = read_upload(content, "f.csv")
     assert len(table.misencoded) == MAX_MISENCODED_LISTED and table.misencoded[0].line == 2
     assert any(note.startswith("1000 ligne(s) contiennent des octets invalides en UTF-8 (lignes 2, 3,") for note in table.notes)
+
+
+def workbook_bytes() -> bytes:
+    workbook = Workbook()
+    for row in ROWS:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_archive_whose_directory_claims_an_unknown_zip_version_is_refused_in_french():
+    # Found by the long fuzz run: zipfile raised NotImplementedError("zip file version 11.2").
+    content = bytearray(workbook_bytes())
+    entry = content.find(b"PK\x01\x02")
+    content[entry + 6:entry + 8] = (112).to_bytes(2, "little")
+    with pytest.raises(UnreadableFileError, match="classeur XLSX est endommagé"):
+        read_upload(bytes(content), "f.xlsx")
+    with pytest.raises(UnreadableFileError):
+        xlsx_sheet_names(bytes(content))
+
+
+def test_a_workbook_that_names_no_sheet_is_refused_in_french():
+    # Found by the long fuzz run: workbook.worksheets[0] raised IndexError.
+    import re
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes())) as source, zipfile.ZipFile(archive, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, re.sub(rb"<sheets>.*</sheets>", b"<sheets></sheets>", data) if name == "xl/workbook.xml" else data)
+    with pytest.raises(UnreadableFileError, match="aucune feuille lisible"):
+        read_upload(archive.getvalue(), "f.xlsx")

@@ -379,10 +379,11 @@ def guard_xlsx(content: bytes) -> None:
                 raise UnreadableFileError("Ce fichier compressé n'est pas un classeur XLSX.")
             if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
                 raise UnreadableFileError("Classeur refusé : une fois décompressé, il dépasserait 200 Mo.")
-    # A damaged central directory raises more than BadZipFile (an offset or a count out of range).
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
-        if isinstance(error, UnreadableFileError):
-            raise
+    except UnreadableFileError:
+        raise
+    # A damaged central directory raises far more than BadZipFile: NotImplementedError for a
+    # version number out of range, ValueError or EOFError for an offset or a count, struct.error…
+    except Exception as error:
         raise UnreadableFileError("Le classeur XLSX est endommagé ou n'en est pas un.") from error
 
 
@@ -401,6 +402,8 @@ def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
             raise UnreadableFileError(f"Feuille « {sheet} » introuvable ; feuilles : {', '.join(workbook.sheetnames)}.")
+        if not workbook.worksheets:  # a damaged workbook.xml can name no sheet openpyxl can open
+            raise UnreadableFileError("Le classeur XLSX est endommagé : il ne contient aucune feuille lisible.")
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows: list[tuple[int, list[str]]] = []
         # A read-only workbook parses the sheet's XML (and inflates it) only here, row by row:
