@@ -149,3 +149,29 @@ def test_field_index_gives_the_same_rows_as_a_scan_of_every_row(tables):
         assert index.breakdowns[indicator_id] == available_breakdowns(observations, indicator_id)
     assert index.years == sorted(observations["period"].str[:4].unique()) and index.is_demo
     assert index.rows("inconnu").empty
+
+
+def test_a_year_beside_the_months_of_that_year_recounts_them():
+    # Imported one after the other, a yearly total and monthly figures of the same year counted twice.
+    frame = observations([("a", "92002", "2024", "ensemble", "ensemble", 40, "S"),
+                          ("a", "92002", "2024-03", "F", "ensemble", 3, "S"),
+                          ("a", "92002", "2025-03", "F", "ensemble", 3, "S"),
+                          ("a", "92004", "2024", "ensemble", "ensemble", 9, "S"),
+                          ("a", "92002", "2024-Q2", "M", "ensemble", 5, "S")])
+    assert overlapping_totals(frame).tolist() == [True, False, False, False, False]
+
+
+def test_a_quarter_beside_its_months_and_months_beside_a_quarter():
+    frame = observations([("a", "92002", "2025-Q1", "F", "ensemble", 10, "S"),
+                          ("a", "92002", "2025-02", "F", "11-14", 2, "S"),
+                          ("a", "92002", "2025-04", "F", "ensemble", 2, "S")])
+    assert overlapping_totals(frame).tolist() == [True, False, False]
+
+
+def test_monthly_import_replaces_the_stored_yearly_figure_of_its_year():
+    current = observations([("a", "92002", "2024", "ensemble", "ensemble", 40, "S"),
+                            ("a", "92002", "2023", "ensemble", "ensemble", 30, "S"),
+                            ("b", "92002", "2024", "ensemble", "ensemble", 7, "S")])
+    incoming = observations(monthly("a", "2024-01", [1, 2, 3]))
+    assert overlapped_by(current, incoming).tolist() == [True, False, False]
+    assert overlapped_by(incoming, current).tolist() == [True, True, True]

@@ -207,8 +207,10 @@ def available_breakdowns(observations: pd.DataFrame, indicator_id: str) -> list[
 
 # --- Overlapping rows: a total beside its own detail ------------------------------------------------
 # A row covers cells of the sex × age grid: "F, 11-14" one cell, "F, ensemble" the three girls'
-# cells, "ensemble, ensemble" all six. Two rows of the same indicator, commune and period that share
-# a cell would count those children twice in every sum (a spreadsheet's subtotal rows do that).
+# cells, "ensemble, ensemble" all six; and months: one, a quarter's three or a year's twelve. Two
+# rows of the same indicator and commune that share a cell in a month would count those children
+# twice in every sum (a spreadsheet's subtotal rows do that, and so does a yearly total imported
+# beside the monthly figures of that year).
 SEX_CELLS: dict[str, int] = {"F": 0b01, "M": 0b10, TOTAL_GROUP: 0b11}
 AGE_CELLS: dict[str, int] = {"11-14": 0b001, "15-17": 0b010, "18-25": 0b100, TOTAL_GROUP: 0b111}
 GRID_CELLS = 6
@@ -227,41 +229,70 @@ def per_value(column: pd.Series, table: dict[str, int]) -> np.ndarray:
     return np.array([table.get(str(value), 0) for value in uniques], dtype=np.int64)[codes] if len(codes) else np.zeros(0, np.int64)
 
 
-def slice_codes(rows: pd.DataFrame) -> np.ndarray:
-    """One integer per (indicator, commune, period): the rows that must not overlap."""
+def month_units(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's months as (row position, month number) pairs: one for a monthly figure, three for
+    a quarter, twelve for a year. A yearly figure and the months of that year cover the same time."""
+    dated = with_month(rows[["period"]])
+    spans = dated["months_spanned"].to_numpy(dtype=np.int64)
+    first = (dated["month"].dt.year.to_numpy(dtype=np.int64) * 12 + dated["month"].dt.month.to_numpy(dtype=np.int64) - 1)
+    owner = np.repeat(np.arange(len(rows)), spans)
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(spans) - spans, spans)
+    return owner, first[owner] + offset
+
+
+def unit_slices(rows: pd.DataFrame, owner: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """One integer per (indicator, commune, month) of each unit: the units that must not overlap."""
     packed = np.zeros(len(rows), dtype=np.int64)
-    for column in ("indicator_id", "territory_code", "period"):
+    for column in ("indicator_id", "territory_code"):
         codes, uniques = pd.factorize(rows[column])
         packed = packed * (len(uniques) + 1) + codes + 1
-    return pd.factorize(packed)[0]
+    first = months.min() if len(months) else 0
+    span = int(months.max() - first + 1) if len(months) else 1
+    return pd.factorize(packed[owner] * span + (months - first))[0]
 
 
 def overlapping_totals(rows: pd.DataFrame) -> np.ndarray:
-    """Which rows are a total ("ensemble") sharing a cell with another row of the same indicator,
-    commune and period. Only totals are flagged: two distinct detail rows never share a cell."""
-    cells = covered_cells(rows)
-    slices = slice_codes(rows)
-    shared = np.zeros(len(rows), dtype=bool)
+    """Which rows recount another row of the same indicator and commune: a total ("ensemble")
+    sharing a cell with another row of the same period, or a quarter or a year sharing a cell with
+    a row of a shorter period inside it. Two distinct monthly detail rows never share a cell."""
+    owner, months = month_units(rows)
+    spans = np.bincount(owner, minlength=len(rows))[owner]
+    cells = covered_cells(rows)[owner]
+    slices = unit_slices(rows, owner, months)
+    same_span = pd.factorize(slices * 13 + spans)[0]
+    is_total = ((rows["sex"] == TOTAL_GROUP).to_numpy() | (rows["age_group"] == TOTAL_GROUP).to_numpy())[owner]
+    size = slices.max() + 1 if len(slices) else 0
+    flagged_unit = np.zeros(len(owner), dtype=bool)
     for bit in range(GRID_CELLS):
-        has = (cells >> bit) & 1
-        per_slice = np.bincount(slices, weights=has, minlength=slices.max() + 1 if len(slices) else 0)
-        shared |= (has == 1) & (per_slice[slices] >= 2)
-    is_total = (rows["sex"] == TOTAL_GROUP).to_numpy() | (rows["age_group"] == TOTAL_GROUP).to_numpy()
-    return shared & is_total
+        has = ((cells >> bit) & 1) == 1
+        # A total beside its detail, in the same period.
+        per_period = np.bincount(same_span[has], minlength=same_span.max() + 1 if len(same_span) else 0)
+        flagged_unit |= has & is_total & (per_period[same_span] >= 2)
+        if len(spans) == 0 or spans.min() == spans.max():
+            continue  # one granularity only (the usual file): no period inside another
+        # A longer period beside a shorter one inside it (a year beside its months).
+        shortest = np.full(size, 13, dtype=np.int64)
+        np.minimum.at(shortest, slices[has], spans[has])
+        flagged_unit |= has & (spans > shortest[slices])
+    return np.bincount(owner[flagged_unit], minlength=len(rows)) > 0
 
 
 def overlapped_by(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
-    """Which rows of `current` share a cell with a row of `incoming` (same indicator, commune and
-    period): an upsert replaces them, so a new detail supersedes an old total and the other way round."""
+    """Which rows of `current` share a cell and a month with a row of `incoming` (same indicator
+    and commune): an upsert replaces them, so a new detail supersedes an old total, new months an
+    old yearly figure, and the other way round."""
     if current.empty or incoming.empty:
         return np.zeros(len(current), dtype=bool)
-    both = pd.concat([current[["indicator_id", "territory_code", "period"]], incoming[["indicator_id", "territory_code", "period"]]],
-                     ignore_index=True)
-    slices = slice_codes(both)
-    current_slices, incoming_slices = slices[: len(current)], slices[len(current):]
+    columns = ["indicator_id", "territory_code", "period", "sex", "age_group"]
+    both = pd.concat([current[columns].astype(str), incoming[columns].astype(str)], ignore_index=True)
+    owner, months = month_units(both)
+    slices = unit_slices(both, owner, months)
+    cells = covered_cells(both)[owner]
+    from_incoming = owner >= len(current)
     incoming_cover = np.zeros(slices.max() + 1, dtype=np.int64)
-    np.bitwise_or.at(incoming_cover, incoming_slices, covered_cells(incoming))
-    return (covered_cells(current) & incoming_cover[current_slices]) != 0
+    np.bitwise_or.at(incoming_cover, slices[from_incoming], cells[from_incoming])
+    hit = ~from_incoming & ((cells & incoming_cover[slices]) != 0)
+    return np.bincount(owner[hit], minlength=len(both))[: len(current)] > 0
 
 
 def year_bounds(first_year: str, last_year: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -498,8 +498,9 @@ def prepare_observations(
     # The cells as the file wrote them ("Total", an empty cell…), so the analyst finds the line.
     written = cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or "(vide)")
     errors += [RowError(int(line), " / ".join(split_headers) or "—", " / ".join(cells_written),
-                        "total qui recompte d'autres lignes (même indicateur, commune et période), compté deux fois "
-                        "dans les sommes : gardez le détail ou le total, pas les deux")
+                        "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
+                        "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
+                        "détail ou le total, pas les deux")
                for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))]
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
     rows = rows.loc[~overlapping].reset_index(drop=True)
