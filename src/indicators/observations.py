@@ -284,7 +284,7 @@ def overlapped_by(current: pd.DataFrame, incoming: pd.DataFrame) -> np.ndarray:
     if current.empty or incoming.empty:
         return np.zeros(len(current), dtype=bool)
     columns = ["indicator_id", "territory_code", "period", "sex", "age_group"]
-    both = pd.concat([current[columns].astype(str), incoming[columns].astype(str)], ignore_index=True)
+    both = pd.concat([current[columns], incoming[columns]], ignore_index=True)
     owner, months = month_units(both)
     slices = unit_slices(both, owner, months)
     cells = covered_cells(both)[owner]
