@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,16 @@ from indicators.loading import DataTables, load_tables
 def no_shared_database(monkeypatch):
     """A developer's exported DATABASE_URL must never receive the suite's test imports."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def main_module_restored():
+    """AppTest runs dashboard.py as `__main__` and leaves it in sys.modules: a later test that
+    starts processes (spawn, forkserver) would then run the dashboard in each child. The test
+    runner's own `__main__` is put back after every test."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 class _Records(logging.Handler):
