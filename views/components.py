@@ -88,3 +88,13 @@ def chart_block(
                 icon=":material/image:",
                 on_click="ignore",
             )
+
+
+def indicator_select(container, catalogue: pd.DataFrame, choices: list[str], with_data: list[str], key: str) -> str:
+    """The indicator choice: the first one that has data opens by default (an import rarely brings
+    them all), and those without data say so in the list."""
+    return container.selectbox(
+        "Indicateur", choices, index=next((position for position, choice in enumerate(choices) if choice in with_data), 0),
+        format_func=lambda choice: catalogue.at[choice, "label_fr"] + ("" if choice in with_data else " (aucune donnée)"),
+        key=key,
+    )

@@ -2,15 +2,15 @@
 
 import streamlit as st
 
+from indicators.cards import NO_DATA_SENTENCE
 from indicators.charts import ranking_figure
 from indicators.config import small_count_threshold
 from indicators.disclosure import SECRET_SYMBOL, mask_column
-from indicators.cards import NO_DATA_SENTENCE
 from indicators.findings import covered_text, ranking_finding
 from indicators.observations import communes_without_data, year_bounds
 from indicators.provenance import source_line
 from views.cached import field_index, tables, territory_publics, territory_ranking
-from views.components import chart_block, demo_banner
+from views.components import chart_block, demo_banner, indicator_select
 
 data = tables()
 catalogue = data.indicators.set_index("indicator_id")
@@ -21,14 +21,9 @@ if index.is_demo:
     demo_banner()
 
 field_ids = catalogue.index[catalogue["domain"] == "field"].tolist()
-with_data = index.indicators
 left, middle = st.columns(2)
-indicator_id = left.selectbox(
-    "Indicateur", field_ids, index=next((position for position, choice in enumerate(field_ids) if choice in with_data), 0),
-    format_func=lambda choice: catalogue.at[choice, "label_fr"] + ("" if choice in with_data else " (aucune donnée)"),
-    key="territory_indicator",
-)
-if indicator_id not in with_data:
+indicator_id = indicator_select(left, catalogue, field_ids, index.indicators, key="territory_indicator")
+if indicator_id not in index.indicators:
     st.info(NO_DATA_SENTENCE, icon=":material/info:")
     st.stop()
 years = index.years_of[indicator_id]

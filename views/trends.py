@@ -3,6 +3,7 @@
 import streamlit as st
 
 from views.cached import field_index, tables
+from views.components import indicator_select
 from views.trend_sections import field_trend, published_trend
 
 data = tables()
@@ -17,13 +18,8 @@ family = st.segmented_control(
 )
 domain = "published" if family == "Chiffres publiés" else "field"
 choices = catalogue.index[catalogue["domain"] == domain].tolist()
-# The first indicator that has data opens by default: an import rarely brings them all.
 with_data = field_index().indicators if domain == "field" else choices
-indicator_id = st.selectbox(
-    "Indicateur", choices, index=next((position for position, choice in enumerate(choices) if choice in with_data), 0),
-    format_func=lambda choice: catalogue.at[choice, "label_fr"] + ("" if choice in with_data else " (aucune donnée)"),
-    key=f"trend_indicator_{domain}",
-)
+indicator_id = indicator_select(st, catalogue, choices, with_data, key=f"trend_indicator_{domain}")
 st.caption(f"**Définition** : {catalogue.at[indicator_id, 'definition_fr']}")
 
 if domain == "field":
