@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.config import data_dir, small_count_threshold
-from indicators.deck import Slide, build_slides, read_deck
+from indicators.deck import Slide, build_slides, published_slides, read_deck
 from indicators.disclosure import (
     ShownComparison,
     lattice,
@@ -34,6 +34,7 @@ from indicators.loading import (
     demo_observations,
     load_tables,
     observation_store,
+    published_digest,
 )
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
@@ -96,10 +97,19 @@ def protected_cells() -> pd.DataFrame:
     return _protected_cells(str(folder), data_fingerprint(folder), small_count_threshold())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _published_slides(digest: str, folder: str) -> dict[str, Slide | None]:
+    # Keyed on the published tables' contents, not on the store nor the folder: an import redraws
+    # the field slides only, and every data folder with the same figures shares these.
+    return published_slides(load_tables(Path(folder)), read_deck(Path(folder)))
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _slides(folder: str, fingerprint: tuple, deck_mtime: int, k: int) -> list[Slide]:
     # Shared by every viewer and never mutated: pages style copies of the figures.
-    return build_slides(_load_tables(folder, fingerprint), read_deck(Path(folder)), _protected_cells(folder, fingerprint, k), k)
+    prebuilt = _published_slides(published_digest(Path(folder)), folder)
+    return build_slides(_load_tables(folder, fingerprint), read_deck(Path(folder)), _protected_cells(folder, fingerprint, k),
+                        k, prebuilt)
 
 
 def slides() -> list[Slide]:

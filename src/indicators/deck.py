@@ -201,10 +201,20 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
 BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field_slide}
 
 
-def build_slides(tables: DataTables, deck: pd.DataFrame, cells: pd.DataFrame, k: int) -> list[Slide]:
+def published_slides(tables: DataTables, deck: pd.DataFrame) -> dict[str, Slide | None]:
+    """The deck's published and shares slides by id: they depend on the published figures only,
+    so an import of field observations need not redraw them."""
+    return {row["slide_id"]: BUILDERS[row["kind"]](row, tables, pd.DataFrame(), 0)
+            for _, row in deck.iterrows() if row["kind"] != "field"}
+
+
+def build_slides(tables: DataTables, deck: pd.DataFrame, cells: pd.DataFrame, k: int,
+                 prebuilt: dict[str, Slide | None] | None = None) -> list[Slide]:
     """The deck's slides that have something to show, numbered from 1 in the deck's order; field
-    figures under the secret. A slide whose indicator has no data is left out, never drawn empty."""
-    built = (BUILDERS[row["kind"]](row, tables, cells, k) for _, row in deck.iterrows())
+    figures under the secret. A slide whose indicator has no data is left out, never drawn empty.
+    `prebuilt` holds published slides already drawn (see `published_slides`)."""
+    built = ((prebuilt or {})[row["slide_id"]] if prebuilt is not None and row["kind"] != "field"
+             else BUILDERS[row["kind"]](row, tables, cells, k) for _, row in deck.iterrows())
     return [replace(slide, number=number) for number, slide in enumerate((slide for slide in built if slide), start=1)]
 
 

@@ -7,6 +7,7 @@ territory). Problems are reported in French with the file, line and column.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,6 +163,18 @@ def load_tables(folder: Path | None = None) -> DataTables:
     if problems:
         raise DataFileError("Références incohérentes entre les tables :\n- " + "\n- ".join(problems))
     return tables
+
+
+def published_digest(folder: Path | None = None, extra: tuple[str, ...] = ("deck.csv",)) -> str:
+    """SHA-256 of the published tables' contents (every table but the field observations, and
+    `extra` files): the same figures give the same digest in any folder, so what is drawn from
+    them alone can be shared."""
+    folder = folder or data_dir()
+    digest = hashlib.sha256()
+    for file in sorted({*TABLE_FILES.values(), *extra} - {TABLE_FILES["field_observations"]}):
+        path = folder / file
+        digest.update(file.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    return digest.hexdigest()
 
 
 def data_fingerprint(folder: Path | None = None) -> tuple:
