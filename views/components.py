@@ -98,3 +98,11 @@ def indicator_select(container, catalogue: pd.DataFrame, choices: list[str], wit
         format_func=lambda choice: catalogue.at[choice, "label_fr"] + ("" if choice in with_data else " (aucune donnée)"),
         key=key,
     )
+
+
+def year_span_select(container, years: list[str], default: tuple[str, str], key: str) -> tuple[str, str]:
+    """The span of years to show: a slider over the years the data cover, or the one year said plainly."""
+    if len(years) > 1:
+        return container.select_slider("Période", years, value=default, key=key)
+    container.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
+    return years[0], years[0]

@@ -10,7 +10,7 @@ from indicators.findings import covered_text, ranking_finding
 from indicators.observations import communes_without_data, year_bounds
 from indicators.provenance import source_line
 from views.cached import field_index, tables, territory_publics, territory_ranking
-from views.components import chart_block, demo_banner, indicator_select
+from views.components import chart_block, demo_banner, indicator_select, year_span_select
 
 data = tables()
 catalogue = data.indicators.set_index("indicator_id")
@@ -27,12 +27,7 @@ if indicator_id not in index.indicators:
     st.info(NO_DATA_SENTENCE, icon=":material/info:")
     st.stop()
 years = index.years_of[indicator_id]
-if len(years) > 1:
-    first_year, last_year = middle.select_slider("Période", years, value=(years[-1], years[-1]),
-                                                 key=f"territory_years_{indicator_id}")
-else:
-    first_year = last_year = years[0]
-    middle.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
+first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), key=f"territory_years_{indicator_id}")
 
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
 publics = territory_publics(indicator_id, first_year, last_year)

@@ -17,7 +17,7 @@ from indicators.observations import coarser_granularities, year_bounds
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, trend_series
-from views.components import chart_block, demo_banner
+from views.components import chart_block, demo_banner, year_span_select
 
 
 def published_date(period: object) -> str:
@@ -40,12 +40,7 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         "Territoire", list(places), format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
         key=f"trend_territory_{indicator_id}",
     )
-    if len(years) > 1:
-        first_year, last_year = middle.select_slider("Période", years, value=(years[0], years[-1]),
-                                                     key=f"trend_years_{indicator_id}")
-    else:
-        first_year = last_year = years[0]
-        middle.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
+    first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key=f"trend_years_{indicator_id}")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
     frequency = right.segmented_control(
         "Regroupement", frequencies, format_func=FREQUENCY_FR.get, default=default_frequency,
