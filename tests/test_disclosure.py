@@ -16,23 +16,37 @@ from indicators.disclosure import (
     protect_totals,
     protected_comparisons,
     protected_ranking,
+    protected_cells,
     protected_trend,
     relations,
     suppress_small_counts,
 )
 from indicators.observations import aggregate_series, index_observations, rank_territories, select_observations
+from indicators.territories import ept_of
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
 
 
-def lattice_by_definition(observations: pd.DataFrame) -> pd.DataFrame:
+def hierarchy(frame: pd.DataFrame, ept_count: int) -> dict[str, str]:
+    """Communes spread over `ept_count` EPTs in turn (none: every commune adds up to the département only)."""
+    communes = sorted(frame["territory_code"].unique())
+    return {commune: f"2000579{position % ept_count}" for position, commune in enumerate(communes)} if ept_count else {}
+
+
+def lattice_by_definition(observations: pd.DataFrame, ept_of: dict[str, str] | None = None) -> pd.DataFrame:
     """Every cell as one text group-by per (territory level, period level, split): slow, plain."""
+    ept_of = ept_of or {}
     annual = observations["period"].str.len() == 4
     frame = observations.assign(
         month=pd.to_datetime(observations["period"].where(~annual, observations["period"] + "-01"), format="%Y-%m"))
     pieces = []
-    for territory_level in ("commune", "departement"):
-        base = frame if territory_level == "commune" else frame.assign(territory_code=DEPARTMENT)
+    for territory_level in ("commune", "ept", "departement"):
+        if territory_level == "commune":
+            base = frame
+        elif territory_level == "ept":
+            base = frame.assign(territory_code=frame["territory_code"].map(ept_of)).dropna(subset=["territory_code"])
+        else:
+            base = frame.assign(territory_code=DEPARTMENT)
         for level, code in (("month", "M"), ("quarter", "Q"), ("year", "Y")):
             rows = base if level == "year" else base.loc[~annual]
             timed = rows.assign(period_start=rows["month"].dt.to_period(code).dt.start_time)
@@ -62,8 +76,14 @@ def relations_by_definition(cells: pd.DataFrame) -> list[set[tuple[int, frozense
         children = children.assign(parent_start=children["period_start"].dt.to_period(code).dt.start_time)
         parents = index.loc[index["level"] == parent_level].rename(columns={"period_start": "parent_start"})
         families.append(family(children, parents, ["indicator_id", "territory_code", "dimension", "group", "parent_start"]))
-    families.append(family(index.loc[index["territory_code"] != DEPARTMENT], index.loc[index["territory_code"] == DEPARTMENT],
-                           ["indicator_id", "level", "period_start", "dimension", "group"]))
+    across = ["indicator_id", "level", "period_start", "dimension", "group"]
+    communes = index.loc[index["territory_level"] == "commune"]
+    epts = index.loc[index["territory_level"] == "ept"]
+    department = index.loc[index["territory_code"] == DEPARTMENT]
+    families.append(family(communes, department, across))
+    families.append(family(epts, department, across))
+    families.append(family(communes.assign(ept=communes["parent_code"].astype(str)),
+                           epts.assign(ept=epts["territory_code"]), ["ept", *across]))
     return families
 
 
@@ -101,18 +121,18 @@ def observations(draw) -> pd.DataFrame:
 
 
 @settings(max_examples=40, deadline=None)
-@given(observations())
-def test_lattice_is_the_sum_of_the_observations_at_every_level(frame):
-    fast = lattice(frame)
-    plain = lattice_by_definition(frame)
+@given(observations(), st.integers(0, 3))
+def test_lattice_is_the_sum_of_the_observations_at_every_level(frame, ept_count):
+    fast = lattice(frame, hierarchy(frame, ept_count))
+    plain = lattice_by_definition(frame, hierarchy(frame, ept_count))
     # Same cells, same sums, same order (exports and pages read them in this order).
     pd.testing.assert_frame_equal(fast[plain.columns].reset_index(drop=True), plain, check_dtype=False)
 
 
 @settings(max_examples=25, deadline=None)
-@given(observations())
-def test_relations_tie_each_parent_to_exactly_its_children(frame):
-    cells = lattice(frame)
+@given(observations(), st.integers(0, 3))
+def test_relations_tie_each_parent_to_exactly_its_children(frame, ept_count):
+    cells = lattice(frame, hierarchy(frame, ept_count))
     assert [as_sets(*family) for family in relations(cells)] == relations_by_definition(cells)
 
 
@@ -159,12 +179,14 @@ def test_latest_twelve_months_hide_when_a_month_inside_is_secret_unless_they_are
 
 
 def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(tables):
-    observations, cells = tables.field_observations, suppress_small_counts(lattice(tables.field_observations))
+    observations, cells = tables.field_observations, protected_cells(tables, 5)
     index = index_observations(observations)
     commune = observations["territory_code"].iloc[0]
-    for territory, codes in ((DEPARTMENT, None), (commune, [commune])):
-        series, sources, demo = protected_trend(index, cells, "signalements_risque_prostitutionnel", territory,
-                                                "2020", "2022", "quarter", "sex")
+    ept = ept_of(tables.territories)[commune]
+    in_ept = sorted(code for code, parent in ept_of(tables.territories).items() if parent == ept)
+    for territory, codes in ((DEPARTMENT, None), (commune, [commune]), (ept, in_ept)):
+        series, sources, demo = protected_trend(index, tables.territories, cells, "signalements_risque_prostitutionnel",
+                                                territory, "2020", "2022", "quarter", "sex")
         rows = select_observations(observations, "signalements_risque_prostitutionnel", codes,
                                    pd.Timestamp("2020-01-01"), pd.Timestamp("2022-12-01"))
         expected = protect_series(aggregate_series(rows, "quarter", "sex"), cells, "signalements_risque_prostitutionnel",
@@ -176,7 +198,7 @@ def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(ta
 
 
 def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables):
-    observations, cells = tables.field_observations, suppress_small_counts(lattice(tables.field_observations))
+    observations, cells = tables.field_observations, protected_cells(tables, 5)
     ranked, sources, demo = protected_ranking(index_observations(observations), tables.territories, cells,
                                               "signalements_risque_prostitutionnel", "2021", "2022", "sex:F")
     rows = select_observations(observations, "signalements_risque_prostitutionnel", None,
@@ -189,3 +211,24 @@ def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables
     # Secret totals go last, never among the ranked ones.
     assert not ranked["suppressed"].iloc[: (~ranked["suppressed"]).sum()].any()
     assert sources == list(girls["source_id"].unique()) and demo is True
+
+
+def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_cells(tables):
+    observations, cells = tables.field_observations, protected_cells(tables, 5)
+    index = index_observations(observations)
+    communes, _, _ = protected_ranking(index, tables.territories, cells, "signalements_risque_prostitutionnel", "2023",
+                                       "2023", "none:ensemble", "commune")
+    epts, _, _ = protected_ranking(index, tables.territories, cells, "signalements_risque_prostitutionnel", "2023",
+                                   "2023", "none:ensemble", "ept")
+    assert len(epts) == 4 and epts["value"].sum() == communes["value"].sum()
+    by_ept = communes.assign(ept=communes["territory_code"].map(ept_of(tables.territories))).groupby("ept")["value"].sum()
+    assert epts.set_index("territory_code")["value"].to_dict() == by_ept.to_dict()
+    year_cells = cells.loc[(cells["indicator_id"] == "signalements_risque_prostitutionnel") & (cells["level"] == "year")
+                           & (cells["dimension"] == "none") & (cells["period_start"] == pd.Timestamp("2023-01-01"))]
+    hidden = set(year_cells.loc[year_cells["suppressed"], "territory_code"])
+    for ranked in (communes, epts):
+        assert set(ranked.loc[ranked["suppressed"], "territory_code"]) == hidden & set(ranked["territory_code"])
+        shown = ranked.loc[~ranked["suppressed"]]
+        # A rate is the count per 10 000 inhabitants exactly; a secret count has no rate.
+        assert (shown["rate"].to_numpy() == shown["value"].to_numpy() * 10_000 / shown["population"].to_numpy()).all()
+        assert ranked.loc[ranked["suppressed"], "rate"].isna().all()

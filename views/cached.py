@@ -19,11 +19,10 @@ from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, published_slides, read_deck
 from indicators.disclosure import (
     ShownComparison,
-    lattice,
+    protected_cells as protected_cells_of,
     protected_comparisons,
     protected_ranking,
     protected_trend,
-    suppress_small_counts,
 )
 from indicators.history import version_changes
 from indicators.labels import public_choices
@@ -88,7 +87,7 @@ def changes_of(version: int) -> ObservationDiff:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _protected_cells(folder: str, fingerprint: tuple, k: int) -> pd.DataFrame:
     # One suppression for every viewer and every page: the rule is applied once, in one place.
-    return suppress_small_counts(lattice(_load_tables(folder, fingerprint).field_observations), k)
+    return protected_cells_of(_load_tables(folder, fingerprint), k)
 
 
 def protected_cells() -> pd.DataFrame:
@@ -168,8 +167,9 @@ def headlines() -> list[Headline]:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _trend_series(folder: str, fingerprint: tuple, k: int, indicator_id: str, territory: str, first_year: str,
                   last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
-    return protected_trend(_field_index(folder, fingerprint), _protected_cells(folder, fingerprint, k), indicator_id,
-                           territory, first_year, last_year, frequency, breakdown)
+    return protected_trend(_field_index(folder, fingerprint), _load_tables(folder, fingerprint).territories,
+                           _protected_cells(folder, fingerprint, k), indicator_id, territory, first_year, last_year,
+                           frequency, breakdown)
 
 
 def trend_series(indicator_id: str, territory: str, first_year: str, last_year: str, frequency: str,
@@ -188,9 +188,10 @@ def _territory_publics(folder: str, fingerprint: tuple, indicator_id: str, first
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_ranking(folder: str, fingerprint: tuple, k: int, indicator_id: str, first_year: str, last_year: str,
-                       public: str) -> tuple[pd.DataFrame, list[str], bool]:
+                       public: str, level: str) -> tuple[pd.DataFrame, list[str], bool]:
     return protected_ranking(_field_index(folder, fingerprint), _load_tables(folder, fingerprint).territories,
-                             _protected_cells(folder, fingerprint, k), indicator_id, first_year, last_year, public)
+                             _protected_cells(folder, fingerprint, k), indicator_id, first_year, last_year, public,
+                             level)
 
 
 def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
@@ -199,8 +200,9 @@ def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dic
     return _territory_publics(str(folder), data_fingerprint(folder), indicator_id, first_year, last_year)
 
 
-def territory_ranking(indicator_id: str, first_year: str, last_year: str, public: str) -> tuple[pd.DataFrame, list[str], bool]:
-    """`disclosure.protected_ranking`, once for every viewer of a data version."""
+def territory_ranking(indicator_id: str, first_year: str, last_year: str, public: str,
+                      level: str = "commune") -> tuple[pd.DataFrame, list[str], bool]:
+    """`disclosure.protected_ranking` (communes or EPTs, counts and rates), once for every viewer of a data version."""
     folder = data_dir()
     return _territory_ranking(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, first_year,
-                              last_year, public)
+                              last_year, public, level)

@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
-from indicators.disclosure import DEPARTMENT, lattice, protect_series, suppress_small_counts
+from indicators.disclosure import DEPARTMENT, protect_series, protected_cells
+from indicators.territories import members
 from indicators.findings import observation_finding, published_finding
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
@@ -169,7 +170,7 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
     """A field series, or None when there is nothing to draw (no rows, or every point under the secret)."""
     entry = tables.indicators.set_index("indicator_id").loc[row["indicators"]]
     territory = setting(row, "territory_code", DEPARTMENT)
-    rows = select_observations(tables.field_observations, row["indicators"], None if territory == DEPARTMENT else [territory])
+    rows = select_observations(tables.field_observations, row["indicators"], members(tables.territories, territory))
     if rows.empty:
         return None
     breakdown = setting(row, "breakdown", "none")
@@ -279,4 +280,4 @@ def presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
 
 def protected_deck(tables: DataTables, deck: pd.DataFrame, k: int) -> list[Slide]:
     """The deck with the statistical secret computed here (command line, tests)."""
-    return build_slides(tables, deck, suppress_small_counts(lattice(tables.field_observations), k), k)
+    return build_slides(tables, deck, protected_cells(tables, k), k)

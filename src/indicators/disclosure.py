@@ -20,6 +20,7 @@ all read their figures through it, so the rule lives in this one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ import pandas as pd
 
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
 from indicators.formatting import format_number
+from indicators.loading import DataTables
 from indicators.observations import (
     FieldIndex,
     PeriodComparison,
@@ -38,9 +40,10 @@ from indicators.observations import (
     with_month,
     year_bounds,
 )
+from indicators.territories import DEPARTMENT, ept_of, members, populations, rate_per_10000
 
-DEPARTMENT = "92"
 ALL = "ensemble"
+TERRITORY_LEVELS = ["commune", "ept", "departement"]
 MONTHS_PER = {"quarter": 3, "year": 12}
 
 
@@ -53,17 +56,23 @@ def suppressed_label(k: int | None = None) -> str:
     return SECRET_SYMBOL
 
 
-def lattice(observations: pd.DataFrame) -> pd.DataFrame:
-    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value).
+def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value),
+    with the territory's level ("commune", "ept", "departement") and the territory it adds up to.
 
     Built from the commune cells as given: quarters and years are sums of months, a quarterly
-    figure exists only as a quarter and in its year, a yearly figure only as a year cell; the
-    département is a sum of communes. Keys are integer codes, so a
-    million observations cost a few hash factorisations, not eighteen text group-bys.
+    figure exists only as a quarter and in its year, a yearly figure only as a year cell; an EPT
+    (given `ept_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
+    Keys are integer codes, so a million observations cost a few hash factorisations, not
+    eighteen text group-bys.
     """
+    ept_of = dict(ept_of or {})
     dated = with_month(observations)
     indicator, indicators = pd.factorize(dated["indicator_id"], sort=True)
     territory, territories = pd.factorize(dated["territory_code"], sort=True)
+    ept_codes = pd.Index(sorted(set(ept_of.values())))
+    # Each commune's EPT as a position in ept_codes (-1: none, the commune adds up to the département only).
+    territory_ept = ept_codes.get_indexer([ept_of.get(code) for code in territories]).astype(np.int64)
     month, months = pd.factorize(dated["month"], sort=True)
     months = pd.DatetimeIndex(months)
     # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
@@ -71,6 +80,7 @@ def lattice(observations: pd.DataFrame) -> pd.DataFrame:
     values = dated["value"].to_numpy(dtype=np.float64)
     starts = {"month": months, **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))}}
     period_codes = {level: pd.factorize(starts[level], sort=True) for level in starts}
+    parent_categories = pd.Index([DEPARTMENT, *ept_codes])
 
     built: dict[tuple[str, str, str], pd.DataFrame] = {}
     for dimension in ("sex", "age_group", "none"):
@@ -84,7 +94,13 @@ def lattice(observations: pd.DataFrame) -> pd.DataFrame:
                                   "group": group}, sizes, values)
         department_months = _sum_by({name: commune_months[0][name] for name in ("indicator", "month", "span", "group")},
                                     sizes, commune_months[1])
-        for territory_level, (keys, sums) in (("commune", commune_months), ("departement", department_months)):
+        commune_ept = territory_ept[commune_months[0]["territory"]]
+        inside = commune_ept >= 0
+        ept_sizes = {**sizes, "territory": max(len(ept_codes), 1)}
+        ept_months = _sum_by({**{name: commune_months[0][name][inside] for name in ("indicator", "month", "span", "group")},
+                              "territory": commune_ept[inside]}, ept_sizes, commune_months[1][inside])
+        pieces = {"commune": (commune_months, sizes), "ept": (ept_months, ept_sizes), "departement": (department_months, sizes)}
+        for territory_level, ((keys, sums), level_sizes) in pieces.items():
             for level in ("month", "quarter", "year"):
                 # A yearly figure only exists as a year cell, a quarterly one as a quarter or a year.
                 keep = keys["span"] <= {"month": 0, "quarter": 1, "year": 2}[level]
@@ -93,13 +109,21 @@ def lattice(observations: pd.DataFrame) -> pd.DataFrame:
                     keep &= keys["group"] != groups.get_loc(ALL)
                 period_of_month, period_starts = period_codes[level]
                 level_keys = {"indicator": keys["indicator"][keep]}
-                if territory_level == "commune":
+                if territory_level != "departement":
                     level_keys["territory"] = keys["territory"][keep]
                 level_keys["period"] = period_of_month[keys["month"][keep]]
                 level_keys["group"] = keys["group"][keep]
-                cells, cell_sums = _sum_by(level_keys, {**sizes, "period": len(period_starts)}, sums[keep])
-                territory_codes = (territories.take(cells["territory"]) if territory_level == "commune"
-                                   else np.full(len(cell_sums), DEPARTMENT, dtype=object))
+                cells, cell_sums = _sum_by(level_keys, {**level_sizes, "period": len(period_starts)}, sums[keep])
+                if territory_level == "commune":
+                    territory_codes = territories.take(cells["territory"])
+                    ept_positions = territory_ept[cells["territory"]]
+                    parent_codes = np.where(ept_positions >= 0, ept_positions + 1, 0)
+                elif territory_level == "ept":
+                    territory_codes = ept_codes.take(cells["territory"])
+                    parent_codes = np.zeros(len(cell_sums), dtype=np.int64)
+                else:
+                    territory_codes = np.full(len(cell_sums), DEPARTMENT, dtype=object)
+                    parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
                 built[(territory_level, level, dimension)] = pd.DataFrame({
                     "indicator_id": pd.Series(indicators.take(cells["indicator"]), dtype="str"),
                     "territory_code": pd.Series(territory_codes, dtype="str"),
@@ -108,8 +132,11 @@ def lattice(observations: pd.DataFrame) -> pd.DataFrame:
                     "value": cell_sums,
                     "level": level,
                     "dimension": dimension,
+                    "territory_level": pd.Categorical.from_codes(
+                        np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level)), categories=TERRITORY_LEVELS),
+                    "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
                 })
-    order = [(territory_level, level, dimension) for territory_level in ("commune", "departement")
+    order = [(territory_level, level, dimension) for territory_level in TERRITORY_LEVELS
              for level in ("month", "quarter", "year") for dimension in ("sex", "age_group", "none")]
     return pd.concat([built[piece] for piece in order], ignore_index=True)
 
@@ -165,26 +192,40 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
         parent_start = np.where(parent_start < 0, len(period_starts), parent_start)
         keys = ["indicator_id", "territory_code", "dimension", "group", "period_start"]
         families.append(link(rows[level_is(child_level)], rows[level_is(parent_level)], codes, sizes, keys,
-                             child_period=parent_start))
-    # Communes add up to the département (same period and group).
-    is_department = (cells["territory_code"] == DEPARTMENT).to_numpy()
-    families.append(link(rows[~is_department], rows[is_department], codes, sizes,
-                         ["indicator_id", "level", "period_start", "dimension", "group"]))
+                             child_maps={"period_start": parent_start}))
+    # Communes add up to their EPT and to the département, EPTs to the département (same period and group).
+    territory_level = cells["territory_level"].to_numpy()
+    is_commune, is_ept = territory_level == "commune", territory_level == "ept"
+    is_department = territory_level == "departement"
+    across = ["indicator_id", "level", "period_start", "dimension", "group"]
+    families.append(link(rows[is_commune], rows[is_department], codes, sizes, across))
+    families.append(link(rows[is_ept], rows[is_department], codes, sizes, across))
+    # A commune's EPT as a territory code: its parent's position among the territory values.
+    parent_of = pd.DataFrame({"territory": codes["territory_code"], "parent": cells["parent_code"].astype("object")})
+    parent_of = parent_of.drop_duplicates("territory")
+    parent_territory = np.full(sizes["territory_code"], sizes["territory_code"] - 1, dtype=np.int64)
+    found = pd.Index(values["territory_code"]).get_indexer(parent_of["parent"])
+    parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, sizes["territory_code"] - 1)
+    families.append(link(rows[is_commune], rows[is_ept], codes, sizes, ["indicator_id", "territory_code", *across[1:]],
+                         child_maps={"territory_code": parent_territory}))
     return families
 
 
 def link(children: np.ndarray, parents: np.ndarray, codes: dict[str, np.ndarray], sizes: dict[str, int],
-         keys: list[str], child_period: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+         keys: list[str], child_maps: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Relation members as (row, relation id) pairs: each parent and its children share one id.
 
-    `child_period` maps a child's period to its parent's (a month to its quarter's start).
+    `child_maps` maps, per key column, a child's code to its parent's (a month to its quarter's
+    start, a commune to its EPT).
     """
+    child_maps = child_maps or {}
+
     def packed(rows: np.ndarray, is_child: bool) -> np.ndarray:
         key = np.zeros(len(rows), dtype=np.int64)
         for name in keys:
             column = codes[name][rows]
-            if name == "period_start" and is_child and child_period is not None:
-                column = child_period[column]
+            if is_child and name in child_maps:
+                column = child_maps[name][column]
             key = key * sizes[name] + column
         return key
 
@@ -255,29 +296,46 @@ def protect_totals(totals: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
     return totals.assign(suppressed=totals["territory_code"].isin(hidden))
 
 
-def protected_trend(index: FieldIndex, cells: pd.DataFrame, indicator_id: str, territory_code: str, first_year: str,
-                    last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
-    """One field series as the Tendances page draws it (the département or one commune, whole
-    years), secret applied; with the sources of its rows and whether they are the demo's."""
-    rows = index.rows(indicator_id, None if territory_code == DEPARTMENT else [territory_code],
-                      *year_bounds(first_year, last_year))
+def protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
+    """The protected lattice of the field observations, EPTs included: the one suppression every
+    page, export, image, slide and sheet reads its figures from."""
+    return suppress_small_counts(lattice(tables.field_observations, ept_of(tables.territories)), k)
+
+
+def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
+    """`frame` (territory_code, value, suppressed) with each territory's population and its rate
+    per 10 000 inhabitants. A secret count has a secret rate: with the population public, the rate
+    would give the count back."""
+    people = frame["territory_code"].map(population).astype("Int64")
+    rates = rate_per_10000(frame["value"], people)
+    return frame.assign(population=people, rate=np.where(frame["suppressed"].to_numpy(dtype=bool), np.nan, rates))
+
+
+def protected_trend(index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
+                    territory_code: str, first_year: str, last_year: str, frequency: str,
+                    breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+    """One field series as the Tendances page draws it (the département, an EPT or one commune,
+    whole years), secret applied; with the sources of its rows and whether they are the demo's."""
+    rows = index.rows(indicator_id, members(territories, territory_code), *year_bounds(first_year, last_year))
     series = protect_series(aggregate_series(rows, frequency, breakdown), cells, indicator_id, territory_code,
                             frequency, breakdown)
     return series, rows["source_id"].unique().tolist(), is_demo(rows)
 
 
 def protected_ranking(index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
-                      first_year: str, last_year: str, public: str) -> tuple[pd.DataFrame, list[str], bool]:
-    """Communes ranked for one indicator, whole years and public ("none:", "sex:F", "age_group:15-17"),
-    secret applied (secret totals last); with the sources of its rows and whether they are the demo's."""
+                      first_year: str, last_year: str, public: str,
+                      level: str = "commune") -> tuple[pd.DataFrame, list[str], bool]:
+    """Communes (or EPTs) ranked for one indicator, whole years and public ("none:", "sex:F",
+    "age_group:15-17"), secret applied (secret totals last), with population and rate per 10 000
+    inhabitants (secret where the count is); with the sources of its rows and whether they are the demo's."""
     rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
     dimension, group = public.split(":")
     if dimension != "none":
         rows = rows.loc[rows[dimension] == group]
     years = list(range(int(first_year), int(last_year) + 1))
-    ranked = rank_with_secret_last(protect_totals(rank_territories(rows, territories), cells, indicator_id, dimension,
-                                                  group, years))
-    return ranked, rows["source_id"].unique().tolist(), is_demo(rows)
+    ranked = rank_with_secret_last(protect_totals(rank_territories(rows, territories, level), cells, indicator_id,
+                                                  dimension, group, years))
+    return with_rates(ranked, populations(territories)), rows["source_id"].unique().tolist(), is_demo(rows)
 
 
 def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) -> pd.DataFrame:
@@ -287,14 +345,14 @@ def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) 
 
 
 def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, end: pd.Timestamp,
-                   granularity: str = "month") -> bool:
-    """Whether a département total over [start, end] may be shown.
+                   granularity: str = "month", territory_code: str = DEPARTMENT) -> bool:
+    """Whether a territory's total (the département's by default) over [start, end] may be shown.
 
     A calendar year or quarter is a lattice cell: its own flag decides. Any other window is a sum of cells
     of the figures' granularity (months or quarters), shown only when none of them is secret
     (otherwise the window minus the others tells it).
     """
-    mine = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == DEPARTMENT)
+    mine = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == territory_code)
                      & (cells["dimension"] == "none")]
     # A window that is exactly a calendar year or quarter is a lattice cell: its own flag decides.
     for level, months in (("year", 12), ("quarter", 3)):

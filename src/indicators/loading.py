@@ -30,7 +30,7 @@ TABLE_FILES: dict[str, str] = {
 }
 
 # Text stays text: codes such as "92" or "2016/2020" must not become numbers.
-_TEXT_COLUMNS = {"territory_code", "parent_code", "period", "published", "relay_date"}
+_TEXT_COLUMNS = {"territory_code", "parent_code", "ept_code", "period", "published", "relay_date"}
 
 
 class DataFileError(ValueError):
@@ -101,12 +101,16 @@ def check_references(tables: DataTables) -> list[str]:
         ("field_observations", "indicator_id", known_indicators),
         ("field_observations", "territory_code", known_territories),
         ("territories", "source_id", known_sources),
+        ("territories", "population_source_id", known_sources),
+        ("territories", "point_source_id", known_sources),
+        ("territories", "ept_code", known_territories),
         ("key_dates", "source_id", known_sources),
         ("key_dates", "territory_code", known_territories),
     ]
     for table, column, known in checks:
         frame = getattr(tables, table)
-        unknown = frame.loc[~frame[column].isin(known), column]
+        # An empty optional reference (a département has no EPT) refers to nothing.
+        unknown = frame.loc[frame[column].notna() & ~frame[column].isin(known), column]
         for row_index, value in unknown.items():
             problems.append(
                 f"{TABLE_FILES[table]}, ligne {int(row_index) + 2}, colonne « {column} » : "

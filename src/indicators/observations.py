@@ -10,6 +10,7 @@ import pandas as pd
 
 from indicators.config import DEMO_SOURCE_ID
 from indicators.store import empty_observations
+from indicators.territories import ept_of, epts
 
 Frequency = Literal["month", "quarter", "year"]
 Breakdown = Literal["none", "sex", "age_group", "territory_code"]
@@ -177,16 +178,20 @@ def rank_with_secret_last(ranked: pd.DataFrame) -> pd.DataFrame:
     return ranked.sort_values(["suppressed", "value", "name_fr"], ascending=[True, False, True], ignore_index=True)
 
 
-def rank_territories(observations: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
-    """Total per commune over the selected rows, largest first, with the commune's name.
+def rank_territories(observations: pd.DataFrame, territories: pd.DataFrame, level: str = "commune") -> pd.DataFrame:
+    """Total per commune (or per EPT, `level="ept"`) over the selected rows, largest first, with its name.
 
-    Only communes with rows are ranked: a commune the file says nothing about has no figure,
-    which is not zero (`communes_without_data` names them).
+    Only territories with rows are ranked: a commune the file says nothing about has no figure,
+    which is not zero (`communes_without_data` names them). An EPT adds up the rows of its communes.
     """
-    communes = territories.loc[territories["level"] == "commune", ["territory_code", "name_fr"]]
+    if level == "ept":
+        places = epts(territories)[["territory_code", "name_fr"]]
+        observations = observations.assign(territory_code=observations["territory_code"].map(ept_of(territories)))
+    else:
+        places = territories.loc[territories["level"] == "commune", ["territory_code", "name_fr"]]
     totals = observations.groupby("territory_code", as_index=False, observed=True)["value"].sum()
     return (
-        communes.merge(totals, on="territory_code", how="inner")
+        places.merge(totals, on="territory_code", how="inner")
         .assign(value=lambda frame: frame["value"].astype("int64"))
         .sort_values(["value", "name_fr"], ascending=[False, True], ignore_index=True)
     )

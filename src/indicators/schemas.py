@@ -14,7 +14,7 @@ from pandera.typing import Series
 INDICATOR_KINDS = ("estimate_range", "recorded_count", "share", "age", "change", "activity_count")
 DOMAINS = ("published", "field")
 QUALIFIERS = ("exact", "lower_bound", "approximate", "derived")
-TERRITORY_LEVELS = ("monde", "pays", "departement", "commune")
+TERRITORY_LEVELS = ("monde", "pays", "departement", "ept", "commune")
 SEXES = ("F", "M", "ensemble")
 AGE_GROUPS = ("11-14", "15-17", "18-25", "ensemble")
 
@@ -105,6 +105,13 @@ class TerritorySchema(pa.DataFrameModel):
     level: Series[str] = pa.Field(isin=TERRITORY_LEVELS, title="Niveau")
     parent_code: Series[str] = pa.Field(nullable=True, title="Territoire parent")
     source_id: Series[str] = pa.Field(title="Source")
+    # A commune's facts, each with its source: municipal population, its EPT, a representative point.
+    population: Series[pd.Int64Dtype] = pa.Field(nullable=True, gt=0, title="Population municipale")
+    population_source_id: Series[str] = pa.Field(nullable=True, title="Source de la population")
+    ept_code: Series[str] = pa.Field(nullable=True, title="EPT")
+    longitude: Series[float] = pa.Field(nullable=True, ge=-180, le=180, title="Longitude")
+    latitude: Series[float] = pa.Field(nullable=True, ge=-90, le=90, title="Latitude")
+    point_source_id: Series[str] = pa.Field(nullable=True, title="Source du point")
 
     class Config:
         strict = True

@@ -1,0 +1,108 @@
+"""The département's territories and their facts: communes, EPTs, populations, rates.
+
+Three levels nest: a commune belongs to one établissement public territorial (EPT), the four
+EPTs make up the département. Figures of an EPT or of the département are sums of their
+communes of the Hauts-de-Seine (Boucle Nord de Seine also covers Argenteuil, in the Val-d'Oise:
+its figures here are those of its six communes of the Hauts-de-Seine only).
+
+Populations are the INSEE municipal populations (all inhabitants, not minors): a rate per
+10 000 inhabitants compares territories of different sizes, it is not a share of minors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DEPARTMENT = "92"
+DEPARTMENT_NAME = "Hauts-de-Seine"
+
+LEVELS_FR = {"commune": "Communes", "ept": "Établissements publics territoriaux (EPT)", "departement": "Département"}
+LEVEL_SINGULAR_FR = {"commune": "commune", "ept": "EPT", "departement": "département"}
+
+RATE_BASE = 10_000
+RATE_UNIT_FR = "pour 10 000 habitants"
+RATE_CAVEAT_FR = (
+    "Un taux pour 10 000 habitants rapporte l'effectif à toute la population municipale (INSEE), "
+    "pas au nombre de mineurs : il permet de comparer des territoires de tailles différentes, "
+    "il ne mesure pas un risque. Sur de petits effectifs, il varie beaucoup d'une année à l'autre."
+)
+# Boucle Nord de Seine also covers Argenteuil (Val-d'Oise), which this département's data do not.
+PARTIAL_EPT_NOTE_FR = ("Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent "
+                       "que ses six communes des Hauts-de-Seine.")
+
+
+def communes(territories: pd.DataFrame) -> pd.DataFrame:
+    """The département's communes, in code order."""
+    mine = territories.loc[(territories["level"] == "commune") & (territories["parent_code"] == DEPARTMENT)]
+    return mine.sort_values("territory_code", ignore_index=True)
+
+
+def epts(territories: pd.DataFrame) -> pd.DataFrame:
+    """The département's EPTs, in code order."""
+    mine = territories.loc[(territories["level"] == "ept") & (territories["parent_code"] == DEPARTMENT)]
+    return mine.sort_values("territory_code", ignore_index=True)
+
+
+def ept_of(territories: pd.DataFrame) -> dict[str, str]:
+    """Each commune's EPT code (communes without one are left out)."""
+    mine = communes(territories).dropna(subset=["ept_code"])
+    return dict(zip(mine["territory_code"], mine["ept_code"]))
+
+
+def level_of(territories: pd.DataFrame, territory_code: str) -> str:
+    """"commune", "ept" or "departement"."""
+    if territory_code == DEPARTMENT:
+        return "departement"
+    return "ept" if territory_code in set(epts(territories)["territory_code"]) else "commune"
+
+
+def members(territories: pd.DataFrame, territory_code: str) -> list[str] | None:
+    """The communes a territory's figures add up: itself for a commune, its communes for an EPT,
+    None (every row) for the département."""
+    if territory_code == DEPARTMENT:
+        return None
+    inside = [commune for commune, ept in ept_of(territories).items() if ept == territory_code]
+    return inside or [territory_code]
+
+
+def peers(territories: pd.DataFrame, territory_code: str) -> list[str]:
+    """The territories a territory is ranked among: the communes for a commune, the EPTs for an EPT."""
+    level = level_of(territories, territory_code)
+    if level == "departement":
+        return [DEPARTMENT]
+    return (epts if level == "ept" else communes)(territories)["territory_code"].tolist()
+
+
+def names(territories: pd.DataFrame) -> dict[str, str]:
+    """French name of every territory, the département's included."""
+    return dict(zip(territories["territory_code"], territories["name_fr"]))
+
+
+def populations(territories: pd.DataFrame) -> pd.Series:
+    """Municipal population per territory code: each commune's, and for an EPT or the
+    département the sum of its communes (Int64, index territory_code)."""
+    mine = communes(territories)
+    commune_population = mine.set_index("territory_code")["population"].astype("Int64")
+    by_ept = mine.dropna(subset=["ept_code"]).groupby("ept_code")["population"].sum(min_count=1).astype("Int64")
+    department = pd.Series([commune_population.sum(min_count=1)], index=[DEPARTMENT], dtype="Int64")
+    return pd.concat([commune_population, by_ept, department]).rename("population")
+
+
+def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) -> dict[str, str]:
+    """Territories a page offers, in the order an official looks for them: the département, its
+    EPTs, then the communes that have data (code → label)."""
+    all_names = names(territories)
+    choices = {DEPARTMENT: f"{DEPARTMENT_NAME} (tout le département)"}
+    choices |= {code: f"{name} (EPT)" for code, name in zip(epts(territories)["territory_code"], epts(territories)["name_fr"])}
+    choices |= {code: all_names.get(code, code) for code in sorted(communes_with_data, key=lambda code: all_names.get(code, code))}
+    return choices
+
+
+def rate_per_10000(values: pd.Series | np.ndarray, population: pd.Series | np.ndarray) -> np.ndarray:
+    """Count × 10 000 / population, NaN where the population is unknown or not positive."""
+    counts = np.asarray(values, dtype=np.float64)
+    people = pd.array(population, dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = counts * RATE_BASE / people
+    return np.where(people > 0, rates, np.nan)
