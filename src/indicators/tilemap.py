@@ -1,0 +1,525 @@
+"""A tile map of the Hauts-de-Seine: one equal hexagon per commune, drawn by Plotly with no network.
+
+A choropleth of true boundaries would need a boundary file and would give Boulogne-Billancourt
+forty times the ink of Marnes-la-Coquette; equal tiles give every commune the same weight and room
+for its name. Tiles are placed from each commune's representative point (lon/lat), so that
+neighbours stay neighbours, and the four EPTs are outlined as groups.
+
+Hexagons are pointy-topped, of circumradius 1 in plot units; `row` counts from the south and odd
+rows are shifted half a tile east ("odd-r" offset coordinates).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from indicators.disclosure import SECRET_SYMBOL
+from indicators.formatting import format_number
+
+COLOUR_SCALE = "cividis"  # sequential, readable with colour-vision deficiencies, light/dark at both ends
+SECRET_FILL, SECRET_HATCH = "#e4e4e4", "#b8b8b8"
+SECRET_PATTERN = dict(shape="/", fgcolor=SECRET_HATCH, bgcolor=SECRET_FILL, size=7, solidity=0.25)
+NO_DATA_FILL = "#fafafa"
+TILE_EDGE = "#ffffff"
+# Okabe-Ito hues away from cividis' blue-grey-yellow, so a group outline never melts into a tile.
+EPT_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00")
+SECRET_LEGEND = f"{SECRET_SYMBOL} : secret statistique"
+NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", "pas de donnée"
+MAX_LABEL = 11
+ROW_STEPS = 7.0  # north-south extent of the département, in rows of tiles
+HEIGHT = 560
+FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
+SQRT3 = math.sqrt(3.0)
+
+# Hex cells are axial (q, r): centre x = √3 (q + r/2), y = 1.5 r; the six neighbours' offsets.
+AXIAL_STEPS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, -1), (-1, 1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+# ---------------------------------------------------------------------------------------------
+
+def initial(word: str) -> str:
+    """"Billancourt" → "B.", "d'Avray" → "d'A." (the elided article stays, the name is initialled)."""
+    article, _, rest = word.rpartition("'")
+    return (article + "'" if article else "") + rest[:1] + "."
+
+
+def short_name(name: str) -> str:
+    """A tile label of at most MAX_LABEL characters, the first that fits of: the name; the name
+    without "-sur-Seine"; the last word as an initial ("Boulogne-B."); that without articles and
+    small words ("Fontenay-R."); the first word ("Levallois"); the first word cut after a consonant."""
+    candidates = [name]
+    base = re.sub(r"-sur-[\w'-]+$", "", name)
+    candidates.append(base)
+    words = base.split("-")
+    if len(words) > 1:
+        candidates.append("-".join(words[:-1]) + "-" + initial(words[-1]))
+        small = {"les", "la", "le", "aux", "au", "de", "du", "des", "sur", "en"}
+        kept = [word for word in words[:-1] if word.lower() not in small]
+        kept[0] = re.sub(r"^(?:Le|La|Les|L') ", "", kept[0])
+        candidates.append("-".join(kept) + "-" + initial(words[-1]))
+    candidates.append(re.sub(r"^(?:Le|La|Les|L') ", "", words[0]))
+    fitting = [candidate for candidate in candidates if len(candidate) <= MAX_LABEL]
+    if fitting:
+        return fitting[0]
+    return re.sub(r"[aeiouyéèêàâîïôûü]+$", "", words[0][: MAX_LABEL - 1]) + "."
+
+
+def local_plane(longitude: pd.Series, latitude: pd.Series) -> np.ndarray:
+    """Longitude and latitude (degrees) to an equirectangular plane centred on the points: a degree
+    of longitude is cos(latitude) degrees of latitude long, which is all the accuracy 20 km need."""
+    centre_lat = float(latitude.mean())
+    east = (longitude.to_numpy(float) - float(longitude.mean())) * math.cos(math.radians(centre_lat))
+    north = latitude.to_numpy(float) - centre_lat
+    return np.column_stack([east, north])
+
+
+def axial_centre(q: int, r: int) -> tuple[float, float]:
+    return SQRT3 * (q + r / 2.0), 1.5 * r
+
+
+def hex_distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Tile steps between two axial cells."""
+    dq, dr = a[0] - b[0], a[1] - b[1]
+    return (abs(dq) + abs(dr) + abs(dq + dr)) // 2
+
+
+def candidate_cells(points: np.ndarray, margin: int = 2) -> list[tuple[int, int]]:
+    """Every cell whose centre lies within `margin` tiles of the points' bounding box."""
+    (x_min, y_min), (x_max, y_max) = points.min(axis=0), points.max(axis=0)
+    rows = range(math.floor(y_min / 1.5) - margin, math.ceil(y_max / 1.5) + margin + 1)
+    cells = []
+    for r in rows:
+        for q in range(math.floor(x_min / SQRT3 - r / 2) - margin, math.ceil(x_max / SQRT3 - r / 2) + margin + 1):
+            cells.append((q, r))
+    return cells
+
+
+def squared_gap(point: np.ndarray, cell: tuple[int, int]) -> float:
+    x, y = axial_centre(*cell)
+    return float((point[0] - x) ** 2 + (point[1] - y) ** 2)
+
+
+def greedy_cells(points: np.ndarray, cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Communes from the centre outwards each take the free cell nearest their point: the crowded
+    middle is placed first, outer communes are pushed outwards, where there is room."""
+    order = np.lexsort((np.arange(len(points)), np.hypot(*(points - points.mean(axis=0)).T)))
+    free = set(cells)
+    chosen: dict[int, tuple[int, int]] = {}
+    for index in order:
+        cell = min(free, key=lambda c: (squared_gap(points[index], c), c[1], c[0]))
+        chosen[int(index)] = cell
+        free.remove(cell)
+    return [chosen[index] for index in range(len(points))]
+
+
+def improved_cells(points: np.ndarray, cells: list[tuple[int, int]], all_cells: list[tuple[int, int]],
+                   passes: int = 20) -> list[tuple[int, int]]:
+    """Moves to a free cell and swaps of two communes while they shorten the total squared distance
+    between points and tile centres (a local optimum of the assignment problem, deterministic)."""
+    placed = list(cells)
+    for _ in range(passes):
+        changed = False
+        for i in range(len(points)):
+            owner = {cell: k for k, cell in enumerate(placed)}
+            for cell in sorted(all_cells, key=lambda c: (c[1], c[0])):
+                if cell == placed[i] or hex_distance(cell, placed[i]) > 3:
+                    continue
+                j = owner.get(cell)
+                before = squared_gap(points[i], placed[i]) + (squared_gap(points[j], cell) if j is not None else 0.0)
+                after = squared_gap(points[i], cell) + (squared_gap(points[j], placed[i]) if j is not None else 0.0)
+                if after < before - 1e-9:
+                    if j is not None:
+                        placed[j] = placed[i]
+                    placed[i] = cell
+                    owner = {c: k for k, c in enumerate(placed)}
+                    changed = True
+        if not changed:
+            break
+    return placed
+
+
+def commune_rows(territories: pd.DataFrame) -> pd.DataFrame:
+    """The communes of the Hauts-de-Seine, in code order."""
+    communes = territories.loc[(territories["level"] == "commune") & (territories["parent_code"] == "92")]
+    return communes.sort_values("territory_code").reset_index(drop=True)
+
+
+def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
+    """One tile per commune: territory_code, name_fr, short_name, ept_code, column, row (odd-r offset
+    coordinates, row 0 to the south), x, y (tile centre, plot units). Accepts the whole territories
+    table: only communes of département 92 are kept. Deterministic: same input, same tiles."""
+    frame = commune_rows(communes) if "level" in communes.columns else communes.sort_values("territory_code")
+    frame = frame.reset_index(drop=True)
+    plane = local_plane(frame["longitude"], frame["latitude"])
+    span = float(np.ptp(plane[:, 1])) or 1.0
+    points = plane / (span / (1.5 * ROW_STEPS))  # hex units: circumradius 1
+    cells = candidate_cells(points)
+    placed = improved_cells(points, greedy_cells(points, cells), cells)
+    rows = np.array([cell[1] for cell in placed])
+    rows = rows - (rows.min() - rows.min() % 2)  # shift by an even number keeps odd rows odd
+    columns = np.array([cell[0] + (cell[1] - (cell[1] & 1)) // 2 for cell in placed])
+    columns = columns - columns.min()
+    centres = np.array([axial_centre(*cell) for cell in placed])
+    centres = centres - centres.min(axis=0)
+    labels = [short_name(name) for name in frame["name_fr"]]
+    labels = [label if labels.count(label) == 1 else name for label, name in zip(labels, frame["name_fr"])]
+    return pd.DataFrame({
+        "territory_code": frame["territory_code"].astype(str), "name_fr": frame["name_fr"], "short_name": labels,
+        "ept_code": frame["ept_code"].astype(str), "column": columns.astype(int), "row": rows.astype(int),
+        "x": centres[:, 0], "y": centres[:, 1],
+    })
+
+
+def axial_of(column: int, row: int) -> tuple[int, int]:
+    """Odd-r offset coordinates back to axial ones."""
+    return column - (row - (row & 1)) // 2, row
+
+
+def tile_steps(layout: pd.DataFrame, first: str, second: str) -> int:
+    """Tile steps between two communes' tiles."""
+    tiles = layout.set_index("territory_code")
+    a, b = tiles.loc[first], tiles.loc[second]
+    return hex_distance(axial_of(int(a["column"]), int(a["row"])), axial_of(int(b["column"]), int(b["row"])))
+
+
+# ---------------------------------------------------------------------------------------------
+# Colours and contrast
+# ---------------------------------------------------------------------------------------------
+
+def rgb_triplet(colour: str) -> tuple[int, int, int]:
+    """"#1a2b3c" or "rgb(26, 43, 60)" → (26, 43, 60)."""
+    if colour.startswith("#"):
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+    red, green, blue = (int(round(float(part))) for part in re.findall(r"[\d.]+", colour)[:3])
+    return red, green, blue
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    red, green, blue = (linear(channel) for channel in rgb_triplet(colour))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio, from 1 (same luminance) to 21 (black on white)."""
+    light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(fill: str) -> str:
+    """Black or white, whichever reads better on the fill: one of them always reaches 4.5:1."""
+    return "#000000" if contrast_ratio(fill, "#000000") >= contrast_ratio(fill, "#ffffff") else "#ffffff"
+
+
+def colour_range(values: pd.Series) -> tuple[float, float]:
+    """Scale from 0 (or the lowest value below 0) to the highest: a rate or a count starts at 0, so
+    a pale tile means few, not merely fewest."""
+    low = min(0.0, float(values.min())) if len(values) else 0.0
+    high = float(values.max()) if len(values) else 1.0
+    return low, (high if high > low else low + 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tiles' states, texts and hovers
+# ---------------------------------------------------------------------------------------------
+
+def value_decimals(values: pd.Series) -> int:
+    """No decimal for counts, one for rates."""
+    return 0 if bool(((values - values.round()).abs() < 1e-9).all()) else 1
+
+
+def tile_states(layout: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """The layout with each tile's state ("valeur", "secret", "vide"), its value (NaN unless shown)
+    and display text. A masked commune's value is dropped here, so nothing drawn later can leak it."""
+    columns = ["territory_code", "value", "suppressed"] + (["display"] if "display" in values.columns else [])
+    joined = layout.merge(values[columns].astype({"territory_code": str}), on="territory_code", how="left")
+    suppressed = joined["suppressed"].fillna(False).astype(bool)
+    value = pd.to_numeric(joined["value"], errors="coerce").astype(float).where(~suppressed)
+    state = np.select([suppressed, value.isna()], ["secret", "vide"], "valeur")
+    decimals = value_decimals(value.dropna())
+    given = joined["display"] if "display" in joined.columns else pd.Series(pd.NA, index=joined.index)
+    formatted = [format_number(v, decimals) for v in value]
+    display = given.where(given.notna() & (state == "valeur"), pd.Series(formatted, index=joined.index))
+    display = display.where(state == "valeur", np.where(state == "secret", SECRET_SYMBOL, NO_DATA_TEXT))
+    return joined.drop(columns=[c for c in ("value", "suppressed", "display") if c in joined.columns]).assign(
+        state=state, value=value, display=display.astype(str))
+
+
+def tile_fills(states: pd.DataFrame) -> pd.DataFrame:
+    """Fill and text colour of each tile: cividis by value, light grey for a secret, near-white for none."""
+    shown = states["value"].dropna()
+    low, high = colour_range(shown)
+    position = ((states["value"] - low) / (high - low)).clip(0, 1)
+    scaled = sample_colorscale(COLOUR_SCALE, position.fillna(0).tolist())
+    other = np.where(states["state"] == "secret", SECRET_FILL, NO_DATA_FILL)
+    fill = np.where(states["state"] == "valeur", scaled, other)
+    return states.assign(fill=fill, text_colour=[text_colour(colour) for colour in fill])
+
+
+def value_with_unit(value: float, display: str, unit: str) -> str:
+    """"12,3 pour 10 000 mineurs", "1 victime", "4 victimes": a count below 2 takes a singular unit,
+    as `formatting.with_unit` writes it."""
+    words = unit.split(" ") if unit else []
+    if words and abs(value) < 2 and words[0].endswith("s") and len(words[0]) > 2:
+        words[0] = words[0][:-1]
+    return f"{display} {' '.join(words)}".strip()
+
+
+def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: Mapping[str, str]) -> list[str]:
+    """Full name, EPT, then the value with its unit, « secret statistique » or « pas de donnée »."""
+    texts = []
+    for tile in states.itertuples():
+        figure = {"secret": "secret statistique", "vide": NO_DATA_LEGEND}.get(tile.state) or \
+            value_with_unit(tile.value, tile.display, unit)
+        ept = ept_names.get(tile.ept_code, tile.ept_code)
+        texts.append(f"<b>{tile.name_fr}</b><br>{ept}<br>{measure_label} : {figure}")
+    return texts
+
+
+# ---------------------------------------------------------------------------------------------
+# Geometry of tiles and EPT outlines
+# ---------------------------------------------------------------------------------------------
+
+def hexagon(x: float, y: float, size: float = 1.0) -> list[tuple[float, float]]:
+    """The six corners of a pointy-topped hexagon, counter-clockwise from the east-north-east."""
+    return [(x + size * math.cos(math.radians(30 + 60 * k)), y + size * math.sin(math.radians(30 + 60 * k)))
+            for k in range(6)]
+
+
+def group_boundary_loops(centres: Iterable[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """The outline of a group of tiles as closed loops of corners, interior on the left: every tile's
+    edges run counter-clockwise, so an edge shared by two tiles of the group appears twice, opposite
+    ways, and cancels; what remains chains into loops (a corner has at most one outgoing edge left,
+    since the three tiles at a corner all touch one another)."""
+    def key(point: tuple[float, float]) -> tuple[float, float]:
+        return round(point[0], 6), round(point[1], 6)
+
+    edges: set[tuple[tuple[float, float], tuple[float, float]]] = set()
+    for x, y in centres:
+        corners = [key(corner) for corner in hexagon(x, y)]
+        for start, end in zip(corners, corners[1:] + corners[:1]):
+            if (end, start) in edges:
+                edges.remove((end, start))
+            else:
+                edges.add((start, end))
+    following = dict(edges)
+    loops = []
+    while following:
+        start = min(following)
+        loop = [start]
+        while (corner := following.pop(loop[-1])) != start:
+            loop.append(corner)
+        loops.append(loop)
+    return loops
+
+
+def inset_loop(loop: list[tuple[float, float]], distance: float) -> list[tuple[float, float]]:
+    """The loop moved `distance` to its left (inwards), corners mitred: two neighbouring groups'
+    outlines then run side by side instead of one hiding the other."""
+    points = np.array(loop, dtype=float)
+    incoming = points - np.roll(points, 1, axis=0)
+    outgoing = np.roll(points, -1, axis=0) - points
+    normals_in = np.column_stack([-incoming[:, 1], incoming[:, 0]]) / np.linalg.norm(incoming, axis=1)[:, None]
+    normals_out = np.column_stack([-outgoing[:, 1], outgoing[:, 0]]) / np.linalg.norm(outgoing, axis=1)[:, None]
+    mitre = (normals_in + normals_out) / (1 + (normals_in * normals_out).sum(axis=1))[:, None]
+    return [tuple(point) for point in points + distance * mitre]
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure
+# ---------------------------------------------------------------------------------------------
+
+def tile_traces(tiles: pd.DataFrame) -> list[go.Scatter]:
+    """One filled hexagon per commune (not hoverable: the centre markers answer hovers and clicks);
+    the first secret and the first empty tile carry the legend entries of their kind."""
+    traces = []
+    first_of = {state: tiles.index[tiles["state"] == state].min() for state in ("secret", "vide")}
+    for index, tile in tiles.iterrows():
+        corners = hexagon(tile["x"], tile["y"])
+        corners.append(corners[0])
+        secret, empty = tile["state"] == "secret", tile["state"] == "vide"
+        traces.append(go.Scatter(
+            x=[c[0] for c in corners], y=[c[1] for c in corners], mode="lines", fill="toself",
+            fillcolor=tile["fill"], line=dict(color="#9a9a9a", width=1) if empty else dict(color=TILE_EDGE, width=1.5),
+            fillpattern=SECRET_PATTERN if secret else None,
+            customdata=[tile["territory_code"]] * len(corners), hoverinfo="skip",
+            name=SECRET_LEGEND if secret else (NO_DATA_LEGEND if empty else tile["name_fr"]),
+            legendgroup=tile["state"], legendrank=900 if secret else 950,
+            showlegend=bool((secret or empty) and index == first_of[tile["state"]]),
+        ))
+    return traces
+
+
+def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> list[go.Scatter]:
+    """Each EPT's group of tiles outlined in its own colour, just inside its edge, named in the legend.
+    A point's customdata is the code of a commune of that EPT (outlines are not clickable)."""
+    traces = []
+    for position, (ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for loop in group_boundary_loops(zip(group["x"], group["y"])):
+            inset = inset_loop(loop, 0.09)
+            xs += [p[0] for p in inset] + [inset[0][0], None]
+            ys += [p[1] for p in inset] + [inset[0][1], None]
+        traces.append(go.Scatter(
+            x=xs, y=ys, mode="lines", line=dict(color=EPT_COLOURS[position % len(EPT_COLOURS)], width=3.5),
+            customdata=[group["territory_code"].iloc[0]] * len(xs), hoverinfo="skip",
+            name=ept_names.get(ept_code, ept_code), legendgroup=f"ept-{ept_code}", legendrank=100 + position,
+        ))
+    return traces
+
+
+def click_trace(tiles: pd.DataFrame, hovers: list[str], unit: str) -> go.Scatter:
+    """The clickable trace (named "communes", the last of the figure): one invisible marker per tile
+    centre with customdata = territory_code, which is what a Streamlit point selection returns. Its
+    marker colours carry the colour bar; a secret tile's colour is left empty."""
+    shown = tiles["value"].dropna()
+    low, high = colour_range(shown)
+    return go.Scatter(
+        x=tiles["x"], y=tiles["y"], mode="markers", name="communes", showlegend=False,
+        customdata=tiles["territory_code"].tolist(), hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
+        marker=dict(
+            symbol="hexagon", size=40, opacity=0, color=tiles["value"].to_numpy(float),
+            colorscale=COLOUR_SCALE, cmin=low, cmax=high, showscale=not shown.empty,
+            colorbar=dict(title=dict(text=unit, side="top"), x=0.9, xanchor="left", len=0.7, thickness=16,
+                          tickformat=",~r", outlinewidth=0),
+        ),
+        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+    )
+
+
+def label_traces(tiles: pd.DataFrame, font_size: int) -> list[go.Scatter]:
+    """Short name and value on each tile: one text trace for black text, one for white, whichever has
+    the better contrast on the tile; each keeps its colour when Streamlit marks a clicked point as
+    selected (a single trace would dim the others' text to a fifth of its contrast)."""
+    traces = []
+    for colour in ("#000000", "#ffffff"):
+        group = tiles.loc[tiles["text_colour"] == colour]
+        traces.append(go.Scatter(
+            x=group["x"], y=group["y"], mode="text",
+            text=[f"{tile.short_name}<br><b>{tile.display}</b>" for tile in group.itertuples()],
+            textfont=dict(size=font_size, color=colour, family=FONT_FAMILY), textposition="middle center",
+            customdata=group["territory_code"].tolist(), hoverinfo="skip", showlegend=False, name=f"noms {colour}",
+            selected=dict(textfont=dict(color=colour)), unselected=dict(textfont=dict(color=colour)),
+        ))
+    return traces
+
+
+def tile_map_figure(layout: pd.DataFrame, values: pd.DataFrame, unit: str, measure_label: str,
+                    ept_names: dict[str, str], title_free: bool = True, height: int = HEIGHT) -> go.Figure:
+    """The tile map: hexagons coloured by value (cividis, colour bar titled with the unit), secret tiles
+    hatched grey with « s », empty tiles near-white with « – », EPT groups outlined and named in the
+    legend, French hovers. Clicks: the last trace ("communes") holds one point per tile whose
+    `customdata` is the territory_code (see `clicked_territory`); every other trace's customdata also
+    holds territory codes. `title_free` leaves the title to the page; otherwise `measure_label` is it.
+    Text sizes follow `height` (560 on a page; 1080 for a 1920×1080 image)."""
+    tiles = tile_fills(tile_states(layout, values))
+    hovers = hover_texts(tiles, unit, measure_label, ept_names)
+    font_size = max(9, round(height / 56))
+    figure = go.Figure(tile_traces(tiles) + ept_outline_traces(tiles, ept_names) + label_traces(tiles, font_size)
+                       + [click_trace(tiles, hovers, unit)])
+    figure.update_layout(
+        height=height, template="plotly_white", separators=", ", paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
+        font=dict(family=FONT_FAMILY, size=font_size + 2, color="#1f1f1f"),
+        title=None if title_free else dict(text=measure_label, x=0.02, xanchor="left"),
+        margin=dict(l=10, r=10, t=10 if title_free else 50, b=10), hovermode="closest", dragmode=False,
+        hoverlabel=dict(font_size=font_size + 3, bgcolor="#ffffff"),
+        # Horizontal, above the map: a page keeps the width for the map, an image moves it below.
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", itemclick=False,
+                    itemdoubleclick=False, font=dict(size=font_size + 2)),
+        xaxis=dict(visible=False, constrain="domain", fixedrange=True, domain=[0, 0.88]),
+        yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", fixedrange=True),
+    )
+    return figure
+
+
+def clicked_territory(selection_event: Mapping | None) -> str | None:
+    """The territory code of the clicked tile in a Streamlit selection state
+    {"selection": {"points": [{"customdata": "92012", ...}]}} (customdata may come as a one-element
+    list), or None when nothing usable was clicked."""
+    try:
+        points = selection_event["selection"]["points"]  # type: ignore[index]
+    except (KeyError, TypeError, IndexError):
+        return None
+    for point in points if isinstance(points, list) else []:
+        code = point.get("customdata") if isinstance(point, Mapping) else None
+        if isinstance(code, list | tuple) and code:
+            code = code[0]
+        if isinstance(code, str) and code:
+            return code
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Text alternative
+# ---------------------------------------------------------------------------------------------
+
+def at_place(name: str) -> str:
+    """"à Nanterre", "au Plessis-Robinson", "aux Lilas", "à La Garenne-Colombes"."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return "à " + name
+
+
+def joined_places(names: list[str]) -> str:
+    """"à A", "à A et au B", "à A, à B et à C"."""
+    places = [at_place(name) for name in names]
+    return places[0] if len(places) == 1 else ", ".join(places[:-1]) + " et " + places[-1]
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: Mapping[str, str]) -> str:
+    """The map in one French sentence, for screen readers: highest and lowest values and where, how
+    many communes are secret or without data. A secret commune is counted, never named with a value.
+    `names` maps territory codes to the names to say (the layout's names otherwise)."""
+    tiles = tile_states(layout, values)
+    spoken = [names.get(code, name) for code, name in zip(tiles["territory_code"], tiles["name_fr"])]
+    tiles = tiles.assign(spoken=spoken)
+    total = len(tiles)
+    opening = "Carte d'une commune" if total == 1 else f"Carte des {total} communes"
+    shown = tiles.loc[tiles["state"] == "valeur"]
+    secret, empty = int((tiles["state"] == "secret").sum()), int((tiles["state"] == "vide").sum())
+
+    def figure(row: pd.Series) -> str:
+        return value_with_unit(row["value"], row["display"], unit)
+
+    if total == 0:
+        return "Carte des communes : aucune commune à afficher."
+    if shown.empty:
+        if secret == total:
+            return f"{opening} : toutes les valeurs sont masquées par le secret statistique."
+        if empty == total:
+            return f"{opening} : aucune donnée."
+        return (f"{opening} : aucune valeur affichable ; {counted(secret, 'commune masquée', 'communes masquées')}"
+                f" par le secret statistique, {counted(empty, 'commune sans donnée', 'communes sans donnée')}.")
+    high = shown.loc[shown["value"] == shown["value"].max()]
+    low = shown.loc[shown["value"] == shown["value"].min()]
+    if total == 1:
+        return f"{opening} : {shown['spoken'].iloc[0]}, {figure(shown.iloc[0])}."
+    if len(shown) == 1:
+        body = f"une seule commune a une valeur, {high['spoken'].iloc[0]} ({figure(high.iloc[0])})"
+    elif len(high) == len(shown):
+        body = f"toutes les communes affichées ont la même valeur ({figure(high.iloc[0])})"
+    else:
+        highest, lowest = joined_places(high["spoken"].head(3).tolist()), joined_places(low["spoken"].head(3).tolist())
+        body = (f"la valeur la plus élevée est {highest} ({figure(high.iloc[0])}), "
+                f"la plus faible {lowest} ({figure(low.iloc[0])})")
+    rest = [f"{counted(secret, 'commune masquée', 'communes masquées')} par le secret statistique"] if secret else []
+    rest += [counted(empty, "commune sans donnée", "communes sans donnée")] if empty else []
+    return f"{opening} : {body}" + (" ; " + ", ".join(rest) if rest else "") + "."

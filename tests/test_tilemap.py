@@ -1,0 +1,264 @@
+"""The tile map of the 36 communes: layout faithful to geography, secrets never drawn, readable text."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from indicators.config import DEFAULT_DATA_DIR
+from indicators.tilemap import (
+    AXIAL_STEPS,
+    MAX_LABEL,
+    axial_of,
+    clicked_territory,
+    commune_rows,
+    contrast_ratio,
+    local_plane,
+    map_sentence,
+    relative_luminance,
+    short_name,
+    tile_fills,
+    tile_layout,
+    tile_map_figure,
+    tile_states,
+    tile_steps,
+)
+
+SECRET_VALUE = 4321.75  # a value no coordinate or colour of the figure could contain by chance
+
+
+@pytest.fixture(scope="module")
+def territories() -> pd.DataFrame:
+    return pd.read_csv(DEFAULT_DATA_DIR / "territories.csv",
+                       dtype={"territory_code": str, "parent_code": str, "ept_code": str})
+
+
+@pytest.fixture(scope="module")
+def layout(territories: pd.DataFrame) -> pd.DataFrame:
+    return tile_layout(territories)
+
+
+@pytest.fixture(scope="module")
+def ept_names(territories: pd.DataFrame) -> dict[str, str]:
+    epts = territories.loc[territories["level"] == "ept"]
+    return dict(zip(epts["territory_code"], epts["name_fr"]))
+
+
+def values_for(layout: pd.DataFrame, secret: set[str] = frozenset(), missing: set[str] = frozenset()) -> pd.DataFrame:
+    """A rate per commune rising with its position in code order; secrets keep a real value underneath."""
+    codes = [code for code in layout["territory_code"] if code not in missing]
+    return pd.DataFrame({
+        "territory_code": codes,
+        "value": [SECRET_VALUE if code in secret else 1.5 + position for position, code in enumerate(codes)],
+        "suppressed": [code in secret for code in codes],
+    })
+
+
+def nearest_neighbours(territories: pd.DataFrame, k: int) -> dict[str, list[str]]:
+    communes = commune_rows(territories)
+    plane = local_plane(communes["longitude"], communes["latitude"])
+    gaps = np.hypot(*(plane[:, None, :] - plane[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    codes = communes["territory_code"].tolist()
+    return {codes[i]: [codes[j] for j in np.argsort(gaps[i], kind="stable")[:k]] for i in range(len(codes))}
+
+
+# Layout -------------------------------------------------------------------------------------------
+
+def test_layout_holds_the_36_communes_with_their_ept(layout, territories):
+    communes = commune_rows(territories)
+    assert len(layout) == 36 and layout["territory_code"].is_unique
+    expected = dict(zip(communes["territory_code"], communes["ept_code"]))
+    assert dict(zip(layout["territory_code"], layout["ept_code"])) == expected
+    assert layout["ept_code"].nunique() == 4
+    assert list(layout.columns) == ["territory_code", "name_fr", "short_name", "ept_code", "column", "row", "x", "y"]
+
+
+def test_no_two_communes_share_a_tile(layout):
+    assert not layout.duplicated(["column", "row"]).any()
+    assert not layout[["x", "y"]].round(6).duplicated().any()
+
+
+def test_layout_is_deterministic(territories, layout):
+    shuffled = territories.sample(frac=1, random_state=3)
+    pd.testing.assert_frame_equal(tile_layout(shuffled), layout)
+
+
+def test_each_nearest_neighbour_stays_close(layout, territories):
+    """Measured on the 36 communes: 33 of 36 (92 %) nearest neighbours on an adjacent tile, all within 2
+    steps; 100 % of the three nearest neighbours within 2 steps."""
+    nearest = nearest_neighbours(territories, 3)
+    first = [tile_steps(layout, code, near[0]) for code, near in nearest.items()]
+    three = [tile_steps(layout, code, other) for code, near in nearest.items() for other in near]
+    assert np.mean(np.array(first) <= 1) >= 0.9
+    assert max(first) <= 2
+    assert np.mean(np.array(three) <= 2) >= 0.95
+
+
+def test_compass_directions_are_kept(layout):
+    tiles = layout.set_index("name_fr")
+    assert tiles.loc["Gennevilliers", "y"] > tiles.loc["Antony", "y"]  # north at the top
+    assert tiles.loc["Nanterre", "x"] < tiles.loc["Courbevoie", "x"]
+    assert tiles.loc["Boulogne-Billancourt", "x"] < tiles.loc["Issy-les-Moulineaux", "x"]
+    assert tiles.loc["Rueil-Malmaison", "x"] < tiles.loc["Levallois-Perret", "x"]
+
+
+def test_each_ept_is_one_connected_group_of_tiles(layout):
+    for _, group in layout.groupby("ept_code"):
+        cells = {axial_of(int(c), int(r)) for c, r in zip(group["column"], group["row"])}
+        reached, frontier = set(), [min(cells)]
+        while frontier:
+            cell = frontier.pop()
+            if cell not in reached:
+                reached.add(cell)
+                frontier += [(cell[0] + dq, cell[1] + dr) for dq, dr in AXIAL_STEPS]
+                frontier = [near for near in frontier if near in cells]
+        assert reached == cells
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Boulogne-Billancourt", "Boulogne-B."), ("Issy-les-Moulineaux", "Issy-les-M."),
+    ("Asnières-sur-Seine", "Asnières"),
+    ("Rueil-Malmaison", "Rueil-M."), ("Ville-d'Avray", "Ville-d'A."), ("Le Plessis-Robinson", "Plessis-R."),
+    ("Antony", "Antony"), ("Saint-Cloud", "Saint-Cloud"), ("Levallois-Perret", "Levallois"),
+])
+def test_short_names(name, expected):
+    assert short_name(name) == expected
+
+
+def test_short_names_are_unique_and_short(layout):
+    assert layout["short_name"].is_unique
+    assert layout["short_name"].str.len().max() <= MAX_LABEL
+
+
+# Figure -------------------------------------------------------------------------------------------
+
+def clickable(figure: go.Figure) -> go.Scatter:
+    return next(trace for trace in figure.data if trace.name == "communes")
+
+
+def test_the_clickable_trace_carries_every_code_and_every_trace_carries_codes(layout, ept_names):
+    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
+    assert sorted(clickable(figure).customdata) == sorted(layout["territory_code"])
+    codes = set(layout["territory_code"])
+    for trace in figure.data:
+        assert trace.customdata is not None and set(c for c in trace.customdata if c is not None) <= codes
+
+
+def test_a_secret_commune_shows_s_and_never_its_value(layout, ept_names):
+    secret = {"92012", "92047"}
+    figure = tile_map_figure(layout, values_for(layout, secret), "victimes", "Victimes", ept_names)
+    text = figure.to_json()
+    assert not any(form in text for form in ("4321", "4 321", "4\u202f321", "4\u00a0321"))
+    hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
+    assert "secret statistique" in hovers["92012"] and "Boulogne-Billancourt" in hovers["92012"]
+    labels = {code: label for trace in figure.data if trace.mode == "text"
+              for code, label in zip(trace.customdata, trace.text)}
+    assert labels["92012"].endswith("<b>s</b>")
+    assert any(trace.name == "s : secret statistique" and trace.showlegend for trace in figure.data)
+
+
+def test_missing_communes_are_drawn_as_such(layout, ept_names):
+    values = values_for(layout, missing={"92002"})
+    values.loc[values["territory_code"] == "92004", "value"] = np.nan
+    figure = tile_map_figure(layout, values, "victimes", "Victimes", ept_names)
+    hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
+    assert hovers["92002"].endswith("pas de donnée") and hovers["92004"].endswith("pas de donnée")
+    assert any(trace.name == "pas de donnée" and trace.showlegend for trace in figure.data)
+
+
+def test_hover_names_the_commune_its_ept_and_the_value_in_french(layout, ept_names):
+    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
+    hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
+    assert hovers["92002"] == "<b>Antony</b><br>Vallée Sud-Grand Paris<br>Taux : 1,5 pour 10 000 mineurs"
+
+
+def test_ept_groups_are_named_in_the_legend(layout, ept_names):
+    figure = tile_map_figure(layout, values_for(layout), "victimes", "Victimes", ept_names)
+    assert set(ept_names.values()) <= {trace.name for trace in figure.data if trace.showlegend is not False}
+
+
+def test_colours_rise_with_value_and_the_colour_bar_names_the_unit(layout, ept_names):
+    tiles = tile_fills(tile_states(layout, values_for(layout)))
+    ordered = tiles.sort_values("value")
+    luminance = [relative_luminance(colour) for colour in ordered["fill"]]
+    assert all(later > earlier for earlier, later in zip(luminance, luminance[1:]))
+    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
+    assert clickable(figure).marker.colorbar.title.text == "pour 10 000 mineurs"
+    assert clickable(figure).marker.showscale
+
+
+def test_text_on_every_tile_reaches_wcag_aa_contrast(layout):
+    values = values_for(layout, secret={"92012"}, missing={"92002"})
+    tiles = tile_fills(tile_states(layout, values))
+    for fill, text in zip(tiles["fill"], tiles["text_colour"]):
+        assert contrast_ratio(fill, text) >= 4.5
+    assert contrast_ratio("#b8b8b8", tiles.set_index("territory_code").loc["92012", "text_colour"]) >= 4.5  # hatching
+
+
+def test_figure_is_a_plain_equal_aspect_map(layout, ept_names):
+    figure = tile_map_figure(layout, values_for(layout), "victimes", "Victimes", ept_names)
+    assert figure.layout.yaxis.scaleanchor == "x"
+    assert not figure.layout.xaxis.visible and not figure.layout.yaxis.visible
+    assert figure.layout.height == 560 and figure.layout.title.text is None
+    json.loads(figure.to_json())
+
+
+def test_all_secret_values_draw_no_colour_bar(layout, ept_names):
+    all_secret = values_for(layout, secret=set(layout["territory_code"]))
+    figure = tile_map_figure(layout, all_secret, "victimes", "V", ept_names)
+    assert not clickable(figure).marker.showscale
+    assert "4321" not in figure.to_json()
+
+
+@pytest.mark.parametrize("event, expected", [
+    ({"selection": {"points": [{"curve_number": 40, "point_index": 3, "customdata": "92012"}]}}, "92012"),
+    ({"selection": {"points": [{"customdata": ["92040"]}], "point_indices": [0], "box": [], "lasso": []}}, "92040"),
+    ({"selection": {"points": [], "point_indices": [], "box": [], "lasso": []}}, None),
+    ({"selection": {"points": [{"x": 1.0}]}}, None),
+    ({"selection": None}, None),
+    ({}, None),
+    (None, None),
+])
+def test_clicked_territory(event, expected):
+    assert clicked_territory(event) == expected
+
+
+# Text alternative ---------------------------------------------------------------------------------
+
+def test_sentence_names_highest_and_lowest_and_counts_the_rest(layout):
+    values = values_for(layout, secret={"92078"}, missing={"92077"})
+    sentence = map_sentence(layout, values, "pour 10 000 mineurs", {})
+    assert sentence == ("Carte des 36 communes : la valeur la plus élevée est à Vaucresson "
+                        "(34,5 pour 10 000 mineurs), la plus faible à Antony (1,5 pour 10 000 mineurs) ; "
+                        "1 commune masquée par le secret statistique, 1 commune sans donnée.")
+    assert "Villeneuve" not in sentence
+
+
+def test_sentence_when_everything_is_secret_or_empty(layout):
+    assert map_sentence(layout, values_for(layout, secret=set(layout["territory_code"])), "victimes", {}) == \
+        "Carte des 36 communes : toutes les valeurs sont masquées par le secret statistique."
+    no_values = values_for(layout).iloc[0:0]
+    assert map_sentence(layout, no_values, "victimes", {}) == "Carte des 36 communes : aucune donnée."
+
+
+def test_sentence_for_one_commune_and_names_given(layout):
+    one = layout.loc[layout["territory_code"] == "92060"]
+    values = pd.DataFrame({"territory_code": ["92060"], "value": [1.0], "suppressed": [False]})
+    assert map_sentence(one, values, "victimes", {}) == "Carte d'une commune : Le Plessis-Robinson, 1 victime."
+    two = layout.loc[layout["territory_code"].isin(["92060", "92002"])]
+    values = pd.DataFrame({"territory_code": ["92060", "92002"], "value": [4.0, 2.0], "suppressed": [False, False]})
+    assert "au Plessis-Robinson (4 victimes)" in map_sentence(two, values, "victimes", {})
+    assert "à Antony-Ville" in map_sentence(two, values, "victimes", {"92002": "Antony-Ville"})
+
+
+def test_the_figure_renders_to_png(layout, ept_names, tmp_path):
+    values = values_for(layout, secret={"92012"}, missing={"92002"})
+    figure = tile_map_figure(layout, values, "victimes", "V", ept_names)
+    target = tmp_path / "tilemap.png"
+    figure.write_image(target, width=900, height=560)
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
