@@ -10,6 +10,7 @@ from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_french_csv
 from views.errors import safe_download
+from views.links import link_notice, shared_choice
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
 
@@ -91,18 +92,26 @@ def chart_block(
 
 
 def indicator_select(container, catalogue: pd.DataFrame, choices: list[str], with_data: list[str], key: str) -> str:
-    """The indicator choice: the first one that has data opens by default (an import rarely brings
-    them all), and those without data say so in the list."""
-    return container.selectbox(
-        "Indicateur", choices, index=next((position for position, choice in enumerate(choices) if choice in with_data), 0),
-        format_func=lambda choice: catalogue.at[choice, "label_fr"] + ("" if choice in with_data else " (aucune donnée)"),
-        key=key,
+    """The indicator choice, bound to the address under `key`: the first one that has data opens by
+    default (an import rarely brings them all). Labels are the catalogue's alone, the same whatever
+    the data, so that a shared link still names its indicator after an import; those without data
+    are named under the list instead."""
+    chosen = shared_choice(
+        container.selectbox, "Indicateur", choices,
+        index=next((position for position, choice in enumerate(choices) if choice in with_data), 0),
+        format_func=lambda choice: catalogue.at[choice, "label_fr"], key=key,
     )
+    without = [catalogue.at[choice, "label_fr"] for choice in choices if choice not in with_data]
+    if without:
+        container.caption("Sans donnée pour l'instant : " + ", ".join(without) + ".")
+    return chosen
 
 
 def year_span_select(container, years: list[str], default: tuple[str, str], key: str) -> tuple[str, str]:
-    """The span of years to show: a slider over the years the data cover, or the one year said plainly."""
+    """The span of years to show, bound to the address under `key`: a slider over the years the data
+    cover, or the one year said plainly (a link asking for other years then gets its notice)."""
     if len(years) > 1:
-        return container.select_slider("Période", years, value=default, key=key)
+        return shared_choice(container.select_slider, "Période", years, value=default, key=key)
+    link_notice(key, "Période", years)
     container.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
     return years[0], years[0]

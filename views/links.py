@@ -1,0 +1,167 @@
+"""Views that can be shared: every choice of a page lives in its address, and a button copies it.
+
+A choice widget bound with Streamlit's own `bind="query-params"` writes its choice in the URL under
+its `key`, as the *formatted* option (format_func's text): `?indicateur=Mineurs+repérés&territoire=Nanterre`.
+Two rules follow for every page:
+
+- keys are plain, stable French words (`indicateur`, `territoire`, `periode`…), never suffixed by
+  an indicator: a link names what a reader sees;
+- a label must not change with the data (no « (aucune donnée) » suffix): a link made today must
+  still name the same option after an import.
+
+Streamlit drops a linked value that the widget does not offer, silently. `shared_choice` (or
+`link_notice` before any bound widget) reads the same parameter first and says so in French. It
+speaks only for a value that comes from the address (a shared link, a bookmark, a typed URL): once
+the widget lives in the session, a value no longer offered follows the viewer's own change (another
+indicator, other years) and the widget returns to its default quietly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from indicators.formatting import escape_markdown
+
+BIND = "query-params"
+# A typed or damaged address can be long: the notice quotes its beginning only.
+QUOTED_LENGTH = 60
+
+
+def requested(key: str) -> list[str]:
+    """The values the address gives for `key` (several for a range: `?periode=2019&periode=2025`)."""
+    return [value for value in st.query_params.get_all(key) if value != ""]
+
+
+def unoffered(values: Sequence[str], options: Iterable[Any], format_func: Callable[[Any], Any] = str) -> bool:
+    """Whether any requested label is not one of the widget's formatted options."""
+    labels = {str(format_func(option)) for option in options}
+    return any(value not in labels for value in values)
+
+
+def notice_text(values: Sequence[str], label: str) -> str:
+    """The French notice for a linked value the page cannot show (quoted as plain text)."""
+    asked = " – ".join(values)
+    asked = asked if len(asked) <= QUOTED_LENGTH else asked[:QUOTED_LENGTH - 1] + "…"
+    return (f"Le lien demandait « {escape_markdown(asked)} » pour « {label} », qui n'est pas disponible ici : "
+            "la valeur par défaut est affichée.")
+
+
+def link_notice(key: str, label: str, options: Iterable[Any], format_func: Callable[[Any], Any] = str,
+                place: Any = None) -> bool:
+    """Before a bound widget is drawn: a French notice when the address asks for a value it does not offer.
+
+    Only for a value from the address: when the widget already lives in this session, its value
+    was the viewer's own choice (True when the notice was shown)."""
+    values = requested(key)
+    if not values or key in st.session_state or not unoffered(values, options, format_func):
+        return False
+    (place or st).info(notice_text(values, label), icon=":material/link_off:")
+    return True
+
+
+def offered(value: Any, options: Sequence[Any]) -> bool:
+    """Whether a widget's current value (None, an option, or a range of two) is among `options`."""
+    if value is None:
+        return True
+    values = value if isinstance(value, (tuple, list)) else [value]
+    return all(item in options for item in values)
+
+
+def default_of(options: Sequence[Any], arguments: dict[str, Any]) -> Any:
+    """The default a choice widget would open on: `value` (slider), `default` (segmented control) or `index`."""
+    if "value" in arguments:
+        return arguments["value"]
+    if "default" in arguments:
+        return arguments["default"]
+    index = arguments.get("index", 0)
+    return None if index is None or not options else options[index]
+
+
+def reset_unoffered(key: str, options: Sequence[Any], default: Any) -> None:
+    """The viewer's own earlier choice that the widget no longer offers (another indicator has other
+    years, communes, groupings) goes back to the default through session state: Streamlit then
+    also drops it from the address. Left to the widget, the default would be shown while the address
+    kept the old value, and a copied link would carry it."""
+    if key in st.session_state and not offered(st.session_state[key], options):
+        st.session_state[key] = default
+
+
+def shared_choice(widget: Callable[..., Any], label: str, options: Sequence[Any], *, key: str,
+                  format_func: Callable[[Any], Any] = str, notice_place: Any = None, **kwargs: Any) -> Any:
+    """A choice widget (selectbox, radio, segmented_control, select_slider) bound to the address under
+    `key`, after the notice for a linked value it does not offer. `widget` is the bound method
+    (`st.selectbox`, `column.radio`…); other arguments go to it unchanged."""
+    options = list(options)
+    link_notice(key, label, options, format_func, notice_place)
+    reset_unoffered(key, options, default_of(options, kwargs))
+    return widget(label, options, key=key, format_func=format_func, bind=BIND, **kwargs)
+
+
+# Constant markup and script (never data): the address is read in the browser when the button is
+# pressed, so it carries every bound choice as it stands. One listener on the document serves
+# every redraw of the button. Clipboard API first; where it is missing or refused (plain http on a
+# local network is not a secure context), the address is shown selected in a read-only field.
+COPY_LINK_HTML = """
+<div class="copy-link">
+  <button type="button" class="copy-link-button">
+    <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24"><path fill="currentColor"
+      d="M3.9 12c0-1.71 1.39-3.1 3.1-3.1h4V7H7c-2.76 0-5 2.24-5 5s2.24 5 5 5h4v-1.9H7c-1.71 0-3.1-1.39-3.1-3.1z
+         M8 13h8v-2H8v2zm9-6h-4v1.9h4c1.71 0 3.1 1.39 3.1 3.1s-1.39 3.1-3.1 3.1h-4V17h4c2.76 0 5-2.24 5-5s-2.24-5-5-5z"/>
+    </svg>
+    Copier le lien de cette vue
+  </button>
+  <p class="copy-link-status" role="status" aria-live="polite"></p>
+  <label class="copy-link-fallback" hidden>Lien de cette vue, à copier (Ctrl+C) :
+    <input type="text" readonly class="copy-link-field">
+  </label>
+</div>
+<style>
+.copy-link-button { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 2.5rem; padding: 0.25rem 0.75rem;
+    border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem; background: #ffffff; color: #31333f;
+    font: inherit; cursor: pointer; }
+.copy-link-button:hover { border-color: #0072B2; color: #0b57a4; }
+.copy-link-button:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
+.copy-link-status { margin: 0.3rem 0 0; font-size: 0.875rem; color: #1a5e20; min-height: 1.2em; }
+.copy-link-fallback { display: block; font-size: 0.875rem; }
+.copy-link-fallback[hidden] { display: none; }
+.copy-link-field { width: 100%; margin-top: 0.2rem; padding: 0.3rem; font: inherit; border: 1px solid #6b6b6b;
+    border-radius: 0.3rem; }
+</style>
+<script>
+(function () {
+  if (window.__copyLinkInstalled) { return; }
+  window.__copyLinkInstalled = true;
+  function fallback(block, status) {
+    var label = block.querySelector(".copy-link-fallback");
+    var field = block.querySelector(".copy-link-field");
+    field.value = window.location.href;
+    label.hidden = false;
+    field.focus();
+    field.select();
+    status.textContent = "Copie automatique impossible ici : le lien est sélectionné dans le champ ci-dessous, "
+      + "copiez-le avec Ctrl+C.";
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".copy-link-button");
+    if (!button) { return; }
+    var block = button.closest(".copy-link");
+    var status = block.querySelector(".copy-link-status");
+    status.textContent = "";
+    if (!navigator.clipboard || !window.isSecureContext) { fallback(block, status); return; }
+    navigator.clipboard.writeText(window.location.href).then(function () {
+      block.querySelector(".copy-link-fallback").hidden = true;
+      status.textContent = "Lien copié : il rouvre cette page avec les mêmes choix.";
+    }, function () { fallback(block, status); });
+  });
+})();
+</script>
+"""
+
+
+def copy_link_button(place: Any = None) -> None:
+    """« Copier le lien de cette vue »: a real button (keyboard, screen readers), its confirmation
+    announced politely, and the address shown as selectable text where the clipboard is refused."""
+    (place or st).html(COPY_LINK_HTML, unsafe_allow_javascript=True)
