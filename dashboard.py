@@ -6,6 +6,7 @@ import streamlit as st
 
 from views.components import apply_page_conventions
 from views.errors import error_boundary
+from views.links import copy_link_button
 from views.process import settle_imported_code
 
 # Shipped with the app: a material-symbol favicon is fetched from an internet font host.
@@ -37,6 +38,8 @@ if presenting:
     page = st.navigation([st.Page("views/presentation.py", title="Mode présentation", default=True)], position="hidden")
 else:
     page = st.navigation(pages)
+    # Below the navigation, on every page: the address carries the page's choices (views/links.py).
+    copy_link_button(st.sidebar)
 # Any unexpected error of a page: a French message and a reference, its traceback in the server log.
 with error_boundary(page.title):
     page.run()

@@ -158,8 +158,8 @@ def test_every_chart_csv_is_french(monkeypatch):
     for page in ("views/overview.py", "views/trends.py", "views/territories.py"):
         open_page(page)
     trends = open_page("views/trends.py")
-    trends.button_group(key="trend_family").set_value("Chiffres publiés").run()
-    trends.selectbox(key="trend_indicator_published").set_value("victimes_mineurs_proxenetisme").run()
+    trends.button_group(key="donnees").set_value("Chiffres publiés").run()
+    trends.selectbox(key="indicateur").set_value("victimes_mineurs_proxenetisme").run()
     csvs = {name: build() for name, build in offered.items() if name.endswith(".csv")}
     assert len(csvs) >= 3, sorted(csvs)
     for name, payload in csvs.items():

@@ -81,8 +81,8 @@ def test_trends_default_chart_equals_the_data(tables):
 
 def test_trends_yearly_by_sex(tables):
     app = open_page("views/trends.py")
-    app.button_group(key="trend_frequency_signalements_risque_prostitutionnel").set_value("year").run()
-    app.radio(key="trend_breakdown_signalements_risque_prostitutionnel").set_value("sex").run()
+    app.button_group(key="regroupement").set_value("year").run()
+    app.radio(key="repartition").set_value("sex").run()
     assert not app.exception
     spec = chart_specs(app)[0]
     assert [trace["name"] for trace in spec["data"]] == ["Filles et jeunes femmes", "Garçons et jeunes hommes"]
@@ -94,8 +94,8 @@ def test_trends_yearly_by_sex(tables):
 
 def test_trends_published_series_are_markers_with_sources():
     app = open_page("views/trends.py")
-    app.button_group(key="trend_family").set_value("Chiffres publiés").run()
-    app.selectbox(key="trend_indicator_published").set_value("victimes_mineurs_proxenetisme").run()
+    app.button_group(key="donnees").set_value("Chiffres publiés").run()
+    app.selectbox(key="indicateur").set_value("victimes_mineurs_proxenetisme").run()
     assert not app.exception
     assert app.header[0].value.startswith("Mineurs victimes de proxénétisme enregistrés : 435 (2024")
     spec = chart_specs(app)[0]
@@ -105,8 +105,8 @@ def test_trends_published_series_are_markers_with_sources():
 
 def test_trends_estimate_range_is_a_range():
     app = open_page("views/trends.py")
-    app.button_group(key="trend_family").set_value("Chiffres publiés").run()
-    app.selectbox(key="trend_indicator_published").set_value("estimation_mineurs_risque_ou_prostitution").run()
+    app.button_group(key="donnees").set_value("Chiffres publiés").run()
+    app.selectbox(key="indicateur").set_value("estimation_mineurs_risque_ou_prostitution").run()
     spec = chart_specs(app)[0]
     bar = next(trace for trace in spec["data"] if trace["type"] == "bar")
     assert values(bar["base"]) == [7000]

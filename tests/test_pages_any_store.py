@@ -213,7 +213,7 @@ def check_trend_title(app: AppTest, observations: pd.DataFrame) -> None:
 def check_trend_table(app: AppTest, observations: pd.DataFrame, indicator_id: str) -> None:
     """The table under the default trend (the département's totals) against the lattice computed
     here: a masked cell shows « s », never a number; every other cell shows its own value."""
-    grouping = widget_with_prefix(app.get("button_group"), "trend_frequency_")
+    grouping = widget_with_prefix(app.get("button_group"), "regroupement")
     frequency = {"Mois": "month", "Trimestre": "quarter", "Année": "year"}.get(grouping.value, grouping.value)
     # The secret works indicator by indicator: this indicator's lattice is the one that matters.
     cells = suppress_small_counts(lattice(observations.loc[observations["indicator_id"] == indicator_id]), 5)
@@ -246,7 +246,7 @@ def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monke
         if page == "views/trends.py":
             check_trend_title(app, observations)
             check_trend_table(app, observations, first_with_data)
-            try_other_choices(app, "trend_frequency_", "trend_years_", observations)
+            try_other_choices(app, "regroupement", "periode", observations)
         if page == "views/territories.py":
             try_other_choices(app, None, "territory_years_", observations)
     presenter = new_app({"mode": "presentation", "slide": "1"})

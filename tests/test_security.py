@@ -74,9 +74,9 @@ def assert_no_small_count_in_charts(app: AppTest) -> None:
 
 def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
     app = app_for("views/trends.py")
-    app.selectbox(key="trend_territory_signalements_risque_prostitutionnel").set_value("92047").run()  # Marnes-la-Coquette: tiny counts
-    app.button_group(key="trend_frequency_signalements_risque_prostitutionnel").set_value("month").run()
-    app.radio(key="trend_breakdown_signalements_risque_prostitutionnel").set_value("sex").run()
+    app.selectbox(key="territoire").set_value("92047").run()  # Marnes-la-Coquette: tiny counts
+    app.button_group(key="regroupement").set_value("month").run()
+    app.radio(key="repartition").set_value("sex").run()
     table = app.dataframe[0].value
     assert "s" in set(table.iloc[:, 2]), "le jeu de démonstration doit avoir des effectifs masqués ici"
     assert not SMALL.intersection(table.iloc[:, 2])

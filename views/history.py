@@ -9,6 +9,7 @@ from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.store import rollback
 from views.access import require_analyst
 from views.cached import changes_of, store_and_baseline
+from views.links import shared_choice
 
 st.title("Historique des données")
 analyst = require_analyst()
@@ -25,7 +26,8 @@ if not versions:
     st.stop()
 
 latest = store.latest_version()
-chosen = st.selectbox("Version à examiner", [info.version for info in reversed(versions)], key="history_version")
+# Shared in the address (?version=3); the rollback target below is not: a link never prepares a rollback.
+chosen = shared_choice(st.selectbox, "Version à examiner", [info.version for info in reversed(versions)], key="version")
 changes = changes_of(chosen)
 added, changed, removed = st.tabs([f"Ajoutées ({len(changes.added)})", f"Modifiées ({len(changes.changed)})",
                                    f"Retirées ({len(changes.removed)})"])

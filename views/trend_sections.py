@@ -18,6 +18,7 @@ from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, trend_series
 from views.components import chart_block, demo_banner, year_span_select
+from views.links import shared_choice
 
 
 def published_date(period: object) -> str:
@@ -36,20 +37,18 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     places = {DEPARTMENT: "Hauts-de-Seine", **{code: names[code] for code in index.communes_of[indicator_id]}}
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
-    territory = left.selectbox(
-        "Territoire", list(places), format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
-        key=f"trend_territory_{indicator_id}",
+    territory = shared_choice(
+        left.selectbox, "Territoire", list(places), key="territoire",
+        format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
     )
-    first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key=f"trend_years_{indicator_id}")
+    first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
-    frequency = right.segmented_control(
-        "Regroupement", frequencies, format_func=FREQUENCY_FR.get, default=default_frequency,
-        key=f"trend_frequency_{indicator_id}",
-    ) or default_frequency
+    # A second click on the chosen grouping unselects it: the default then applies.
+    frequency = shared_choice(right.segmented_control, "Regroupement", frequencies, format_func=FREQUENCY_FR.get,
+                              default=default_frequency, key="regroupement") or default_frequency
     breakdowns = index.breakdowns.get(indicator_id, ["none"])
-    breakdown = st.radio(
-        "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key=f"trend_breakdown_{indicator_id}"
-    )
+    breakdown = shared_choice(st.radio, "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True,
+                              key="repartition")
 
     series, source_ids, demo = trend_series(indicator_id, territory, first_year, last_year, frequency, breakdown)
     left_out = coarser_granularities(index.rows(indicator_id, None if territory == DEPARTMENT else [territory],
@@ -94,7 +93,7 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     points = published_series(data.published_estimates, data.indicators, indicator_id)
     places = data.territories.set_index("territory_code")["name_fr"]
     territories = list(dict.fromkeys(points["territory_code"]))
-    territory = st.selectbox("Territoire", territories, format_func=places.get, key=f"published_territory_{indicator_id}")
+    territory = shared_choice(st.selectbox, "Territoire", territories, format_func=places.get, key="territoire")
     points = points.loc[points["territory_code"] == territory]
     sources = data.sources.set_index("source_id")
     series_labels = {
