@@ -1,0 +1,215 @@
+"""A territory's sheet on one A4 page: self-contained HTML (inline SVG charts, no network), printed to PDF.
+
+The HTML needs nothing but itself: the small trend charts are SVG drawn here (no plotly.js, no
+kaleido), so a sheet prints in one Chromium run of about a second, and forty sheets in parallel
+runs. Chromium is the one deck_export drives (Debian's, `deck_export.CHROMIUM`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import tempfile
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from indicators.config import DEMO_LABEL_FR
+from indicators.deck_export import CHROMIUM
+from indicators.disclosure import SECRET_SYMBOL
+from indicators.formatting import format_number
+from indicators.sheet import IndicatorBlock, Sheet, TrendPoint
+from indicators.territories import RATE_UNIT_FR
+
+MEASURES_FR = {"count": "Effectif", "rate": f"Taux {RATE_UNIT_FR}"}
+CHART_WIDTH, CHART_HEIGHT = 300, 112  # SVG user units; drawn 72 mm wide on the page
+BAR_COLOUR, PARTIAL_COLOUR = "#0072B2", "#9cc3e0"
+SHORT_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def point_value(point: TrendPoint, measure: str) -> float | None:
+    return point.rate if measure == "rate" else point.value
+
+
+def point_text(point: TrendPoint, measure: str) -> str:
+    value = point_value(point, measure)
+    if value is None:
+        return SECRET_SYMBOL
+    return format_number(value, 1 if measure == "rate" else 0)
+
+
+def axis_label(point: TrendPoint, frequency: str) -> tuple[str, str]:
+    """Two short lines under a bar: ("", "2024"), ("T1", "2024"), ("mars", "2024")."""
+    year = str(point.period_start.year)
+    if frequency == "quarter":
+        return f"T{point.period_start.quarter}", year
+    if frequency == "month":
+        return SHORT_MONTHS[point.period_start.month - 1], year
+    return "", year
+
+
+def trend_alt(block: IndicatorBlock, measure: str) -> str:
+    """The chart's text alternative: every bar's period and value, as a screen reader reads them."""
+    unit = block.unit if measure == "count" else RATE_UNIT_FR
+    values = " ; ".join(f"{point.label} : {point_text(point, measure)}" + ("" if point.complete else " (incomplet)")
+                        for point in block.trend)
+    return f"{block.label}, {unit} : {values}."
+
+
+def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
+    """Bars of the latest periods; a masked bar is a gap with « s », a partial period a lighter bar."""
+    points = block.trend
+    if not points:
+        return ""
+    values = [point_value(point, measure) for point in points]
+    top = max([value for value in values if value is not None] + [0]) or 1
+    left, bottom, plot_top = 4, CHART_HEIGHT - 26, 16
+    step = (CHART_WIDTH - 2 * left) / len(points)
+    width = step * 0.66
+    parts = [f'<line x1="{left}" y1="{bottom}" x2="{CHART_WIDTH - left}" y2="{bottom}" stroke="#555" stroke-width="1"/>']
+    for position, (point, value) in enumerate(zip(points, values)):
+        middle = left + step * (position + 0.5)
+        if value is None:
+            parts.append(f'<text x="{middle:.1f}" y="{bottom - 3}" class="secret">{SECRET_SYMBOL}</text>')
+        else:
+            height = (bottom - plot_top) * value / top
+            colour = BAR_COLOUR if point.complete else PARTIAL_COLOUR
+            parts.append(f'<rect x="{middle - width / 2:.1f}" y="{bottom - height:.1f}" width="{width:.1f}" '
+                         f'height="{max(height, 0.0):.1f}" fill="{colour}"/>')
+            parts.append(f'<text x="{middle:.1f}" y="{bottom - height - 3:.1f}" class="value">'
+                         f'{escape(point_text(point, measure))}</text>')
+        first, second = axis_label(point, block.trend_frequency)
+        if first:
+            parts.append(f'<text x="{middle:.1f}" y="{bottom + 11}" class="axis">{escape(first)}</text>')
+        parts.append(f'<text x="{middle:.1f}" y="{bottom + (22 if first else 12)}" class="axis">{escape(second)}</text>')
+    return (f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" aria-label="{escape(trend_alt(block, measure))}" '
+            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+
+
+def figure_cell(caption: str, value: str, note: str = "") -> str:
+    return (f'<div class="figure"><div class="caption">{escape(caption)}</div><div class="value">{escape(value)}</div>'
+            f'<div class="note">{escape(note)}</div></div>')
+
+
+def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
+    """One indicator: its latest window, the year before, its rate, the département, its rank, its trend."""
+    title = f'<h2>{escape(block.label)} <span class="unit">({escape(block.unit)})</span></h2>'
+    if not block.has_data:
+        return (f'<section class="block empty">{title}<p class="nodata">Aucune donnée : rien n\'a été importé '
+                f'pour ce territoire et cet indicateur (ce n\'est pas un zéro).</p></section>')
+    current, previous = block.current, block.previous
+    window = f"{current.period}" + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)")
+    cells = [figure_cell("Derniers 12 mois", current.text, block.change_text or ""),
+             figure_cell("Un an plus tôt", previous.text if previous else "—"),
+             figure_cell("Taux / 10 000 hab.", current.rate_text)]
+    if block.department is not None:
+        cells.append(figure_cell("Hauts-de-Seine", block.department.text, f"taux : {block.department.rate_text}"))
+    ranks = ""
+    if block.count_rank is not None:
+        ranks = (f'<p class="rank">Classement {block.rank_year} : effectif, {escape(block.count_rank.text)} ; '
+                 f'taux, {escape(block.rate_rank.text)}.</p>')
+    elif sheet.level != "departement":
+        ranks = '<p class="rank">Classement : pas d\'année complète à classer.</p>'
+    chart = trend_svg(block)
+    legend = "" if all(point.complete for point in block.trend) else '<div class="legend">barre claire : période incomplète</div>'
+    return (f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p><div class="figures">{"".join(cells)}</div>'
+            f'{ranks}<p class="definition">{escape(block.definition)}</p></div>'
+            f'<div class="chart">{chart}{legend}</div></div></section>')
+
+
+SHEET_STYLE = """
+@page { size: A4 portrait; margin: 8mm 10mm; }
+* { box-sizing: border-box; }
+html, body { margin: 0; background: #fff; color: #111; font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; }
+body { font-size: 8.5pt; line-height: 1.22; }
+header { border-bottom: 2px solid #0072B2; padding-bottom: 1.5mm; margin-bottom: 1mm; }
+h1 { font-size: 16pt; margin: 0 0 0.5mm; }
+.facts { font-size: 9.5pt; margin: 0; }
+.meta { font-size: 8pt; color: #333; margin: 0.6mm 0 0; }
+.demo { display: inline-block; background: #fff3cd; color: #5c3c00; border: 1.5px solid #8a5a00; font-weight: bold;
+        font-size: 9pt; padding: 0.3mm 2mm; margin-top: 1mm; }
+.block { border-bottom: 1px solid #bbb; padding: 1.2mm 0; break-inside: avoid; }
+h2 { font-size: 10.5pt; margin: 0 0 1mm; }
+h2 .unit { font-weight: normal; color: #333; font-size: 9pt; }
+.row { display: flex; gap: 3mm; }
+.text { flex: 1 1 auto; min-width: 0; }
+.chart { flex: 0 0 70mm; }
+.chart svg { width: 70mm; height: auto; display: block; }
+.chart svg text { font-family: "DejaVu Sans", Arial, sans-serif; text-anchor: middle; }
+.chart .value { font-size: 9.5px; fill: #111; }
+.chart .axis { font-size: 9px; fill: #333; }
+.chart .secret { font-size: 11px; fill: #444; font-style: italic; }
+.legend { font-size: 7.5pt; color: #333; }
+.figures { display: flex; gap: 1.5mm; }
+.figure { flex: 1 1 0; border: 1px solid #ccc; border-radius: 1mm; padding: 0.8mm 1.5mm; min-width: 0; }
+.figure .caption { font-size: 7.5pt; color: #333; }
+.figure .value { font-size: 12pt; font-weight: bold; line-height: 1.1; }
+.figure .note { font-size: 7.5pt; color: #333; min-height: 1em; }
+.window { margin: 0 0 0.8mm; font-size: 8.5pt; }
+.rank { margin: 1mm 0 0; font-size: 8pt; }
+.definition { margin: 0.6mm 0 0; font-size: 7.5pt; color: #333; }
+.nodata { margin: 0; font-size: 9pt; }
+footer { margin-top: 2mm; font-size: 7.5pt; color: #222; }
+footer p { margin: 0 0 0.8mm; }
+"""
+
+
+def sheet_html(sheet: Sheet) -> str:
+    """The sheet as one self-contained HTML page sized for A4 (its own print rules, no external request)."""
+    demo = f'<div class="demo">{escape(DEMO_LABEL_FR)}</div>' if sheet.is_demo else ""
+    caveats = dict.fromkeys(block.caveat for block in sheet.blocks if block.has_data)
+    notes = [sheet.sources_text, sheet.population_source, sheet.secret_text, sheet.rate_caveat,
+             *(f"Précaution : {caveat}" for caveat in caveats)]
+    if sheet.partial_note:
+        notes.append(sheet.partial_note)
+    footer = "".join(f"<p>{escape(note)}</p>" for note in notes)
+    blocks = "".join(block_html(block, sheet) for block in sheet.blocks)
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{escape(sheet.title)}</title><style>{SHEET_STYLE}</style></head><body>"
+        f'<header><h1>{escape(sheet.title)}</h1><p class="facts">{escape(sheet.level_text)} · '
+        f'{escape(sheet.population_text)} (INSEE)</p>'
+        f'<p class="meta">Observations de terrain du Département ; {escape(sheet.version_text)} ; '
+        f'fiche produite le {escape(sheet.produced_on)}.</p>{demo}</header>'
+        f"<main>{blocks}</main><footer>{footer}</footer></body></html>"
+    )
+
+
+def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
+    """"fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces."""
+    folded = unicodedata.normalize("NFKD", sheet.name).encode("ascii", "ignore").decode().lower()
+    return f"fiche_{sheet.territory_code}_{re.sub(r'[^a-z0-9]+', '_', folded).strip('_')}.{suffix}"
+
+
+def print_pdf(page: Path, output: Path, profile: Path) -> None:
+    """One HTML file printed by headless Chromium (the deck's), at the page size its CSS asks for."""
+    subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+         "--window-size=794,1123",  # A4 at 96 dpi
+         "--no-pdf-header-footer", f"--print-to-pdf={output}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+
+
+def sheet_pdfs(sheets: list[Sheet], workers: int = 4) -> list[bytes]:
+    """Every sheet as its own one-page A4 PDF, a few Chromium runs at once (in the order given)."""
+    with tempfile.TemporaryDirectory() as folder:
+        def one(position: int) -> bytes:
+            page, output = Path(folder) / f"fiche_{position}.html", Path(folder) / f"fiche_{position}.pdf"
+            page.write_text(sheet_html(sheets[position]), encoding="utf-8")
+            print_pdf(page, output, Path(folder) / f"profile_{position}")
+            return output.read_bytes()
+
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return list(pool.map(one, range(len(sheets))))
+
+
+def sheet_pdf(sheet: Sheet) -> bytes:
+    """One sheet as a one-page A4 PDF."""
+    return sheet_pdfs([sheet], workers=1)[0]
