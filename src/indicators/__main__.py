@@ -49,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
     deck.add_argument("--out", type=Path, required=True, help="fichier HTML autonome à écrire")
     deck.add_argument("--pdf", type=Path, help="document PDF à distribuer (une diapositive par page)")
     deck.add_argument("--png-zip", type=Path, help="archive zip des diapositives en PNG 1920×1080")
+    from indicators.sheet_cli import add_sheet_parser
+
+    add_sheet_parser(commands)
     return main
 
 
@@ -194,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_history()
         if args.command == "deck":
             return run_deck(args)
+        if args.command == "fiche":
+            from indicators.sheet_cli import run_sheets
+
+            return run_sheets(args)
         if args.command == "db-upgrade":
             from indicators.config import database_url
             from indicators.store_postgres import upgrade_database

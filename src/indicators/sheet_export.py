@@ -180,6 +180,11 @@ def sheet_html(sheet: Sheet) -> str:
     )
 
 
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF Chromium wrote (its page objects are never compressed): said, not assumed, by the command."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
 def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
     """"fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces."""
     folded = unicodedata.normalize("NFKD", sheet.name).encode("ascii", "ignore").decode().lower()
