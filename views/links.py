@@ -107,10 +107,6 @@ def shared_choice(widget: Callable[..., Any], label: str, options: Sequence[Any]
 COPY_LINK_HTML = """
 <div class="copy-link">
   <button type="button" class="copy-link-button">
-    <svg aria-hidden="true" focusable="false" width="18" height="18" viewBox="0 0 24 24"><path fill="currentColor"
-      d="M3.9 12c0-1.71 1.39-3.1 3.1-3.1h4V7H7c-2.76 0-5 2.24-5 5s2.24 5 5 5h4v-1.9H7c-1.71 0-3.1-1.39-3.1-3.1z
-         M8 13h8v-2H8v2zm9-6h-4v1.9h4c1.71 0 3.1 1.39 3.1 3.1s-1.39 3.1-3.1 3.1h-4V17h4c2.76 0 5-2.24 5-5s-2.24-5-5-5z"/>
-    </svg>
     Copier le lien de cette vue
   </button>
   <p class="copy-link-status" role="status" aria-live="polite"></p>
@@ -119,12 +115,13 @@ COPY_LINK_HTML = """
   </label>
 </div>
 <style>
-.copy-link-button { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 2.5rem; padding: 0.25rem 0.75rem;
+.copy-link-button { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 2.5rem;
+    padding: 0.25rem 0.75rem;
     border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem; background: #ffffff; color: #31333f;
     font: inherit; cursor: pointer; }
 .copy-link-button:hover { border-color: #0072B2; color: #0b57a4; }
 .copy-link-button:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
-.copy-link-status { margin: 0.3rem 0 0; font-size: 0.875rem; color: #1a5e20; min-height: 1.2em; }
+.copy-link-status { margin: 0.3rem 0 0; font-size: 0.875rem; color: #31333f; min-height: 1.2em; }
 .copy-link-fallback { display: block; font-size: 0.875rem; }
 .copy-link-fallback[hidden] { display: none; }
 .copy-link-field { width: 100%; margin-top: 0.2rem; padding: 0.3rem; font: inherit; border: 1px solid #6b6b6b;

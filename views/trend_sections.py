@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.cards import NO_DATA_SENTENCE
 from indicators.charts import change_figure, observation_figure, published_figure
 from indicators.config import small_count_threshold
-from indicators.disclosure import DEPARTMENT, SECRET_SYMBOL, mask_column
+from indicators.disclosure import SECRET_SYMBOL, mask_column
 from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
 from indicators.key_dates import key_dates_for
@@ -16,6 +16,7 @@ from indicators.loading import DataTables
 from indicators.observations import coarser_granularities, year_bounds
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
+from indicators.territories import members, names, territory_choices
 from views.cached import field_index, trend_series
 from views.components import chart_block, demo_banner, year_span_select
 from views.links import shared_choice
@@ -33,14 +34,13 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     if indicator_id not in index.by_indicator:
         st.info(NO_DATA_SENTENCE, icon=":material/info:")
         return
-    names = data.territories.set_index("territory_code")["name_fr"]
-    places = {DEPARTMENT: "Hauts-de-Seine", **{code: names[code] for code in index.communes_of[indicator_id]}}
+    # The département, its four EPTs, then the communes with data; labels fixed, for links.
+    places = territory_choices(data.territories, index.communes_of[indicator_id])
+    place_names = names(data.territories)  # plain names for titles and tables
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
     territory = shared_choice(
-        left.selectbox, "Territoire", list(places), key="territoire",
-        format_func=lambda code: places[code] + (" (toutes les communes)" if code == DEPARTMENT else ""),
-    )
+        left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
     first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
     # A second click on the chosen grouping unselects it: the default then applies.
@@ -51,20 +51,20 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
                               key="repartition")
 
     series, source_ids, demo = trend_series(indicator_id, territory, first_year, last_year, frequency, breakdown)
-    left_out = coarser_granularities(index.rows(indicator_id, None if territory == DEPARTMENT else [territory],
+    left_out = coarser_granularities(index.rows(indicator_id, members(data.territories, territory),
                                                 *year_bounds(first_year, last_year)), frequency)
     if left_out:
         st.info(f"Une partie des chiffres de cette sélection est {GRANULARITY_FR[left_out[-1]]} : ils n'apparaissent "
                 f"qu'en regroupement par {FREQUENCY_FR[left_out[-1]].lower()}.", icon=":material/info:")
     if series.empty:
-        st.info(f"Aucune donnée pour {places[territory]} de {first_year} à {last_year} à ce regroupement.",
+        st.info(f"Aucune donnée pour {place_names[territory]} de {first_year} à {last_year} à ce regroupement.",
                 icon=":material/info:")
         return
     k = small_count_threshold()
     labels = group_labels(breakdown)
     unit = entry["unit_fr"]
     base = series.assign(
-        indicateur=entry["label_fr"], territoire=places[territory],
+        indicateur=entry["label_fr"], territoire=place_names[territory],
         periode=[format_month(start, frequency) for start in series["period_start"]],
         groupe=series["group"].map(lambda group: labels.get(group, group)),
         complete=series["complete"].map({True: "oui", False: "non (partielle)"}),
@@ -72,7 +72,7 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     table = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart_block(
-        finding=observation_finding(series, f"{entry['label_fr']} ({places[territory]})", unit, frequency, k),
+        finding=observation_finding(series, f"{entry['label_fr']} ({place_names[territory]})", unit, frequency, k),
         figure=observation_figure(series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories),
                                   labels, k),
         data=table,
