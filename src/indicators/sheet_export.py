@@ -126,7 +126,7 @@ SHEET_STYLE = """
 @page { size: A4 portrait; margin: 8mm 10mm; }
 * { box-sizing: border-box; }
 html, body { margin: 0; background: #fff; color: #111; font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; }
-body { font-size: 8.5pt; line-height: 1.22; }
+body { font-size: 8.5pt; line-height: 1.22; font-variant-ligatures: none; }  /* "fi" stays two letters when searched or copied */
 header { border-bottom: 2px solid #0072B2; padding-bottom: 1.5mm; margin-bottom: 1mm; }
 h1 { font-size: 16pt; margin: 0 0 0.5mm; }
 .facts { font-size: 9.5pt; margin: 0; }

@@ -1,0 +1,135 @@
+"""The sheet as HTML and as a one-page A4 PDF (Chromium): its name, « s » where masked, no small count, the demo label."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from indicators.__main__ import main
+from indicators.config import DEMO_LABEL_FR
+from indicators.disclosure import SECRET_SYMBOL, protected_cells
+from indicators.loading import load_tables
+from indicators.observations import index_observations
+from indicators.sheet import build_sheet, sheet_basis
+from indicators.sheet_export import page_count, sheet_file_name, sheet_html, sheet_pdf, trend_svg
+from store_shapes import write_store
+
+K = 5
+A4_POINTS = (595.0, 842.0)
+
+
+@pytest.fixture(scope="module")
+def demo_basis(tables):
+    return sheet_basis(tables, protected_cells(tables, K), index_observations(tables.field_observations), K)
+
+
+@pytest.fixture(scope="module")
+def small_basis(tmp_path_factory):
+    """An imported store of small counts (0 to 6 a month in every commune): most commune figures are secret."""
+    months = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
+    rows = [dict(indicator_id="signalements_risque_prostitutionnel", territory_code=code, period=period, sex="ensemble",
+                 age_group="ensemble", value=(position + step) % 7, source_id="IMPORT_000001")
+            for position, code in enumerate(pd.read_csv("data/territories.csv", dtype=str).query("level == 'commune'")
+                                            ["territory_code"]) for step, period in enumerate(months)]
+    folder = write_store(tmp_path_factory.mktemp("small") / "data", pd.DataFrame(rows))
+    tables = load_tables(folder)
+    return sheet_basis(tables, protected_cells(tables, K), index_observations(tables.field_observations), K)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return folded(" ".join(spaced(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages))
+
+
+def folded(text: str) -> str:
+    """Compatibility forms folded ("ﬁ" → "fi", "…" → "..."), the narrow no-break space of "1 295" kept."""
+    return unicodedata.normalize("NFKC", text.replace("\u202f", "\x00")).replace("\x00", "\u202f")
+
+
+def spaced(text: str) -> str:
+    """Line breaks and runs of spaces as one space; the narrow no-break space inside "1 295" kept."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
+def count_tokens(text: str, sheet) -> list[int]:
+    """Whole numbers standing alone in the text once every sentence that is not a figure is taken out
+    (definitions, caveats, sources, dates, version, the secret's own definition « de 1 à 4 »)."""
+    phrases = [sheet.secret_text, sheet.version_text, sheet.produced_on, sheet.sources_text,
+                   sheet.population_source, sheet.rate_caveat, sheet.level_text, sheet.population_text,
+               *(block.definition for block in sheet.blocks), *(block.caveat for block in sheet.blocks)]
+    for phrase in sorted(phrases, key=len, reverse=True):  # a date inside a source line goes with its line
+        text = text.replace(folded(spaced(phrase)), " ")
+    return [int(token) for token in re.findall(r"(?<![\w,.\u202f/])\d+(?![\w,.\u202f/%])", text)]
+
+
+def test_html_is_self_contained_and_says_what_the_sheet_says(demo_basis):
+    sheet = build_sheet(demo_basis, "92050")
+    page = sheet_html(sheet)
+    assert "Nanterre — fiche territoriale" in page and DEMO_LABEL_FR in page
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page.split("<footer>")[0]
+    assert "<script" not in page and page.count("<svg") == 5
+    assert sheet_file_name(sheet) == "fiche_92050_nanterre.pdf"
+    assert sheet_file_name(build_sheet(demo_basis, "200057990")) == "fiche_200057990_boucle_nord_de_seine.pdf"
+
+
+def test_masked_bar_is_a_gap_with_the_symbol(small_basis):
+    sheet = build_sheet(small_basis, "92002")
+    block = next(block for block in sheet.blocks if block.has_data)
+    svg = trend_svg(block)
+    masked = [point for point in block.trend if point.value is None]
+    assert masked, "le magasin de petits effectifs doit masquer des années"
+    assert svg.count(f">{SECRET_SYMBOL}</text>") == len(masked)
+    assert svg.count("<rect") == len(block.trend) - len(masked)
+    assert DEMO_LABEL_FR not in sheet_html(sheet)
+
+
+@pytest.mark.browser
+def test_pdf_is_one_a4_page_with_name_and_demo_label(demo_basis):
+    sheet = build_sheet(demo_basis, "92050")
+    pdf = sheet_pdf(sheet)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1 == page_count(pdf)
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - A4_POINTS[0]) < 2 and abs(float(box.height) - A4_POINTS[1]) < 2
+    text = pdf_text(pdf)
+    assert "Nanterre" in text and DEMO_LABEL_FR in text
+    masked = [block for block in sheet.blocks if block.current.masked]
+    assert masked and re.search(rf"(?<!\w){SECRET_SYMBOL}(?!\w)", text)
+
+
+@pytest.mark.browser
+def test_pdf_of_small_counts_shows_s_and_no_count_below_k(small_basis):
+    for code in ("92002", "200057990"):
+        sheet = build_sheet(small_basis, code)
+        pdf = sheet_pdf(sheet)
+        text = pdf_text(pdf)
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+        assert sheet.name in text and DEMO_LABEL_FR not in text
+        if any(block.current and block.current.masked for block in sheet.blocks):
+            assert re.search(rf"(?<!\w){SECRET_SYMBOL}(?!\w)", text)
+        ranks = {number for block in sheet.blocks if block.count_rank
+                 for number in (block.count_rank.position, block.rate_rank.position, block.count_rank.among) if number}
+        small = [number for number in count_tokens(text, sheet) if 1 <= number < K and number not in ranks]
+        assert not small, (code, small, text)
+
+
+@pytest.mark.browser
+def test_cli_all_writes_forty_one_page_sheets(tmp_path, data_copy, monkeypatch, capsys):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    assert main(["fiche", "--all", "--out-dir", str(tmp_path / "fiches")]) == 0
+    written = sorted((tmp_path / "fiches").glob("fiche_*.pdf"))
+    assert len(written) == 40
+    assert (tmp_path / "fiches" / "fiche_92050_nanterre.pdf") in written
+    assert all(page_count(path.read_bytes()) == 1 for path in written)
+    assert "40 fiches écrites" in capsys.readouterr().out
+
+
+def test_cli_unknown_territory_is_a_french_usage_error(data_copy, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    assert main(["fiche", "--territory", "75056", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "Territoire inconnu : « 75056 »" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
