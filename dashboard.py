@@ -28,6 +28,7 @@ pages = [
     st.Page("views/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
     st.Page("views/trends.py", title="Tendances", icon=":material/show_chart:", url_path="tendances"),
     st.Page("views/territories.py", title="Territoires", icon=":material/map:", url_path="territoires"),
+    st.Page("views/sheet.py", title="Ma commune", icon=":material/location_city:", url_path="fiche"),
     st.Page("views/sources.py", title="Sources et méthode", icon=":material/menu_book:", url_path="sources"),
     st.Page("views/importer.py", title="Importer des données", icon=":material/upload_file:", url_path="importer"),
     st.Page("views/history.py", title="Historique", icon=":material/history:", url_path="historique"),

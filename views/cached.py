@@ -206,3 +206,40 @@ def territory_ranking(indicator_id: str, first_year: str, last_year: str, public
     folder = data_dir()
     return _territory_ranking(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, first_year,
                               last_year, public, level)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _map_layout(folder: str, fingerprint: tuple) -> pd.DataFrame:
+    return tile_layout(_load_tables(folder, fingerprint).territories)
+
+
+def map_layout() -> pd.DataFrame:
+    """Where each commune's tile sits on the map: laid out once per territories table, not per view."""
+    folder = data_dir()
+    return _map_layout(str(folder), data_fingerprint(folder))
+
+
+# --- Territory sheets (« Ma commune », views/sheet.py) ------------------------------------------------
+# What every sheet of a data version shares is worked out once; each territory's sheet once too.
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _sheet_basis(folder: str, fingerprint: tuple, k: int):
+    from indicators.sheet import sheet_basis
+
+    return sheet_basis(_load_tables(folder, fingerprint), _protected_cells(folder, fingerprint, k),
+                       _field_index(folder, fingerprint), k)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _territory_sheet(folder: str, fingerprint: tuple, k: int, territory_code: str, day: str):
+    from indicators.sheet import build_sheet
+
+    return build_sheet(_sheet_basis(folder, fingerprint, k), territory_code, _store(folder).versions(),
+                       pd.Timestamp(day).date())
+
+
+def territory_sheet(territory_code: str):
+    """`sheet.build_sheet` for one territory (frozen), shared by every viewer of a data version that day."""
+    folder = data_dir()
+    return _territory_sheet(str(folder), data_fingerprint(folder), small_count_threshold(), territory_code,
+                            pd.Timestamp.today().strftime("%Y-%m-%d"))

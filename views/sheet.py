@@ -1,0 +1,76 @@
+"""Ma commune: one territory's sheet (a commune, an EPT or the département), on screen and as one A4 PDF."""
+
+import streamlit as st
+
+from indicators.sheet_export import MEASURES_FR, sheet_file_name, sheet_pdf, trend_alt, trend_svg
+from indicators.territories import communes, territory_choices
+from views.cached import tables, territory_sheet
+from views.components import demo_banner
+from views.errors import safe_download
+from views.links import shared_choice
+
+# Static CSS only (never data): the browser's own print gives the sheet alone, without the app around it.
+PRINT_STYLE = """<style>
+@media print {
+  @page { size: A4 portrait; margin: 8mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stSidebarCollapsedControl"], .stDownloadButton, .st-key-territoire, .st-key-mesure,
+  .copy-link { display: none !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; zoom: 0.62; }
+  [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
+}
+</style>"""
+
+data = tables()
+st.html(PRINT_STYLE)
+st.title("Ma commune : fiche territoriale")
+choices = territory_choices(data.territories, communes(data.territories)["territory_code"].tolist())
+left, right = st.columns([2, 1])
+code = shared_choice(left.selectbox, "Territoire", list(choices), format_func=choices.get, key="territoire")
+measure = shared_choice(right.radio, "Graphiques en", list(MEASURES_FR), format_func=MEASURES_FR.get, key="mesure",
+                        horizontal=True)
+sheet = territory_sheet(code)
+
+st.header(sheet.title, anchor=False)
+st.markdown(f"{sheet.level_text} · {sheet.population_text} (INSEE)")
+st.caption(f"Observations de terrain du Département ; {sheet.version_text} ; fiche produite le {sheet.produced_on}.")
+if sheet.is_demo:
+    demo_banner()
+st.download_button(
+    "Télécharger la fiche (PDF A4)", data=safe_download(lambda: sheet_pdf(sheet), "pdf", sheet_file_name(sheet)),
+    file_name=sheet_file_name(sheet), mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+    key="fiche_pdf",
+)
+
+for block in sheet.blocks:
+    with st.container(border=True):
+        st.markdown(f"**{block.label}** ({block.unit})", help=f"{block.definition}\n\nPrécaution : {block.caveat}")
+        if not block.has_data:
+            st.markdown("Aucune donnée : rien n'a été importé pour ce territoire et cet indicateur (ce n'est pas un zéro).")
+            continue
+        current, previous = block.current, block.previous
+        st.caption(current.period + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)"))
+        figures, chart = st.columns([3, 2])
+        cards = figures.columns(4 if block.department else 3)
+        cards[0].metric("Derniers 12 mois", current.text, delta=block.change_text, delta_color="off")
+        cards[1].metric("Un an plus tôt", previous.text if previous else "—")
+        cards[2].metric("Taux / 10 000 hab.", current.rate_text)
+        if block.department:
+            cards[3].metric("Hauts-de-Seine", block.department.text, delta=f"taux : {block.department.rate_text}",
+                            delta_color="off", delta_arrow="off")
+        if block.count_rank:
+            figures.caption(f"Classement {block.rank_year} : effectif, {block.count_rank.text} ; "
+                            f"taux, {block.rate_rank.text}.")
+        elif sheet.level != "departement":
+            figures.caption("Classement : pas d'année complète à classer.")
+        if block.trend:
+            chart.image(trend_svg(block, measure), caption=trend_alt(block, measure), width="stretch")
+
+st.caption(sheet.sources_text)
+st.caption(sheet.population_source)
+st.caption(sheet.secret_text)
+st.caption(sheet.rate_caveat)
+for caveat in dict.fromkeys(block.caveat for block in sheet.blocks if block.has_data):
+    st.caption(f"Précaution : {caveat}")
+if sheet.partial_note:
+    st.caption(sheet.partial_note)
