@@ -116,9 +116,9 @@ def test_trends_estimate_range_is_a_range():
 
 @pytest.fixture(scope="module")
 def protected(tables):
-    from indicators.disclosure import lattice, suppress_small_counts
+    from indicators.disclosure import protected_cells
 
-    return suppress_small_counts(lattice(tables.field_observations), 5)
+    return protected_cells(tables, 5)
 
 
 def expected_ranking(tables, protected, dimension="none", group="ensemble"):
@@ -137,14 +137,45 @@ def test_territories_ranking_equals_the_data(tables, protected):
     app = open_page("views/territories.py")
     ranked = expected_ranking(tables, protected)
     assert app.header[0].value == ranking_finding(ranked, "Signalements liés à un risque prostitutionnel", "signalements", "en 2025")
-    spec = chart_specs(app)[0]
-    assert len(spec["data"][0]["y"]) == 36
+    tile_map, bars = chart_specs(app)[:2]
+    assert len(bars["data"][0]["y"]) == 36
+    # The map: one clickable tile per commune, named by its code.
+    clickable = next(trace for trace in tile_map["data"] if trace.get("name") == "communes")
+    assert sorted(clickable["customdata"]) == sorted(tables.territories.loc[
+        tables.territories["level"] == "commune", "territory_code"])
+
+
+def test_territories_rates_are_counts_per_10000_inhabitants_with_the_secret(tables, protected):
+    app = open_page("views/territories.py")
+    app.segmented_control(key="mesure").set_value("rate").run()
+    assert not app.exception
+    ranked = expected_ranking(tables, protected).set_index("name_fr")
+    people = tables.territories.set_index("name_fr")["population"]
+    shown = app.dataframe[0].value.set_index("Commune")
+    for name, row in shown.iterrows():
+        rate = row["Taux pour 10 000 habitants"]
+        if ranked.at[name, "suppressed"]:
+            assert rate == "s" and row["Signalements"] == "s"
+        else:
+            expected = ranked.at[name, "value"] * 10_000 / people[name]
+            assert float(rate.replace(",", ".").replace("\u202f", "")) == pytest.approx(expected, abs=0.05)
+    assert "pour 10 000 habitants" in app.header[0].value or "secret" in app.header[0].value
+    assert any("INSEE" in caption.value for caption in app.caption)
+
+
+def test_territories_at_the_ept_level_rank_the_four_epts(tables, protected):
+    app = open_page("views/territories.py")
+    app.segmented_control(key="niveau").set_value("ept").run()
+    assert not app.exception
+    shown = app.dataframe[0].value
+    assert sorted(shown["EPT"]) == sorted(tables.territories.loc[tables.territories["level"] == "ept", "name_fr"])
+    assert any("Argenteuil" in caption.value for caption in app.caption)
 
 
 @pytest.mark.parametrize("sex", ["F", "M"])
 def test_territories_filter_by_sex_keeps_the_secret(tables, protected, sex):
     app = open_page("views/territories.py")
-    app.selectbox(key="territory_public_signalements_risque_prostitutionnel").set_value(f"sex:{sex}").run()
+    app.selectbox(key="public").set_value(f"sex:{sex}").run()
     ranked = expected_ranking(tables, protected, "sex", sex)
     visible = ranked.loc[~ranked["suppressed"]]
     assert app.header[0].value.startswith(f"{visible.iloc[0]['name_fr']} compte le plus")
@@ -152,8 +183,8 @@ def test_territories_filter_by_sex_keeps_the_secret(tables, protected, sex):
     secret = set(ranked.loc[ranked["suppressed"], "name_fr"])
     assert secret, "le jeu de démonstration doit contenir des effectifs masqués"
     # One symbol for every masked cell, whether small or hidden to protect another one.
-    assert set(shown.loc[shown.iloc[:, 2] == "s", "Commune"]) == secret
-    bars = chart_specs(app)[0]["data"][0]
+    assert set(shown.loc[shown["Signalements"] == "s", "Commune"]) == secret
+    bars = chart_specs(app)[1]["data"][0]
     texts = dict(zip(bars["y"], bars["text"]))
     assert all(texts[name] == "s (secret statistique)" for name in secret)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.access import AccessSettings, Throttle, hash_password, is_loopback, password_matches, sign_in_mode
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.deck import protected_deck, read_deck
-from indicators.disclosure import lattice, public_cells, relations, suppress_small_counts
+from indicators.disclosure import lattice, protected_cells, public_cells, relations, suppress_small_counts
 from indicators.exports import to_french_csv
 from indicators.formatting import escape_markdown
 from indicators.ingest import safe_label
@@ -37,7 +38,7 @@ SMALL = {str(value) for value in range(1, K)}
 
 @pytest.fixture(scope="module")
 def protected(tables):
-    return suppress_small_counts(lattice(tables.field_observations), K)
+    return protected_cells(tables, K)
 
 
 def app_for(page: str, **query) -> AppTest:
@@ -62,11 +63,23 @@ def decoded(array) -> list:
 
 # 1. Small counts never shown ----------------------------------------------------------------
 
-def assert_no_small_count_in_charts(app: AppTest) -> None:
+SMALL_IN_TEXT = re.compile(rf"(?<![\d,\u202f])[1-{K - 1}](?![\d,\u202f])")
+
+
+def assert_no_small_count_in_charts(app: AppTest, rates: bool = False) -> None:
+    """No count from 1 to k − 1 in any chart: bar lengths, points, texts, hovers (with `rates`, bar
+    lengths are rates per 10 000 inhabitants, not counts: only texts are read)."""
     for chart in app.get("plotly_chart"):
-        for trace in json.loads(chart.proto.spec)["data"]:
+        traces = json.loads(chart.proto.spec)["data"]
+        if any(trace.get("name") == "communes" for trace in traces):
+            # The tile map: x and y are tile geometry; its figures are in the tile texts and hovers.
+            for trace in traces:
+                texts = [str(text) for key in ("text", "hovertext") for text in np.atleast_1d(trace.get(key, []))]
+                assert not [text for text in texts if SMALL_IN_TEXT.search(text)], trace.get("name")
+            continue
+        for trace in traces:
             values = [value for value in decoded(trace.get("y", [])) + decoded(trace.get("x", [])) if isinstance(value, int | float)]
-            assert not [value for value in values if 1 <= value < K], trace.get("name")
+            assert rates or not [value for value in values if 1 <= value < K], trace.get("name")
             texts = [str(text) for row in trace.get("customdata", []) for text in (row if isinstance(row, list) else [row])]
             texts += [str(text) for text in trace.get("text", []) if text is not None]
             assert not SMALL.intersection(texts)
@@ -86,9 +99,18 @@ def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
 def test_territories_hide_small_counts_for_every_public():
     app = app_for("views/territories.py")
     for value in ["none:ensemble", "sex:M", "age_group:11-14"]:
-        app.selectbox(key="territory_public_signalements_risque_prostitutionnel").set_value(value).run()
-        assert not SMALL.intersection(app.dataframe[0].value.iloc[:, 2])
+        app.selectbox(key="public").set_value(value).run()
+        assert not SMALL.intersection(app.dataframe[0].value.iloc[:, 1])
         assert_no_small_count_in_charts(app)
+    for measure in ("rate", "count"):
+        app.segmented_control(key="mesure").set_value(measure).run()
+        for level in ("commune", "ept"):
+            app.segmented_control(key="niveau").set_value(level).run()
+            table = app.dataframe[0].value
+            assert not SMALL.intersection(table.iloc[:, 1])
+            # A secret count has a secret rate: with the population public, the rate would give it back.
+            assert (table.loc[table.iloc[:, 1] == "s", "Taux pour 10 000 habitants"] == "s").all()
+            assert_no_small_count_in_charts(app, rates=measure == "rate")
 
 
 def test_overview_cards_show_no_small_count():

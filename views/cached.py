@@ -38,6 +38,7 @@ from indicators.loading import (
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
 from indicators.store import ObservationDiff, ParquetStore
+from indicators.tilemap import tile_layout
 
 
 @st.cache_resource(show_spinner="Chargement des données…", max_entries=2)

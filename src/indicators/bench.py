@@ -325,7 +325,7 @@ def import_in_child(path: Path, data_folder: Path, timeout_s: float = 900) -> di
 # Filter changes for the warm rerun: (widget kind, key, values to alternate); the first the page shows.
 WARM_CHANGES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     "trends": [("button_group", "regroupement", ("year", "quarter"))],
-    "territories": [("selectbox", "territory_sex", ("F", "M")), ("selectbox", "territory_public", ("sex:F", "sex:M"))],
+    "territories": [("selectbox", "public", ("sex:F", "sex:M"))],
 }
 
 

@@ -192,20 +192,22 @@ def change_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str]
     return figure
 
 
-def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5) -> go.Figure:
-    """Ranked horizontal bars, largest at the top, one bar per territory; secret cells drawn empty."""
+def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 0) -> go.Figure:
+    """Ranked horizontal bars, largest at the top, one bar per territory; secret cells drawn empty.
+    `decimals` for rates (counts are whole)."""
     figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
     hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
     figure.add_trace(go.Bar(
         # A secret bar has no length, only its secret label: its place says nothing either (listed last).
         x=ranked["value"].where(~hidden, 0), y=ranked["name_fr"], orientation="h", marker=dict(color=PALETTE[0]),
-        text=[SECRET_TEXT if secret else format_number(value) for value, secret in zip(ranked["value"], hidden)],
+        text=[SECRET_TEXT if secret else format_number(value, decimals) for value, secret in zip(ranked["value"], hidden)],
         textposition="outside", cliponaxis=False,
         hovertemplate="%{y} : %{text} " + unit + "<extra></extra>",
     ))
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
-        xaxis=dict(title_text=unit, **count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)),
+        xaxis=dict(title_text=unit, **(count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)
+                                       if decimals == 0 else {"tickformat": ",.1f"})),
         margin=dict(l=180, r=40, t=30, b=60),
     )
     return figure

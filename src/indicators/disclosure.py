@@ -410,3 +410,21 @@ def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
         "indicator_id": "indicateur", "territory_code": "territoire", "level": "niveau", "period_start": "période",
         "dimension": "répartition", "group": "groupe", "value": "valeur",
     })
+
+
+def masked_ranking(ranked: pd.DataFrame, k: int, decimals: int, french: bool = False) -> pd.DataFrame:
+    """A ranking by count or rate (`territories.by_measure`) as text to show or export: name, code,
+    count, population, rate; the secret symbol for a secret count and its rate, « – » (screens) or
+    an empty cell (files) for a rate without population."""
+    missing = "–" if french else ""
+    rates = [SECRET_SYMBOL if secret else (missing if pd.isna(rate) else
+                                           format_number(rate, decimals) if french else f"{rate:.{decimals}f}")
+             for rate, secret in zip(ranked["rate"], ranked["suppressed"])]
+    people = ranked["population"].astype("Float64")
+    return pd.DataFrame({
+        "name_fr": ranked["name_fr"],
+        "territory_code": ranked["territory_code"],
+        "count": masked_values(ranked.assign(value=ranked["count"]), k, french),
+        "population": [missing if pd.isna(value) else format_number(value) if french else str(int(value)) for value in people],
+        "rate": rates,
+    })

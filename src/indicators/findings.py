@@ -66,21 +66,28 @@ def covered_text(rows: pd.DataFrame) -> str:
     return f"de {format_month(first, frequency)} à {format_month(last, frequency)}"
 
 
-def ranking_finding(ranked: pd.DataFrame, label: str, unit: str, period_text: str) -> str:
-    """Which territory counts most over the period, and the one after it (secret cells left out)."""
+def ranking_finding(ranked: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int = 0,
+                    places: str = "commune") -> str:
+    """Which territory counts most over the period, and the one after it (secret cells left out).
+    With `decimals`, the values are rates: the territory "has the highest rate" rather than "counts most"."""
     visible = ranked.loc[~ranked["suppressed"]] if "suppressed" in ranked else ranked
     if visible.empty:
         if ranked.empty:
             return f"{label} : aucune donnée {period_text}"
-        return f"{label} {period_text} : chiffres des communes masqués par le secret statistique"
+        return f"{label} {period_text} : chiffres des {places}s masqués par le secret statistique"
     if len(ranked) == 1:
         first = visible.iloc[0]
-        return f"{label} : {with_unit(first['value'], unit)} à {first['name_fr']} {period_text} (seule commune avec des données)"
+        shown = (f"{format_number(first['value'], decimals)} {unit}" if decimals
+                 else with_unit(first['value'], unit))
+        return f"{label} : {shown} à {first['name_fr']} {period_text} (seul{'e' if places == 'commune' else ''} {places} avec des données)"
     if visible["value"].sum() == 0:
-        return f"{label} : {with_unit(0, unit)} dans chaque commune affichée {period_text}"
+        return f"{label} : {'0' if decimals else with_unit(0, unit)}{' ' + unit if decimals else ''} dans chaque {places} affiché{'e' if places == 'commune' else ''} {period_text}"
     first = visible.iloc[0]
-    text = f"{first['name_fr']} compte le plus de {unit} {period_text} ({format_number(first['value'])})"
+    if decimals:
+        text = f"{first['name_fr']} a le taux le plus élevé {period_text} ({format_number(first['value'], decimals)} {unit})"
+    else:
+        text = f"{first['name_fr']} compte le plus de {unit} {period_text} ({format_number(first['value'])})"
     if len(visible) > 1:
         second = visible.iloc[1]
-        text += f", devant {second['name_fr']} ({format_number(second['value'])})"
+        text += f", devant {second['name_fr']} ({format_number(second['value'], decimals)})"
     return text

@@ -106,3 +106,29 @@ def rate_per_10000(values: pd.Series | np.ndarray, population: pd.Series | np.nd
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = counts * RATE_BASE / people
     return np.where(people > 0, rates, np.nan)
+
+
+MEASURES_FR = {"count": "Effectif", "rate": f"Taux {RATE_UNIT_FR}"}
+
+
+def rate_decimals(rates: pd.Series) -> int:
+    """One decimal for rates, two when every shown rate is below 1 (a small commune's rate of 0,4
+    and another's of 0,2 must not both read 0)."""
+    shown = rates.dropna()
+    return 2 if len(shown) and shown.abs().max() < 1 else 1
+
+
+def by_measure(ranked: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """A protected ranking (territory_code, name_fr, value, suppressed, population, rate) ranked by
+    count or by rate: `value` holds the chosen measure, `count` the count; secret rows last, by name
+    (their place would hint at their value), then territories without a population (no rate)."""
+    if measure != "rate":
+        return ranked.assign(count=ranked["value"])
+    rated = ranked.assign(count=ranked["value"], value=ranked["rate"], unrated=ranked["rate"].isna() & ~ranked["suppressed"])
+    return (rated.sort_values(["suppressed", "unrated", "value", "name_fr"], ascending=[True, True, False, True])
+            .drop(columns="unrated").reset_index(drop=True))
+
+
+def measure_unit(unit: str, measure: str) -> str:
+    """"jeunes" for counts, "jeunes pour 10 000 habitants" for rates."""
+    return f"{unit} {RATE_UNIT_FR}" if measure == "rate" else unit
