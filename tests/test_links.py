@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.access import hash_password
 from indicators.config import REPO_ROOT
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR
+from indicators.territories import territory_choices
 from store_shapes import observation_tables, write_store
 from views.links import notice_text, unoffered
 
@@ -27,6 +28,8 @@ _folders = count()
 # Widgets list their options as labels; set_value takes the option itself.
 FREQUENCIES = {label: value for value, label in FREQUENCY_FR.items()}
 BREAKDOWNS = {label: value for value, label in BREAKDOWN_FR.items()}
+_TERRITORIES = pd.read_csv(REPO_ROOT / "data" / "territories.csv", dtype=str)
+PLACES = {label: code for code, label in territory_choices(_TERRITORIES, _TERRITORIES["territory_code"].tolist()).items()}
 
 
 @pytest.mark.parametrize(("values", "options", "expected"), [
@@ -183,7 +186,8 @@ def move_every_choice(app: AppTest) -> None:
     """The last commune, the last year alone, the last grouping and the last breakdown offered."""
     territory = [widget for widget in app.selectbox if widget.key == "territoire"]
     if territory and len(territory[0].options) > 1:
-        territory[0].select_index(len(territory[0].options) - 1).run()
+        # select_index would give the label as the value: the code behind the last label instead.
+        territory[0].set_value(PLACES[territory[0].options[-1]]).run()
     slider = [widget for widget in app.select_slider if widget.key == "periode"]
     if slider:
         slider[0].set_range(slider[0].options[-1], slider[0].options[-1]).run()
