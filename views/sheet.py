@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from indicators.cards import DELTA_COLOURS
+from indicators.formatting import change_direction
 from indicators.sheet_export import MEASURES_FR, sheet_file_name, sheet_pdf, trend_alt, trend_svg
 from indicators.territories import communes, territory_choices
 from views.cached import tables, territory_sheet
@@ -16,7 +18,7 @@ PRINT_STYLE = """<style>
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   [data-testid="stSidebarCollapsedControl"], .stDownloadButton, .st-key-territoire, .st-key-mesure,
   .copy-link { display: none !important; }
-  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; zoom: 0.62; }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; zoom: 0.5; }
   [data-testid="stVerticalBlockBorderWrapper"] { break-inside: avoid; }
 }
 </style>"""
@@ -52,7 +54,10 @@ for block in sheet.blocks:
         st.caption(current.period + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)"))
         figures, chart = st.columns([3, 2])
         cards = figures.columns(4 if block.department else 3)
-        cards[0].metric("Derniers 12 mois", current.text, delta=block.change_text, delta_color="off")
+        # The arrow follows the sign; neither colour says "good" or "bad" (cards.DELTA_COLOURS).
+        direction = change_direction(block.change_percent)
+        cards[0].metric("Derniers 12 mois", current.text, delta=block.change_text, delta_color=DELTA_COLOURS[direction],
+                        delta_arrow=direction)
         cards[1].metric("Un an plus tôt", previous.text if previous else "—")
         cards[2].metric("Taux / 10 000 hab.", current.rate_text)
         if block.department:

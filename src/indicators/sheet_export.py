@@ -61,6 +61,11 @@ def trend_alt(block: IndicatorBlock, measure: str) -> str:
     return f"{block.label}, {unit} : {values}."
 
 
+# Inside the SVG itself: the page shows it as an image, where the page's own CSS never reaches.
+SVG_STYLE = ("text { font-family: 'DejaVu Sans', Arial, sans-serif; text-anchor: middle; } .value { font-size: 9.5px; fill: #111; } "
+             ".axis { font-size: 9px; fill: #333; } .secret { font-size: 11px; fill: #444; font-style: italic; }")
+
+
 def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
     """Bars of the latest periods; a masked bar is a gap with « s », a partial period a lighter bar."""
     points = block.trend
@@ -88,7 +93,7 @@ def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
             parts.append(f'<text x="{middle:.1f}" y="{bottom + 11}" class="axis">{escape(first)}</text>')
         parts.append(f'<text x="{middle:.1f}" y="{bottom + (22 if first else 12)}" class="axis">{escape(second)}</text>')
     return (f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" aria-label="{escape(trend_alt(block, measure))}" '
-            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>')
+            f'xmlns="http://www.w3.org/2000/svg"><style>{SVG_STYLE}</style>{"".join(parts)}</svg>')
 
 
 def figure_cell(caption: str, value: str, note: str = "") -> str:
@@ -140,10 +145,6 @@ h2 .unit { font-weight: normal; color: #333; font-size: 9pt; }
 .text { flex: 1 1 auto; min-width: 0; }
 .chart { flex: 0 0 70mm; }
 .chart svg { width: 70mm; height: auto; display: block; }
-.chart svg text { font-family: "DejaVu Sans", Arial, sans-serif; text-anchor: middle; }
-.chart .value { font-size: 9.5px; fill: #111; }
-.chart .axis { font-size: 9px; fill: #333; }
-.chart .secret { font-size: 11px; fill: #444; font-style: italic; }
 .legend { font-size: 7.5pt; color: #333; }
 .figures { display: flex; gap: 1.5mm; }
 .figure { flex: 1 1 0; border: 1px solid #ccc; border-radius: 1mm; padding: 0.8mm 1.5mm; min-width: 0; }
