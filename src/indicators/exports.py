@@ -63,6 +63,8 @@ PUBLISHED_FR = {
 }
 TERRITORIES_FR = {
     "territory_code": "code", "name_fr": "nom", "level": "niveau", "parent_code": "code parent", "source_id": "source",
+    "population": "population municipale", "population_source_id": "source de la population", "ept_code": "code EPT",
+    "longitude": "longitude", "latitude": "latitude", "point_source_id": "source du point",
 }
 KEY_DATES_FR = {
     "date": "date", "end_date": "date de fin", "label_fr": "libellé", "territory_code": "territoire",
