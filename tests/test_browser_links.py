@@ -81,7 +81,8 @@ def shown(page: Page) -> dict[str, object]:
     return {
         **selects,
         "periode": page.locator("[data-testid='stSliderThumbValue']").all_inner_texts(),
-        "actifs": page.locator("[data-testid='stBaseButton-segmented_controlActive']").all_inner_texts(),
+        # Streamlit 1.67 marks the chosen segment with aria-checked (its buttons carry no test id).
+        "actifs": page.locator("[data-testid='stButtonGroup'] button[aria-checked='true']").all_inner_texts(),
         "repartition": page.locator("[data-testid='stRadioOption'][data-selected='true']").all_inner_texts(),
         "constat": page.locator("h2").first.inner_text(),
     }
@@ -106,7 +107,8 @@ def test_every_field_trend_choice_survives_a_copied_link(server, page, browser):
     for name in ("indicateur=", "territoire=Nanterre", "periode=2020", "regroupement=Ann", "repartition=Par+sexe"):
         assert name in url, url
     before = shown(page)
-    assert before["periode"] == ["2020", "2025"] and before["repartition"], before
+    assert before["periode"] == ["2020", "2025"] and before["repartition"] and before["actifs"] == [
+        "Observations de terrain (Hauts-de-Seine)", "Année"], before
     context, again = reopened(browser, url)
     try:
         assert shown(again) == before
