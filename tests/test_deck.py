@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 import pytest
 
@@ -12,15 +14,16 @@ def slides(tables):
 
 
 def test_default_deck_covers_the_key_figures(slides):
-    assert len(slides) == 8
-    assert [slide.number for slide in slides] == list(range(1, 9))
+    assert len(slides) == 10
+    assert [slide.number for slide in slides] == list(range(1, 11))
     ids = [slide.slide_id for slide in slides]
     assert ids[:4] == ["estimation_nationale", "victimes_proxenetisme", "affaires_police", "profil_age_sexe"]
+    assert ids[8:] == ["carte_signalements_taux", "signalements_paris_ouest"]  # the map after the département's series
     assert slides[0].headline.startswith("Mineurs en situation ou en risque de prostitution (estimation) : 7\u202f000 – 10\u202f000")
 
 
 def test_demo_label_follows_the_data(slides):
-    assert [slide.is_demo for slide in slides] == [False] * 4 + [True] * 4
+    assert [slide.is_demo for slide in slides] == [False] * 4 + [True] * 6
     assert all("Données fictives" in slide.source for slide in slides if slide.is_demo)
 
 
@@ -36,7 +39,7 @@ def test_analysts_reorder_slides_in_the_csv(data_copy, tables):
     deck["order"] = list(reversed(range(1, len(deck) + 1)))
     deck.to_csv(data_copy / "deck.csv", index=False)
     reordered = protected_deck(tables, read_deck(data_copy), 5)
-    assert reordered[0].slide_id == "prevention_92" and reordered[-1].slide_id == "estimation_nationale"
+    assert reordered[0].slide_id == "signalements_paris_ouest" and reordered[-1].slide_id == "estimation_nationale"
 
 
 def test_a_bad_deck_is_a_french_error(data_copy):
@@ -104,12 +107,13 @@ def test_a_yearly_import_of_one_indicator_keeps_only_the_slides_with_data(tables
                              ("signalements_risque_prostitutionnel", "92004", "2024", 7)])
     deck = deck_asking()
     slides = protected_deck(data, deck, 5)
-    assert [slide.slide_id for slide in slides] == [*PUBLISHED_SLIDES, "signalements_92"]
-    assert [slide.number for slide in slides] == [1, 2, 3, 4, 5]  # consecutive, no hole where a slide was left out
-    assert left_out(deck, slides) == ["vaj_92", "formation_92", "prevention_92"]
+    assert [slide.slide_id for slide in slides] == [*PUBLISHED_SLIDES, "signalements_92", "carte_signalements_taux"]
+    assert [slide.number for slide in slides] == [1, 2, 3, 4, 5, 6]  # consecutive, no hole where a slide was left out
+    # Antony and Asnières are not in Paris Ouest La Défense: its slide has nothing to draw.
+    assert left_out(deck, slides) == ["vaj_92", "formation_92", "prevention_92", "signalements_paris_ouest"]
     for slide in slides:
         assert_presentable(slide)
-    field = slides[-1]
+    field = slides[4]
     # The deck asks for a split by sex the import does not carry: the total is drawn, not a secret gap.
     assert field.data["group"].tolist() == ["ensemble", "ensemble"] and not field.data["suppressed"].any()
     assert field.headline.replace("\u202f", " ") == (
@@ -182,7 +186,8 @@ def test_the_departements_week_shows_on_local_slides_never_on_national_ones(slid
         national = slide.data["territory_code"].eq("FR").all() if "territory_code" in slide.data else False
         if national:
             assert not any(week in text for text in key_date_texts(slide.figure)), slide.slide_id
-    assert all(any(week in text for text in key_date_texts(slide.figure)) for slide in slides[4:])
+    series = [slide for slide in slides[4:] if slide.slide_id != "carte_signalements_taux"]  # a map has no time axis
+    assert all(any(week in text for text in key_date_texts(slide.figure)) for slide in series)
     assert any("Plan national" in text for text in key_date_texts(slides[0].figure))
     assert not any(week in text for slide in slides[:4] for text in key_date_texts(slide.figure))
 
@@ -265,3 +270,158 @@ def test_data_shorter_than_a_year_are_drawn_at_their_own_granularity(tables):
     assert_presentable(field)
     assert len(field.data) == 2 and field.data["complete"].all()
     assert "12 jeunes en T2 2025" in field.headline
+
+
+# --- Three levels: the communes' map and an EPT's series ---------------------------------------------
+
+MAP_INDICATOR = "signalements_risque_prostitutionnel"
+PARIS_OUEST = "200057982"
+SECRET_K = 600
+
+
+def map_deck(measure: str | None = "rate") -> pd.DataFrame:
+    return pd.DataFrame([{"order": 1, "slide_id": "carte", "kind": "map", "indicators": MAP_INDICATOR,
+                          "territory_code": None, "frequency": None, "breakdown": None, "measure": measure}])
+
+
+def tile_texts(slide) -> dict[str, str]:
+    """Commune code → the text drawn on its tile (name<br><b>value</b>)."""
+    return {code: text for trace in slide.figure.data if trace.mode == "text"
+            for code, text in zip(trace.customdata, trace.text)}
+
+
+def number_tokens(figure) -> set[str]:
+    """Every number written anywhere in the figure's JSON (coordinates, colours, texts)."""
+    import re
+
+    return set(re.findall(r"\d+(?:[.,]\d+)?", figure.to_json()))
+
+
+@pytest.fixture(scope="module")
+def secret_store(tables):
+    """Every commune counts 1 000 to 1 455 reports in 2024, except Antony (92002) with 577: under
+    k = SECRET_K, Antony is secret, and so is another commune that would give it back from its EPT's
+    total. Counts this large never meet a number the figure holds anyway (colours, ranks, sizes)."""
+    from indicators.tilemap import commune_rows
+
+    codes = commune_rows(tables.territories)["territory_code"].tolist()
+    counts = {code: (577 if code == "92002" else 1000 + 13 * position) for position, code in enumerate(codes)}
+    return imported(tables, [(MAP_INDICATOR, code, "2024", value) for code, value in counts.items()]), counts
+
+
+def test_the_map_slide_holds_the_36_communes(slides, tables):
+    from indicators.tilemap import commune_rows
+
+    slide = next(slide for slide in slides if slide.slide_id == "carte_signalements_taux")
+    communes = set(commune_rows(tables.territories)["territory_code"])
+    assert len(communes) == 36 and set(tile_texts(slide)) == communes
+    assert set(slide.figure.data[-1].customdata) == communes
+    assert slide.is_demo and "Données fictives" in slide.source
+    assert "INSEE" in slide.source and "IGN" in slide.source and "Populations légales" in slide.full_source
+    assert slide.caveat.startswith("Un taux pour 10 000 habitants")
+    assert "a le taux le plus élevé en 2025" in slide.headline and "pour 10 000 habitants" in slide.headline
+    assert slide.description.startswith("Carte des 36 communes")
+
+
+@pytest.mark.parametrize("measure", ["count", "rate"])
+def test_a_secret_commune_shows_s_and_its_figures_appear_nowhere(secret_store, tables, measure):
+    from indicators.formatting import format_number
+    from indicators.territories import populations
+
+    data, counts = secret_store
+    slide = protected_deck(data, map_deck(measure), SECRET_K)[0]
+    texts = tile_texts(slide)
+    secret = set(slide.data.loc[slide.data["suppressed"], "territory_code"])
+    assert "92002" in secret and len(secret) >= 2  # a lone secret would be the département minus the others
+    people = populations(tables.territories)
+    tokens = number_tokens(slide.figure)
+    written = json.dumps(slide.figure.to_plotly_json(), ensure_ascii=False, default=str)  # French numbers as drawn
+    for code in secret:
+        assert texts[code].endswith("<b>s</b>")
+        rate = counts[code] * 10_000 / people[code]
+        hidden = {str(counts[code]), format_number(rate, 1), f"{rate:.1f}", repr(rate)}
+        assert not hidden & tokens, (code, hidden & tokens)
+        assert format_number(counts[code]) not in written and format_number(rate, 1) not in written
+        assert slide.data.loc[slide.data["territory_code"] == code, ["value", "count", "rate"]].isna().all(axis=None)
+    assert str(counts["92002"]) not in slide.headline and str(counts["92002"]) not in slide.description
+
+
+def test_rates_are_counts_times_10000_over_the_population(secret_store, tables):
+    from indicators.formatting import format_number
+    from indicators.territories import populations
+
+    data, counts = secret_store
+    slide = protected_deck(data, map_deck("rate"), SECRET_K)[0]
+    shown = slide.data.loc[~slide.data["suppressed"]].set_index("territory_code")
+    people = populations(tables.territories)
+    expected = pd.Series({code: counts[code] * 10_000 / people[code] for code in shown.index})
+    assert shown["value"].to_numpy() == pytest.approx(expected[shown.index].to_numpy())
+    assert shown["count"].to_dict() == {code: counts[code] for code in shown.index}
+    texts = tile_texts(slide)
+    assert all(texts[code].endswith(f"<b>{format_number(rate, 1)}</b>") for code, rate in expected.items())
+    assert "en 2024" in slide.headline and "INSEE" in slide.source
+
+
+def test_a_count_map_is_the_default_and_needs_no_population(secret_store):
+    from indicators.formatting import format_number
+
+    data, counts = secret_store
+    slide = protected_deck(data, map_deck(None), SECRET_K)[0]
+    assert "Un taux" not in slide.caveat and "INSEE" not in slide.source
+    top = max((code for code in counts if code not in set(slide.data.loc[slide.data["suppressed"], "territory_code"])),
+              key=counts.get)
+    assert f"({format_number(counts[top])})" in slide.headline and "compte le plus de signalements en 2024" in slide.headline
+
+
+def test_the_map_is_left_out_without_rows_or_with_every_commune_secret(tables):
+    other = imported(tables, [("jeunes_suivis_vaj", "92002", "2024", 40)])
+    deck = map_deck()
+    assert protected_deck(other, deck, 5) == [] and left_out(deck, []) == ["carte"]
+    tiny = imported(tables, [(MAP_INDICATOR, "92002", "2024", 3), (MAP_INDICATOR, "92004", "2024", 2)])
+    assert protected_deck(tiny, deck, 5) == []
+
+
+def test_the_map_shows_the_latest_complete_year_or_says_the_year_is_partial(tables):
+    whole = [(MAP_INDICATOR, code, f"2024-{month:02d}", 3) for code in ("92002", "92004") for month in range(1, 13)]
+    partial = [(MAP_INDICATOR, code, f"2025-{month:02d}", 4) for code in ("92002", "92004") for month in range(1, 4)]
+    slide = protected_deck(imported(tables, whole + partial), map_deck("count"), 5)[0]
+    assert "en 2024" in slide.headline and "(36)" in slide.headline
+    only_partial = protected_deck(imported(tables, partial), map_deck("count"), 5)[0]
+    assert "année incomplète : 3 mois sur 12" in only_partial.headline
+
+
+def test_a_deck_written_before_maps_still_reads(data_copy):
+    deck = pd.read_csv(data_copy / "deck.csv", dtype=str, keep_default_na=False)
+    deck.drop(columns="measure").loc[lambda frame: frame["kind"] != "map"].to_csv(data_copy / "deck.csv", index=False)
+    assert read_deck(data_copy)["measure"].isna().all()
+
+
+def test_an_ept_slide_is_the_sum_of_its_communes_protected_series(slides, tables):
+    from indicators.disclosure import protect_series, protected_cells
+    from indicators.observations import aggregate_series, select_observations
+    from indicators.territories import members
+
+    slide = next(slide for slide in slides if slide.slide_id == "signalements_paris_ouest")
+    assert "(Paris Ouest La Défense)" in slide.headline
+    assert any("Semaine départementale" in text for text in key_date_texts(slide.figure))  # an EPT is in the 92
+    cells = protected_cells(tables, 5)
+    parts = [protect_series(aggregate_series(select_observations(tables.field_observations, MAP_INDICATOR, [code]),
+                                             "year", "sex"), cells, MAP_INDICATOR, code, "year", "sex")
+             for code in members(tables.territories, PARIS_OUEST)]
+    assert len(parts) == 11
+    summed = pd.concat(parts).groupby(["period_start", "group"], as_index=False)["value"].sum()
+    drawn = slide.data[["period_start", "group", "value"]].merge(summed, on=["period_start", "group"],
+                                                                suffixes=("", "_communes"))
+    assert len(drawn) == len(slide.data) and (drawn["value"] == drawn["value_communes"]).all()
+    assert not slide.data["suppressed"].any()
+
+
+def test_a_map_keeps_its_own_drawing_in_the_presenter_mode(slides):
+    from indicators.deck import is_tile_map
+
+    slide = next(slide for slide in slides if slide.slide_id == "carte_signalements_taux")
+    styled = presentation_style(slide.figure, None)
+    assert is_tile_map(styled) and not is_tile_map(slides[4].figure)
+    assert styled.data[-1].marker.size == slide.figure.data[-1].marker.size  # hover targets stay tile-sized
+    assert [trace.line.width for trace in styled.data] == [trace.line.width for trace in slide.figure.data]
+    assert styled.layout.legend.font.size >= 18 and styled.data[-1].marker.colorbar.tickfont.size >= 18

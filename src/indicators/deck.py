@@ -16,23 +16,38 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
-from indicators.disclosure import DEPARTMENT, protect_series, protected_cells
-from indicators.territories import members
-from indicators.findings import observation_finding, published_finding
+from indicators.disclosure import DEPARTMENT, SECRET_SYMBOL, protect_series, protected_cells, protected_ranking
+from indicators.findings import covered_text, observation_finding, published_finding, ranking_finding
+from indicators.formatting import format_number
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
 from indicators.loading import DataFileError, DataTables, describe_schema_errors
 from indicators.observations import (
     MONTHS_PER_PERIOD,
     aggregate_series,
+    FieldIndex,
     available_breakdowns,
+    index_observations,
     is_demo,
     select_observations,
+    year_bounds,
 )
 from indicators.provenance import short_source_line, source_line
 from indicators.published import published_series
+from indicators.territories import (
+    MEASURES_FR,
+    RATE_CAVEAT_FR,
+    by_measure,
+    epts,
+    measure_unit,
+    members,
+    rate_decimals,
+)
+from indicators.tilemap import map_sentence, tile_layout, tile_map_figure
 
-SLIDE_KINDS = ("published", "shares", "field")
+SLIDE_KINDS = ("published", "shares", "field", "map")
+PUBLISHED_KINDS = ("published", "shares")  # drawn from the published figures only (see `published_slides`)
+MEASURES = ("count", "rate")
 FREQUENCIES = ("month", "quarter", "year")  # finest first
 DECK_FILE = "deck.csv"
 
@@ -47,6 +62,7 @@ class DeckSchema(pa.DataFrameModel):
     territory_code: Series[str] = pa.Field(nullable=True, title="Territoire")
     frequency: Series[str] = pa.Field(nullable=True, isin=["month", "quarter", "year"], title="Regroupement")
     breakdown: Series[str] = pa.Field(nullable=True, isin=["none", "sex", "age_group"], title="Répartition")
+    measure: Series[str] = pa.Field(nullable=True, isin=list(MEASURES), title="Mesure (carte)")
 
     class Config:
         strict = True
@@ -64,6 +80,7 @@ class Slide:
     is_demo: bool
     data: pd.DataFrame
     full_source: str  # every detail (title, address read), for the handout's sources page
+    description: str = ""  # the chart in words for screen readers, when the headline does not say it all (maps)
 
 
 def read_deck(folder: Path) -> pd.DataFrame:
@@ -72,6 +89,8 @@ def read_deck(folder: Path) -> pd.DataFrame:
         raw = pd.read_csv(path, dtype={"territory_code": str}, keep_default_na=False, na_values=[""])
     except FileNotFoundError as error:
         raise DataFileError(f"Fichier introuvable : {DECK_FILE}") from error
+    if "measure" not in raw.columns:
+        raw = raw.assign(measure=pd.Series(pd.NA, index=raw.index, dtype="string"))  # a deck written before maps
     return validate_table_with(raw, DeckSchema, DECK_FILE).sort_values("order", ignore_index=True)
 
 
@@ -199,6 +218,74 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
                  source_line(rows["source_id"].unique(), tables.sources))
 
 
+MAP_HEIGHT = 860  # tile labels sized for a 1920×1080 slide (tilemap scales its type with the height)
+MAP_SOURCES = ["IGN_ADMIN_EXPRESS_CENTROIDES"]  # the points that place the tiles
+RATE_SOURCES = ["INSEE_POPULATIONS_LEGALES"]  # the populations a rate divides by
+
+
+def map_year(rows: pd.DataFrame) -> pd.Series:
+    """The year a map shows: the latest whose twelve months are all in the data, else the latest
+    one (period_start, months_covered, complete): a partial year would read as a fall."""
+    years = aggregate_series(rows, "year", "none")
+    whole = years.loc[years["complete"]]
+    return (whole if not whole.empty else years).iloc[-1]
+
+
+def map_period_text(year_rows: pd.DataFrame, year: pd.Series) -> str:
+    """"en 2025", or for a partial year the months it covers and that it is incomplete."""
+    text = covered_text(year_rows)
+    return text if year["complete"] else f"{text} (année incomplète : {year['months_covered']} mois sur 12)"
+
+
+def tile_values(shown: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The ranking as the map reads it: « s » on a secret commune, the French number elsewhere;
+    a secret commune's count, rate and population-derived figures are blanked, not only hidden."""
+    secret = shown["suppressed"].astype(bool)
+    display = [SECRET_SYMBOL if hidden else format_number(value, decimals)
+               for value, hidden in zip(shown["value"], secret)]
+    blanked = {column: shown[column].astype(float).mask(secret) for column in ("value", "count", "rate")
+               if column in shown.columns}
+    return shown.assign(**blanked, display=display)
+
+
+def map_caveat(caveat: str, measure: str, demo: bool) -> str:
+    """The indicator's caveat; a rate's caveat first, since a slide shows only the first sentence
+    and a rate per inhabitants is the one a room would misread as a risk for minors."""
+    own = caveat if demo else without_demo_wording(caveat)
+    return f"{RATE_CAVEAT_FR} {own}" if measure == "rate" else own
+
+
+def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, index: FieldIndex) -> Slide | None:
+    """The 36 communes' tiles for one indicator over its latest complete year, by count or rate per
+    10 000 inhabitants; None when the indicator has no rows or no commune can be shown."""
+    indicator = row["indicators"]
+    entry = tables.indicators.set_index("indicator_id").loc[indicator]
+    rows = index.rows(indicator)
+    if rows.empty:
+        return None
+    year = map_year(rows)
+    year_text = str(year["period_start"].year)
+    ranked, source_ids, demo = protected_ranking(index, tables.territories, cells, indicator, year_text, year_text,
+                                                 "none:ensemble", "commune")
+    measure = setting(row, "measure", "count")
+    shown = by_measure(ranked, measure)
+    if not shown.loc[~shown["suppressed"].astype(bool), "value"].notna().any():
+        return None  # every commune under the secret (or, for a rate, without a population)
+    decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
+    unit = measure_unit(entry["unit_fr"], measure)
+    period_text = map_period_text(index.rows(indicator, None, *year_bounds(year_text, year_text)), year)
+    values = tile_values(shown, decimals)
+    layout = tile_layout(tables.territories)
+    ept_names = dict(zip(epts(tables.territories)["territory_code"], epts(tables.territories)["name_fr"]))
+    figure = tile_map_figure(layout, values, unit, MEASURES_FR[measure], ept_names, True, MAP_HEIGHT)
+    sources = [*source_ids, *(RATE_SOURCES if measure == "rate" else []), *MAP_SOURCES]
+    return Slide(0, row["slide_id"], ranking_finding(shown, entry["label_fr"], unit, period_text, decimals, "commune"),
+                 figure, short_source_line(sources, tables.sources), map_caveat(entry["caveat_fr"], measure, demo), demo,
+                 values, source_line(sources, tables.sources),
+                 map_sentence(layout, values, unit, dict(zip(tables.territories["territory_code"],
+                                                             tables.territories["name_fr"]))))
+
+
 BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field_slide}
 
 
@@ -206,16 +293,25 @@ def published_slides(tables: DataTables, deck: pd.DataFrame) -> dict[str, Slide 
     """The deck's published and shares slides by id: they depend on the published figures only,
     so an import of field observations need not redraw them."""
     return {row["slide_id"]: BUILDERS[row["kind"]](row, tables, pd.DataFrame(), 0)
-            for _, row in deck.iterrows() if row["kind"] != "field"}
+            for _, row in deck.iterrows() if row["kind"] in PUBLISHED_KINDS}
 
 
 def build_slides(tables: DataTables, deck: pd.DataFrame, cells: pd.DataFrame, k: int,
                  prebuilt: dict[str, Slide | None] | None = None) -> list[Slide]:
     """The deck's slides that have something to show, numbered from 1 in the deck's order; field
     figures under the secret. A slide whose indicator has no data is left out, never drawn empty.
-    `prebuilt` holds published slides already drawn (see `published_slides`)."""
-    built = ((prebuilt or {})[row["slide_id"]] if prebuilt is not None and row["kind"] != "field"
-             else BUILDERS[row["kind"]](row, tables, cells, k) for _, row in deck.iterrows())
+    `prebuilt` holds published slides already drawn (see `published_slides`). The observations are
+    indexed once per build, and only when the deck has a map."""
+    index = index_observations(tables.field_observations) if (deck["kind"] == "map").any() else None
+
+    def slide_for(row: pd.Series) -> Slide | None:
+        if prebuilt is not None and row["kind"] in PUBLISHED_KINDS:
+            return prebuilt[row["slide_id"]]
+        if row["kind"] == "map":
+            return map_slide(row, tables, cells, k, index)
+        return BUILDERS[row["kind"]](row, tables, cells, k)
+
+    built = (slide_for(row) for _, row in deck.iterrows())
     return [replace(slide, number=number) for number, slide in enumerate((slide for slide in built if slide), start=1)]
 
 
@@ -257,11 +353,35 @@ def stack_key_date_labels(figure: go.Figure) -> int:
     return height if height > 4 else 0
 
 
+def is_tile_map(figure: go.Figure) -> bool:
+    """A figure of `tilemap.tile_map_figure`: equal-scale hidden axes and its clickable "communes" trace."""
+    return figure.layout.yaxis.scaleanchor == "x" and bool(figure.data) and figure.data[-1].name == "communes"
+
+
+def map_presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
+    """The tile map for a room: black type, larger legend and colour bar. Its lines and markers are
+    left as drawn: the charts' thick lines would eat the EPT outlines inset in the tiles, and the
+    invisible hexagon markers that answer hovers would shrink to dots."""
+    styled = go.Figure(figure)
+    styled.update_layout(height=height, font=dict(color="#000000"), paper_bgcolor="#ffffff",
+                         legend=dict(font=dict(size=22, color="#000000")), hoverlabel=dict(font_size=20))
+    colour_bar = styled.data[-1].marker.colorbar
+    styled.update_traces(selector=dict(name="communes"), marker_colorbar=dict(
+        tickfont=dict(size=22, color="#000000"), y=1.0, yanchor="top", len=0.55,
+        title=dict(text=wrap(str(colour_bar.title.text or ""), 16), font=dict(size=22, color="#000000"))))
+    # The EPT legend in a column under the colour bar: the map keeps the slide's whole height.
+    styled.update_layout(legend=dict(orientation="v", x=0.88, xanchor="left", y=0.38, yanchor="top", font_size=20))
+    return styled
+
+
 def presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
     """Readable from the back of a room: large type (axis labels ≥ 18 px), black on white, thick marks.
 
     Key-date labels are wrapped and stacked above the plot with room kept for them: none is clipped.
+    A tile map keeps its own drawing (see `map_presentation_style`).
     """
+    if is_tile_map(figure):
+        return map_presentation_style(figure, height)
     styled = go.Figure(figure)
     styled.update_layout(
         height=height, font=dict(size=22, color="#000000"), paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",

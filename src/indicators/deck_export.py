@@ -20,7 +20,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck import Slide, presentation_style, stack_key_date_labels, wrap
+from indicators.deck import Slide, is_tile_map, presentation_style, stack_key_date_labels, wrap
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # kaleido drives a Chromium; point it at Debian's when nothing else is configured.
@@ -42,13 +42,17 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
     title = wrap(headline, 75)
     # The headline on top, then the key-date labels stacked above the plot: the plot starts below both.
     top = 50 + 42 * (title.count("<br>") + 1) + stack_key_date_labels(framed)
+    # A map's legend stands beside it (see deck.map_presentation_style): the footer comes right under the plot.
+    legend_room = 20 if is_tile_map(figure) else 115
     framed.update_layout(
         width=IMAGE_WIDTH, height=IMAGE_HEIGHT,
         title=dict(text=title, x=0.02, xanchor="left", y=0.97, yanchor="top", font=dict(size=34, color="#000000")),
-        margin=dict(t=max(150, top), b=150 + 26 * sum(part.count("<br>") + 1 for part in footer), l=110, r=60),
-        legend=dict(y=-0.06, yanchor="top"),
+        margin=dict(t=max(150, top), b=legend_room + 35 + 26 * sum(part.count("<br>") + 1 for part in footer),
+                    l=110, r=60),
     )
-    framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-115,
+    if not is_tile_map(figure):
+        framed.update_layout(legend=dict(y=-0.06, yanchor="top"))
+    framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-legend_room,
                           xanchor="left", yanchor="top", align="left", showarrow=False, font=dict(size=18, color="#1a1a1a"))
     return framed
 
