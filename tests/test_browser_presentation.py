@@ -13,7 +13,7 @@ from indicators.deck_export import deck_html
 pytestmark = pytest.mark.browser
 
 SIZES = [(1280, 720), (1920, 1080)]
-DEMO_SLIDES = {5, 6, 7, 8}
+DEMO_SLIDES = {5, 6, 7, 8, 9, 10}
 
 
 def layout_facts(page: Page) -> dict:
@@ -40,11 +40,11 @@ def test_every_slide_fits_a_projector_screen(server, browser, width, height):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
     page = context.new_page()
     try:
-        for number in range(1, 9):
+        for number in range(1, 11):
             open_and_wait(page, f"{server}/?mode=presentation&slide={number}")
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
             # The slide is complete once its navigation row is drawn.
-            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 8')",
+            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
                                    timeout=30_000)
             facts = layout_facts(page)
             page.screenshot(path=str(SCREENSHOTS / f"presentation_{width}x{height}_{number}.png"))
@@ -53,7 +53,7 @@ def test_every_slide_fits_a_projector_screen(server, browser, width, height):
             assert facts["smallestTickPx"] >= 18
             assert facts["overflowing"] == [], facts["overflowing"]
             assert not facts["sidebar"]
-            assert f"{number} / 8" in facts["text"]
+            assert f"{number} / 10" in facts["text"]
             assert "Source" in facts["text"]
             assert ("Données fictives de démonstration" in facts["text"]) == (number in DEMO_SLIDES)
             # The slide uses the screen's height: the chart takes what the text leaves, the last row sits at the bottom.
@@ -69,12 +69,12 @@ def test_arrow_keys_walk_the_deck_and_the_url_names_the_slide(server, browser):
     page = context.new_page()
     try:
         open_and_wait(page, f"{server}/?mode=presentation&slide=3")
-        assert "3 / 8" in page.locator("[data-testid='stMain']").inner_text()
+        assert "3 / 10" in page.locator("[data-testid='stMain']").inner_text()
         for key, number in (("ArrowRight", 4), ("ArrowLeft", 3)):
             # The keys belong to the buttons: a key pressed before they are drawn does nothing.
             expect(page.get_by_role("button", name="Suivante")).to_be_enabled(timeout=30_000)
             page.keyboard.press(key)
-            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 8')",
+            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
                                    timeout=30_000)
             page.wait_for_url(f"**slide={number}", timeout=15_000)
             wait_until_idle(page)
@@ -106,11 +106,11 @@ def test_offline_deck_renders_every_chart_with_the_network_blocked(tables, brows
     page = context.new_page()
     try:
         page.goto(deck.as_uri())
-        for number in range(1, 9):
+        for number in range(1, 11):
             slide = page.locator(f"#slide-{number}")
             slide.locator(".main-svg").first.wait_for(timeout=15_000)
             assert "active" in slide.get_attribute("class")
-            assert page.locator("#counter").inner_text() == f"{number} / 8"
+            assert page.locator("#counter").inner_text() == f"{number} / 10"
             page.screenshot(path=str(SCREENSHOTS / f"deck_hors_ligne_{number}.png"))
             page.keyboard.press("ArrowRight")
         assert requests == []
@@ -187,9 +187,9 @@ def test_after_an_import_every_slide_has_figures_a_source_and_no_demo_label(impo
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-FR")
     page = context.new_page()
     try:
-        for number in range(1, 6):
+        for number in range(1, 7):
             open_and_wait(page, f"{imported_server}/?mode=presentation&slide={number}")
-            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 5')",
+            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 6')",
                                    timeout=30_000)
             page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
             text = page.locator("[data-testid='stMain']").inner_text()
