@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.access import AccessSettings, Throttle, hash_password, is_loopback, password_matches, sign_in_mode
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
-from indicators.deck import protected_deck, read_deck
+from indicators.deck import is_tile_map, protected_deck, read_deck
 from indicators.disclosure import lattice, protected_cells, public_cells, relations, suppress_small_counts
 from indicators.exports import to_french_csv
 from indicators.formatting import escape_markdown
@@ -127,8 +127,15 @@ def test_downloadable_observations_hide_small_counts(protected):
 
 
 def test_deck_and_its_exports_hide_small_counts(tables):
-    for slide in protected_deck(tables, read_deck(DEFAULT_DATA_DIR), K):
-        if slide.is_demo:
+    slides = protected_deck(tables, read_deck(DEFAULT_DATA_DIR), K)
+    assert any(is_tile_map(slide.figure) for slide in slides), "le jeu de diapositives doit contenir la carte"
+    for slide in slides:
+        if is_tile_map(slide.figure):
+            # A map's x and y are tile geometry: its figures are in the tile texts and hovers.
+            for trace in slide.figure.data:
+                texts = [str(text) for key in ("text", "hovertext") for text in np.atleast_1d(getattr(trace, key) or [])]
+                assert not [text for text in texts if SMALL_IN_TEXT.search(text)], trace.name
+        elif slide.is_demo:
             for trace in slide.figure.data:
                 assert not [value for value in trace.y if value is not None and 1 <= value < K]
 
