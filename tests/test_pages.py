@@ -303,7 +303,7 @@ def test_presentation_page_lists_the_deck(tables):
         "Présentation HTML autonome", "Télécharger toutes les diapositives (PNG)", "Document à distribuer (PDF)"]
 
 
-@pytest.mark.parametrize(("requested", "shown"), [("5", 5), ("99", 8), ("abc", 1)])
+@pytest.mark.parametrize(("requested", "shown"), [("5", 5), ("99", 10), ("abc", 1)])
 def test_presenter_mode_opens_the_named_slide(requested, shown):
     """views/presentation.py is reached through ?mode=presentation&slide=N."""
     app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
@@ -311,6 +311,6 @@ def test_presenter_mode_opens_the_named_slide(requested, shown):
     app.query_params["slide"] = requested
     app.run()
     assert not app.exception
-    assert app.header[0].value == f"{shown} / 8"
+    assert app.header[0].value == f"{shown} / 10"
     assert not app.get("download_button")  # no control of the normal app
-    assert (len(app.warning) == 1) == (shown in {5, 6, 7, 8})  # demo label on demo slides only
+    assert (len(app.warning) == 1) == (shown in {5, 6, 7, 8, 9, 10})  # demo label on demo slides only
