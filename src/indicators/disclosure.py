@@ -238,10 +238,33 @@ def link(children: np.ndarray, parents: np.ndarray, codes: dict[str, np.ndarray]
 
 
 def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50) -> pd.DataFrame:
-    """The cells with a `suppressed` flag: primary (1 ≤ value < k) then complementary suppression."""
+    """The cells with a `suppressed` flag: primary suppression (1 ≤ value < k), the pair rule on
+    every relation, then the exact audit: while the relations, solved together, still determine a
+    hidden cell, one more cell of one of its relations is hidden (and the pair rule applied again)."""
     values = cells["value"].to_numpy()
     hidden = (values >= 1) & (values < k)
     families = relations(cells)
+    apply_pair_rule(hidden, values, families, max_rounds)
+    # Relations never cross an indicator or a calendar year: each (indicator, year) is solved on its
+    # own, and after a repair only the blocks it touched are solved again.
+    blocks = pd.factorize(pd.MultiIndex.from_arrays([cells["indicator_id"], cells["period_start"].dt.year]))[0] \
+        if len(cells) else np.array([], dtype=np.int64)
+    to_solve = np.unique(blocks[hidden])
+    for _ in range(max_rounds):
+        exposed = determined_cells(hidden, families, blocks, to_solve)
+        if exposed.size == 0:
+            break
+        before = hidden.copy()
+        hidden[partners_to_hide(exposed, hidden, values, families)] = True
+        apply_pair_rule(hidden, values, families, max_rounds)
+        to_solve = np.unique(blocks[hidden & ~before])
+    return cells.assign(suppressed=hidden)
+
+
+def apply_pair_rule(hidden: np.ndarray, values: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]],
+                    max_rounds: int) -> None:
+    """Complementary suppression, in place: no relation may keep exactly one hidden member (it would be
+    the parent minus the others)."""
     for _ in range(max_rounds):
         added = False
         for members, ids in families:
@@ -261,7 +284,100 @@ def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50)
                 added = True
         if not added:
             break
-    return cells.assign(suppressed=hidden)
+
+
+def membership(families: list[tuple[np.ndarray, np.ndarray]], size: int) -> pd.DataFrame:
+    """Every (cell row, relation) pair of every family, relations numbered across families, and the
+    member's sign in its equation (+1 the parent, −1 a child)."""
+    return pd.DataFrame({
+        "row": np.concatenate([members for members, _ in families]) if families else np.array([], dtype=np.int64),
+        "relation": np.concatenate([ids + position * size for position, (_, ids) in enumerate(families)])
+        if families else np.array([], dtype=np.int64),
+        "sign": np.concatenate([np.where(members == ids, 1, -1) for members, ids in families])
+        if families else np.array([], dtype=np.int64),
+    })
+
+
+# A prime below 2**31: ranks modulo it are those over the rationals for these small-coefficient systems,
+# and products of two residues stay exact in Python integers.
+MODULUS = 2_147_483_629
+
+
+def determined_cells(hidden: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]],
+                     blocks: np.ndarray | None = None, to_solve: np.ndarray | None = None) -> np.ndarray:
+    """Rows of the hidden cells that the visible cells and all the relations together determine.
+
+    Each relation is an equation; with the visible cells moved to the right-hand side, a hidden cell is
+    determined when its unit vector is in the row space of the equations on hidden cells, i.e. when its
+    pivot row of the reduced echelon form holds no other column. With `blocks` (a block id per cell)
+    and `to_solve`, only the relations of those blocks are solved. Sparse Gauss–Jordan elimination modulo
+    a large prime: the systems are very sparse (each equation has a few members), so this is fast where
+    a dense rank on thousands of cells is not."""
+    members = membership(families, len(hidden))
+    keep = hidden[members["row"].to_numpy()]
+    if blocks is not None and to_solve is not None:
+        keep &= np.isin(blocks[members["row"].to_numpy()], to_solve)
+    members = members.loc[keep]
+    if members.empty:
+        return np.array([], dtype=np.int64)
+    members = members.sort_values(["relation", "row"], kind="stable")
+    equations: list[dict[int, int]] = []
+    relation, row, sign = (members[column].to_numpy() for column in ("relation", "row", "sign"))
+    bounds = np.flatnonzero(np.diff(relation)) + 1
+    for rows, signs in zip(np.split(row, bounds), np.split(sign, bounds)):
+        equations.append({int(cell): int(coefficient) % MODULUS for cell, coefficient in zip(rows, signs)})
+    pivots = reduced_pivots(equations)
+    return np.array(sorted(cell for cell, equation in pivots if len(equation) == 1), dtype=np.int64)
+
+
+def reduced_pivots(equations: list[dict[int, int]]) -> list[tuple[int, dict[int, int]]]:
+    """Gauss–Jordan elimination modulo MODULUS on sparse rows ({column: coefficient}), the sparsest
+    rows first and, in each, the column found in fewest rows, to keep fill-in low. Returns (pivot
+    column, its reduced row) pairs."""
+    rows = [equation for equation in equations if equation]
+    rows_with: dict[int, set[int]] = {}
+    for index, equation in enumerate(rows):
+        for column in equation:
+            rows_with.setdefault(column, set()).add(index)
+    pivots: dict[int, int] = {}
+    for index in sorted(range(len(rows)), key=lambda position: len(rows[position])):
+        equation = rows[index]
+        if not equation:
+            continue
+        column = min(equation, key=lambda candidate: len(rows_with[candidate]))
+        inverse = pow(equation[column], MODULUS - 2, MODULUS)
+        for key in equation:
+            equation[key] = equation[key] * inverse % MODULUS
+        pivots[index] = column
+        for other in list(rows_with[column]):
+            if other == index:
+                continue
+            target = rows[other]
+            factor = target[column]
+            for key, coefficient in equation.items():
+                updated = (target.get(key, 0) - factor * coefficient) % MODULUS
+                if updated:
+                    if key not in target:
+                        rows_with[key].add(other)
+                    target[key] = updated
+                elif key in target:
+                    del target[key]
+                    rows_with[key].discard(other)
+    return [(column, rows[index]) for index, column in pivots.items()]
+
+
+def partners_to_hide(exposed: np.ndarray, hidden: np.ndarray, values: np.ndarray,
+                     families: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """For each determined hidden cell, one visible cell to hide with it: in one of its relations that
+    still has a visible member, the smallest non-zero one (then zeros)."""
+    members = membership(families, len(hidden))
+    members = members.assign(hidden=hidden[members["row"].to_numpy()], value=values[members["row"].to_numpy()])
+    open_relations = set(members.loc[~members["hidden"], "relation"])
+    theirs = members.loc[members["row"].isin(exposed) & members["relation"].isin(open_relations)]
+    chosen_relations = theirs.drop_duplicates("row")["relation"]
+    candidates = members.loc[members["relation"].isin(chosen_relations) & ~members["hidden"]]
+    candidates = candidates.assign(zero=candidates["value"] == 0).sort_values(["relation", "zero", "value"])
+    return candidates.drop_duplicates("relation")["row"].to_numpy()
 
 
 def masked_values(frame: pd.DataFrame, k: int, french: bool = False) -> pd.Series:
