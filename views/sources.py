@@ -54,8 +54,13 @@ fichiers téléchargés, images, présentation et document PDF) :
 
 - **un effectif de 1 à {k - 1} n'est jamais affiché** ; un zéro peut l'être ;
 - **un effectif qui permettrait de le retrouver est masqué lui aussi** : si un seul chiffre manquait dans un
-  total (filles + garçons, mois d'une année, communes du département), il suffirait d'une soustraction pour le
-  retrouver ; un deuxième chiffre, le plus petit possible, est donc masqué ;
+  total (filles + garçons, mois d'une année, communes d'un EPT ou du département, EPT du département), il
+  suffirait d'une soustraction pour le retrouver ; un deuxième chiffre, le plus petit possible, est donc masqué ;
+  et comme plusieurs totaux se croisent (communes × mois × sexe), tous les totaux publiés sont ensuite
+  résolus ensemble : tant qu'une combinaison de chiffres visibles, même longue, donnerait un chiffre masqué,
+  un autre chiffre est masqué ;
+- **un taux pour 10 000 habitants est masqué là où son effectif l'est** : la population étant publique, le
+  taux redonnerait l'effectif ;
 - **tout chiffre masqué s'écrit « s »** (secret statistique, comme à l'INSEE), quelle que soit la raison du
   masquage : un chiffre masqué pour en protéger un autre peut être grand, et deux symboles diraient lesquels
   sont les petits ;
