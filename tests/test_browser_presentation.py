@@ -29,7 +29,7 @@ def layout_facts(page: Page) -> dict:
             overflowing: texts.filter(element => element.scrollWidth > element.clientWidth + 1).map(element => element.textContent),
             sidebar: !!document.querySelector('[data-testid="stSidebar"]') && getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).display !== 'none',
             text: main.innerText,
-            chartPx: document.querySelector('[data-testid="stPlotlyChart"]').getBoundingClientRect().height,
+            chartPx: document.querySelector('[data-testid="stPlotlyChart"], .slide-map').getBoundingClientRect().height,
             lastRowBottom: document.querySelector('a.presentation-exit').getBoundingClientRect().bottom,
         };
     }""")
@@ -42,7 +42,7 @@ def test_every_slide_fits_a_projector_screen(server, browser, width, height):
     try:
         for number in range(1, 11):
             open_and_wait(page, f"{server}/?mode=presentation&slide={number}")
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            page.wait_for_selector(".js-plotly-plot .main-svg, .slide-map img", timeout=30_000)
             # The slide is complete once its navigation row is drawn.
             page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
                                    timeout=30_000)
@@ -192,10 +192,11 @@ def test_after_an_import_every_slide_has_figures_a_source_and_no_demo_label(impo
             open_and_wait(page, f"{imported_server}/?mode=presentation&slide={number}")
             page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 6')",
                                    timeout=30_000)
-            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+            page.wait_for_selector(".js-plotly-plot .main-svg, .slide-map img", timeout=30_000)
             text = page.locator("[data-testid='stMain']").inner_text()
             page.screenshot(path=str(SCREENSHOTS / f"presentation_import_{number}.png"))
-            marks = page.locator(".js-plotly-plot .point, .js-plotly-plot .bars path").count()
+            # Points and bars of a chart, or the filled tiles of a map.
+            marks = page.locator(".js-plotly-plot .point, .js-plotly-plot .bars path, .slide-map img").count()
             assert marks > 0, f"diapositive {number} : graphique vide"
             assert not re.search(r"\b(nan|None|NaT)\b|fictives|démonstration", text), text
             source = next(line for line in text.splitlines() if line.startswith("Source"))

@@ -319,7 +319,8 @@ def test_the_map_slide_holds_the_36_communes(slides, tables):
     assert slide.is_demo and "Données fictives" in slide.source
     assert "INSEE" in slide.source and "IGN" in slide.source and "Populations légales" in slide.full_source
     assert slide.caveat.startswith("Un taux pour 10 000 habitants")
-    assert "a le taux le plus élevé en 2025" in slide.headline and "pour 10 000 habitants" in slide.headline
+    assert slide.headline.startswith("Signalements liés à un risque prostitutionnel en 2025 : taux le plus élevé ")
+    assert "pour 10 000 habitants" in slide.headline
     assert slide.description.startswith("Carte des 36 communes")
 
 
@@ -370,7 +371,8 @@ def test_a_count_map_is_the_default_and_needs_no_population(secret_store):
     assert "Un taux" not in slide.caveat and "INSEE" not in slide.source
     top = max((code for code in counts if code not in set(slide.data.loc[slide.data["suppressed"], "territory_code"])),
               key=counts.get)
-    assert f"({format_number(counts[top])})" in slide.headline and "compte le plus de signalements en 2024" in slide.headline
+    assert f"en tête ({format_number(counts[top])} signalements)" in slide.headline
+    assert slide.headline.startswith("Signalements liés à un risque prostitutionnel en 2024 : ")
 
 
 def test_the_map_is_left_out_without_rows_or_with_every_commune_secret(tables):
@@ -385,7 +387,8 @@ def test_the_map_shows_the_latest_complete_year_or_says_the_year_is_partial(tabl
     whole = [(MAP_INDICATOR, code, f"2024-{month:02d}", 3) for code in ("92002", "92004") for month in range(1, 13)]
     partial = [(MAP_INDICATOR, code, f"2025-{month:02d}", 4) for code in ("92002", "92004") for month in range(1, 4)]
     slide = protected_deck(imported(tables, whole + partial), map_deck("count"), 5)[0]
-    assert "en 2024" in slide.headline and "(36)" in slide.headline
+    # Both communes count 36 in 2024: neither is named first.
+    assert "en 2024" in slide.headline and "2 communes à égalité en tête (36 signalements)" in slide.headline
     only_partial = protected_deck(imported(tables, partial), map_deck("count"), 5)[0]
     assert "année incomplète : 3 mois sur 12" in only_partial.headline
 

@@ -5,9 +5,9 @@ import html
 import streamlit as st
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck import presentation_style
+from indicators.deck import is_tile_map, presentation_style
 from indicators.deck_export import first_sentence
-from views.cached import slides
+from views.cached import map_picture, slides
 
 # Back to the Présentation page in the same tab (relative: it also works under a base URL path).
 # st.link_button always opens a new tab, which leaves the speaker with two copies of the app.
@@ -25,6 +25,10 @@ st.html("""<style>
 [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
     flex: 1 1 0; min-height: 260px; }
 [data-testid="stMainBlockContainer"] [data-testid="stPlotlyChart"] { height: 100% !important; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(.slide-map) {
+    flex: 1 1 0; min-height: 260px; }
+[data-testid="stElementContainer"]:has(.slide-map) [data-testid="stHtml"], .slide-map { height: 100%; width: 100%; }
+.slide-map img { display: block; width: 100%; height: 100%; object-fit: contain; }
 [data-testid="stMain"] h1 { font-size: 36px !important; line-height: 1.2 !important; padding: 0 0 0.3rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 18px !important; color: #1a1a1a !important; }
 [data-testid="stAlertContainer"] p { font-size: 20px !important; font-weight: 700; color: #3d2a00 !important; }
@@ -65,8 +69,13 @@ def go_to(target: int) -> None:
 st.title(slide.headline, anchor=False)
 if slide.is_demo:
     st.warning(DEMO_LABEL_FR, icon=":material/science:")
-st.plotly_chart(presentation_style(slide.figure, None), config={"displayModeBar": False, "responsive": True},
-                height="stretch", key=f"slide_{number}")
+if is_tile_map(slide.figure):
+    # A map is one picture that shrinks as a whole: labels sized in pixels would spill over smaller tiles.
+    st.html(f'<div class="slide-map"><img src="data:image/svg+xml;base64,{map_picture(slide.slide_id)}" '
+            f'alt="{html.escape(slide.description or slide.headline, quote=True)}"></div>')
+else:
+    st.plotly_chart(presentation_style(slide.figure, None), config={"displayModeBar": False, "responsive": True},
+                    height="stretch", key=f"slide_{number}")
 st.caption(slide.source)
 st.caption(f"Précaution : {first_sentence(slide.caveat)}")
 

@@ -18,7 +18,7 @@ from pandera.typing import Series
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
 from indicators.disclosure import DEPARTMENT, SECRET_SYMBOL, protect_series, protected_cells, protected_ranking
 from indicators.findings import covered_text, observation_finding, published_finding, ranking_finding
-from indicators.formatting import format_number
+from indicators.formatting import format_number, with_unit
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
 from indicators.loading import DataFileError, DataTables, describe_schema_errors
@@ -37,13 +37,14 @@ from indicators.published import published_series
 from indicators.territories import (
     MEASURES_FR,
     RATE_CAVEAT_FR,
+    RATE_UNIT_FR,
     by_measure,
     epts,
     measure_unit,
     members,
     rate_decimals,
 )
-from indicators.tilemap import map_sentence, tile_layout, tile_map_figure
+from indicators.tilemap import at_place, map_sentence, tile_layout, tile_map_figure
 
 SLIDE_KINDS = ("published", "shares", "field", "map")
 PUBLISHED_KINDS = ("published", "shares")  # drawn from the published figures only (see `published_slides`)
@@ -279,11 +280,29 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     ept_names = dict(zip(epts(tables.territories)["territory_code"], epts(tables.territories)["name_fr"]))
     figure = tile_map_figure(layout, values, unit, MEASURES_FR[measure], ept_names, True, MAP_HEIGHT)
     sources = [*source_ids, *(RATE_SOURCES if measure == "rate" else []), *MAP_SOURCES]
-    return Slide(0, row["slide_id"], ranking_finding(shown, entry["label_fr"], unit, period_text, decimals, "commune"),
+    return Slide(0, row["slide_id"], map_headline(shown, entry["label_fr"], unit, period_text, decimals, measure),
                  figure, short_source_line(sources, tables.sources), map_caveat(entry["caveat_fr"], measure, demo), demo,
                  values, source_line(sources, tables.sources),
                  map_sentence(layout, values, unit, dict(zip(tables.territories["territory_code"],
                                                              tables.territories["name_fr"]))))
+
+
+def map_headline(shown: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int, measure: str) -> str:
+    """A map slide stands alone (no indicator choice beside it): its headline names the indicator, then
+    where the value is highest, short enough for two lines on a projector. Secret communes are never named."""
+    visible = shown.loc[~shown["suppressed"] & shown["value"].notna()]
+    if visible.empty or visible["value"].max() == 0:
+        finding = ranking_finding(shown, label, unit, period_text, decimals, "commune")
+        return finding if finding.startswith(label) else f"{label} : {finding}"
+    top = visible.iloc[0]
+    value = format_number(top["value"], decimals)
+    tied = int((visible["value"] == top["value"]).sum())
+    if tied > 1:
+        shown_value = f"{value} {RATE_UNIT_FR}" if measure == "rate" else with_unit(top["value"], unit)
+        return f"{label} {period_text} : {tied} communes à égalité en tête ({shown_value})"
+    if measure == "rate":
+        return f"{label} {period_text} : taux le plus élevé {at_place(top['name_fr'])} ({value} {RATE_UNIT_FR})"
+    return f"{label} {period_text} : {top['name_fr']} en tête ({with_unit(top['value'], unit)})"
 
 
 BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field_slide}

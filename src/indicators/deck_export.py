@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 import os
+import re
 import subprocess
 import tempfile
 import zipfile
@@ -55,6 +56,17 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
     framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-legend_room,
                           xanchor="left", yanchor="top", align="left", showarrow=False, font=dict(size=18, color="#1a1a1a"))
     return framed
+
+
+def map_svg(figure: go.Figure) -> str:
+    """A tile map as an SVG that scales as one picture (presenter mode): Plotly sizes its text in pixels
+    for the height it was drawn for, so in a smaller box the labels would spill over the tiles; an SVG
+    with its viewBox shrinks tiles and labels together. Drawn at the map's own height, the legend beside it."""
+    styled = presentation_style(figure, figure.layout.height or IMAGE_HEIGHT)
+    height = int(styled.layout.height or IMAGE_HEIGHT)
+    svg = pio.to_image(styled, format="svg", width=round(height * 1.6), height=height).decode("utf-8")
+    # Sized by its box, not by its own width and height: the viewBox keeps the proportions.
+    return re.sub(r'<svg([^>]*?) width="[\d.]+" height="[\d.]+"', r'<svg\1 width="100%" height="100%"', svg, count=1)
 
 
 def chart_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png") -> bytes:
@@ -104,9 +116,25 @@ function draw(index) {
   const target = slide.querySelector('.chart');
   if (!target.dataset.drawn) {
     const spec = JSON.parse(slide.querySelector('script[type="application/json"]').textContent);
+    if (target.dataset.textHeight) fitText(spec, target.clientHeight / Number(target.dataset.textHeight));
     Plotly.newPlot(target, spec.data, spec.layout, {displayModeBar: false, responsive: true});
     target.dataset.drawn = '1';
   } else { Plotly.Plots.resize(target); }
+}
+// A tile map's labels are sized for the height it was drawn for: in a smaller box (a printed page),
+// they shrink with it, or they would spill over the tiles.
+function fitText(spec, factor) {
+  if (!(factor > 0 && factor < 1)) return;
+  const scale = (font) => { if (font && font.size) font.size = Math.max(6, font.size * factor); };
+  spec.data.forEach((trace) => {
+    scale(trace.textfont);
+    if (trace.marker && trace.marker.colorbar) {
+      scale(trace.marker.colorbar.tickfont);
+      if (trace.marker.colorbar.title) scale(trace.marker.colorbar.title.font);
+    }
+  });
+  if (spec.layout.legend) scale(spec.layout.legend.font);
+  scale(spec.layout.font);
 }
 function show(index) {
   current = Math.max(0, Math.min(slides.length - 1, index));
@@ -136,6 +164,7 @@ if (location.search.includes('print')) {
 
 
 def slide_section(slide: Slide, total: int) -> str:
+    map_text = slide.figure.layout.height if is_tile_map(slide.figure) else None
     figure = presentation_style(slide.figure, 560)
     figure.update_layout(height=None, autosize=True)
     spec = figure.to_json().replace("</", "<\\/")  # a label can never close the script element
@@ -143,7 +172,8 @@ def slide_section(slide: Slide, total: int) -> str:
     return (
         f'<section class="slide" id="slide-{slide.number}" aria-label="Diapositive {slide.number} sur {total}">'
         f"<h1>{html.escape(slide.headline)}</h1>{demo}"
-        f'<div class="chart" role="img" aria-label="{html.escape(slide.headline, quote=True)}"></div>'
+        f'<div class="chart" role="img" aria-label="{html.escape(slide.description or slide.headline, quote=True)}"'
+        + (f' data-text-height="{int(map_text)}"' if map_text else "") + "></div>"
         f'<script type="application/json">{spec}</script>'
         f'<p class="source">{html.escape(slide.source)}</p>'
         f'<p class="caveat">Précaution : {html.escape(first_sentence(slide.caveat))}</p>'
