@@ -43,6 +43,8 @@ st.download_button(
     file_name=sheet_file_name(sheet), mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
     key="fiche_pdf",
 )
+st.caption("Pour le conseil municipal : le PDF tient sur une page A4, avec ses sources ; l'impression de la page "
+           "elle-même (Ctrl+P) en prend deux.")
 
 for block in sheet.blocks:
     with st.container(border=True):
