@@ -3,13 +3,14 @@ import pandas as pd
 from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, DEMO_SOURCE_ID
 from indicators.demo_data import PROFILES, generate_demo_observations
 from indicators.schemas import FieldObservationSchema
+from indicators.territories import communes as communes_of
 
 FIELD_IDS = {"signalements_risque_prostitutionnel", "jeunes_suivis_vaj", "consultations_sexologie",
              "professionnels_formes", "participants_prevention"}
 
 
 def communes(tables) -> list[str]:
-    return tables.territories.loc[tables.territories["parent_code"] == "92", "territory_code"].tolist()
+    return communes_of(tables.territories)["territory_code"].tolist()
 
 
 def test_demo_covers_the_36_communes_monthly_from_2019_to_2025(tables):

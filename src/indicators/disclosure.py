@@ -345,9 +345,10 @@ def reduced_pivots(equations: list[dict[int, int]]) -> list[tuple[int, dict[int,
         if not equation:
             continue
         column = min(equation, key=lambda candidate: len(rows_with[candidate]))
-        inverse = pow(equation[column], MODULUS - 2, MODULUS)
-        for key in equation:
-            equation[key] = equation[key] * inverse % MODULUS
+        if equation[column] != 1:  # most coefficients stay ±1: no inverse to compute for 1
+            inverse = MODULUS - 1 if equation[column] == MODULUS - 1 else pow(equation[column], MODULUS - 2, MODULUS)
+            for key in equation:
+                equation[key] = equation[key] * inverse % MODULUS
         pivots[index] = column
         for other in list(rows_with[column]):
             if other == index:

@@ -22,6 +22,7 @@ from plotly.colors import sample_colorscale
 
 from indicators.disclosure import SECRET_SYMBOL
 from indicators.formatting import format_number
+from indicators.territories import communes as communes_of
 
 COLOUR_SCALE = "cividis"  # sequential, readable with colour-vision deficiencies, light/dark at both ends
 SECRET_FILL, SECRET_HATCH = "#e4e4e4", "#b8b8b8"
@@ -148,9 +149,8 @@ def improved_cells(points: np.ndarray, cells: list[tuple[int, int]], all_cells: 
 
 
 def commune_rows(territories: pd.DataFrame) -> pd.DataFrame:
-    """The communes of the Hauts-de-Seine, in code order."""
-    communes = territories.loc[(territories["level"] == "commune") & (territories["parent_code"] == "92")]
-    return communes.sort_values("territory_code").reset_index(drop=True)
+    """The communes of the Hauts-de-Seine, in code order (`territories.communes`)."""
+    return communes_of(territories)
 
 
 def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
