@@ -126,6 +126,15 @@ def test_cli_all_writes_forty_one_page_sheets(tmp_path, data_copy, monkeypatch, 
     assert (tmp_path / "fiches" / "fiche_92050_nanterre.pdf") in written
     assert all(page_count(path.read_bytes()) == 1 for path in written)
     assert "40 fiches écrites" in capsys.readouterr().out
+    # Printed in one run and split: each file holds its own territory's page, never a neighbour's.
+    from pypdf import PdfReader
+
+    from indicators.loading import load_tables
+
+    names = dict(zip(load_tables(data_copy).territories["territory_code"], load_tables(data_copy).territories["name_fr"]))
+    for path in written:
+        code = path.name.split("_")[1]
+        assert PdfReader(path).pages[0].extract_text().startswith(f"{names[code]} — fiche territoriale"), path.name
 
 
 def test_cli_unknown_territory_is_a_french_usage_error(data_copy, monkeypatch, capsys, tmp_path):

@@ -1,19 +1,22 @@
 """A territory's sheet on one A4 page: self-contained HTML (inline SVG charts, no network), printed to PDF.
 
 The HTML needs nothing but itself: the small trend charts are SVG drawn here (no plotly.js, no
-kaleido), so a sheet prints in one Chromium run of about a second, and forty sheets in parallel
-runs. Chromium is the one deck_export drives (Debian's, `deck_export.CHROMIUM`).
+kaleido), so a sheet prints in one Chromium run of about a second, and forty sheets in one run,
+split into one file per territory (pypdf). Chromium is the one deck_export drives (Debian's, `deck_export.CHROMIUM`).
 """
 
 from __future__ import annotations
 
 import html
+import io
 import re
 import subprocess
 import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import CHROMIUM
@@ -157,11 +160,13 @@ h2 .unit { font-weight: normal; color: #333; font-size: 9pt; }
 .nodata { margin: 0; font-size: 9pt; }
 footer { margin-top: 2mm; font-size: 7.5pt; color: #222; }
 footer p { margin: 0 0 0.8mm; }
+.sheet { break-after: page; }
+.sheet:last-child { break-after: auto; }
 """
 
 
-def sheet_html(sheet: Sheet) -> str:
-    """The sheet as one self-contained HTML page sized for A4 (its own print rules, no external request)."""
+def sheet_body(sheet: Sheet) -> str:
+    """One sheet's content, as one page of a printed document."""
     demo = f'<div class="demo">{escape(DEMO_LABEL_FR)}</div>' if sheet.is_demo else ""
     caveats = dict.fromkeys(block.caveat for block in sheet.blocks if block.has_data)
     notes = [sheet.sources_text, sheet.population_source, sheet.secret_text, sheet.rate_caveat,
@@ -171,14 +176,26 @@ def sheet_html(sheet: Sheet) -> str:
     footer = "".join(f"<p>{escape(note)}</p>" for note in notes)
     blocks = "".join(block_html(block, sheet) for block in sheet.blocks)
     return (
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-        f"<title>{escape(sheet.title)}</title><style>{SHEET_STYLE}</style></head><body>"
-        f'<header><h1>{escape(sheet.title)}</h1><p class="facts">{escape(sheet.level_text)} · '
+        f'<article class="sheet"><header><h1>{escape(sheet.title)}</h1><p class="facts">{escape(sheet.level_text)} · '
         f'{escape(sheet.population_text)} (INSEE)</p>'
         f'<p class="meta">Observations de terrain du Département ; {escape(sheet.version_text)} ; '
         f'fiche produite le {escape(sheet.produced_on)}.</p>{demo}</header>'
-        f"<main>{blocks}</main><footer>{footer}</footer></body></html>"
+        f"<main>{blocks}</main><footer>{footer}</footer></article>"
     )
+
+
+def sheets_html(sheets: list[Sheet], title: str) -> str:
+    """Self-contained HTML sized for A4, one sheet per page (its own print rules, no external request)."""
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{SHEET_STYLE}</style></head><body>"
+        + "".join(sheet_body(sheet) for sheet in sheets) + "</body></html>"
+    )
+
+
+def sheet_html(sheet: Sheet) -> str:
+    """The sheet as one self-contained HTML page sized for A4."""
+    return sheets_html([sheet], sheet.title)
 
 
 def page_count(pdf: bytes) -> int:
@@ -204,18 +221,47 @@ def print_pdf(page: Path, output: Path, profile: Path) -> None:
 
 
 def sheet_pdfs(sheets: list[Sheet], workers: int = 4) -> list[bytes]:
-    """Every sheet as its own one-page A4 PDF, a few Chromium runs at once (in the order given)."""
-    with tempfile.TemporaryDirectory() as folder:
-        def one(position: int) -> bytes:
-            page, output = Path(folder) / f"fiche_{position}.html", Path(folder) / f"fiche_{position}.pdf"
-            page.write_text(sheet_html(sheets[position]), encoding="utf-8")
-            print_pdf(page, output, Path(folder) / f"profile_{position}")
-            return output.read_bytes()
+    """Every sheet as its own one-page A4 PDF (in the order given). All sheets are printed in one
+    Chromium run, one per page, and the document split into pages: a Chromium start costs more than
+    a page. Should a sheet ever take more than one page, each is printed on its own instead (a few
+    runs at once), so that a file never holds another territory's page."""
+    if len(sheets) > 1:
+        with tempfile.TemporaryDirectory() as folder:
+            page, output = Path(folder) / "fiches.html", Path(folder) / "fiches.pdf"
+            page.write_text(sheets_html(sheets, "Fiches territoriales"), encoding="utf-8")
+            print_pdf(page, output, Path(folder) / "profile")
+            pages = split_pages(output.read_bytes())
+        if len(pages) == len(sheets):
+            return pages
+    return [one_pdf(sheet) for sheet in sheets] if workers <= 1 else _parallel_pdfs(sheets, workers)
 
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            return list(pool.map(one, range(len(sheets))))
+
+def split_pages(pdf: bytes) -> list[bytes]:
+    """Each page of a PDF as a PDF of its own."""
+    reader = PdfReader(io.BytesIO(pdf))
+    documents = []
+    for page in reader.pages:
+        writer = PdfWriter()
+        writer.add_page(page)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        documents.append(buffer.getvalue())
+    return documents
+
+
+def one_pdf(sheet: Sheet) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        page, output = Path(folder) / "fiche.html", Path(folder) / "fiche.pdf"
+        page.write_text(sheet_html(sheet), encoding="utf-8")
+        print_pdf(page, output, Path(folder) / "profile")
+        return output.read_bytes()
+
+
+def _parallel_pdfs(sheets: list[Sheet], workers: int) -> list[bytes]:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one_pdf, sheets))
 
 
 def sheet_pdf(sheet: Sheet) -> bytes:
     """One sheet as a one-page A4 PDF."""
-    return sheet_pdfs([sheet], workers=1)[0]
+    return one_pdf(sheet)
