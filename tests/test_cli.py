@@ -26,11 +26,54 @@ def test_ingest_json_then_export(data_copy, tmp_path):
     assert not (data_copy / "store").exists()
     done = run(data_copy, "ingest", str(upload), "--json")
     assert done.returncode == 0 and json.loads(done.stdout)["version"] == 1
-    exported = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
+    exported = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050", "--unsuppressed",
+                   "--who", "analyste@example.fr")
     lines = exported.stdout.decode("utf-8-sig").splitlines()
     assert lines == ["indicateur;territoire;période;sexe;tranche d'âge;valeur;source",
                      "jeunes_suivis_vaj;92050;2026-03;ensemble;ensemble;1204;IMPORT_000001"]
     assert b"version 1" in run(data_copy, "history").stdout
+    # The public export of the same figures: the protected cells, the month, its quarter and its year.
+    public = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
+    rows = public.stdout.decode("utf-8-sig").splitlines()
+    assert rows[0] == "indicateur;territoire;niveau;période;répartition;groupe;valeur"
+    assert "jeunes_suivis_vaj;92050;mois;2026-03;aucune;ensemble;1204" in rows
+
+
+def audit_entries(data_dir) -> list[dict]:
+    return [json.loads(line) for line in (data_dir / "audit" / "audit.log").read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_default_export_is_public_and_the_raw_one_is_audited(data_copy, tmp_path):
+    """An export mailed to a partner carries no count from 1 to k − 1; the raw counts leave a trace."""
+    import hashlib
+    import re
+
+    public = run(data_copy, "export", "--out", str(tmp_path / "public.csv"))
+    assert public.returncode == 0
+    rows = (tmp_path / "public.csv").read_text(encoding="utf-8-sig").splitlines()
+    values = [row.rsplit(";", 1)[1] for row in rows[1:]]
+    assert "s" in values, "les données de démonstration ont des effectifs masqués"
+    assert not [value for value in values if re.fullmatch(r"[1-4]", value)]
+    assert not (data_copy / "audit" / "audit.log").exists()  # a public export is not an event
+    raw = run(data_copy, "export", "--unsuppressed", "--who", "analyste@example.fr", "--out", str(tmp_path / "raw.csv"))
+    assert raw.returncode == 0
+    written = (tmp_path / "raw.csv").read_bytes()
+    assert re.search(rb";[1-4];DEMO_FICTIVE", written), "l'export brut garde les petits effectifs"
+    [entry] = audit_entries(data_copy)
+    assert entry["action"] == "export sans secret statistique" and entry["who"] == "analyste@example.fr"
+    assert entry["sha256"] == hashlib.sha256(written).hexdigest()
+    assert run(data_copy, "export", "--territory", "75056").returncode == 2
+
+
+def test_a_command_line_rollback_and_import_leave_audit_entries(data_copy, tmp_path):
+    upload = tmp_path / "un.csv"
+    upload.write_bytes(LATIN1)
+    assert run(data_copy, "ingest", str(upload), "--who", "analyste@example.fr").returncode == 0
+    back = run(data_copy, "rollback", "0", "--who", "analyste@example.fr")
+    assert back.returncode == 0 and b"Version 2" in back.stdout
+    actions = [(entry["action"], entry["who"]) for entry in audit_entries(data_copy)]
+    assert actions == [("import", "analyste@example.fr"), ("retour à une version", "analyste@example.fr")]
+    assert audit_entries(data_copy)[1]["restored_from"] == 0 and audit_entries(data_copy)[1]["version"] == 2
 
 
 def test_refused_file_exits_1_with_errors_and_writes_nothing(data_copy, tmp_path):

@@ -184,5 +184,6 @@ def test_export_command_writes_french_headers(tmp_path):
     out = tmp_path / "export.csv"
     assert main(["export", "--indicator", "signalements_risque_prostitutionnel", "--out", str(out)]) == 0
     frame = assert_french(out.read_bytes(), "python -m indicators export")
-    assert list(frame.columns) == ["statut_donnees", "indicateur", "territoire", "période", "sexe", "tranche d'âge",
-                                   "valeur", "source"]
+    # The public cells, as the pages' downloads (an analyst's raw export is --unsuppressed: tests/test_cli.py).
+    assert list(frame.columns) == ["statut_donnees", "indicateur", "territoire", "niveau", "période", "répartition",
+                                   "groupe", "valeur"]

@@ -289,6 +289,11 @@ def test_history_lists_versions_and_rolls_back(isolated_data):
     assert not app.exception
     assert observation_store(isolated_data).latest_version() == 2
     assert app.dataframe[0].value["Version"].tolist() == [2, 1, 0]
+    from indicators.audit import read_entries
+
+    # Recorded by the package's rollback (import_audit.restore_version), as the command line's is.
+    assert [(entry["action"], entry["restored_from"], entry["version"]) for entry in read_entries(isolated_data)
+            if entry["action"] == "retour à une version"] == [("retour à une version", 0, 2)]
 
 
 def test_presentation_page_lists_the_deck(tables):

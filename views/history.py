@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from indicators import audit
 from indicators.config import data_dir
 from indicators.history import version_table
+from indicators.import_audit import restore_version
 from indicators.labels import OBSERVATION_COLUMNS_FR
-from indicators.store import rollback
 from views.access import require_analyst
 from views.cached import changes_of, store_and_baseline
 from views.links import shared_choice
@@ -43,7 +42,6 @@ target = st.selectbox("Version à rétablir", [info.version for info in reversed
                       key="history_target")
 confirmed = st.checkbox(f"Je confirme : créer la version {latest + 1}, identique à la version {target}", key="history_confirm")
 if st.button("Rétablir cette version", disabled=not confirmed or target == latest, icon=":material/restore:"):
-    info = rollback(store, target, baseline=baseline, user=analyst)
-    audit.record(data_dir(), "retour à une version", analyst, restored_from=target, version=info.version)
+    info = restore_version(data_dir(), store, target, baseline, analyst)
     st.session_state["history_outcome"] = [("success", f"Version {info.version} créée : contenu de la version {target}.")]
     st.rerun()

@@ -1,6 +1,8 @@
-"""Command line: `python -m indicators ingest|export|history|rollback|check`.
+"""Command line: `python -m indicators ingest|export|history|rollback|check|deck|fiche|bench|db-upgrade|hash-password`.
 
-Exit codes: 0 done (or would be, with --dry-run), 1 refused (nothing written), 2 usage error.
+Every write (ingest, rollback) and every export of raw counts (export --unsuppressed) is recorded in
+the audit log with who ran it (--who, or the system user). Exit codes: 0 done (or would be, with
+--dry-run), 1 refused (nothing written), 2 usage error.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from indicators.config import data_dir
+from indicators.config import data_dir, small_count_threshold
+from indicators.disclosure import protected_cells, public_cells
 from indicators.exports import observations_table, to_french_csv
-from indicators.import_audit import record_outcome
+from indicators.import_audit import record_outcome, record_unsuppressed_export, restore_version
 from indicators.ingest import analyse_upload, commit_import
 from indicators.loading import (
     DataFileError,
@@ -21,7 +24,7 @@ from indicators.loading import (
     observation_store,
 )
 from indicators.observations import is_demo
-from indicators.store import rollback
+from indicators.territories import members
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,13 +37,19 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--keep-valid", action="store_true", help="importer les lignes valides et laisser les autres")
     ingest.add_argument("--sheet", help="feuille du classeur XLSX (par défaut la première)")
     ingest.add_argument("--indicator", help="indicateur de toutes les lignes, si le fichier n'a pas de colonne indicateur")
-    export = commands.add_parser("export", help="exporter les observations en CSV (format tableur français)")
+    ingest.add_argument("--who", help="qui importe, pour le journal d'audit (par défaut l'utilisateur du système)")
+    export = commands.add_parser(
+        "export", help="exporter les chiffres de terrain en CSV (format tableur français), secret statistique appliqué")
     export.add_argument("--indicator")
-    export.add_argument("--territory", help="code commune INSEE, ou 92 pour tout le département")
+    export.add_argument("--territory", help="code commune INSEE, code SIREN d'un EPT, ou 92 pour le département")
     export.add_argument("--out", type=Path, help="fichier de sortie (par défaut la sortie standard)")
+    export.add_argument("--unsuppressed", action="store_true",
+                        help="les effectifs bruts, petits compris (pour un analyste ; inscrit au journal d'audit)")
+    export.add_argument("--who", help="qui exporte, pour le journal d'audit (par défaut l'utilisateur du système)")
     commands.add_parser("history", help="lister les versions des observations")
     back = commands.add_parser("rollback", help="revenir à une version (crée une nouvelle version)")
     back.add_argument("version", type=int)
+    back.add_argument("--who", help="qui revient en arrière, pour le journal d'audit (par défaut l'utilisateur du système)")
     commands.add_parser("check", help="valider toutes les tables de data/")
     commands.add_parser("bench", add_help=False, help="mesurer l'import et les pages (options : python -m indicators bench --help)")
     commands.add_parser("db-upgrade", help="créer ou mettre à jour le schéma PostgreSQL (DATABASE_URL)")
@@ -65,9 +74,10 @@ def run_ingest(args: argparse.Namespace) -> int:
                             tables.field_observations, is_demo(tables.field_observations), args.sheet, args.indicator)
     mode = "valid_rows" if args.keep_valid else "all_or_nothing"
     accepted = report.acceptable(mode)
+    who = args.who or system_user()
     if accepted and not args.dry_run:
-        commit_import(report, observation_store(), mode, user=system_user())
-    record_outcome(data_dir(), report, mode, system_user())
+        commit_import(report, observation_store(), mode, user=who)
+    record_outcome(data_dir(), report, mode, who)
     if args.json:
         print(json.dumps(report.as_json(mode), ensure_ascii=False, indent=2))
     else:
@@ -111,12 +121,33 @@ def print_report(report, accepted: bool, dry_run: bool) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    observations = load_tables().field_observations
+    """The field figures as a French CSV: by default the protected cells every page shows (« s » where
+    the secret hides a count), or with --unsuppressed the raw observations, recorded in the audit log."""
+    tables = load_tables()
+    observations = tables.field_observations
+    known = {"indicator": set(tables.indicators["indicator_id"]), "territory": set(tables.territories["territory_code"])}
+    for option in ("indicator", "territory"):
+        if getattr(args, option) and getattr(args, option) not in known[option]:
+            print(f"{'Indicateur' if option == 'indicator' else 'Territoire'} inconnu : « {getattr(args, option)} »",
+                  file=sys.stderr)
+            return 2
     if args.indicator:
         observations = observations.loc[observations["indicator_id"] == args.indicator]
-    if args.territory and args.territory != "92":
-        observations = observations.loc[observations["territory_code"] == args.territory]
-    payload = to_french_csv(observations_table(observations), is_demo=is_demo(observations))
+    if args.unsuppressed:
+        codes = members(tables.territories, args.territory) if args.territory else None
+        if codes is not None:
+            observations = observations.loc[observations["territory_code"].isin(codes)]
+        payload = to_french_csv(observations_table(observations), is_demo=is_demo(observations))
+        record_unsuppressed_export(data_dir(), payload, args.who or system_user(), len(observations), args.indicator,
+                                   args.territory)
+    else:
+        k = small_count_threshold()
+        cells = protected_cells(tables, k)
+        if args.indicator:
+            cells = cells.loc[cells["indicator_id"] == args.indicator]
+        if args.territory:
+            cells = cells.loc[cells["territory_code"] == args.territory]
+        payload = to_french_csv(public_cells(cells, k), is_demo=is_demo(observations))
     if args.out:
         args.out.write_bytes(payload)
     else:
@@ -218,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             print(hash_password(getpass.getpass("Mot de passe d'analyste : ")))
             return 0
         if args.command == "rollback":
-            info = rollback(observation_store(), args.version, baseline=demo_observations())
+            info = restore_version(data_dir(), observation_store(), args.version, demo_observations(),
+                                   args.who or system_user())
             print(f"Version {info.version} créée : contenu de la version {args.version}")
             return 0
         load_tables()

@@ -1,4 +1,5 @@
-"""Every import's outcome in the audit log, refusals included, from the page and the command line alike.
+"""Every write's outcome in the audit log (imports, refusals, rollbacks, exports of raw counts), from the
+page and the command line alike.
 
 analyse_upload() never writes (the page runs it on every rerun); what happened to a file is
 recorded once it is decided, by record_outcome, which both the page and `python -m indicators
@@ -8,10 +9,14 @@ name either: a refused file's name may be the very personal data it was refused 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+
+import pandas as pd
 
 from indicators import audit
 from indicators.ingest import ImportReport, Mode
+from indicators.store import ObservationStore, VersionInfo, rollback
 
 # Why a file was refused, as the audit log names it.
 PERSONAL_DATA = "données personnelles"
@@ -47,3 +52,20 @@ def record_outcome(folder: Path, report: ImportReport, mode: Mode, user: str | N
     audit.record(folder, "import", user, file_name=report.file_name, sha256=report.sha256, version=report.version,
                  rows_added=len(report.added), rows_changed=len(report.changed), rows_removed=len(report.removed))
     return "import"
+
+
+def restore_version(folder: Path, store: ObservationStore, target: int, baseline: pd.DataFrame,
+                    user: str | None) -> VersionInfo:
+    """A rollback (a new version with `target`'s contents) and its audit entry, whoever asks for it:
+    the history page or `python -m indicators rollback`."""
+    info = rollback(store, target, baseline=baseline, user=user)
+    audit.record(folder, "retour à une version", user, restored_from=target, version=info.version)
+    return info
+
+
+def record_unsuppressed_export(folder: Path, payload: bytes, user: str | None, rows: int,
+                               indicator: str | None, territory: str | None) -> None:
+    """An export of raw counts (small ones included) leaves the statistical secret's protection:
+    who took it, what it held and the SHA-256 of exactly what was written."""
+    audit.record(folder, "export sans secret statistique", user, sha256=hashlib.sha256(payload).hexdigest(), rows=rows,
+                 indicator=indicator or "tous", territory=territory or "tous")
