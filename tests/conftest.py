@@ -20,6 +20,33 @@ def no_shared_database(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
 
 
+NO_BROWSER = "/nonexistent/chromium-needs-the-browser-marker"
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A test that reaches PostgreSQL (its fixtures, or the "postgres" store) is marked `postgres`, so
+    that `-m "not browser and not postgres"` starts no database."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        uses_postgres = any(isinstance(value, str) and value == "postgres" for value in params.values())
+        if {"postgres_server", "database_url"} & set(item.fixturenames) or uses_postgres:
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(autouse=True)
+def chromium_only_with_the_browser_marker(request, monkeypatch):
+    """Chromium (pages, PDF, images through kaleido) only in tests marked `browser`: elsewhere its path
+    points nowhere, so a test that would start it fails and says which marker it lacks."""
+    if request.node.get_closest_marker("browser"):
+        return
+    import indicators.deck_export
+    import indicators.sheet_export
+
+    monkeypatch.setattr(indicators.deck_export, "CHROMIUM", NO_BROWSER)
+    monkeypatch.setattr(indicators.sheet_export, "CHROMIUM", NO_BROWSER)
+    monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
+
+
 @pytest.fixture(autouse=True)
 def main_module_restored():
     """AppTest runs dashboard.py as `__main__` and leaves it in sys.modules: a later test that

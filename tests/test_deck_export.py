@@ -36,6 +36,7 @@ def test_labels_cannot_close_the_script_element(slides):
     assert "<script>alert(1)" not in page
 
 
+@pytest.mark.browser
 def test_svg_has_headline_source_and_caveat(slides):
     slide = slides[4]
     svg = chart_image(slide.figure, slide.headline, slide.source, slide.caveat, slide.is_demo, "svg").decode()
@@ -43,6 +44,7 @@ def test_svg_has_headline_source_and_caveat(slides):
     assert "Données fictives de démonstration" in svg
 
 
+@pytest.mark.browser
 def test_zip_holds_every_slide_at_1920_by_1080(slides):
     with zipfile.ZipFile(io.BytesIO(slides_zip(slides[:2]))) as archive:
         names = archive.namelist()
@@ -50,6 +52,7 @@ def test_zip_holds_every_slide_at_1920_by_1080(slides):
         assert all(png_size(archive.read(name)) == (1920, 1080) for name in names)
 
 
+@pytest.mark.browser
 def test_pdf_has_one_page_per_slide_and_the_sources(slides):
     reader = PdfReader(io.BytesIO(deck_pdf(slides)))
     assert len(reader.pages) == len(slides) + 1
@@ -66,6 +69,7 @@ def short_deck(folder, slide_ids):
     deck.loc[deck["slide_id"].isin(slide_ids)].to_csv(folder / "deck.csv", index=False)
 
 
+@pytest.mark.browser
 def test_deck_command_says_what_it_wrote_where(data_copy, tmp_path, monkeypatch, capsys):
     from indicators.__main__ import main
 
@@ -99,6 +103,7 @@ def test_deck_command_without_any_slide_writes_nothing_and_says_why(data_copy, t
 
 # --- Demo wording only with the demo's figures -------------------------------------------------------
 
+@pytest.mark.browser
 def test_an_imported_deck_never_says_demo(tables):
     from test_deck import deck_asking, imported
 

@@ -24,6 +24,7 @@ from indicators.tilemap import (
     tile_fills,
     tile_layout,
     tile_map_figure,
+    tile_map_svg,
     tile_states,
     tile_steps,
 )
@@ -256,6 +257,24 @@ def test_sentence_for_one_commune_and_names_given(layout):
     assert "à Antony-Ville" in map_sentence(two, values, "victimes", {"92002": "Antony-Ville"})
 
 
+def test_the_svg_picture_holds_every_tile_and_never_a_secret_value(layout, ept_names):
+    import xml.etree.ElementTree as ElementTree
+
+    values = values_for(layout, secret={"92012", "92047"}, missing={"92002"})
+    picture = tile_map_svg(layout, values, "victimes pour 10 000 habitants", ept_names)
+    root = ElementTree.fromstring(picture)  # well-formed: names with apostrophes are escaped
+    namespace = "{http://www.w3.org/2000/svg}"
+    tiles = {polygon.get("data-code"): polygon for polygon in root.iter(f"{namespace}polygon") if polygon.get("data-code")}
+    assert sorted(tiles) == sorted(layout["territory_code"])
+    assert tiles["92012"].get("fill") == "url(#secret)" and tiles["92002"].get("fill") == "#fafafa"
+    texts = [text.text for text in root.iter(f"{namespace}text")]
+    assert "Boulogne-B." in texts and texts.count("s") == 2 and "\u2013" in texts
+    assert not any(form in picture for form in ("4321", "4 321", "4\u202f321", "4\u00a0321"))
+    assert {"s : secret statistique", "pas de donnée", *ept_names.values()} <= set(texts)
+    assert root.get("viewBox") and root.get("width") == "100%"  # scales as one picture
+
+
+@pytest.mark.browser
 def test_the_figure_renders_to_png(layout, ept_names, tmp_path):
     values = values_for(layout, secret={"92012"}, missing={"92002"})
     figure = tile_map_figure(layout, values, "victimes", "V", ept_names)

@@ -10,7 +10,6 @@ version. Pages only read them: every transform returns a new frame, none edits a
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import pandas as pd
@@ -111,22 +110,6 @@ def _slides(folder: str, fingerprint: tuple, deck_mtime: int, k: int) -> list[Sl
     prebuilt = _published_slides(published_digest(Path(folder)), folder)
     return build_slides(_load_tables(folder, fingerprint), read_deck(Path(folder)), _protected_cells(folder, fingerprint, k),
                         k, prebuilt)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _map_picture(folder: str, fingerprint: tuple, deck_mtime: int, k: int, slide_id: str) -> str:
-    from indicators.deck_export import map_svg
-
-    slide = next(slide for slide in _slides(folder, fingerprint, deck_mtime, k) if slide.slide_id == slide_id)
-    return base64.b64encode(map_svg(slide.figure).encode("utf-8")).decode("ascii")
-
-
-def map_picture(slide_id: str) -> str:
-    """A map slide as an SVG (base64, for an <img>) that scales as one picture, drawn once per data version."""
-    folder = data_dir()
-    deck = folder / "deck.csv"
-    return _map_picture(str(folder), data_fingerprint(folder), deck.stat().st_mtime_ns if deck.exists() else 0,
-                        small_count_threshold(), slide_id)
 
 
 def slides() -> list[Slide]:

@@ -1,13 +1,14 @@
 """Mode présentation (?mode=presentation&slide=N): one slide, large type, no app controls."""
 
+import base64
 import html
 
 import streamlit as st
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck import is_tile_map, presentation_style
+from indicators.deck import presentation_style
 from indicators.deck_export import first_sentence
-from views.cached import map_picture, slides
+from views.cached import slides
 
 # Back to the Présentation page in the same tab (relative: it also works under a base URL path).
 # st.link_button always opens a new tab, which leaves the speaker with two copies of the app.
@@ -69,9 +70,10 @@ def go_to(target: int) -> None:
 st.title(slide.headline, anchor=False)
 if slide.is_demo:
     st.warning(DEMO_LABEL_FR, icon=":material/science:")
-if is_tile_map(slide.figure):
+if slide.picture:
     # A map is one picture that shrinks as a whole: labels sized in pixels would spill over smaller tiles.
-    st.html(f'<div class="slide-map"><img src="data:image/svg+xml;base64,{map_picture(slide.slide_id)}" '
+    picture = base64.b64encode(slide.picture.encode("utf-8")).decode("ascii")
+    st.html(f'<div class="slide-map"><img src="data:image/svg+xml;base64,{picture}" '
             f'alt="{html.escape(slide.description or slide.headline, quote=True)}"></div>')
 else:
     st.plotly_chart(presentation_style(slide.figure, None), config={"displayModeBar": False, "responsive": True},

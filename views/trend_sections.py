@@ -16,7 +16,7 @@ from indicators.loading import DataTables
 from indicators.observations import coarser_granularities, year_bounds
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from indicators.territories import members, names, territory_choices
+from indicators.territories import PARTIAL_EPT, PARTIAL_EPT_NOTE_FR, members, names, territory_choices
 from views.cached import field_index, trend_series
 from views.components import chart_block, demo_banner, year_span_select
 from views.links import shared_choice
@@ -81,7 +81,7 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         }),
         source=source_line(source_ids, data.sources) + f" ; période {period_text} ; "
         f"{SECRET_SYMBOL} : valeur masquée par le secret statistique",
-        caveat=entry["caveat_fr"],
+        caveat=entry["caveat_fr"] + (f" {PARTIAL_EPT_NOTE_FR}" if territory == PARTIAL_EPT else ""),
         file_name=f"{indicator_id}_{territory}_{frequency}.csv",
         is_demo=demo,
         key="trend_field",

@@ -44,7 +44,7 @@ from indicators.territories import (
     members,
     rate_decimals,
 )
-from indicators.tilemap import at_place, map_sentence, tile_layout, tile_map_figure
+from indicators.tilemap import at_place, map_sentence, tile_layout, tile_map_figure, tile_map_svg
 
 SLIDE_KINDS = ("published", "shares", "field", "map")
 PUBLISHED_KINDS = ("published", "shares")  # drawn from the published figures only (see `published_slides`)
@@ -82,6 +82,7 @@ class Slide:
     data: pd.DataFrame
     full_source: str  # every detail (title, address read), for the handout's sources page
     description: str = ""  # the chart in words for screen readers, when the headline does not say it all (maps)
+    picture: str = ""  # a map as one SVG that scales as a whole (presenter mode); empty for charts
 
 
 def read_deck(folder: Path) -> pd.DataFrame:
@@ -284,7 +285,8 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
                  figure, short_source_line(sources, tables.sources), map_caveat(entry["caveat_fr"], measure, demo), demo,
                  values, source_line(sources, tables.sources),
                  map_sentence(layout, values, unit, dict(zip(tables.territories["territory_code"],
-                                                             tables.territories["name_fr"]))))
+                                                             tables.territories["name_fr"]))),
+                 tile_map_svg(layout, values, unit, ept_names))
 
 
 def map_headline(shown: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int, measure: str) -> str:

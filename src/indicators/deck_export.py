@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import io
 import os
-import re
 import subprocess
 import tempfile
 import zipfile
@@ -56,17 +55,6 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
     framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-legend_room,
                           xanchor="left", yanchor="top", align="left", showarrow=False, font=dict(size=18, color="#1a1a1a"))
     return framed
-
-
-def map_svg(figure: go.Figure) -> str:
-    """A tile map as an SVG that scales as one picture (presenter mode): Plotly sizes its text in pixels
-    for the height it was drawn for, so in a smaller box the labels would spill over the tiles; an SVG
-    with its viewBox shrinks tiles and labels together. Drawn at the map's own height, the legend beside it."""
-    styled = presentation_style(figure, figure.layout.height or IMAGE_HEIGHT)
-    height = int(styled.layout.height or IMAGE_HEIGHT)
-    svg = pio.to_image(styled, format="svg", width=round(height * 1.6), height=height).decode("utf-8")
-    # Sized by its box, not by its own width and height: the viewBox keeps the proportions.
-    return re.sub(r'<svg([^>]*?) width="[\d.]+" height="[\d.]+"', r'<svg\1 width="100%" height="100%"', svg, count=1)
 
 
 def chart_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png") -> bytes:

@@ -33,6 +33,7 @@ from indicators.store import VersionInfo
 from indicators.territories import (
     DEPARTMENT,
     DEPARTMENT_NAME,
+    PARTIAL_EPT,
     PARTIAL_EPT_NOTE_FR,
     RATE_CAVEAT_FR,
     RATE_UNIT_FR,
@@ -45,7 +46,6 @@ from indicators.territories import (
     rate_per_10000,
 )
 
-PARTIAL_EPT = "200057990"  # Boucle Nord de Seine: also Argenteuil, outside the département
 TREND_PERIODS = 10  # bars a small chart can hold legibly on one A4 page
 EVERYONE = "none:ensemble"  # the public a ranking covers (labels.public_choices)
 PEER_WORDS = {"commune": ("commune", "communes"), "ept": ("EPT", "EPT")}

@@ -28,6 +28,7 @@ RATE_CAVEAT_FR = (
     "il ne mesure pas un risque. Sur de petits effectifs, il varie beaucoup d'une année à l'autre."
 )
 # Boucle Nord de Seine also covers Argenteuil (Val-d'Oise), which this département's data do not.
+PARTIAL_EPT = "200057990"
 PARTIAL_EPT_NOTE_FR = ("Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent "
                        "que ses six communes des Hauts-de-Seine.")
 

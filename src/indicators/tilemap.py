@@ -11,6 +11,7 @@ rows are shifted half a tile east ("odd-r" offset coordinates).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -523,3 +524,101 @@ def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: M
     rest = [f"{counted(secret, 'commune masquée', 'communes masquées')} par le secret statistique"] if secret else []
     rest += [counted(empty, "commune sans donnée", "communes sans donnée")] if empty else []
     return f"{opening} : {body}" + (" ; " + ", ".join(rest) if rest else "") + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# The same map as one SVG picture (presenter mode): it scales as a whole, labels with their tiles
+# ---------------------------------------------------------------------------------------------
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """Lines of at most about `width` characters; "10 000" stays on one line."""
+    lines: list[str] = []
+    for word in re.sub(r"(\d) (\d{3})", "\\1\u00a0\\2", text).split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def tile_map_svg(layout: pd.DataFrame, values: pd.DataFrame, unit: str, ept_names: Mapping[str, str],
+                 width: int = 1400, height: int = 860) -> str:
+    """The tile map drawn as SVG with a viewBox: in any box it shrinks or grows as one picture, so its
+    labels always fit their tiles (Plotly sizes text in pixels for the height it was drawn for).
+    Same tiles, colours, « s », EPT outlines and legend as `tile_map_figure`; no hover, no click. A
+    secret tile's value is dropped by `tile_states` before anything is drawn."""
+    tiles = tile_fills(tile_states(layout, values))
+    xs, ys = tiles["x"].to_numpy(float), tiles["y"].to_numpy(float)
+    map_width = width * 0.66
+    scale = min((map_width - 20) / (xs.max() - xs.min() + 2), (height - 20) / (ys.max() - ys.min() + 2))
+
+    def point(x: float, y: float) -> str:
+        # Plot units to pixels, north up (SVG's y grows downwards).
+        return f"{10 + (x - xs.min() + 1) * scale:.1f},{10 + (ys.max() + 1 - y) * scale:.1f}"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
+             f'font-family="{FONT_FAMILY}">',
+             f'<defs><pattern id="secret" patternUnits="userSpaceOnUse" width="8" height="8" '
+             f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{SECRET_FILL}"/>'
+             f'<line x1="0" y1="0" x2="0" y2="8" stroke="{SECRET_HATCH}" stroke-width="2"/></pattern></defs>',
+             f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
+    for tile in tiles.itertuples():
+        corners = " ".join(point(x, y) for x, y in hexagon(tile.x, tile.y))
+        fill = "url(#secret)" if tile.state == "secret" else tile.fill
+        parts.append(f'<polygon data-code="{tile.territory_code}" points="{corners}" fill="{fill}" '
+                     f'stroke="{"#9a9a9a" if tile.state == "vide" else TILE_EDGE}" stroke-width="1.5"/>')
+    for position, (ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
+        colour = EPT_COLOURS[position % len(EPT_COLOURS)]
+        for loop in group_boundary_loops(zip(group["x"], group["y"])):
+            outline = " ".join(point(x, y) for x, y in inset_loop(loop, 0.09))
+            parts.append(f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * scale:.1f}"/>')
+    name_size, value_size = 0.27 * scale, 0.33 * scale
+    for tile in tiles.itertuples():
+        x, y = (float(coordinate) for coordinate in point(tile.x, tile.y).split(","))
+        parts.append(f'<text x="{x:.1f}" y="{y - 0.05 * scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
+                     f'fill="{tile.text_colour}">{html.escape(tile.short_name)}</text>'
+                     f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
+                     f'font-weight="bold" fill="{tile.text_colour}">{html.escape(tile.display)}</text>')
+    parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 30, height=height))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], left: float, height: int) -> list[str]:
+    """Colour bar (titled with the unit, French ticks), then the EPTs, the secret and the empty tiles."""
+    parts: list[str] = []
+    font = 24
+    y = 40.0
+    shown = tiles["value"].dropna()
+    if not shown.empty:
+        low, high = colour_range(shown)
+        for line in _wrapped(unit, 22):
+            parts.append(f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>')
+            y += font * 1.2
+        bar_top, bar_height = y, height * 0.32
+        stops = "".join(f'<stop offset="{offset:.2f}" stop-color="{colour}"/>' for offset, colour in
+                        zip(np.linspace(0, 1, 9), sample_colorscale(COLOUR_SCALE, list(np.linspace(1, 0, 9)))))
+        parts.append(f'<defs><linearGradient id="scale" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
+                     f'<rect x="{left:.0f}" y="{bar_top:.0f}" width="28" height="{bar_height:.0f}" fill="url(#scale)"/>')
+        decimals = value_decimals(shown)
+        for fraction in (0.0, 0.5, 1.0):
+            tick = high - fraction * (high - low)
+            parts.append(f'<text x="{left + 38:.0f}" y="{bar_top + fraction * bar_height + font * 0.35:.0f}" '
+                         f'font-size="{font}" fill="#000000">{html.escape(format_number(tick, decimals))}</text>')
+        y = bar_top + bar_height + 50
+    entries = [(EPT_COLOURS[position % len(EPT_COLOURS)], "line", ept_names.get(code, code))
+               for position, code in enumerate(sorted(tiles["ept_code"].dropna().unique()))]
+    if (tiles["state"] == "secret").any():
+        entries.append(("url(#secret)", "box", SECRET_LEGEND))
+    if (tiles["state"] == "vide").any():
+        entries.append((NO_DATA_FILL, "box", NO_DATA_LEGEND))
+    for colour, kind, label in entries:
+        if kind == "line":
+            parts.append(f'<line x1="{left:.0f}" y1="{y - 8:.0f}" x2="{left + 36:.0f}" y2="{y - 8:.0f}" stroke="{colour}" '
+                         'stroke-width="5"/>')
+        else:
+            parts.append(f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{colour}" '
+                         'stroke="#9a9a9a"/>')
+        parts.append(f'<text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(label)}</text>')
+        y += font * 1.5
+    return parts
