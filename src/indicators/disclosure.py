@@ -415,8 +415,23 @@ def protect_totals(totals: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
 
 def protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
     """The protected lattice of the field observations, EPTs included: the one suppression every
-    page, export, image, slide and sheet reads its figures from."""
-    return suppress_small_counts(lattice(tables.field_observations, ept_of(tables.territories)), k)
+    page, export, image, slide and sheet reads its figures from.
+
+    The exact audit costs seconds: the same observations, hierarchy and k (another data folder, the
+    command line after a page) are solved once per process, and each caller gets its own copy."""
+    hierarchy = ept_of(tables.territories)
+    key = (int(pd.util.hash_pandas_object(tables.field_observations, index=False).sum()),
+           len(tables.field_observations), tuple(sorted(hierarchy.items())), k)
+    if key not in _PROTECTED:
+        if len(_PROTECTED) >= PROTECTED_KEPT:
+            _PROTECTED.pop(next(iter(_PROTECTED)))
+        _PROTECTED[key] = suppress_small_counts(lattice(tables.field_observations, hierarchy), k)
+    return _PROTECTED[key].copy()
+
+
+# The last few protected lattices, oldest first (a handful of data versions, a few MB each).
+PROTECTED_KEPT = 4
+_PROTECTED: dict[tuple, pd.DataFrame] = {}
 
 
 def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
