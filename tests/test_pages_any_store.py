@@ -34,7 +34,7 @@ from indicators.observations import compare_with_year_before, with_month
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 
-STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "200"))
+STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "100"))
 PAGES = ["views/overview.py", "views/trends.py", "views/territories.py", "views/sources.py", "views/history.py",
          "views/deck_page.py", "views/importer.py"]
 # Words that only a programming language writes, never a French sentence.

@@ -8,7 +8,6 @@ from indicators.charts import ranking_figure
 from indicators.config import small_count_threshold
 from indicators.disclosure import SECRET_SYMBOL, masked_ranking
 from indicators.findings import covered_text, ranking_finding
-from indicators.formatting import format_number
 from indicators.observations import communes_without_data, year_bounds
 from indicators.provenance import source_line
 from indicators.territories import (
@@ -23,7 +22,7 @@ from indicators.territories import (
     rate_decimals,
     territory_choices,
 )
-from indicators.tilemap import clicked_territory, map_sentence, tile_map_figure
+from indicators.tilemap import clicked_territory, map_sentence, map_values, tile_map_figure
 from views.cached import field_index, map_layout, tables, territory_publics, territory_ranking
 from views.components import PLOTLY_CONFIG, chart_block, demo_banner, indicator_select, year_span_select
 from views.links import shared_choice
@@ -79,8 +78,7 @@ if level == "ept":
 finding = ranking_finding(shown, entry["label_fr"], unit, period_text, decimals, place_word)
 if level == "commune":
     # The map first, as officials expect; the ranked table below is its keyboard and screen-reader alternative.
-    values = shown.assign(display=[SECRET_SYMBOL if secret else format_number(value, decimals)
-                                   for value, secret in zip(shown["value"], shown["suppressed"])])
+    values = map_values(shown, decimals)
     all_names = names(data.territories)
     sentence = map_sentence(map_layout(), values, unit, all_names)
     st.header(finding, anchor=False)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
-from indicators.disclosure import DEPARTMENT, SECRET_SYMBOL, protect_series, protected_cells, protected_ranking
+from indicators.disclosure import DEPARTMENT, protect_series, protected_cells, protected_ranking
 from indicators.findings import covered_text, observation_finding, published_finding, ranking_finding
 from indicators.formatting import format_number, with_unit
 from indicators.key_dates import key_dates_for
@@ -44,7 +44,7 @@ from indicators.territories import (
     members,
     rate_decimals,
 )
-from indicators.tilemap import at_place, map_sentence, tile_layout, tile_map_figure, tile_map_svg
+from indicators.tilemap import at_place, map_sentence, map_values, tile_layout, tile_map_figure, tile_map_svg
 
 SLIDE_KINDS = ("published", "shares", "field", "map")
 PUBLISHED_KINDS = ("published", "shares")  # drawn from the published figures only (see `published_slides`)
@@ -239,17 +239,6 @@ def map_period_text(year_rows: pd.DataFrame, year: pd.Series) -> str:
     return text if year["complete"] else f"{text} (année incomplète : {year['months_covered']} mois sur 12)"
 
 
-def tile_values(shown: pd.DataFrame, decimals: int) -> pd.DataFrame:
-    """The ranking as the map reads it: « s » on a secret commune, the French number elsewhere;
-    a secret commune's count, rate and population-derived figures are blanked, not only hidden."""
-    secret = shown["suppressed"].astype(bool)
-    display = [SECRET_SYMBOL if hidden else format_number(value, decimals)
-               for value, hidden in zip(shown["value"], secret)]
-    blanked = {column: shown[column].astype(float).mask(secret) for column in ("value", "count", "rate")
-               if column in shown.columns}
-    return shown.assign(**blanked, display=display)
-
-
 def map_caveat(caveat: str, measure: str, demo: bool) -> str:
     """The indicator's caveat; a rate's caveat first, since a slide shows only the first sentence
     and a rate per inhabitants is the one a room would misread as a risk for minors."""
@@ -276,7 +265,7 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
     unit = measure_unit(entry["unit_fr"], measure)
     period_text = map_period_text(index.rows(indicator, None, *year_bounds(year_text, year_text)), year)
-    values = tile_values(shown, decimals)
+    values = map_values(shown, decimals)
     layout = tile_layout(tables.territories)
     ept_names = dict(zip(epts(tables.territories)["territory_code"], epts(tables.territories)["name_fr"]))
     figure = tile_map_figure(layout, values, unit, MEASURES_FR[measure], ept_names, True, MAP_HEIGHT)

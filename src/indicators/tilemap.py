@@ -241,6 +241,17 @@ def value_decimals(values: pd.Series) -> int:
     return 0 if bool(((values - values.round()).abs() < 1e-9).all()) else 1
 
 
+def map_values(shown: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """The ranking as the map reads it: « s » on a secret commune, the French number elsewhere;
+    a secret commune's count, rate and population-derived figures are blanked, not only hidden."""
+    secret = shown["suppressed"].astype(bool)
+    display = [SECRET_SYMBOL if hidden else format_number(value, decimals)
+               for value, hidden in zip(shown["value"], secret)]
+    blanked = {column: shown[column].astype(float).mask(secret) for column in ("value", "count", "rate")
+               if column in shown.columns}
+    return shown.assign(**blanked, display=display)
+
+
 def tile_states(layout: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """The layout with each tile's state ("valeur", "secret", "vide"), its value (NaN unless shown)
     and display text. A masked commune's value is dropped here, so nothing drawn later can leak it."""
