@@ -77,6 +77,9 @@ def choose(page: Page, label: str, option: str) -> None:
 
 def shown(page: Page) -> dict[str, object]:
     """What the Tendances page shows: each select's text, the period, grouping, breakdown and finding."""
+    # A select's input can come a moment after the alerts and headings of the same run.
+    page.get_by_role("combobox").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(300)
     selects = {box.get_attribute("aria-label"): box.input_value() for box in page.get_by_role("combobox").all()}
     return {
         **selects,
