@@ -36,11 +36,11 @@ import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path[:0] = [str(REPO_ROOT / "src"), str(REPO_ROOT)]  # the package, and benchmarks/
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from indicators.bench import fresh_data_folder, import_file, write_bench_csv
+from benchmarks.bench import fresh_data_folder, import_file, write_bench_csv
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -16,9 +16,9 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from indicators.config import DEFAULT_DATA_DIR
-from indicators.ingest import IMPORT_SOURCE_PREFIX
+from indicators.ingest.pipeline import IMPORT_SOURCE_PREFIX
 from indicators.loading import STORE_FOLDER, TABLE_FILES
-from indicators.store import ParquetStore
+from indicators.store.parquet import ParquetStore
 
 _CATALOGUE = pd.read_csv(DEFAULT_DATA_DIR / "indicators.csv")
 FIELD_INDICATORS: list[str] = _CATALOGUE.loc[_CATALOGUE["domain"] == "field", "indicator_id"].tolist()

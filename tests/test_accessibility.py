@@ -6,9 +6,8 @@ import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
-
 from browser_support import ARTIFACTS, open_and_wait
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 

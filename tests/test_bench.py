@@ -12,8 +12,7 @@ import json
 
 import pandas as pd
 import pytest
-
-from indicators.bench import (
+from benchmarks.bench import (
     FIRST_ACCEPTED_MONTH,
     LAST_MONTH,
     PAGES,
@@ -26,11 +25,12 @@ from indicators.bench import (
     page_timings,
     write_bench_csv,
 )
+
 from indicators.config import REPO_ROOT
-from indicators.ingest import analyse_upload
+from indicators.ingest.parsing import KEY
+from indicators.ingest.pipeline import analyse_upload
 from indicators.loading import load_tables
 from indicators.observations import is_demo, overlapping_totals
-from indicators.upload import KEY
 
 CHART_LIMIT = 300_000
 

@@ -5,7 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import assert_no_error, copy_data, open_and_wait, serve, wait_until_idle
+from browser_support import (
+    assert_no_error,
+    copy_data,
+    open_and_wait,
+    serve,
+    wait_until_idle,
+)
 from openpyxl import Workbook
 from playwright.sync_api import Page
 

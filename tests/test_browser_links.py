@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page
-
 from browser_support import assert_no_error, open_and_wait, serve, wait_until_idle
-from indicators.loading import STORE_FOLDER
-from indicators.store import ParquetStore
+from playwright.sync_api import Page
 from store_shapes import write_store
+
+from indicators.loading import STORE_FOLDER
+from indicators.store.parquet import ParquetStore
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ map opens that commune's sheet, and a stale territory in a link is said in Frenc
 from __future__ import annotations
 
 import pytest
-
 from browser_support import assert_no_error, open_and_wait, wait_until_idle
 from test_browser_links import choose, notices, reopened, shown
 

@@ -2,7 +2,12 @@ import pandas as pd
 import pytest
 
 from indicators.cards import field_card
-from indicators.disclosure import ShownComparison, lattice, protected_comparisons, suppress_small_counts
+from indicators.disclosure import (
+    ShownComparison,
+    lattice,
+    protected_comparisons,
+    suppress_small_counts,
+)
 from indicators.observations import PeriodComparison, compare_with_year_before
 
 NNBSP = "\u202f"

@@ -3,8 +3,8 @@ import plotly.graph_objects as go
 import pytest
 
 from indicators.charts import (
-    count_axis,
     PALETTE,
+    count_axis,
     french_date_ticks,
     observation_figure,
     published_figure,

@@ -153,7 +153,7 @@ def test_monthly_and_yearly_figures_are_never_mixed_in_one_series(tables):
 def test_with_no_field_data_only_the_published_slides_remain(tables):
     from dataclasses import replace
 
-    from indicators.store import empty_observations
+    from indicators.store.contract import empty_observations
 
     data = replace(tables, field_observations=empty_observations())
     deck = deck_asking()

@@ -14,14 +14,19 @@ from indicators.disclosure import (
     lattice,
     protect_series,
     protect_totals,
+    protected_cells,
     protected_comparisons,
     protected_ranking,
-    protected_cells,
     protected_trend,
     relations,
     suppress_small_counts,
 )
-from indicators.observations import aggregate_series, index_observations, rank_territories, select_observations
+from indicators.observations import (
+    aggregate_series,
+    index_observations,
+    rank_territories,
+    select_observations,
+)
 from indicators.territories import ept_of
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]

@@ -1,7 +1,12 @@
 import pandas as pd
 import pytest
 
-from indicators.findings import covered_text, observation_finding, published_finding, ranking_finding
+from indicators.findings import (
+    covered_text,
+    observation_finding,
+    published_finding,
+    ranking_finding,
+)
 
 NNBSP = "\u202f"
 

@@ -14,7 +14,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.disclosure import determined_cells, lattice, relations, suppress_small_counts
+from indicators.disclosure import (
+    determined_cells,
+    lattice,
+    relations,
+    suppress_small_counts,
+)
 
 K = 5
 

@@ -3,8 +3,8 @@
 import pytest
 from test_pages import open_page
 
-from indicators import audit
 from indicators.loading import observation_store
+from indicators.store import audit
 
 
 @pytest.fixture()

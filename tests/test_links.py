@@ -12,13 +12,13 @@ from itertools import count
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from store_shapes import observation_tables, write_store
 from streamlit.testing.v1 import AppTest
 
 from indicators.access import hash_password
 from indicators.config import REPO_ROOT
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR
 from indicators.territories import territory_choices
-from store_shapes import observation_tables, write_store
 from views.links import notice_text, unoffered
 
 NOTICE = "Le lien demandait"

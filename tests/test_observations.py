@@ -2,14 +2,14 @@ import pandas as pd
 import pytest
 
 from indicators.observations import (
-    index_observations,
-    overlapped_by,
-    overlapping_totals,
     aggregate_series,
     available_breakdowns,
-    compare_with_year_before,
-    is_demo,
     communes_without_data,
+    compare_with_year_before,
+    index_observations,
+    is_demo,
+    overlapped_by,
+    overlapping_totals,
     rank_territories,
     select_observations,
 )

@@ -271,7 +271,7 @@ def test_importer_refuses_personal_data_and_drops_the_file(isolated_data):
 
 
 def test_history_lists_versions_and_rolls_back(isolated_data):
-    from indicators.ingest import analyse_upload, commit_import
+    from indicators.ingest.pipeline import analyse_upload, commit_import
     from indicators.loading import load_tables, observation_store
 
     tables = load_tables(isolated_data)
@@ -289,7 +289,7 @@ def test_history_lists_versions_and_rolls_back(isolated_data):
     assert not app.exception
     assert observation_store(isolated_data).latest_version() == 2
     assert app.dataframe[0].value["Version"].tolist() == [2, 1, 0]
-    from indicators.audit import read_entries
+    from indicators.store.audit import read_entries
 
     # Recorded by the package's rollback (import_audit.restore_version), as the command line's is.
     assert [(entry["action"], entry["restored_from"], entry["version"]) for entry in read_entries(isolated_data)

@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from store_shapes import write_store
 from test_pages_any_store import check_common, new_app, visit_page
 

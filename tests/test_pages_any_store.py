@@ -16,13 +16,12 @@ import json
 import os
 import re
 from itertools import count
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from google.protobuf.json_format import MessageToDict
 from hypothesis import HealthCheck, Phase, given, settings
+from store_shapes import observation_tables, write_store
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
@@ -32,7 +31,6 @@ from indicators.formatting import format_month, format_number
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, with_month
 from indicators.territories import ept_of
-from store_shapes import observation_tables, write_store
 
 STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "100"))
 PAGES = ["views/overview.py", "views/trends.py", "views/territories.py", "views/sources.py", "views/history.py",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -24,13 +24,26 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from indicators.access import AccessSettings, Throttle, hash_password, is_loopback, password_matches, sign_in_mode
+from indicators.access import (
+    AccessSettings,
+    Throttle,
+    hash_password,
+    is_loopback,
+    password_matches,
+    sign_in_mode,
+)
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.deck import is_tile_map, protected_deck, read_deck
-from indicators.disclosure import lattice, protected_cells, public_cells, relations, suppress_small_counts
+from indicators.disclosure import (
+    lattice,
+    protected_cells,
+    public_cells,
+    relations,
+    suppress_small_counts,
+)
 from indicators.exports import to_french_csv
 from indicators.formatting import escape_markdown
-from indicators.ingest import safe_label
+from indicators.ingest.pipeline import safe_label
 
 K = 5
 SMALL = {str(value) for value in range(1, K)}
@@ -211,7 +224,7 @@ def test_wrong_passwords_are_refused_then_throttled(data_copy, monkeypatch):
     assert "Mot de passe incorrect." in messages[0]
     assert any("Trop d'essais" in message for message in messages[3:])
     assert not app.file_uploader
-    from indicators.audit import read_entries
+    from indicators.store.audit import read_entries
 
     assert [entry["result"] for entry in read_entries(data_copy) if entry["action"] == "connexion"][:3] == ["échec"] * 3
 

@@ -8,14 +8,21 @@ from itertools import count
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
+from store_shapes import observation_tables, write_store
 
 from indicators.cards import NO_DATA
 from indicators.disclosure import SECRET_SYMBOL, protected_cells
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, index_observations
-from indicators.sheet import PARTIAL_EPT, build_sheet, peer_rank, secret_text, sheet_basis, sheet_territories
+from indicators.sheet import (
+    PARTIAL_EPT,
+    build_sheet,
+    peer_rank,
+    secret_text,
+    sheet_basis,
+    sheet_territories,
+)
 from indicators.territories import DEPARTMENT, members, populations
-from store_shapes import observation_tables, write_store
 
 K = 5
 _folders = count()

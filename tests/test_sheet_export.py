@@ -9,6 +9,7 @@ import unicodedata
 import pandas as pd
 import pytest
 from pypdf import PdfReader
+from store_shapes import write_store
 
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
@@ -16,8 +17,13 @@ from indicators.disclosure import SECRET_SYMBOL, protected_cells
 from indicators.loading import load_tables
 from indicators.observations import index_observations
 from indicators.sheet import build_sheet, sheet_basis
-from indicators.sheet_export import page_count, sheet_file_name, sheet_html, sheet_pdf, trend_svg
-from store_shapes import write_store
+from indicators.sheet_export import (
+    page_count,
+    sheet_file_name,
+    sheet_html,
+    sheet_pdf,
+    trend_svg,
+)
 
 K = 5
 A4_POINTS = (595.0, 842.0)

@@ -6,11 +6,11 @@ from itertools import count
 
 import pandas as pd
 from hypothesis import HealthCheck, Phase, given, settings
+from store_shapes import observation_tables, write_store
+from test_pages_any_store import check_common, new_app
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.disclosure import SECRET_SYMBOL
-from store_shapes import observation_tables, write_store
-from test_pages_any_store import check_common, new_app
 
 PAGE = "views/sheet.py"
 _folders = count()

@@ -7,7 +7,6 @@ import time
 
 import streamlit as st
 
-from indicators import audit
 from indicators.access import (
     AccessSettings,
     Throttle,
@@ -16,6 +15,7 @@ from indicators.access import (
     sign_in_mode,
 )
 from indicators.config import data_dir
+from indicators.store import audit
 
 ENABLE_HELP = (
     "Pour ouvrir ces pages aux analystes, configurer dans `.streamlit/secrets.toml` soit une connexion "

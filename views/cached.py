@@ -19,12 +19,13 @@ from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, published_slides, read_deck
 from indicators.disclosure import (
     ShownComparison,
-    protected_cells as protected_cells_of,
     protected_comparisons,
     protected_ranking,
     protected_trend,
 )
-from indicators.history import version_changes
+from indicators.disclosure import (
+    protected_cells as protected_cells_of,
+)
 from indicators.labels import public_choices
 from indicators.loading import (
     DataFileError,
@@ -37,7 +38,9 @@ from indicators.loading import (
 )
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
-from indicators.store import ObservationDiff, ParquetStore
+from indicators.store.contract import ObservationDiff
+from indicators.store.history import version_changes
+from indicators.store.parquet import ParquetStore
 from indicators.tilemap import tile_layout
 
 

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from indicators.config import data_dir
-from indicators.history import version_table
-from indicators.import_audit import restore_version
 from indicators.labels import OBSERVATION_COLUMNS_FR
+from indicators.store.history import restore_version, version_table
 from views.access import require_analyst
 from views.cached import changes_of, store_and_baseline
 from views.links import shared_choice

@@ -9,12 +9,17 @@ from indicators.charts import observation_figure
 from indicators.disclosure import DEPARTMENT
 from indicators.findings import observation_finding
 from indicators.formatting import escape_markdown
-from indicators.ingest import ImportReport, preview_observations
+from indicators.ingest.parsing import error_summary
+from indicators.ingest.pipeline import ImportReport, preview_observations
 from indicators.key_dates import key_dates_for
 from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
-from indicators.observations import aggregate_series, frequency_choices, is_demo, select_observations
-from indicators.upload import error_summary
+from indicators.observations import (
+    aggregate_series,
+    frequency_choices,
+    is_demo,
+    select_observations,
+)
 
 
 def show_report(report: ImportReport) -> None:

@@ -4,11 +4,15 @@ import streamlit as st
 
 from indicators.config import data_dir
 from indicators.formatting import escape_markdown
-from indicators.import_audit import record_outcome
-from indicators.ingest import analyse_upload, commit_import
+from indicators.ingest.pipeline import analyse_upload, commit_import, record_outcome
+from indicators.ingest.reading import UnreadableFileError, xlsx_sheet_names
+from indicators.ingest.templates import (
+    COLUMN_GUIDE,
+    LAYOUT_NOTES,
+    template_csv,
+    template_xlsx,
+)
 from indicators.observations import is_demo
-from indicators.reading import UnreadableFileError, xlsx_sheet_names
-from indicators.templates import COLUMN_GUIDE, LAYOUT_NOTES, template_csv, template_xlsx
 from views.access import require_analyst
 from views.cached import store_and_baseline, tables
 from views.import_sections import show_preview, show_report

@@ -31,7 +31,7 @@ def settle_imported_code() -> None:
         import plotly.graph_objects as go
         import plotly.io
 
-        import indicators.templates  # noqa: F401
+        import indicators.ingest.templates  # noqa: F401
         import views.access  # noqa: F401
         import views.cached  # noqa: F401
         import views.components  # noqa: F401

@@ -4,7 +4,13 @@ import streamlit as st
 
 from indicators.cards import DELTA_COLOURS
 from indicators.formatting import change_direction
-from indicators.sheet_export import MEASURES_FR, sheet_file_name, sheet_pdf, trend_alt, trend_svg
+from indicators.sheet_export import (
+    MEASURES_FR,
+    sheet_file_name,
+    sheet_pdf,
+    trend_alt,
+    trend_svg,
+)
 from indicators.territories import communes, territory_choices
 from views.cached import tables, territory_sheet
 from views.components import demo_banner

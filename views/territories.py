@@ -22,9 +22,26 @@ from indicators.territories import (
     rate_decimals,
     territory_choices,
 )
-from indicators.tilemap import clicked_territory, map_sentence, map_values, tile_map_figure
-from views.cached import field_index, map_layout, tables, territory_publics, territory_ranking
-from views.components import PLOTLY_CONFIG, chart_block, demo_banner, indicator_select, year_span_select
+from indicators.tilemap import (
+    clicked_territory,
+    map_sentence,
+    map_values,
+    tile_map_figure,
+)
+from views.cached import (
+    field_index,
+    map_layout,
+    tables,
+    territory_publics,
+    territory_ranking,
+)
+from views.components import (
+    PLOTLY_CONFIG,
+    chart_block,
+    demo_banner,
+    indicator_select,
+    year_span_select,
+)
 from views.links import shared_choice
 
 LEVELS = {"commune": "Communes", "ept": "EPT"}

@@ -11,12 +11,24 @@ from indicators.disclosure import SECRET_SYMBOL, mask_column
 from indicators.findings import observation_finding, published_finding
 from indicators.formatting import format_month, format_period
 from indicators.key_dates import key_dates_for
-from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, GRANULARITY_FR, QUALIFIER_FR, group_labels
+from indicators.labels import (
+    BREAKDOWN_FR,
+    FREQUENCY_FR,
+    GRANULARITY_FR,
+    QUALIFIER_FR,
+    group_labels,
+)
 from indicators.loading import DataTables
 from indicators.observations import coarser_granularities, year_bounds
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from indicators.territories import PARTIAL_EPT, PARTIAL_EPT_NOTE_FR, members, names, territory_choices
+from indicators.territories import (
+    PARTIAL_EPT,
+    PARTIAL_EPT_NOTE_FR,
+    members,
+    names,
+    territory_choices,
+)
 from views.cached import field_index, trend_series
 from views.components import chart_block, demo_banner, year_span_select
 from views.links import shared_choice

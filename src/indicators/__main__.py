@@ -12,11 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from indicators.config import data_dir, small_count_threshold
+from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import protected_cells, public_cells
 from indicators.exports import observations_table, to_french_csv
-from indicators.import_audit import record_outcome, record_unsuppressed_export, restore_version
-from indicators.ingest import analyse_upload, commit_import
+from indicators.ingest.pipeline import analyse_upload, commit_import, record_outcome
 from indicators.loading import (
     DataFileError,
     demo_observations,
@@ -24,6 +23,8 @@ from indicators.loading import (
     observation_store,
 )
 from indicators.observations import is_demo
+from indicators.store.audit import record_unsuppressed_export
+from indicators.store.history import restore_version
 from indicators.territories import members
 
 
@@ -156,7 +157,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_history() -> int:
-    from indicators.history import history_lines
+    from indicators.store.history import history_lines
 
     versions = observation_store().versions()
     for line in history_lines(versions):
@@ -171,7 +172,7 @@ def run_deck(args: argparse.Namespace) -> int:
     import zipfile
     from io import BytesIO
 
-    from indicators.config import data_dir, small_count_threshold
+    from indicators.config import REPO_ROOT, data_dir, small_count_threshold
     from indicators.deck import left_out, protected_deck, read_deck
     from indicators.deck_export import deck_html, deck_pdf, slides_zip
 
@@ -212,12 +213,19 @@ def run_deck(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_benchmark(argv: list[str]) -> int:
+    """The benchmark lives in the repository's benchmarks/ folder, beside the package it measures."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from benchmarks.bench import main as bench
+
+    return bench(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["bench"]:  # its own options, in indicators.bench
-        from indicators.bench import main as bench
-
-        return bench(argv[1:])
+    if argv[:1] == ["bench"]:  # its own options, in benchmarks/bench.py (outside the package: it drives Streamlit)
+        return run_benchmark(argv[1:])
     args = parser().parse_args(argv)
     try:
         if args.command == "ingest":
@@ -234,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_sheets(args)
         if args.command == "db-upgrade":
             from indicators.config import database_url
-            from indicators.store_postgres import upgrade_database
+            from indicators.store.postgres import upgrade_database
 
             if not database_url():
                 print("DATABASE_URL n'est pas défini : le stockage Parquet n'a pas de schéma à créer.", file=sys.stderr)

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.disclosure import SECRET_SYMBOL, ShownComparison
-from indicators.formatting import change_direction, format_change, format_number, format_span
+from indicators.formatting import (
+    change_direction,
+    format_change,
+    format_number,
+    format_span,
+)
 from indicators.observations import MONTHS_PER_PERIOD
 
 NO_DATA = "Aucune donnée"

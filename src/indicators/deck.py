@@ -16,16 +16,26 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
-from indicators.disclosure import DEPARTMENT, protect_series, protected_cells, protected_ranking
-from indicators.findings import covered_text, observation_finding, published_finding, ranking_finding
+from indicators.disclosure import (
+    DEPARTMENT,
+    protect_series,
+    protected_cells,
+    protected_ranking,
+)
+from indicators.findings import (
+    covered_text,
+    observation_finding,
+    published_finding,
+    ranking_finding,
+)
 from indicators.formatting import format_number, with_unit
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
 from indicators.loading import DataFileError, DataTables, describe_schema_errors
 from indicators.observations import (
     MONTHS_PER_PERIOD,
-    aggregate_series,
     FieldIndex,
+    aggregate_series,
     available_breakdowns,
     index_observations,
     is_demo,
@@ -44,7 +54,14 @@ from indicators.territories import (
     members,
     rate_decimals,
 )
-from indicators.tilemap import at_place, map_sentence, map_values, tile_layout, tile_map_figure, tile_map_svg
+from indicators.tilemap import (
+    at_place,
+    map_sentence,
+    map_values,
+    tile_layout,
+    tile_map_figure,
+    tile_map_svg,
+)
 
 SLIDE_KINDS = ("published", "shares", "field", "map")
 PUBLISHED_KINDS = ("published", "shares")  # drawn from the published figures only (see `published_slides`)

@@ -20,7 +20,13 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck import Slide, is_tile_map, presentation_style, stack_key_date_labels, wrap
+from indicators.deck import (
+    Slide,
+    is_tile_map,
+    presentation_style,
+    stack_key_date_labels,
+    wrap,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # kaleido drives a Chromium; point it at Debian's when nothing else is configured.

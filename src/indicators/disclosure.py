@@ -40,7 +40,13 @@ from indicators.observations import (
     with_month,
     year_bounds,
 )
-from indicators.territories import DEPARTMENT, ept_of, members, populations, rate_per_10000
+from indicators.territories import (
+    DEPARTMENT,
+    ept_of,
+    members,
+    populations,
+    rate_per_10000,
+)
 
 ALL = "ensemble"
 TERRITORY_LEVELS = ["commune", "ept", "departement"]

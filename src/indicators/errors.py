@@ -59,7 +59,11 @@ def error_file(reference: str, file_format: str) -> bytes:
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="80"><text x="20" y="45" '
                 f'font-family="sans-serif" font-size="18">{escape(message)}</text></svg>').encode()
     if file_format == "png":
-        from PIL import Image, ImageDraw, ImageFont  # Streamlit's own dependency, loaded only on failure
+        from PIL import (  # Streamlit's own dependency, loaded only on failure
+            Image,
+            ImageDraw,
+            ImageFont,
+        )
 
         image = Image.new("RGB", (1400, 80), "white")
         ImageDraw.Draw(image).text((20, 28), message, fill="black", font=_font(ImageFont, 18))

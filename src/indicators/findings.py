@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.disclosure import SECRET_SYMBOL
-from indicators.formatting import format_change, format_month, format_number, format_span, with_unit
+from indicators.formatting import (
+    format_change,
+    format_month,
+    format_number,
+    format_span,
+    with_unit,
+)
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
 
 

@@ -16,7 +16,8 @@ import pandera.pandas as pa
 
 from indicators.config import DEMO_FIELD_FILE, data_dir, database_url
 from indicators.schemas import TABLE_SCHEMAS, SourceSchema
-from indicators.store import ObservationStore, ParquetStore, VersionInfo
+from indicators.store.contract import ObservationStore, VersionInfo
+from indicators.store.parquet import ParquetStore
 
 STORE_FOLDER = "store"
 
@@ -123,7 +124,9 @@ def observation_store(folder: Path | None = None, cached_versions: int = 0) -> O
     """The versioned store of field observations: PostgreSQL when DATABASE_URL is set (several
     servers share it), else Parquet under <data dir>/store (see ParquetStore for the cache)."""
     if database_url():
-        from indicators.store_postgres import PostgresStore  # SQLAlchemy and co. only when used
+        from indicators.store.postgres import (
+            PostgresStore,  # SQLAlchemy and co. only when used
+        )
 
         return PostgresStore(database_url(), cached_versions=cached_versions)
     return ParquetStore((folder or data_dir()) / STORE_FOLDER, cached_versions=cached_versions)

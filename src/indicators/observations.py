@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_SOURCE_ID
-from indicators.store import empty_observations
+from indicators.store.contract import empty_observations
 from indicators.territories import ept_of, epts
 
 Frequency = Literal["month", "quarter", "year"]

@@ -16,8 +16,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.cards import NO_DATA
-from indicators.disclosure import SECRET_SYMBOL, protected_ranking, protected_trend, window_visible
-from indicators.formatting import format_change, format_day, format_month, format_number, format_span
+from indicators.disclosure import (
+    SECRET_SYMBOL,
+    protected_ranking,
+    protected_trend,
+    window_visible,
+)
+from indicators.formatting import (
+    format_change,
+    format_day,
+    format_month,
+    format_number,
+    format_span,
+)
 from indicators.loading import DataTables
 from indicators.observations import (
     MONTHS_PER_PERIOD,
@@ -29,7 +40,7 @@ from indicators.observations import (
     years_covered,
 )
 from indicators.provenance import source_line
-from indicators.store import VersionInfo
+from indicators.store.contract import VersionInfo
 from indicators.territories import (
     DEPARTMENT,
     DEPARTMENT_NAME,

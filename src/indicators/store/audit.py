@@ -6,6 +6,7 @@ nothing in the project rewrites or truncates it. No file content or personal val
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ AUDIT_FILE = Path("audit") / "audit.log"
 def record(folder: Path, action: str, who: str | None, **details: object) -> None:
     """Append one entry: to PostgreSQL when DATABASE_URL is set (shared by every server), else to the file."""
     if database_url():
-        from indicators.store_postgres import record_audit
+        from indicators.store.postgres import record_audit
 
         record_audit(database_url(), action, who or "inconnu", **details)
         return
@@ -36,10 +37,18 @@ def record(folder: Path, action: str, who: str | None, **details: object) -> Non
 
 def read_entries(folder: Path) -> list[dict]:
     if database_url():
-        from indicators.store_postgres import read_audit
+        from indicators.store.postgres import read_audit
 
         return read_audit(database_url())
     path = folder / AUDIT_FILE
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def record_unsuppressed_export(folder: Path, payload: bytes, user: str | None, rows: int,
+                               indicator: str | None, territory: str | None) -> None:
+    """An export of raw counts (small ones included) leaves the statistical secret's protection:
+    who took it, what it held and the SHA-256 of exactly what was written."""
+    record(folder, "export sans secret statistique", user, sha256=hashlib.sha256(payload).hexdigest(), rows=rows,
+                 indicator=indicator or "tous", territory=territory or "tous")

@@ -7,11 +7,16 @@ import sys
 
 import pytest
 
-from indicators.history import history_lines, version_changes, version_summaries, version_table
-from indicators.ingest import analyse_upload, commit_import
+from indicators.ingest.pipeline import analyse_upload, commit_import
 from indicators.loading import demo_observations, load_tables, observation_store
 from indicators.observations import is_demo
-from indicators.store import rollback
+from indicators.store.commits import rollback
+from indicators.store.history import (
+    history_lines,
+    version_changes,
+    version_summaries,
+    version_table,
+)
 
 HEADER = "indicateur;code_commune;periode;sexe;tranche_age;valeur\n"
 TOTALS = HEADER + "consultations_sexologie;92050;2026-01;;;12\nconsultations_sexologie;92002;2026-01;;;5\n"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.ingest import analyse_upload, commit_import
+from indicators.ingest.pipeline import analyse_upload, commit_import
 from indicators.loading import load_tables, observation_store
 from indicators.observations import is_demo
 

@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from indicators.reading import read_upload
-from indicators.upload import (
+from indicators.ingest.parsing import (
     RowError,
     error_summary,
     match_indicators,
@@ -18,6 +17,7 @@ from indicators.upload import (
     prepare_observations,
     resolve_territories,
 )
+from indicators.ingest.reading import read_upload
 
 
 @pytest.fixture(scope="module")

@@ -33,21 +33,19 @@ from postgres_support import (
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from indicators import audit
 from indicators.loading import observation_store
-from indicators.store import (
+from indicators.store import audit
+from indicators.store.commits import commit_if_changed, commit_with_retry, rollback
+from indicators.store.contract import (
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
     OBSERVATION_KEY,
     ObservationStore,
-    ParquetStore,
     StaleParentError,
-    commit_if_changed,
-    commit_with_retry,
-    diff_observations,
-    rollback,
 )
-from indicators.store_postgres import (
+from indicators.store.diff import diff_observations
+from indicators.store.parquet import ParquetStore
+from indicators.store.postgres import (
     PostgresStore,
     dispose_engine,
     metadata,
@@ -382,7 +380,7 @@ def run_together(target, argument_lists: list[tuple]) -> list[int | None]:
     return [process.exitcode for process in processes]
 
 
-# The Parquet twin of this test is in test_store.py: here, four replicas on one PostgreSQL.
+# The Parquet twin of this test is in store/test_store_contract.py: here, four replicas on one PostgreSQL.
 def test_simultaneous_imports_all_land_in_order(database_url: str):
     store = PostgresStore(database_url)
     store.commit(FIRST, action="import", parent=0)
@@ -465,7 +463,7 @@ def test_published_rows_and_audit_entries_cannot_be_changed(database_url: str, s
 KILLED_COMMIT = """
 import os, sys
 import pandas as pd
-import indicators.store_postgres as store_postgres
+import indicators.store.postgres as store_postgres
 
 def die_before_committing(*args, **kwargs):
     os._exit(9)
@@ -542,7 +540,7 @@ def test_without_database_url_the_server_never_imports_sqlalchemy(tmp_path: Path
     # every garbage collection): a fresh interpreter opens the store and reads the audit log.
     code = (
         "import sys; from pathlib import Path; from indicators.loading import observation_store; "
-        "from indicators import audit; "
+        "from indicators.store import audit; "
         f"store = observation_store(Path({str(tmp_path)!r})); audit.read_entries(Path({str(tmp_path)!r})); "
         "print(type(store).__name__, sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules))"
     )

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from indicators.reading import (
+from indicators.ingest.reading import (
     MAX_MISENCODED_LISTED,
     UnreadableFileError,
     decode,

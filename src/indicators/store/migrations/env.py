@@ -1,6 +1,6 @@
 """Alembic environment of the PostgreSQL store.
 
-Runs on the connection that `indicators.store_postgres` hands over, or, from the `alembic` command
+Runs on the connection that `indicators.store.postgres` hands over, or, from the `alembic` command
 line (alembic.ini at the repository root), on $DATABASE_URL. Migrations wait on an advisory lock,
 so replicas starting together migrate one after the other, the later ones finding nothing to do.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.pool import NullPool
 
 from indicators.config import database_url
-from indicators.store_postgres import (
+from indicators.store.postgres import (
     MIGRATION_LOCK_KEY,
     metadata,
     normalised_url,

@@ -7,7 +7,7 @@ unchanged. A commit is one transaction that first takes a transaction-level advi
 (`pg_advisory_xact_lock`): two replicas importing at once are serialised, and the second one
 re-merges on the first one's version instead of overwriting it.
 
-The schema is created and migrated by Alembic (scripts in `indicators/migrations`): on a store's
+The schema is created and migrated by Alembic (scripts in `indicators/store/migrations`): on a store's
 first use in a process, or by `upgrade_database(url)`. Rows of the three tables can only be
 added: a trigger refuses UPDATE, DELETE and TRUNCATE.
 
@@ -56,18 +56,18 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from indicators.config import DATABASE_URL_VARIABLE
-from indicators.store import (
+from indicators.store.contract import (
     ACTIONS,
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
     OBSERVATION_KEY,
     StaleParentError,
     VersionInfo,
-    diff_counts,
     empty_observations,
     utc_timestamp,
     validated_observations,
 )
+from indicators.store.diff import diff_counts
 
 MIGRATIONS_FOLDER: Final[Path] = Path(__file__).resolve().parent / "migrations"
 DRIVER: Final[str] = "postgresql+psycopg"

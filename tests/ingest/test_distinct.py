@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.distinct import as_text, distinct_texts, per_distinct
+from indicators.ingest.distinct import as_text, distinct_texts, per_distinct
 
 
 @pytest.mark.parametrize("dtype", [object, "str", "category"])

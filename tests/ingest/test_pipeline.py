@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators.ingest import analyse_upload, commit_import
+from indicators.ingest.pipeline import analyse_upload, commit_import
 from indicators.loading import demo_observations, load_tables, observation_store
 from indicators.observations import is_demo
-from indicators.store import rollback
+from indicators.store.commits import rollback
 
 LATIN1_EXPORT = ("Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\r\n"
                  "Consultations de sexologie;92050;01/01/2026;F;15-17;1\u00a0204\r\n"

@@ -15,17 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from indicators.store import (
+from indicators.store.commits import commit_with_retry, rollback
+from indicators.store.contract import (
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
     OBSERVATION_KEY,
     ObservationStore,
-    ParquetStore,
     StaleParentError,
-    commit_with_retry,
-    diff_observations,
-    rollback,
 )
+from indicators.store.diff import diff_observations
+from indicators.store.parquet import ParquetStore
 
 SRC_DIR = Path(__file__).resolve().parents[1] / "src"
 
@@ -236,7 +235,7 @@ KILLED_IMPORT = """
 import os, sys
 from pathlib import Path
 import pandas as pd
-from indicators.store import ParquetStore
+from indicators.store.parquet import ParquetStore
 
 def die_before_publishing(*args, **kwargs):
     os._exit(9)
@@ -357,7 +356,7 @@ def table_strategy(sources: list[str]):
 @settings(max_examples=150, deadline=None, database=None)
 @given(old=table_strategy(["S1", "S2"]), new=table_strategy(["S1", "S3"]), shuffle=st.randoms(use_true_random=False))
 def test_fast_diff_equals_the_outer_merge(old, new, shuffle):
-    from indicators.store import diff_by_merge, diff_counts
+    from indicators.store.diff import diff_by_merge, diff_counts
 
     old.index = shuffle.sample(range(1_000), len(old))  # any index: rows are matched on their keys
     fast, merged = diff_observations(old, new), diff_by_merge(old, new)

@@ -257,7 +257,7 @@ def rss_mb() -> float:
 
 def import_file(path: Path, data_folder: Path) -> dict:
     """The full import as the CLI does it (read, refuse personal data, validate, store a version), timed."""
-    from indicators.ingest import analyse_upload, commit_import
+    from indicators.ingest.pipeline import analyse_upload, commit_import
     from indicators.loading import load_tables, observation_store
     from indicators.observations import is_demo
 
@@ -295,7 +295,7 @@ def child_processes() -> multiprocessing.context.BaseContext:
     Linux carries a process's peak memory (ru_maxrss) over fork and exec, so a child started
     from a process that has read a million rows would report that process's peak, not its own."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["indicators.bench", "indicators.ingest"])
+    context.set_forkserver_preload(["benchmarks.bench", "indicators.ingest.pipeline"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()

@@ -10,7 +10,7 @@ function behind the page and `python -m indicators ingest`. Each case must end i
 The seed is fixed; INDICATORS_FUZZ_CASES sets the number of cases (the CI default keeps the run
 under a minute on 2 cores) and INDICATORS_FUZZ_SEED the seed, for a long run:
 
-    INDICATORS_FUZZ_CASES=100000 .venv/bin/python -m pytest tests/test_fuzz_import.py -s
+    INDICATORS_FUZZ_CASES=100000 .venv/bin/python -m pytest tests/ingest/test_pipeline_fuzz.py -s
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from indicators.ingest import ImportReport, analyse_upload
+from indicators.ingest.pipeline import ImportReport, analyse_upload
 from indicators.loading import DataTables
 from indicators.observations import is_demo
 

@@ -11,24 +11,30 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
-from indicators.file_kinds import UNREADABLE, file_kind, recognised_binary
-from indicators.observations import is_demo, overlapped_by
-from indicators.privacy import PersonalDataFinding, find_personal_data
-from indicators.reading import DELIMITER_NAMES, MisencodedCell, UnreadableFileError, read_upload
-from indicators.store import (
-    OBSERVATION_COLUMNS,
-    ObservationStore,
-    VersionInfo,
-    commit_if_changed,
-    diff_observations,
-    same_rows,
-    sort_by_key,
+from indicators.ingest.file_kinds import UNREADABLE, file_kind, recognised_binary
+from indicators.ingest.parsing import (
+    KEY,
+    PreparedUpload,
+    RowError,
+    prepare_observations,
 )
-from indicators.upload import KEY, PreparedUpload, RowError, prepare_observations
+from indicators.ingest.privacy import PersonalDataFinding, find_personal_data
+from indicators.ingest.reading import (
+    DELIMITER_NAMES,
+    MisencodedCell,
+    UnreadableFileError,
+    read_upload,
+)
+from indicators.observations import is_demo, overlapped_by
+from indicators.store.audit import record
+from indicators.store.commits import commit_if_changed
+from indicators.store.contract import OBSERVATION_COLUMNS, ObservationStore, VersionInfo
+from indicators.store.diff import diff_observations, same_rows, sort_by_key
 
 Mode = Literal["all_or_nothing", "valid_rows"]
 IMPORT_SOURCE_PREFIX = "IMPORT_"
@@ -44,7 +50,7 @@ class ImportReport:
 
     file_name: str
     sha256: str
-    file_kind: str = UNREADABLE  # "fichier CSV", "classeur XLSX", or neither (see indicators.file_kinds)
+    file_kind: str = UNREADABLE  # "fichier CSV", "classeur XLSX", or neither (see indicators.ingest.file_kinds)
     encoding: str | None = None
     delimiter: str | None = None
     rows_read: int = 0
@@ -218,3 +224,41 @@ def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, use
 def preview_observations(report: ImportReport, current: pd.DataFrame, current_is_demo: bool) -> pd.DataFrame:
     """The observation table as it will be after the import (for the preview's charts)."""
     return merge_observations(None if current_is_demo else current, report.rows.assign(source_id="IMPORT"))
+
+
+# Why a file was refused, as the audit log names it.
+PERSONAL_DATA = "données personnelles"
+UNREADABLE = "fichier illisible"  # binary, damaged, malformed, empty or over-size
+NO_VALID_ROW = "aucune ligne valide"
+INVALID_ROWS = "lignes invalides"
+
+
+
+
+def refusal_reason(report: ImportReport, mode: Mode) -> str | None:
+    """Why the file is refused in this mode; None when it may be written."""
+    if report.personal_data:
+        return PERSONAL_DATA
+    if report.refusal:
+        return UNREADABLE
+    if report.rows_valid == 0:
+        return NO_VALID_ROW
+    if not report.acceptable(mode):
+        return INVALID_ROWS
+    return None
+
+
+def record_outcome(folder: Path, report: ImportReport, mode: Mode, user: str | None) -> str | None:
+    """Log a refusal, or a written import (report.version set); a file accepted but not written
+    (a dry run, a preview not yet confirmed) logs nothing. Returns the action logged, if any."""
+    reason = refusal_reason(report, mode)
+    if reason is not None:
+        action = f"import refusé ({reason})"
+        record(folder, action, user, sha256=report.sha256, rows_read=report.rows_read,
+                     rows_rejected=report.rows_rejected)
+        return action
+    if report.version is None:
+        return None
+    record(folder, "import", user, file_name=report.file_name, sha256=report.sha256, version=report.version,
+                 rows_added=len(report.added), rows_changed=len(report.changed), rows_removed=len(report.removed))
+    return "import"

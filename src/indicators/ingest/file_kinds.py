@@ -6,7 +6,7 @@ what was read, and a common non-table file (an image, a PDF, an old .xls) by wha
 
 from __future__ import annotations
 
-from indicators.reading import RawTable
+from indicators.ingest.reading import RawTable
 
 UNREADABLE = "fichier illisible : ni CSV ni classeur XLSX"
 

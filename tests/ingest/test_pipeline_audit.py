@@ -7,12 +7,20 @@ import sys
 
 import pytest
 
-from indicators import audit
-from indicators.import_audit import INVALID_ROWS, NO_VALID_ROW, PERSONAL_DATA, UNREADABLE, record_outcome, refusal_reason
-from indicators.ingest import analyse_upload, commit_import
+from indicators.ingest.pipeline import (
+    INVALID_ROWS,
+    NO_VALID_ROW,
+    PERSONAL_DATA,
+    UNREADABLE,
+    analyse_upload,
+    commit_import,
+    record_outcome,
+    refusal_reason,
+)
+from indicators.ingest.reading import MAX_UPLOAD_BYTES
 from indicators.loading import load_tables, observation_store
 from indicators.observations import is_demo
-from indicators.reading import MAX_UPLOAD_BYTES
+from indicators.store import audit
 
 HEADER = "indicateur;code_commune;periode;valeur;note\n"
 VALID = HEADER + "consultations_sexologie;92050;2025-01;4;\n"

@@ -3,7 +3,7 @@
 Tolerant on form (French or English headers with or without accents, wide layouts, decimal
 commas, spaces between thousands, several date formats, a trailing "Total" row), strict on
 content: every problem is reported at once with its file line, column and value, in French.
-All parsing is vectorised, and done once per distinct cell (`indicators.distinct`): a million-row
+All parsing is vectorised, and done once per distinct cell (`indicators.ingest.distinct`): a million-row
 file repeats a few hundred distinct texts, so large files stay fast.
 """
 
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators.distinct import as_text, distinct_texts, factorized, per_distinct
+from indicators.ingest.distinct import as_text, distinct_texts, factorized, per_distinct
+from indicators.ingest.reading import RawTable
 from indicators.observations import overlapping_totals
-from indicators.reading import RawTable
 from indicators.schemas import AGE_GROUPS
 
 KEY = ["indicator_id", "territory_code", "period", "sex", "age_group"]

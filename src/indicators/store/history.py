@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from indicators.formatting import format_number
-from indicators.store import (
+from indicators.store.audit import record
+from indicators.store.commits import rollback
+from indicators.store.contract import (
     ObservationDiff,
     ObservationStore,
     VersionInfo,
-    diff_observations,
     empty_observations,
 )
+from indicators.store.diff import diff_observations
 
 
 def describe_version(info: VersionInfo) -> str:
@@ -90,3 +93,12 @@ def version_changes(store: ObservationStore, version: int, baseline: pd.DataFram
     else:
         before = store.read(info.parent)
     return diff_observations(before, store.read(version))
+
+
+def restore_version(folder: Path, store: ObservationStore, target: int, baseline: pd.DataFrame,
+                    user: str | None) -> VersionInfo:
+    """A rollback (a new version with `target`'s contents) and its audit entry, whoever asks for it:
+    the history page or `python -m indicators rollback`."""
+    info = rollback(store, target, baseline=baseline, user=user)
+    record(folder, "retour à une version", user, restored_from=target, version=info.version)
+    return info

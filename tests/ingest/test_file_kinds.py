@@ -6,9 +6,9 @@ import zipfile
 
 import pytest
 
-from indicators.file_kinds import UNREADABLE, file_kind, recognised_binary
-from indicators.ingest import analyse_upload
-from indicators.reading import read_upload
+from indicators.ingest.file_kinds import UNREADABLE, file_kind, recognised_binary
+from indicators.ingest.pipeline import analyse_upload
+from indicators.ingest.reading import read_upload
 
 
 def a_zip_that_is_no_workbook() -> bytes:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicators.distinct import factorized
+from indicators.ingest.distinct import factorized
 
 # Declared order is the order of findings within one column.
 PERSONAL_DATA_KINDS: tuple[str, ...] = (

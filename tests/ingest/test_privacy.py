@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.privacy import (
+from indicators.ingest.privacy import (
     HAUTS_DE_SEINE_COMMUNES,
     PERSONAL_DATA_KINDS,
     PERSONAL_HEADER_KINDS,

@@ -1,0 +1,8 @@
+"""The storage stage: versioned observation tables and the audit log.
+
+- `contract`: what a store is (columns, versions, methods); `commits`: publishing on any store;
+- `diff`: rows added, removed and changed between two tables;
+- `parquet`: one folder per version; `postgres` (+ `migrations`): several app servers on one database;
+- `history`: the versions as officials and analysts read them, and rollbacks;
+- `audit`: the append-only log of every write, sign-in and export of raw counts.
+"""

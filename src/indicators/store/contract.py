@@ -1,0 +1,143 @@
+"""The contract of the versioned observation store: its columns, versions and methods.
+
+Every import by an analyst publishes a new, immutable version; the dashboard reads the latest;
+the history lists versions with what each one added, changed and removed; a rollback publishes
+a new version equal to an older one, so nothing is ever deleted.
+
+`ObservationStore` is what the pages and the import flow rely on; `store.commits` has the
+operations that work on any store. Two stores keep it:
+`store.parquet.ParquetStore` (one folder per version) and `store.postgres.PostgresStore`
+(several app servers on one database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final, Protocol, runtime_checkable
+
+import pandas as pd
+
+OBSERVATION_COLUMNS: Final[list[str]] = [
+    "indicator_id",
+    "territory_code",
+    "period",
+    "sex",
+    "age_group",
+    "value",
+    "source_id",
+]
+OBSERVATION_KEY: Final[list[str]] = ["indicator_id", "territory_code", "period", "sex", "age_group"]
+# Codes such as "2A004" or "2024" must stay text; counts are exact integers.
+OBSERVATION_DTYPES: Final[dict[str, str]] = {
+    **{column: "str" for column in OBSERVATION_COLUMNS if column != "value"},
+    "value": "int64",
+}
+ACTIONS: Final[tuple[str, ...]] = ("import", "rollback")
+
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """What one published version is, where it came from and how it differs from its parent."""
+
+    version: int  # 1, 2, 3… ; 0 means "no version: the shipped demo file" and is never stored
+    created_at: str  # ISO 8601 UTC, seconds
+    action: str  # "import" | "rollback"
+    file_name: str | None  # uploaded file name, for imports
+    sha256: str | None  # of the uploaded file bytes
+    rows: int
+    rows_added: int
+    rows_changed: int
+    rows_removed: int
+    parent: int  # version it was built on (0: the demo baseline)
+    restored_from: int | None  # for rollbacks
+    user: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ObservationDiff:
+    """Rows added, removed and changed (value only) between two observation tables."""
+
+    added: pd.DataFrame  # OBSERVATION_COLUMNS
+    removed: pd.DataFrame  # OBSERVATION_COLUMNS
+    changed: pd.DataFrame  # KEY + value_old, value_new, source_id_old, source_id_new
+
+
+class StaleParentError(RuntimeError):
+    """Another version was published since the caller read its parent: re-merge and retry."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        super().__init__(
+            f"La version de départ {expected} n'est plus la dernière (dernière : {actual}) ; "
+            "refaire la fusion sur la version la plus récente."
+        )
+        self.expected = expected
+        self.actual = actual
+
+
+@runtime_checkable
+class ObservationStore(Protocol):
+    """Versioned observation tables: what pages and the import flow need from a store."""
+
+    def versions(self) -> list[VersionInfo]: ...
+
+    def latest_version(self) -> int: ...
+
+    def read(self, version: int | None = None) -> pd.DataFrame | None: ...
+
+    def commit(
+        self,
+        observations: pd.DataFrame,
+        *,
+        action: str,
+        parent: int,
+        file_name: str | None = None,
+        sha256: str | None = None,
+        user: str | None = None,
+        note: str | None = None,
+        restored_from: int | None = None,
+        baseline: pd.DataFrame | None = None,
+    ) -> VersionInfo: ...
+
+    def fingerprint(self) -> str: ...
+
+
+# --- Pure functions -------------------------------------------------------------------------
+
+
+def empty_observations() -> pd.DataFrame:
+    """A table with no rows and the observation columns and dtypes (what "nothing" diffs against)."""
+    return pd.DataFrame({column: pd.Series(dtype=dtype) for column, dtype in OBSERVATION_DTYPES.items()})
+
+
+def validated_observations(observations: pd.DataFrame) -> pd.DataFrame:
+    """The table in canonical form (column order, dtypes, fresh index), or a French ValueError."""
+    missing = [column for column in OBSERVATION_COLUMNS if column not in observations.columns]
+    if missing:
+        raise ValueError(f"Colonne(s) manquante(s) dans les observations : {', '.join(missing)}")
+    unexpected = [str(column) for column in observations.columns if column not in OBSERVATION_COLUMNS]
+    if unexpected:
+        raise ValueError(f"Colonne(s) inattendue(s) dans les observations : {', '.join(unexpected)}")
+    for column in OBSERVATION_COLUMNS:
+        if observations[column].isna().any():
+            raise ValueError(f"Valeurs manquantes dans la colonne « {column} » des observations")
+    # Casting numbers to text (or floats to counts) would hide a reading error upstream.
+    for column, dtype in OBSERVATION_DTYPES.items():
+        expected_kind = pd.api.types.is_integer_dtype if dtype == "int64" else pd.api.types.is_string_dtype
+        if not expected_kind(observations[column]):
+            kind = "des entiers" if dtype == "int64" else "du texte"
+            raise ValueError(f"La colonne « {column} » des observations doit contenir {kind}")
+    duplicated = observations.duplicated(OBSERVATION_KEY)
+    if duplicated.any():
+        first = observations.loc[duplicated, OBSERVATION_KEY].iloc[0].tolist()
+        raise ValueError(
+            f"{int(duplicated.sum())} ligne(s) en double sur la clé {', '.join(OBSERVATION_KEY)} "
+            f"(par exemple {first})"
+        )
+    return observations[OBSERVATION_COLUMNS].astype(OBSERVATION_DTYPES).reset_index(drop=True)
+
+
+def utc_timestamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,211 @@
+"""The observation store as files: one folder `versions/<NNNNNN>/` per version (Parquet + JSON).
+
+Writers serialise on an exclusive lock (`fcntl.flock`, so POSIX only) and publish a version by
+renaming a fully written, fsynced temporary folder: a process killed mid-write leaves the
+previous version intact, and readers never take the lock.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.store.contract import (
+    ACTIONS,
+    OBSERVATION_DTYPES,
+    StaleParentError,
+    VersionInfo,
+    empty_observations,
+    utc_timestamp,
+    validated_observations,
+)
+from indicators.store.diff import diff_counts
+
+VERSIONS_FOLDER = "versions"
+OBSERVATIONS_FILE = "observations.parquet"
+META_FILE = "meta.json"
+LOCK_FILE = ".lock"
+_PUBLISHED_NAME = re.compile(r"^\d{6}$")
+# Leading dot: never mistaken for a published version, whatever happens to it.
+_STAGING_PREFIX = ".incoming-"
+
+
+def _fsync_path(path: Path) -> None:
+    """Flush a file or a directory entry to disk, so a rename never publishes half-written data."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+class ParquetStore:
+    """Observation versions as folders of Parquet + JSON under `folder` (created on first commit).
+
+    With `cached_versions` > 0 the store keeps the tables it last read in memory, shared by every
+    caller (who must not modify them): a published version never changes, and a cached table is
+    only reused while its file is the very same one (inode, size, modification time).
+    """
+
+    def __init__(self, folder: Path, cached_versions: int = 0) -> None:
+        self.folder = Path(folder)
+        self._versions_folder = self.folder / VERSIONS_FOLDER
+        self._cached_versions = cached_versions
+        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def _published_numbers(self) -> list[int]:
+        if not self._versions_folder.is_dir():
+            return []
+        names = (entry.name for entry in self._versions_folder.iterdir() if entry.is_dir())
+        return sorted(int(name) for name in names if _PUBLISHED_NAME.match(name))
+
+    def _version_folder(self, version: int) -> Path:
+        return self._versions_folder / f"{version:06d}"
+
+    def _read_info(self, version: int) -> VersionInfo:
+        recorded = json.loads((self._version_folder(version) / META_FILE).read_text(encoding="utf-8"))
+        known = {field.name for field in fields(VersionInfo)}
+        return VersionInfo(**{name: value for name, value in recorded.items() if name in known})
+
+    def versions(self) -> list[VersionInfo]:
+        return [self._read_info(version) for version in self._published_numbers()]
+
+    def latest_version(self) -> int:
+        numbers = self._published_numbers()
+        return numbers[-1] if numbers else 0
+
+    def read(self, version: int | None = None) -> pd.DataFrame | None:
+        """One version's table (the latest when `version` is None); None when there is none yet."""
+        wanted = self.latest_version() if version is None else version
+        if wanted < 0:
+            raise ValueError(f"Numéro de version invalide : {wanted}")
+        if wanted == 0:
+            return None
+        path = self._version_folder(wanted) / OBSERVATIONS_FILE
+        if not path.is_file():
+            raise LookupError(f"Version {wanted} introuvable dans {self._versions_folder}")
+        if not self._cached_versions:
+            return pd.read_parquet(path, engine="pyarrow").astype(OBSERVATION_DTYPES)
+        stat = path.stat()
+        key = (wanted, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        table = pd.read_parquet(path, engine="pyarrow").astype(OBSERVATION_DTYPES)
+        with self._cache_lock:
+            self._cache[key] = table
+            while len(self._cache) > self._cached_versions:
+                self._cache.popitem(last=False)
+        return table
+
+    def fingerprint(self) -> str:
+        """Changes whenever a version is published; cheap enough to key a cache on every rerun."""
+        latest = self.latest_version()
+        if latest == 0:
+            return "0"
+        return f"{latest}:{self._read_info(latest).created_at}"
+
+    @contextmanager
+    def _exclusive_lock(self) -> Iterator[None]:
+        """Blocks until no other process (or thread) writes; the kernel releases it if we die."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / LOCK_FILE, "a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _discard_unpublished(self) -> None:
+        """Remove staging folders left by killed writers; safe only while holding the lock."""
+        if not self._versions_folder.is_dir():
+            return
+        for entry in self._versions_folder.iterdir():
+            if entry.name.startswith(_STAGING_PREFIX) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+    def _publish(self, observations: pd.DataFrame, info: VersionInfo) -> None:
+        """Write into a hidden folder, fsync everything, then rename it into place (atomic)."""
+        if not self._versions_folder.is_dir():
+            self._versions_folder.mkdir(parents=True)
+            _fsync_path(self.folder)
+        staging = self._versions_folder / f"{_STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+        staging.mkdir()
+        with open(staging / OBSERVATIONS_FILE, "wb") as handle:
+            observations.to_parquet(handle, engine="pyarrow", index=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with open(staging / META_FILE, "w", encoding="utf-8") as handle:
+            json.dump(asdict(info), handle, ensure_ascii=False, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fsync_path(staging)
+        # rename() refuses a non-empty target, so a published version can never be overwritten.
+        os.rename(staging, self._version_folder(info.version))
+        _fsync_path(self._versions_folder)
+
+    def commit(
+        self,
+        observations: pd.DataFrame,
+        *,
+        action: str,
+        parent: int,
+        file_name: str | None = None,
+        sha256: str | None = None,
+        user: str | None = None,
+        note: str | None = None,
+        restored_from: int | None = None,
+        baseline: pd.DataFrame | None = None,
+    ) -> VersionInfo:
+        """Publish `observations` (the complete new table) as the next version.
+
+        Raises StaleParentError when the latest version is no longer `parent`, so that a caller
+        who merged on an older table re-merges instead of silently dropping someone's import.
+        """
+        if action not in ACTIONS:
+            raise ValueError(f"Action inconnue : {action!r} (attendu : {', '.join(ACTIONS)})")
+        table = validated_observations(observations)
+        with self._exclusive_lock():
+            latest = self.latest_version()  # re-read under the lock: the caller's view may be old
+            if latest != parent:
+                raise StaleParentError(expected=parent, actual=latest)
+            self._discard_unpublished()
+            previous = self.read(latest) if latest else _baseline_or_empty(baseline)
+            added, changed, removed = diff_counts(previous, table)
+            info = VersionInfo(
+                version=latest + 1,
+                created_at=utc_timestamp(),
+                action=action,
+                file_name=file_name,
+                sha256=sha256,
+                rows=len(table),
+                rows_added=added,
+                rows_changed=changed,
+                rows_removed=removed,
+                parent=parent,
+                restored_from=restored_from,
+                user=user,
+                note=note,
+            )
+            self._publish(table, info)
+        return info
+
+
+def _baseline_or_empty(baseline: pd.DataFrame | None) -> pd.DataFrame:
+    return empty_observations() if baseline is None else validated_observations(baseline)
+
+
