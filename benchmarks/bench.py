@@ -269,7 +269,7 @@ def import_file(path: Path, data_folder: Path) -> dict:
                                 tables.field_observations, is_demo(tables.field_observations))
         if not report.acceptable("all_or_nothing"):
             raise RuntimeError(f"import refusé : {report.refusal or report.errors[:3]}")
-        return commit_import(report, observation_store(folder), "all_or_nothing")
+        return commit_import(report, observation_store(folder), "all_or_nothing", user=None, audit_folder=folder)
 
     # A first small import pays the one-off costs (lazy imports, regex caches) a server paid long ago.
     with open(path, "rb") as handle, tempfile.TemporaryDirectory() as scratch:

@@ -277,7 +277,7 @@ def test_history_lists_versions_and_rolls_back(isolated_data):
     tables = load_tables(isolated_data)
     communes = tables.territories.loc[tables.territories["level"] == "commune"]
     report = analyse_upload(LATIN1_UPLOAD, "export.csv", tables.indicators, communes, tables.field_observations, True)
-    commit_import(report, observation_store(isolated_data), "all_or_nothing")
+    commit_import(report, observation_store(isolated_data), "all_or_nothing", user=None, audit_folder=isolated_data)
 
     app = open_page("views/history.py", analyst=True)
     history = app.dataframe[0].value

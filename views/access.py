@@ -15,7 +15,7 @@ from indicators.access import (
     sign_in_mode,
 )
 from indicators.config import data_dir
-from indicators.store import audit
+from indicators.store.audit import record_sign_in
 
 ENABLE_HELP = (
     "Pour ouvrir ces pages aux analystes, configurer dans `.streamlit/secrets.toml` soit une connexion "
@@ -58,10 +58,10 @@ def password_gate(password_hash: str) -> str:
             if password_matches(password_hash, password):
                 throttle.record_success()
                 st.session_state["analyst_signed_in"] = True
-                audit.record(data_dir(), "connexion", "analyste (mot de passe)", result="réussie")
+                record_sign_in(data_dir(), "analyste (mot de passe)", result="réussie")
                 st.rerun()
             throttle.record_failure(time.time())
-        audit.record(data_dir(), "connexion", "inconnu", result="échec")
+        record_sign_in(data_dir(), "inconnu", result="échec")
         st.error("Mot de passe incorrect.")
     st.stop()
 
@@ -84,10 +84,10 @@ def require_analyst() -> str:
         st.stop()
     email = st.user.get("email")
     if not is_analyst(current, email, st.user.get("groups")):
-        audit.record(data_dir(), "connexion", email, result="refusée (compte non analyste)")
+        record_sign_in(data_dir(), email, result="refusée (compte non analyste)")
         st.error("Ce compte n'est pas autorisé à importer des données.")
         st.stop()
     if not st.session_state.get("analyst_audited"):
-        audit.record(data_dir(), "connexion", email, result="réussie")
+        record_sign_in(data_dir(), email, result="réussie")
         st.session_state["analyst_audited"] = True
     return email

@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators.config import data_dir
 from indicators.formatting import escape_markdown
-from indicators.ingest.pipeline import analyse_upload, commit_import, record_outcome
+from indicators.ingest.pipeline import analyse_upload, commit_import, refuse_import
 from indicators.ingest.reading import UnreadableFileError, xlsx_sheet_names
 from indicators.ingest.templates import (
     COLUMN_GUIDE,
@@ -61,7 +61,7 @@ report = analyse_upload(content, uploaded.name, data.indicators, communes, curre
 
 if report.personal_data:
     # Refused whole: drop the file from the session at once, keep only the (masked) explanation.
-    record_outcome(data_dir(), report, "all_or_nothing", analyst)
+    refuse_import(report, "all_or_nothing", user=analyst, audit_folder=data_dir())
     st.session_state["import_outcome"] = [("error", escape_markdown(report.refusal))] + [
         ("error", escape_markdown(finding.message)) for finding in report.personal_data]
     st.session_state["upload_generation"] = generation + 1
@@ -72,7 +72,7 @@ if report.refusal or report.rows_valid == 0:
     # Recorded once per file and session: every widget change reruns this page with the same file.
     refused = st.session_state.setdefault("refusals_recorded", set())
     if report.sha256 not in refused:
-        record_outcome(data_dir(), report, "all_or_nothing", analyst)
+        refuse_import(report, "all_or_nothing", user=analyst, audit_folder=data_dir())
         refused.add(report.sha256)
     st.stop()
 show_preview(report, data, current)
@@ -82,8 +82,7 @@ mode = st.radio("S'il y a des lignes rejetées", ["all_or_nothing", "valid_rows"
 if st.button("Confirmer l'import", type="primary", disabled=not report.acceptable(mode) or report.unchanged,
              icon=":material/check:"):
     store, _ = store_and_baseline()
-    info = commit_import(report, store, mode, user=analyst)
-    record_outcome(data_dir(), report, mode, analyst)
+    info = commit_import(report, store, mode, user=analyst, audit_folder=data_dir())
     # None: the store already held these rows (another analyst imported them meanwhile): nothing written.
     st.session_state["import_outcome"] = [("success", f"Import enregistré : version {info.version} "
                                            f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).")

@@ -7,9 +7,9 @@ import streamlit as st
 from indicators.cards import NO_DATA_SENTENCE
 from indicators.charts import change_figure, observation_figure, published_figure
 from indicators.config import small_count_threshold
-from indicators.disclosure import SECRET_SYMBOL, mask_column
+from indicators.disclosure import SECRET_SYMBOL, series_tables
 from indicators.findings import observation_finding, published_finding
-from indicators.formatting import format_month, format_period
+from indicators.formatting import format_period
 from indicators.key_dates import key_dates_for
 from indicators.labels import (
     BREAKDOWN_FR,
@@ -75,22 +75,15 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     k = small_count_threshold()
     labels = group_labels(breakdown)
     unit = entry["unit_fr"]
-    base = series.assign(
-        indicateur=entry["label_fr"], territoire=place_names[territory],
-        periode=[format_month(start, frequency) for start in series["period_start"]],
-        groupe=series["group"].map(lambda group: labels.get(group, group)),
-        complete=series["complete"].map({True: "oui", False: "non (partielle)"}),
-    )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
-    table = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
+    table, shown_table = series_tables(series, indicator=entry["label_fr"], territory=place_names[territory], unit=unit,
+                                       frequency=frequency, group_names=labels, k=k)
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart_block(
         finding=observation_finding(series, f"{entry['label_fr']} ({place_names[territory]})", unit, frequency, k),
         figure=observation_figure(series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories),
                                   labels, k),
         data=table,
-        display_data=mask_column(base, "value", k, french=True).drop(columns=["indicateur", "territoire"]).rename(columns={
-            "periode": "Période", "groupe": "Groupe", "value": unit.capitalize(), "complete": "Période complète",
-        }),
+        display_data=shown_table,
         source=source_line(source_ids, data.sources) + f" ; période {period_text} ; "
         f"{SECRET_SYMBOL} : valeur masquée par le secret statistique",
         caveat=entry["caveat_fr"] + (f" {PARTIAL_EPT_NOTE_FR}" if territory == PARTIAL_EPT else ""),

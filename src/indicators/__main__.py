@@ -15,7 +15,7 @@ from pathlib import Path
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import protected_cells, public_cells
 from indicators.exports import observations_table, to_french_csv
-from indicators.ingest.pipeline import analyse_upload, commit_import, record_outcome
+from indicators.ingest.pipeline import analyse_upload, commit_import, refuse_import
 from indicators.loading import (
     DataFileError,
     demo_observations,
@@ -76,9 +76,10 @@ def run_ingest(args: argparse.Namespace) -> int:
     mode = "valid_rows" if args.keep_valid else "all_or_nothing"
     accepted = report.acceptable(mode)
     who = args.who or system_user()
-    if accepted and not args.dry_run:
-        commit_import(report, observation_store(), mode, user=who)
-    record_outcome(data_dir(), report, mode, who)
+    if not accepted:
+        refuse_import(report, mode, user=who, audit_folder=data_dir())
+    elif not args.dry_run:
+        commit_import(report, observation_store(), mode, user=who, audit_folder=data_dir())
     if args.json:
         print(json.dumps(report.as_json(mode), ensure_ascii=False, indent=2))
     else:
@@ -172,7 +173,7 @@ def run_deck(args: argparse.Namespace) -> int:
     import zipfile
     from io import BytesIO
 
-    from indicators.config import REPO_ROOT, data_dir, small_count_threshold
+    from indicators.config import data_dir, small_count_threshold
     from indicators.deck import left_out, protected_deck, read_deck
     from indicators.deck_export import deck_html, deck_pdf, slides_zip
 

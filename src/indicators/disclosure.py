@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
-from indicators.formatting import format_number
+from indicators.formatting import format_month, format_number
+from indicators.keys import pack_codes
 from indicators.loading import DataTables
 from indicators.observations import (
     FieldIndex,
@@ -153,9 +154,7 @@ def _sum_by(keys: dict[str, np.ndarray], sizes: dict[str, int], values: np.ndarr
     The columns are packed into one int64 (mixed radix, first column most significant), so the
     combinations come back in the order of the columns, as a sorted group-by would give them.
     """
-    packed = np.zeros(len(values), dtype=np.int64)
-    for name, column in keys.items():
-        packed = packed * sizes[name] + np.asarray(column, dtype=np.int64)
+    packed = pack_codes(list(keys.values()), [sizes[name] for name in keys])
     codes, uniques = pd.factorize(packed, sort=True)
     sums = np.rint(np.bincount(codes, weights=values, minlength=len(uniques))).astype(np.int64)
     unpacked: dict[str, np.ndarray] = {}
@@ -227,13 +226,9 @@ def link(children: np.ndarray, parents: np.ndarray, codes: dict[str, np.ndarray]
     child_maps = child_maps or {}
 
     def packed(rows: np.ndarray, is_child: bool) -> np.ndarray:
-        key = np.zeros(len(rows), dtype=np.int64)
-        for name in keys:
-            column = codes[name][rows]
-            if is_child and name in child_maps:
-                column = child_maps[name][column]
-            key = key * sizes[name] + column
-        return key
+        columns = [child_maps[name][codes[name][rows]] if is_child and name in child_maps else codes[name][rows]
+                   for name in keys]
+        return pack_codes(columns, [sizes[name] for name in keys])
 
     parent_of = pd.Index(packed(parents, False)).get_indexer(packed(children, True))
     matched = parent_of >= 0
@@ -480,6 +475,23 @@ def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) 
     """Copy for display or export: the column as text, the secret symbol in suppressed rows, no secret inside."""
     masked = masked_values(frame[[column, "suppressed"]].rename(columns={column: "value"}), k, french)
     return frame.assign(**{column: masked}).drop(columns="suppressed")
+
+
+def series_tables(series: pd.DataFrame, *, indicator: str, territory: str, unit: str, frequency: str,
+                  group_names: dict[str, str], k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A protected trend series (`protect_series`) as the two tables behind its chart: the file to
+    download (plain values, « s » where secret, one row per period and group) and the French table on
+    screen (formatted values). Pages show these, never the series' own values."""
+    base = series.assign(
+        indicateur=indicator, territoire=territory,
+        periode=[format_month(start, frequency) for start in series["period_start"]],
+        groupe=series["group"].map(lambda group: group_names.get(group, group)),
+        complete=series["complete"].map({True: "oui", False: "non (partielle)"}),
+    )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
+    download = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
+    shown = mask_column(base, "value", k, french=True).drop(columns=["indicateur", "territoire"]).rename(columns={
+        "periode": "Période", "groupe": "Groupe", "value": unit.capitalize(), "complete": "Période complète"})
+    return download, shown
 
 
 def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, end: pd.Timestamp,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_SOURCE_ID
+from indicators.keys import pack_codes
 from indicators.store.contract import empty_observations
 from indicators.territories import ept_of, epts
 
@@ -247,13 +248,14 @@ def month_units(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def unit_slices(rows: pd.DataFrame, owner: np.ndarray, months: np.ndarray) -> np.ndarray:
     """One integer per (indicator, commune, month) of each unit: the units that must not overlap."""
-    packed = np.zeros(len(rows), dtype=np.int64)
-    for column in ("indicator_id", "territory_code"):
-        codes, uniques = pd.factorize(rows[column])
-        packed = packed * (len(uniques) + 1) + codes + 1
+    indicator, indicators = pd.factorize(rows["indicator_id"])
+    territory, territories = pd.factorize(rows["territory_code"])
     first = months.min() if len(months) else 0
     span = int(months.max() - first + 1) if len(months) else 1
-    return pd.factorize(packed[owner] * span + (months - first))[0]
+    # + 1: a missing code (−1) is a value of its own
+    packed = pack_codes([indicator[owner] + 1, territory[owner] + 1, months - first],
+                        [len(indicators) + 1, len(territories) + 1, span])
+    return pd.factorize(packed)[0]
 
 
 def overlapping_totals(rows: pd.DataFrame) -> np.ndarray:
@@ -264,7 +266,7 @@ def overlapping_totals(rows: pd.DataFrame) -> np.ndarray:
     spans = np.bincount(owner, minlength=len(rows))[owner]
     cells = covered_cells(rows)[owner]
     slices = unit_slices(rows, owner, months)
-    same_span = pd.factorize(slices * 13 + spans)[0]
+    same_span = pd.factorize(pack_codes([slices, spans], [slices.max() + 1 if len(slices) else 1, 13]))[0]
     is_total = ((rows["sex"] == TOTAL_GROUP).to_numpy() | (rows["age_group"] == TOTAL_GROUP).to_numpy())[owner]
     size = slices.max() + 1 if len(slices) else 0
     flagged_unit = np.zeros(len(owner), dtype=bool)

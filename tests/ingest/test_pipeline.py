@@ -31,7 +31,7 @@ def test_first_real_import_replaces_the_demo_data(data_copy):
     assert (report.encoding, report.delimiter) == ("cp1252", "point-virgule")
     assert report.acceptable("all_or_nothing") and report.replaces_demo
     assert len(report.added) == 2 and report.changed.empty
-    info = commit_import(report, observation_store(data_copy), "all_or_nothing")
+    info = commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy)
     assert info.version == 1 and info.rows == 2
     tables = load_tables(data_copy)
     assert not is_demo(tables.field_observations)
@@ -42,13 +42,13 @@ def test_first_real_import_replaces_the_demo_data(data_copy):
 
 def test_next_import_merges_and_shows_changes_old_to_new(data_copy):
     store = observation_store(data_copy)
-    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing")
+    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
     update = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;1300\n" \
              "consultations_sexologie;92002;2026-01;F;15-17;8\n"
     report = analyse(data_copy, update.encode(), "mise_a_jour.csv")
     assert report.changed[["territory_code", "value_old", "value_new"]].values.tolist() == [["92050", 1204, 1300]]
     assert report.added["territory_code"].tolist() == ["92002"]
-    info = commit_import(report, store, "all_or_nothing")
+    info = commit_import(report, store, "all_or_nothing", user=None, audit_folder=data_copy)
     assert (info.version, info.rows, info.rows_added, info.rows_changed) == (2, 3, 1, 1)
 
 
@@ -57,9 +57,9 @@ def test_file_with_errors_is_refused_whole_unless_the_analyst_keeps_valid_rows(d
     report = analyse(data_copy, content)
     assert not report.acceptable("all_or_nothing")
     with pytest.raises(ValueError):
-        commit_import(report, observation_store(data_copy), "all_or_nothing")
+        commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy)
     assert observation_store(data_copy).latest_version() == 0
-    info = commit_import(report, observation_store(data_copy), "valid_rows")
+    info = commit_import(report, observation_store(data_copy), "valid_rows", user=None, audit_folder=data_copy)
     assert info.rows == 1
 
 
@@ -77,7 +77,7 @@ def test_personal_data_refuses_the_file_and_leaves_nothing(data_copy):
 def test_rollback_to_version_zero_brings_the_demo_back(data_copy):
     store = observation_store(data_copy)
     baseline = demo_observations(data_copy)
-    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing")
+    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
     info = rollback(store, 0, baseline=baseline)
     assert info.version == 2 and info.restored_from == 0
     assert is_demo(load_tables(data_copy).field_observations)
@@ -88,24 +88,24 @@ def test_a_detail_replaces_the_stored_total_it_breaks_down(data_copy):
     store = observation_store(data_copy)
     total = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;;;12\n" \
             "consultations_sexologie;92002;2026-01;;;5\n"
-    commit_import(analyse(data_copy, total.encode(), "totaux.csv"), store, "all_or_nothing")
+    commit_import(analyse(data_copy, total.encode(), "totaux.csv"), store, "all_or_nothing", user=None, audit_folder=data_copy)
     detail = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;9\n" \
              "consultations_sexologie;92050;2026-01;M;15-17;4\n"
     report = analyse(data_copy, detail.encode(), "detail.csv")
     # Nanterre's total goes (its detail replaces it, or sums would count 13 + 12); Antony's stays.
     assert report.removed[["territory_code", "sex", "value"]].values.tolist() == [["92050", "ensemble", 12]]
-    commit_import(report, store, "all_or_nothing")
+    commit_import(report, store, "all_or_nothing", user=None, audit_folder=data_copy)
     stored = load_tables(data_copy).field_observations
     assert stored.groupby("territory_code")["value"].sum().to_dict() == {"92002": 5, "92050": 13}
 
 
 def test_the_same_file_twice_writes_one_version_and_says_no_change(data_copy):
     store = observation_store(data_copy)
-    assert commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing").version == 1
+    assert commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy).version == 1
     again = analyse(data_copy, LATIN1_EXPORT)
     assert again.unchanged and again.acceptable("all_or_nothing")
     assert again.added.empty and again.changed.empty and again.removed.empty
-    assert commit_import(again, store, "all_or_nothing") is None
+    assert commit_import(again, store, "all_or_nothing", user=None, audit_folder=data_copy) is None
     assert store.latest_version() == 1
     summary = again.as_json("all_or_nothing")
     assert summary["unchanged"] and summary["ok"] and summary["version"] is None
@@ -114,20 +114,20 @@ def test_the_same_file_twice_writes_one_version_and_says_no_change(data_copy):
 
 def test_a_file_with_one_new_value_is_not_unchanged(data_copy):
     store = observation_store(data_copy)
-    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing")
+    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
     report = analyse(data_copy, LATIN1_EXPORT.replace(b";3\r\n", b";4\r\n"))
     assert not report.unchanged and len(report.changed) == 1
-    assert commit_import(report, store, "all_or_nothing").version == 2
+    assert commit_import(report, store, "all_or_nothing", user=None, audit_folder=data_copy).version == 2
 
 
 def test_an_import_found_unchanged_still_writes_if_another_version_landed_meanwhile(data_copy):
     store = observation_store(data_copy)
-    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing")
+    commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
     again = analyse(data_copy, LATIN1_EXPORT)
     other = ("indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;9\n").encode()
-    commit_import(analyse(data_copy, other, "autre.csv"), store, "all_or_nothing")
+    commit_import(analyse(data_copy, other, "autre.csv"), store, "all_or_nothing", user=None, audit_folder=data_copy)
     # Merged on version 2, the file brings back the value 9 → 1 204: that is a change, written.
-    assert commit_import(again, store, "all_or_nothing").version == 3
+    assert commit_import(again, store, "all_or_nothing", user=None, audit_folder=data_copy).version == 3
     assert not again.unchanged
 
 
@@ -142,7 +142,7 @@ def test_importing_the_demo_file_itself_writes_nothing_and_the_data_stay_labelle
     report = analyse(data_copy, demo_as_csv(data_copy), "demo.csv")
     assert report.replaces_demo and report.unchanged and report.acceptable("all_or_nothing")
     assert report.as_json("all_or_nothing")["message"].startswith("Aucun changement : le fichier reproduit les données fictives")
-    assert commit_import(report, observation_store(data_copy), "all_or_nothing") is None
+    assert commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy) is None
     assert observation_store(data_copy).latest_version() == 0
     assert is_demo(load_tables(data_copy).field_observations)
 
@@ -151,7 +151,7 @@ def test_the_demo_file_minus_one_row_replaces_the_demo(data_copy):
     content = demo_as_csv(data_copy).rsplit(b"\n", 1)[0]
     report = analyse(data_copy, content, "demo.csv")
     assert not report.unchanged
-    assert commit_import(report, observation_store(data_copy), "all_or_nothing").version == 1
+    assert commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy).version == 1
 
 
 def test_cli_says_no_change_exits_0_and_writes_nothing(data_copy, tmp_path, monkeypatch, capsys):
@@ -192,7 +192,7 @@ def test_the_import_page_says_no_change_and_offers_no_confirmation(data_copy, mo
     from test_pages import open_page
 
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    commit_import(analyse(data_copy, LATIN1_EXPORT), observation_store(data_copy), "all_or_nothing")
+    commit_import(analyse(data_copy, LATIN1_EXPORT), observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy)
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("export.csv", LATIN1_EXPORT, "text/csv")).run()
     assert not app.exception

@@ -14,8 +14,8 @@ from indicators.ingest.pipeline import (
     UNREADABLE,
     analyse_upload,
     commit_import,
-    record_outcome,
     refusal_reason,
+    refuse_import,
 )
 from indicators.ingest.reading import MAX_UPLOAD_BYTES
 from indicators.loading import load_tables, observation_store
@@ -49,7 +49,7 @@ def test_a_refused_file_leaves_an_audit_entry_and_no_version(name, data_copy):
     content, reason = REFUSED[name]
     report = analyse(data_copy, content, name)
     assert refusal_reason(report, "all_or_nothing") == reason
-    assert record_outcome(data_copy, report, "all_or_nothing", "analyste") == f"import refusé ({reason})"
+    assert refuse_import(report, "all_or_nothing", user="analyste", audit_folder=data_copy) == reason
     [entry] = audit.read_entries(data_copy)
     assert (entry["action"], entry["who"], entry["sha256"]) == (f"import refusé ({reason})", "analyste", report.sha256)
     # Neither the file's content nor its name (it may be the personal data itself) is logged.
@@ -57,12 +57,12 @@ def test_a_refused_file_leaves_an_audit_entry_and_no_version(name, data_copy):
     assert observation_store(data_copy).versions() == []
 
 
-def test_a_written_import_is_logged_with_its_counts_and_an_unconfirmed_one_is_not(data_copy):
+def test_a_written_import_logs_itself_with_its_counts_and_an_accepted_file_is_no_refusal(data_copy):
     report = analyse(data_copy, VALID.encode(), "valide.csv")
-    assert record_outcome(data_copy, report, "all_or_nothing", "analyste") is None
-    assert audit.read_entries(data_copy) == []
-    commit_import(report, observation_store(data_copy), "all_or_nothing", user="analyste")
-    assert record_outcome(data_copy, report, "all_or_nothing", "analyste") == "import"
+    with pytest.raises(ValueError):
+        refuse_import(report, "all_or_nothing", user="analyste", audit_folder=data_copy)
+    assert audit.read_entries(data_copy) == []  # analysed, not confirmed: nothing happened yet
+    commit_import(report, observation_store(data_copy), "all_or_nothing", user="analyste", audit_folder=data_copy)
     [entry] = audit.read_entries(data_copy)
     assert {key: entry[key] for key in ("action", "file_name", "version", "rows_added", "rows_removed")} == {
         "action": "import", "file_name": "valide.csv", "version": 1, "rows_added": 1, "rows_removed": 0}
@@ -104,3 +104,11 @@ def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy,
     assert run(data_copy, "ingest", str(upload)).returncode == 0
     [entry] = audit.read_entries(data_copy)
     assert (entry["action"], entry["version"]) == ("import", 1)
+
+
+def test_committing_a_refused_file_writes_nothing_and_logs_nothing(data_copy):
+    content, _ = REFUSED["lignes.csv"]
+    report = analyse(data_copy, content, "lignes.csv")
+    with pytest.raises(ValueError):
+        commit_import(report, observation_store(data_copy), "all_or_nothing", user="analyste", audit_folder=data_copy)
+    assert observation_store(data_copy).versions() == [] and audit.read_entries(data_copy) == []

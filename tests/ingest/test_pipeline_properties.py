@@ -60,7 +60,7 @@ def test_mutated_files_are_refused_without_writing_or_accepted_consistently(cont
     report = analyse(context, mutate(VALID, position, replacement, cut))
     if not report.acceptable(mode):
         with pytest.raises(ValueError):
-            commit_import(report, observation_store(folder), mode)
+            commit_import(report, observation_store(folder), mode, user=None, audit_folder=folder)
         assert files_under(folder) == before
     else:
         assert report.rows_valid >= 1

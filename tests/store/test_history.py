@@ -29,7 +29,7 @@ def import_text(folder, text: str, name: str) -> None:
     communes = tables.territories.loc[tables.territories["level"] == "commune"]
     current = tables.field_observations
     report = analyse_upload(text.encode(), name, tables.indicators, communes, current, is_demo(current))
-    commit_import(report, observation_store(folder), "all_or_nothing", user="analyste")
+    commit_import(report, observation_store(folder), "all_or_nothing", user="analyste", audit_folder=folder)
 
 
 @pytest.fixture()

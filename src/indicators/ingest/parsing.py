@@ -18,6 +18,7 @@ import pandas as pd
 
 from indicators.ingest.distinct import as_text, distinct_texts, factorized, per_distinct
 from indicators.ingest.reading import RawTable
+from indicators.keys import fits_in_one_key, pack_codes
 from indicators.observations import overlapping_totals
 from indicators.schemas import AGE_GROUPS
 
@@ -431,14 +432,14 @@ def duplicate_rows(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def key_numbers(rows: pd.DataFrame) -> pd.Series:
     """One integer per row, equal for equal keys: the key columns' codes combined (categoricals are free)."""
-    combined = np.zeros(len(rows), dtype=np.int64)
-    capacity = 1
+    columns, sizes = [], []
     for column in KEY:
         codes, uniques = factorized(rows[column])
-        capacity *= len(uniques) + 1
-        if capacity >= 2**62:  # never with real keys; exact anyway
-            return pd.Series(pd.factorize(pd.MultiIndex.from_frame(rows[KEY]))[0], index=rows.index)
-        combined = combined * (len(uniques) + 1) + codes + 1  # missing (−1) is a value of its own
+        columns.append(codes + 1)  # missing (−1) is a value of its own
+        sizes.append(len(uniques) + 1)
+    if not fits_in_one_key(sizes):  # never with real keys; exact anyway
+        return pd.Series(pd.factorize(pd.MultiIndex.from_frame(rows[KEY]))[0], index=rows.index)
+    combined = pack_codes(columns, sizes)
     return pd.Series(combined, index=rows.index)
 
 

@@ -1,8 +1,10 @@
 """The import pipeline shared by the page and the command line: analyse, preview, then commit.
 
 analyse_upload() never writes: it reads, refuses personal data, validates and computes what
-would change. commit_import() is the only writer, and only when the analyst confirms.
-A refused file leaves nothing behind: its bytes are never written to disk or logged.
+would change. commit_import() is the only writer, and only when the analyst confirms;
+refuse_import() records a refusal. Both write their audit entry themselves, for the page and the
+command line alike. A refused file leaves nothing behind: its bytes are never written to disk or
+logged, only its hash.
 """
 
 from __future__ import annotations
@@ -198,10 +200,12 @@ def analyse_upload(
     return report
 
 
-def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, user: str | None = None) -> VersionInfo | None:
-    """Write the import as a new version, merged on whatever version is latest at commit time;
-    None, and nothing written, when that would leave the latest version's rows as they are."""
-    if not report.acceptable(mode):
+def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, *, user: str | None,
+                  audit_folder: Path) -> VersionInfo | None:
+    """Write the import as a new version, merged on whatever version is latest at commit time, and
+    record it in the audit log; None, nothing written and nothing logged, when that would leave the
+    latest version's rows as they are. The page and the command line both write through here."""
+    if refusal_reason(report, mode) is not None:
         raise ValueError("import refusé : rien n'a été écrit")
 
     def build(latest: pd.DataFrame | None, latest_version: int) -> pd.DataFrame:
@@ -218,6 +222,9 @@ def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, use
                              user=user, note=note, baseline=None)
     report.unchanged = info is None
     report.version = info.version if info else None
+    if info is not None:
+        record(audit_folder, "import", user, file_name=report.file_name, sha256=report.sha256, version=info.version,
+               rows_added=len(report.added), rows_changed=len(report.changed), rows_removed=len(report.removed))
     return info
 
 
@@ -233,8 +240,6 @@ NO_VALID_ROW = "aucune ligne valide"
 INVALID_ROWS = "lignes invalides"
 
 
-
-
 def refusal_reason(report: ImportReport, mode: Mode) -> str | None:
     """Why the file is refused in this mode; None when it may be written."""
     if report.personal_data:
@@ -248,17 +253,14 @@ def refusal_reason(report: ImportReport, mode: Mode) -> str | None:
     return None
 
 
-def record_outcome(folder: Path, report: ImportReport, mode: Mode, user: str | None) -> str | None:
-    """Log a refusal, or a written import (report.version set); a file accepted but not written
-    (a dry run, a preview not yet confirmed) logs nothing. Returns the action logged, if any."""
+def refuse_import(report: ImportReport, mode: Mode, *, user: str | None, audit_folder: Path) -> str:
+    """Record that the file is refused in this mode (why, its hash and its counts) and return why.
+
+    Never its content, and not its name either: a refused file's name may be the very personal data
+    it was refused for. Raises ValueError for a file this mode would accept (nothing is logged)."""
     reason = refusal_reason(report, mode)
-    if reason is not None:
-        action = f"import refusé ({reason})"
-        record(folder, action, user, sha256=report.sha256, rows_read=report.rows_read,
-                     rows_rejected=report.rows_rejected)
-        return action
-    if report.version is None:
-        return None
-    record(folder, "import", user, file_name=report.file_name, sha256=report.sha256, version=report.version,
-                 rows_added=len(report.added), rows_changed=len(report.changed), rows_removed=len(report.removed))
-    return "import"
+    if reason is None:
+        raise ValueError("le fichier n'est pas refusé dans ce mode")
+    record(audit_folder, f"import refusé ({reason})", user, sha256=report.sha256, rows_read=report.rows_read,
+           rows_rejected=report.rows_rejected)
+    return reason

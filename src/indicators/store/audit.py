@@ -1,4 +1,4 @@
-"""Append-only audit log of imports, rollbacks and sign-ins: who, when, what, which file (hash).
+"""Append-only audit log of imports, refusals, rollbacks, sign-ins and exports: who, when, what, which file (hash).
 
 One JSON object per line in <data dir>/audit/audit.log, opened in append mode and flushed to disk;
 nothing in the project rewrites or truncates it. No file content or personal value is logged.
@@ -52,3 +52,8 @@ def record_unsuppressed_export(folder: Path, payload: bytes, user: str | None, r
     who took it, what it held and the SHA-256 of exactly what was written."""
     record(folder, "export sans secret statistique", user, sha256=hashlib.sha256(payload).hexdigest(), rows=rows,
                  indicator=indicator or "tous", territory=territory or "tous")
+
+
+def record_sign_in(folder: Path, who: str | None, result: str) -> None:
+    """An analyst's sign-in, successful or not (who: the account, or « inconnu » for a wrong password)."""
+    record(folder, "connexion", who, result=result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.keys import fits_in_one_key, pack_codes
 from indicators.store.contract import (
     OBSERVATION_COLUMNS,
     OBSERVATION_KEY,
@@ -19,14 +20,16 @@ def key_codes(*tables: pd.DataFrame) -> list[np.ndarray] | None:
     Comparing and sorting these integers is what a merge on five text columns spends its time on.
     """
     lengths = [len(table) for table in tables]
-    combined = np.zeros(sum(lengths), dtype=np.int64)
-    capacity = 1
+    columns, sizes = [], []
     for column in OBSERVATION_KEY:
         codes, uniques = pd.factorize(pd.concat([table[column] for table in tables], ignore_index=True), sort=True)
-        capacity *= max(len(uniques), 1)
-        if capacity >= 2**62 or (codes < 0).any():
+        if (codes < 0).any():
             return None
-        combined = combined * max(len(uniques), 1) + codes
+        columns.append(codes)
+        sizes.append(len(uniques))
+    if not fits_in_one_key(sizes):
+        return None
+    combined = pack_codes(columns, sizes)
     return np.split(combined, np.cumsum(lengths)[:-1])
 
 
