@@ -59,8 +59,22 @@ HEADER = ("Indicateur", "Code commune", "Période", "Sexe", "Tranche d'âge", "V
 
 # What `--json` prints for one size (several sizes: a list of these objects, in --rows order).
 RESULT_KEYS: tuple[str, ...] = (
-    "rows", "file_mb", "import_s", "pyarrow_s", "pandas_s", "import_ratio", "checksum_s", "parquet_write_s",
-    "storage_floor_ratio", "peak_rss_mb", "baseline_rss_mb", "page_cold_ms", "page_warm_ms", "max_chart_bytes", "chart_bytes", "machine",
+    "rows",
+    "file_mb",
+    "import_s",
+    "pyarrow_s",
+    "pandas_s",
+    "import_ratio",
+    "checksum_s",
+    "parquet_write_s",
+    "storage_floor_ratio",
+    "peak_rss_mb",
+    "baseline_rss_mb",
+    "page_cold_ms",
+    "page_warm_ms",
+    "max_chart_bytes",
+    "chart_bytes",
+    "machine",
 )
 
 PAGES: dict[str, str] = {
@@ -82,10 +96,16 @@ def communes(data_folder: Path = DEFAULT_DATA_DIR) -> list[str]:
 
 def keys_per_commune_month() -> pd.DataFrame:
     """(indicator, sex, age) of one commune-month: the six sex × age cells, or everyone."""
-    split = pd.MultiIndex.from_product([SPLIT_INDICATORS, SEXES, AGE_GROUPS], names=["indicator_id", "sex", "age_group"])
-    return pd.concat([split.to_frame(index=False),
-                      pd.DataFrame({"indicator_id": UNSPLIT_INDICATORS, "sex": EVERYONE, "age_group": EVERYONE})],
-                     ignore_index=True)
+    split = pd.MultiIndex.from_product(
+        [SPLIT_INDICATORS, SEXES, AGE_GROUPS], names=["indicator_id", "sex", "age_group"]
+    )
+    return pd.concat(
+        [
+            split.to_frame(index=False),
+            pd.DataFrame({"indicator_id": UNSPLIT_INDICATORS, "sex": EVERYONE, "age_group": EVERYONE}),
+        ],
+        ignore_index=True,
+    )
 
 
 def months_available() -> int:
@@ -101,14 +121,16 @@ def roll_up_communes(rows: int, data_folder: Path = DEFAULT_DATA_DIR) -> pd.Data
     shipped = len(communes(data_folder))
     needed = -(-rows // (len(keys_per_commune_month()) * months_available()))
     numbers = range(1, max(needed - shipped, 0) + 1)
-    return pd.DataFrame({
-        "territory_code": [f"{ROLL_UP_PREFIX}{number:03d}" for number in numbers],
-        "name_fr": [f"Commune fictive {number} (banc d'essai)" for number in numbers],
-        "name_en": [f"Fictitious commune {number} (benchmark)" for number in numbers],
-        "level": "commune",
-        "parent_code": "92",
-        "source_id": "DEMO_FICTIVE",
-    })
+    return pd.DataFrame(
+        {
+            "territory_code": [f"{ROLL_UP_PREFIX}{number:03d}" for number in numbers],
+            "name_fr": [f"Commune fictive {number} (banc d'essai)" for number in numbers],
+            "name_en": [f"Fictitious commune {number} (benchmark)" for number in numbers],
+            "level": "commune",
+            "parent_code": "92",
+            "source_id": "DEMO_FICTIVE",
+        }
+    )
 
 
 def bench_months(rows: int, keys_per_month: int) -> pd.DatetimeIndex:
@@ -125,7 +147,8 @@ def generate_observations(rows: int, territory_codes: list[str], seed: int = SEE
     """
     per_commune = keys_per_commune_month()
     combos = per_commune.merge(pd.DataFrame({"territory_code": territory_codes}), how="cross")[
-        ["indicator_id", "territory_code", "sex", "age_group"]]
+        ["indicator_id", "territory_code", "sex", "age_group"]
+    ]
     months = bench_months(rows, len(combos))
     if months[0] + pd.DateOffset(months=len(months) - 1) > LAST_MONTH:
         raise ValueError(f"{rows} lignes ne tiennent pas dans {len(territory_codes)} communes depuis 1990")
@@ -161,14 +184,16 @@ def french_cells(observations: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
     text = plain.where(value < 1000, thousands)
     decimal = generator.random(size) < 0.03
     text = text.where(~decimal | (value >= 1000), plain + ",0")
-    return pd.DataFrame({
-        HEADER[0]: observations["indicator_id"],
-        HEADER[1]: observations["territory_code"],
-        HEADER[2]: periods,
-        HEADER[3]: observations["sex"],
-        HEADER[4]: observations["age_group"],
-        HEADER[5]: text,
-    })
+    return pd.DataFrame(
+        {
+            HEADER[0]: observations["indicator_id"],
+            HEADER[1]: observations["territory_code"],
+            HEADER[2]: periods,
+            HEADER[3]: observations["sex"],
+            HEADER[4]: observations["age_group"],
+            HEADER[5]: text,
+        }
+    )
 
 
 def write_bench_csv(path: Path, rows: int, seed: int = SEED, data_folder: Path = DEFAULT_DATA_DIR) -> Path:
@@ -265,8 +290,14 @@ def import_file(path: Path, data_folder: Path) -> dict:
     communes_table = tables.territories.loc[tables.territories["level"] == "commune"]
 
     def run(content: bytes, folder: Path):
-        report = analyse_upload(content, path.name, tables.indicators, communes_table,
-                                tables.field_observations, is_demo(tables.field_observations))
+        report = analyse_upload(
+            content,
+            path.name,
+            tables.indicators,
+            communes_table,
+            tables.field_observations,
+            is_demo(tables.field_observations),
+        )
         if not report.acceptable("all_or_nothing"):
             raise RuntimeError(f"import refusé : {report.refusal or report.errors[:3]}")
         return commit_import(report, observation_store(folder), "all_or_nothing", user=None, audit_folder=folder)
@@ -277,14 +308,18 @@ def import_file(path: Path, data_folder: Path) -> dict:
     baseline = rss_mb()
     start = time.perf_counter()
     info = run(path.read_bytes(), data_folder)
-    return {"import_s": time.perf_counter() - start, "rows_stored": info.rows,
-            "baseline_rss_mb": baseline, "peak_rss_mb": rss_mb()}
+    return {
+        "import_s": time.perf_counter() - start,
+        "rows_stored": info.rows,
+        "baseline_rss_mb": baseline,
+        "peak_rss_mb": rss_mb(),
+    }
 
 
 def _import_child(path: str, data_folder: str, connection) -> None:
     try:
         connection.send(import_file(Path(path), Path(data_folder)))
-    except Exception as error:  # noqa: BLE001 (any failure goes to the parent, which raises it)
+    except Exception as error:
         connection.send({"error": f"{type(error).__name__}: {error}"})
     finally:
         connection.close()
@@ -410,7 +445,10 @@ def machine() -> dict:
     import streamlit
 
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), platform.processor())
+    model = next(
+        (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+        platform.processor(),
+    )
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     total_kib = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
     return {
@@ -436,8 +474,9 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> di
             shutil.rmtree(folder)
     floor = min(pyarrow_s, pandas_s)
     import_s = statistics.median(result["import_s"] for result in imports)
-    checksum_s, parquet_write_s = storage_seconds(path, next(folder.glob(f"{STORE_FOLDER}/versions/*/observations.parquet")),
-                                                  repeats)
+    checksum_s, parquet_write_s = storage_seconds(
+        path, next(folder.glob(f"{STORE_FOLDER}/versions/*/observations.parquet")), repeats
+    )
     result = {
         "rows": rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),
@@ -462,20 +501,28 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--rows", type=int, nargs="+", default=list(DEFAULT_ROWS), help="tailles à mesurer (lignes)")
     command.add_argument("--repeats", type=int, default=3, help="mesures par chiffre (médiane), au moins 1")
     command.add_argument("--json", action="store_true", help="un objet JSON (une liste pour plusieurs tailles)")
-    command.add_argument("--workdir", type=Path, help="dossier de travail conservé (par défaut un dossier temporaire effacé)")
+    command.add_argument(
+        "--workdir", type=Path, help="dossier de travail conservé (par défaut un dossier temporaire effacé)"
+    )
     command.add_argument("--no-pages", action="store_true", help="sans les mesures de pages")
     return command
 
 
 def describe(result: dict) -> str:
-    lines = [(f"{result['rows']:>9,} lignes ({result['file_mb']} Mo) : import {result['import_s']} s, "
-              f"pyarrow {result['pyarrow_s']} s, pandas {result['pandas_s']} s, ratio {result['import_ratio']} "
-              f"(lecture + empreinte + écriture Parquet seules : {result['storage_floor_ratio']}), "
-              f"mémoire max {result['peak_rss_mb']} Mo")]
+    lines = [
+        (
+            f"{result['rows']:>9,} lignes ({result['file_mb']} Mo) : import {result['import_s']} s, "
+            f"pyarrow {result['pyarrow_s']} s, pandas {result['pandas_s']} s, ratio {result['import_ratio']} "
+            f"(lecture + empreinte + écriture Parquet seules : {result['storage_floor_ratio']}), "
+            f"mémoire max {result['peak_rss_mb']} Mo"
+        )
+    ]
     if "page_cold_ms" in result:
         for page in result["page_cold_ms"]:
-            lines.append(f"    {page:<12} froid {result['page_cold_ms'][page]:>6} ms   relance {result['page_warm_ms'][page]:>5} ms"
-                         f"   graphique max {result['chart_bytes'][page]:>7} octets")
+            lines.append(
+                f"    {page:<12} froid {result['page_cold_ms'][page]:>6} ms   relance {result['page_warm_ms'][page]:>5} ms"
+                f"   graphique max {result['chart_bytes'][page]:>7} octets"
+            )
     return "\n".join(lines)
 
 

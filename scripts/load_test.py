@@ -43,8 +43,13 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 from benchmarks.bench import fresh_data_folder, import_file, write_bench_csv
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EXCEPTION = "[data-testid='stException']"
 CHART = ".js-plotly-plot .main-svg"
 # The page has its new title, the script run is over and no element of the previous page is left.
@@ -115,10 +120,28 @@ def prepare_data(workdir: Path, rows: int) -> Path:
 
 
 def serve(folder: Path, port: int, log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py"), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    environment = {**os.environ, "INDICATORS_DATA_DIR": str(folder),
-                   "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT / "src"), str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    environment = {
+        **os.environ,
+        "INDICATORS_DATA_DIR": str(folder),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO_ROOT / "src"), str(REPO_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -134,8 +157,9 @@ def serve(folder: Path, port: int, log: Path) -> subprocess.Popen:
     raise RuntimeError(f"le serveur n'a pas répondu en 90 s (voir {log})")
 
 
-async def visit(page, base: str, path: str, previous: str | None, first: bool, timeout_ms: int,
-                chart_wait_ms: int) -> dict:
+async def visit(
+    page, base: str, path: str, previous: str | None, first: bool, timeout_ms: int, chart_wait_ms: int
+) -> dict:
     """Open one page (the first by its address, the next ones through the sidebar) and time it.
 
     Plotly is loaded lazily after the script run: a page whose charts are known (`chart_wait_ms`
@@ -146,8 +170,9 @@ async def visit(page, base: str, path: str, previous: str | None, first: bool, t
     if first:
         await page.goto(f"{base}/{path}", timeout=timeout_ms)
     else:
-        link = page.locator(f"[data-testid='stSidebarNavLink'][href$='/{path}']" if path else
-                            "[data-testid='stSidebarNavLink']").first
+        link = page.locator(
+            f"[data-testid='stSidebarNavLink'][href$='/{path}']" if path else "[data-testid='stSidebarNavLink']"
+        ).first
         for attempt in range(CLICK_ATTEMPTS):  # a click while the app is busy can go unheard
             await link.click(timeout=timeout_ms)
             try:
@@ -178,8 +203,16 @@ async def visit(page, base: str, path: str, previous: str | None, first: bool, t
 VIEWPORT = {"width": 1400, "height": 1600}
 
 
-async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s: float,
-                  chart_pages: set[str] | None, shared_context=None, think_s: float = 0.0) -> list[dict]:
+async def session(
+    browser,
+    base: str,
+    paths: list[str],
+    timeout_ms: int,
+    delay_s: float,
+    chart_pages: set[str] | None,
+    shared_context=None,
+    think_s: float = 0.0,
+) -> list[dict]:
     """One viewer, every page in turn, in its own Streamlit session (its own websocket): in its
     own browser context, or as a tab of `shared_context` (the tabs then share the HTTP and code
     caches, as one machine's browser would, but never a Streamlit session)."""
@@ -192,9 +225,14 @@ async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s
             try:
                 chart_wait_ms = 5_000 if chart_pages is None else timeout_ms if path in chart_pages else 0
                 result = await visit(page, base, path, previous, position == 0, timeout_ms, chart_wait_ms)
-            except Exception as error:  # noqa: BLE001 (a timeout is reported as the session's error)
-                result = {"path": path, "title": None, "chart_s": None, "ready_s": None,
-                          "errors": [f"{type(error).__name__}: {str(error).splitlines()[0]}"]}
+            except Exception as error:
+                result = {
+                    "path": path,
+                    "title": None,
+                    "chart_s": None,
+                    "ready_s": None,
+                    "errors": [f"{type(error).__name__}: {str(error).splitlines()[0]}"],
+                }
             visits.append(result)
             previous = result["title"]
             if think_s and position < len(paths) - 1:
@@ -204,9 +242,17 @@ async def session(browser, base: str, paths: list[str], timeout_ms: int, delay_s
         await (page.close() if shared_context else context.close())
 
 
-async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: int, ramp_s: float,
-                       server_pid: int, chart_pages: set[str] | None, shared_cache: bool = False,
-                       think_s: float = 0.0) -> tuple[list[list[dict]], float, float]:
+async def run_sessions(
+    base: str,
+    paths: list[str],
+    sessions: int,
+    timeout_ms: int,
+    ramp_s: float,
+    server_pid: int,
+    chart_pages: set[str] | None,
+    shared_cache: bool = False,
+    think_s: float = 0.0,
+) -> tuple[list[list[dict]], float, float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -221,15 +267,18 @@ async def run_sessions(base: str, paths: list[str], sessions: int, timeout_ms: i
                 await warm.wait_for_selector(CHART if chart_path is not None else "h1", timeout=timeout_ms)
                 await warm.close()
             delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
-            results = await asyncio.gather(*(session(browser, base, paths, timeout_ms, delay, chart_pages, shared, think_s)
-                                             for delay in delays))
+            results = await asyncio.gather(
+                *(session(browser, base, paths, timeout_ms, delay, chart_pages, shared, think_s) for delay in delays)
+            )
             # Measured while every session is still known to the server (sockets close a moment later).
             return results, rss_mb(server_pid), browser_cpu_seconds()
         finally:
             await browser.close()
 
 
-async def protocol_session(base: str, paths: list[str], timeout_s: float, delay_s: float, think_s: float = 0.0) -> list[dict]:
+async def protocol_session(
+    base: str, paths: list[str], timeout_s: float, delay_s: float, think_s: float = 0.0
+) -> list[dict]:
     """One viewer without a browser: Streamlit's own websocket protocol, as the frontend speaks it
     (a rerun request per page, then the page's messages until the script run is over).
 
@@ -241,9 +290,16 @@ async def protocol_session(base: str, paths: list[str], timeout_s: float, delay_
     visits: list[dict] = []
     try:
         await _protocol_visits(base, paths, timeout_s, think_s, visits)
-    except Exception as error:  # noqa: BLE001 (a lost connection is the session's error, not the run's end)
-        visits.append({"path": paths[len(visits)] if len(visits) < len(paths) else paths[-1], "title": None,
-                       "chart_s": None, "ready_s": None, "errors": [f"{type(error).__name__}: {error}"]})
+    except Exception as error:
+        visits.append(
+            {
+                "path": paths[len(visits)] if len(visits) < len(paths) else paths[-1],
+                "title": None,
+                "chart_s": None,
+                "ready_s": None,
+                "errors": [f"{type(error).__name__}: {error}"],
+            }
+        )
     return visits
 
 
@@ -253,8 +309,9 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
     from websockets.asyncio.client import connect
 
     address = base.replace("http://", "ws://") + "/_stcore/stream"
-    async with connect(address, subprotocols=["streamlit"], additional_headers={"Origin": base}, max_size=None,
-                       open_timeout=timeout_s) as stream:
+    async with connect(
+        address, subprotocols=["streamlit"], additional_headers={"Origin": base}, max_size=None, open_timeout=timeout_s
+    ) as stream:
         hashes: dict[str, str] = {}  # url path -> page script hash, from the navigation message
         for position, path in enumerate(paths):
             request = BackMsg()
@@ -271,7 +328,9 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
                         message.ParseFromString(await stream.recv())
                         kind = message.WhichOneof("type")
                         if kind == "navigation":
-                            hashes.update({page.url_pathname: page.page_script_hash for page in message.navigation.app_pages})
+                            hashes.update(
+                                {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
+                            )
                         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                             element = message.delta.new_element
                             if element.WhichOneof("type") == "plotly_chart" and result["chart_s"] is None:
@@ -280,7 +339,9 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
                                 result["errors"].append(f"{element.exception.type}: {element.exception.message}")
                             elif element.WhichOneof("type") == "heading" and result["title"] is None:
                                 result["title"] = element.heading.body
-                        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        elif (
+                            kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                        ):
                             result["ready_s"] = time.monotonic() - start
                             break
             except TimeoutError:
@@ -292,8 +353,9 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
                 await asyncio.sleep(think_s)
 
 
-async def run_protocol_sessions(paths: list[str], base: str, sessions: int, timeout_s: float, ramp_s: float,
-                                server_pid: int, think_s: float = 0.0) -> tuple[list[list[dict]], float]:
+async def run_protocol_sessions(
+    paths: list[str], base: str, sessions: int, timeout_s: float, ramp_s: float, server_pid: int, think_s: float = 0.0
+) -> tuple[list[list[dict]], float]:
     delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
     results = await asyncio.gather(*(protocol_session(base, paths, timeout_s, delay, think_s) for delay in delays))
     return list(results), rss_mb(server_pid)
@@ -317,8 +379,12 @@ def summarise(results: list[list[dict]], sessions: int, rss: dict) -> dict:
         drawn = [visit["chart_s"] for visit in visits if visit["path"] == path and visit["chart_s"] is not None]
         if drawn:
             charts_by_page[path or "/"] = round(statistics.median(drawn), 2)
-    errors = [f"session {index + 1}, /{visit['path']} : {error}" for index, session_visits in enumerate(results)
-              for visit in session_visits for error in visit["errors"]]
+    errors = [
+        f"session {index + 1}, /{visit['path']} : {error}"
+        for index, session_visits in enumerate(results)
+        for visit in session_visits
+        for error in visit["errors"]
+    ]
     growth = (rss["after"] - rss["before"]) / sessions
     summary = {
         "sessions": sessions,
@@ -329,7 +395,9 @@ def summarise(results: list[list[dict]], sessions: int, rss: dict) -> dict:
         "page_p95_s": round(percentile(ready, 0.95), 2) if ready else None,
         "page_median_s": by_page,
         "chart_median_s": charts_by_page,
-        "rss_before_mb": round(rss["before"]), "rss_after_mb": round(rss["after"]), "rss_closed_mb": round(rss["closed"]),
+        "rss_before_mb": round(rss["before"]),
+        "rss_after_mb": round(rss["after"]),
+        "rss_closed_mb": round(rss["closed"]),
         "growth_per_session_mb": round(growth, 1),
         "errors": errors,
     }
@@ -340,17 +408,33 @@ def summarise(results: list[list[dict]], sessions: int, rss: dict) -> dict:
 def parser() -> argparse.ArgumentParser:
     command = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     command.add_argument("--sessions", type=int, default=20)
-    command.add_argument("--rows", type=int, default=1_000_000, help="observations stockées (0 : données de démonstration)")
-    command.add_argument("--ramp", type=float, default=0.0, help="secondes pour ouvrir toutes les sessions (0 : d'un coup)")
+    command.add_argument(
+        "--rows", type=int, default=1_000_000, help="observations stockées (0 : données de démonstration)"
+    )
+    command.add_argument(
+        "--ramp", type=float, default=0.0, help="secondes pour ouvrir toutes les sessions (0 : d'un coup)"
+    )
     command.add_argument("--timeout", type=float, default=120.0, help="attente maximale par page, en secondes")
-    command.add_argument("--pages", nargs="+", help="chemins des pages à visiter (par défaut toutes ; « / » pour l'accueil)")
-    command.add_argument("--think", type=float, default=0.0,
-                         help="secondes de lecture sur chaque page avant la suivante (0 : enchaîne sans pause)")
+    command.add_argument(
+        "--pages", nargs="+", help="chemins des pages à visiter (par défaut toutes ; « / » pour l'accueil)"
+    )
+    command.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="secondes de lecture sur chaque page avant la suivante (0 : enchaîne sans pause)",
+    )
     viewers = command.add_mutually_exclusive_group()
-    viewers.add_argument("--shared-cache", action="store_true",
-                         help="les sessions sont des onglets d'un même navigateur (caches HTTP et JavaScript partagés)")
-    viewers.add_argument("--protocol", action="store_true",
-                         help="sans navigateur : le protocole de Streamlit seul, ce que le serveur doit à chaque session")
+    viewers.add_argument(
+        "--shared-cache",
+        action="store_true",
+        help="les sessions sont des onglets d'un même navigateur (caches HTTP et JavaScript partagés)",
+    )
+    viewers.add_argument(
+        "--protocol",
+        action="store_true",
+        help="sans navigateur : le protocole de Streamlit seul, ce que le serveur doit à chaque session",
+    )
     command.add_argument("--json", action="store_true")
     return command
 
@@ -378,20 +462,44 @@ def main(argv: list[str]) -> int:
         rss = {"before": rss_mb(server.pid)}
         cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
         if args.protocol:
-            results, rss["after"] = asyncio.run(run_protocol_sessions(paths, base, args.sessions, args.timeout, args.ramp,
-                                                                      server.pid, args.think))
+            results, rss["after"] = asyncio.run(
+                run_protocol_sessions(paths, base, args.sessions, args.timeout, args.ramp, server.pid, args.think)
+            )
             browser_cpu = 0.0
         else:
-            results, rss["after"], browser_cpu = asyncio.run(run_sessions(base, paths, args.sessions, timeout_ms, args.ramp,
-                                                                          server.pid, chart_pages, args.shared_cache, args.think))
-        load = {"wall_s": round(time.monotonic() - wall_before, 1), "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1),
-                "browser_cpu_s": round(browser_cpu, 1), "protocol": args.protocol}
+            results, rss["after"], browser_cpu = asyncio.run(
+                run_sessions(
+                    base,
+                    paths,
+                    args.sessions,
+                    timeout_ms,
+                    args.ramp,
+                    server.pid,
+                    chart_pages,
+                    args.shared_cache,
+                    args.think,
+                )
+            )
+        load = {
+            "wall_s": round(time.monotonic() - wall_before, 1),
+            "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1),
+            "browser_cpu_s": round(browser_cpu, 1),
+            "protocol": args.protocol,
+        }
         time.sleep(5)  # closed sessions are let go by the server
         rss["closed"] = rss_mb(server.pid)
-        summary = summarise(results, args.sessions, rss) | load | {
-            "rows": args.rows, "shared_cache": args.shared_cache, "ramp_s": args.ramp, "think_s": args.think, "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
-            "warm_up_errors": [error for visit in warm_up[0] for error in visit["errors"]],
-        }
+        summary = (
+            summarise(results, args.sessions, rss)
+            | load
+            | {
+                "rows": args.rows,
+                "shared_cache": args.shared_cache,
+                "ramp_s": args.ramp,
+                "think_s": args.think,
+                "warm_up_s": {visit["path"] or "/": round(visit["ready_s"] or -1, 2) for visit in warm_up[0]},
+                "warm_up_errors": [error for visit in warm_up[0] for error in visit["errors"]],
+            }
+        )
     finally:
         if server is not None:
             server.terminate()
@@ -403,14 +511,26 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        print(f"{summary['sessions']} sessions, {summary['rows']} lignes : graphique p50 {summary['chart_p50_s']} s, "
-              f"p95 {summary['chart_p95_s']} s ; page p50 {summary['page_p50_s']} s, p95 {summary['page_p95_s']} s")
-        print(f"durée {summary['wall_s']} s ; calcul du serveur {summary['server_cpu_s']} s, "
-              f"des navigateurs {summary['browser_cpu_s']} s (sur les mêmes {os.cpu_count()} cœurs)")
-        print(f"mémoire du serveur : {summary['rss_before_mb']} → {summary['rss_after_mb']} Mo "
-              f"({summary['growth_per_session_mb']} Mo par session), {summary['rss_closed_mb']} Mo après fermeture")
-        print("médiane par page : " + ", ".join(f"{path} {seconds} s" for path, seconds in summary["page_median_s"].items()))
-        print("médiane jusqu'au graphique : " + ", ".join(f"{path} {seconds} s" for path, seconds in summary["chart_median_s"].items()))
+        print(
+            f"{summary['sessions']} sessions, {summary['rows']} lignes : graphique p50 {summary['chart_p50_s']} s, "
+            f"p95 {summary['chart_p95_s']} s ; page p50 {summary['page_p50_s']} s, p95 {summary['page_p95_s']} s"
+        )
+        print(
+            f"durée {summary['wall_s']} s ; calcul du serveur {summary['server_cpu_s']} s, "
+            f"des navigateurs {summary['browser_cpu_s']} s (sur les mêmes {os.cpu_count()} cœurs)"
+        )
+        print(
+            f"mémoire du serveur : {summary['rss_before_mb']} → {summary['rss_after_mb']} Mo "
+            f"({summary['growth_per_session_mb']} Mo par session), {summary['rss_closed_mb']} Mo après fermeture"
+        )
+        print(
+            "médiane par page : "
+            + ", ".join(f"{path} {seconds} s" for path, seconds in summary["page_median_s"].items())
+        )
+        print(
+            "médiane jusqu'au graphique : "
+            + ", ".join(f"{path} {seconds} s" for path, seconds in summary["chart_median_s"].items())
+        )
         for error in summary["warm_up_errors"] + summary["errors"]:
             print(f"ERREUR : {error}")
     return 1 if summary["errors"] or summary["warm_up_errors"] else 0

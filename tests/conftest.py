@@ -82,9 +82,13 @@ def no_error_hidden_by_the_boundary(request):
     yield
     LOGGER.removeHandler(handler)
     if handler.records and "expected_page_errors" not in request.fixturenames:
-        pytest.fail("erreur inattendue affichée par une page : " + "; ".join(
-            record.getMessage() + f" : {record.exc_info[1]!r}" if record.exc_info else record.getMessage()
-            for record in handler.records))
+        pytest.fail(
+            "erreur inattendue affichée par une page : "
+            + "; ".join(
+                record.getMessage() + f" : {record.exc_info[1]!r}" if record.exc_info else record.getMessage()
+                for record in handler.records
+            )
+        )
 
 
 @pytest.fixture(scope="session")

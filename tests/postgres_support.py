@@ -77,8 +77,22 @@ def start_server(binaries: Path, folder: Path, attempts: int = 3) -> int:
         settings = ["listen_addresses=127.0.0.1", f"port={port}", f"unix_socket_directories={folder}", *FAST_SETTINGS]
         options = " ".join(f"-c {setting}" for setting in settings)
         try:
-            run([str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-l", str(folder / "server.log"),
-                 "-w", "-t", "60", "-o", options, "start"], folder)
+            run(
+                [
+                    str(binaries / "pg_ctl"),
+                    "-D",
+                    str(folder / "data"),
+                    "-l",
+                    str(folder / "server.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    options,
+                    "start",
+                ],
+                folder,
+            )
             return port
         except RuntimeError:
             if attempt == attempts - 1:
@@ -98,8 +112,21 @@ def throwaway_cluster() -> Iterator[str]:
         if os.geteuid() == 0:
             shutil.chown(folder, SERVER_USER, SERVER_USER)
             shutil.chown(folder / "password", SERVER_USER, SERVER_USER)
-        run([str(binaries / "initdb"), "-D", str(folder / "data"), "-U", ROLE, f"--pwfile={folder / 'password'}",
-             "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"], folder)
+        run(
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(folder / "data"),
+                "-U",
+                ROLE,
+                f"--pwfile={folder / 'password'}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            folder,
+        )
         port = start_server(binaries, folder)
         started = True
         yield f"postgresql://{ROLE}:{password}@127.0.0.1:{port}/postgres"

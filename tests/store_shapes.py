@@ -42,7 +42,9 @@ def periods(granularity: str, first_year: int, first_step: int, count: int) -> l
     if granularity == "year":
         return [str(first_year + step) for step in range(count)]
     if granularity == "quarter":
-        quarters = pd.period_range(pd.Period(year=first_year, quarter=first_step % 4 + 1, freq="Q"), periods=count, freq="Q")
+        quarters = pd.period_range(
+            pd.Period(year=first_year, quarter=first_step % 4 + 1, freq="Q"), periods=count, freq="Q"
+        )
         return [f"{quarter.year}-Q{quarter.quarter}" for quarter in quarters]
     months = pd.period_range(pd.Period(year=first_year, month=first_step % 12 + 1, freq="M"), periods=count, freq="M")
     return [month.strftime("%Y-%m") for month in months]
@@ -54,23 +56,33 @@ def segments(draw: st.DrawFn, indicator_id: str, first_year: int) -> tuple[pd.Da
     granularity = draw(st.sampled_from(["month", "quarter", "year"]))
     count = draw(st.integers(1, MAX_PERIODS[granularity]))
     spans = periods(granularity, first_year, draw(st.integers(0, 11)), count)
-    communes = draw(st.one_of(
-        st.sampled_from(COMMUNES).map(lambda code: [code]),
-        st.lists(st.sampled_from(COMMUNES), min_size=2, max_size=8, unique=True),
-        st.just(COMMUNES),
-    ))
+    communes = draw(
+        st.one_of(
+            st.sampled_from(COMMUNES).map(lambda code: [code]),
+            st.lists(st.sampled_from(COMMUNES), min_size=2, max_size=8, unique=True),
+            st.just(COMMUNES),
+        )
+    )
     # Usually one split for the whole file; sometimes each commune its own (detail here, totals there).
     if draw(st.booleans()):
         splits = [draw(st.sampled_from(list(SPLITS)))] * len(communes)
     else:
-        splits = [SPLITS_ORDER[code] for code in draw(st.lists(st.integers(0, 2), min_size=len(communes), max_size=len(communes)))]
+        splits = [
+            SPLITS_ORDER[code]
+            for code in draw(st.lists(st.integers(0, 2), min_size=len(communes), max_size=len(communes)))
+        ]
     low, high = SCALES[draw(st.sampled_from(list(SCALES)))]
-    cells = [(commune, period, sex, age) for commune, split in zip(communes, splits) for period in spans
-             for sex, age in SPLITS[split]]
+    cells = [
+        (commune, period, sex, age)
+        for commune, split in zip(communes, splits)
+        for period in spans
+        for sex, age in SPLITS[split]
+    ]
     # Values from a seeded generator: drawing thousands of integers one by one would slow Hypothesis down.
     values = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).integers(low, high + 1, size=len(cells))
     rows = pd.DataFrame(cells, columns=["territory_code", "period", "sex", "age_group"]).assign(
-        indicator_id=indicator_id, value=values)
+        indicator_id=indicator_id, value=values
+    )
     last_year = int(spans[-1][:4])
     return rows, last_year + 1
 
@@ -80,7 +92,9 @@ def observation_tables(draw: st.DrawFn) -> pd.DataFrame:
     """A store's table as imports leave it: 1 to 5 indicators, each in one or two segments of
     different granularities on different years (two imports), any communes, splits and scales."""
     frames = []
-    for indicator_id in draw(st.lists(st.sampled_from(FIELD_INDICATORS), min_size=1, max_size=len(FIELD_INDICATORS), unique=True)):
+    for indicator_id in draw(
+        st.lists(st.sampled_from(FIELD_INDICATORS), min_size=1, max_size=len(FIELD_INDICATORS), unique=True)
+    ):
         first_year = draw(st.integers(1990, 2026))
         for _ in range(draw(st.integers(1, 2))):
             if first_year > 2100:
@@ -88,9 +102,11 @@ def observation_tables(draw: st.DrawFn) -> pd.DataFrame:
             rows, first_year = draw(segments(indicator_id, first_year))
             frames.append(rows)
     table = pd.concat(frames, ignore_index=True).drop_duplicates(
-        ["indicator_id", "territory_code", "period", "sex", "age_group"])
+        ["indicator_id", "territory_code", "period", "sex", "age_group"]
+    )
     return table.assign(source_id=f"{IMPORT_SOURCE_PREFIX}000001")[
-        ["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]]
+        ["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
+    ]
 
 
 def write_store(folder: Path, observations: pd.DataFrame) -> Path:
@@ -98,6 +114,7 @@ def write_store(folder: Path, observations: pd.DataFrame) -> Path:
     folder.mkdir(parents=True)
     for name in {*TABLE_FILES.values(), "deck.csv"}:
         (folder / name).symlink_to(DEFAULT_DATA_DIR / name)
-    ParquetStore(folder / STORE_FOLDER).commit(observations, action="import", parent=0, file_name="genere.csv",
-                                               sha256="0" * 64, user="test")
+    ParquetStore(folder / STORE_FOLDER).commit(
+        observations, action="import", parent=0, file_name="genere.csv", sha256="0" * 64, user="test"
+    )
     return folder

@@ -6,16 +6,23 @@ import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import ARTIFACTS, open_and_wait
 from playwright.sync_api import Page
+
+from browser_support import ARTIFACTS, open_and_wait
 
 pytestmark = pytest.mark.browser
 
 PAGES = {
-    "vue_ensemble": "", "tendances": "tendances", "territoires": "territoires", "sources": "sources",
-    "importer": "importer", "historique": "historique", "presentation": "presentation",
+    "vue_ensemble": "",
+    "tendances": "tendances",
+    "territoires": "territoires",
+    "sources": "sources",
+    "importer": "importer",
+    "historique": "historique",
+    "presentation": "presentation",
     # The presentation theme: large type, high contrast, one slide per screen.
-    "diapositive_1": "?mode=presentation&slide=1", "diapositive_4": "?mode=presentation&slide=4",
+    "diapositive_1": "?mode=presentation&slide=1",
+    "diapositive_4": "?mode=presentation&slide=4",
     "diapositive_5": "?mode=presentation&slide=5",
 }
 BLOCKING = {"serious", "critical"}
@@ -34,8 +41,11 @@ def test_axe_finds_nothing_serious(server, page, name, axe_findings):
     page.wait_for_timeout(500)
     violations = Axe().run(page).response["violations"]
     axe_findings[name] = [(violation["id"], violation["impact"], len(violation["nodes"])) for violation in violations]
-    blocking = [(violation["id"], [node["html"][:120] for node in violation["nodes"][:3]])
-                for violation in violations if violation["impact"] in BLOCKING]
+    blocking = [
+        (violation["id"], [node["html"][:120] for node in violation["nodes"][:3]])
+        for violation in violations
+        if violation["impact"] in BLOCKING
+    ]
     assert blocking == []
 
 
@@ -57,14 +67,19 @@ def tab_until(page: Page, predicate: str, limit: int = 60) -> None:
 def test_keyboard_alone_changes_the_indicator_and_reaches_the_data_table(server, page):
     open_and_wait(page, f"{server}/tendances")
     # The indicator select box, by keyboard: focus it, open it, go down one option, choose it.
-    tab_until(page, "element.closest('[data-testid=\"stSelectbox\"]') && "
-                    "element.closest('[data-testid=\"stSelectbox\"]').innerText.includes('Indicateur')")
+    tab_until(
+        page,
+        "element.closest('[data-testid=\"stSelectbox\"]') && "
+        "element.closest('[data-testid=\"stSelectbox\"]').innerText.includes('Indicateur')",
+    )
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
-    page.wait_for_function("document.querySelector('h2') && !document.querySelector('h2').innerText.startsWith('Signalements')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "document.querySelector('h2') && !document.querySelector('h2').innerText.startsWith('Signalements')",
+        timeout=30_000,
+    )
     # Then the chart's data: open the expander and enter the table, still by keyboard; focus is visible.
     tab_until(page, "element.innerText && element.innerText.includes('Voir les données du graphique')")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")

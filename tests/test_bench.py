@@ -12,6 +12,7 @@ import json
 
 import pandas as pd
 import pytest
+
 from benchmarks.bench import (
     FIRST_ACCEPTED_MONTH,
     LAST_MONTH,
@@ -25,7 +26,6 @@ from benchmarks.bench import (
     page_timings,
     write_bench_csv,
 )
-
 from indicators.config import REPO_ROOT
 from indicators.ingest.parsing import KEY
 from indicators.ingest.pipeline import analyse_upload
@@ -47,8 +47,14 @@ def test_generated_file_is_a_french_csv_that_imports_whole(tmp_path):
     assert any("/" in period for period in periods) and any("-" in period for period in periods)
 
     tables = load_tables()
-    report = analyse_upload(content, path.name, tables.indicators, tables.territories.loc[tables.territories["level"] == "commune"],
-                            tables.field_observations, is_demo(tables.field_observations))
+    report = analyse_upload(
+        content,
+        path.name,
+        tables.indicators,
+        tables.territories.loc[tables.territories["level"] == "commune"],
+        tables.field_observations,
+        is_demo(tables.field_observations),
+    )
     assert report.errors == [] and report.personal_data == [] and report.refusal is None
     assert report.rows_valid == 10_000 and not report.rows.duplicated(KEY).any()
 
@@ -61,12 +67,14 @@ def test_a_million_keys_are_unique_partitions_never_before_1990(tmp_path):
     observations = generate_observations(1_000_000, codes)
     assert len(observations) == 1_000_000
     assert not observations.duplicated(["indicator_id", "territory_code", "month", "sex", "age_group"]).any()
-    assert FIRST_ACCEPTED_MONTH <= observations["month"].min() and observations["month"].max() <= LAST_MONTH
+    assert observations["month"].min() >= FIRST_ACCEPTED_MONTH and observations["month"].max() <= LAST_MONTH
     assert (observations["value"] >= 0).all()
     # Never a total beside its own detail: the importer would refuse it (sums would count twice).
-    keys = observations.assign(period=observations["month"].dt.strftime("%Y-%m"),
-                               sex=observations["sex"].replace("", "ensemble"),
-                               age_group=observations["age_group"].replace("", "ensemble"))
+    keys = observations.assign(
+        period=observations["month"].dt.strftime("%Y-%m"),
+        sex=observations["sex"].replace("", "ensemble"),
+        age_group=observations["age_group"].replace("", "ensemble"),
+    )
     assert not overlapping_totals(keys).any()
 
 
@@ -80,7 +88,8 @@ def test_bench_json_has_the_documented_keys(capsys):
     assert result["import_ratio"] == pytest.approx(result["import_s"] / floor, rel=0.1, abs=0.1)
     assert result["checksum_s"] > 0 and result["parquet_write_s"] > 0
     assert result["storage_floor_ratio"] == pytest.approx(
-        (floor + result["checksum_s"] + result["parquet_write_s"]) / floor, rel=0.1, abs=0.1)
+        (floor + result["checksum_s"] + result["parquet_write_s"]) / floor, rel=0.1, abs=0.1
+    )
     assert 50 < result["peak_rss_mb"] < 4_000
     for timings in (result["page_cold_ms"], result["page_warm_ms"]):
         assert set(timings) == set(PAGES) and all(milliseconds > 0 for milliseconds in timings.values())
@@ -118,4 +127,6 @@ def test_benchmark_never_writes_into_the_data_folder(tmp_path):
 
 def test_every_result_key_is_documented():
     performance = (REPO_ROOT / "docs" / "PERFORMANCE.md").read_text(encoding="utf-8")
-    assert all(f"`{key}`" in performance for key in RESULT_KEYS), [key for key in RESULT_KEYS if f"`{key}`" not in performance]
+    assert all(f"`{key}`" in performance for key in RESULT_KEYS), [
+        key for key in RESULT_KEYS if f"`{key}`" not in performance
+    ]

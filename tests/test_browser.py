@@ -7,12 +7,19 @@ These tests fail, never skip, when the browser is missing: CI installs Debian's 
 from __future__ import annotations
 
 import pytest
+
 from browser_support import assert_no_error, open_and_wait
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"overview": "", "tendances": "tendances", "territoires": "territoires", "sources": "sources",
-         "importer": "importer", "historique": "historique"}
+PAGES = {
+    "overview": "",
+    "tendances": "tendances",
+    "territoires": "territoires",
+    "sources": "sources",
+    "importer": "importer",
+    "historique": "historique",
+}
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
 from browser_support import open_and_wait
 
 pytestmark = pytest.mark.browser
@@ -24,8 +25,14 @@ def click_all_and_collect(page, buttons: list, timeout_ms: int = 90_000) -> tupl
     content types the server sent for generated files."""
     downloads, types = {}, set()
     page.on("download", lambda download: downloads.__setitem__(download.suggested_filename, download))
-    page.on("response", lambda response: types.add(response.headers.get("content-type", "").split(";")[0])
-            if "/media/" in response.url and "/static/" not in response.url else None)
+    page.on(
+        "response",
+        lambda response: (
+            types.add(response.headers.get("content-type", "").split(";")[0])
+            if "/media/" in response.url and "/static/" not in response.url
+            else None
+        ),
+    )
     for button in buttons:
         button.click()
     waited = 0
@@ -41,8 +48,10 @@ def test_chart_csv_png_svg_clicked_in_quick_succession_all_arrive(server, page):
     open_and_wait(page, f"{server}/tendances")
     page.get_by_text("Voir les données du graphique").first.click()
     page.wait_for_timeout(500)
-    buttons = [page.get_by_role("button", name=label).first
-               for label in ("Télécharger ces données (CSV)", "Image PNG 1920×1080", "Image SVG")]
+    buttons = [
+        page.get_by_role("button", name=label).first
+        for label in ("Télécharger ces données (CSV)", "Image PNG 1920×1080", "Image SVG")
+    ]
     downloads, types = click_all_and_collect(page, buttons)
     assert sorted(Path(name).suffix for name in downloads) == [".csv", ".png", ".svg"], sorted(downloads)
     assert types == {"text/csv", "image/png", "image/svg+xml"}
@@ -58,16 +67,26 @@ def test_every_table_of_the_sources_page_clicked_in_quick_succession_arrives(ser
     open_and_wait(page, f"{server}/sources")
     buttons = page.locator("[data-testid='stDownloadButton'] button")
     downloads, types = click_all_and_collect(page, [buttons.nth(index) for index in range(buttons.count())])
-    assert sorted(downloads) == sorted(["sources.csv", "indicateurs.csv", "chiffres_publies.csv", "territoires.csv",
-                                        "dates_cles.csv", "observations_terrain.csv"])
+    assert sorted(downloads) == sorted(
+        [
+            "sources.csv",
+            "indicateurs.csv",
+            "chiffres_publies.csv",
+            "territoires.csv",
+            "dates_cles.csv",
+            "observations_terrain.csv",
+        ]
+    )
     assert types == {"text/csv"}
     for name, download in downloads.items():
         assert download.failure() is None, name
         assert Path(download.path()).read_bytes().startswith(BOM), name
 
 
-@pytest.mark.parametrize("path", ["", "tendances", "territoires", "sources", "importer", "historique", "presentation",
-                                  "?mode=presentation&slide=1"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "tendances", "territoires", "sources", "importer", "historique", "presentation", "?mode=presentation&slide=1"],
+)
 def test_no_request_leaves_localhost(server, page, path):
     hosts = set()
     page.on("request", lambda request: hosts.add(urlparse(request.url).hostname))

@@ -5,6 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
+from playwright.sync_api import Page
+
 from browser_support import (
     assert_no_error,
     copy_data,
@@ -12,8 +15,6 @@ from browser_support import (
     serve,
     wait_until_idle,
 )
-from openpyxl import Workbook
-from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +27,10 @@ def spreadsheet_export(folder: Path) -> tuple[Path, int]:
     values = {month: 1000 + index for index, month in enumerate(MONTHS)}
     for month, value in values.items():
         year, number = month.split("-")
-        lines.append(f"Signalements liés à un risque prostitutionnel;92050;01/{number}/{year};F;15-17;"
-                     f"{value // 1000}\u00a0{value % 1000:03d}")
+        lines.append(
+            f"Signalements liés à un risque prostitutionnel;92050;01/{number}/{year};F;15-17;"
+            f"{value // 1000}\u00a0{value % 1000:03d}"
+        )
     path = folder / "export_signalements.csv"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     return path, values["2026-12"]
@@ -61,7 +64,9 @@ def test_upload_preview_confirm_then_trends_change(server, page, tmp_path):
     heading = page.locator("h2").first.inner_text().replace("\u202f", " ")
     total = f"{last_month // 1000} {last_month % 1000:03d}"
     # Monthly data are drawn by month by default (the grouping follows the data's own granularity).
-    assert heading.startswith(f"Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : {total} signalements en décembre 2026")
+    assert heading.startswith(
+        f"Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : {total} signalements en décembre 2026"
+    )
     assert "Données fictives de démonstration" not in main.inner_text()
     assert "export_signalements.csv" in main.inner_text()  # the source line names the imported file
     assert_no_error(page, "tendances_apres_import")
@@ -74,22 +79,39 @@ def test_upload_preview_confirm_then_trends_change(server, page, tmp_path):
 
 # Three files of other shapes, imported one after the other, then every page opened -------------
 
-QUARTERS = ["T1 2024", "2e trimestre 2024", "2024-Q3", "T4-2024", "1er trimestre 2025", "2025 T2", "Q3 2025", "4e trim. 2025"]
+QUARTERS = [
+    "T1 2024",
+    "2e trimestre 2024",
+    "2024-Q3",
+    "T4-2024",
+    "1er trimestre 2025",
+    "2025 T2",
+    "Q3 2025",
+    "4e trim. 2025",
+]
 QUARTER_COMMUNES = ["92050", "92002", "92071"]
 WIDE_COMMUNES = ["Nanterre", "Antony", "Sceaux", "Clamart"]
 MONTHS_2025 = ["octobre", "novembre", "décembre"]
-MONTHLY_INDICATORS = ["Signalements liés à un risque prostitutionnel", "Jeunes entrés en suivi à la Veille active jeunes"]
+MONTHLY_INDICATORS = [
+    "Signalements liés à un risque prostitutionnel",
+    "Jeunes entrés en suivi à la Veille active jeunes",
+]
 IMPORTED = ["Consultations de sexologie", "Professionnels formés au risque prostitutionnel", *MONTHLY_INDICATORS]
 # An exception's class name, a traceback, or a value JavaScript or pandas failed to give.
-ENGLISH_ERROR = re.compile(r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|\bNaN\b|\bundefined\b|\bNone\b|"
-                           r"Something went wrong|\bOh no\b|\bPlease\b")
+ENGLISH_ERROR = re.compile(
+    r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|\bNaN\b|\bundefined\b|\bNone\b|"
+    r"Something went wrong|\bOh no\b|\bPlease\b"
+)
 
 
 def quarterly_file(folder: Path) -> tuple[Path, int]:
     """One indicator, three communes, eight quarters written as analysts write them (UTF-8, « Trimestre »)."""
     lines = ["Indicateur;Code commune;Trimestre;Nombre"]
-    lines += [f"Consultations de sexologie;{commune};{quarter};{10 + index + 3 * position}"
-              for position, commune in enumerate(QUARTER_COMMUNES) for index, quarter in enumerate(QUARTERS)]
+    lines += [
+        f"Consultations de sexologie;{commune};{quarter};{10 + index + 3 * position}"
+        for position, commune in enumerate(QUARTER_COMMUNES)
+        for index, quarter in enumerate(QUARTERS)
+    ]
     path = folder / "consultations_trimestrielles.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path, len(lines) - 1
@@ -100,7 +122,9 @@ def yearly_wide_workbook(folder: Path) -> tuple[Path, int]:
     workbook = Workbook()
     workbook.active.append(["Indicateur", "Commune", "2022", "2023", "2024"])
     for position, commune in enumerate(WIDE_COMMUNES):
-        workbook.active.append(["Professionnels formés au risque prostitutionnel", commune, 20 + position, 25 + position, 30 + position])
+        workbook.active.append(
+            ["Professionnels formés au risque prostitutionnel", commune, 20 + position, 25 + position, 30 + position]
+        )
     path = folder / "formations_par_annee.xlsx"
     workbook.save(path)
     return path, 3 * len(WIDE_COMMUNES)
@@ -109,9 +133,13 @@ def yearly_wide_workbook(folder: Path) -> tuple[Path, int]:
 def three_months_file(folder: Path) -> tuple[Path, int]:
     """Two indicators, October to December 2025, Année + Mois columns, by sex (Windows-1252)."""
     lines = ["Indicateur;Code INSEE;Année;Mois;Sexe;Effectif"]
-    lines += [f"{indicator};{commune};2025;{month};{sex};{6 + index}"
-              for indicator in MONTHLY_INDICATORS for commune in ("92050", "92002")
-              for index, month in enumerate(MONTHS_2025) for sex in ("F", "M")]
+    lines += [
+        f"{indicator};{commune};2025;{month};{sex};{6 + index}"
+        for indicator in MONTHLY_INDICATORS
+        for commune in ("92050", "92002")
+        for index, month in enumerate(MONTHS_2025)
+        for sex in ("F", "M")
+    ]
     path = folder / "trois_mois.csv"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     return path, len(lines) - 1
@@ -163,8 +191,13 @@ def test_quarterly_yearly_wide_and_monthly_imports_then_every_page_renders(fresh
         except AssertionError as error:  # every page is looked at, then all failures are reported together
             failures.append(str(error))
 
-    for name, path in (("vue_ensemble", ""), ("sources", "sources"), ("importer", "importer"),
-                       ("historique", "historique"), ("presentation", "presentation")):
+    for name, path in (
+        ("vue_ensemble", ""),
+        ("sources", "sources"),
+        ("importer", "importer"),
+        ("historique", "historique"),
+        ("presentation", "presentation"),
+    ):
         open_and_wait(page, f"{fresh_server}/{path}")
         check(f"formes_{name}")
     for indicator in IMPORTED:

@@ -11,26 +11,39 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from browser_support import assert_no_error, open_and_wait, serve, wait_until_idle
 from playwright.sync_api import Page
-from store_shapes import write_store
 
+from browser_support import assert_no_error, open_and_wait, serve, wait_until_idle
 from indicators.loading import STORE_FOLDER
 from indicators.store.parquet import ParquetStore
+from store_shapes import write_store
 
 pytestmark = pytest.mark.browser
 
 NOTICE = "Le lien demandait"
-OWN_PAGES = {"vue_ensemble": "", "tendances": "tendances", "sources": "sources", "importer": "importer",
-             "historique": "historique", "presentation": "presentation"}
+OWN_PAGES = {
+    "vue_ensemble": "",
+    "tendances": "tendances",
+    "sources": "sources",
+    "importer": "importer",
+    "historique": "historique",
+    "presentation": "presentation",
+}
 
 
-def observation_rows(indicator_id: str, communes: list[str], periods: list[str], split: bool,
-                     value: int) -> pd.DataFrame:
+def observation_rows(
+    indicator_id: str, communes: list[str], periods: list[str], split: bool, value: int
+) -> pd.DataFrame:
     groups = [("F", "ensemble"), ("M", "ensemble")] if split else [("ensemble", "ensemble")]
-    return pd.DataFrame([(indicator_id, commune, period, sex, age, value) for commune in communes for period in periods
-                         for sex, age in groups],
-                        columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value"])
+    return pd.DataFrame(
+        [
+            (indicator_id, commune, period, sex, age, value)
+            for commune in communes
+            for period in periods
+            for sex, age in groups
+        ],
+        columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value"],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +51,22 @@ def differing_server(tmp_path_factory) -> Iterator[str]:
     """Two indicators that share nothing but Sceaux: months 2019–2021 of Nanterre and Sceaux by sex,
     against years 2023–2024 of Sceaux alone without split; two versions in the history."""
     months = [f"{year}-{month:02d}" for year in (2019, 2020, 2021) for month in range(1, 13)]
-    observations = pd.concat([
-        observation_rows("signalements_risque_prostitutionnel", ["92050", "92071"], months, True, 12),
-        observation_rows("jeunes_suivis_vaj", ["92071"], ["2023", "2024"], False, 40),
-    ], ignore_index=True).assign(source_id="IMPORT_000001")
+    observations = pd.concat(
+        [
+            observation_rows("signalements_risque_prostitutionnel", ["92050", "92071"], months, True, 12),
+            observation_rows("jeunes_suivis_vaj", ["92071"], ["2023", "2024"], False, 40),
+        ],
+        ignore_index=True,
+    ).assign(source_id="IMPORT_000001")
     folder = write_store(tmp_path_factory.mktemp("links") / "data", observations)
-    ParquetStore(folder / STORE_FOLDER).commit(observations.assign(value=observations["value"] + 1), action="import",
-                                               parent=1, file_name="second.csv", sha256="1" * 64, user="test")
+    ParquetStore(folder / STORE_FOLDER).commit(
+        observations.assign(value=observations["value"] + 1),
+        action="import",
+        parent=1,
+        file_name="second.csv",
+        sha256="1" * 64,
+        user="test",
+    )
     yield from serve(folder)
 
 
@@ -110,8 +132,11 @@ def test_every_field_trend_choice_survives_a_copied_link(server, page, browser):
     for name in ("indicateur=", "territoire=Nanterre", "periode=2020", "regroupement=Ann", "repartition=Par+sexe"):
         assert name in url, url
     before = shown(page)
-    assert before["periode"] == ["2020", "2025"] and before["repartition"] and before["actifs"] == [
-        "Observations de terrain (Hauts-de-Seine)", "Année"], before
+    assert (
+        before["periode"] == ["2020", "2025"]
+        and before["repartition"]
+        and before["actifs"] == ["Observations de terrain (Hauts-de-Seine)", "Année"]
+    ), before
     context, again = reopened(browser, url)
     try:
         assert shown(again) == before
@@ -137,12 +162,16 @@ def test_a_published_figures_link_reopens_family_indicator_and_territory(server,
 
 
 def test_stale_parameters_show_the_defaults_with_a_french_notice(server, page):
-    open_and_wait(page, f"{server}/tendances?indicateur=Indicateur+disparu&territoire=Nanter&periode=1990&periode=2025"
-                        "&repartition=Par+couleur")
+    open_and_wait(
+        page,
+        f"{server}/tendances?indicateur=Indicateur+disparu&territoire=Nanter&periode=1990&periode=2025"
+        "&repartition=Par+couleur",
+    )
     said = notices(page)
     assert len(said) == 4, said
-    assert any("« Nanter » pour « Territoire »" in text and "la valeur par défaut est affichée" in text
-               for text in said)
+    assert any(
+        "« Nanter » pour « Territoire »" in text and "la valeur par défaut est affichée" in text for text in said
+    )
     assert any("« 1990 – 2025 » pour « Période »" in text for text in said)
     view = shown(page)
     assert view["Indicateur"] == "Signalements liés à un risque prostitutionnel"

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from browser_support import SCREENSHOTS, assert_no_error, open_and_wait, wait_until_idle
 from playwright.sync_api import Page, expect
 
+from browser_support import SCREENSHOTS, assert_no_error, open_and_wait, wait_until_idle
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.deck import protected_deck, read_deck
 from indicators.deck_export import deck_html
@@ -44,8 +44,10 @@ def test_every_slide_fits_a_projector_screen(server, browser, width, height):
             open_and_wait(page, f"{server}/?mode=presentation&slide={number}")
             page.wait_for_selector(".js-plotly-plot .main-svg, .slide-map img", timeout=30_000)
             # The slide is complete once its navigation row is drawn.
-            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
-                                   timeout=30_000)
+            page.wait_for_function(
+                f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
+                timeout=30_000,
+            )
             facts = layout_facts(page)
             page.screenshot(path=str(SCREENSHOTS / f"presentation_{width}x{height}_{number}.png"))
             assert not facts["pageScrolls"], f"diapositive {number} : la page défile"
@@ -74,8 +76,10 @@ def test_arrow_keys_walk_the_deck_and_the_url_names_the_slide(server, browser):
             # The keys belong to the buttons: a key pressed before they are drawn does nothing.
             expect(page.get_by_role("button", name="Suivante")).to_be_enabled(timeout=30_000)
             page.keyboard.press(key)
-            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
-                                   timeout=30_000)
+            page.wait_for_function(
+                f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 10')",
+                timeout=30_000,
+            )
             page.wait_for_url(f"**slide={number}", timeout=15_000)
             wait_until_idle(page)
     finally:
@@ -178,8 +182,13 @@ def imported_server(tmp_path_factory):
     folder = copy_data(root / "data")
     upload = root / "signalements_annuels.csv"
     upload.write_text(YEARLY_IMPORT, encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "indicators", "ingest", str(upload)], check=True, capture_output=True,
-                   env={**os.environ, "INDICATORS_DATA_DIR": str(folder)}, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "indicators", "ingest", str(upload)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "INDICATORS_DATA_DIR": str(folder)},
+        timeout=120,
+    )
     yield from serve(folder)
 
 
@@ -190,8 +199,9 @@ def test_after_an_import_every_slide_has_figures_a_source_and_no_demo_label(impo
     try:
         for number in range(1, 7):
             open_and_wait(page, f"{imported_server}/?mode=presentation&slide={number}")
-            page.wait_for_function(f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 6')",
-                                   timeout=30_000)
+            page.wait_for_function(
+                f"document.querySelector('[data-testid=\"stMain\"]').innerText.includes('{number} / 6')", timeout=30_000
+            )
             page.wait_for_selector(".js-plotly-plot .main-svg, .slide-map img", timeout=30_000)
             text = page.locator("[data-testid='stMain']").inner_text()
             page.screenshot(path=str(SCREENSHOTS / f"presentation_import_{number}.png"))

@@ -4,6 +4,7 @@ map opens that commune's sheet, and a stale territory in a link is said in Frenc
 from __future__ import annotations
 
 import pytest
+
 from browser_support import assert_no_error, open_and_wait, wait_until_idle
 from test_browser_links import choose, notices, reopened, shown
 
@@ -12,14 +13,17 @@ pytestmark = pytest.mark.browser
 
 def click_tile(page, territory_code: str) -> None:
     """Click the centre of a commune's tile, found through the figure's own clickable trace."""
-    position = page.evaluate("""code => {
+    position = page.evaluate(
+        """code => {
       const chart = document.querySelector('.stPlotlyChart .js-plotly-plot');
       const trace = chart.data.findIndex(candidate => candidate.name === 'communes');
       const point = chart.calcdata[trace].find(item => [].concat(item.data ?? item.customdata ?? [])[0] === code)
         ?? chart.calcdata[trace][chart.data[trace].customdata.findIndex(item => [].concat(item)[0] === code)];
       const box = chart.getBoundingClientRect(), x = chart._fullLayout.xaxis, y = chart._fullLayout.yaxis;
       return {x: box.left + x._offset + x.c2p(point.x), y: box.top + y._offset + y.c2p(point.y)};
-    }""", territory_code)
+    }""",
+        territory_code,
+    )
     page.mouse.click(position["x"], position["y"])
     wait_until_idle(page)
 

@@ -14,8 +14,17 @@ NNBSP = "\u202f"
 
 
 def rows(indicator: str, periods: list[str], values: list[int], territory: str = "92002") -> pd.DataFrame:
-    return pd.DataFrame({"indicator_id": indicator, "territory_code": territory, "period": periods, "sex": "ensemble",
-                         "age_group": "ensemble", "value": values, "source_id": "IMPORT_000001"})
+    return pd.DataFrame(
+        {
+            "indicator_id": indicator,
+            "territory_code": territory,
+            "period": periods,
+            "sex": "ensemble",
+            "age_group": "ensemble",
+            "value": values,
+            "source_id": "IMPORT_000001",
+        }
+    )
 
 
 def shown(comparison: PeriodComparison, current: bool = True, previous: bool = True) -> ShownComparison:

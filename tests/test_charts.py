@@ -25,7 +25,9 @@ def test_published_points_are_never_joined_by_a_line(tables):
 
 
 def test_ranges_are_drawn_from_low_to_high_without_midpoint(tables):
-    points = published_series(tables.published_estimates, tables.indicators, "estimation_mineurs_exploitation_sexuelle_monde")
+    points = published_series(
+        tables.published_estimates, tables.indicators, "estimation_mineurs_exploitation_sexuelle_monde"
+    )
     figure = published_figure(points, "mineurs", {}, tables.key_dates)
     bars = [trace for trace in figure.data if isinstance(trace, go.Bar)]
     assert len(bars) == 1
@@ -44,15 +46,23 @@ def test_key_dates_inside_the_span_are_annotated(tables):
 
 
 def test_key_dates_outside_the_span_are_left_out(tables):
-    series = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01", "2025-01-01"]), "group": "ensemble",
-                           "value": [1, 2], "complete": True})
+    series = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2024-01-01", "2025-01-01"]),
+            "group": "ensemble",
+            "value": [1, 2],
+            "complete": True,
+        }
+    )
     figure = observation_figure(series, "jeunes", "year", tables.key_dates)
     assert not figure.layout.annotations
 
 
 def test_partial_periods_are_hollow_markers(tables):
     observations = tables.field_observations
-    rows = observations.loc[(observations["indicator_id"] == "jeunes_suivis_vaj") & (observations["period"] <= "2025-06")]
+    rows = observations.loc[
+        (observations["indicator_id"] == "jeunes_suivis_vaj") & (observations["period"] <= "2025-06")
+    ]
     series = aggregate_series(rows, "year")
     figure = observation_figure(series, "jeunes", "year", tables.key_dates)
     symbols = list(figure.data[0].marker.symbol)
@@ -83,11 +93,14 @@ def test_count_axis_has_whole_distinct_ticks(largest, dtick):
         assert axis["range"][0] == 0 and axis["range"][1] >= 1
 
 
-@pytest.mark.parametrize(("start", "end", "frequency", "first_labels"), [
-    ("2022-01-01", "2025-01-01", "year", ["2022", "2023"]),
-    ("2025-01-01", "2025-10-01", "quarter", ["T1 2025", "T2 2025"]),
-    ("1990-01-01", "2025-01-01", "year", ["1990", "1993"]),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "frequency", "first_labels"),
+    [
+        ("2022-01-01", "2025-01-01", "year", ["2022", "2023"]),
+        ("2025-01-01", "2025-10-01", "quarter", ["T1 2025", "T2 2025"]),
+        ("1990-01-01", "2025-01-01", "year", ["1990", "1993"]),
+    ],
+)
 def test_date_ticks_follow_the_data_granularity(start, end, frequency, first_labels):
     ticks = french_date_ticks(pd.Timestamp(start), pd.Timestamp(end), frequency)
     assert ticks["ticktext"][:2] == first_labels

@@ -5,8 +5,10 @@ import os
 import subprocess
 import sys
 
-LATIN1 = ("Indicateur;Code commune;Année;Mois;Nombre\r\n"
-          "Jeunes entrés en suivi à la Veille active jeunes;92050;2026;3;1\u00a0204\r\n").encode("cp1252")
+LATIN1 = (
+    "Indicateur;Code commune;Année;Mois;Nombre\r\n"
+    "Jeunes entrés en suivi à la Veille active jeunes;92050;2026;3;1\u00a0204\r\n"
+).encode("cp1252")
 
 
 def run(data_dir, *args):
@@ -20,17 +22,37 @@ def test_ingest_json_then_export(data_copy, tmp_path):
     dry = run(data_copy, "ingest", str(upload), "--dry-run", "--json")
     assert dry.returncode == 0
     report = json.loads(dry.stdout)
-    assert {key: report[key] for key in ("ok", "encoding", "delimiter", "rows_read", "rows_valid", "rows_rejected", "version")} == {
-        "ok": True, "encoding": "cp1252", "delimiter": "point-virgule", "rows_read": 1, "rows_valid": 1, "rows_rejected": 0,
-        "version": None}
+    assert {
+        key: report[key]
+        for key in ("ok", "encoding", "delimiter", "rows_read", "rows_valid", "rows_rejected", "version")
+    } == {
+        "ok": True,
+        "encoding": "cp1252",
+        "delimiter": "point-virgule",
+        "rows_read": 1,
+        "rows_valid": 1,
+        "rows_rejected": 0,
+        "version": None,
+    }
     assert not (data_copy / "store").exists()
     done = run(data_copy, "ingest", str(upload), "--json")
     assert done.returncode == 0 and json.loads(done.stdout)["version"] == 1
-    exported = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050", "--unsuppressed",
-                   "--who", "analyste@example.fr")
+    exported = run(
+        data_copy,
+        "export",
+        "--indicator",
+        "jeunes_suivis_vaj",
+        "--territory",
+        "92050",
+        "--unsuppressed",
+        "--who",
+        "analyste@example.fr",
+    )
     lines = exported.stdout.decode("utf-8-sig").splitlines()
-    assert lines == ["indicateur;territoire;période;sexe;tranche d'âge;valeur;source",
-                     "jeunes_suivis_vaj;92050;2026-03;ensemble;ensemble;1204;IMPORT_000001"]
+    assert lines == [
+        "indicateur;territoire;période;sexe;tranche d'âge;valeur;source",
+        "jeunes_suivis_vaj;92050;2026-03;ensemble;ensemble;1204;IMPORT_000001",
+    ]
     assert b"version 1" in run(data_copy, "history").stdout
     # The public export of the same figures: the protected cells, the month, its quarter and its year.
     public = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
@@ -83,8 +105,9 @@ def test_refused_file_exits_1_with_errors_and_writes_nothing(data_copy, tmp_path
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["version"] is None
-    assert report["errors"] == [{"line": 2, "column": "periode", "value": "2026-13",
-                                 "message": report["errors"][0]["message"]}]
+    assert report["errors"] == [
+        {"line": 2, "column": "periode", "value": "2026-13", "message": report["errors"][0]["message"]}
+    ]
     assert report["errors"][0]["message"].startswith("période illisible")
     assert not (data_copy / "store").exists()
 
@@ -107,10 +130,16 @@ def test_several_imports_at_once_all_land_in_order(data_copy, tmp_path):
     processes = []
     for commune in communes:
         upload = tmp_path / f"{commune}.csv"
-        upload.write_text("indicateur;code_commune;periode;valeur\n" + "".join(
-            f"consultations_sexologie;{commune};2026-{month:02d};{month}\n" for month in range(1, 13)), encoding="utf-8")
-        processes.append(subprocess.Popen([sys.executable, "-m", "indicators", "ingest", str(upload), "--json"],
-                                          env=env, stdout=subprocess.PIPE))
+        upload.write_text(
+            "indicateur;code_commune;periode;valeur\n"
+            + "".join(f"consultations_sexologie;{commune};2026-{month:02d};{month}\n" for month in range(1, 13)),
+            encoding="utf-8",
+        )
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "indicators", "ingest", str(upload), "--json"], env=env, stdout=subprocess.PIPE
+            )
+        )
     versions = sorted(json.loads(process.communicate(timeout=120)[0])["version"] for process in processes)
     assert versions == [1, 2, 3, 4]
     from indicators.loading import observation_store

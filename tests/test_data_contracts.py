@@ -40,7 +40,7 @@ def test_every_reference_figure_is_shipped(tables, reference_id):
 def test_figures_match_the_reference(tables, figure_id, value, low, high, qualifier):
     row = tables.published_estimates.set_index("figure_id").loc[figure_id]
     for column, expected in (("value", value), ("value_low", low), ("value_high", high)):
-        assert (pd.isna(row[column]) if expected is None else row[column] == pytest.approx(expected)), column
+        assert pd.isna(row[column]) if expected is None else row[column] == pytest.approx(expected), column
     assert row["qualifier"] == qualifier
 
 
@@ -86,8 +86,9 @@ def test_every_page_has_an_apptest():
     page_tests = "".join(path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("test_*page*.py"))
     assert len(pages) == 9
     for page in pages:
-        assert f'"{page}"' in page_tests or page == "views/presentation.py" and "mode=presentation" in page_tests, (
-            f"{page} n'a pas de test AppTest")
+        assert f'"{page}"' in page_tests or (page == "views/presentation.py" and "mode=presentation" in page_tests), (
+            f"{page} n'a pas de test AppTest"
+        )
 
 
 def test_every_key_date_names_the_territory_it_applies_to(tables):

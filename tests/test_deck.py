@@ -19,7 +19,9 @@ def test_default_deck_covers_the_key_figures(slides):
     ids = [slide.slide_id for slide in slides]
     assert ids[:4] == ["estimation_nationale", "victimes_proxenetisme", "affaires_police", "profil_age_sexe"]
     assert ids[8:] == ["carte_signalements_taux", "signalements_paris_ouest"]  # the map after the département's series
-    assert slides[0].headline.startswith("Mineurs en situation ou en risque de prostitution (estimation) : 7\u202f000 – 10\u202f000")
+    assert slides[0].headline.startswith(
+        "Mineurs en situation ou en risque de prostitution (estimation) : 7\u202f000 – 10\u202f000"
+    )
 
 
 def test_demo_label_follows_the_data(slides):
@@ -29,8 +31,11 @@ def test_demo_label_follows_the_data(slides):
 
 def test_field_slide_headline_equals_the_data(slides, tables):
     observations = tables.field_observations
-    reports = observations.loc[(observations["indicator_id"] == "signalements_risque_prostitutionnel")
-                               & observations["period"].str.startswith("2025"), "value"].sum()
+    reports = observations.loc[
+        (observations["indicator_id"] == "signalements_risque_prostitutionnel")
+        & observations["period"].str.startswith("2025"),
+        "value",
+    ].sum()
     assert f"{reports} signalements en 2025" in slides[4].headline.replace("\u202f", "")
 
 
@@ -71,15 +76,32 @@ def imported(tables, rows: list[tuple[str, str, str, int]], sex: str = "ensemble
 
     from indicators.loading import validate_table
 
-    frame = pd.DataFrame([{"indicator_id": indicator, "territory_code": commune, "period": period, "sex": sex,
-                           "age_group": "ensemble", "value": value, "source_id": IMPORT_SOURCE}
-                          for indicator, commune, period, value in rows],
-                         columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"])
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": indicator,
+                "territory_code": commune,
+                "period": period,
+                "sex": sex,
+                "age_group": "ensemble",
+                "value": value,
+                "source_id": IMPORT_SOURCE,
+            }
+            for indicator, commune, period, value in rows
+        ],
+        columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"],
+    )
     source = tables.sources.loc[tables.sources["source_id"] == "CD92_ARTICLE_2021"].assign(
-        source_id=IMPORT_SOURCE, publisher="Département des Hauts-de-Seine (import d'un analyste)",
-        title="Fichier « import.csv »", primary_url=None)
-    return replace(tables, field_observations=validate_table(frame, "field_observations", "import.csv"),
-                   sources=pd.concat([tables.sources, source], ignore_index=True))
+        source_id=IMPORT_SOURCE,
+        publisher="Département des Hauts-de-Seine (import d'un analyste)",
+        title="Fichier « import.csv »",
+        primary_url=None,
+    )
+    return replace(
+        tables,
+        field_observations=validate_table(frame, "field_observations", "import.csv"),
+        sources=pd.concat([tables.sources, source], ignore_index=True),
+    )
 
 
 def deck_asking(frequency: str | None = None) -> pd.DataFrame:
@@ -96,15 +118,22 @@ def assert_presentable(slide) -> None:
         assert not any(word in text.lower() for word in DEMO_WORDS), text
     assert slide.source.removeprefix("Sources : ").removeprefix("Source : ").strip(), slide.source
     assert not slide.is_demo
-    drawn = [y for trace in slide.figure.data for y in (trace.x if trace.orientation == "h" else trace.y) if y is not None]
+    drawn = [
+        y for trace in slide.figure.data for y in (trace.x if trace.orientation == "h" else trace.y) if y is not None
+    ]
     assert drawn, f"{slide.slide_id} : graphique vide"
 
 
 def test_a_yearly_import_of_one_indicator_keeps_only_the_slides_with_data(tables):
-    data = imported(tables, [("signalements_risque_prostitutionnel", "92002", "2023", 12),
-                             ("signalements_risque_prostitutionnel", "92004", "2023", 9),
-                             ("signalements_risque_prostitutionnel", "92002", "2024", 15),
-                             ("signalements_risque_prostitutionnel", "92004", "2024", 7)])
+    data = imported(
+        tables,
+        [
+            ("signalements_risque_prostitutionnel", "92002", "2023", 12),
+            ("signalements_risque_prostitutionnel", "92004", "2023", 9),
+            ("signalements_risque_prostitutionnel", "92002", "2024", 15),
+            ("signalements_risque_prostitutionnel", "92004", "2024", 7),
+        ],
+    )
     deck = deck_asking()
     slides = protected_deck(data, deck, 5)
     assert [slide.slide_id for slide in slides] == [*PUBLISHED_SLIDES, "signalements_92", "carte_signalements_taux"]
@@ -118,15 +147,18 @@ def test_a_yearly_import_of_one_indicator_keeps_only_the_slides_with_data(tables
     assert field.data["group"].tolist() == ["ensemble", "ensemble"] and not field.data["suppressed"].any()
     assert field.headline.replace("\u202f", " ") == (
         "Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : 22 signalements en 2024, "
-        "+5 % par rapport à 2023")
+        "+5 % par rapport à 2023"
+    )
     assert field.source.startswith("Source : Département des Hauts-de-Seine (import d'un analyste)")
 
 
 @pytest.mark.parametrize("asked", ["month", "quarter", "year"])
 def test_quarterly_data_are_drawn_per_quarter_or_coarser_never_spread_into_months(tables, asked):
     quarters = [("2024-Q1", 8), ("2024-Q2", 11), ("2024-Q3", 6), ("2024-Q4", 9), ("2025-Q1", 12)]
-    data = imported(tables, [("jeunes_suivis_vaj", commune, period, value)
-                             for commune in ("92002", "92004") for period, value in quarters])
+    data = imported(
+        tables,
+        [("jeunes_suivis_vaj", commune, period, value) for commune in ("92002", "92004") for period, value in quarters],
+    )
     slides = protected_deck(data, deck_asking(asked), 5)
     assert [slide.slide_id for slide in slides] == [*PUBLISHED_SLIDES, "vaj_92"]
     field = slides[-1]
@@ -166,7 +198,9 @@ def test_with_no_field_data_only_the_published_slides_remain(tables):
 
 
 def test_a_series_entirely_under_the_secret_is_left_out(tables):
-    data = imported(tables, [("participants_prevention", "92002", "2024", 3), ("participants_prevention", "92002", "2025", 2)])
+    data = imported(
+        tables, [("participants_prevention", "92002", "2024", 3), ("participants_prevention", "92002", "2025", 2)]
+    )
     assert [slide.slide_id for slide in protected_deck(data, deck_asking(), 5)] == PUBLISHED_SLIDES
 
 
@@ -208,6 +242,7 @@ def test_key_date_labels_are_wrapped_and_stacked_with_room_above_the_plot(slides
 
 
 # --- The pages when slides are left out, or none is left ---------------------------------------------
+
 
 def without_field_data(folder):
     demo = folder / "field_observations_demo.csv"
@@ -254,7 +289,9 @@ def test_presentation_page_names_the_slides_left_out(data_copy, monkeypatch):
 
 
 def test_a_partial_last_year_is_not_drawn_after_whole_ones(tables):
-    rows = [("jeunes_suivis_vaj", "92002", f"{year}-Q{quarter}", 9) for year in (2023, 2024) for quarter in (1, 2, 3, 4)]
+    rows = [
+        ("jeunes_suivis_vaj", "92002", f"{year}-Q{quarter}", 9) for year in (2023, 2024) for quarter in (1, 2, 3, 4)
+    ]
     rows += [("jeunes_suivis_vaj", "92002", "2025-Q1", 9), ("jeunes_suivis_vaj", "92002", "2025-Q2", 9)]
     field = protected_deck(imported(tables, rows), deck_asking("year"), 5)[-1]
     assert_presentable(field)
@@ -265,8 +302,11 @@ def test_a_partial_last_year_is_not_drawn_after_whole_ones(tables):
 
 def test_data_shorter_than_a_year_are_drawn_at_their_own_granularity(tables):
     # One quarter on a yearly slide was a lone hollow point « 2025 (période incomplète) ».
-    field = protected_deck(imported(tables, [("jeunes_suivis_vaj", "92002", "2025-Q1", 9),
-                                             ("jeunes_suivis_vaj", "92002", "2025-Q2", 12)]), deck_asking("year"), 5)[-1]
+    field = protected_deck(
+        imported(tables, [("jeunes_suivis_vaj", "92002", "2025-Q1", 9), ("jeunes_suivis_vaj", "92002", "2025-Q2", 12)]),
+        deck_asking("year"),
+        5,
+    )[-1]
     assert_presentable(field)
     assert len(field.data) == 2 and field.data["complete"].all()
     assert "12 jeunes en T2 2025" in field.headline
@@ -280,14 +320,30 @@ SECRET_K = 600
 
 
 def map_deck(measure: str | None = "rate") -> pd.DataFrame:
-    return pd.DataFrame([{"order": 1, "slide_id": "carte", "kind": "map", "indicators": MAP_INDICATOR,
-                          "territory_code": None, "frequency": None, "breakdown": None, "measure": measure}])
+    return pd.DataFrame(
+        [
+            {
+                "order": 1,
+                "slide_id": "carte",
+                "kind": "map",
+                "indicators": MAP_INDICATOR,
+                "territory_code": None,
+                "frequency": None,
+                "breakdown": None,
+                "measure": measure,
+            }
+        ]
+    )
 
 
 def tile_texts(slide) -> dict[str, str]:
     """Commune code → the text drawn on its tile (name<br><b>value</b>)."""
-    return {code: text for trace in slide.figure.data if trace.mode == "text"
-            for code, text in zip(trace.customdata, trace.text)}
+    return {
+        code: text
+        for trace in slide.figure.data
+        if trace.mode == "text"
+        for code, text in zip(trace.customdata, trace.text)
+    }
 
 
 def number_tokens(figure) -> set[str]:
@@ -369,8 +425,10 @@ def test_a_count_map_is_the_default_and_needs_no_population(secret_store):
     data, counts = secret_store
     slide = protected_deck(data, map_deck(None), SECRET_K)[0]
     assert "Un taux" not in slide.caveat and "INSEE" not in slide.source
-    top = max((code for code in counts if code not in set(slide.data.loc[slide.data["suppressed"], "territory_code"])),
-              key=counts.get)
+    top = max(
+        (code for code in counts if code not in set(slide.data.loc[slide.data["suppressed"], "territory_code"])),
+        key=counts.get,
+    )
     assert f"en tête ({format_number(counts[top])} signalements)" in slide.headline
     assert slide.headline.startswith("Signalements liés à un risque prostitutionnel en 2024 : ")
 
@@ -408,13 +466,22 @@ def test_an_ept_slide_is_the_sum_of_its_communes_protected_series(slides, tables
     assert "(Paris Ouest La Défense)" in slide.headline
     assert any("Semaine départementale" in text for text in key_date_texts(slide.figure))  # an EPT is in the 92
     cells = protected_cells(tables, 5)
-    parts = [protect_series(aggregate_series(select_observations(tables.field_observations, MAP_INDICATOR, [code]),
-                                             "year", "sex"), cells, MAP_INDICATOR, code, "year", "sex")
-             for code in members(tables.territories, PARIS_OUEST)]
+    parts = [
+        protect_series(
+            aggregate_series(select_observations(tables.field_observations, MAP_INDICATOR, [code]), "year", "sex"),
+            cells,
+            MAP_INDICATOR,
+            code,
+            "year",
+            "sex",
+        )
+        for code in members(tables.territories, PARIS_OUEST)
+    ]
     assert len(parts) == 11
     summed = pd.concat(parts).groupby(["period_start", "group"], as_index=False)["value"].sum()
-    drawn = slide.data[["period_start", "group", "value"]].merge(summed, on=["period_start", "group"],
-                                                                suffixes=("", "_communes"))
+    drawn = slide.data[["period_start", "group", "value"]].merge(
+        summed, on=["period_start", "group"], suffixes=("", "_communes")
+    )
     assert len(drawn) == len(slide.data) and (drawn["value"] == drawn["value_communes"]).all()
     assert not slide.data["suppressed"].any()
 

@@ -62,6 +62,7 @@ def test_pdf_has_one_page_per_slide_and_the_sources(slides):
 
 # --- `python -m indicators deck` says what it wrote ------------------------------------------------
 
+
 def short_deck(folder, slide_ids):
     import pandas as pd
 
@@ -81,7 +82,10 @@ def test_deck_command_says_what_it_wrote_where(data_copy, tmp_path, monkeypatch,
     assert code == 0
     assert printed.startswith("Présentation hors ligne : 2 diapositives.\n")
     assert f"- HTML autonome : {out / 'p.html'} (" in printed
-    assert f"- PDF à distribuer : {out / 'p.pdf'} (" in printed and "3 pages : une par diapositive, puis les sources" in printed
+    assert (
+        f"- PDF à distribuer : {out / 'p.pdf'} (" in printed
+        and "3 pages : une par diapositive, puis les sources" in printed
+    )
     assert f"- Images PNG 1920×1080 : {out / 'd.zip'} (" in printed and "2 images" in printed
     assert "diapositive_01_estimation_nationale.png" in printed and "diapositive_02_signalements_92.png" in printed
     assert all((out / name).stat().st_size > 0 for name in ("p.html", "p.pdf", "d.zip"))
@@ -103,12 +107,18 @@ def test_deck_command_without_any_slide_writes_nothing_and_says_why(data_copy, t
 
 # --- Demo wording only with the demo's figures -------------------------------------------------------
 
+
 @pytest.mark.browser
 def test_an_imported_deck_never_says_demo(tables):
     from test_deck import deck_asking, imported
 
-    data = imported(tables, [("signalements_risque_prostitutionnel", "92002", "2024", 15),
-                             ("signalements_risque_prostitutionnel", "92002", "2025", 18)])
+    data = imported(
+        tables,
+        [
+            ("signalements_risque_prostitutionnel", "92002", "2024", 15),
+            ("signalements_risque_prostitutionnel", "92002", "2025", 18),
+        ],
+    )
     imported_slides = protected_deck(data, deck_asking(), 5)
     page = deck_html(imported_slides)
     assert 'class="slide"' in page and page.count('class="slide"') == 6  # the four published, the series, the map

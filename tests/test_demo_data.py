@@ -5,8 +5,13 @@ from indicators.demo_data import PROFILES, generate_demo_observations
 from indicators.schemas import FieldObservationSchema
 from indicators.territories import communes as communes_of
 
-FIELD_IDS = {"signalements_risque_prostitutionnel", "jeunes_suivis_vaj", "consultations_sexologie",
-             "professionnels_formes", "participants_prevention"}
+FIELD_IDS = {
+    "signalements_risque_prostitutionnel",
+    "jeunes_suivis_vaj",
+    "consultations_sexologie",
+    "professionnels_formes",
+    "participants_prevention",
+}
 
 
 def communes(tables) -> list[str]:

@@ -43,7 +43,8 @@ def lattice_by_definition(observations: pd.DataFrame, ept_of: dict[str, str] | N
     ept_of = ept_of or {}
     annual = observations["period"].str.len() == 4
     frame = observations.assign(
-        month=pd.to_datetime(observations["period"].where(~annual, observations["period"] + "-01"), format="%Y-%m"))
+        month=pd.to_datetime(observations["period"].where(~annual, observations["period"] + "-01"), format="%Y-%m")
+    )
     pieces = []
     for territory_level in ("commune", "ept", "departement"):
         if territory_level == "commune":
@@ -57,8 +58,11 @@ def lattice_by_definition(observations: pd.DataFrame, ept_of: dict[str, str] | N
             timed = rows.assign(period_start=rows["month"].dt.to_period(code).dt.start_time)
             for dimension in ("sex", "age_group", "none"):
                 group = timed[dimension] if dimension != "none" else pd.Series(ALL, index=timed.index)
-                cells = (timed.assign(group=group)
-                         .groupby(["indicator_id", "territory_code", "period_start", "group"], as_index=False)["value"].sum())
+                cells = (
+                    timed.assign(group=group)
+                    .groupby(["indicator_id", "territory_code", "period_start", "group"], as_index=False)["value"]
+                    .sum()
+                )
                 pieces.append(cells.assign(level=level, dimension=dimension))
     cells = pd.concat(pieces, ignore_index=True)
     return cells.loc[~((cells["dimension"] != "none") & (cells["group"] == ALL))].reset_index(drop=True)
@@ -70,25 +74,37 @@ def relations_by_definition(cells: pd.DataFrame) -> list[set[tuple[int, frozense
 
     def family(children: pd.DataFrame, parents: pd.DataFrame, keys: list[str]) -> set[tuple[int, frozenset[int]]]:
         joined = children[[*keys, "row"]].merge(parents[[*keys, "row"]], on=keys, suffixes=("", "_parent"))
-        return {(int(parent), frozenset(int(row) for row in rows))
-                for parent, rows in joined.groupby("row_parent")["row"]}
+        return {
+            (int(parent), frozenset(int(row) for row in rows)) for parent, rows in joined.groupby("row_parent")["row"]
+        }
 
     totals = index.loc[index["dimension"] == "none"]
-    families = [family(index.loc[index["dimension"] == name], totals, ["indicator_id", "territory_code", "level", "period_start"])
-                for name in ("sex", "age_group")]
+    families = [
+        family(
+            index.loc[index["dimension"] == name], totals, ["indicator_id", "territory_code", "level", "period_start"]
+        )
+        for name in ("sex", "age_group")
+    ]
     for child_level, parent_level, code in (("month", "quarter", "Q"), ("quarter", "year", "Y")):
         children = index.loc[index["level"] == child_level]
         children = children.assign(parent_start=children["period_start"].dt.to_period(code).dt.start_time)
         parents = index.loc[index["level"] == parent_level].rename(columns={"period_start": "parent_start"})
-        families.append(family(children, parents, ["indicator_id", "territory_code", "dimension", "group", "parent_start"]))
+        families.append(
+            family(children, parents, ["indicator_id", "territory_code", "dimension", "group", "parent_start"])
+        )
     across = ["indicator_id", "level", "period_start", "dimension", "group"]
     communes = index.loc[index["territory_level"] == "commune"]
     epts = index.loc[index["territory_level"] == "ept"]
     department = index.loc[index["territory_code"] == DEPARTMENT]
     families.append(family(communes, department, across))
     families.append(family(epts, department, across))
-    families.append(family(communes.assign(ept=communes["parent_code"].astype(str)),
-                           epts.assign(ept=epts["territory_code"]), ["ept", *across]))
+    families.append(
+        family(
+            communes.assign(ept=communes["parent_code"].astype(str)),
+            epts.assign(ept=epts["territory_code"]),
+            ["ept", *across],
+        )
+    )
     return families
 
 
@@ -106,8 +122,11 @@ def observations(draw) -> pd.DataFrame:
     """A random département file: split and unsplit indicators, monthly and yearly periods, gaps."""
     rng = np.random.default_rng(draw(st.integers(0, 10_000)))
     communes = [f"920{number:02d}" for number in range(draw(st.integers(1, 4)))]
-    months = pd.date_range(f"{draw(st.integers(2019, 2024))}-{draw(st.integers(1, 12)):02d}-01",
-                           periods=draw(st.integers(1, 20)), freq="MS").strftime("%Y-%m")
+    months = pd.date_range(
+        f"{draw(st.integers(2019, 2024))}-{draw(st.integers(1, 12)):02d}-01",
+        periods=draw(st.integers(1, 20)),
+        freq="MS",
+    ).strftime("%Y-%m")
     rows = []
     for commune in communes:
         for period in months:
@@ -122,7 +141,8 @@ def observations(draw) -> pd.DataFrame:
     kept = frame.loc[rng.random(len(frame)) < draw(st.floats(0.3, 1.0))]  # holes: months or cells missing
     values = rng.poisson(rng.choice([0.5, 3.0, 12.0], size=len(kept)))
     return kept.assign(value=values.astype("int64"), source_id="S").astype(
-        {column: "str" for column in ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")})
+        dict.fromkeys(("indicator_id", "territory_code", "period", "sex", "age_group", "source_id"), "str")
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -142,17 +162,29 @@ def test_relations_tie_each_parent_to_exactly_its_children(frame, ept_count):
 
 
 def test_an_empty_file_has_no_cell_and_nothing_to_hide():
-    empty = pd.DataFrame({column: pd.Series(dtype="str") for column in
-                          ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")}
-                         ).assign(value=pd.Series(dtype="int64"))
+    empty = pd.DataFrame(
+        {
+            column: pd.Series(dtype="str")
+            for column in ("indicator_id", "territory_code", "period", "sex", "age_group", "source_id")
+        }
+    ).assign(value=pd.Series(dtype="int64"))
     cells = suppress_small_counts(lattice(empty), 5)
     assert cells.empty and set(KEYS) <= set(cells.columns)
 
 
 def test_a_single_small_month_hides_a_second_month_and_not_the_year():
     periods = [f"2024-{month:02d}" for month in range(1, 4)]
-    frame = pd.DataFrame({"indicator_id": "unsplit", "territory_code": "92002", "period": periods,
-                          "sex": ALL, "age_group": ALL, "value": [3, 20, 40], "source_id": "S"})
+    frame = pd.DataFrame(
+        {
+            "indicator_id": "unsplit",
+            "territory_code": "92002",
+            "period": periods,
+            "sex": ALL,
+            "age_group": ALL,
+            "value": [3, 20, 40],
+            "source_id": "S",
+        }
+    )
     cells = suppress_small_counts(lattice(frame), 5)
     months = cells.loc[(cells["level"] == "month") & (cells["territory_code"] == "92002")].set_index("period_start")
     # 3 is secret; the quarter (63) stays, so the smallest other month (20) must hide too.
@@ -166,8 +198,17 @@ def test_latest_twelve_months_hide_when_a_month_inside_is_secret_unless_they_are
         periods = pd.date_range("2023-01-01", last, freq="MS").strftime("%Y-%m")
         values = [40] * len(periods)
         values[20] = 2  # September 2024: a secret month
-        frame = pd.DataFrame({"indicator_id": "unsplit", "territory_code": "92002", "period": periods,
-                              "sex": ALL, "age_group": ALL, "value": values, "source_id": "S"})
+        frame = pd.DataFrame(
+            {
+                "indicator_id": "unsplit",
+                "territory_code": "92002",
+                "period": periods,
+                "sex": ALL,
+                "age_group": ALL,
+                "value": values,
+                "source_id": "S",
+            }
+        )
         return protected_comparisons(frame, suppress_small_counts(lattice(frame), 5), ["unsplit"])["unsplit"]
 
     # November 2023 – October 2024 is a sum of months, one of them secret: it would give September away.
@@ -190,12 +231,32 @@ def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(ta
     ept = ept_of(tables.territories)[commune]
     in_ept = sorted(code for code, parent in ept_of(tables.territories).items() if parent == ept)
     for territory, codes in ((DEPARTMENT, None), (commune, [commune]), (ept, in_ept)):
-        series, sources, demo = protected_trend(index, tables.territories, cells, "signalements_risque_prostitutionnel",
-                                                territory, "2020", "2022", "quarter", "sex")
-        rows = select_observations(observations, "signalements_risque_prostitutionnel", codes,
-                                   pd.Timestamp("2020-01-01"), pd.Timestamp("2022-12-01"))
-        expected = protect_series(aggregate_series(rows, "quarter", "sex"), cells, "signalements_risque_prostitutionnel",
-                                  territory, "quarter", "sex")
+        series, sources, demo = protected_trend(
+            index,
+            tables.territories,
+            cells,
+            "signalements_risque_prostitutionnel",
+            territory,
+            "2020",
+            "2022",
+            "quarter",
+            "sex",
+        )
+        rows = select_observations(
+            observations,
+            "signalements_risque_prostitutionnel",
+            codes,
+            pd.Timestamp("2020-01-01"),
+            pd.Timestamp("2022-12-01"),
+        )
+        expected = protect_series(
+            aggregate_series(rows, "quarter", "sex"),
+            cells,
+            "signalements_risque_prostitutionnel",
+            territory,
+            "quarter",
+            "sex",
+        )
         pd.testing.assert_frame_equal(series, expected)
         assert series["period_start"].min() >= pd.Timestamp("2020-01-01")
         assert series["period_start"].max() <= pd.Timestamp("2022-12-01")
@@ -204,15 +265,35 @@ def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(ta
 
 def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables):
     observations, cells = tables.field_observations, protected_cells(tables, 5)
-    ranked, sources, demo = protected_ranking(index_observations(observations), tables.territories, cells,
-                                              "signalements_risque_prostitutionnel", "2021", "2022", "sex:F")
-    rows = select_observations(observations, "signalements_risque_prostitutionnel", None,
-                               pd.Timestamp("2021-01-01"), pd.Timestamp("2022-12-01"))
+    ranked, sources, demo = protected_ranking(
+        index_observations(observations),
+        tables.territories,
+        cells,
+        "signalements_risque_prostitutionnel",
+        "2021",
+        "2022",
+        "sex:F",
+    )
+    rows = select_observations(
+        observations,
+        "signalements_risque_prostitutionnel",
+        None,
+        pd.Timestamp("2021-01-01"),
+        pd.Timestamp("2022-12-01"),
+    )
     girls = rows.loc[rows["sex"] == "F"]
-    totals = protect_totals(rank_territories(girls, tables.territories), cells, "signalements_risque_prostitutionnel",
-                            "sex", "F", [2021, 2022])
+    totals = protect_totals(
+        rank_territories(girls, tables.territories),
+        cells,
+        "signalements_risque_prostitutionnel",
+        "sex",
+        "F",
+        [2021, 2022],
+    )
     assert sorted(ranked["territory_code"]) == sorted(totals["territory_code"])
-    assert ranked.set_index("territory_code")["value"].to_dict() == totals.set_index("territory_code")["value"].to_dict()
+    assert (
+        ranked.set_index("territory_code")["value"].to_dict() == totals.set_index("territory_code")["value"].to_dict()
+    )
     # Secret totals go last, never among the ranked ones.
     assert not ranked["suppressed"].iloc[: (~ranked["suppressed"]).sum()].any()
     assert sources == list(girls["source_id"].unique()) and demo is True
@@ -221,15 +302,30 @@ def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables
 def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_cells(tables):
     observations, cells = tables.field_observations, protected_cells(tables, 5)
     index = index_observations(observations)
-    communes, _, _ = protected_ranking(index, tables.territories, cells, "signalements_risque_prostitutionnel", "2023",
-                                       "2023", "none:ensemble", "commune")
-    epts, _, _ = protected_ranking(index, tables.territories, cells, "signalements_risque_prostitutionnel", "2023",
-                                   "2023", "none:ensemble", "ept")
+    communes, _, _ = protected_ranking(
+        index,
+        tables.territories,
+        cells,
+        "signalements_risque_prostitutionnel",
+        "2023",
+        "2023",
+        "none:ensemble",
+        "commune",
+    )
+    epts, _, _ = protected_ranking(
+        index, tables.territories, cells, "signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", "ept"
+    )
     assert len(epts) == 4 and epts["value"].sum() == communes["value"].sum()
-    by_ept = communes.assign(ept=communes["territory_code"].map(ept_of(tables.territories))).groupby("ept")["value"].sum()
+    by_ept = (
+        communes.assign(ept=communes["territory_code"].map(ept_of(tables.territories))).groupby("ept")["value"].sum()
+    )
     assert epts.set_index("territory_code")["value"].to_dict() == by_ept.to_dict()
-    year_cells = cells.loc[(cells["indicator_id"] == "signalements_risque_prostitutionnel") & (cells["level"] == "year")
-                           & (cells["dimension"] == "none") & (cells["period_start"] == pd.Timestamp("2023-01-01"))]
+    year_cells = cells.loc[
+        (cells["indicator_id"] == "signalements_risque_prostitutionnel")
+        & (cells["level"] == "year")
+        & (cells["dimension"] == "none")
+        & (cells["period_start"] == pd.Timestamp("2023-01-01"))
+    ]
     hidden = set(year_cells.loc[year_cells["suppressed"], "territory_code"])
     for ranked in (communes, epts):
         assert set(ranked.loc[ranked["suppressed"], "territory_code"]) == hidden & set(ranked["territory_code"])

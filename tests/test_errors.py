@@ -49,8 +49,12 @@ ENGLISH = ("This app has encountered an error", "Ask Google", "Traceback", "KeyE
 
 
 def shown_text(app: AppTest) -> str:
-    return " ".join(str(element.value) for kind in ("markdown", "error", "exception", "warning")
-                    for element in app.get(kind) if hasattr(element, "value"))
+    return " ".join(
+        str(element.value)
+        for kind in ("markdown", "error", "exception", "warning")
+        for element in app.get(kind)
+        if hasattr(element, "value")
+    )
 
 
 def test_reference_is_eight_hexadecimal_characters():

@@ -46,14 +46,64 @@ def test_real_data_exports_have_no_demo_column():
 # --- No English header or code, no True/False, in any CSV a viewer can download (issue 12, item 10). ---
 
 ENGLISH_HEADERS = {
-    "indicator_id", "territory_code", "level", "period", "split", "dimension", "group", "value", "suppressed",
-    "source_id", "figure_id", "value_low", "value_high", "qualifier", "restates", "note_fr", "note", "publisher",
-    "title", "published", "primary_url", "read_at", "relay", "relay_date", "licence", "label_fr", "unit_fr", "kind",
-    "domain", "definition_fr", "caveat_fr", "name_fr", "parent_code", "end_date", "sex", "age_group",
+    "indicator_id",
+    "territory_code",
+    "level",
+    "period",
+    "split",
+    "dimension",
+    "group",
+    "value",
+    "suppressed",
+    "source_id",
+    "figure_id",
+    "value_low",
+    "value_high",
+    "qualifier",
+    "restates",
+    "note_fr",
+    "note",
+    "publisher",
+    "title",
+    "published",
+    "primary_url",
+    "read_at",
+    "relay",
+    "relay_date",
+    "licence",
+    "label_fr",
+    "unit_fr",
+    "kind",
+    "domain",
+    "definition_fr",
+    "caveat_fr",
+    "name_fr",
+    "parent_code",
+    "end_date",
+    "sex",
+    "age_group",
 }
 ENGLISH_CODES = {
-    "month", "quarter", "year", "none", "sex", "age_group", "published", "field", "estimate_range", "recorded_count",
-    "share", "age", "change", "activity_count", "lower_bound", "approximate", "derived", "WLD", "True", "False",
+    "month",
+    "quarter",
+    "year",
+    "none",
+    "sex",
+    "age_group",
+    "published",
+    "field",
+    "estimate_range",
+    "recorded_count",
+    "share",
+    "age",
+    "change",
+    "activity_count",
+    "lower_bound",
+    "approximate",
+    "derived",
+    "WLD",
+    "True",
+    "False",
 }
 
 
@@ -71,10 +121,15 @@ def assert_french(payload: bytes, name: str) -> pd.DataFrame:
 
 
 def test_booleans_are_written_oui_and_non_whatever_their_dtype():
-    frame = pd.DataFrame({
-        "numpy": [True, False], "nullable": pd.array([True, pd.NA], dtype="boolean"),
-        "objets": pd.Series([np.True_, None], dtype=object), "texte": ["True", "vrai"], "nombre": [1, 0],
-    })
+    frame = pd.DataFrame(
+        {
+            "numpy": [True, False],
+            "nullable": pd.array([True, pd.NA], dtype="boolean"),
+            "objets": pd.Series([np.True_, None], dtype=object),
+            "texte": ["True", "vrai"],
+            "nombre": [1, 0],
+        }
+    )
     lines = to_french_csv(frame).decode("utf-8-sig").splitlines()
     assert lines[1:] == ["oui;oui;oui;True;1", "non;;;vrai;0"]
 
@@ -85,9 +140,14 @@ def test_whole_numbers_have_no_decimal_part_and_fractions_keep_theirs():
 
 
 def test_every_column_of_the_data_tables_is_translated_or_left_out_on_purpose(tables):
-    for frame, headers in ((tables.sources, SOURCES_FR), (tables.indicators, INDICATORS_FR),
-                           (tables.published_estimates, PUBLISHED_FR), (tables.territories, TERRITORIES_FR),
-                           (tables.key_dates, KEY_DATES_FR), (tables.field_observations, OBSERVATIONS_FR)):
+    for frame, headers in (
+        (tables.sources, SOURCES_FR),
+        (tables.indicators, INDICATORS_FR),
+        (tables.published_estimates, PUBLISHED_FR),
+        (tables.territories, TERRITORIES_FR),
+        (tables.key_dates, KEY_DATES_FR),
+        (tables.field_observations, OBSERVATIONS_FR),
+    ):
         assert set(frame.columns) - set(headers) <= ENGLISH_ONLY, set(frame.columns) - set(headers) - ENGLISH_ONLY
 
 
@@ -102,13 +162,18 @@ def test_codes_of_the_data_tables_are_written_in_french(tables):
 
 
 def test_protected_aggregates_are_written_in_french():
-    cells = pd.DataFrame({
-        "indicator_id": "signalements", "territory_code": ["92", "92", "92", "92002"],
-        "level": ["month", "quarter", "year", "year"], "dimension": ["none", "sex", "age_group", "none"],
-        "period_start": pd.to_datetime(["2025-03-01", "2025-01-01", "2025-01-01", "2024-01-01"]),
-        "group": ["ensemble", "F", "15-17", "ensemble"], "value": [12.0, 7.0, 3.0, 2.0],
-        "suppressed": [False, False, True, True],
-    })
+    cells = pd.DataFrame(
+        {
+            "indicator_id": "signalements",
+            "territory_code": ["92", "92", "92", "92002"],
+            "level": ["month", "quarter", "year", "year"],
+            "dimension": ["none", "sex", "age_group", "none"],
+            "period_start": pd.to_datetime(["2025-03-01", "2025-01-01", "2025-01-01", "2024-01-01"]),
+            "group": ["ensemble", "F", "15-17", "ensemble"],
+            "value": [12.0, 7.0, 3.0, 2.0],
+            "suppressed": [False, False, True, True],
+        }
+    )
     frame = assert_french(to_french_csv(public_cells(cells, 5)), "agrégats protégés")
     assert list(frame.columns) == ["indicateur", "territoire", "niveau", "période", "répartition", "groupe", "valeur"]
     assert frame["niveau"].tolist() == ["mois", "trimestre", "année", "année"]
@@ -168,8 +233,14 @@ def test_every_chart_csv_is_french(monkeypatch):
 
 def test_every_download_of_the_sources_page_is_french(monkeypatch):
     downloads = sources_page_downloads(monkeypatch)
-    assert set(downloads) == {"sources.csv", "indicateurs.csv", "chiffres_publies.csv", "territoires.csv",
-                              "dates_cles.csv", "observations_terrain.csv"}
+    assert set(downloads) == {
+        "sources.csv",
+        "indicateurs.csv",
+        "chiffres_publies.csv",
+        "territoires.csv",
+        "dates_cles.csv",
+        "observations_terrain.csv",
+    }
     for name, payload in downloads.items():
         assert_french(payload, name)
     cells = read_french_csv(downloads["observations_terrain.csv"])
@@ -185,5 +256,13 @@ def test_export_command_writes_french_headers(tmp_path):
     assert main(["export", "--indicator", "signalements_risque_prostitutionnel", "--out", str(out)]) == 0
     frame = assert_french(out.read_bytes(), "python -m indicators export")
     # The public cells, as the pages' downloads (an analyst's raw export is --unsuppressed: tests/test_cli.py).
-    assert list(frame.columns) == ["statut_donnees", "indicateur", "territoire", "niveau", "période", "répartition",
-                                   "groupe", "valeur"]
+    assert list(frame.columns) == [
+        "statut_donnees",
+        "indicateur",
+        "territoire",
+        "niveau",
+        "période",
+        "répartition",
+        "groupe",
+        "valeur",
+    ]

@@ -12,12 +12,14 @@ NNBSP = "\u202f"
 
 
 def yearly(values: dict[int, int], complete: dict[int, bool] | None = None) -> pd.DataFrame:
-    return pd.DataFrame({
-        "period_start": [pd.Timestamp(f"{year}-01-01") for year in values],
-        "group": "ensemble",
-        "value": list(values.values()),
-        "complete": [(complete or {}).get(year, True) for year in values],
-    })
+    return pd.DataFrame(
+        {
+            "period_start": [pd.Timestamp(f"{year}-01-01") for year in values],
+            "group": "ensemble",
+            "value": list(values.values()),
+            "complete": [(complete or {}).get(year, True) for year in values],
+        }
+    )
 
 
 def test_finding_states_latest_complete_year_and_change():
@@ -36,8 +38,14 @@ def test_finding_sums_groups():
 
 
 def test_published_finding_warns_about_several_sources():
-    points = pd.DataFrame({"date": pd.to_datetime(["2020-07-01", "2024-07-01"]), "figure_text": ["400", "435"],
-                           "period_text": ["2020", "2024"], "source_id": ["A", "B"]})
+    points = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-07-01", "2024-07-01"]),
+            "figure_text": ["400", "435"],
+            "period_text": ["2020", "2024"],
+            "source_id": ["A", "B"],
+        }
+    )
     text = published_finding(points, "Victimes")
     assert text.startswith("Victimes : 435 (2024, dernier chiffre publié)")
     assert "2 sources" in text
@@ -46,7 +54,8 @@ def test_published_finding_warns_about_several_sources():
 def test_ranking_finding_names_the_first_two():
     ranked = pd.DataFrame({"name_fr": ["Nanterre", "Antony"], "value": [45, 30]})
     assert ranking_finding(ranked, "S", "signalements", "en 2025") == (
-        "Nanterre compte le plus de signalements en 2025 (45), devant Antony (30)")
+        "Nanterre compte le plus de signalements en 2025 (45), devant Antony (30)"
+    )
 
 
 def test_no_complete_period_names_the_partial_one():
@@ -67,13 +76,16 @@ def test_finding_is_singular_for_one():
     assert "1 jeune en 2025" in observation_finding(yearly({2025: 1}), "Jeunes suivis", "jeunes", "year")
 
 
-@pytest.mark.parametrize(("periods", "expected"), [
-    (["2026-01", "2026-02", "2026-03"], "en janvier – mars 2026"),
-    (["2025-01", "2025-12"], "en 2025"),
-    (["2024", "2025"], "de 2024 à 2025"),
-    (["2025-Q2", "2026-Q1"], "de T2 2025 à T1 2026"),
-    (["2025-Q1", "2025-Q3"], "en T1 – T3 2025"),
-])
+@pytest.mark.parametrize(
+    ("periods", "expected"),
+    [
+        (["2026-01", "2026-02", "2026-03"], "en janvier – mars 2026"),
+        (["2025-01", "2025-12"], "en 2025"),
+        (["2024", "2025"], "de 2024 à 2025"),
+        (["2025-Q2", "2026-Q1"], "de T2 2025 à T1 2026"),
+        (["2025-Q1", "2025-Q3"], "en T1 – T3 2025"),
+    ],
+)
 def test_covered_text_never_says_a_whole_year_for_part_of_it(periods, expected):
     # Territoires said "en 2026" for three months of 2026.
     rows = pd.DataFrame({"period": periods, "value": 1})
@@ -83,4 +95,5 @@ def test_covered_text_never_says_a_whole_year_for_part_of_it(periods, expected):
 def test_ranking_of_one_commune_says_so():
     ranked = pd.DataFrame({"name_fr": ["Antony"], "value": [12], "suppressed": [False]})
     assert ranking_finding(ranked, "Signalements", "signalements", "en 2025") == (
-        "Signalements : 12 signalements à Antony en 2025 (seule commune avec des données)")
+        "Signalements : 12 signalements à Antony en 2025 (seule commune avec des données)"
+    )

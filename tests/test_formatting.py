@@ -43,9 +43,15 @@ def test_change_is_signed(value, expected):
     assert format_change(value) == expected
 
 
-@pytest.mark.parametrize(("value", "decimals", "expected"), [
-    (-0.2, 0, f"0{NNBSP}%"), (0.4, 0, f"0{NNBSP}%"), (-0.04, 1, f"0,0{NNBSP}%"), (-0.06, 1, f"\u22120,1{NNBSP}%"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (-0.2, 0, f"0{NNBSP}%"),
+        (0.4, 0, f"0{NNBSP}%"),
+        (-0.04, 1, f"0,0{NNBSP}%"),
+        (-0.06, 1, f"\u22120,1{NNBSP}%"),
+    ],
+)
 def test_a_change_that_rounds_to_nothing_has_no_sign(value, decimals, expected):
     assert format_change(value, decimals) == expected
 
@@ -71,9 +77,7 @@ def test_published_periods_in_words(period, expected):
     assert format_period(period) == expected
 
 
-@pytest.mark.parametrize(
-    ("frequency", "expected"), [("month", "mars 2024"), ("quarter", "T1 2024"), ("year", "2024")]
-)
+@pytest.mark.parametrize(("frequency", "expected"), [("month", "mars 2024"), ("quarter", "T1 2024"), ("year", "2024")])
 def test_aggregated_period_labels(frequency, expected):
     assert format_month(pd.Timestamp("2024-03-01"), frequency) == expected
 
@@ -86,7 +90,8 @@ def test_value_follows_the_kind_of_figure():
 
 
 @pytest.mark.parametrize(
-    ("qualifier", "expected"), [("lower_bound", "plus de 120"), ("approximate", "environ 120"), ("exact", "120"), ("derived", "120")]
+    ("qualifier", "expected"),
+    [("lower_bound", "plus de 120"), ("approximate", "environ 120"), ("exact", "120"), ("derived", "120")],
 )
 def test_figure_says_more_than_or_about_when_the_source_does(qualifier, expected):
     row = pd.Series({"value": 120.0, "value_low": None, "value_high": None, "qualifier": qualifier})
@@ -105,31 +110,46 @@ def test_format_columns_leaves_the_source_frame_unchanged():
     assert frame["valeur"].tolist() == [7000, 12]
 
 
-@pytest.mark.parametrize(("start", "end", "frequency", "expected"), [
-    ("2026-03-01", "2026-03-01", "month", "mars 2026"),
-    ("2026-01-01", "2026-03-01", "month", "janvier – mars 2026"),
-    ("2025-11-01", "2026-02-01", "month", "novembre 2025 – février 2026"),
-    ("2026-01-01", "2026-07-01", "quarter", "T1 – T3 2026"),
-    ("2025-10-01", "2026-04-01", "quarter", "T4 2025 – T2 2026"),
-    ("2024-01-01", "2025-01-01", "year", "2024 – 2025"),
-    ("2025-01-01", "2025-01-01", "year", "2025"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "frequency", "expected"),
+    [
+        ("2026-03-01", "2026-03-01", "month", "mars 2026"),
+        ("2026-01-01", "2026-03-01", "month", "janvier – mars 2026"),
+        ("2025-11-01", "2026-02-01", "month", "novembre 2025 – février 2026"),
+        ("2026-01-01", "2026-07-01", "quarter", "T1 – T3 2026"),
+        ("2025-10-01", "2026-04-01", "quarter", "T4 2025 – T2 2026"),
+        ("2024-01-01", "2025-01-01", "year", "2024 – 2025"),
+        ("2025-01-01", "2025-01-01", "year", "2025"),
+    ],
+)
 def test_spans_name_the_periods_covered(start, end, frequency, expected):
     assert format_span(pd.Timestamp(start), pd.Timestamp(end), frequency) == expected
 
 
-@pytest.mark.parametrize(("value", "unit", "expected"), [
-    (0, "jeunes", "0 jeune"), (1, "jeunes", "1 jeune"), (2, "jeunes", "2 jeunes"),
-    (1, "professionnels", "1 professionnel"), (1500, "signalements", f"1{NNBSP}500 signalements"),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (0, "jeunes", "0 jeune"),
+        (1, "jeunes", "1 jeune"),
+        (2, "jeunes", "2 jeunes"),
+        (1, "professionnels", "1 professionnel"),
+        (1500, "signalements", f"1{NNBSP}500 signalements"),
+    ],
+)
 def test_units_are_singular_for_zero_and_one(value, unit, expected):
     assert with_unit(value, unit) == expected
 
 
-@pytest.mark.parametrize(("percent", "text", "arrow"), [
-    (-2.0, "\u22122\u202f%", "down"), (68.0, "+68\u202f%", "up"), (-0.2, "0\u202f%", "off"), (0.0, "0\u202f%", "off"),
-    (None, "—", "off"),
-])
+@pytest.mark.parametrize(
+    ("percent", "text", "arrow"),
+    [
+        (-2.0, "\u22122\u202f%", "down"),
+        (68.0, "+68\u202f%", "up"),
+        (-0.2, "0\u202f%", "off"),
+        (0.0, "0\u202f%", "off"),
+        (None, "—", "off"),
+    ],
+)
 def test_change_arrow_follows_the_written_sign(percent, text, arrow):
     # "↑ −2 % en un an" was shown: Streamlit reads a typographic minus as a rise.
     assert format_change(percent) == text

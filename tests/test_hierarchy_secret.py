@@ -24,15 +24,23 @@ from indicators.disclosure import (
 K = 5
 
 
-def hierarchical_grid(seed: int, communes: int, epts: int, months: int, split: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+def hierarchical_grid(
+    seed: int, communes: int, epts: int, months: int, split: bool
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Counts for `communes` communes spread over `epts` EPTs (0: none), mostly small, with zeros."""
     rng = np.random.default_rng(seed)
     periods = pd.date_range("2024-01-01", periods=months, freq="MS").strftime("%Y-%m")
     groups = [("F", "ensemble"), ("M", "ensemble")] if split else [("ensemble", "ensemble")]
     codes = [f"920{commune:02d}" for commune in range(communes)]
-    rows = [("a", code, period, sex, age, int(rng.poisson(rng.choice([0.5, 3, 12]))), "S")
-            for code in codes for period in periods for sex, age in groups]
-    frame = pd.DataFrame(rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"])
+    rows = [
+        ("a", code, period, sex, age, int(rng.poisson(rng.choice([0.5, 3, 12]))), "S")
+        for code in codes
+        for period in periods
+        for sex, age in groups
+    ]
+    frame = pd.DataFrame(
+        rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
+    )
     hierarchy = {code: f"2000579{position % epts}" for position, code in enumerate(codes)} if epts else {}
     return frame, hierarchy
 
@@ -68,8 +76,13 @@ def recoverable(cells: pd.DataFrame) -> list[int]:
 
 
 @settings(max_examples=120, deadline=None)
-@given(seed=st.integers(0, 100_000), communes=st.integers(1, 7), epts=st.integers(0, 3), months=st.integers(1, 15),
-       split=st.booleans())
+@given(
+    seed=st.integers(0, 100_000),
+    communes=st.integers(1, 7),
+    epts=st.integers(0, 3),
+    months=st.integers(1, 15),
+    split=st.booleans(),
+)
 def test_no_hidden_cell_is_recoverable_by_any_sum_or_difference(seed, communes, epts, months, split):
     """Communes, EPTs and the département, months, quarters and years, sexes and everyone: every
     relation solved at once, by an attacker who knows every visible cell."""
@@ -78,12 +91,19 @@ def test_no_hidden_cell_is_recoverable_by_any_sum_or_difference(seed, communes, 
     values, hidden = cells["value"].to_numpy(), cells["suppressed"].to_numpy()
     assert hidden[(values >= 1) & (values < K)].all(), "every small count is hidden"
     found = recoverable(cells)
-    assert not found, cells.iloc[found][["territory_code", "territory_level", "level", "period_start", "group", "value"]]
+    assert not found, cells.iloc[found][
+        ["territory_code", "territory_level", "level", "period_start", "group", "value"]
+    ]
 
 
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 100_000), communes=st.integers(1, 6), epts=st.integers(0, 3), months=st.integers(1, 12),
-       split=st.booleans())
+@given(
+    seed=st.integers(0, 100_000),
+    communes=st.integers(1, 6),
+    epts=st.integers(0, 3),
+    months=st.integers(1, 12),
+    split=st.booleans(),
+)
 def test_the_packages_modular_solver_finds_what_floating_point_finds(seed, communes, epts, months, split):
     """With complementary suppression left out (small counts hidden alone), both solvers name the
     same determined cells: the package's exact audit neither misses one nor invents one."""
@@ -107,9 +127,17 @@ def test_every_relation_of_the_hierarchy_has_zero_or_two_hidden_members(seed, co
 
 def test_an_ept_is_never_the_difference_of_the_departement_and_the_other_epts():
     """One small EPT (a single commune at 2) among large ones: hiding it alone would give it away."""
-    frame = pd.DataFrame({
-        "indicator_id": "a", "territory_code": ["92001", "92002", "92003", "92004"], "period": "2024",
-        "sex": "ensemble", "age_group": "ensemble", "value": [2, 40, 30, 50], "source_id": "S"})
+    frame = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "territory_code": ["92001", "92002", "92003", "92004"],
+            "period": "2024",
+            "sex": "ensemble",
+            "age_group": "ensemble",
+            "value": [2, 40, 30, 50],
+            "source_id": "S",
+        }
+    )
     hierarchy = {"92001": "200000001", "92002": "200000002", "92003": "200000002", "92004": "200000003"}
     cells = suppress_small_counts(lattice(frame, hierarchy), K)
     hidden = cells.loc[cells["suppressed"]]
@@ -122,9 +150,17 @@ def test_an_ept_is_never_the_difference_of_the_departement_and_the_other_epts():
 def test_the_audit_finds_a_count_hidden_without_its_complement():
     """The audit has teeth: with small counts hidden alone (no complementary suppression), the
     département minus the visible communes gives the hidden one back, and the audit says so."""
-    frame = pd.DataFrame({
-        "indicator_id": "a", "territory_code": ["92001", "92002", "92003"], "period": "2024",
-        "sex": "ensemble", "age_group": "ensemble", "value": [2, 40, 30], "source_id": "S"})
+    frame = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "territory_code": ["92001", "92002", "92003"],
+            "period": "2024",
+            "sex": "ensemble",
+            "age_group": "ensemble",
+            "value": [2, 40, 30],
+            "source_id": "S",
+        }
+    )
     cells = lattice(frame, {"92001": "200000001", "92002": "200000001", "92003": "200000002"})
     primary_only = cells.assign(suppressed=cells["value"].between(1, K - 1))
     found = primary_only.iloc[recoverable(primary_only)]

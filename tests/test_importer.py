@@ -1,10 +1,10 @@
 """The import page (views/importer.py) on files it refuses or neutralises: said plainly, and audited once."""
 
 import pytest
-from test_pages import open_page
 
 from indicators.loading import observation_store
 from indicators.store import audit
+from test_pages import open_page
 
 
 @pytest.fixture()
@@ -13,11 +13,14 @@ def isolated_data(data_copy, monkeypatch):
     return data_copy
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("octets.csv", bytes(range(256)) * 20),
-    ("archive.xlsx", b"PK\x03\x04" + b"\x00" * 200),
-    ("scan.csv", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("octets.csv", bytes(range(256)) * 20),
+        ("archive.xlsx", b"PK\x03\x04" + b"\x00" * 200),
+        ("scan.csv", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+    ],
+)
 def test_a_file_that_is_no_table_is_not_called_a_workbook_and_is_audited_once(name, content, isolated_data):
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value((name, content, "text/csv")).run()
@@ -39,16 +42,20 @@ def test_personal_data_refusal_is_audited_through_the_shared_function(isolated_d
 
 
 def test_neutralised_text_is_listed_by_line_and_column_before_confirming(isolated_data):
-    content = ("indicateur;code_commune;periode;valeur;source\n"
-               "consultations_sexologie;92050;2026-01;4;CD92\n"
-               "consultations_sexologie;92050;2026-02;5;=HYPERLINK(\"http://exemple.org\")\n")
+    content = (
+        "indicateur;code_commune;periode;valeur;source\n"
+        "consultations_sexologie;92050;2026-01;4;CD92\n"
+        'consultations_sexologie;92050;2026-02;5;=HYPERLINK("http://exemple.org")\n'
+    )
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("sources.csv", content.encode(), "text/csv")).run()
     assert not app.exception
     assert any("Texte neutralisé dans 1 ligne(s)" in info.value for info in app.info)
     # Escaped for Markdown ("\\:"), as every text that comes from the file.
-    assert any(markdown.value.startswith("- Ligne 3 ; colonne source \\: texte qu'un tableur exécuterait comme une formule")
-               for markdown in app.markdown)
+    assert any(
+        markdown.value.startswith("- Ligne 3 ; colonne source \\: texte qu'un tableur exécuterait comme une formule")
+        for markdown in app.markdown
+    )
     assert any("fichier CSV" in markdown.value and "encodage utf-8" in markdown.value for markdown in app.markdown)
     next(button for button in app.button if button.label == "Confirmer l'import").click().run()
     assert observation_store(isolated_data).latest_version() == 1
@@ -58,7 +65,8 @@ def test_neutralised_text_is_listed_by_line_and_column_before_confirming(isolate
 def test_a_quarterly_file_is_previewed_by_quarter(isolated_data):
     content = "Indicateur;Code commune;Trimestre;Nombre\n" + "".join(
         f"consultations_sexologie;92050;{quarter};{value}\n"
-        for quarter, value in (("T1 2025", 10), ("2e trimestre 2025", 12), ("2025-Q3", 14), ("4e trim. 2025", 16)))
+        for quarter, value in (("T1 2025", 10), ("2e trimestre 2025", 12), ("2025-Q3", 14), ("4e trim. 2025", 16))
+    )
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("trimestres.csv", content.encode(), "text/csv")).run()
     assert not app.exception

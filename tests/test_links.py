@@ -12,13 +12,13 @@ from itertools import count
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from store_shapes import observation_tables, write_store
 from streamlit.testing.v1 import AppTest
 
 from indicators.access import hash_password
 from indicators.config import REPO_ROOT
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR
 from indicators.territories import territory_choices
+from store_shapes import observation_tables, write_store
 from views.links import notice_text, unoffered
 
 NOTICE = "Le lien demandait"
@@ -29,15 +29,20 @@ _folders = count()
 FREQUENCIES = {label: value for value, label in FREQUENCY_FR.items()}
 BREAKDOWNS = {label: value for value, label in BREAKDOWN_FR.items()}
 _TERRITORIES = pd.read_csv(REPO_ROOT / "data" / "territories.csv", dtype=str)
-PLACES = {label: code for code, label in territory_choices(_TERRITORIES, _TERRITORIES["territory_code"].tolist()).items()}
+PLACES = {
+    label: code for code, label in territory_choices(_TERRITORIES, _TERRITORIES["territory_code"].tolist()).items()
+}
 
 
-@pytest.mark.parametrize(("values", "options", "expected"), [
-    (["Nanterre"], ["Nanterre", "Sceaux"], False),
-    (["Nanteré"], ["Nanterre", "Sceaux"], True),
-    (["2019", "2025"], ["2019", "2020", "2025"], False),
-    (["2010", "2025"], ["2019", "2025"], True),
-])
+@pytest.mark.parametrize(
+    ("values", "options", "expected"),
+    [
+        (["Nanterre"], ["Nanterre", "Sceaux"], False),
+        (["Nanteré"], ["Nanterre", "Sceaux"], True),
+        (["2019", "2025"], ["2019", "2020", "2025"], False),
+        (["2010", "2025"], ["2019", "2025"], True),
+    ],
+)
 def test_a_value_is_offered_only_as_its_formatted_label(values, options, expected):
     assert unoffered(values, options) is expected
 
@@ -75,9 +80,16 @@ def notices(app: AppTest) -> list[str]:
 
 def test_a_shared_trend_link_reopens_every_choice(monkeypatch, data_copy):
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    app = app_on("views/trends.py", {"indicateur": "Jeunes entrés en suivi à la Veille active jeunes",
-                                     "territoire": "Nanterre",
-                                     "periode": ["2021", "2023"], "regroupement": "Année", "repartition": "Par sexe"})
+    app = app_on(
+        "views/trends.py",
+        {
+            "indicateur": "Jeunes entrés en suivi à la Veille active jeunes",
+            "territoire": "Nanterre",
+            "periode": ["2021", "2023"],
+            "regroupement": "Année",
+            "repartition": "Par sexe",
+        },
+    )
     assert not app.exception and not notices(app), notices(app)
     assert app.selectbox(key="indicateur").value == "jeunes_suivis_vaj"
     assert app.selectbox(key="territoire").value == "92050"
@@ -86,14 +98,17 @@ def test_a_shared_trend_link_reopens_every_choice(monkeypatch, data_copy):
     assert app.radio(key="repartition").value == "sex"
 
 
-@pytest.mark.parametrize(("name", "value", "label"), [
-    ("indicateur", "Indicateur disparu", "Indicateur"),
-    ("territoire", "Nanteré", "Territoire"),
-    ("periode", ["1990", "2025"], "Période"),
-    ("regroupement", "Semaine", "Regroupement"),
-    ("repartition", "Par couleur", "Répartition"),
-    ("donnees", "Rumeurs", "Type de données"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "label"),
+    [
+        ("indicateur", "Indicateur disparu", "Indicateur"),
+        ("territoire", "Nanteré", "Territoire"),
+        ("periode", ["1990", "2025"], "Période"),
+        ("regroupement", "Semaine", "Regroupement"),
+        ("repartition", "Par couleur", "Répartition"),
+        ("donnees", "Rumeurs", "Type de données"),
+    ],
+)
 def test_a_stale_trend_parameter_shows_the_default_with_a_french_notice(data_copy, monkeypatch, name, value, label):
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
     app = app_on("views/trends.py", {name: value})
@@ -110,8 +125,9 @@ def test_a_stale_trend_parameter_shows_the_default_with_a_french_notice(data_cop
 
 def test_a_published_figures_link_names_family_indicator_and_territory(data_copy, monkeypatch):
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    app = app_on("views/trends.py", {"donnees": "Chiffres publiés",
-                                     "indicateur": "Mineurs victimes de proxénétisme enregistrés"})
+    app = app_on(
+        "views/trends.py", {"donnees": "Chiffres publiés", "indicateur": "Mineurs victimes de proxénétisme enregistrés"}
+    )
     assert not app.exception and not notices(app)
     assert app.selectbox(key="indicateur").value == "victimes_mineurs_proxenetisme"
     assert app.header[0].value.startswith("Mineurs victimes de proxénétisme enregistrés")
@@ -123,17 +139,26 @@ def test_switching_family_resets_the_indicator_without_notice(data_copy, monkeyp
     app.selectbox(key="territoire").set_value("92050").run()
     app.button_group(key="donnees").set_value("Chiffres publiés").run()
     assert not app.exception and not notices(app)
-    assert app.selectbox(key="indicateur").value in set(pd.read_csv(data_copy / "indicators.csv").query(
-        "domain == 'published'")["indicator_id"])
+    assert app.selectbox(key="indicateur").value in set(
+        pd.read_csv(data_copy / "indicators.csv").query("domain == 'published'")["indicator_id"]
+    )
     app.button_group(key="donnees").set_value("Observations de terrain (Hauts-de-Seine)").run()
     assert not app.exception and not notices(app)
     assert app.selectbox(key="territoire").value == "92"
 
 
 def test_history_version_is_shared_and_a_missing_one_is_said(data_copy, monkeypatch, tmp_path):
-    observations = pd.DataFrame({"indicator_id": ["jeunes_suivis_vaj"] * 2, "territory_code": ["92050", "92051"],
-                                 "period": ["2024", "2024"], "sex": ["ensemble"] * 2, "age_group": ["ensemble"] * 2,
-                                 "value": [12, 30], "source_id": ["import_000001"] * 2})
+    observations = pd.DataFrame(
+        {
+            "indicator_id": ["jeunes_suivis_vaj"] * 2,
+            "territory_code": ["92050", "92051"],
+            "period": ["2024", "2024"],
+            "sex": ["ensemble"] * 2,
+            "age_group": ["ensemble"] * 2,
+            "value": [12, 30],
+            "source_id": ["import_000001"] * 2,
+        }
+    )
     folder = write_store(tmp_path / "store", observations)
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
     app = app_on("views/history.py", {"version": "1"})
@@ -160,12 +185,18 @@ def last_choice(widget) -> object:
     return widget.options[-1]
 
 
-@settings(max_examples=STORES, deadline=None, derandomize=True, database=None,
-          phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=STORES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(observations=observation_tables())
-def test_switching_indicator_with_every_choice_made_resets_what_is_not_offered(observations, tmp_path_factory,
-                                                                                monkeypatch):
+def test_switching_indicator_with_every_choice_made_resets_what_is_not_offered(
+    observations, tmp_path_factory, monkeypatch
+):
     """Every widget moved off its default, then each indicator chosen in turn (and back): a value the
     new indicator does not offer (years, grouping, commune, breakdown) returns to the default."""
     folder = write_store(tmp_path_factory.getbasetemp() / f"links_{next(_folders)}", observations)
@@ -173,8 +204,9 @@ def test_switching_indicator_with_every_choice_made_resets_what_is_not_offered(o
     app = app_on("views/trends.py")
     valid(app)
     indicators = app.selectbox(key="indicateur").options
-    labels = dict(zip(pd.read_csv(folder / "indicators.csv")["label_fr"],
-                      pd.read_csv(folder / "indicators.csv")["indicator_id"]))
+    labels = dict(
+        zip(pd.read_csv(folder / "indicators.csv")["label_fr"], pd.read_csv(folder / "indicators.csv")["indicator_id"])
+    )
     for label in [*indicators, indicators[0]]:
         move_every_choice(app)
         valid(app)

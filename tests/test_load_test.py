@@ -30,7 +30,10 @@ def test_page_paths_follow_the_navigation(load_test):
 def test_two_sessions_visit_pages_and_report_every_figure(load_test, capsys, shared_cache):
     pages = ["/", "tendances", "territoires"]
     options = ["--shared-cache"] if shared_cache else []
-    assert load_test.main(["--sessions", "2", "--rows", "0", "--pages", *pages, "--timeout", "90", *options, "--json"]) == 0
+    assert (
+        load_test.main(["--sessions", "2", "--rows", "0", "--pages", *pages, "--timeout", "90", *options, "--json"])
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["sessions"] == 2 and summary["shared_cache"] is shared_cache
     assert summary["errors"] == [] and summary["warm_up_errors"] == []
@@ -43,7 +46,10 @@ def test_two_sessions_visit_pages_and_report_every_figure(load_test, capsys, sha
 
 def test_protocol_sessions_time_the_server_alone(load_test, capsys):
     pages = ["/", "tendances", "territoires", "sources"]
-    assert load_test.main(["--sessions", "2", "--rows", "0", "--pages", *pages, "--timeout", "90", "--protocol", "--json"]) == 0
+    assert (
+        load_test.main(["--sessions", "2", "--rows", "0", "--pages", *pages, "--timeout", "90", "--protocol", "--json"])
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["protocol"] is True and summary["browser_cpu_s"] == 0
     assert summary["errors"] == [] and summary["warm_up_errors"] == []

@@ -25,8 +25,11 @@ def test_codes_stay_text(tables):
 
 def test_range_with_a_single_value_is_refused_with_line_and_column(data_copy):
     # E1 is on line 2: give it a value beside its range.
-    rewrite(data_copy / "published_estimates.csv", "E1,estimation_mineurs_risque_ou_prostitution,FR,2021,,",
-            "E1,estimation_mineurs_risque_ou_prostitution,FR,2021,8500,")
+    rewrite(
+        data_copy / "published_estimates.csv",
+        "E1,estimation_mineurs_risque_ou_prostitution,FR,2021,,",
+        "E1,estimation_mineurs_risque_ou_prostitution,FR,2021,8500,",
+    )
     with pytest.raises(DataFileError) as error:
         load_tables(data_copy)
     assert "published_estimates.csv" in str(error.value)
@@ -56,7 +59,9 @@ def test_unknown_source_is_named(data_copy):
 def test_unknown_column_is_refused(data_copy):
     path = data_copy / "territories.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join([lines[0] + ",population"] + [line + ",1" for line in lines[1:]]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join([lines[0] + ",population"] + [line + ",1" for line in lines[1:]]) + "\n", encoding="utf-8"
+    )
     with pytest.raises(DataFileError, match="territories.csv"):
         load_tables(data_copy)
 

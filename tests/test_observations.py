@@ -21,7 +21,9 @@ def observations(rows: list[tuple]) -> pd.DataFrame:
     )
 
 
-def monthly(indicator: str, start: str, values: list[int], territory: str = "92002", sex: str = "ensemble") -> list[tuple]:
+def monthly(
+    indicator: str, start: str, values: list[int], territory: str = "92002", sex: str = "ensemble"
+) -> list[tuple]:
     months = pd.date_range(start, periods=len(values), freq="MS").strftime("%Y-%m")
     return [(indicator, territory, month, sex, "ensemble", value, "SRC") for month, value in zip(months, values)]
 
@@ -51,8 +53,11 @@ def test_breakdown_by_sex_keeps_one_group_per_sex():
 
 
 def test_select_filters_indicator_territory_and_months():
-    frame = observations(monthly("a", "2024-01", [1, 2, 3]) + monthly("a", "2024-01", [5, 5, 5], territory="92004")
-                         + monthly("b", "2024-01", [9, 9, 9]))
+    frame = observations(
+        monthly("a", "2024-01", [1, 2, 3])
+        + monthly("a", "2024-01", [5, 5, 5], territory="92004")
+        + monthly("b", "2024-01", [9, 9, 9])
+    )
     rows = select_observations(frame, "a", ["92004"], pd.Timestamp("2024-02-01"), pd.Timestamp("2024-03-01"))
     assert rows["value"].tolist() == [5, 5]
 
@@ -73,11 +78,13 @@ def test_comparison_has_no_change_when_the_year_before_is_incomplete():
 
 
 def test_ranking_leaves_out_communes_without_data_and_names_them():
-    territories = pd.DataFrame({
-        "territory_code": ["92", "92002", "92004", "92007"],
-        "name_fr": ["Hauts-de-Seine", "Antony", "Asnières-sur-Seine", "Bagneux"],
-        "level": ["departement", "commune", "commune", "commune"],
-    })
+    territories = pd.DataFrame(
+        {
+            "territory_code": ["92", "92002", "92004", "92007"],
+            "name_fr": ["Hauts-de-Seine", "Antony", "Asnières-sur-Seine", "Bagneux"],
+            "level": ["departement", "commune", "commune", "commune"],
+        }
+    )
     frame = observations(monthly("a", "2024-01", [1, 1]) + monthly("a", "2024-01", [4, 4], territory="92007"))
     ranked = rank_territories(frame, territories)
     # A commune the file says nothing about has no figure: drawing it at 0 would be false.
@@ -114,10 +121,15 @@ def test_yearly_figures_compare_whole_years():
 
 
 def test_only_totals_that_share_a_cell_with_another_row_overlap():
-    rows = pd.DataFrame({"indicator_id": "a", "territory_code": "92050",
-                         "period": ["2026-01"] * 4 + ["2026-02"] * 2 + ["2026-03"] * 2,
-                         "sex": ["F", "F", "M", "M", "F", "M", "ensemble", "F"],
-                         "age_group": ["11-14", "ensemble", "15-17", "18-25", "ensemble", "ensemble", "18-25", "11-14"]})
+    rows = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "territory_code": "92050",
+            "period": ["2026-01"] * 4 + ["2026-02"] * 2 + ["2026-03"] * 2,
+            "sex": ["F", "F", "M", "M", "F", "M", "ensemble", "F"],
+            "age_group": ["11-14", "ensemble", "15-17", "18-25", "ensemble", "ensemble", "18-25", "11-14"],
+        }
+    )
     # January: the girls' total lies on a girls' detail row (the boys' rows are apart).
     # February: the girls' and the boys' totals share no cell. March: 18–25 for all, girls 11–14: apart.
     assert overlapping_totals(rows).tolist() == [False, True, False, False, False, False, False, False]
@@ -131,10 +143,24 @@ def test_the_demo_file_has_no_total_beside_its_detail(tables):
 
 
 def test_incoming_rows_replace_the_stored_rows_they_overlap():
-    stored = pd.DataFrame({"indicator_id": "a", "territory_code": ["92050", "92050", "92002"],
-                           "period": "2026-01", "sex": ["ensemble", "M", "F"], "age_group": ["ensemble", "11-14", "11-14"]})
-    incoming = pd.DataFrame({"indicator_id": "a", "territory_code": ["92050", "92002"], "period": "2026-01",
-                             "sex": ["F", "M"], "age_group": ["ensemble", "11-14"]})
+    stored = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "territory_code": ["92050", "92050", "92002"],
+            "period": "2026-01",
+            "sex": ["ensemble", "M", "F"],
+            "age_group": ["ensemble", "11-14", "11-14"],
+        }
+    )
+    incoming = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "territory_code": ["92050", "92002"],
+            "period": "2026-01",
+            "sex": ["F", "M"],
+            "age_group": ["ensemble", "11-14"],
+        }
+    )
     assert overlapped_by(stored, incoming).tolist() == [True, False, False]
 
 
@@ -145,7 +171,9 @@ def test_field_index_gives_the_same_rows_as_a_scan_of_every_row(tables):
     for indicator_id in observations["indicator_id"].unique():
         for territories in (None, ["92050", "92002"]):
             expected = select_observations(observations, indicator_id, territories, start, end)
-            pd.testing.assert_frame_equal(index.rows(indicator_id, territories, start, end).sort_index(), expected.sort_index())
+            pd.testing.assert_frame_equal(
+                index.rows(indicator_id, territories, start, end).sort_index(), expected.sort_index()
+            )
         assert index.breakdowns[indicator_id] == available_breakdowns(observations, indicator_id)
     assert index.years == sorted(observations["period"].str[:4].unique()) and index.is_demo
     assert index.rows("inconnu").empty
@@ -153,25 +181,37 @@ def test_field_index_gives_the_same_rows_as_a_scan_of_every_row(tables):
 
 def test_a_year_beside_the_months_of_that_year_recounts_them():
     # Imported one after the other, a yearly total and monthly figures of the same year counted twice.
-    frame = observations([("a", "92002", "2024", "ensemble", "ensemble", 40, "S"),
-                          ("a", "92002", "2024-03", "F", "ensemble", 3, "S"),
-                          ("a", "92002", "2025-03", "F", "ensemble", 3, "S"),
-                          ("a", "92004", "2024", "ensemble", "ensemble", 9, "S"),
-                          ("a", "92002", "2024-Q2", "M", "ensemble", 5, "S")])
+    frame = observations(
+        [
+            ("a", "92002", "2024", "ensemble", "ensemble", 40, "S"),
+            ("a", "92002", "2024-03", "F", "ensemble", 3, "S"),
+            ("a", "92002", "2025-03", "F", "ensemble", 3, "S"),
+            ("a", "92004", "2024", "ensemble", "ensemble", 9, "S"),
+            ("a", "92002", "2024-Q2", "M", "ensemble", 5, "S"),
+        ]
+    )
     assert overlapping_totals(frame).tolist() == [True, False, False, False, False]
 
 
 def test_a_quarter_beside_its_months_and_months_beside_a_quarter():
-    frame = observations([("a", "92002", "2025-Q1", "F", "ensemble", 10, "S"),
-                          ("a", "92002", "2025-02", "F", "11-14", 2, "S"),
-                          ("a", "92002", "2025-04", "F", "ensemble", 2, "S")])
+    frame = observations(
+        [
+            ("a", "92002", "2025-Q1", "F", "ensemble", 10, "S"),
+            ("a", "92002", "2025-02", "F", "11-14", 2, "S"),
+            ("a", "92002", "2025-04", "F", "ensemble", 2, "S"),
+        ]
+    )
     assert overlapping_totals(frame).tolist() == [True, False, False]
 
 
 def test_monthly_import_replaces_the_stored_yearly_figure_of_its_year():
-    current = observations([("a", "92002", "2024", "ensemble", "ensemble", 40, "S"),
-                            ("a", "92002", "2023", "ensemble", "ensemble", 30, "S"),
-                            ("b", "92002", "2024", "ensemble", "ensemble", 7, "S")])
+    current = observations(
+        [
+            ("a", "92002", "2024", "ensemble", "ensemble", 40, "S"),
+            ("a", "92002", "2023", "ensemble", "ensemble", 30, "S"),
+            ("b", "92002", "2024", "ensemble", "ensemble", 7, "S"),
+        ]
+    )
     incoming = observations(monthly("a", "2024-01", [1, 2, 3]))
     assert overlapped_by(current, incoming).tolist() == [True, False, False]
     assert overlapped_by(incoming, current).tolist() == [True, True, True]

@@ -72,7 +72,9 @@ def test_trends_default_chart_equals_the_data(tables):
     app = open_page("views/trends.py")
     rows = select_observations(tables.field_observations, "signalements_risque_prostitutionnel")
     series = aggregate_series(rows, "quarter")
-    expected = observation_finding(series, "Signalements liés à un risque prostitutionnel (Hauts-de-Seine)", "signalements", "quarter")
+    expected = observation_finding(
+        series, "Signalements liés à un risque prostitutionnel (Hauts-de-Seine)", "signalements", "quarter"
+    )
     assert app.header[0].value == expected
     spec = chart_specs(app)[0]
     assert values(spec["data"][0]["y"]) == series["value"].tolist()
@@ -125,24 +127,34 @@ def expected_ranking(tables, protected, dimension="none", group="ensemble"):
     from indicators.disclosure import protect_totals
     from indicators.observations import rank_with_secret_last
 
-    rows = select_observations(tables.field_observations, "signalements_risque_prostitutionnel",
-                               None, pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"))
+    rows = select_observations(
+        tables.field_observations,
+        "signalements_risque_prostitutionnel",
+        None,
+        pd.Timestamp("2025-01-01"),
+        pd.Timestamp("2025-12-01"),
+    )
     if dimension != "none":
         rows = rows.loc[rows[dimension] == group]
     ranked = rank_territories(rows, tables.territories)
-    return rank_with_secret_last(protect_totals(ranked, protected, "signalements_risque_prostitutionnel", dimension, group, [2025]))
+    return rank_with_secret_last(
+        protect_totals(ranked, protected, "signalements_risque_prostitutionnel", dimension, group, [2025])
+    )
 
 
 def test_territories_ranking_equals_the_data(tables, protected):
     app = open_page("views/territories.py")
     ranked = expected_ranking(tables, protected)
-    assert app.header[0].value == ranking_finding(ranked, "Signalements liés à un risque prostitutionnel", "signalements", "en 2025")
+    assert app.header[0].value == ranking_finding(
+        ranked, "Signalements liés à un risque prostitutionnel", "signalements", "en 2025"
+    )
     tile_map, bars = chart_specs(app)[:2]
     assert len(bars["data"][0]["y"]) == 36
     # The map: one clickable tile per commune, named by its code.
     clickable = next(trace for trace in tile_map["data"] if trace.get("name") == "communes")
-    assert sorted(clickable["customdata"]) == sorted(tables.territories.loc[
-        tables.territories["level"] == "commune", "territory_code"])
+    assert sorted(clickable["customdata"]) == sorted(
+        tables.territories.loc[tables.territories["level"] == "commune", "territory_code"]
+    )
 
 
 def test_territories_rates_are_counts_per_10000_inhabitants_with_the_secret(tables, protected):
@@ -195,15 +207,18 @@ def test_sources_page_lists_sources_definitions_and_downloads(tables):
     assert len(frames[0]) == len(tables.sources)
     assert len(frames[1]) == len(tables.published_estimates)
     assert [expander.label for expander in app.expander] == tables.indicators.sort_values(
-        "domain", ascending=False, kind="stable")["label_fr"].tolist()
+        "domain", ascending=False, kind="stable"
+    )["label_fr"].tolist()
     assert "n'est pas le nombre de victimes" in app.markdown[0].value
     labels = [button.label for button in app.get("download_button")]
     assert len(labels) == 6 and any("fictives" in label for label in labels)
 
 
-LATIN1_UPLOAD = ("Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\r\n"
-                 "Consultations de sexologie;92050;01/01/2026;F;15-17;1\u00a0204\r\n"
-                 "Consultations de sexologie;92071;01/02/2026;M;18-25;3\r\n").encode("cp1252")
+LATIN1_UPLOAD = (
+    "Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\r\n"
+    "Consultations de sexologie;92050;01/01/2026;F;15-17;1\u00a0204\r\n"
+    "Consultations de sexologie;92071;01/02/2026;M;18-25;3\r\n"
+).encode("cp1252")
 
 
 @pytest.fixture()
@@ -260,7 +275,7 @@ def test_importer_lists_every_error_and_blocks_all_or_nothing(isolated_data):
 def test_importer_refuses_personal_data_and_drops_the_file(isolated_data):
     from indicators.loading import observation_store
 
-    content = "indicateur;code_commune;periode;valeur;Courriel\nconsultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n".encode()
+    content = b"indicateur;code_commune;periode;valeur;Courriel\nconsultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n"
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("perso.csv", content, "text/csv")).run()
     messages = " ".join(error.value for error in app.error)
@@ -292,8 +307,11 @@ def test_history_lists_versions_and_rolls_back(isolated_data):
     from indicators.store.audit import read_entries
 
     # Recorded by the package's rollback (import_audit.restore_version), as the command line's is.
-    assert [(entry["action"], entry["restored_from"], entry["version"]) for entry in read_entries(isolated_data)
-            if entry["action"] == "retour à une version"] == [("retour à une version", 0, 2)]
+    assert [
+        (entry["action"], entry["restored_from"], entry["version"])
+        for entry in read_entries(isolated_data)
+        if entry["action"] == "retour à une version"
+    ] == [("retour à une version", 0, 2)]
 
 
 def test_presentation_page_lists_the_deck(tables):
@@ -305,7 +323,10 @@ def test_presentation_page_lists_the_deck(tables):
     shown = [markdown.value for markdown in app.markdown if markdown.value.startswith("**")]
     assert shown == [f"**{slide.number}. {slide.headline}**" for slide in slides]
     assert [button.label for button in app.get("download_button")] == [
-        "Présentation HTML autonome", "Télécharger toutes les diapositives (PNG)", "Document à distribuer (PDF)"]
+        "Présentation HTML autonome",
+        "Télécharger toutes les diapositives (PNG)",
+        "Document à distribuer (PDF)",
+    ]
 
 
 @pytest.mark.parametrize(("requested", "shown"), [("5", 5), ("99", 10), ("abc", 1)])

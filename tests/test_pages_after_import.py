@@ -6,16 +6,20 @@ import json
 
 import pandas as pd
 import pytest
+
 from store_shapes import write_store
 from test_pages_any_store import check_common, new_app, visit_page
 
-FIELD_LABELS = {"signalements_risque_prostitutionnel": "Signalements liés à un risque prostitutionnel",
-                "jeunes_suivis_vaj": "Jeunes entrés en suivi à la Veille active jeunes"}
+FIELD_LABELS = {
+    "signalements_risque_prostitutionnel": "Signalements liés à un risque prostitutionnel",
+    "jeunes_suivis_vaj": "Jeunes entrés en suivi à la Veille active jeunes",
+}
 
 
 def store(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value"]).assign(
-        source_id="IMPORT_000001")
+        source_id="IMPORT_000001"
+    )
 
 
 @pytest.fixture()
@@ -23,13 +27,19 @@ def imported(tmp_path, monkeypatch):
     def use(observations: pd.DataFrame):
         monkeypatch.setenv("INDICATORS_DATA_DIR", str(write_store(tmp_path / "data", observations)))
         return observations
+
     return use
 
 
 def three_months() -> pd.DataFrame:
-    return store([(indicator, commune, month, "ensemble", "ensemble", value)
-                  for indicator in FIELD_LABELS for commune in ("92002", "92012", "92040")
-                  for month, value in (("2026-01", 12), ("2026-02", 9), ("2026-03", 15))])
+    return store(
+        [
+            (indicator, commune, month, "ensemble", "ensemble", value)
+            for indicator in FIELD_LABELS
+            for commune in ("92002", "92012", "92040")
+            for month, value in (("2026-01", 12), ("2026-02", 9), ("2026-03", 15))
+        ]
+    )
 
 
 def test_overview_after_three_months_of_two_indicators(imported):
@@ -53,8 +63,14 @@ def test_territories_name_the_months_covered(imported):
 
 
 def test_yearly_import_opens_tendances_by_year_on_a_drawn_chart(imported):
-    imported(store([("jeunes_suivis_vaj", "92002", str(year), "ensemble", "ensemble", 20 + year % 7)
-                    for year in range(2019, 2026)]))
+    imported(
+        store(
+            [
+                ("jeunes_suivis_vaj", "92002", str(year), "ensemble", "ensemble", 20 + year % 7)
+                for year in range(2019, 2026)
+            ]
+        )
+    )
     app = visit_page(new_app(), "views/trends.py", demo=False)
     # By year (the data's own granularity), not an empty quarterly chart on an axis from −1 to 6.
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
@@ -64,8 +80,14 @@ def test_yearly_import_opens_tendances_by_year_on_a_drawn_chart(imported):
 
 
 def test_quarterly_import_is_drawn_by_quarter(imported):
-    imported(store([("participants_prevention", "92002", f"2025-Q{quarter}", "ensemble", "ensemble", 40 * quarter)
-                    for quarter in (1, 2, 3)]))
+    imported(
+        store(
+            [
+                ("participants_prevention", "92002", f"2025-Q{quarter}", "ensemble", "ensemble", 40 * quarter)
+                for quarter in (1, 2, 3)
+            ]
+        )
+    )
     app = visit_page(new_app(), "views/trends.py", demo=False)
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["xaxis"]["ticktext"] == ["T1 2025", "T2 2025", "T3 2025"]
@@ -73,8 +95,12 @@ def test_quarterly_import_is_drawn_by_quarter(imported):
 
 
 def test_small_counts_get_whole_ticks(imported):
-    imported(store([("professionnels_formes", commune, "2025", "ensemble", "ensemble", 0)
-                    for commune in ("92002", "92004")] + [("professionnels_formes", "92002", "2024", "ensemble", "ensemble", 0)]))
+    imported(
+        store(
+            [("professionnels_formes", commune, "2025", "ensemble", "ensemble", 0) for commune in ("92002", "92004")]
+            + [("professionnels_formes", "92002", "2024", "ensemble", "ensemble", 0)]
+        )
+    )
     app = visit_page(new_app(), "views/trends.py", demo=False)
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     assert spec["layout"]["yaxis"]["dtick"] == 1

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from google.protobuf.json_format import MessageToDict
 from hypothesis import HealthCheck, Phase, given, settings
-from store_shapes import observation_tables, write_store
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
@@ -31,10 +30,18 @@ from indicators.formatting import format_month, format_number
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, with_month
 from indicators.territories import ept_of
+from store_shapes import observation_tables, write_store
 
 STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "100"))
-PAGES = ["views/overview.py", "views/trends.py", "views/territories.py", "views/sources.py", "views/history.py",
-         "views/deck_page.py", "views/importer.py"]
+PAGES = [
+    "views/overview.py",
+    "views/trends.py",
+    "views/territories.py",
+    "views/sources.py",
+    "views/history.py",
+    "views/deck_page.py",
+    "views/importer.py",
+]
 # Words that only a programming language writes, never a French sentence.
 FORBIDDEN = re.compile(r"\b(nan|NaN|None|NaT|True|False|null|undefined|Traceback)\b")
 DEMO_WORDS = re.compile(r"fictive|démonstration", re.IGNORECASE)
@@ -162,7 +169,9 @@ def widget_with_prefix(widgets: list, prefix: str):
     return next((widget for widget in widgets if str(widget.key or "").startswith(prefix)), None)
 
 
-def try_other_choices(app: AppTest, frequency_prefix: str | None, years_prefix: str, observations: pd.DataFrame) -> None:
+def try_other_choices(
+    app: AppTest, frequency_prefix: str | None, years_prefix: str, observations: pd.DataFrame
+) -> None:
     """Each grouping the page offers, and the period slider dragged to the data's whole span:
     every choice a viewer can make on the default indicator renders as well as the default."""
     if frequency_prefix:
@@ -219,27 +228,40 @@ def check_trend_table(app: AppTest, observations: pd.DataFrame, indicator_id: st
     # Communes add up to their EPT too: the same hierarchy as the app's (territories.csv as shipped).
     hierarchy = ept_of(load_tables(DEFAULT_DATA_DIR).territories)
     cells = suppress_small_counts(lattice(observations.loc[observations["indicator_id"] == indicator_id], hierarchy), 5)
-    cells = cells.loc[(cells["territory_code"] == "92") & (cells["level"] == frequency) & (cells["dimension"] == "none")]
-    expected = {format_month(start, frequency): SECRET_SYMBOL if secret else format_number(value)
-                for start, value, secret in zip(cells["period_start"], cells["value"], cells["suppressed"])}
+    cells = cells.loc[
+        (cells["territory_code"] == "92") & (cells["level"] == frequency) & (cells["dimension"] == "none")
+    ]
+    expected = {
+        format_month(start, frequency): SECRET_SYMBOL if secret else format_number(value)
+        for start, value, secret in zip(cells["period_start"], cells["value"], cells["suppressed"])
+    }
     table = next(frame.value for frame in app.dataframe if "Période" in frame.value.columns)
     shown = dict(zip(table["Période"], table.iloc[:, 2]))
-    assert shown and shown.items() <= expected.items(), {period: (shown[period], expected.get(period))
-                                                         for period in shown if shown[period] != expected.get(period)}
+    assert shown and shown.items() <= expected.items(), {
+        period: (shown[period], expected.get(period)) for period in shown if shown[period] != expected.get(period)
+    }
 
 
 # No shrinking: each example renders the whole app (about a second), and a failing store is
 # reported as drawn, which is readable enough (its rows are in the failure message).
-@settings(max_examples=STORES, deadline=None, derandomize=True, database=None,
-          phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=STORES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(observations=observation_tables())
 def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monkeypatch):
     folder = write_store(tmp_path_factory.getbasetemp() / f"store_{next(_folders)}", observations)
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
     catalogue = pd.read_csv(folder / "indicators.csv")
-    first_with_data = next(indicator for indicator in catalogue.loc[catalogue["domain"] == "field", "indicator_id"]
-                           if indicator in set(observations["indicator_id"]))
+    first_with_data = next(
+        indicator
+        for indicator in catalogue.loc[catalogue["domain"] == "field", "indicator_id"]
+        if indicator in set(observations["indicator_id"])
+    )
     app = new_app()
     for page in PAGES:
         visit_page(app, page, demo=False)

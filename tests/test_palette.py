@@ -15,12 +15,14 @@ SERIES_COLOURS = PALETTE[:4]  # at most four series share a chart
 
 
 def linear(hex_colour: str) -> np.ndarray:
-    srgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    srgb = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
     return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
 
 
 def lab(rgb_linear: np.ndarray) -> np.ndarray:
-    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(rgb_linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(
+        rgb_linear, 0, 1
+    )
     ratio = xyz / np.array([0.95047, 1.0, 1.08883])
     f = np.where(ratio > 0.008856, np.cbrt(ratio), 7.787 * ratio + 16 / 116)
     return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
@@ -34,7 +36,7 @@ def luminance(hex_colour: str) -> float:
 def test_series_colours_stay_apart(deficiency):
     matrix = np.array(DEFICIENCIES[deficiency])
     seen = [lab(matrix @ linear(colour)) for colour in SERIES_COLOURS]
-    distances = [np.linalg.norm(a - b) for i, a in enumerate(seen) for b in seen[i + 1:]]
+    distances = [np.linalg.norm(a - b) for i, a in enumerate(seen) for b in seen[i + 1 :]]
     assert min(distances) > 10, f"{deficiency} : deux couleurs se confondent (ΔE {min(distances):.1f})"
 
 

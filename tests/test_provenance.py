@@ -9,9 +9,18 @@ from indicators.provenance import (
 
 
 def source(**fields) -> pd.Series:
-    base = {"source_id": "X", "publisher": "SSMSI", "title": "Interstats Analyse n°36", "published": "2021-10-22",
-            "primary_url": None, "read_at": "20minutes.fr", "relay": "20 Minutes", "relay_date": None,
-            "licence": None, "note": None}
+    base = {
+        "source_id": "X",
+        "publisher": "SSMSI",
+        "title": "Interstats Analyse n°36",
+        "published": "2021-10-22",
+        "primary_url": None,
+        "read_at": "20minutes.fr",
+        "relay": "20 Minutes",
+        "relay_date": None,
+        "licence": None,
+        "note": None,
+    }
     return pd.Series({**base, **fields})
 
 
@@ -30,7 +39,8 @@ def test_seed_texts_are_described_in_plain_words():
 
 def test_demo_source_says_fictitious():
     assert describe_source(source(source_id="DEMO_FICTIVE", read_at="scripts/make_demo_data.py")).startswith(
-        "Données fictives de démonstration")
+        "Données fictives de démonstration"
+    )
     assert short_source(source(source_id="DEMO_FICTIVE")) == "Données fictives de démonstration"
 
 

@@ -34,7 +34,9 @@ def test_series_of_recorded_victims_keeps_each_point_and_its_source(tables):
 
 
 def test_estimate_range_stays_a_range(tables):
-    points = published_series(tables.published_estimates, tables.indicators, "estimation_mineurs_risque_ou_prostitution")
+    points = published_series(
+        tables.published_estimates, tables.indicators, "estimation_mineurs_risque_ou_prostitution"
+    )
     point = points.iloc[0]
     assert point["is_range"] and pd.isna(point["value"])
     assert (point["value_low"], point["value_high"]) == (7000, 10000)
@@ -46,8 +48,13 @@ def test_latest_figure_is_the_most_recent_one(tables):
 
 
 def test_headlines_read_as_published(tables):
-    cards = {card.indicator_id: card for card in
-             (headline(tables.published_estimates, tables.indicators, indicator_id) for indicator_id in HEADLINE_INDICATORS)}
+    cards = {
+        card.indicator_id: card
+        for card in (
+            headline(tables.published_estimates, tables.indicators, indicator_id)
+            for indicator_id in HEADLINE_INDICATORS
+        )
+    }
     assert cards["estimation_mineurs_risque_ou_prostitution"].text == f"7{NNBSP}000 – 10{NNBSP}000"
     assert cards["age_moyen_entree_prostitution"].text == "14 ans"
     assert cards["part_filles_14_17_victimes"].text == f"88{NNBSP}%"

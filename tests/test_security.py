@@ -91,9 +91,15 @@ def assert_no_small_count_in_charts(app: AppTest, rates: bool = False) -> None:
                 assert not [text for text in texts if SMALL_IN_TEXT.search(text)], trace.get("name")
             continue
         for trace in traces:
-            values = [value for value in decoded(trace.get("y", [])) + decoded(trace.get("x", [])) if isinstance(value, int | float)]
+            values = [
+                value
+                for value in decoded(trace.get("y", [])) + decoded(trace.get("x", []))
+                if isinstance(value, int | float)
+            ]
             assert rates or not [value for value in values if 1 <= value < K], trace.get("name")
-            texts = [str(text) for row in trace.get("customdata", []) for text in (row if isinstance(row, list) else [row])]
+            texts = [
+                str(text) for row in trace.get("customdata", []) for text in (row if isinstance(row, list) else [row])
+            ]
             texts += [str(text) for text in trace.get("text", []) if text is not None]
             assert not SMALL.intersection(texts)
 
@@ -146,7 +152,9 @@ def test_deck_and_its_exports_hide_small_counts(tables):
         if is_tile_map(slide.figure):
             # A map's x and y are tile geometry: its figures are in the tile texts and hovers.
             for trace in slide.figure.data:
-                texts = [str(text) for key in ("text", "hovertext") for text in np.atleast_1d(getattr(trace, key) or [])]
+                texts = [
+                    str(text) for key in ("text", "hovertext") for text in np.atleast_1d(getattr(trace, key) or [])
+                ]
                 assert not [text for text in texts if SMALL_IN_TEXT.search(text)], trace.name
         elif slide.is_demo:
             for trace in slide.figure.data:
@@ -164,12 +172,20 @@ def test_threshold_comes_from_configuration(monkeypatch):
 
 # 2. No recomputation -----------------------------------------------------------------------
 
+
 def random_grid(seed: int, communes: int, months: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     periods = pd.date_range("2024-01-01", periods=months, freq="MS").strftime("%Y-%m")
-    rows = [("a", f"920{commune:02d}", period, sex, age, int(rng.poisson(rng.choice([0.5, 3, 12]))), "S")
-            for commune in range(communes) for period in periods for sex in ("F", "M") for age in ("11-14", "15-17")]
-    return pd.DataFrame(rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"])
+    rows = [
+        ("a", f"920{commune:02d}", period, sex, age, int(rng.poisson(rng.choice([0.5, 3, 12]))), "S")
+        for commune in range(communes)
+        for period in periods
+        for sex in ("F", "M")
+        for age in ("11-14", "15-17")
+    ]
+    return pd.DataFrame(
+        rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -188,7 +204,8 @@ def test_subtraction_from_the_year_total_finds_nothing(protected):
     """Attack: year total minus the visible months of that year, per commune, sex and indicator."""
     months = protected.loc[(protected["level"] == "month")]
     years = protected.loc[(protected["level"] == "year")].set_index(
-        ["indicator_id", "territory_code", "dimension", "group", "period_start"])
+        ["indicator_id", "territory_code", "dimension", "group", "period_start"]
+    )
     months = months.assign(year=months["period_start"].dt.to_period("Y").dt.start_time)
     for key, group in months.groupby(["indicator_id", "territory_code", "dimension", "group", "year"]):
         if group["suppressed"].sum() == 1:
@@ -196,6 +213,7 @@ def test_subtraction_from_the_year_total_finds_nothing(protected):
 
 
 # 3. Analyst pages and password -------------------------------------------------------------
+
 
 def test_viewer_cannot_reach_import_or_history_on_an_open_server(monkeypatch):
     for page in ("views/importer.py", "views/history.py"):
@@ -259,6 +277,7 @@ def test_throttle_grows_after_three_failures():
 
 # 4. Injection -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("payload", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1", "＝1+1"])
 def test_csv_exports_neutralise_formulas(payload):
     exported = to_french_csv(pd.DataFrame({"texte": [payload], "nombre": [-3]}))
@@ -267,10 +286,12 @@ def test_csv_exports_neutralise_formulas(payload):
     assert read_back.at[0, "nombre"] == -3  # numbers untouched
 
 
-@pytest.mark.parametrize("name", ["<img src=x onerror=alert(1)>.csv", "[clic](javascript:alert(1)).csv", "=HYPERLINK(\"x\").csv"])
+@pytest.mark.parametrize(
+    "name", ["<img src=x onerror=alert(1)>.csv", "[clic](javascript:alert(1)).csv", '=HYPERLINK("x").csv']
+)
 def test_uploaded_file_names_cannot_carry_markup_or_formulas(name):
     cleaned = safe_label(name)
-    assert not set(cleaned) & set("<>[]=\"")
+    assert not set(cleaned) & set('<>[]="')
 
 
 def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
@@ -289,6 +310,7 @@ def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
 
 
 # 5. Hostile files -------------------------------------------------------------------------
+
 
 def zip_bomb() -> bytes:
     buffer = io.BytesIO()
@@ -315,8 +337,12 @@ def test_hostile_files_are_refused_within_bounded_time_and_memory(name, data_cop
     # The child process gets 1.5 GB of address space and 60 s: exceeding either fails the test.
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20)); "
     code = limit + "import sys; from indicators.__main__ import main; sys.exit(main(sys.argv[1:]))"
-    result = subprocess.run([sys.executable, "-c", code, "ingest", str(path), "--json"], capture_output=True,
-                            timeout=60, env={**os.environ, "INDICATORS_DATA_DIR": str(data_copy)})
+    result = subprocess.run(
+        [sys.executable, "-c", code, "ingest", str(path), "--json"],
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "INDICATORS_DATA_DIR": str(data_copy)},
+    )
     assert result.returncode == 1, result.stderr.decode()[-500:]
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["version"] is None

@@ -8,7 +8,6 @@ from itertools import count
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from store_shapes import observation_tables, write_store
 
 from indicators.cards import NO_DATA
 from indicators.disclosure import SECRET_SYMBOL, protected_cells
@@ -23,6 +22,7 @@ from indicators.sheet import (
     sheet_territories,
 )
 from indicators.territories import DEPARTMENT, members, populations
+from store_shapes import observation_tables, write_store
 
 K = 5
 _folders = count()
@@ -43,8 +43,18 @@ def tables_with(tmp_path_factory, observations: pd.DataFrame):
 
 
 def rows(indicator_id: str, territory_code: str, value: int, periods: list[str], source: str = "IMPORT_000001"):
-    return [dict(indicator_id=indicator_id, territory_code=territory_code, period=period, sex="ensemble",
-                 age_group="ensemble", value=value, source_id=source) for period in periods]
+    return [
+        dict(
+            indicator_id=indicator_id,
+            territory_code=territory_code,
+            period=period,
+            sex="ensemble",
+            age_group="ensemble",
+            value=value,
+            source_id=source,
+        )
+        for period in periods
+    ]
 
 
 def check_sheet(basis, sheet, k: int = K) -> None:
@@ -79,10 +89,12 @@ def check_sheet(basis, sheet, k: int = K) -> None:
             assert point.value is None or not 1 <= point.value < k
             assert (point.value is None) == (point.rate is None) or pd.isna(population.get(sheet.territory_code))
         if block.count_rank is not None:
-            cell = year_cells.loc[(year_cells["indicator_id"] == block.indicator_id)
-                                  & (year_cells["territory_code"] == sheet.territory_code)
-                                  & (year_cells["level"] == "year")
-                                  & (year_cells["period_start"] == pd.Timestamp(f"{block.rank_year}-01-01"))]
+            cell = year_cells.loc[
+                (year_cells["indicator_id"] == block.indicator_id)
+                & (year_cells["territory_code"] == sheet.territory_code)
+                & (year_cells["level"] == "year")
+                & (year_cells["period_start"] == pd.Timestamp(f"{block.rank_year}-01-01"))
+            ]
             if cell.empty:
                 assert block.count_rank.position is None and block.count_rank.text.startswith(NO_DATA)
             elif bool(cell["suppressed"].iloc[0]):
@@ -118,8 +130,15 @@ def test_partial_ept_note_on_boucle_nord_and_the_departement_only(demo_basis):
 
 
 def test_ranks_count_only_publishable_peers(demo_basis):
-    ranked = pd.DataFrame({"territory_code": ["a", "b", "c", "d"], "name_fr": list("ABCD"), "value": [30, 20, 20, 3],
-                           "suppressed": [False, False, False, True], "rate": [1.0, 4.0, 2.0, float("nan")]})
+    ranked = pd.DataFrame(
+        {
+            "territory_code": ["a", "b", "c", "d"],
+            "name_fr": list("ABCD"),
+            "value": [30, 20, 20, 3],
+            "suppressed": [False, False, False, True],
+            "rate": [1.0, 4.0, 2.0, float("nan")],
+        }
+    )
     assert peer_rank(ranked, "c", "value", "commune", 2025).text == "rang 2 sur 3 communes avec une valeur publiable"
     assert peer_rank(ranked, "c", "rate", "commune", 2025).position == 2
     assert peer_rank(ranked, "b", "rate", "ept", 2025).text == "rang 1 sur 3 EPT avec une valeur publiable"
@@ -129,8 +148,11 @@ def test_ranks_count_only_publishable_peers(demo_basis):
 
 def test_small_counts_masked_with_their_rate_and_rank(tmp_path_factory):
     months = [f"2024-{month:02d}" for month in range(1, 13)] + [f"2025-{month:02d}" for month in range(1, 13)]
-    table = pd.DataFrame(rows("jeunes_suivis_vaj", "92050", 0, months) + rows("jeunes_suivis_vaj", "92012", 9, months)
-                         + rows("jeunes_suivis_vaj", "92002", 7, months))
+    table = pd.DataFrame(
+        rows("jeunes_suivis_vaj", "92050", 0, months)
+        + rows("jeunes_suivis_vaj", "92012", 9, months)
+        + rows("jeunes_suivis_vaj", "92002", 7, months)
+    )
     table.loc[(table["territory_code"] == "92050") & (table["period"] == "2025-03"), "value"] = 2
     basis = basis_of(tables_with(tmp_path_factory, table))
     nanterre = build_sheet(basis, "92050")
@@ -143,17 +165,24 @@ def test_small_counts_masked_with_their_rate_and_rank(tmp_path_factory):
     bagneux = build_sheet(basis, "92007")  # no row at all: said, never a zero
     assert not any(block.has_data for block in bagneux.blocks)
     boulogne = next(block for block in build_sheet(basis, "92012").blocks if block.indicator_id == "jeunes_suivis_vaj")
-    assert boulogne.current.value == 108 and boulogne.current.rate == 108 * 10_000 / populations(basis.tables.territories)["92012"]
+    assert (
+        boulogne.current.value == 108
+        and boulogne.current.rate == 108 * 10_000 / populations(basis.tables.territories)["92012"]
+    )
 
 
 def test_quarterly_and_yearly_only_stores(tmp_path_factory):
     quarters = [f"{year}-Q{quarter}" for year in (2023, 2024, 2025) for quarter in range(1, 5)]
-    table = pd.DataFrame(rows("consultations_sexologie", "92050", 40, quarters)
-                         + rows("participants_prevention", "92050", 300, ["2022", "2023", "2024"]))
+    table = pd.DataFrame(
+        rows("consultations_sexologie", "92050", 40, quarters)
+        + rows("participants_prevention", "92050", 300, ["2022", "2023", "2024"])
+    )
     basis = basis_of(tables_with(tmp_path_factory, table))
     sheet = build_sheet(basis, "92050")
-    quarterly, yearly = (next(block for block in sheet.blocks if block.indicator_id == indicator)
-                         for indicator in ("consultations_sexologie", "participants_prevention"))
+    quarterly, yearly = (
+        next(block for block in sheet.blocks if block.indicator_id == indicator)
+        for indicator in ("consultations_sexologie", "participants_prevention")
+    )
     assert quarterly.current.value == 160 and quarterly.current.period == "T1 – T4 2025"
     assert yearly.current.value == 300 and yearly.current.period == "2024" and yearly.change_percent == 0
     assert [point.label for point in yearly.trend] == ["2022", "2023", "2024"]
@@ -161,8 +190,13 @@ def test_quarterly_and_yearly_only_stores(tmp_path_factory):
     check_sheet(basis, build_sheet(basis, "200057982"))
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(observations=observation_tables())
 def test_any_store_keeps_the_invariants(observations, tmp_path_factory):
     basis = basis_of(tables_with(tmp_path_factory, observations))

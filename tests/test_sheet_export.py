@@ -9,7 +9,6 @@ import unicodedata
 import pandas as pd
 import pytest
 from pypdf import PdfReader
-from store_shapes import write_store
 
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
@@ -24,6 +23,7 @@ from indicators.sheet_export import (
     sheet_pdf,
     trend_svg,
 )
+from store_shapes import write_store
 
 K = 5
 A4_POINTS = (595.0, 842.0)
@@ -38,10 +38,21 @@ def demo_basis(tables):
 def small_basis(tmp_path_factory):
     """An imported store of small counts (0 to 6 a month in every commune): most commune figures are secret."""
     months = [f"{year}-{month:02d}" for year in (2024, 2025) for month in range(1, 13)]
-    rows = [dict(indicator_id="signalements_risque_prostitutionnel", territory_code=code, period=period, sex="ensemble",
-                 age_group="ensemble", value=(position + step) % 7, source_id="IMPORT_000001")
-            for position, code in enumerate(pd.read_csv("data/territories.csv", dtype=str).query("level == 'commune'")
-                                            ["territory_code"]) for step, period in enumerate(months)]
+    rows = [
+        dict(
+            indicator_id="signalements_risque_prostitutionnel",
+            territory_code=code,
+            period=period,
+            sex="ensemble",
+            age_group="ensemble",
+            value=(position + step) % 7,
+            source_id="IMPORT_000001",
+        )
+        for position, code in enumerate(
+            pd.read_csv("data/territories.csv", dtype=str).query("level == 'commune'")["territory_code"]
+        )
+        for step, period in enumerate(months)
+    ]
     folder = write_store(tmp_path_factory.mktemp("small") / "data", pd.DataFrame(rows))
     tables = load_tables(folder)
     return sheet_basis(tables, protected_cells(tables, K), index_observations(tables.field_observations), K)
@@ -64,9 +75,18 @@ def spaced(text: str) -> str:
 def count_tokens(text: str, sheet) -> list[int]:
     """Whole numbers standing alone in the text once every sentence that is not a figure is taken out
     (definitions, caveats, sources, dates, version, the secret's own definition « de 1 à 4 »)."""
-    phrases = [sheet.secret_text, sheet.version_text, sheet.produced_on, sheet.sources_text,
-                   sheet.population_source, sheet.rate_caveat, sheet.level_text, sheet.population_text,
-               *(block.definition for block in sheet.blocks), *(block.caveat for block in sheet.blocks)]
+    phrases = [
+        sheet.secret_text,
+        sheet.version_text,
+        sheet.produced_on,
+        sheet.sources_text,
+        sheet.population_source,
+        sheet.rate_caveat,
+        sheet.level_text,
+        sheet.population_text,
+        *(block.definition for block in sheet.blocks),
+        *(block.caveat for block in sheet.blocks),
+    ]
     for phrase in sorted(phrases, key=len, reverse=True):  # a date inside a source line goes with its line
         text = text.replace(folded(spaced(phrase)), " ")
     return [int(token) for token in re.findall(r"(?<![\w,.\u202f/])\d+(?![\w,.\u202f/%])", text)]
@@ -76,7 +96,9 @@ def test_html_is_self_contained_and_says_what_the_sheet_says(demo_basis):
     sheet = build_sheet(demo_basis, "92050")
     page = sheet_html(sheet)
     assert "Nanterre — fiche territoriale" in page and DEMO_LABEL_FR in page
-    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page.split("<footer>")[0]
+    assert (
+        "http://" not in page.replace("http://www.w3.org/2000/svg", "") and "https://" not in page.split("<footer>")[0]
+    )
     assert "<script" not in page and page.count("<svg") == 5
     assert sheet_file_name(sheet) == "fiche_92050_nanterre.pdf"
     assert sheet_file_name(build_sheet(demo_basis, "200057990")) == "fiche_200057990_boucle_nord_de_seine.pdf"
@@ -117,8 +139,13 @@ def test_pdf_of_small_counts_shows_s_and_no_count_below_k(small_basis):
         assert sheet.name in text and DEMO_LABEL_FR not in text
         if any(block.current and block.current.masked for block in sheet.blocks):
             assert re.search(rf"(?<!\w){SECRET_SYMBOL}(?!\w)", text)
-        ranks = {number for block in sheet.blocks if block.count_rank
-                 for number in (block.count_rank.position, block.rate_rank.position, block.count_rank.among) if number}
+        ranks = {
+            number
+            for block in sheet.blocks
+            if block.count_rank
+            for number in (block.count_rank.position, block.rate_rank.position, block.count_rank.among)
+            if number
+        }
         small = [number for number in count_tokens(text, sheet) if 1 <= number < K and number not in ranks]
         assert not small, (code, small, text)
 
@@ -137,7 +164,9 @@ def test_cli_all_writes_forty_one_page_sheets(tmp_path, data_copy, monkeypatch, 
 
     from indicators.loading import load_tables
 
-    names = dict(zip(load_tables(data_copy).territories["territory_code"], load_tables(data_copy).territories["name_fr"]))
+    names = dict(
+        zip(load_tables(data_copy).territories["territory_code"], load_tables(data_copy).territories["name_fr"])
+    )
     for path in written:
         code = path.name.split("_")[1]
         assert PdfReader(path).pages[0].extract_text().startswith(f"{names[code]} — fiche territoriale"), path.name

@@ -6,11 +6,11 @@ from itertools import count
 
 import pandas as pd
 from hypothesis import HealthCheck, Phase, given, settings
-from store_shapes import observation_tables, write_store
-from test_pages_any_store import check_common, new_app
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.disclosure import SECRET_SYMBOL
+from store_shapes import observation_tables, write_store
+from test_pages_any_store import check_common, new_app
 
 PAGE = "views/sheet.py"
 _folders = count()
@@ -49,22 +49,31 @@ def test_ept_and_rate_charts():
     assert "Argenteuil" in captions and "sur 4 EPT avec une valeur publiable" in captions
 
 
-@settings(max_examples=20, deadline=None, derandomize=True, database=None,
-          phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(observations=observation_tables())
 def test_sheet_page_on_any_store(observations, tmp_path_factory, monkeypatch):
     folder = write_store(tmp_path_factory.getbasetemp() / f"sheet_page_{next(_folders)}", observations)
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
     territories = pd.read_csv(folder / "territories.csv", dtype=str).set_index("territory_code")["name_fr"]
     touched = territories[sorted(set(observations["territory_code"]))].tolist()
-    untouched = [name for code, name in territories.items() if code.startswith("92") and len(code) == 5
-                 and code not in set(observations["territory_code"])]
+    untouched = [
+        name
+        for code, name in territories.items()
+        if code.startswith("92") and len(code) == 5 and code not in set(observations["territory_code"])
+    ]
     app = open_sheet()
     check_common(app, PAGE, demo=False)
     for label in ["Paris Ouest La Défense (EPT)", touched[0], *untouched[:1]]:
-        app.selectbox(key="territoire").set_value(next(code for code, name in territories.items() if name == label
-                                                       or f"{name} (EPT)" == label)).run()
+        app.selectbox(key="territoire").set_value(
+            next(code for code, name in territories.items() if name == label or f"{name} (EPT)" == label)
+        ).run()
         check_common(app, f"{PAGE} {label}", demo=False)
         assert [header.value for header in app.header] == [f"{label.removesuffix(' (EPT)')} — fiche territoriale"]
         if label in untouched:

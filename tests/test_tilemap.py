@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -34,8 +35,9 @@ SECRET_VALUE = 4321.75  # a value no coordinate or colour of the figure could co
 
 @pytest.fixture(scope="module")
 def territories() -> pd.DataFrame:
-    return pd.read_csv(DEFAULT_DATA_DIR / "territories.csv",
-                       dtype={"territory_code": str, "parent_code": str, "ept_code": str})
+    return pd.read_csv(
+        DEFAULT_DATA_DIR / "territories.csv", dtype={"territory_code": str, "parent_code": str, "ept_code": str}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +54,13 @@ def ept_names(territories: pd.DataFrame) -> dict[str, str]:
 def values_for(layout: pd.DataFrame, secret: set[str] = frozenset(), missing: set[str] = frozenset()) -> pd.DataFrame:
     """A rate per commune rising with its position in code order; secrets keep a real value underneath."""
     codes = [code for code in layout["territory_code"] if code not in missing]
-    return pd.DataFrame({
-        "territory_code": codes,
-        "value": [SECRET_VALUE if code in secret else 1.5 + position for position, code in enumerate(codes)],
-        "suppressed": [code in secret for code in codes],
-    })
+    return pd.DataFrame(
+        {
+            "territory_code": codes,
+            "value": [SECRET_VALUE if code in secret else 1.5 + position for position, code in enumerate(codes)],
+            "suppressed": [code in secret for code in codes],
+        }
+    )
 
 
 def nearest_neighbours(territories: pd.DataFrame, k: int) -> dict[str, list[str]]:
@@ -69,6 +73,7 @@ def nearest_neighbours(territories: pd.DataFrame, k: int) -> dict[str, list[str]
 
 
 # Layout -------------------------------------------------------------------------------------------
+
 
 def test_layout_holds_the_36_communes_with_their_ept(layout, territories):
     communes = commune_rows(territories)
@@ -121,12 +126,20 @@ def test_each_ept_is_one_connected_group_of_tiles(layout):
         assert reached == cells
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Boulogne-Billancourt", "Boulogne-B."), ("Issy-les-Moulineaux", "Issy-les-M."),
-    ("Asnières-sur-Seine", "Asnières"),
-    ("Rueil-Malmaison", "Rueil-M."), ("Ville-d'Avray", "Ville-d'A."), ("Le Plessis-Robinson", "Plessis-R."),
-    ("Antony", "Antony"), ("Saint-Cloud", "Saint-Cloud"), ("Levallois-Perret", "Levallois"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Boulogne-Billancourt", "Boulogne-B."),
+        ("Issy-les-Moulineaux", "Issy-les-M."),
+        ("Asnières-sur-Seine", "Asnières"),
+        ("Rueil-Malmaison", "Rueil-M."),
+        ("Ville-d'Avray", "Ville-d'A."),
+        ("Le Plessis-Robinson", "Plessis-R."),
+        ("Antony", "Antony"),
+        ("Saint-Cloud", "Saint-Cloud"),
+        ("Levallois-Perret", "Levallois"),
+    ],
+)
 def test_short_names(name, expected):
     assert short_name(name) == expected
 
@@ -138,6 +151,7 @@ def test_short_names_are_unique_and_short(layout):
 
 # Figure -------------------------------------------------------------------------------------------
 
+
 def clickable(figure: go.Figure) -> go.Scatter:
     return next(trace for trace in figure.data if trace.name == "communes")
 
@@ -147,7 +161,7 @@ def test_the_clickable_trace_carries_every_code_and_every_trace_carries_codes(la
     assert sorted(clickable(figure).customdata) == sorted(layout["territory_code"])
     codes = set(layout["territory_code"])
     for trace in figure.data:
-        assert trace.customdata is not None and set(c for c in trace.customdata if c is not None) <= codes
+        assert trace.customdata is not None and {c for c in trace.customdata if c is not None} <= codes
 
 
 def test_a_secret_commune_shows_s_and_never_its_value(layout, ept_names):
@@ -157,8 +171,12 @@ def test_a_secret_commune_shows_s_and_never_its_value(layout, ept_names):
     assert not any(form in text for form in ("4321", "4 321", "4\u202f321", "4\u00a0321"))
     hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
     assert "secret statistique" in hovers["92012"] and "Boulogne-Billancourt" in hovers["92012"]
-    labels = {code: label for trace in figure.data if trace.mode == "text"
-              for code, label in zip(trace.customdata, trace.text)}
+    labels = {
+        code: label
+        for trace in figure.data
+        if trace.mode == "text"
+        for code, label in zip(trace.customdata, trace.text)
+    }
     assert labels["92012"].endswith("<b>s</b>")
     assert any(trace.name == "s : secret statistique" and trace.showlegend for trace in figure.data)
 
@@ -187,7 +205,7 @@ def test_colours_rise_with_value_and_the_colour_bar_names_the_unit(layout, ept_n
     tiles = tile_fills(tile_states(layout, values_for(layout)))
     ordered = tiles.sort_values("value")
     luminance = [relative_luminance(colour) for colour in ordered["fill"]]
-    assert all(later > earlier for earlier, later in zip(luminance, luminance[1:]))
+    assert all(later > earlier for earlier, later in itertools.pairwise(luminance))
     figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
     assert clickable(figure).marker.colorbar.title.text == "pour 10 000 mineurs"
     assert clickable(figure).marker.showscale
@@ -216,33 +234,41 @@ def test_all_secret_values_draw_no_colour_bar(layout, ept_names):
     assert "4321" not in figure.to_json()
 
 
-@pytest.mark.parametrize("event, expected", [
-    ({"selection": {"points": [{"curve_number": 40, "point_index": 3, "customdata": "92012"}]}}, "92012"),
-    ({"selection": {"points": [{"customdata": ["92040"]}], "point_indices": [0], "box": [], "lasso": []}}, "92040"),
-    ({"selection": {"points": [], "point_indices": [], "box": [], "lasso": []}}, None),
-    ({"selection": {"points": [{"x": 1.0}]}}, None),
-    ({"selection": None}, None),
-    ({}, None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "event, expected",
+    [
+        ({"selection": {"points": [{"curve_number": 40, "point_index": 3, "customdata": "92012"}]}}, "92012"),
+        ({"selection": {"points": [{"customdata": ["92040"]}], "point_indices": [0], "box": [], "lasso": []}}, "92040"),
+        ({"selection": {"points": [], "point_indices": [], "box": [], "lasso": []}}, None),
+        ({"selection": {"points": [{"x": 1.0}]}}, None),
+        ({"selection": None}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
 def test_clicked_territory(event, expected):
     assert clicked_territory(event) == expected
 
 
 # Text alternative ---------------------------------------------------------------------------------
 
+
 def test_sentence_names_highest_and_lowest_and_counts_the_rest(layout):
     values = values_for(layout, secret={"92078"}, missing={"92077"})
     sentence = map_sentence(layout, values, "pour 10 000 mineurs", {})
-    assert sentence == ("Carte des 36 communes : la valeur la plus élevée est à Vaucresson "
-                        "(34,5 pour 10 000 mineurs), la plus faible à Antony (1,5 pour 10 000 mineurs) ; "
-                        "1 commune masquée par le secret statistique, 1 commune sans donnée.")
+    assert sentence == (
+        "Carte des 36 communes : la valeur la plus élevée est à Vaucresson "
+        "(34,5 pour 10 000 mineurs), la plus faible à Antony (1,5 pour 10 000 mineurs) ; "
+        "1 commune masquée par le secret statistique, 1 commune sans donnée."
+    )
     assert "Villeneuve" not in sentence
 
 
 def test_sentence_when_everything_is_secret_or_empty(layout):
-    assert map_sentence(layout, values_for(layout, secret=set(layout["territory_code"])), "victimes", {}) == \
-        "Carte des 36 communes : toutes les valeurs sont masquées par le secret statistique."
+    assert (
+        map_sentence(layout, values_for(layout, secret=set(layout["territory_code"])), "victimes", {})
+        == "Carte des 36 communes : toutes les valeurs sont masquées par le secret statistique."
+    )
     no_values = values_for(layout).iloc[0:0]
     assert map_sentence(layout, no_values, "victimes", {}) == "Carte des 36 communes : aucune donnée."
 
@@ -264,7 +290,9 @@ def test_the_svg_picture_holds_every_tile_and_never_a_secret_value(layout, ept_n
     picture = tile_map_svg(layout, values, "victimes pour 10 000 habitants", ept_names)
     root = ElementTree.fromstring(picture)  # well-formed: names with apostrophes are escaped
     namespace = "{http://www.w3.org/2000/svg}"
-    tiles = {polygon.get("data-code"): polygon for polygon in root.iter(f"{namespace}polygon") if polygon.get("data-code")}
+    tiles = {
+        polygon.get("data-code"): polygon for polygon in root.iter(f"{namespace}polygon") if polygon.get("data-code")
+    }
     assert sorted(tiles) == sorted(layout["territory_code"])
     assert tiles["92012"].get("fill") == "url(#secret)" and tiles["92002"].get("fill") == "#fafafa"
     texts = [text.text for text in root.iter(f"{namespace}text")]

@@ -111,8 +111,13 @@ def _published_slides(digest: str, folder: str) -> dict[str, Slide | None]:
 def _slides(folder: str, fingerprint: tuple, deck_mtime: int, k: int) -> list[Slide]:
     # Shared by every viewer and never mutated: pages style copies of the figures.
     prebuilt = _published_slides(published_digest(Path(folder)), folder)
-    return build_slides(_load_tables(folder, fingerprint), read_deck(Path(folder)), _protected_cells(folder, fingerprint, k),
-                        k, prebuilt)
+    return build_slides(
+        _load_tables(folder, fingerprint),
+        read_deck(Path(folder)),
+        _protected_cells(folder, fingerprint, k),
+        k,
+        prebuilt,
+    )
 
 
 def slides() -> list[Slide]:
@@ -120,8 +125,12 @@ def slides() -> list[Slide]:
     folder = data_dir()
     deck = folder / "deck.csv"
     try:
-        return _slides(str(folder), data_fingerprint(folder), deck.stat().st_mtime_ns if deck.exists() else 0,
-                       small_count_threshold())
+        return _slides(
+            str(folder),
+            data_fingerprint(folder),
+            deck.stat().st_mtime_ns if deck.exists() else 0,
+            small_count_threshold(),
+        )
     except DataFileError as error:
         st.error("La présentation n'a pas pu être préparée.\n\n" + str(error), icon=":material/error:")
         st.stop()
@@ -132,8 +141,11 @@ def _latest_comparisons(folder: str, fingerprint: tuple, k: int) -> tuple[dict[s
     data = _load_tables(folder, fingerprint)
     field_ids = data.indicators.loc[data.indicators["domain"] == "field", "indicator_id"].tolist()
     observations = data.field_observations
-    return (protected_comparisons(observations, _protected_cells(folder, fingerprint, k), field_ids),
-            observations["source_id"].unique().tolist(), is_demo(observations))
+    return (
+        protected_comparisons(observations, _protected_cells(folder, fingerprint, k), field_ids),
+        observations["source_id"].unique().tolist(),
+        is_demo(observations),
+    )
 
 
 def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str], bool]:
@@ -169,33 +181,72 @@ def headlines() -> list[Headline]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _trend_series(folder: str, fingerprint: tuple, k: int, indicator_id: str, territory: str, first_year: str,
-                  last_year: str, frequency: str, breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
-    return protected_trend(_field_index(folder, fingerprint), _load_tables(folder, fingerprint).territories,
-                           _protected_cells(folder, fingerprint, k), indicator_id, territory, first_year, last_year,
-                           frequency, breakdown)
+def _trend_series(
+    folder: str,
+    fingerprint: tuple,
+    k: int,
+    indicator_id: str,
+    territory: str,
+    first_year: str,
+    last_year: str,
+    frequency: str,
+    breakdown: str,
+) -> tuple[pd.DataFrame, list[str], bool]:
+    return protected_trend(
+        _field_index(folder, fingerprint),
+        _load_tables(folder, fingerprint).territories,
+        _protected_cells(folder, fingerprint, k),
+        indicator_id,
+        territory,
+        first_year,
+        last_year,
+        frequency,
+        breakdown,
+    )
 
 
-def trend_series(indicator_id: str, territory: str, first_year: str, last_year: str, frequency: str,
-                 breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+def trend_series(
+    indicator_id: str, territory: str, first_year: str, last_year: str, frequency: str, breakdown: str
+) -> tuple[pd.DataFrame, list[str], bool]:
     """`disclosure.protected_trend`, once for every viewer of a data version: viewers mostly open
     the same default series (a few hundred rows kept per choice of filters)."""
     folder = data_dir()
-    return _trend_series(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, territory,
-                         first_year, last_year, frequency, breakdown)
+    return _trend_series(
+        str(folder),
+        data_fingerprint(folder),
+        small_count_threshold(),
+        indicator_id,
+        territory,
+        first_year,
+        last_year,
+        frequency,
+        breakdown,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _territory_publics(folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
-    return public_choices(_field_index(folder, fingerprint).rows(indicator_id, None, *year_bounds(first_year, last_year)))
+def _territory_publics(
+    folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str
+) -> dict[str, str]:
+    return public_choices(
+        _field_index(folder, fingerprint).rows(indicator_id, None, *year_bounds(first_year, last_year))
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _territory_ranking(folder: str, fingerprint: tuple, k: int, indicator_id: str, first_year: str, last_year: str,
-                       public: str, level: str) -> tuple[pd.DataFrame, list[str], bool]:
-    return protected_ranking(_field_index(folder, fingerprint), _load_tables(folder, fingerprint).territories,
-                             _protected_cells(folder, fingerprint, k), indicator_id, first_year, last_year, public,
-                             level)
+def _territory_ranking(
+    folder: str, fingerprint: tuple, k: int, indicator_id: str, first_year: str, last_year: str, public: str, level: str
+) -> tuple[pd.DataFrame, list[str], bool]:
+    return protected_ranking(
+        _field_index(folder, fingerprint),
+        _load_tables(folder, fingerprint).territories,
+        _protected_cells(folder, fingerprint, k),
+        indicator_id,
+        first_year,
+        last_year,
+        public,
+        level,
+    )
 
 
 def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
@@ -204,12 +255,21 @@ def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dic
     return _territory_publics(str(folder), data_fingerprint(folder), indicator_id, first_year, last_year)
 
 
-def territory_ranking(indicator_id: str, first_year: str, last_year: str, public: str,
-                      level: str = "commune") -> tuple[pd.DataFrame, list[str], bool]:
+def territory_ranking(
+    indicator_id: str, first_year: str, last_year: str, public: str, level: str = "commune"
+) -> tuple[pd.DataFrame, list[str], bool]:
     """`disclosure.protected_ranking` (communes or EPTs, counts and rates), once for every viewer of a data version."""
     folder = data_dir()
-    return _territory_ranking(str(folder), data_fingerprint(folder), small_count_threshold(), indicator_id, first_year,
-                              last_year, public, level)
+    return _territory_ranking(
+        str(folder),
+        data_fingerprint(folder),
+        small_count_threshold(),
+        indicator_id,
+        first_year,
+        last_year,
+        public,
+        level,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -226,24 +286,35 @@ def map_layout() -> pd.DataFrame:
 # --- Territory sheets (« Ma commune », views/sheet.py) ------------------------------------------------
 # What every sheet of a data version shares is worked out once; each territory's sheet once too.
 
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _sheet_basis(folder: str, fingerprint: tuple, k: int):
     from indicators.sheet import sheet_basis
 
-    return sheet_basis(_load_tables(folder, fingerprint), _protected_cells(folder, fingerprint, k),
-                       _field_index(folder, fingerprint), k)
+    return sheet_basis(
+        _load_tables(folder, fingerprint),
+        _protected_cells(folder, fingerprint, k),
+        _field_index(folder, fingerprint),
+        k,
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def _territory_sheet(folder: str, fingerprint: tuple, k: int, territory_code: str, day: str):
     from indicators.sheet import build_sheet
 
-    return build_sheet(_sheet_basis(folder, fingerprint, k), territory_code, _store(folder).versions(),
-                       pd.Timestamp(day).date())
+    return build_sheet(
+        _sheet_basis(folder, fingerprint, k), territory_code, _store(folder).versions(), pd.Timestamp(day).date()
+    )
 
 
 def territory_sheet(territory_code: str):
     """`sheet.build_sheet` for one territory (frozen), shared by every viewer of a data version that day."""
     folder = data_dir()
-    return _territory_sheet(str(folder), data_fingerprint(folder), small_count_threshold(), territory_code,
-                            pd.Timestamp.today().strftime("%Y-%m-%d"))
+    return _territory_sheet(
+        str(folder),
+        data_fingerprint(folder),
+        small_count_threshold(),
+        territory_code,
+        pd.Timestamp.today().strftime("%Y-%m-%d"),
+    )

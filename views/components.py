@@ -78,11 +78,19 @@ def chart_block(
             on_click="ignore",
         )
         # Images are drawn only when asked for (a browser renders them): titles, source and caveat included.
-        for column, image_format, label in ((png_column, "png", "Image PNG 1920×1080"), (svg_column, "svg", "Image SVG")):
+        for column, image_format, label in (
+            (png_column, "png", "Image PNG 1920×1080"),
+            (svg_column, "svg", "Image SVG"),
+        ):
             column.download_button(
                 label,
-                data=safe_download(lambda image_format=image_format: chart_image(figure, finding, source, caveat, is_demo,
-                                                                                 image_format), image_format, file_name),
+                data=safe_download(
+                    lambda image_format=image_format: chart_image(
+                        figure, finding, source, caveat, is_demo, image_format
+                    ),
+                    image_format,
+                    file_name,
+                ),
                 file_name=file_name.removesuffix(".csv") + f".{image_format}",
                 mime="image/png" if image_format == "png" else "image/svg+xml",
                 key=f"{image_format}_{key}",
@@ -97,9 +105,12 @@ def indicator_select(container, catalogue: pd.DataFrame, choices: list[str], wit
     the data, so that a shared link still names its indicator after an import; those without data
     are named under the list instead."""
     chosen = shared_choice(
-        container.selectbox, "Indicateur", choices,
+        container.selectbox,
+        "Indicateur",
+        choices,
         index=next((position for position, choice in enumerate(choices) if choice in with_data), 0),
-        format_func=lambda choice: catalogue.at[choice, "label_fr"], key=key,
+        format_func=lambda choice: catalogue.at[choice, "label_fr"],
+        key=key,
     )
     without = [catalogue.at[choice, "label_fr"] for choice in choices if choice not in with_data]
     if without:

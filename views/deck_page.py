@@ -22,8 +22,7 @@ a.deck-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 
 def presenter_link(label: str, slide: int, primary: bool = False) -> None:
     css = "deck-link primary" if primary else "deck-link"
-    st.html(f'<a class="{css}" href="./?mode=presentation&amp;slide={slide}" target="_self">'
-            f"{html.escape(label)}</a>")
+    st.html(f'<a class="{css}" href="./?mode=presentation&amp;slide={slide}" target="_self">{html.escape(label)}</a>')
 
 
 deck = slides()
@@ -39,29 +38,54 @@ catalogue = tables().indicators.set_index("indicator_id")["label_fr"]
 planned = read_deck(data_dir())
 missing = planned.loc[planned["slide_id"].isin(left_out(planned, deck))]
 if not missing.empty:
-    names = [" et ".join(catalogue.get(indicator, indicator) for indicator in row["indicators"].split("|"))
-             for _, row in missing.iterrows()]
-    st.info("Diapositives laissées de côté, faute de données à montrer : " + " ; ".join(f"« {name} »" for name in names)
-            + ". Elles reviendront d'elles-mêmes quand ces indicateurs auront des données.", icon=":material/info:")
+    names = [
+        " et ".join(catalogue.get(indicator, indicator) for indicator in row["indicators"].split("|"))
+        for _, row in missing.iterrows()
+    ]
+    st.info(
+        "Diapositives laissées de côté, faute de données à montrer : "
+        + " ; ".join(f"« {name} »" for name in names)
+        + ". Elles reviendront d'elles-mêmes quand ces indicateurs auront des données.",
+        icon=":material/info:",
+    )
 
 if not deck:
-    st.warning("Aucune diapositive à présenter : aucun indicateur de la présentation n'a de données. Importez des "
-               "données (page « Importer des données ») ou choisissez d'autres diapositives dans `data/deck.csv`.",
-               icon=":material/warning:")
+    st.warning(
+        "Aucune diapositive à présenter : aucun indicateur de la présentation n'a de données. Importez des "
+        "données (page « Importer des données ») ou choisissez d'autres diapositives dans `data/deck.csv`.",
+        icon=":material/warning:",
+    )
     st.stop()
 
 presenter_link("Lancer le mode présentation", 1, primary=True)
 
 st.header("Emporter la présentation hors ligne")
 first, second, third = st.columns(3)
-first.download_button("Présentation HTML autonome", data=lambda: deck_html(deck).encode("utf-8"),
-                      file_name="presentation_prostitution_mineurs.html", mime="text/html", icon=":material/download:")
-second.download_button("Télécharger toutes les diapositives (PNG)", data=lambda: slides_zip(deck),
-                       file_name="diapositives.zip", mime="application/zip", icon=":material/download:")
-third.download_button("Document à distribuer (PDF)", data=lambda: deck_pdf(deck),
-                      file_name="presentation_prostitution_mineurs.pdf", mime="application/pdf", icon=":material/download:")
-st.caption("Le fichier HTML contient tout (graphiques compris) : il s'ouvre depuis une clé USB, sans réseau. "
-           "Touche F : plein écran.")
+first.download_button(
+    "Présentation HTML autonome",
+    data=lambda: deck_html(deck).encode("utf-8"),
+    file_name="presentation_prostitution_mineurs.html",
+    mime="text/html",
+    icon=":material/download:",
+)
+second.download_button(
+    "Télécharger toutes les diapositives (PNG)",
+    data=lambda: slides_zip(deck),
+    file_name="diapositives.zip",
+    mime="application/zip",
+    icon=":material/download:",
+)
+third.download_button(
+    "Document à distribuer (PDF)",
+    data=lambda: deck_pdf(deck),
+    file_name="presentation_prostitution_mineurs.pdf",
+    mime="application/pdf",
+    icon=":material/download:",
+)
+st.caption(
+    "Le fichier HTML contient tout (graphiques compris) : il s'ouvre depuis une clé USB, sans réseau. "
+    "Touche F : plein écran."
+)
 
 st.header("Diapositives")
 for slide in deck:

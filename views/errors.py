@@ -24,17 +24,18 @@ def error_boundary(where: str = "") -> Iterator[None]:
         yield
     except (ScriptControlException, FragmentHandledException):
         raise
-    except Exception as error:  # noqa: BLE001 - the boundary is meant to catch everything else
+    except Exception as error:
         st.error(error_message(log_unexpected_error(error, where)), icon=":material/error:")
 
 
 def safe_download(build: Callable[[], bytes], file_format: str, where: str = "") -> Callable[[], bytes]:
     """A download's builder that never fails in English: on an error, the file holds the French
     message and a reference (logged with the traceback) instead of Streamlit's "Failed to generate…"."""
+
     def guarded() -> bytes:
         try:
             return build()
-        except Exception as error:  # noqa: BLE001 - same boundary as the pages'
+        except Exception as error:
             return error_file(log_unexpected_error(error, where), file_format)
 
     return guarded

@@ -24,11 +24,15 @@ from indicators.observations import (
 
 def show_report(report: ImportReport) -> None:
     """How the file was read, and every problem at once, by line and column."""
-    reading = ", ".join(part for part in (
-        report.file_kind,
-        f"encodage {report.encoding}" if report.encoding else "",
-        f"séparateur {report.delimiter}" if report.delimiter else "",
-    ) if part)
+    reading = ", ".join(
+        part
+        for part in (
+            report.file_kind,
+            f"encodage {report.encoding}" if report.encoding else "",
+            f"séparateur {report.delimiter}" if report.delimiter else "",
+        )
+        if part
+    )
     st.header("Lecture du fichier")
     st.markdown(f"**{escape_markdown(report.file_name)}** : {reading}.")
     columns = st.columns(3)
@@ -41,21 +45,42 @@ def show_report(report: ImportReport) -> None:
         st.error(escape_markdown(report.refusal))
     if report.errors:
         st.warning(f"{len(report.errors)} problème(s) trouvé(s) : les lignes concernées ne seront pas importées.")
-        st.dataframe(pd.DataFrame([
-            {"Ligne": error.line or "—", "Colonne": error.column, "Valeur": error.value, "Problème": error.message}
-            for error in report.errors
-        ]), hide_index=True, column_config={"Problème": st.column_config.TextColumn(width="large")})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Ligne": error.line or "—",
+                        "Colonne": error.column,
+                        "Valeur": error.value,
+                        "Problème": error.message,
+                    }
+                    for error in report.errors
+                ]
+            ),
+            hide_index=True,
+            column_config={"Problème": st.column_config.TextColumn(width="large")},
+        )
         # The same problems as sentences, read whole (a table cell cuts a long message).
         with st.expander("Lire les problèmes en entier"):
             st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.errors)))
     if report.neutralised:
         lines = sorted({cell.line for cell in report.neutralised if cell.line is not None})
-        st.info(f"Texte neutralisé dans {len(lines)} ligne(s) : formules de tableur ou balises HTML, "
-                "jamais exécutées ni interprétées. À vérifier avant de confirmer :", icon=":material/shield:")
+        st.info(
+            f"Texte neutralisé dans {len(lines)} ligne(s) : formules de tableur ou balises HTML, "
+            "jamais exécutées ni interprétées. À vérifier avant de confirmer :",
+            icon=":material/shield:",
+        )
         st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.neutralised)))
-        st.dataframe(pd.DataFrame([{"Ligne": cell.line, "Colonne": cell.column, "Texte": cell.value, "Neutralisation": cell.message}
-                                   for cell in report.neutralised]), hide_index=True,
-                     column_config={"Neutralisation": st.column_config.TextColumn(width="large")})
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Ligne": cell.line, "Colonne": cell.column, "Texte": cell.value, "Neutralisation": cell.message}
+                    for cell in report.neutralised
+                ]
+            ),
+            hide_index=True,
+            column_config={"Neutralisation": st.column_config.TextColumn(width="large")},
+        )
 
 
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
@@ -63,34 +88,61 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
     st.header("Aperçu avant import")
     if report.misencoded:
         # Read in another encoding than the rest of the file: to be checked before confirming.
-        st.warning(f"{len(report.misencoded)} ligne(s) contiennent des octets non valides dans l'encodage du fichier "
-                   "(texte collé depuis un autre logiciel) : vérifier les valeurs lues avant de confirmer.",
-                   icon=":material/translate:")
-        st.dataframe(pd.DataFrame([{"Ligne": cell.line, "Colonne": cell.column or "—", "Valeur lue": cell.value}
-                                   for cell in report.misencoded]), hide_index=True)
+        st.warning(
+            f"{len(report.misencoded)} ligne(s) contiennent des octets non valides dans l'encodage du fichier "
+            "(texte collé depuis un autre logiciel) : vérifier les valeurs lues avant de confirmer.",
+            icon=":material/translate:",
+        )
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"Ligne": cell.line, "Colonne": cell.column or "—", "Valeur lue": cell.value}
+                    for cell in report.misencoded
+                ]
+            ),
+            hide_index=True,
+        )
     if report.unchanged:
         st.info(report.unchanged_message, icon=":material/check:")
         return
     if report.replaces_demo and is_demo(current):
-        st.info("Les données fictives de démonstration seront retirées : le tableau de bord ne montrera plus que les données importées.")
+        st.info(
+            "Les données fictives de démonstration seront retirées : le tableau de bord ne montrera plus que les données importées."
+        )
     names = data.territories.set_index("territory_code")["name_fr"]
     added, changed = st.tabs([f"Lignes ajoutées ({len(report.added)})", f"Valeurs modifiées ({len(report.changed)})"])
-    added.dataframe(report.added.assign(commune=report.added["territory_code"].map(names)).head(500)
-                    .rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
+    added.dataframe(
+        report.added.assign(commune=report.added["territory_code"].map(names))
+        .head(500)
+        .rename(columns=OBSERVATION_COLUMNS_FR),
+        hide_index=True,
+    )
     if not report.changed.empty:
-        changed.dataframe(report.changed.assign(
-            commune=report.changed["territory_code"].map(names),
-            modification=report.changed["value_old"].astype(str) + " → " + report.changed["value_new"].astype(str),
-        ).drop(columns=[column for column in ("source_id_old", "source_id_new") if column in report.changed]).head(500)
-            .rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
+        changed.dataframe(
+            report.changed.assign(
+                commune=report.changed["territory_code"].map(names),
+                modification=report.changed["value_old"].astype(str) + " → " + report.changed["value_new"].astype(str),
+            )
+            .drop(columns=[column for column in ("source_id_old", "source_id_new") if column in report.changed])
+            .head(500)
+            .rename(columns=OBSERVATION_COLUMNS_FR),
+            hide_index=True,
+        )
     else:
         changed.caption("Aucune valeur existante n'est modifiée.")
     if not report.removed.empty:
-        st.warning(f"{len(report.removed)} ligne(s) enregistrée(s) seront remplacées par le détail ou le total que "
-                   "le fichier apporte pour la même commune et la même période (garder les deux compterait deux fois) :",
-                   icon=":material/swap_horiz:")
-        st.dataframe(report.removed.assign(commune=report.removed["territory_code"].map(names)).head(500)
-                     .drop(columns=["source_id"], errors="ignore").rename(columns=OBSERVATION_COLUMNS_FR), hide_index=True)
+        st.warning(
+            f"{len(report.removed)} ligne(s) enregistrée(s) seront remplacées par le détail ou le total que "
+            "le fichier apporte pour la même commune et la même période (garder les deux compterait deux fois) :",
+            icon=":material/swap_horiz:",
+        )
+        st.dataframe(
+            report.removed.assign(commune=report.removed["territory_code"].map(names))
+            .head(500)
+            .drop(columns=["source_id"], errors="ignore")
+            .rename(columns=OBSERVATION_COLUMNS_FR),
+            hide_index=True,
+        )
     after = preview_observations(report, current, is_demo(current))
     catalogue = data.indicators.set_index("indicator_id")
     for indicator_id in report.rows["indicator_id"].unique():
@@ -102,5 +154,8 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
         entry = catalogue.loc[indicator_id]
         st.markdown(f"**Après import — {observation_finding(series, entry['label_fr'], entry['unit_fr'], frequency)}**")
         key_dates = key_dates_for(data.key_dates, DEPARTMENT, data.territories)
-        st.plotly_chart(observation_figure(series, entry["unit_fr"], frequency, key_dates),
-                        key=f"preview_{indicator_id}", config={"displaylogo": False})
+        st.plotly_chart(
+            observation_figure(series, entry["unit_fr"], frequency, key_dates),
+            key=f"preview_{indicator_id}",
+            config={"displaylogo": False},
+        )

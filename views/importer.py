@@ -24,8 +24,10 @@ communes = data.territories.loc[data.territories["level"] == "commune"]
 
 st.title("Importer des données")
 analyst = require_analyst()
-st.markdown("Déposer un fichier d'observations (CSV ou XLSX). Rien n'est écrit avant votre confirmation ; "
-            "chaque import crée une nouvelle version, et l'historique permet de revenir à n'importe laquelle.")
+st.markdown(
+    "Déposer un fichier d'observations (CSV ou XLSX). Rien n'est écrit avant votre confirmation ; "
+    "chaque import crée une nouvelle version, et l'historique permet de revenir à n'importe laquelle."
+)
 with st.expander("Colonnes attendues et modèles"):
     st.table(COLUMN_GUIDE.set_index("Colonne"))
     for note in LAYOUT_NOTES:
@@ -33,8 +35,13 @@ with st.expander("Colonnes attendues et modèles"):
     left, right = st.columns(2)
     # The workbook is built when asked for (openpyxl is a large import for a page view).
     left.download_button("Modèle CSV", template_csv, "modele_observations.csv", "text/csv", icon=":material/download:")
-    right.download_button("Modèle XLSX", template_xlsx, "modele_observations.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
+    right.download_button(
+        "Modèle XLSX",
+        template_xlsx,
+        "modele_observations.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+    )
 
 for level, message in st.session_state.pop("import_outcome", []):
     getattr(st, level)(message)
@@ -53,17 +60,21 @@ if content.startswith(b"PK"):
     except UnreadableFileError:
         pass  # not a workbook after all: analyse_upload refuses it, and the refusal is recorded below
 default_indicator = right.selectbox(
-    "Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)", [None, *field_ids],
+    "Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)",
+    [None, *field_ids],
     format_func=lambda choice: "— lu dans le fichier —" if choice is None else catalogue.at[choice, "label_fr"],
 )
 current = data.field_observations
-report = analyse_upload(content, uploaded.name, data.indicators, communes, current, is_demo(current), sheet, default_indicator)
+report = analyse_upload(
+    content, uploaded.name, data.indicators, communes, current, is_demo(current), sheet, default_indicator
+)
 
 if report.personal_data:
     # Refused whole: drop the file from the session at once, keep only the (masked) explanation.
     refuse_import(report, "all_or_nothing", user=analyst, audit_folder=data_dir())
     st.session_state["import_outcome"] = [("error", escape_markdown(report.refusal))] + [
-        ("error", escape_markdown(finding.message)) for finding in report.personal_data]
+        ("error", escape_markdown(finding.message)) for finding in report.personal_data
+    ]
     st.session_state["upload_generation"] = generation + 1
     st.rerun()
 
@@ -77,16 +88,33 @@ if report.refusal or report.rows_valid == 0:
     st.stop()
 show_preview(report, data, current)
 
-mode = st.radio("S'il y a des lignes rejetées", ["all_or_nothing", "valid_rows"], horizontal=True,
-                format_func={"all_or_nothing": "refuser tout le fichier", "valid_rows": "importer seulement les lignes valides"}.get)
-if st.button("Confirmer l'import", type="primary", disabled=not report.acceptable(mode) or report.unchanged,
-             icon=":material/check:"):
+mode = st.radio(
+    "S'il y a des lignes rejetées",
+    ["all_or_nothing", "valid_rows"],
+    horizontal=True,
+    format_func={
+        "all_or_nothing": "refuser tout le fichier",
+        "valid_rows": "importer seulement les lignes valides",
+    }.get,
+)
+if st.button(
+    "Confirmer l'import",
+    type="primary",
+    disabled=not report.acceptable(mode) or report.unchanged,
+    icon=":material/check:",
+):
     store, _ = store_and_baseline()
     info = commit_import(report, store, mode, user=analyst, audit_folder=data_dir())
     # None: the store already held these rows (another analyst imported them meanwhile): nothing written.
-    st.session_state["import_outcome"] = [("success", f"Import enregistré : version {info.version} "
-                                           f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).")
-                                          if info else ("info", report.unchanged_message)]
+    st.session_state["import_outcome"] = [
+        (
+            "success",
+            f"Import enregistré : version {info.version} "
+            f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).",
+        )
+        if info
+        else ("info", report.unchanged_message)
+    ]
     st.session_state["upload_generation"] = generation + 1
     st.rerun()
 elif not report.acceptable(mode):

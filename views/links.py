@@ -44,13 +44,16 @@ def unoffered(values: Sequence[str], options: Iterable[Any], format_func: Callab
 def notice_text(values: Sequence[str], label: str) -> str:
     """The French notice for a linked value the page cannot show (quoted as plain text)."""
     asked = " – ".join(values)
-    asked = asked if len(asked) <= QUOTED_LENGTH else asked[:QUOTED_LENGTH - 1] + "…"
-    return (f"Le lien demandait « {escape_markdown(asked)} » pour « {label} », qui n'est pas disponible ici : "
-            "la valeur par défaut est affichée.")
+    asked = asked if len(asked) <= QUOTED_LENGTH else asked[: QUOTED_LENGTH - 1] + "…"
+    return (
+        f"Le lien demandait « {escape_markdown(asked)} » pour « {label} », qui n'est pas disponible ici : "
+        "la valeur par défaut est affichée."
+    )
 
 
-def link_notice(key: str, label: str, options: Iterable[Any], format_func: Callable[[Any], Any] = str,
-                place: Any = None) -> bool:
+def link_notice(
+    key: str, label: str, options: Iterable[Any], format_func: Callable[[Any], Any] = str, place: Any = None
+) -> bool:
     """Before a bound widget is drawn: a French notice when the address asks for a value it does not offer.
 
     Only for a value from the address: when the widget already lives in this session, its value
@@ -89,8 +92,16 @@ def reset_unoffered(key: str, options: Sequence[Any], default: Any) -> None:
         st.session_state[key] = default
 
 
-def shared_choice(widget: Callable[..., Any], label: str, options: Sequence[Any], *, key: str,
-                  format_func: Callable[[Any], Any] = str, notice_place: Any = None, **kwargs: Any) -> Any:
+def shared_choice(
+    widget: Callable[..., Any],
+    label: str,
+    options: Sequence[Any],
+    *,
+    key: str,
+    format_func: Callable[[Any], Any] = str,
+    notice_place: Any = None,
+    **kwargs: Any,
+) -> Any:
     """A choice widget (selectbox, radio, segmented_control, select_slider) bound to the address under
     `key`, after the notice for a linked value it does not offer. `widget` is the bound method
     (`st.selectbox`, `column.radio`…); other arguments go to it unchanged."""

@@ -46,8 +46,14 @@ for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
             st.caption(NO_DATA_NOTE)
             continue
         card = field_card(shown, entry["unit_fr"])
-        st.metric(entry["label_fr"], card.value, delta=card.delta, delta_color=card.delta_colour,
-                  delta_arrow=card.delta_arrow, label_visibility="collapsed")
+        st.metric(
+            entry["label_fr"],
+            card.value,
+            delta=card.delta,
+            delta_color=card.delta_colour,
+            delta_arrow=card.delta_arrow,
+            label_visibility="collapsed",
+        )
         st.caption(card.period)
 if observation_sources:
     st.caption(source_line(observation_sources, data.sources))

@@ -45,16 +45,21 @@ a.presentation-exit:focus-visible { outline: 3px solid #0072B2; outline-offset: 
 
 def exit_link(place) -> None:
     """A plain link, styled as the other buttons, that leaves the presenter mode in the same tab."""
-    place.html(f'<a class="presentation-exit" href="{html.escape(EXIT_URL, quote=True)}" target="_self">'
-               "Quitter la présentation</a>")
+    place.html(
+        f'<a class="presentation-exit" href="{html.escape(EXIT_URL, quote=True)}" target="_self">'
+        "Quitter la présentation</a>"
+    )
 
 
 deck = slides()
 if not deck:
     st.title("Aucune diapositive à présenter", anchor=False)
-    st.info("Aucun indicateur de la présentation n'a de données à montrer : les diapositives des indicateurs sans "
-            "données sont laissées de côté. Importez des données (page « Importer des données ») ou choisissez "
-            "d'autres diapositives dans le fichier data/deck.csv.", icon=":material/info:")
+    st.info(
+        "Aucun indicateur de la présentation n'a de données à montrer : les diapositives des indicateurs sans "
+        "données sont laissées de côté. Importez des données (page « Importer des données ») ou choisissez "
+        "d'autres diapositives dans le fichier data/deck.csv.",
+        icon=":material/info:",
+    )
     exit_link(st)
     st.stop()
 
@@ -73,20 +78,40 @@ if slide.is_demo:
 if slide.picture:
     # A map is one picture that shrinks as a whole: labels sized in pixels would spill over smaller tiles.
     picture = base64.b64encode(slide.picture.encode("utf-8")).decode("ascii")
-    st.html(f'<div class="slide-map"><img src="data:image/svg+xml;base64,{picture}" '
-            f'alt="{html.escape(slide.description or slide.headline, quote=True)}"></div>')
+    st.html(
+        f'<div class="slide-map"><img src="data:image/svg+xml;base64,{picture}" '
+        f'alt="{html.escape(slide.description or slide.headline, quote=True)}"></div>'
+    )
 else:
-    st.plotly_chart(presentation_style(slide.figure, None), config={"displayModeBar": False, "responsive": True},
-                    height="stretch", key=f"slide_{number}")
+    st.plotly_chart(
+        presentation_style(slide.figure, None),
+        config={"displayModeBar": False, "responsive": True},
+        height="stretch",
+        key=f"slide_{number}",
+    )
 st.caption(slide.source)
 st.caption(f"Précaution : {first_sentence(slide.caveat)}")
 
 previous, counter, following, leave = st.columns([2, 1, 2, 2], vertical_alignment="center")
 # The arrow keys are the buttons' shortcuts: Streamlit draws the key (← or →) after the label,
 # so the labels carry no arrow of their own.
-previous.button("Précédente", on_click=go_to, args=(number - 1,), disabled=number == 1, shortcut="ArrowLeft",
-                key="previous_slide", width="stretch")
+previous.button(
+    "Précédente",
+    on_click=go_to,
+    args=(number - 1,),
+    disabled=number == 1,
+    shortcut="ArrowLeft",
+    key="previous_slide",
+    width="stretch",
+)
 counter.header(f"{number} / {len(deck)}", anchor=False)
-following.button("Suivante", on_click=go_to, args=(number + 1,), disabled=number == len(deck), shortcut="ArrowRight",
-                 key="next_slide", width="stretch")
+following.button(
+    "Suivante",
+    on_click=go_to,
+    args=(number + 1,),
+    disabled=number == len(deck),
+    shortcut="ArrowRight",
+    key="next_slide",
+    width="stretch",
+)
 exit_link(leave)

@@ -32,10 +32,10 @@ def settle_imported_code() -> None:
         import plotly.io
 
         import indicators.ingest.templates  # noqa: F401
-        import views.access  # noqa: F401
-        import views.cached  # noqa: F401
-        import views.components  # noqa: F401
-        import views.import_sections  # noqa: F401
+        import views.access
+        import views.cached
+        import views.components
+        import views.import_sections
         import views.trend_sections  # noqa: F401
         from indicators.charts import base_layout
         from indicators.exports import to_french_csv

@@ -35,8 +35,9 @@ st.title("Ma commune : fiche territoriale")
 choices = territory_choices(data.territories, communes(data.territories)["territory_code"].tolist())
 left, right = st.columns([2, 1])
 code = shared_choice(left.selectbox, "Territoire", list(choices), format_func=choices.get, key="territoire")
-measure = shared_choice(right.radio, "Graphiques en", list(MEASURES_FR), format_func=MEASURES_FR.get, key="mesure",
-                        horizontal=True)
+measure = shared_choice(
+    right.radio, "Graphiques en", list(MEASURES_FR), format_func=MEASURES_FR.get, key="mesure", horizontal=True
+)
 sheet = territory_sheet(code)
 
 st.header(sheet.title, anchor=False)
@@ -45,35 +46,56 @@ st.caption(f"Observations de terrain du Département ; {sheet.version_text} ; fi
 if sheet.is_demo:
     demo_banner()
 st.download_button(
-    "Télécharger la fiche (PDF A4)", data=safe_download(lambda: sheet_pdf(sheet), "pdf", sheet_file_name(sheet)),
-    file_name=sheet_file_name(sheet), mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore",
+    "Télécharger la fiche (PDF A4)",
+    data=safe_download(lambda: sheet_pdf(sheet), "pdf", sheet_file_name(sheet)),
+    file_name=sheet_file_name(sheet),
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
     key="fiche_pdf",
 )
-st.caption("Pour le conseil municipal : le PDF tient sur une page A4, avec ses sources ; l'impression de la page "
-           "elle-même (Ctrl+P) en prend deux.")
+st.caption(
+    "Pour le conseil municipal : le PDF tient sur une page A4, avec ses sources ; l'impression de la page "
+    "elle-même (Ctrl+P) en prend deux."
+)
 
 for block in sheet.blocks:
     with st.container(border=True):
         st.markdown(f"**{block.label}** ({block.unit})", help=f"{block.definition}\n\nPrécaution : {block.caveat}")
         if not block.has_data:
-            st.markdown("Aucune donnée : rien n'a été importé pour ce territoire et cet indicateur (ce n'est pas un zéro).")
+            st.markdown(
+                "Aucune donnée : rien n'a été importé pour ce territoire et cet indicateur (ce n'est pas un zéro)."
+            )
             continue
         current, previous = block.current, block.previous
-        st.caption(current.period + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)"))
+        st.caption(
+            current.period + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)")
+        )
         figures, chart = st.columns([3, 2])
         cards = figures.columns(4 if block.department else 3)
         # The arrow follows the sign; neither colour says "good" or "bad" (cards.DELTA_COLOURS).
         direction = change_direction(block.change_percent)
-        cards[0].metric("Derniers 12 mois", current.text, delta=block.change_text, delta_color=DELTA_COLOURS[direction],
-                        delta_arrow=direction)
+        cards[0].metric(
+            "Derniers 12 mois",
+            current.text,
+            delta=block.change_text,
+            delta_color=DELTA_COLOURS[direction],
+            delta_arrow=direction,
+        )
         cards[1].metric("Un an plus tôt", previous.text if previous else "—")
         cards[2].metric("Taux / 10 000 hab.", current.rate_text)
         if block.department:
-            cards[3].metric("Hauts-de-Seine", block.department.text, delta=f"taux : {block.department.rate_text}",
-                            delta_color="off", delta_arrow="off")
+            cards[3].metric(
+                "Hauts-de-Seine",
+                block.department.text,
+                delta=f"taux : {block.department.rate_text}",
+                delta_color="off",
+                delta_arrow="off",
+            )
         if block.count_rank:
-            figures.caption(f"Classement {block.rank_year} : effectif, {block.count_rank.text} ; "
-                            f"taux, {block.rate_rank.text}.")
+            figures.caption(
+                f"Classement {block.rank_year} : effectif, {block.count_rank.text} ; taux, {block.rate_rank.text}."
+            )
         elif sheet.level != "departement":
             figures.caption("Classement : pas d'année complète à classer.")
         if block.trend:

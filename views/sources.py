@@ -74,13 +74,23 @@ voient les chiffres complets sur les pages d'import et d'historique.
 st.header("Sources")
 descriptions = source_descriptions(data.sources)
 st.dataframe(
-    data.sources.fillna("").assign(
+    data.sources.fillna("")
+    .assign(
         citation=data.sources["source_id"].map(descriptions),
-        date=data.sources["published"].map(lambda period: format_period(period) if isinstance(period, str) and period else "—"),
-    )[["source_id", "citation", "date", "read_at", "licence", "note"]].rename(columns={
-        "source_id": "Identifiant", "citation": "Source", "date": "Date", "read_at": "Adresse lue",
-        "licence": "Conditions", "note": "Remarque",
-    }),
+        date=data.sources["published"].map(
+            lambda period: format_period(period) if isinstance(period, str) and period else "—"
+        ),
+    )[["source_id", "citation", "date", "read_at", "licence", "note"]]
+    .rename(
+        columns={
+            "source_id": "Identifiant",
+            "citation": "Source",
+            "date": "Date",
+            "read_at": "Adresse lue",
+            "licence": "Conditions",
+            "note": "Remarque",
+        }
+    ),
     hide_index=True,
 )
 
@@ -95,31 +105,46 @@ for domain, heading in (("published", "Chiffres publiés"), ("field", "Observati
             )
 
 st.header("Tous les chiffres publiés")
-st.caption("Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »).")
+st.caption(
+    "Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »)."
+)
 catalogue = data.indicators.set_index("indicator_id")
 st.dataframe(
     data.published_estimates.assign(
         indicateur=data.published_estimates["indicator_id"].map(catalogue["label_fr"]),
         # Names, not codes: "WLD" means nothing to a French reader, "Monde" does.
-        territoire=data.published_estimates["territory_code"].map(
-            data.territories.set_index("territory_code")["name_fr"]).fillna(data.published_estimates["territory_code"]),
-        chiffre=data.published_estimates.apply(lambda row: format_figure(row, catalogue.at[row["indicator_id"], "kind"]), axis=1),
+        territoire=data.published_estimates["territory_code"]
+        .map(data.territories.set_index("territory_code")["name_fr"])
+        .fillna(data.published_estimates["territory_code"]),
+        chiffre=data.published_estimates.apply(
+            lambda row: format_figure(row, catalogue.at[row["indicator_id"], "kind"]), axis=1
+        ),
         periode=data.published_estimates["period"].map(format_period),
         restates=data.published_estimates["restates"].fillna(""),
         note_fr=data.published_estimates["note_fr"].fillna(""),
-    )[["figure_id", "indicateur", "territoire", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(columns={
-        "figure_id": "Identifiant", "indicateur": "Indicateur", "territoire": "Territoire", "periode": "Période",
-        "chiffre": "Chiffre", "restates": "Reprend", "source_id": "Source", "note_fr": "Remarque",
-    }),
+    )[["figure_id", "indicateur", "territoire", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(
+        columns={
+            "figure_id": "Identifiant",
+            "indicateur": "Indicateur",
+            "territoire": "Territoire",
+            "periode": "Période",
+            "chiffre": "Chiffre",
+            "restates": "Reprend",
+            "source_id": "Source",
+            "note_fr": "Remarque",
+        }
+    ),
     hide_index=True,
 )
 
 st.header("Télécharger les tables")
-st.caption("Fichiers CSV au format des tableurs français (séparateur « ; », virgule décimale, UTF-8). "
-           "Les observations de terrain sont publiées par commune ou pour le département, par mois, trimestre ou "
-           f"année, et par sexe ou par âge, jamais les deux croisés ; les effectifs de 1 à {small_count_threshold() - 1} "
-           "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence (symbole « s »). "
-           "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année.")
+st.caption(
+    "Fichiers CSV au format des tableurs français (séparateur « ; », virgule décimale, UTF-8). "
+    "Les observations de terrain sont publiées par commune ou pour le département, par mois, trimestre ou "
+    f"année, et par sexe ou par âge, jamais les deux croisés ; les effectifs de 1 à {small_count_threshold() - 1} "
+    "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence (symbole « s »). "
+    "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année."
+)
 downloads = {
     "Sources": ("sources.csv", sources_table(data.sources), False),
     "Catalogue des indicateurs": ("indicateurs.csv", indicators_table(data.indicators), False),
@@ -127,17 +152,25 @@ downloads = {
     "Territoires": ("territoires.csv", territories_table(data.territories), False),
     "Dates clés": ("dates_cles.csv", key_dates_table(data.key_dates), False),
     # Built only when asked for: the protected cells of a large store make a large file.
-    "Observations de terrain (agrégats protégés)": ("observations_terrain.csv",
-                                                    lambda: public_cells(protected_cells(), small_count_threshold()),
-                                                    field_index().is_demo),
+    "Observations de terrain (agrégats protégés)": (
+        "observations_terrain.csv",
+        lambda: public_cells(protected_cells(), small_count_threshold()),
+        field_index().is_demo,
+    ),
 }
 for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, downloads.items()):
-    lines = f" ({format_number(len(frame))} lignes" + (", fictives)" if demo else ")") if not callable(frame) else (
-        " (données fictives)" if demo else "")
+    lines = (
+        f" ({format_number(len(frame))} lignes" + (", fictives)" if demo else ")")
+        if not callable(frame)
+        else (" (données fictives)" if demo else "")
+    )
     column.download_button(
         label + lines,
-        data=safe_download(lambda frame=frame, demo=demo: to_french_csv(frame() if callable(frame) else frame,
-                                                                        is_demo=demo), "csv", file_name),
+        data=safe_download(
+            lambda frame=frame, demo=demo: to_french_csv(frame() if callable(frame) else frame, is_demo=demo),
+            "csv",
+            file_name,
+        ),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

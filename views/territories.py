@@ -66,10 +66,23 @@ first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), 
 publics = territory_publics(indicator_id, first_year, last_year)
 public = shared_choice(right.selectbox, "Public", list(publics), format_func=publics.get, key="public")
 level_column, measure_column = st.columns(2)
-level = shared_choice(level_column.segmented_control, "Niveau", list(LEVELS), format_func=LEVELS.get, default="commune",
-                      key="niveau") or "commune"
-measure = shared_choice(measure_column.segmented_control, "Mesure", list(MEASURES_FR), format_func=MEASURES_FR.get,
-                        default="count", key="mesure") or "count"
+level = (
+    shared_choice(
+        level_column.segmented_control, "Niveau", list(LEVELS), format_func=LEVELS.get, default="commune", key="niveau"
+    )
+    or "commune"
+)
+measure = (
+    shared_choice(
+        measure_column.segmented_control,
+        "Mesure",
+        list(MEASURES_FR),
+        format_func=MEASURES_FR.get,
+        default="count",
+        key="mesure",
+    )
+    or "count"
+)
 
 ranked, source_ids, demo = territory_ranking(indicator_id, first_year, last_year, public, level)
 if ranked.empty:
@@ -83,12 +96,21 @@ shown = by_measure(ranked, measure)
 decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
 unit = measure_unit(entry["unit_fr"], measure)
 place_word = LEVEL_SINGULAR_FR[level]
-secret_note = f"{SECRET_SYMBOL} : effectif de 1 à {k - 1}, ou qui permettrait d'en retrouver un, masqué (secret statistique)"
+secret_note = (
+    f"{SECRET_SYMBOL} : effectif de 1 à {k - 1}, ou qui permettrait d'en retrouver un, masqué (secret statistique)"
+)
 rate_sources = ["INSEE_POPULATIONS_LEGALES"] if measure == "rate" else []
 level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if level == "ept" else []
-caveat = entry["caveat_fr"] + " " + (RATE_CAVEAT_FR if measure == "rate" else
-                                     "Les effectifs sont bruts : une grande commune compte mécaniquement davantage ; "
-                                     "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes.")
+caveat = (
+    entry["caveat_fr"]
+    + " "
+    + (
+        RATE_CAVEAT_FR
+        if measure == "rate"
+        else "Les effectifs sont bruts : une grande commune compte mécaniquement davantage ; "
+        "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes."
+    )
+)
 if level == "ept":
     caveat += " " + PARTIAL_EPT_NOTE_FR
 
@@ -102,9 +124,18 @@ if level == "commune":
     if demo:
         st.caption(":orange-badge[Données fictives de démonstration]")
     event = st.plotly_chart(
-        tile_map_figure(map_layout(), values, unit, MEASURES_FR[measure],
-                        dict(zip(epts(data.territories)["territory_code"], epts(data.territories)["name_fr"]))),
-        config=PLOTLY_CONFIG, key="carte", on_select="rerun", selection_mode="points", alt=sentence,
+        tile_map_figure(
+            map_layout(),
+            values,
+            unit,
+            MEASURES_FR[measure],
+            dict(zip(epts(data.territories)["territory_code"], epts(data.territories)["name_fr"])),
+        ),
+        config=PLOTLY_CONFIG,
+        key="carte",
+        on_select="rerun",
+        selection_mode="points",
+        alt=sentence,
     )
     clicked = clicked_territory(event)
     if clicked:
@@ -112,26 +143,50 @@ if level == "commune":
         choices = territory_choices(data.territories, [clicked])
         st.switch_page("views/sheet.py", query_params={"territoire": choices.get(clicked, clicked)})
     st.caption(sentence + " Cliquer sur une commune ouvre sa fiche.")
-    st.caption(source_line([*source_ids, *rate_sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources)
-               + f" ; {period_text} ; {secret_note}. Une tuile par commune, placée près de ses voisines : "
-               "ni les surfaces ni les frontières ne sont dessinées.")
+    st.caption(
+        source_line([*source_ids, *rate_sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources)
+        + f" ; {period_text} ; {secret_note}. Une tuile par commune, placée près de ses voisines : "
+        "ni les surfaces ni les frontières ne sont dessinées."
+    )
     finding = f"Classement des communes ({MEASURES_FR[measure].lower()}) {period_text}"
 
 place_title = LEVEL_SINGULAR_FR[level].capitalize() if level == "commune" else "EPT"
-described = {"indicateur": entry["label_fr"], "periode": period_text.removeprefix("en ").removeprefix("de "),
-             "public": publics[public]}
-export = masked_ranking(shown, k, decimals).rename(columns={
-    "name_fr": LEVEL_SINGULAR_FR[level], "territory_code": "code_territoire", "count": "effectif",
-    "rate": "taux_pour_10000_habitants"}).assign(**described)
-display = masked_ranking(shown, k, decimals, french=True).drop(columns="territory_code").rename(columns={
-    "name_fr": place_title, "count": entry["unit_fr"].capitalize(), "population": "Population",
-    "rate": MEASURES_FR["rate"]})
+described = {
+    "indicateur": entry["label_fr"],
+    "periode": period_text.removeprefix("en ").removeprefix("de "),
+    "public": publics[public],
+}
+export = (
+    masked_ranking(shown, k, decimals)
+    .rename(
+        columns={
+            "name_fr": LEVEL_SINGULAR_FR[level],
+            "territory_code": "code_territoire",
+            "count": "effectif",
+            "rate": "taux_pour_10000_habitants",
+        }
+    )
+    .assign(**described)
+)
+display = (
+    masked_ranking(shown, k, decimals, french=True)
+    .drop(columns="territory_code")
+    .rename(
+        columns={
+            "name_fr": place_title,
+            "count": entry["unit_fr"].capitalize(),
+            "population": "Population",
+            "rate": MEASURES_FR["rate"],
+        }
+    )
+)
 chart_block(
     finding=finding,
     figure=ranking_figure(shown, unit, k, decimals),
     data=export,
     display_data=display,
-    source=source_line([*source_ids, *rate_sources, *level_sources], data.sources) + f" ; {period_text} ; {secret_note}",
+    source=source_line([*source_ids, *rate_sources, *level_sources], data.sources)
+    + f" ; {period_text} ; {secret_note}",
     caveat=caveat,
     file_name=f"{indicator_id}_{level}_{measure}_{first_year}_{last_year}.csv",
     is_demo=demo,
@@ -140,5 +195,8 @@ chart_block(
 if level == "commune":
     missing = communes_without_data(ranked, data.territories)
     if missing:
-        st.caption(f"Sans donnée pour cet indicateur {period_text} ({len(missing)} commune{'s' if len(missing) > 1 else ''}) : "
-                   + ", ".join(missing) + ". Une commune sans donnée n'est pas une commune à zéro.")
+        st.caption(
+            f"Sans donnée pour cet indicateur {period_text} ({len(missing)} commune{'s' if len(missing) > 1 else ''}) : "
+            + ", ".join(missing)
+            + ". Une commune sans donnée n'est pas une commune à zéro."
+        )

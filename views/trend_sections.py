@@ -51,37 +51,60 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     place_names = names(data.territories)  # plain names for titles and tables
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
-    territory = shared_choice(
-        left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
+    territory = shared_choice(left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
     first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
     # A second click on the chosen grouping unselects it: the default then applies.
-    frequency = shared_choice(right.segmented_control, "Regroupement", frequencies, format_func=FREQUENCY_FR.get,
-                              default=default_frequency, key="regroupement") or default_frequency
+    frequency = (
+        shared_choice(
+            right.segmented_control,
+            "Regroupement",
+            frequencies,
+            format_func=FREQUENCY_FR.get,
+            default=default_frequency,
+            key="regroupement",
+        )
+        or default_frequency
+    )
     breakdowns = index.breakdowns.get(indicator_id, ["none"])
-    breakdown = shared_choice(st.radio, "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True,
-                              key="repartition")
+    breakdown = shared_choice(
+        st.radio, "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key="repartition"
+    )
 
     series, source_ids, demo = trend_series(indicator_id, territory, first_year, last_year, frequency, breakdown)
-    left_out = coarser_granularities(index.rows(indicator_id, members(data.territories, territory),
-                                                *year_bounds(first_year, last_year)), frequency)
+    left_out = coarser_granularities(
+        index.rows(indicator_id, members(data.territories, territory), *year_bounds(first_year, last_year)), frequency
+    )
     if left_out:
-        st.info(f"Une partie des chiffres de cette sélection est {GRANULARITY_FR[left_out[-1]]} : ils n'apparaissent "
-                f"qu'en regroupement par {FREQUENCY_FR[left_out[-1]].lower()}.", icon=":material/info:")
+        st.info(
+            f"Une partie des chiffres de cette sélection est {GRANULARITY_FR[left_out[-1]]} : ils n'apparaissent "
+            f"qu'en regroupement par {FREQUENCY_FR[left_out[-1]].lower()}.",
+            icon=":material/info:",
+        )
     if series.empty:
-        st.info(f"Aucune donnée pour {place_names[territory]} de {first_year} à {last_year} à ce regroupement.",
-                icon=":material/info:")
+        st.info(
+            f"Aucune donnée pour {place_names[territory]} de {first_year} à {last_year} à ce regroupement.",
+            icon=":material/info:",
+        )
         return
     k = small_count_threshold()
     labels = group_labels(breakdown)
     unit = entry["unit_fr"]
-    table, shown_table = series_tables(series, indicator=entry["label_fr"], territory=place_names[territory], unit=unit,
-                                       frequency=frequency, group_names=labels, k=k)
+    table, shown_table = series_tables(
+        series,
+        indicator=entry["label_fr"],
+        territory=place_names[territory],
+        unit=unit,
+        frequency=frequency,
+        group_names=labels,
+        k=k,
+    )
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart_block(
         finding=observation_finding(series, f"{entry['label_fr']} ({place_names[territory]})", unit, frequency, k),
-        figure=observation_figure(series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories),
-                                  labels, k),
+        figure=observation_figure(
+            series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k
+        ),
         data=table,
         display_data=shown_table,
         source=source_line(source_ids, data.sources) + f" ; période {period_text} ; "
@@ -109,7 +132,9 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     if entry["kind"] == "change":
         figure = change_figure(points, unit, series_labels)
     else:
-        figure = published_figure(points, unit, series_labels, key_dates_for(data.key_dates, territory, data.territories))
+        figure = published_figure(
+            points, unit, series_labels, key_dates_for(data.key_dates, territory, data.territories)
+        )
     table = points.assign(
         source=points["source_id"].map(source_descriptions(data.sources)),
         precision=points["qualifier"].map(QUALIFIER_FR),
@@ -117,15 +142,36 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     chart_block(
         finding=published_finding(points, entry["label_fr"]),
         figure=figure,
-        data=table[["figure_id", "indicator_id", "territory_code", "period", "value", "value_low", "value_high", "qualifier", "source_id", "note_fr"]],
-        display_data=table[["period_text", "figure_text", "precision", "source", "note_fr"]].rename(columns={
-            "period_text": "Période", "figure_text": "Chiffre", "precision": "Précision", "source": "Source", "note_fr": "Remarque",
-        }),
+        data=table[
+            [
+                "figure_id",
+                "indicator_id",
+                "territory_code",
+                "period",
+                "value",
+                "value_low",
+                "value_high",
+                "qualifier",
+                "source_id",
+                "note_fr",
+            ]
+        ],
+        display_data=table[["period_text", "figure_text", "precision", "source", "note_fr"]].rename(
+            columns={
+                "period_text": "Période",
+                "figure_text": "Chiffre",
+                "precision": "Précision",
+                "source": "Source",
+                "note_fr": "Remarque",
+            }
+        ),
         source=source_line(points["source_id"], data.sources),
         caveat=entry["caveat_fr"],
         file_name=f"{indicator_id}_{territory}.csv",
         is_demo=False,
         key="trend_published",
     )
-    st.caption("Les chiffres publiés sont rares et viennent de sources aux méthodes différentes : "
-               "ils sont dessinés en points isolés, jamais reliés ; une fourchette est une barre de la borne basse à la borne haute.")
+    st.caption(
+        "Les chiffres publiés sont rares et viennent de sources aux méthodes différentes : "
+        "ils sont dessinés en points isolés, jamais reliés ; une fourchette est une barre de la borne basse à la borne haute."
+    )

@@ -12,8 +12,11 @@ catalogue = data.indicators.set_index("indicator_id")
 
 st.title("Tendances")
 family = shared_choice(
-    st.segmented_control, "Type de données", ["Observations de terrain (Hauts-de-Seine)", "Chiffres publiés"],
-    default="Observations de terrain (Hauts-de-Seine)", key="donnees",
+    st.segmented_control,
+    "Type de données",
+    ["Observations de terrain (Hauts-de-Seine)", "Chiffres publiés"],
+    default="Observations de terrain (Hauts-de-Seine)",
+    key="donnees",
 )
 domain = "published" if family == "Chiffres publiés" else "field"
 choices = catalogue.index[catalogue["domain"] == domain].tolist()

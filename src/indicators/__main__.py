@@ -37,22 +37,32 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="un objet JSON sur la sortie standard")
     ingest.add_argument("--keep-valid", action="store_true", help="importer les lignes valides et laisser les autres")
     ingest.add_argument("--sheet", help="feuille du classeur XLSX (par défaut la première)")
-    ingest.add_argument("--indicator", help="indicateur de toutes les lignes, si le fichier n'a pas de colonne indicateur")
+    ingest.add_argument(
+        "--indicator", help="indicateur de toutes les lignes, si le fichier n'a pas de colonne indicateur"
+    )
     ingest.add_argument("--who", help="qui importe, pour le journal d'audit (par défaut l'utilisateur du système)")
     export = commands.add_parser(
-        "export", help="exporter les chiffres de terrain en CSV (format tableur français), secret statistique appliqué")
+        "export", help="exporter les chiffres de terrain en CSV (format tableur français), secret statistique appliqué"
+    )
     export.add_argument("--indicator")
     export.add_argument("--territory", help="code commune INSEE, code SIREN d'un EPT, ou 92 pour le département")
     export.add_argument("--out", type=Path, help="fichier de sortie (par défaut la sortie standard)")
-    export.add_argument("--unsuppressed", action="store_true",
-                        help="les effectifs bruts, petits compris (pour un analyste ; inscrit au journal d'audit)")
+    export.add_argument(
+        "--unsuppressed",
+        action="store_true",
+        help="les effectifs bruts, petits compris (pour un analyste ; inscrit au journal d'audit)",
+    )
     export.add_argument("--who", help="qui exporte, pour le journal d'audit (par défaut l'utilisateur du système)")
     commands.add_parser("history", help="lister les versions des observations")
     back = commands.add_parser("rollback", help="revenir à une version (crée une nouvelle version)")
     back.add_argument("version", type=int)
-    back.add_argument("--who", help="qui revient en arrière, pour le journal d'audit (par défaut l'utilisateur du système)")
+    back.add_argument(
+        "--who", help="qui revient en arrière, pour le journal d'audit (par défaut l'utilisateur du système)"
+    )
     commands.add_parser("check", help="valider toutes les tables de data/")
-    commands.add_parser("bench", add_help=False, help="mesurer l'import et les pages (options : python -m indicators bench --help)")
+    commands.add_parser(
+        "bench", add_help=False, help="mesurer l'import et les pages (options : python -m indicators bench --help)"
+    )
     commands.add_parser("db-upgrade", help="créer ou mettre à jour le schéma PostgreSQL (DATABASE_URL)")
     commands.add_parser("hash-password", help="empreinte argon2 du mot de passe d'analyste, pour secrets.toml")
     deck = commands.add_parser("deck", help="la présentation hors ligne (HTML autonome), et au besoin PDF et PNG")
@@ -71,8 +81,16 @@ def run_ingest(args: argparse.Namespace) -> int:
         return 2
     tables = load_tables()
     communes = tables.territories.loc[tables.territories["level"] == "commune"]
-    report = analyse_upload(args.file.read_bytes(), args.file.name, tables.indicators, communes,
-                            tables.field_observations, is_demo(tables.field_observations), args.sheet, args.indicator)
+    report = analyse_upload(
+        args.file.read_bytes(),
+        args.file.name,
+        tables.indicators,
+        communes,
+        tables.field_observations,
+        is_demo(tables.field_observations),
+        args.sheet,
+        args.indicator,
+    )
     mode = "valid_rows" if args.keep_valid else "all_or_nothing"
     accepted = report.acceptable(mode)
     who = args.who or system_user()
@@ -98,7 +116,9 @@ def system_user() -> str | None:
 
 
 def print_report(report, accepted: bool, dry_run: bool) -> None:
-    print(f"{report.file_name} : {report.rows_read} lignes lues, {report.rows_valid} valides, {report.rows_rejected} rejetées")
+    print(
+        f"{report.file_name} : {report.rows_read} lignes lues, {report.rows_valid} valides, {report.rows_rejected} rejetées"
+    )
     for note in report.notes:
         print(f"  note : {note}")
     for finding in report.personal_data:
@@ -109,11 +129,15 @@ def print_report(report, accepted: bool, dry_run: bool) -> None:
     for cell in report.misencoded:
         print(f"  encodage : {cell.message}")
     for cell in report.neutralised:
-        print(f"  texte neutralisé ligne {cell.line}, colonne « {cell.column} » : {cell.message} (valeur : « {cell.value} »)")
+        print(
+            f"  texte neutralisé ligne {cell.line}, colonne « {cell.column} » : {cell.message} (valeur : « {cell.value} »)"
+        )
     if report.refusal:
         print(f"Refusé : {report.refusal}")
     elif not accepted:
-        print("Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). Rien n'a été écrit.")
+        print(
+            "Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). Rien n'a été écrit."
+        )
     elif report.unchanged:
         print(report.unchanged_message)
     elif dry_run:
@@ -127,11 +151,16 @@ def run_export(args: argparse.Namespace) -> int:
     the secret hides a count), or with --unsuppressed the raw observations, recorded in the audit log."""
     tables = load_tables()
     observations = tables.field_observations
-    known = {"indicator": set(tables.indicators["indicator_id"]), "territory": set(tables.territories["territory_code"])}
+    known = {
+        "indicator": set(tables.indicators["indicator_id"]),
+        "territory": set(tables.territories["territory_code"]),
+    }
     for option in ("indicator", "territory"):
         if getattr(args, option) and getattr(args, option) not in known[option]:
-            print(f"{'Indicateur' if option == 'indicator' else 'Territoire'} inconnu : « {getattr(args, option)} »",
-                  file=sys.stderr)
+            print(
+                f"{'Indicateur' if option == 'indicator' else 'Territoire'} inconnu : « {getattr(args, option)} »",
+                file=sys.stderr,
+            )
             return 2
     if args.indicator:
         observations = observations.loc[observations["indicator_id"] == args.indicator]
@@ -140,8 +169,9 @@ def run_export(args: argparse.Namespace) -> int:
         if codes is not None:
             observations = observations.loc[observations["territory_code"].isin(codes)]
         payload = to_french_csv(observations_table(observations), is_demo=is_demo(observations))
-        record_unsuppressed_export(data_dir(), payload, args.who or system_user(), len(observations), args.indicator,
-                                   args.territory)
+        record_unsuppressed_export(
+            data_dir(), payload, args.who or system_user(), len(observations), args.indicator, args.territory
+        )
     else:
         k = small_count_threshold()
         cells = protected_cells(tables, k)
@@ -188,25 +218,33 @@ def run_deck(args: argparse.Namespace) -> int:
     slides = protected_deck(load_tables(), planned, small_count_threshold())
     missing = left_out(planned, slides)
     if not slides:
-        print("Aucune diapositive à écrire : aucun indicateur de deck.csv n'a de données "
-              f"(laissées de côté : {', '.join(missing)}). Rien n'a été écrit.", file=sys.stderr)
+        print(
+            "Aucune diapositive à écrire : aucun indicateur de deck.csv n'a de données "
+            f"(laissées de côté : {', '.join(missing)}). Rien n'a été écrit.",
+            file=sys.stderr,
+        )
         return 1
     outputs = [path for path in (args.out, args.pdf, args.png_zip) if path]
     for path in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(deck_html(slides), encoding="utf-8")
-    lines = [f"Présentation hors ligne : {plural(len(slides), 'diapositive')}.",
-             f"- HTML autonome : {args.out.resolve()} ({size(args.out)})"]
+    lines = [
+        f"Présentation hors ligne : {plural(len(slides), 'diapositive')}.",
+        f"- HTML autonome : {args.out.resolve()} ({size(args.out)})",
+    ]
     if args.pdf:
         args.pdf.write_bytes(deck_pdf(slides))
-        lines.append(f"- PDF à distribuer : {args.pdf.resolve()} ({size(args.pdf)}, {plural(len(slides) + 1, 'page')} : "
-                     "une par diapositive, puis les sources)")
+        lines.append(
+            f"- PDF à distribuer : {args.pdf.resolve()} ({size(args.pdf)}, {plural(len(slides) + 1, 'page')} : "
+            "une par diapositive, puis les sources)"
+        )
     if args.png_zip:
         archive = slides_zip(slides)
         args.png_zip.write_bytes(archive)
         names = zipfile.ZipFile(BytesIO(archive)).namelist()
-        lines.append(f"- Images PNG 1920×1080 : {args.png_zip.resolve()} ({size(args.png_zip)}, "
-                     f"{plural(len(names), 'image')}) :")
+        lines.append(
+            f"- Images PNG 1920×1080 : {args.png_zip.resolve()} ({size(args.png_zip)}, {plural(len(names), 'image')}) :"
+        )
         lines += [f"    {name}" for name in names]
     if missing:
         lines.append(f"Laissées de côté, faute de données : {', '.join(missing)}.")
@@ -258,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
             print(hash_password(getpass.getpass("Mot de passe d'analyste : ")))
             return 0
         if args.command == "rollback":
-            info = restore_version(data_dir(), observation_store(), args.version, demo_observations(),
-                                   args.who or system_user())
+            info = restore_version(
+                data_dir(), observation_store(), args.version, demo_observations(), args.who or system_user()
+            )
             print(f"Version {info.version} créée : contenu de la version {args.version}")
             return 0
         load_tables()

@@ -80,13 +80,26 @@ def add_key_dates(figure: go.Figure, key_dates: pd.DataFrame, start: pd.Timestam
         if pd.notna(event.end_date):
             figure.add_vrect(x0=event.date, x1=event.end_date, fillcolor="#999999", opacity=0.25, line_width=0)
         # A week is too thin to see on a multi-year axis: its start also gets a line.
-        figure.add_shape(type="line", x0=event.date, x1=event.date, y0=0, y1=1, yref="paper",
-                         line=dict(color="#555555", dash="dash" if pd.notna(event.end_date) else "dot", width=1.5))
+        figure.add_shape(
+            type="line",
+            x0=event.date,
+            x1=event.date,
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color="#555555", dash="dash" if pd.notna(event.end_date) else "dot", width=1.5),
+        )
         # Labels sit above the plot, stacked, on the side of the line with the most room.
         figure.add_annotation(
-            x=event.date, y=1.0, yshift=4 + 24 * position, yref="paper", yanchor="bottom", showarrow=False,
+            x=event.date,
+            y=1.0,
+            yshift=4 + 24 * position,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
             xanchor="left" if event.date <= middle else "right",
-            text=f"{event.label_fr} ({format_day(event.date)})", font=dict(size=12, color="#333333"),
+            text=f"{event.label_fr} ({format_day(event.date)})",
+            font=dict(size=12, color="#333333"),
             bgcolor="rgba(255,255,255,0.8)",
         )
     return figure
@@ -121,24 +134,36 @@ def observation_figure(
                     symbol=[SYMBOLS[position % len(SYMBOLS)] + ("" if done else "-open") for done in rows["complete"]],
                     size=8,
                 ),
-                customdata=list(zip(
-                    [format_month(start, frequency) for start in rows["period_start"]],
-                    [SECRET_TEXT if secret else format_number(value)
-                     for value, secret in zip(rows["value"], rows["hidden"])],
-                    ["" if done else " (période incomplète)" for done in rows["complete"]],
-                )),
+                customdata=list(
+                    zip(
+                        [format_month(start, frequency) for start in rows["period_start"]],
+                        [
+                            SECRET_TEXT if secret else format_number(value)
+                            for value, secret in zip(rows["value"], rows["hidden"])
+                        ],
+                        ["" if done else " (période incomplète)" for done in rows["complete"]],
+                    )
+                ),
                 hovertemplate=f"{label}<br>%{{customdata[0]}} : %{{customdata[1]}} {unit}%{{customdata[2]}}<extra></extra>",
             )
         )
     secret_periods = series.loc[hidden].drop_duplicates("period_start")
     if not secret_periods.empty:
         # The gap in the line gets its symbol on the axis and a legend entry: a hole alone reads as missing data.
-        figure.add_trace(go.Scatter(
-            x=secret_periods["period_start"], y=[0] * len(secret_periods), mode="text", text=[SECRET_SYMBOL] * len(secret_periods),
-            textposition="top center", textfont=dict(color="#4a4a4a", size=15), name=SECRET_LEGEND, cliponaxis=False,
-            customdata=[format_month(start, frequency) for start in secret_periods["period_start"]],
-            hovertemplate="%{customdata} : " + SECRET_TEXT + "<extra></extra>",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=secret_periods["period_start"],
+                y=[0] * len(secret_periods),
+                mode="text",
+                text=[SECRET_SYMBOL] * len(secret_periods),
+                textposition="top center",
+                textfont=dict(color="#4a4a4a", size=15),
+                name=SECRET_LEGEND,
+                cliponaxis=False,
+                customdata=[format_month(start, frequency) for start in secret_periods["period_start"]],
+                hovertemplate="%{customdata} : " + SECRET_TEXT + "<extra></extra>",
+            )
+        )
     if not series.empty:
         start, end = series["period_start"].min(), series["period_start"].max()
         margin = pd.Timedelta(days=PERIOD_MARGIN_DAYS.get(frequency, 20))
@@ -150,7 +175,9 @@ def observation_figure(
     return figure
 
 
-def published_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str], key_dates: pd.DataFrame) -> go.Figure:
+def published_figure(
+    points: pd.DataFrame, unit: str, series_labels: dict[str, str], key_dates: pd.DataFrame
+) -> go.Figure:
     """Published figures: markers for single values, floating bars for ranges, one series per source."""
     figure = go.Figure(layout=base_layout(unit))
     for position, (source_id, rows) in enumerate(points.groupby("source_id", sort=False)):
@@ -159,18 +186,35 @@ def published_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, s
         hover = "%{customdata[0]} : %{customdata[1]}<extra>" + label + "</extra>"
         singles, ranges = rows.loc[~rows["is_range"]], rows.loc[rows["is_range"]]
         if not singles.empty:
-            figure.add_trace(go.Scatter(
-                x=singles["date"], y=singles["value"], mode="markers", name=label, legendgroup=source_id,
-                marker=dict(color=colour, symbol=symbol, size=13, line=dict(color="white", width=1)),
-                customdata=list(zip(singles["period_text"], singles["figure_text"])), hovertemplate=hover,
-            ))
+            figure.add_trace(
+                go.Scatter(
+                    x=singles["date"],
+                    y=singles["value"],
+                    mode="markers",
+                    name=label,
+                    legendgroup=source_id,
+                    marker=dict(color=colour, symbol=symbol, size=13, line=dict(color="white", width=1)),
+                    customdata=list(zip(singles["period_text"], singles["figure_text"])),
+                    hovertemplate=hover,
+                )
+            )
         if not ranges.empty:
-            figure.add_trace(go.Bar(
-                x=ranges["date"], y=ranges["value_high"] - ranges["value_low"], base=ranges["value_low"],
-                width=1000 * 3600 * 24 * 120, name=label, legendgroup=source_id, showlegend=singles.empty,
-                marker=dict(color=colour, pattern=dict(shape="/", fgcolor="white"), line=dict(color=colour, width=2)),
-                customdata=list(zip(ranges["period_text"], ranges["figure_text"])), hovertemplate=hover,
-            ))
+            figure.add_trace(
+                go.Bar(
+                    x=ranges["date"],
+                    y=ranges["value_high"] - ranges["value_low"],
+                    base=ranges["value_low"],
+                    width=1000 * 3600 * 24 * 120,
+                    name=label,
+                    legendgroup=source_id,
+                    showlegend=singles.empty,
+                    marker=dict(
+                        color=colour, pattern=dict(shape="/", fgcolor="white"), line=dict(color=colour, width=2)
+                    ),
+                    customdata=list(zip(ranges["period_text"], ranges["figure_text"])),
+                    hovertemplate=hover,
+                )
+            )
     if not points.empty:
         # Wide margins: a lone published figure sits in its year, not on a month-by-month axis.
         start = points["date"].min() - pd.DateOffset(months=14)
@@ -183,11 +227,19 @@ def published_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, s
 def change_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str]) -> go.Figure:
     """Published changes between two dates: one bar per change, labelled with its period."""
     figure = go.Figure(layout=base_layout(unit))
-    figure.add_trace(go.Bar(
-        x=[f"{text} ({series_labels.get(source, source)})" for text, source in zip(points["period_text"], points["source_id"])],
-        y=points["value"], marker=dict(color=PALETTE[0]), text=points["figure_text"], textposition="outside",
-        hovertemplate="%{x} : %{text}<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Bar(
+            x=[
+                f"{text} ({series_labels.get(source, source)})"
+                for text, source in zip(points["period_text"], points["source_id"])
+            ],
+            y=points["value"],
+            marker=dict(color=PALETTE[0]),
+            text=points["figure_text"],
+            textposition="outside",
+            hovertemplate="%{x} : %{text}<extra></extra>",
+        )
+    )
     figure.update_yaxes(tickformat=",d", ticksuffix=" %")
     return figure
 
@@ -197,17 +249,32 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 
     `decimals` for rates (counts are whole)."""
     figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
     hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
-    figure.add_trace(go.Bar(
-        # A secret bar has no length, only its secret label: its place says nothing either (listed last).
-        x=ranked["value"].where(~hidden, 0), y=ranked["name_fr"], orientation="h", marker=dict(color=PALETTE[0]),
-        text=[SECRET_TEXT if secret else format_number(value, decimals) for value, secret in zip(ranked["value"], hidden)],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y} : %{text} " + unit + "<extra></extra>",
-    ))
+    figure.add_trace(
+        go.Bar(
+            # A secret bar has no length, only its secret label: its place says nothing either (listed last).
+            x=ranked["value"].where(~hidden, 0),
+            y=ranked["name_fr"],
+            orientation="h",
+            marker=dict(color=PALETTE[0]),
+            text=[
+                SECRET_TEXT if secret else format_number(value, decimals)
+                for value, secret in zip(ranked["value"], hidden)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y} : %{text} " + unit + "<extra></extra>",
+        )
+    )
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
-        xaxis=dict(title_text=unit, **(count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)
-                                       if decimals == 0 else {"tickformat": ",.1f"})),
+        xaxis=dict(
+            title_text=unit,
+            **(
+                count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)
+                if decimals == 0
+                else {"tickformat": ",.1f"}
+            ),
+        ),
         margin=dict(l=180, r=40, t=30, b=60),
     )
     return figure

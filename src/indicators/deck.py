@@ -122,15 +122,27 @@ def validate_table_with(frame: pd.DataFrame, schema: type[pa.DataFrameModel], na
 
 def shares_figure(points: pd.DataFrame, labels: pd.Series, places: pd.Series) -> go.Figure:
     """Published shares side by side, each bar naming its definition, territory and year."""
-    names = [f"{labels[indicator]}<br>{places[territory]}, {period}"
-             for indicator, territory, period in zip(points["indicator_id"], points["territory_code"], points["period_text"])]
+    names = [
+        f"{labels[indicator]}<br>{places[territory]}, {period}"
+        for indicator, territory, period in zip(points["indicator_id"], points["territory_code"], points["period_text"])
+    ]
     figure = go.Figure(layout=base_layout("%"))
-    figure.add_trace(go.Bar(
-        x=points["value"], y=names, orientation="h", marker=dict(color=PALETTE[0], pattern=dict(shape="")),
-        text=points["figure_text"], textposition="outside", hovertemplate="%{y} : %{text}<extra></extra>",
-    ))
-    figure.update_layout(yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
-                         xaxis=dict(range=[0, 110], title_text="%", ticksuffix=" %"), margin=dict(l=420))
+    figure.add_trace(
+        go.Bar(
+            x=points["value"],
+            y=names,
+            orientation="h",
+            marker=dict(color=PALETTE[0], pattern=dict(shape="")),
+            text=points["figure_text"],
+            textposition="outside",
+            hovertemplate="%{y} : %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
+        xaxis=dict(range=[0, 110], title_text="%", ticksuffix=" %"),
+        margin=dict(l=420),
+    )
     return figure
 
 
@@ -149,28 +161,47 @@ def published_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: 
     sources = tables.sources.set_index("source_id")
     series_labels = {source: str(sources.at[source, "publisher"]) for source in points["source_id"].unique()}
     key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
-    return Slide(0, row["slide_id"], published_finding(points, entry["label_fr"]),
-                 published_figure(points, entry["unit_fr"], series_labels, key_dates),
-                 short_source_line(points["source_id"], tables.sources), entry["caveat_fr"], False, points,
-                 source_line(points["source_id"], tables.sources))
+    return Slide(
+        0,
+        row["slide_id"],
+        published_finding(points, entry["label_fr"]),
+        published_figure(points, entry["unit_fr"], series_labels, key_dates),
+        short_source_line(points["source_id"], tables.sources),
+        entry["caveat_fr"],
+        False,
+        points,
+        source_line(points["source_id"], tables.sources),
+    )
 
 
 def shares_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
     catalogue = tables.indicators.set_index("indicator_id")
-    frames = [published_series(tables.published_estimates, tables.indicators, indicator)
-              for indicator in row["indicators"].split("|")]
+    frames = [
+        published_series(tables.published_estimates, tables.indicators, indicator)
+        for indicator in row["indicators"].split("|")
+    ]
     points = pd.concat(frames, ignore_index=True)  # in the deck's order, each indicator by date
     if points.empty:
         return None
     ids = list(dict.fromkeys(points["indicator_id"]))  # only the definitions drawn
     places = tables.territories.set_index("territory_code")["name_fr"]
     first = points.iloc[0]
-    headline = (f"{catalogue.at[first['indicator_id'], 'label_fr']} : {first['figure_text']} "
-                f"({places[first['territory_code']]}, {first['period_text']})")
+    headline = (
+        f"{catalogue.at[first['indicator_id'], 'label_fr']} : {first['figure_text']} "
+        f"({places[first['territory_code']]}, {first['period_text']})"
+    )
     caveats = " ".join(dict.fromkeys(catalogue.loc[ids, "caveat_fr"]))
-    return Slide(0, row["slide_id"], headline, shares_figure(points, catalogue["label_fr"], places),
-                 short_source_line(points["source_id"], tables.sources), caveats, False, points,
-                 source_line(points["source_id"], tables.sources))
+    return Slide(
+        0,
+        row["slide_id"],
+        headline,
+        shares_figure(points, catalogue["label_fr"], places),
+        short_source_line(points["source_id"], tables.sources),
+        caveats,
+        False,
+        points,
+        source_line(points["source_id"], tables.sources),
+    )
 
 
 def data_frequency(rows: pd.DataFrame) -> str:
@@ -216,25 +247,33 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
         breakdown = "none"  # the imported rows are totals: no split to draw
     drawable: list[tuple[str, pd.DataFrame]] = []
     for frequency in slide_frequencies(setting(row, "frequency", "year"), rows):
-        series = protect_series(aggregate_series(rows, frequency, breakdown), cells, row["indicators"], territory,
-                                frequency, breakdown)
+        series = protect_series(
+            aggregate_series(rows, frequency, breakdown), cells, row["indicators"], territory, frequency, breakdown
+        )
         if not series.empty and not series["suppressed"].all():
             drawable.append((frequency, series))
     if not drawable:
         return None
     # The first frequency with a whole period shown; else the first that draws anything.
-    frequency, series = next(((frequency, series) for frequency, series in drawable
-                              if (series["complete"] & ~series["suppressed"]).any()), drawable[0])
+    frequency, series = next(
+        ((frequency, series) for frequency, series in drawable if (series["complete"] & ~series["suppressed"]).any()),
+        drawable[0],
+    )
     series = complete_periods(series)
     place = tables.territories.set_index("territory_code").at[territory, "name_fr"]
     demo = is_demo(rows)
     key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
-    return Slide(0, row["slide_id"],
-                 observation_finding(series, f"{entry['label_fr']} ({place})", entry["unit_fr"], frequency, k),
-                 observation_figure(series, entry["unit_fr"], frequency, key_dates, group_labels(breakdown), k),
-                 short_source_line(rows["source_id"].unique(), tables.sources),
-                 entry["caveat_fr"] if demo else without_demo_wording(entry["caveat_fr"]), demo, series,
-                 source_line(rows["source_id"].unique(), tables.sources))
+    return Slide(
+        0,
+        row["slide_id"],
+        observation_finding(series, f"{entry['label_fr']} ({place})", entry["unit_fr"], frequency, k),
+        observation_figure(series, entry["unit_fr"], frequency, key_dates, group_labels(breakdown), k),
+        short_source_line(rows["source_id"].unique(), tables.sources),
+        entry["caveat_fr"] if demo else without_demo_wording(entry["caveat_fr"]),
+        demo,
+        series,
+        source_line(rows["source_id"].unique(), tables.sources),
+    )
 
 
 MAP_HEIGHT = 860  # tile labels sized for a 1920×1080 slide (tilemap scales its type with the height)
@@ -251,7 +290,7 @@ def map_year(rows: pd.DataFrame) -> pd.Series:
 
 
 def map_period_text(year_rows: pd.DataFrame, year: pd.Series) -> str:
-    """"en 2025", or for a partial year the months it covers and that it is incomplete."""
+    """ "en 2025", or for a partial year the months it covers and that it is incomplete."""
     text = covered_text(year_rows)
     return text if year["complete"] else f"{text} (année incomplète : {year['months_covered']} mois sur 12)"
 
@@ -273,8 +312,9 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
         return None
     year = map_year(rows)
     year_text = str(year["period_start"].year)
-    ranked, source_ids, demo = protected_ranking(index, tables.territories, cells, indicator, year_text, year_text,
-                                                 "none:ensemble", "commune")
+    ranked, source_ids, demo = protected_ranking(
+        index, tables.territories, cells, indicator, year_text, year_text, "none:ensemble", "commune"
+    )
     measure = setting(row, "measure", "count")
     shown = by_measure(ranked, measure)
     if not shown.loc[~shown["suppressed"].astype(bool), "value"].notna().any():
@@ -287,12 +327,21 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     ept_names = dict(zip(epts(tables.territories)["territory_code"], epts(tables.territories)["name_fr"]))
     figure = tile_map_figure(layout, values, unit, MEASURES_FR[measure], ept_names, True, MAP_HEIGHT)
     sources = [*source_ids, *(RATE_SOURCES if measure == "rate" else []), *MAP_SOURCES]
-    return Slide(0, row["slide_id"], map_headline(shown, entry["label_fr"], unit, period_text, decimals, measure),
-                 figure, short_source_line(sources, tables.sources), map_caveat(entry["caveat_fr"], measure, demo), demo,
-                 values, source_line(sources, tables.sources),
-                 map_sentence(layout, values, unit, dict(zip(tables.territories["territory_code"],
-                                                             tables.territories["name_fr"]))),
-                 tile_map_svg(layout, values, unit, ept_names))
+    return Slide(
+        0,
+        row["slide_id"],
+        map_headline(shown, entry["label_fr"], unit, period_text, decimals, measure),
+        figure,
+        short_source_line(sources, tables.sources),
+        map_caveat(entry["caveat_fr"], measure, demo),
+        demo,
+        values,
+        source_line(sources, tables.sources),
+        map_sentence(
+            layout, values, unit, dict(zip(tables.territories["territory_code"], tables.territories["name_fr"]))
+        ),
+        tile_map_svg(layout, values, unit, ept_names),
+    )
 
 
 def map_headline(shown: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int, measure: str) -> str:
@@ -319,12 +368,16 @@ BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field
 def published_slides(tables: DataTables, deck: pd.DataFrame) -> dict[str, Slide | None]:
     """The deck's published and shares slides by id: they depend on the published figures only,
     so an import of field observations need not redraw them."""
-    return {row["slide_id"]: BUILDERS[row["kind"]](row, tables, pd.DataFrame(), 0)
-            for _, row in deck.iterrows() if row["kind"] in PUBLISHED_KINDS}
+    return {
+        row["slide_id"]: BUILDERS[row["kind"]](row, tables, pd.DataFrame(), 0)
+        for _, row in deck.iterrows()
+        if row["kind"] in PUBLISHED_KINDS
+    }
 
 
-def build_slides(tables: DataTables, deck: pd.DataFrame, cells: pd.DataFrame, k: int,
-                 prebuilt: dict[str, Slide | None] | None = None) -> list[Slide]:
+def build_slides(
+    tables: DataTables, deck: pd.DataFrame, cells: pd.DataFrame, k: int, prebuilt: dict[str, Slide | None] | None = None
+) -> list[Slide]:
     """The deck's slides that have something to show, numbered from 1 in the deck's order; field
     figures under the secret. A slide whose indicator has no data is left out, never drawn empty.
     `prebuilt` holds published slides already drawn (see `published_slides`). The observations are
@@ -366,7 +419,12 @@ def wrap(text: str, width: int) -> str:
 
 def is_key_date_label(annotation: go.layout.Annotation) -> bool:
     """The labels charts.add_key_dates puts above the plot area (one per key date)."""
-    return annotation.yref == "paper" and annotation.y == 1.0 and annotation.yanchor == "bottom" and not annotation.showarrow
+    return (
+        annotation.yref == "paper"
+        and annotation.y == 1.0
+        and annotation.yanchor == "bottom"
+        and not annotation.showarrow
+    )
 
 
 def stack_key_date_labels(figure: go.Figure) -> int:
@@ -375,7 +433,11 @@ def stack_key_date_labels(figure: go.Figure) -> int:
     for annotation in figure.layout.annotations:
         if is_key_date_label(annotation):
             text = wrap(annotation.text.replace("<br>", " "), KEY_DATE_LINE_CHARS)
-            annotation.update(text=text, yshift=height, align=annotation.xanchor if annotation.xanchor in ("left", "right") else "center")
+            annotation.update(
+                text=text,
+                yshift=height,
+                align=annotation.xanchor if annotation.xanchor in ("left", "right") else "center",
+            )
             height += KEY_DATE_LINE_PX * (text.count("<br>") + 1) + 4
     return height if height > 4 else 0
 
@@ -390,12 +452,24 @@ def map_presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
     left as drawn: the charts' thick lines would eat the EPT outlines inset in the tiles, and the
     invisible hexagon markers that answer hovers would shrink to dots."""
     styled = go.Figure(figure)
-    styled.update_layout(height=height, font=dict(color="#000000"), paper_bgcolor="#ffffff",
-                         legend=dict(font=dict(size=22, color="#000000")), hoverlabel=dict(font_size=20))
+    styled.update_layout(
+        height=height,
+        font=dict(color="#000000"),
+        paper_bgcolor="#ffffff",
+        legend=dict(font=dict(size=22, color="#000000")),
+        hoverlabel=dict(font_size=20),
+    )
     colour_bar = styled.data[-1].marker.colorbar
-    styled.update_traces(selector=dict(name="communes"), marker_colorbar=dict(
-        tickfont=dict(size=22, color="#000000"), y=1.0, yanchor="top", len=0.55,
-        title=dict(text=wrap(str(colour_bar.title.text or ""), 16), font=dict(size=22, color="#000000"))))
+    styled.update_traces(
+        selector=dict(name="communes"),
+        marker_colorbar=dict(
+            tickfont=dict(size=22, color="#000000"),
+            y=1.0,
+            yanchor="top",
+            len=0.55,
+            title=dict(text=wrap(str(colour_bar.title.text or ""), 16), font=dict(size=22, color="#000000")),
+        ),
+    )
     # The EPT legend in a column under the colour bar: the map keeps the slide's whole height.
     styled.update_layout(legend=dict(orientation="v", x=0.88, xanchor="left", y=0.38, yanchor="top", font_size=20))
     return styled
@@ -411,13 +485,26 @@ def presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
         return map_presentation_style(figure, height)
     styled = go.Figure(figure)
     styled.update_layout(
-        height=height, font=dict(size=22, color="#000000"), paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
-        legend=dict(font=dict(size=20), y=-0.2), hoverlabel=dict(font_size=20), margin=dict(t=60, b=110),
+        height=height,
+        font=dict(size=22, color="#000000"),
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        legend=dict(font=dict(size=20), y=-0.2),
+        hoverlabel=dict(font_size=20),
+        margin=dict(t=60, b=110),
     )
-    styled.update_xaxes(tickfont=dict(size=20, color="#000000"), title_font=dict(size=20, color="#000000"), gridcolor="#bdbdbd",
-                        linecolor="#000000")
-    styled.update_yaxes(tickfont=dict(size=20, color="#000000"), title_font=dict(size=20, color="#000000"), gridcolor="#bdbdbd",
-                        linecolor="#000000")
+    styled.update_xaxes(
+        tickfont=dict(size=20, color="#000000"),
+        title_font=dict(size=20, color="#000000"),
+        gridcolor="#bdbdbd",
+        linecolor="#000000",
+    )
+    styled.update_yaxes(
+        tickfont=dict(size=20, color="#000000"),
+        title_font=dict(size=20, color="#000000"),
+        gridcolor="#bdbdbd",
+        linecolor="#000000",
+    )
     styled.update_traces(selector=dict(type="scatter"), line_width=4, marker_size=14)
     styled.update_traces(selector=dict(type="bar"), textfont_size=20)
     styled.update_annotations(font_size=18)

@@ -51,22 +51,41 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
     # A map's legend stands beside it (see deck.map_presentation_style): the footer comes right under the plot.
     legend_room = 20 if is_tile_map(figure) else 115
     framed.update_layout(
-        width=IMAGE_WIDTH, height=IMAGE_HEIGHT,
+        width=IMAGE_WIDTH,
+        height=IMAGE_HEIGHT,
         title=dict(text=title, x=0.02, xanchor="left", y=0.97, yanchor="top", font=dict(size=34, color="#000000")),
-        margin=dict(t=max(150, top), b=legend_room + 35 + 26 * sum(part.count("<br>") + 1 for part in footer),
-                    l=110, r=60),
+        margin=dict(
+            t=max(150, top), b=legend_room + 35 + 26 * sum(part.count("<br>") + 1 for part in footer), l=110, r=60
+        ),
     )
     if not is_tile_map(figure):
         framed.update_layout(legend=dict(y=-0.06, yanchor="top"))
-    framed.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-legend_room,
-                          xanchor="left", yanchor="top", align="left", showarrow=False, font=dict(size=18, color="#1a1a1a"))
+    framed.add_annotation(
+        text="<br>".join(footer),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-legend_room,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font=dict(size=18, color="#1a1a1a"),
+    )
     return framed
 
 
-def chart_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png") -> bytes:
+def chart_image(
+    figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png"
+) -> bytes:
     """A 1920×1080 PNG or an SVG of a chart, ready to paste into slides or a report."""
-    return pio.to_image(figure_for_image(figure, headline, source, caveat, is_demo), format=image_format,
-                        width=IMAGE_WIDTH, height=IMAGE_HEIGHT)
+    return pio.to_image(
+        figure_for_image(figure, headline, source, caveat, is_demo),
+        format=image_format,
+        width=IMAGE_WIDTH,
+        height=IMAGE_HEIGHT,
+    )
 
 
 def slides_zip(slides: list[Slide]) -> bytes:
@@ -167,7 +186,8 @@ def slide_section(slide: Slide, total: int) -> str:
         f'<section class="slide" id="slide-{slide.number}" aria-label="Diapositive {slide.number} sur {total}">'
         f"<h1>{html.escape(slide.headline)}</h1>{demo}"
         f'<div class="chart" role="img" aria-label="{html.escape(slide.description or slide.headline, quote=True)}"'
-        + (f' data-text-height="{int(map_text)}"' if map_text else "") + "></div>"
+        + (f' data-text-height="{int(map_text)}"' if map_text else "")
+        + "></div>"
         f'<script type="application/json">{spec}</script>'
         f'<p class="source">{html.escape(slide.source)}</p>'
         f'<p class="caveat">Précaution : {html.escape(first_sentence(slide.caveat))}</p>'
@@ -178,7 +198,9 @@ def slide_section(slide: Slide, total: int) -> str:
 def deck_html(slides: list[Slide], title: str = "Prostitution des mineurs : chiffres clés") -> str:
     """One self-contained HTML file: plotly.js inlined, keyboard navigation, full screen (F)."""
     sections = "".join(slide_section(slide, len(slides)) for slide in slides)
-    sources = "".join(f"<li>{html.escape(source)}</li>" for source in dict.fromkeys(slide.full_source for slide in slides))
+    sources = "".join(
+        f"<li>{html.escape(source)}</li>" for source in dict.fromkeys(slide.full_source for slide in slides)
+    )
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{DECK_STYLE}</style>"
@@ -197,11 +219,24 @@ def deck_pdf(slides: list[Slide]) -> bytes:
         page, output = Path(folder) / "deck.html", Path(folder) / "deck.pdf"
         page.write_text(deck_html(slides), encoding="utf-8")
         subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={folder}/profile",
-             "--window-size=1122,631",  # the 297 × 167 mm page at 96 dpi: charts are drawn at page width
-             "--no-pdf-header-footer", "--virtual-time-budget=20000", f"--print-to-pdf={output}", page.as_uri() + "?print"],
-            check=True, capture_output=True, timeout=120,
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={folder}/profile",
+                "--window-size=1122,631",  # the 297 × 167 mm page at 96 dpi: charts are drawn at page width
+                "--no-pdf-header-footer",
+                "--virtual-time-budget=20000",
+                f"--print-to-pdf={output}",
+                page.as_uri() + "?print",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         return output.read_bytes()
-

@@ -36,19 +36,18 @@ PROFILES: dict[str, DemoProfile] = {
     "signalements_risque_prostitutionnel": DemoProfile(
         24, 0.12, {"F": 0.85, "M": 0.15}, {"11-14": 0.35, "15-17": 0.65}
     ),
-    "jeunes_suivis_vaj": DemoProfile(
-        55, 0.14, {"F": 0.7, "M": 0.3}, {"11-14": 0.2, "15-17": 0.5, "18-25": 0.3}
-    ),
+    "jeunes_suivis_vaj": DemoProfile(55, 0.14, {"F": 0.7, "M": 0.3}, {"11-14": 0.2, "15-17": 0.5, "18-25": 0.3}),
     "consultations_sexologie": DemoProfile(
-        30, 0.10, {"F": 0.75, "M": 0.25}, {"11-14": 0.25, "15-17": 0.45, "18-25": 0.3},
+        30,
+        0.10,
+        {"F": 0.75, "M": 0.25},
+        {"11-14": 0.25, "15-17": 0.45, "18-25": 0.3},
         starts_with_plan=True,
     ),
     "professionnels_formes": DemoProfile(
         20, 0.05, {"ensemble": 1.0}, {"ensemble": 1.0}, starts_with_plan=True, november_boost=4.0
     ),
-    "participants_prevention": DemoProfile(
-        15, 0.08, {"ensemble": 1.0}, {"ensemble": 1.0}, november_boost=25.0
-    ),
+    "participants_prevention": DemoProfile(15, 0.08, {"ensemble": 1.0}, {"ensemble": 1.0}, november_boost=25.0),
 }
 
 

@@ -85,7 +85,10 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
     # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
     span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
     values = dated["value"].to_numpy(dtype=np.float64)
-    starts = {"month": months, **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))}}
+    starts = {
+        "month": months,
+        **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))},
+    }
     period_codes = {level: pd.factorize(starts[level], sort=True) for level in starts}
     parent_categories = pd.Index([DEPARTMENT, *ept_codes])
 
@@ -95,18 +98,39 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
             group, groups = np.zeros(len(dated), dtype=np.int64), pd.Index([ALL])
         else:
             group, groups = pd.factorize(dated[dimension], sort=True)
-        sizes = {"indicator": len(indicators), "territory": len(territories), "month": len(months), "span": 3,
-                 "group": len(groups)}
-        commune_months = _sum_by({"indicator": indicator, "territory": territory, "month": month, "span": span,
-                                  "group": group}, sizes, values)
-        department_months = _sum_by({name: commune_months[0][name] for name in ("indicator", "month", "span", "group")},
-                                    sizes, commune_months[1])
+        sizes = {
+            "indicator": len(indicators),
+            "territory": len(territories),
+            "month": len(months),
+            "span": 3,
+            "group": len(groups),
+        }
+        commune_months = _sum_by(
+            {"indicator": indicator, "territory": territory, "month": month, "span": span, "group": group},
+            sizes,
+            values,
+        )
+        department_months = _sum_by(
+            {name: commune_months[0][name] for name in ("indicator", "month", "span", "group")},
+            sizes,
+            commune_months[1],
+        )
         commune_ept = territory_ept[commune_months[0]["territory"]]
         inside = commune_ept >= 0
         ept_sizes = {**sizes, "territory": max(len(ept_codes), 1)}
-        ept_months = _sum_by({**{name: commune_months[0][name][inside] for name in ("indicator", "month", "span", "group")},
-                              "territory": commune_ept[inside]}, ept_sizes, commune_months[1][inside])
-        pieces = {"commune": (commune_months, sizes), "ept": (ept_months, ept_sizes), "departement": (department_months, sizes)}
+        ept_months = _sum_by(
+            {
+                **{name: commune_months[0][name][inside] for name in ("indicator", "month", "span", "group")},
+                "territory": commune_ept[inside],
+            },
+            ept_sizes,
+            commune_months[1][inside],
+        )
+        pieces = {
+            "commune": (commune_months, sizes),
+            "ept": (ept_months, ept_sizes),
+            "departement": (department_months, sizes),
+        }
         for territory_level, ((keys, sums), level_sizes) in pieces.items():
             for level in ("month", "quarter", "year"):
                 # A yearly figure only exists as a year cell, a quarterly one as a quarter or a year.
@@ -131,24 +155,34 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
                 else:
                     territory_codes = np.full(len(cell_sums), DEPARTMENT, dtype=object)
                     parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
-                built[(territory_level, level, dimension)] = pd.DataFrame({
-                    "indicator_id": pd.Series(indicators.take(cells["indicator"]), dtype="str"),
-                    "territory_code": pd.Series(territory_codes, dtype="str"),
-                    "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
-                    "group": pd.Series(groups.take(cells["group"]), dtype="str"),
-                    "value": cell_sums,
-                    "level": level,
-                    "dimension": dimension,
-                    "territory_level": pd.Categorical.from_codes(
-                        np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level)), categories=TERRITORY_LEVELS),
-                    "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
-                })
-    order = [(territory_level, level, dimension) for territory_level in TERRITORY_LEVELS
-             for level in ("month", "quarter", "year") for dimension in ("sex", "age_group", "none")]
+                built[(territory_level, level, dimension)] = pd.DataFrame(
+                    {
+                        "indicator_id": pd.Series(indicators.take(cells["indicator"]), dtype="str"),
+                        "territory_code": pd.Series(territory_codes, dtype="str"),
+                        "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
+                        "group": pd.Series(groups.take(cells["group"]), dtype="str"),
+                        "value": cell_sums,
+                        "level": level,
+                        "dimension": dimension,
+                        "territory_level": pd.Categorical.from_codes(
+                            np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level)),
+                            categories=TERRITORY_LEVELS,
+                        ),
+                        "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
+                    }
+                )
+    order = [
+        (territory_level, level, dimension)
+        for territory_level in TERRITORY_LEVELS
+        for level in ("month", "quarter", "year")
+        for dimension in ("sex", "age_group", "none")
+    ]
     return pd.concat([built[piece] for piece in order], ignore_index=True)
 
 
-def _sum_by(keys: dict[str, np.ndarray], sizes: dict[str, int], values: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _sum_by(
+    keys: dict[str, np.ndarray], sizes: dict[str, int], values: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Sums of `values` per distinct combination of integer key columns (each in [0, size)).
 
     The columns are packed into one int64 (mixed radix, first column most significant), so the
@@ -196,8 +230,16 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
         parent_start = period_starts.get_indexer(period_starts.to_period(code).start_time)
         parent_start = np.where(parent_start < 0, len(period_starts), parent_start)
         keys = ["indicator_id", "territory_code", "dimension", "group", "period_start"]
-        families.append(link(rows[level_is(child_level)], rows[level_is(parent_level)], codes, sizes, keys,
-                             child_maps={"period_start": parent_start}))
+        families.append(
+            link(
+                rows[level_is(child_level)],
+                rows[level_is(parent_level)],
+                codes,
+                sizes,
+                keys,
+                child_maps={"period_start": parent_start},
+            )
+        )
     # Communes add up to their EPT and to the département, EPTs to the département (same period and group).
     territory_level = cells["territory_level"].to_numpy()
     is_commune, is_ept = territory_level == "commune", territory_level == "ept"
@@ -211,13 +253,27 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     parent_territory = np.full(sizes["territory_code"], sizes["territory_code"] - 1, dtype=np.int64)
     found = pd.Index(values["territory_code"]).get_indexer(parent_of["parent"])
     parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, sizes["territory_code"] - 1)
-    families.append(link(rows[is_commune], rows[is_ept], codes, sizes, ["indicator_id", "territory_code", *across[1:]],
-                         child_maps={"territory_code": parent_territory}))
+    families.append(
+        link(
+            rows[is_commune],
+            rows[is_ept],
+            codes,
+            sizes,
+            ["indicator_id", "territory_code", *across[1:]],
+            child_maps={"territory_code": parent_territory},
+        )
+    )
     return families
 
 
-def link(children: np.ndarray, parents: np.ndarray, codes: dict[str, np.ndarray], sizes: dict[str, int],
-         keys: list[str], child_maps: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def link(
+    children: np.ndarray,
+    parents: np.ndarray,
+    codes: dict[str, np.ndarray],
+    sizes: dict[str, int],
+    keys: list[str],
+    child_maps: dict[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Relation members as (row, relation id) pairs: each parent and its children share one id.
 
     `child_maps` maps, per key column, a child's code to its parent's (a month to its quarter's
@@ -226,8 +282,10 @@ def link(children: np.ndarray, parents: np.ndarray, codes: dict[str, np.ndarray]
     child_maps = child_maps or {}
 
     def packed(rows: np.ndarray, is_child: bool) -> np.ndarray:
-        columns = [child_maps[name][codes[name][rows]] if is_child and name in child_maps else codes[name][rows]
-                   for name in keys]
+        columns = [
+            child_maps[name][codes[name][rows]] if is_child and name in child_maps else codes[name][rows]
+            for name in keys
+        ]
         return pack_codes(columns, [sizes[name] for name in keys])
 
     parent_of = pd.Index(packed(parents, False)).get_indexer(packed(children, True))
@@ -248,8 +306,11 @@ def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50)
     apply_pair_rule(hidden, values, families, max_rounds)
     # Relations never cross an indicator or a calendar year: each (indicator, year) is solved on its
     # own, and after a repair only the blocks it touched are solved again.
-    blocks = pd.factorize(pd.MultiIndex.from_arrays([cells["indicator_id"], cells["period_start"].dt.year]))[0] \
-        if len(cells) else np.array([], dtype=np.int64)
+    blocks = (
+        pd.factorize(pd.MultiIndex.from_arrays([cells["indicator_id"], cells["period_start"].dt.year]))[0]
+        if len(cells)
+        else np.array([], dtype=np.int64)
+    )
     to_solve = np.unique(blocks[hidden])
     for _ in range(max_rounds):
         exposed = determined_cells(hidden, families, blocks, to_solve)
@@ -262,21 +323,24 @@ def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50)
     return cells.assign(suppressed=hidden)
 
 
-def apply_pair_rule(hidden: np.ndarray, values: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]],
-                    max_rounds: int) -> None:
+def apply_pair_rule(
+    hidden: np.ndarray, values: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]], max_rounds: int
+) -> None:
     """Complementary suppression, in place: no relation may keep exactly one hidden member (it would be
     the parent minus the others)."""
     for _ in range(max_rounds):
         added = False
-        for members, ids in families:
-            member_hidden = hidden[members]
+        for family, ids in families:
+            member_hidden = hidden[family]
             hidden_per_relation = np.bincount(ids, weights=member_hidden, minlength=len(values))
             exposed = np.flatnonzero(hidden_per_relation == 1)
             if exposed.size == 0:
                 continue
             # In each exposed relation, hide the smallest visible member (zeros carry no secret but
             # hiding one would not protect anything: prefer non-zero members, then anything).
-            candidates = pd.DataFrame({"row": members, "relation": ids, "hidden": member_hidden, "value": values[members]})
+            candidates = pd.DataFrame(
+                {"row": family, "relation": ids, "hidden": member_hidden, "value": values[family]}
+            )
             candidates = candidates.loc[candidates["relation"].isin(exposed) & ~candidates["hidden"]]
             candidates = candidates.assign(zero=candidates["value"] == 0).sort_values(["relation", "zero", "value"])
             chosen = candidates.drop_duplicates("relation")["row"].to_numpy()
@@ -290,13 +354,17 @@ def apply_pair_rule(hidden: np.ndarray, values: np.ndarray, families: list[tuple
 def membership(families: list[tuple[np.ndarray, np.ndarray]], size: int) -> pd.DataFrame:
     """Every (cell row, relation) pair of every family, relations numbered across families, and the
     member's sign in its equation (+1 the parent, −1 a child)."""
-    return pd.DataFrame({
-        "row": np.concatenate([members for members, _ in families]) if families else np.array([], dtype=np.int64),
-        "relation": np.concatenate([ids + position * size for position, (_, ids) in enumerate(families)])
-        if families else np.array([], dtype=np.int64),
-        "sign": np.concatenate([np.where(members == ids, 1, -1) for members, ids in families])
-        if families else np.array([], dtype=np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "row": np.concatenate([members for members, _ in families]) if families else np.array([], dtype=np.int64),
+            "relation": np.concatenate([ids + position * size for position, (_, ids) in enumerate(families)])
+            if families
+            else np.array([], dtype=np.int64),
+            "sign": np.concatenate([np.where(members == ids, 1, -1) for members, ids in families])
+            if families
+            else np.array([], dtype=np.int64),
+        }
+    )
 
 
 # A prime below 2**31: ranks modulo it are those over the rationals for these small-coefficient systems,
@@ -304,8 +372,12 @@ def membership(families: list[tuple[np.ndarray, np.ndarray]], size: int) -> pd.D
 MODULUS = 2_147_483_629
 
 
-def determined_cells(hidden: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]],
-                     blocks: np.ndarray | None = None, to_solve: np.ndarray | None = None) -> np.ndarray:
+def determined_cells(
+    hidden: np.ndarray,
+    families: list[tuple[np.ndarray, np.ndarray]],
+    blocks: np.ndarray | None = None,
+    to_solve: np.ndarray | None = None,
+) -> np.ndarray:
     """Rows of the hidden cells that the visible cells and all the relations together determine.
 
     Each relation is an equation; with the visible cells moved to the right-hand side, a hidden cell is
@@ -368,8 +440,9 @@ def reduced_pivots(equations: list[dict[int, int]]) -> list[tuple[int, dict[int,
     return [(column, rows[index]) for index, column in pivots.items()]
 
 
-def partners_to_hide(exposed: np.ndarray, hidden: np.ndarray, values: np.ndarray,
-                     families: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+def partners_to_hide(
+    exposed: np.ndarray, hidden: np.ndarray, values: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]]
+) -> np.ndarray:
     """For each determined hidden cell, one visible cell to hide with it: in one of its relations that
     still has a visible member, the smallest non-zero one (then zeros)."""
     members = membership(families, len(hidden))
@@ -388,28 +461,38 @@ def masked_values(frame: pd.DataFrame, k: int, french: bool = False) -> pd.Serie
     return counts.where(~frame["suppressed"], suppressed_label(k))
 
 
-def protect_series(series: pd.DataFrame, cells: pd.DataFrame, indicator_id: str, territory_code: str,
-                   frequency: str, breakdown: str) -> pd.DataFrame:
+def protect_series(
+    series: pd.DataFrame, cells: pd.DataFrame, indicator_id: str, territory_code: str, frequency: str, breakdown: str
+) -> pd.DataFrame:
     """Flag the points of a drawn series (period_start × group) that the lattice suppresses.
 
     A point that is not a lattice cell (it should not happen) is suppressed: unknown means hidden.
     """
-    keys = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == territory_code)
-                     & (cells["level"] == frequency) & (cells["dimension"] == breakdown),
-                     ["period_start", "group", "suppressed"]]
+    keys = cells.loc[
+        (cells["indicator_id"] == indicator_id)
+        & (cells["territory_code"] == territory_code)
+        & (cells["level"] == frequency)
+        & (cells["dimension"] == breakdown),
+        ["period_start", "group", "suppressed"],
+    ]
     flagged = series.drop(columns=["suppressed"], errors="ignore").merge(keys, on=["period_start", "group"], how="left")
     return flagged.assign(suppressed=flagged["suppressed"].astype("boolean").fillna(True).astype(bool))
 
 
-def protect_totals(totals: pd.DataFrame, cells: pd.DataFrame, indicator_id: str, dimension: str, group: str,
-                   years: list[int]) -> pd.DataFrame:
+def protect_totals(
+    totals: pd.DataFrame, cells: pd.DataFrame, indicator_id: str, dimension: str, group: str, years: list[int]
+) -> pd.DataFrame:
     """Flag per-territory sums over whole years: shown only when every year cell in them is shown.
 
     A sum of visible cells reveals nothing new; a sum with a hidden cell could, minus the others.
     """
-    year_cells = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["level"] == "year")
-                           & (cells["dimension"] == dimension) & (cells["group"] == group)
-                           & cells["period_start"].dt.year.isin(years)]
+    year_cells = cells.loc[
+        (cells["indicator_id"] == indicator_id)
+        & (cells["level"] == "year")
+        & (cells["dimension"] == dimension)
+        & (cells["group"] == group)
+        & cells["period_start"].dt.year.isin(years)
+    ]
     hidden = set(year_cells.loc[year_cells["suppressed"], "territory_code"])
     return totals.assign(suppressed=totals["territory_code"].isin(hidden))
 
@@ -421,8 +504,12 @@ def protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
     The exact audit costs seconds: the same observations, hierarchy and k (another data folder, the
     command line after a page) are solved once per process, and each caller gets its own copy."""
     hierarchy = ept_of(tables.territories)
-    key = (int(pd.util.hash_pandas_object(tables.field_observations, index=False).sum()),
-           len(tables.field_observations), tuple(sorted(hierarchy.items())), k)
+    key = (
+        int(pd.util.hash_pandas_object(tables.field_observations, index=False).sum()),
+        len(tables.field_observations),
+        tuple(sorted(hierarchy.items())),
+        k,
+    )
     if key not in _PROTECTED:
         if len(_PROTECTED) >= PROTECTED_KEPT:
             _PROTECTED.pop(next(iter(_PROTECTED)))
@@ -444,20 +531,36 @@ def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
     return frame.assign(population=people, rate=np.where(frame["suppressed"].to_numpy(dtype=bool), np.nan, rates))
 
 
-def protected_trend(index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
-                    territory_code: str, first_year: str, last_year: str, frequency: str,
-                    breakdown: str) -> tuple[pd.DataFrame, list[str], bool]:
+def protected_trend(
+    index: FieldIndex,
+    territories: pd.DataFrame,
+    cells: pd.DataFrame,
+    indicator_id: str,
+    territory_code: str,
+    first_year: str,
+    last_year: str,
+    frequency: str,
+    breakdown: str,
+) -> tuple[pd.DataFrame, list[str], bool]:
     """One field series as the Tendances page draws it (the département, an EPT or one commune,
     whole years), secret applied; with the sources of its rows and whether they are the demo's."""
     rows = index.rows(indicator_id, members(territories, territory_code), *year_bounds(first_year, last_year))
-    series = protect_series(aggregate_series(rows, frequency, breakdown), cells, indicator_id, territory_code,
-                            frequency, breakdown)
+    series = protect_series(
+        aggregate_series(rows, frequency, breakdown), cells, indicator_id, territory_code, frequency, breakdown
+    )
     return series, rows["source_id"].unique().tolist(), is_demo(rows)
 
 
-def protected_ranking(index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, indicator_id: str,
-                      first_year: str, last_year: str, public: str,
-                      level: str = "commune") -> tuple[pd.DataFrame, list[str], bool]:
+def protected_ranking(
+    index: FieldIndex,
+    territories: pd.DataFrame,
+    cells: pd.DataFrame,
+    indicator_id: str,
+    first_year: str,
+    last_year: str,
+    public: str,
+    level: str = "commune",
+) -> tuple[pd.DataFrame, list[str], bool]:
     """Communes (or EPTs) ranked for one indicator, whole years and public ("none:", "sex:F",
     "age_group:15-17"), secret applied (secret totals last), with population and rate per 10 000
     inhabitants (secret where the count is); with the sources of its rows and whether they are the demo's."""
@@ -466,8 +569,9 @@ def protected_ranking(index: FieldIndex, territories: pd.DataFrame, cells: pd.Da
     if dimension != "none":
         rows = rows.loc[rows[dimension] == group]
     years = list(range(int(first_year), int(last_year) + 1))
-    ranked = rank_with_secret_last(protect_totals(rank_territories(rows, territories, level), cells, indicator_id,
-                                                  dimension, group, years))
+    ranked = rank_with_secret_last(
+        protect_totals(rank_territories(rows, territories, level), cells, indicator_id, dimension, group, years)
+    )
     return with_rates(ranked, populations(territories)), rows["source_id"].unique().tolist(), is_demo(rows)
 
 
@@ -477,33 +581,61 @@ def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) 
     return frame.assign(**{column: masked}).drop(columns="suppressed")
 
 
-def series_tables(series: pd.DataFrame, *, indicator: str, territory: str, unit: str, frequency: str,
-                  group_names: dict[str, str], k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def series_tables(
+    series: pd.DataFrame,
+    *,
+    indicator: str,
+    territory: str,
+    unit: str,
+    frequency: str,
+    group_names: dict[str, str],
+    k: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A protected trend series (`protect_series`) as the two tables behind its chart: the file to
     download (plain values, « s » where secret, one row per period and group) and the French table on
     screen (formatted values). Pages show these, never the series' own values."""
     base = series.assign(
-        indicateur=indicator, territoire=territory,
+        indicateur=indicator,
+        territoire=territory,
         periode=[format_month(start, frequency) for start in series["period_start"]],
         groupe=series["group"].map(lambda group: group_names.get(group, group)),
         complete=series["complete"].map({True: "oui", False: "non (partielle)"}),
     )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
     download = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
-    shown = mask_column(base, "value", k, french=True).drop(columns=["indicateur", "territoire"]).rename(columns={
-        "periode": "Période", "groupe": "Groupe", "value": unit.capitalize(), "complete": "Période complète"})
+    shown = (
+        mask_column(base, "value", k, french=True)
+        .drop(columns=["indicateur", "territoire"])
+        .rename(
+            columns={
+                "periode": "Période",
+                "groupe": "Groupe",
+                "value": unit.capitalize(),
+                "complete": "Période complète",
+            }
+        )
+    )
     return download, shown
 
 
-def window_visible(cells: pd.DataFrame, indicator_id: str, start: pd.Timestamp, end: pd.Timestamp,
-                   granularity: str = "month", territory_code: str = DEPARTMENT) -> bool:
+def window_visible(
+    cells: pd.DataFrame,
+    indicator_id: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    granularity: str = "month",
+    territory_code: str = DEPARTMENT,
+) -> bool:
     """Whether a territory's total (the département's by default) over [start, end] may be shown.
 
     A calendar year or quarter is a lattice cell: its own flag decides. Any other window is a sum of cells
     of the figures' granularity (months or quarters), shown only when none of them is secret
     (otherwise the window minus the others tells it).
     """
-    mine = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == territory_code)
-                     & (cells["dimension"] == "none")]
+    mine = cells.loc[
+        (cells["indicator_id"] == indicator_id)
+        & (cells["territory_code"] == territory_code)
+        & (cells["dimension"] == "none")
+    ]
     # A window that is exactly a calendar year or quarter is a lattice cell: its own flag decides.
     for level, months in (("year", 12), ("quarter", 3)):
         if start.month % months == 1 % months and end == start + pd.DateOffset(months=months - 1):
@@ -526,8 +658,9 @@ class ShownComparison:
         return self.comparison.change_percent is not None and self.current_shown and self.previous_shown
 
 
-def protected_comparisons(observations: pd.DataFrame, cells: pd.DataFrame, indicator_ids: list[str],
-                          months: int = 12) -> dict[str, ShownComparison]:
+def protected_comparisons(
+    observations: pd.DataFrame, cells: pd.DataFrame, indicator_ids: list[str], months: int = 12
+) -> dict[str, ShownComparison]:
     """Each indicator's latest `months` against the same months a year before, each window shown
     only when the lattice lets it (see `window_visible`). Indicators without any row are left out:
     nothing imported is not zero."""
@@ -540,10 +673,16 @@ def protected_comparisons(observations: pd.DataFrame, cells: pd.DataFrame, indic
         year = pd.DateOffset(years=1)
         shown[indicator_id] = ShownComparison(
             comparison,
-            window_visible(totals, indicator_id, comparison.current_start, comparison.current_end,
-                           comparison.granularity),
-            window_visible(totals, indicator_id, comparison.current_start - year, comparison.current_end - year,
-                           comparison.granularity),
+            window_visible(
+                totals, indicator_id, comparison.current_start, comparison.current_end, comparison.granularity
+            ),
+            window_visible(
+                totals,
+                indicator_id,
+                comparison.current_start - year,
+                comparison.current_end - year,
+                comparison.granularity,
+            ),
         )
     return shown
 
@@ -556,10 +695,17 @@ def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
         level=cells["level"].map(LEVEL_CODES_FR),
         dimension=cells["dimension"].map(SPLIT_CODES_FR),
     )[["indicator_id", "territory_code", "level", "period_start", "dimension", "group", "value", "suppressed"]]
-    return mask_column(readable, "value", k).rename(columns={
-        "indicator_id": "indicateur", "territory_code": "territoire", "level": "niveau", "period_start": "période",
-        "dimension": "répartition", "group": "groupe", "value": "valeur",
-    })
+    return mask_column(readable, "value", k).rename(
+        columns={
+            "indicator_id": "indicateur",
+            "territory_code": "territoire",
+            "level": "niveau",
+            "period_start": "période",
+            "dimension": "répartition",
+            "group": "groupe",
+            "value": "valeur",
+        }
+    )
 
 
 def masked_ranking(ranked: pd.DataFrame, k: int, decimals: int, french: bool = False) -> pd.DataFrame:
@@ -567,14 +713,21 @@ def masked_ranking(ranked: pd.DataFrame, k: int, decimals: int, french: bool = F
     count, population, rate; the secret symbol for a secret count and its rate, « – » (screens) or
     an empty cell (files) for a rate without population."""
     missing = "–" if french else ""
-    rates = [SECRET_SYMBOL if secret else (missing if pd.isna(rate) else
-                                           format_number(rate, decimals) if french else f"{rate:.{decimals}f}")
-             for rate, secret in zip(ranked["rate"], ranked["suppressed"])]
+    rates = [
+        SECRET_SYMBOL
+        if secret
+        else (missing if pd.isna(rate) else format_number(rate, decimals) if french else f"{rate:.{decimals}f}")
+        for rate, secret in zip(ranked["rate"], ranked["suppressed"])
+    ]
     people = ranked["population"].astype("Float64")
-    return pd.DataFrame({
-        "name_fr": ranked["name_fr"],
-        "territory_code": ranked["territory_code"],
-        "count": masked_values(ranked.assign(value=ranked["count"]), k, french),
-        "population": [missing if pd.isna(value) else format_number(value) if french else str(int(value)) for value in people],
-        "rate": rates,
-    })
+    return pd.DataFrame(
+        {
+            "name_fr": ranked["name_fr"],
+            "territory_code": ranked["territory_code"],
+            "count": masked_values(ranked.assign(value=ranked["count"]), k, french),
+            "population": [
+                missing if pd.isna(value) else format_number(value) if french else str(int(value)) for value in people
+            ],
+            "rate": rates,
+        }
+    )

@@ -47,8 +47,10 @@ def error_message(reference: str) -> str:
     return ERROR_MESSAGE_FR.format(reference=reference)
 
 
-DOWNLOAD_ERROR_FR = ("Le fichier n'a pas pu être produit (erreur inattendue). Référence à transmettre à la "
-                     "personne qui administre le tableau de bord : {reference}.")
+DOWNLOAD_ERROR_FR = (
+    "Le fichier n'a pas pu être produit (erreur inattendue). Référence à transmettre à la "
+    "personne qui administre le tableau de bord : {reference}."
+)
 
 
 def error_file(reference: str, file_format: str) -> bytes:
@@ -56,8 +58,10 @@ def error_file(reference: str, file_format: str) -> bytes:
     in the format asked for (Streamlit itself would write "Failed to generate file for download")."""
     message = DOWNLOAD_ERROR_FR.format(reference=reference)
     if file_format == "svg":
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="80"><text x="20" y="45" '
-                f'font-family="sans-serif" font-size="18">{escape(message)}</text></svg>').encode()
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="80"><text x="20" y="45" '
+            f'font-family="sans-serif" font-size="18">{escape(message)}</text></svg>'
+        ).encode()
     if file_format == "png":
         from PIL import (  # Streamlit's own dependency, loaded only on failure
             Image,

@@ -24,14 +24,24 @@ def observation_finding(series: pd.DataFrame, label: str, unit: str, frequency: 
     if series.empty:
         return f"{label} : aucune donnée pour cette sélection"
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
-    covered = series["months_covered"] if "months_covered" in series else pd.Series(MONTHS_PER_PERIOD[frequency], index=series.index)
-    totals = series.assign(hidden=hidden, covered=covered).groupby("period_start", as_index=False).agg(
-        value=("value", "sum"), complete=("complete", "all"), hidden=("hidden", "any"), covered=("covered", "max"))
+    covered = (
+        series["months_covered"]
+        if "months_covered" in series
+        else pd.Series(MONTHS_PER_PERIOD[frequency], index=series.index)
+    )
+    totals = (
+        series.assign(hidden=hidden, covered=covered)
+        .groupby("period_start", as_index=False)
+        .agg(value=("value", "sum"), complete=("complete", "all"), hidden=("hidden", "any"), covered=("covered", "max"))
+    )
     complete = totals.loc[totals["complete"]]
     latest = (complete if not complete.empty else totals).iloc[-1]
     when = format_month(latest["period_start"], frequency)
-    partial = "" if latest["complete"] else (
-        f" (période incomplète : {latest['covered']} mois sur {MONTHS_PER_PERIOD[frequency]})")
+    partial = (
+        ""
+        if latest["complete"]
+        else (f" (période incomplète : {latest['covered']} mois sur {MONTHS_PER_PERIOD[frequency]})")
+    )
     if latest["hidden"]:
         return f"{label} en {when} : {SECRET_SYMBOL} (valeur masquée par le secret statistique){partial}"
     text = f"{label} : {with_unit(latest['value'], unit)} en {when}{partial}"
@@ -72,8 +82,9 @@ def covered_text(rows: pd.DataFrame) -> str:
     return f"de {format_month(first, frequency)} à {format_month(last, frequency)}"
 
 
-def ranking_finding(ranked: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int = 0,
-                    places: str = "commune") -> str:
+def ranking_finding(
+    ranked: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int = 0, places: str = "commune"
+) -> str:
     """Which territory counts most over the period, and the one after it (secret cells left out).
     With `decimals`, the values are rates: the territory "has the highest rate" rather than "counts most"."""
     visible = ranked.loc[~ranked["suppressed"]] if "suppressed" in ranked else ranked
@@ -83,8 +94,7 @@ def ranking_finding(ranked: pd.DataFrame, label: str, unit: str, period_text: st
         return f"{label} {period_text} : chiffres des {places}s masqués par le secret statistique"
     if len(ranked) == 1:
         first = visible.iloc[0]
-        shown = (f"{format_number(first['value'], decimals)} {unit}" if decimals
-                 else with_unit(first['value'], unit))
+        shown = f"{format_number(first['value'], decimals)} {unit}" if decimals else with_unit(first["value"], unit)
         return f"{label} : {shown} à {first['name_fr']} {period_text} (seul{'e' if places == 'commune' else ''} {places} avec des données)"
     if visible["value"].sum() == 0:
         return f"{label} : {'0' if decimals else with_unit(0, unit)}{' ' + unit if decimals else ''} dans chaque {places} affiché{'e' if places == 'commune' else ''} {period_text}"

@@ -17,22 +17,36 @@ KIND_FR = {
     "change": "Évolution",
     "activity_count": "Activité du département",
 }
-QUALIFIER_FR = {"exact": "", "lower_bound": "borne basse (« plus de »)", "approximate": "approximatif", "derived": "calculé"}
+QUALIFIER_FR = {
+    "exact": "",
+    "lower_bound": "borne basse (« plus de »)",
+    "approximate": "approximatif",
+    "derived": "calculé",
+}
 
 
 def group_labels(breakdown: str) -> dict[str, str]:
     """Legend labels of the groups produced by a breakdown."""
     return {"sex": SEX_FR, "age_group": AGE_GROUP_FR}.get(breakdown, {"ensemble": "Ensemble"})
 
+
 OBSERVATION_COLUMNS_FR = {
-    "indicator_id": "Indicateur", "territory_code": "Code commune", "period": "Période", "sex": "Sexe",
-    "age_group": "Tranche d'âge", "value": "Valeur", "source_id": "Source", "value_old": "Ancienne valeur",
-    "value_new": "Nouvelle valeur", "source_id_old": "Ancienne source", "source_id_new": "Nouvelle source",
+    "indicator_id": "Indicateur",
+    "territory_code": "Code commune",
+    "period": "Période",
+    "sex": "Sexe",
+    "age_group": "Tranche d'âge",
+    "value": "Valeur",
+    "source_id": "Source",
+    "value_old": "Ancienne valeur",
+    "value_new": "Nouvelle valeur",
+    "source_id_old": "Ancienne source",
+    "source_id_new": "Nouvelle source",
 }
 
 
 def public_choices(rows: pd.DataFrame) -> dict[str, str]:
-    """"dimension:group" → label: everyone, then each sex, then each age group the rows carry."""
+    """ "dimension:group" → label: everyone, then each sex, then each age group the rows carry."""
     choices = {"none:ensemble": "Tout le public"}
     for dimension, labels in (("sex", SEX_FR), ("age_group", AGE_GROUP_FR)):
         for code in sorted(set(rows[dimension]) - {"ensemble"}):

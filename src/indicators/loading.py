@@ -53,7 +53,7 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
     try:
         raw = pd.read_csv(
             path,
-            dtype={column: str for column in _TEXT_COLUMNS},
+            dtype=dict.fromkeys(_TEXT_COLUMNS, str),
             keep_default_na=False,
             na_values=[""],
             encoding="utf-8",
@@ -114,8 +114,7 @@ def check_references(tables: DataTables) -> list[str]:
         unknown = frame.loc[frame[column].notna() & ~frame[column].isin(known), column]
         for row_index, value in unknown.items():
             problems.append(
-                f"{TABLE_FILES[table]}, ligne {int(row_index) + 2}, colonne « {column} » : "
-                f"« {value} » est inconnu"
+                f"{TABLE_FILES[table]}, ligne {int(row_index) + 2}, colonne « {column} » : « {value} » est inconnu"
             )
     return problems
 
@@ -139,15 +138,22 @@ def demo_observations(folder: Path | None = None) -> pd.DataFrame:
 
 def import_sources(versions: list[VersionInfo]) -> pd.DataFrame:
     """One source row per import, so imported figures name their file, date and checksum."""
-    rows = [{
-        "source_id": f"IMPORT_{info.version:06d}",
-        "publisher": "Département des Hauts-de-Seine (import d'un analyste)",
-        "title": f"Fichier « {info.file_name} »",
-        "published": info.created_at[:10],
-        "primary_url": None,
-        "read_at": f"import n° {info.version} (sha256 {(info.sha256 or '')[:12]}…)",
-        "relay": None, "relay_date": None, "licence": None, "note": info.note,
-    } for info in versions if info.action == "import"]
+    rows = [
+        {
+            "source_id": f"IMPORT_{info.version:06d}",
+            "publisher": "Département des Hauts-de-Seine (import d'un analyste)",
+            "title": f"Fichier « {info.file_name} »",
+            "published": info.created_at[:10],
+            "primary_url": None,
+            "read_at": f"import n° {info.version} (sha256 {(info.sha256 or '')[:12]}…)",
+            "relay": None,
+            "relay_date": None,
+            "licence": None,
+            "note": info.note,
+        }
+        for info in versions
+        if info.action == "import"
+    ]
     return pd.DataFrame(rows, columns=list(SourceSchema.to_schema().columns))
 
 
@@ -163,7 +169,9 @@ def load_tables(folder: Path | None = None) -> DataTables:
     names = [name for name in TABLE_FILES if latest is None or name != "field_observations"]
     tables = {name: read_table(folder / TABLE_FILES[name], name) for name in names}
     if latest is not None:
-        tables["field_observations"] = validate_table(latest, "field_observations", f"store version {store.latest_version()}")
+        tables["field_observations"] = validate_table(
+            latest, "field_observations", f"store version {store.latest_version()}"
+        )
         tables["sources"] = pd.concat([tables["sources"], import_sources(store.versions())], ignore_index=True)
     tables = DataTables(**tables)
     problems = check_references(tables)

@@ -101,11 +101,15 @@ def aggregate_series(
     group = dated[breakdown] if breakdown != "none" else pd.Series(TOTAL_GROUP, index=dated.index)
     frame = dated.assign(period_start=period_start, group=group)
     totals = frame.groupby(["period_start", "group"], as_index=False, observed=True)["value"].sum()
-    covered = (frame.drop_duplicates(["period_start", "group", "period"])
-               .groupby(["period_start", "group"], as_index=False, observed=True)["months_spanned"].sum()
-               .rename(columns={"months_spanned": "months_covered"}))
+    covered = (
+        frame.drop_duplicates(["period_start", "group", "period"])
+        .groupby(["period_start", "group"], as_index=False, observed=True)["months_spanned"]
+        .sum()
+        .rename(columns={"months_spanned": "months_covered"})
+    )
     totals = totals.merge(covered, on=["period_start", "group"]).assign(
-        months_covered=lambda frame: frame["months_covered"].clip(upper=MONTHS_PER_PERIOD[frequency]))
+        months_covered=lambda frame: frame["months_covered"].clip(upper=MONTHS_PER_PERIOD[frequency])
+    )
     return totals.assign(
         value=totals["value"].astype("int64"),
         complete=totals["months_covered"] == MONTHS_PER_PERIOD[frequency],
@@ -134,13 +138,17 @@ def frequency_choices(rows: pd.DataFrame) -> tuple[list[str], str | None]:
     dated = rows if "month" in rows else with_month(rows)
     if default == "month" and (dated["month"].max() - dated["month"].min()).days > 2 * 366:
         default = "quarter"
-    return list(FREQUENCIES[FREQUENCIES.index(present[0]):]), default
+    return list(FREQUENCIES[FREQUENCIES.index(present[0]) :]), default
 
 
 def coarser_granularities(rows: pd.DataFrame, frequency: str) -> list[str]:
     """Granularities of these rows too coarse to show at `frequency` (a chart by month leaves the
     quarterly and yearly figures out: the page must say so, never silently)."""
-    return [granularity for granularity in granularities(rows) if FREQUENCIES.index(granularity) > FREQUENCIES.index(frequency)]
+    return [
+        granularity
+        for granularity in granularities(rows)
+        if FREQUENCIES.index(granularity) > FREQUENCIES.index(frequency)
+    ]
 
 
 def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, months: int = 12) -> PeriodComparison:
@@ -232,7 +240,11 @@ def covered_cells(rows: pd.DataFrame) -> np.ndarray:
 def per_value(column: pd.Series, table: dict[str, int]) -> np.ndarray:
     # A handful of distinct values for up to a million rows: each one is looked up once.
     codes, uniques = pd.factorize(column)
-    return np.array([table.get(str(value), 0) for value in uniques], dtype=np.int64)[codes] if len(codes) else np.zeros(0, np.int64)
+    return (
+        np.array([table.get(str(value), 0) for value in uniques], dtype=np.int64)[codes]
+        if len(codes)
+        else np.zeros(0, np.int64)
+    )
 
 
 def month_units(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -240,7 +252,7 @@ def month_units(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     a quarter, twelve for a year. A yearly figure and the months of that year cover the same time."""
     dated = with_month(rows[["period"]])
     spans = dated["months_spanned"].to_numpy(dtype=np.int64)
-    first = (dated["month"].dt.year.to_numpy(dtype=np.int64) * 12 + dated["month"].dt.month.to_numpy(dtype=np.int64) - 1)
+    first = dated["month"].dt.year.to_numpy(dtype=np.int64) * 12 + dated["month"].dt.month.to_numpy(dtype=np.int64) - 1
     owner = np.repeat(np.arange(len(rows)), spans)
     offset = np.arange(len(owner)) - np.repeat(np.cumsum(spans) - spans, spans)
     return owner, first[owner] + offset
@@ -253,8 +265,9 @@ def unit_slices(rows: pd.DataFrame, owner: np.ndarray, months: np.ndarray) -> np
     first = months.min() if len(months) else 0
     span = int(months.max() - first + 1) if len(months) else 1
     # + 1: a missing code (−1) is a value of its own
-    packed = pack_codes([indicator[owner] + 1, territory[owner] + 1, months - first],
-                        [len(indicators) + 1, len(territories) + 1, span])
+    packed = pack_codes(
+        [indicator[owner] + 1, territory[owner] + 1, months - first], [len(indicators) + 1, len(territories) + 1, span]
+    )
     return pd.factorize(packed)[0]
 
 
@@ -321,8 +334,13 @@ class FieldIndex:
     communes_of: dict[str, list[str]] = field(default_factory=dict)
     frequencies_of: dict[str, tuple[list[str], str | None]] = field(default_factory=dict)
 
-    def rows(self, indicator_id: str, territory_codes: list[str] | None = None, start: pd.Timestamp | None = None,
-             end: pd.Timestamp | None = None) -> pd.DataFrame:
+    def rows(
+        self,
+        indicator_id: str,
+        territory_codes: list[str] | None = None,
+        start: pd.Timestamp | None = None,
+        end: pd.Timestamp | None = None,
+    ) -> pd.DataFrame:
         """As `select_observations`, on the indicator's own rows."""
         rows = self.by_indicator.get(indicator_id)
         if rows is None:
@@ -341,11 +359,18 @@ def years_covered(dated: pd.DataFrame) -> list[str]:
 
 def index_observations(observations: pd.DataFrame) -> FieldIndex:
     dated = with_month(observations)
-    by_indicator = {str(indicator_id): rows for indicator_id, rows in dated.groupby("indicator_id", sort=True, observed=True)}
+    by_indicator = {
+        str(indicator_id): rows for indicator_id, rows in dated.groupby("indicator_id", sort=True, observed=True)
+    }
     breakdowns = {indicator_id: available_breakdowns(rows, indicator_id) for indicator_id, rows in by_indicator.items()}
     return FieldIndex(
-        by_indicator, years_covered(dated), breakdowns, is_demo(observations),
+        by_indicator,
+        years_covered(dated),
+        breakdowns,
+        is_demo(observations),
         years_of={indicator_id: years_covered(rows) for indicator_id, rows in by_indicator.items()},
-        communes_of={indicator_id: sorted(rows["territory_code"].unique()) for indicator_id, rows in by_indicator.items()},
+        communes_of={
+            indicator_id: sorted(rows["territory_code"].unique()) for indicator_id, rows in by_indicator.items()
+        },
         frequencies_of={indicator_id: frequency_choices(rows) for indicator_id, rows in by_indicator.items()},
     )

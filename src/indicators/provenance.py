@@ -11,7 +11,7 @@ from indicators.formatting import format_period
 
 
 def describe_source(source: pd.Series) -> str:
-    """"SSMSI, Interstats Analyse n°36 (octobre 2021), lu dans 20 Minutes (20minutes.fr)"."""
+    """ "SSMSI, Interstats Analyse n°36 (octobre 2021), lu dans 20 Minutes (20minutes.fr)"."""
     if source["source_id"] == DEMO_SOURCE_ID:
         return f"{DEMO_LABEL_FR} ({source['read_at']})"
     text = f"{source['publisher']}, {source['title']}"
@@ -58,5 +58,7 @@ def short_source(source: pd.Series) -> str:
 def short_source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     """One short line for a slide: producer, date and relay of each distinct source."""
     by_id = sources.set_index("source_id", drop=False)
-    described = [short_source(by_id.loc[source_id]).removeprefix("Source : ") for source_id in dict.fromkeys(source_ids)]
+    described = [
+        short_source(by_id.loc[source_id]).removeprefix("Source : ") for source_id in dict.fromkeys(source_ids)
+    ]
     return ("Source : " if len(described) == 1 else "Sources : ") + " ; ".join(described)

@@ -64,7 +64,9 @@ def latest_figure(estimates: pd.DataFrame, indicator_id: str, territory_code: st
     return rows.assign(date=rows["period"].map(period_midpoint)).sort_values("date").iloc[-1]
 
 
-def headline(estimates: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str, territory_code: str = "FR") -> Headline:
+def headline(
+    estimates: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str, territory_code: str = "FR"
+) -> Headline:
     """A headline card built from the latest figure of an indicator and its catalogue entry."""
     entry = indicators.set_index("indicator_id").loc[indicator_id]
     figure = latest_figure(estimates, indicator_id, territory_code)

@@ -139,7 +139,9 @@ class FieldObservationSchema(pa.DataFrameModel):
 
     indicator_id: Series[str] = pa.Field(str_matches=ID_PATTERN, title="Indicateur")
     territory_code: Series[str] = pa.Field(str_matches=r"^(\d{2}|2[AB])\d{3}$", title="Code commune (COG)")
-    period: Series[str] = pa.Field(str_matches=OBSERVATION_PERIOD_PATTERN, title="Mois (AAAA-MM), trimestre (AAAA-Qn) ou année (AAAA)")
+    period: Series[str] = pa.Field(
+        str_matches=OBSERVATION_PERIOD_PATTERN, title="Mois (AAAA-MM), trimestre (AAAA-Qn) ou année (AAAA)"
+    )
     sex: Series[str] = pa.Field(isin=SEXES, title="Sexe")
     age_group: Series[str] = pa.Field(isin=AGE_GROUPS, title="Tranche d'âge")
     value: Series[int] = pa.Field(ge=0, title="Effectif")

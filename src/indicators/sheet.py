@@ -124,7 +124,7 @@ class IndicatorBlock:
 
     @property
     def change_text(self) -> str | None:
-        """"+12 % en un an", only when both windows show."""
+        """ "+12 % en un an", only when both windows show."""
         if self.change_percent is None:
             return None
         return f"{format_change(self.change_percent)} en un an"
@@ -155,7 +155,9 @@ class Sheet:
 
 def secret_text(k: int) -> str:
     """The footer's definition of the symbol, with this k."""
-    return f"{SECRET_SYMBOL} : effectif de 1 à {k - 1}, ou qui permettrait d'en retrouver un, masqué (secret statistique)."
+    return (
+        f"{SECRET_SYMBOL} : effectif de 1 à {k - 1}, ou qui permettrait d'en retrouver un, masqué (secret statistique)."
+    )
 
 
 def version_text(versions: list[VersionInfo]) -> str:
@@ -167,7 +169,7 @@ def version_text(versions: list[VersionInfo]) -> str:
 
 
 def level_text(territories: pd.DataFrame, territory_code: str) -> str:
-    """"Commune de l'EPT Paris Ouest La Défense", "EPT de 11 communes des Hauts-de-Seine", "Département…"."""
+    """ "Commune de l'EPT Paris Ouest La Défense", "EPT de 11 communes des Hauts-de-Seine", "Département…"."""
     level = level_of(territories, territory_code)
     all_names = names(territories)
     if level == "departement":
@@ -177,7 +179,9 @@ def level_text(territories: pd.DataFrame, territory_code: str) -> str:
         return f"Établissement public territorial (EPT) de {count} communes des {DEPARTMENT_NAME}"
     row = territories.loc[territories["territory_code"] == territory_code]
     ept = row["ept_code"].iloc[0] if not row.empty else None
-    return f"Commune de l'EPT {all_names[ept]}" if pd.notna(ept) and ept in all_names else f"Commune des {DEPARTMENT_NAME}"
+    return (
+        f"Commune de l'EPT {all_names[ept]}" if pd.notna(ept) and ept in all_names else f"Commune des {DEPARTMENT_NAME}"
+    )
 
 
 def population_source(tables: DataTables, territory_code: str) -> str:
@@ -190,20 +194,36 @@ def population_source(tables: DataTables, territory_code: str) -> str:
     return source_line(source_ids, tables.sources) if source_ids else "Population non publiée"
 
 
-def window_total(cells: pd.DataFrame, indicator_id: str, territory_code: str, start: pd.Timestamp,
-                 end: pd.Timestamp, granularity: str) -> int:
+def window_total(
+    cells: pd.DataFrame,
+    indicator_id: str,
+    territory_code: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    granularity: str,
+) -> int:
     """A territory's total over [start, end] read from the lattice, as `window_visible` judges it:
     the calendar year or quarter cell when the window is one, else the sum of its cells."""
-    mine = cells.loc[(cells["indicator_id"] == indicator_id) & (cells["territory_code"] == territory_code)
-                     & (cells["dimension"] == "none")]
+    mine = cells.loc[
+        (cells["indicator_id"] == indicator_id)
+        & (cells["territory_code"] == territory_code)
+        & (cells["dimension"] == "none")
+    ]
     for level, months in (("year", 12), ("quarter", 3)):
         if start.month % months == 1 % months and end == start + pd.DateOffset(months=months - 1):
             return int(mine.loc[(mine["level"] == level) & (mine["period_start"] == start), "value"].sum())
     return int(mine.loc[(mine["level"] == granularity) & mine["period_start"].between(start, end), "value"].sum())
 
 
-def window_figure(cells: pd.DataFrame, indicator_id: str, territory_code: str, start: pd.Timestamp,
-                  end: pd.Timestamp, granularity: str, population: int | None) -> WindowFigure:
+def window_figure(
+    cells: pd.DataFrame,
+    indicator_id: str,
+    territory_code: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    granularity: str,
+    population: int | None,
+) -> WindowFigure:
     """The window's total and rate, both masked unless the lattice lets the total show."""
     shown = window_visible(cells, indicator_id, start, end, granularity, territory_code)
     last_start = end - pd.DateOffset(months=MONTHS_PER_PERIOD[granularity] - 1)
@@ -226,8 +246,9 @@ def peer_rank(ranked: pd.DataFrame, territory_code: str, column: str, level: str
         return PeerRank(None, among, SECRET_SYMBOL)
     position = int((visible[column] > mine[column].iloc[0]).sum()) + 1
     singular, plural = PEER_WORDS[level]
-    return PeerRank(position, among, f"rang {position} sur {among} {singular if among == 1 else plural} "
-                                     "avec une valeur publiable")
+    return PeerRank(
+        position, among, f"rang {position} sur {among} {singular if among == 1 else plural} avec une valeur publiable"
+    )
 
 
 def latest_complete_year(index: FieldIndex, indicator_id: str) -> int | None:
@@ -253,16 +274,27 @@ class SheetBasis:
 
 def sheet_basis(tables: DataTables, cells: pd.DataFrame, index: FieldIndex, k: int) -> SheetBasis:
     """The shared part of every sheet (see SheetBasis), from the protected lattice."""
-    totals = {str(indicator_id): frame for indicator_id, frame
-              in cells.loc[cells["dimension"] == "none"].groupby("indicator_id", sort=False, observed=True)}
+    totals = {
+        str(indicator_id): frame
+        for indicator_id, frame in cells.loc[cells["dimension"] == "none"].groupby(
+            "indicator_id", sort=False, observed=True
+        )
+    }
     rank_years: dict[str, int | None] = {}
     rankings: dict[tuple[str, str], pd.DataFrame] = {}
     for indicator_id in index.indicators:
         year = rank_years[indicator_id] = latest_complete_year(index, indicator_id)
         for level in ("commune", "ept") if year is not None else ():
             rankings[(indicator_id, level)], _, _ = protected_ranking(
-                index, tables.territories, totals.get(indicator_id, cells.iloc[:0]), indicator_id, str(year), str(year),
-                EVERYONE, level)
+                index,
+                tables.territories,
+                totals.get(indicator_id, cells.iloc[:0]),
+                indicator_id,
+                str(year),
+                str(year),
+                EVERYONE,
+                level,
+            )
     return SheetBasis(tables, index, k, totals, rank_years, rankings)
 
 
@@ -271,27 +303,48 @@ def trend_frequency(rows: pd.DataFrame) -> str:
     return "year" if len(years_covered(rows)) >= 3 else granularities(rows)[-1]
 
 
-def trend_points(basis: SheetBasis, cells: pd.DataFrame, indicator_id: str, territory_code: str, rows: pd.DataFrame,
-                 population: int | None) -> tuple[str, tuple[TrendPoint, ...]]:
+def trend_points(
+    basis: SheetBasis,
+    cells: pd.DataFrame,
+    indicator_id: str,
+    territory_code: str,
+    rows: pd.DataFrame,
+    population: int | None,
+) -> tuple[str, tuple[TrendPoint, ...]]:
     """The latest periods of the territory's series, secret applied (a masked point has no value)."""
     frequency = trend_frequency(rows)
     years = years_covered(rows)
-    series, _, _ = protected_trend(basis.index, basis.tables.territories, cells, indicator_id, territory_code, years[0],
-                                   years[-1], frequency, "none")
+    series, _, _ = protected_trend(
+        basis.index,
+        basis.tables.territories,
+        cells,
+        indicator_id,
+        territory_code,
+        years[0],
+        years[-1],
+        frequency,
+        "none",
+    )
     points = []
     for row in series.tail(TREND_PERIODS).itertuples(index=False):
         value = None if row.suppressed else int(row.value)
         rate = float(rate_per_10000([value], [population])[0]) if value is not None and population else None
-        points.append(TrendPoint(row.period_start, format_month(row.period_start, frequency), value, rate,
-                                 bool(row.complete)))
+        points.append(
+            TrendPoint(row.period_start, format_month(row.period_start, frequency), value, rate, bool(row.complete))
+        )
     return frequency, tuple(points)
 
 
 def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, population: pd.Series) -> IndicatorBlock:
     """One indicator's figures for the territory, every one through the secret."""
     indicator_id = str(entry["indicator_id"])
-    about = dict(indicator_id=indicator_id, label=entry["label_fr"], unit=entry["unit_fr"],
-                 definition=entry["definition_fr"], caveat=entry["caveat_fr"])
+    about = dict(
+        indicator_id=indicator_id,
+        label=entry["label_fr"],
+        unit=entry["unit_fr"],
+        definition=entry["definition_fr"],
+        caveat=entry["caveat_fr"],
+    )
     territories = basis.tables.territories
     rows = basis.index.rows(indicator_id, members(territories, territory_code))
     cells = basis.totals.get(indicator_id)
@@ -303,16 +356,26 @@ def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, po
     start, end, granularity = comparison.current_start, comparison.current_end, comparison.granularity
     year = pd.DateOffset(years=1)
     current = window_figure(cells, indicator_id, territory_code, start, end, granularity, people)
-    previous = (window_figure(cells, indicator_id, territory_code, start - year, end - year, granularity, people)
-                if comparison.previous_total is not None else None)
+    previous = (
+        window_figure(cells, indicator_id, territory_code, start - year, end - year, granularity, people)
+        if comparison.previous_total is not None
+        else None
+    )
     change = None
     if previous is not None and not current.masked and not previous.masked and previous.value:
         change = (current.value - previous.value) / previous.value * 100
     department = None
     if territory_code != DEPARTMENT:
         department_people = population.get(DEPARTMENT)
-        department = window_figure(cells, indicator_id, DEPARTMENT, start, end, granularity,
-                                   None if pd.isna(department_people) else int(department_people))
+        department = window_figure(
+            cells,
+            indicator_id,
+            DEPARTMENT,
+            start,
+            end,
+            granularity,
+            None if pd.isna(department_people) else int(department_people),
+        )
     level = level_of(territories, territory_code)
     rank_year = basis.rank_years.get(indicator_id)
     ranked = basis.rankings.get((indicator_id, level))
@@ -323,15 +386,28 @@ def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, po
     frequency, points = trend_points(basis, cells, indicator_id, territory_code, rows, people)
     everything = basis.index.by_indicator[indicator_id]
     return IndicatorBlock(
-        **about, has_data=True, current=current, previous=previous, change_percent=change, department=department,
-        rank_year=rank_year if ranked is not None else None, count_rank=count_rank, rate_rank=rate_rank, trend=points,
-        trend_frequency=frequency, source_ids=tuple(everything["source_id"].unique().tolist()),
+        **about,
+        has_data=True,
+        current=current,
+        previous=previous,
+        change_percent=change,
+        department=department,
+        rank_year=rank_year if ranked is not None else None,
+        count_rank=count_rank,
+        rate_rank=rate_rank,
+        trend=points,
+        trend_frequency=frequency,
+        source_ids=tuple(everything["source_id"].unique().tolist()),
         is_demo=is_demo(everything),
     )
 
 
-def build_sheet(basis: SheetBasis, territory_code: str, versions: list[VersionInfo] | None = None,
-                produced_on: dt.date | None = None) -> Sheet:
+def build_sheet(
+    basis: SheetBasis,
+    territory_code: str,
+    versions: list[VersionInfo] | None = None,
+    produced_on: dt.date | None = None,
+) -> Sheet:
     """The whole sheet of one territory (a commune, an EPT or the département)."""
     tables = basis.tables
     territories = tables.territories
@@ -346,17 +422,25 @@ def build_sheet(basis: SheetBasis, territory_code: str, versions: list[VersionIn
     blocks = tuple(indicator_block(basis, entry, territory_code, population) for _, entry in field.iterrows())
     source_ids = [source for block in blocks if block.has_data for source in block.source_ids]
     return Sheet(
-        territory_code=territory_code, name=name, level=level_of(territories, territory_code),
-        title=f"{name} — fiche territoriale", level_text=level_text(territories, territory_code),
+        territory_code=territory_code,
+        name=name,
+        level=level_of(territories, territory_code),
+        title=f"{name} — fiche territoriale",
+        level_text=level_text(territories, territory_code),
         population=people,
-        population_text=(f"Population municipale : {format_number(people)} habitants" if people
-                         else "Population municipale non publiée"),
+        population_text=(
+            f"Population municipale : {format_number(people)} habitants"
+            if people
+            else "Population municipale non publiée"
+        ),
         population_source=population_source(tables, territory_code),
         version_text=version_text(versions or []),
         produced_on=format_day(pd.Timestamp(produced_on or dt.date.today())),
         is_demo=any(block.is_demo for block in blocks),
         blocks=blocks,
-        sources_text=source_line(source_ids, tables.sources) if source_ids else "Aucune observation de terrain importée.",
+        sources_text=source_line(source_ids, tables.sources)
+        if source_ids
+        else "Aucune observation de terrain importée.",
         secret_text=secret_text(basis.k),
         rate_caveat=f"Taux {RATE_UNIT_FR} : {RATE_CAVEAT_FR}",
         # Boucle Nord de Seine's figures, or the département's that contain them, leave Argenteuil out.
@@ -365,8 +449,15 @@ def build_sheet(basis: SheetBasis, territory_code: str, versions: list[VersionIn
     )
 
 
-def territory_sheet(tables: DataTables, cells: pd.DataFrame, index: FieldIndex, k: int, territory_code: str,
-                    versions: list[VersionInfo] | None = None, produced_on: dt.date | None = None) -> Sheet:
+def territory_sheet(
+    tables: DataTables,
+    cells: pd.DataFrame,
+    index: FieldIndex,
+    k: int,
+    territory_code: str,
+    versions: list[VersionInfo] | None = None,
+    produced_on: dt.date | None = None,
+) -> Sheet:
     """One sheet from scratch (for several, build the basis once and call `build_sheet`)."""
     return build_sheet(sheet_basis(tables, cells, index, k), territory_code, versions, produced_on)
 

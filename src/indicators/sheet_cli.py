@@ -18,7 +18,9 @@ def add_sheet_parser(commands: argparse._SubParsersAction) -> None:
     target.add_argument("--territory", help="code INSEE de la commune, code SIREN de l'EPT, ou 92 pour le département")
     target.add_argument("--all", action="store_true", help="les 36 communes et les 4 EPT, un PDF chacun")
     sheet.add_argument("--out", type=Path, help="fichier PDF à écrire (avec --territory)")
-    sheet.add_argument("--out-dir", type=Path, help="dossier où écrire les PDF (avec --all ; par défaut le dossier courant)")
+    sheet.add_argument(
+        "--out-dir", type=Path, help="dossier où écrire les PDF (avec --all ; par défaut le dossier courant)"
+    )
 
 
 def resolve_territory(asked: str, names: dict[str, str]) -> str | None:
@@ -51,8 +53,11 @@ def run_sheets(args: argparse.Namespace) -> int:
     if args.territory:
         code = resolve_territory(args.territory, {code: territory_names[code] for code in ["92", *codes]})
         if code is None:
-            print(f"Territoire inconnu : « {args.territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
-                  "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92.", file=sys.stderr)
+            print(
+                f"Territoire inconnu : « {args.territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
+                "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92.",
+                file=sys.stderr,
+            )
             return 2
         codes = [code]
     started = time.perf_counter()
@@ -70,7 +75,9 @@ def run_sheets(args: argparse.Namespace) -> int:
     for sheet, path, pdf in zip(sheets, paths, pdfs):
         path.write_bytes(pdf)
         pages = page_count(pdf)
-        print(f"- {sheet.name} : {path.resolve()} ({max(1, round(len(pdf) / 1e3))} ko, {pages} page{'s' if pages > 1 else ''} A4)")
+        print(
+            f"- {sheet.name} : {path.resolve()} ({max(1, round(len(pdf) / 1e3))} ko, {pages} page{'s' if pages > 1 else ''} A4)"
+        )
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     print(f"{len(paths)} fiche{'s' if len(paths) > 1 else ''} écrite{'s' if len(paths) > 1 else ''} en {seconds} s.")
     return 0

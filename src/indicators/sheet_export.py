@@ -59,14 +59,18 @@ def axis_label(point: TrendPoint, frequency: str) -> tuple[str, str]:
 def trend_alt(block: IndicatorBlock, measure: str) -> str:
     """The chart's text alternative: every bar's period and value, as a screen reader reads them."""
     unit = block.unit if measure == "count" else RATE_UNIT_FR
-    values = " ; ".join(f"{point.label} : {point_text(point, measure)}" + ("" if point.complete else " (incomplet)")
-                        for point in block.trend)
+    values = " ; ".join(
+        f"{point.label} : {point_text(point, measure)}" + ("" if point.complete else " (incomplet)")
+        for point in block.trend
+    )
     return f"{block.label}, {unit} : {values}."
 
 
 # Inside the SVG itself: the page shows it as an image, where the page's own CSS never reaches.
-SVG_STYLE = ("text { font-family: 'DejaVu Sans', Arial, sans-serif; text-anchor: middle; } .value { font-size: 9.5px; fill: #111; } "
-             ".axis { font-size: 9px; fill: #333; } .secret { font-size: 11px; fill: #444; font-style: italic; }")
+SVG_STYLE = (
+    "text { font-family: 'DejaVu Sans', Arial, sans-serif; text-anchor: middle; } .value { font-size: 9.5px; fill: #111; } "
+    ".axis { font-size: 9px; fill: #333; } .secret { font-size: 11px; fill: #444; font-style: italic; }"
+)
 
 
 def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
@@ -79,7 +83,9 @@ def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
     left, bottom, plot_top = 4, CHART_HEIGHT - 26, 16
     step = (CHART_WIDTH - 2 * left) / len(points)
     width = step * 0.66
-    parts = [f'<line x1="{left}" y1="{bottom}" x2="{CHART_WIDTH - left}" y2="{bottom}" stroke="#555" stroke-width="1"/>']
+    parts = [
+        f'<line x1="{left}" y1="{bottom}" x2="{CHART_WIDTH - left}" y2="{bottom}" stroke="#555" stroke-width="1"/>'
+    ]
     for position, (point, value) in enumerate(zip(points, values)):
         middle = left + step * (position + 0.5)
         if value is None:
@@ -87,47 +93,71 @@ def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
         else:
             height = (bottom - plot_top) * value / top
             colour = BAR_COLOUR if point.complete else PARTIAL_COLOUR
-            parts.append(f'<rect x="{middle - width / 2:.1f}" y="{bottom - height:.1f}" width="{width:.1f}" '
-                         f'height="{max(height, 0.0):.1f}" fill="{colour}"/>')
-            parts.append(f'<text x="{middle:.1f}" y="{bottom - height - 3:.1f}" class="value">'
-                         f'{escape(point_text(point, measure))}</text>')
+            parts.append(
+                f'<rect x="{middle - width / 2:.1f}" y="{bottom - height:.1f}" width="{width:.1f}" '
+                f'height="{max(height, 0.0):.1f}" fill="{colour}"/>'
+            )
+            parts.append(
+                f'<text x="{middle:.1f}" y="{bottom - height - 3:.1f}" class="value">'
+                f"{escape(point_text(point, measure))}</text>"
+            )
         first, second = axis_label(point, block.trend_frequency)
         if first:
             parts.append(f'<text x="{middle:.1f}" y="{bottom + 11}" class="axis">{escape(first)}</text>')
-        parts.append(f'<text x="{middle:.1f}" y="{bottom + (22 if first else 12)}" class="axis">{escape(second)}</text>')
-    return (f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" aria-label="{escape(trend_alt(block, measure))}" '
-            f'xmlns="http://www.w3.org/2000/svg"><style>{SVG_STYLE}</style>{"".join(parts)}</svg>')
+        parts.append(
+            f'<text x="{middle:.1f}" y="{bottom + (22 if first else 12)}" class="axis">{escape(second)}</text>'
+        )
+    return (
+        f'<svg viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" aria-label="{escape(trend_alt(block, measure))}" '
+        f'xmlns="http://www.w3.org/2000/svg"><style>{SVG_STYLE}</style>{"".join(parts)}</svg>'
+    )
 
 
 def figure_cell(caption: str, value: str, note: str = "") -> str:
-    return (f'<div class="figure"><div class="caption">{escape(caption)}</div><div class="value">{escape(value)}</div>'
-            f'<div class="note">{escape(note)}</div></div>')
+    return (
+        f'<div class="figure"><div class="caption">{escape(caption)}</div><div class="value">{escape(value)}</div>'
+        f'<div class="note">{escape(note)}</div></div>'
+    )
 
 
 def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
     """One indicator: its latest window, the year before, its rate, the département, its rank, its trend."""
     title = f'<h2>{escape(block.label)} <span class="unit">({escape(block.unit)})</span></h2>'
     if not block.has_data:
-        return (f'<section class="block empty">{title}<p class="nodata">Aucune donnée : rien n\'a été importé '
-                f'pour ce territoire et cet indicateur (ce n\'est pas un zéro).</p></section>')
+        return (
+            f'<section class="block empty">{title}<p class="nodata">Aucune donnée : rien n\'a été importé '
+            f"pour ce territoire et cet indicateur (ce n'est pas un zéro).</p></section>"
+        )
     current, previous = block.current, block.previous
-    window = f"{current.period}" + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)")
-    cells = [figure_cell("Derniers 12 mois", current.text, block.change_text or ""),
-             figure_cell("Un an plus tôt", previous.text if previous else "—"),
-             figure_cell("Taux / 10 000 hab.", current.rate_text)]
+    window = f"{current.period}" + (
+        f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)"
+    )
+    cells = [
+        figure_cell("Derniers 12 mois", current.text, block.change_text or ""),
+        figure_cell("Un an plus tôt", previous.text if previous else "—"),
+        figure_cell("Taux / 10 000 hab.", current.rate_text),
+    ]
     if block.department is not None:
         cells.append(figure_cell("Hauts-de-Seine", block.department.text, f"taux : {block.department.rate_text}"))
     ranks = ""
     if block.count_rank is not None:
-        ranks = (f'<p class="rank">Classement {block.rank_year} : effectif, {escape(block.count_rank.text)} ; '
-                 f'taux, {escape(block.rate_rank.text)}.</p>')
+        ranks = (
+            f'<p class="rank">Classement {block.rank_year} : effectif, {escape(block.count_rank.text)} ; '
+            f"taux, {escape(block.rate_rank.text)}.</p>"
+        )
     elif sheet.level != "departement":
         ranks = '<p class="rank">Classement : pas d\'année complète à classer.</p>'
     chart = trend_svg(block)
-    legend = "" if all(point.complete for point in block.trend) else '<div class="legend">barre claire : période incomplète</div>'
-    return (f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p><div class="figures">{"".join(cells)}</div>'
-            f'{ranks}<p class="definition">{escape(block.definition)}</p></div>'
-            f'<div class="chart">{chart}{legend}</div></div></section>')
+    legend = (
+        ""
+        if all(point.complete for point in block.trend)
+        else '<div class="legend">barre claire : période incomplète</div>'
+    )
+    return (
+        f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p><div class="figures">{"".join(cells)}</div>'
+        f'{ranks}<p class="definition">{escape(block.definition)}</p></div>'
+        f'<div class="chart">{chart}{legend}</div></div></section>'
+    )
 
 
 SHEET_STYLE = """
@@ -169,17 +199,22 @@ def sheet_body(sheet: Sheet) -> str:
     """One sheet's content, as one page of a printed document."""
     demo = f'<div class="demo">{escape(DEMO_LABEL_FR)}</div>' if sheet.is_demo else ""
     caveats = dict.fromkeys(block.caveat for block in sheet.blocks if block.has_data)
-    notes = [sheet.sources_text, sheet.population_source, sheet.secret_text, sheet.rate_caveat,
-             *(f"Précaution : {caveat}" for caveat in caveats)]
+    notes = [
+        sheet.sources_text,
+        sheet.population_source,
+        sheet.secret_text,
+        sheet.rate_caveat,
+        *(f"Précaution : {caveat}" for caveat in caveats),
+    ]
     if sheet.partial_note:
         notes.append(sheet.partial_note)
     footer = "".join(f"<p>{escape(note)}</p>" for note in notes)
     blocks = "".join(block_html(block, sheet) for block in sheet.blocks)
     return (
         f'<article class="sheet"><header><h1>{escape(sheet.title)}</h1><p class="facts">{escape(sheet.level_text)} · '
-        f'{escape(sheet.population_text)} (INSEE)</p>'
+        f"{escape(sheet.population_text)} (INSEE)</p>"
         f'<p class="meta">Observations de terrain du Département ; {escape(sheet.version_text)} ; '
-        f'fiche produite le {escape(sheet.produced_on)}.</p>{demo}</header>'
+        f"fiche produite le {escape(sheet.produced_on)}.</p>{demo}</header>"
         f"<main>{blocks}</main><footer>{footer}</footer></article>"
     )
 
@@ -189,7 +224,8 @@ def sheets_html(sheets: list[Sheet], title: str) -> str:
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{SHEET_STYLE}</style></head><body>"
-        + "".join(sheet_body(sheet) for sheet in sheets) + "</body></html>"
+        + "".join(sheet_body(sheet) for sheet in sheets)
+        + "</body></html>"
     )
 
 
@@ -204,7 +240,7 @@ def page_count(pdf: bytes) -> int:
 
 
 def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
-    """"fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces."""
+    """ "fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces."""
     folded = unicodedata.normalize("NFKD", sheet.name).encode("ascii", "ignore").decode().lower()
     return f"fiche_{sheet.territory_code}_{re.sub(r'[^a-z0-9]+', '_', folded).strip('_')}.{suffix}"
 
@@ -212,11 +248,24 @@ def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
 def print_pdf(page: Path, output: Path, profile: Path) -> None:
     """One HTML file printed by headless Chromium (the deck's), at the page size its CSS asks for."""
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-         "--window-size=794,1123",  # A4 at 96 dpi
-         "--no-pdf-header-footer", f"--print-to-pdf={output}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--window-size=794,1123",  # A4 at 96 dpi
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={output}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 

@@ -29,8 +29,10 @@ RATE_CAVEAT_FR = (
 )
 # Boucle Nord de Seine also covers Argenteuil (Val-d'Oise), which this département's data do not.
 PARTIAL_EPT = "200057990"
-PARTIAL_EPT_NOTE_FR = ("Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent "
-                       "que ses six communes des Hauts-de-Seine.")
+PARTIAL_EPT_NOTE_FR = (
+    "Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent "
+    "que ses six communes des Hauts-de-Seine."
+)
 
 
 def communes(territories: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +54,7 @@ def ept_of(territories: pd.DataFrame) -> dict[str, str]:
 
 
 def level_of(territories: pd.DataFrame, territory_code: str) -> str:
-    """"commune", "ept" or "departement"."""
+    """ "commune", "ept" or "departement"."""
     if territory_code == DEPARTMENT:
         return "departement"
     return "ept" if territory_code in set(epts(territories)["territory_code"]) else "commune"
@@ -95,8 +97,13 @@ def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) 
     EPTs, then the communes that have data (code → label)."""
     all_names = names(territories)
     choices = {DEPARTMENT: f"{DEPARTMENT_NAME} (tout le département)"}
-    choices |= {code: f"{name} (EPT)" for code, name in zip(epts(territories)["territory_code"], epts(territories)["name_fr"])}
-    choices |= {code: all_names.get(code, code) for code in sorted(communes_with_data, key=lambda code: all_names.get(code, code))}
+    choices |= {
+        code: f"{name} (EPT)" for code, name in zip(epts(territories)["territory_code"], epts(territories)["name_fr"])
+    }
+    choices |= {
+        code: all_names.get(code, code)
+        for code in sorted(communes_with_data, key=lambda code: all_names.get(code, code))
+    }
     return choices
 
 
@@ -125,11 +132,16 @@ def by_measure(ranked: pd.DataFrame, measure: str) -> pd.DataFrame:
     (their place would hint at their value), then territories without a population (no rate)."""
     if measure != "rate":
         return ranked.assign(count=ranked["value"])
-    rated = ranked.assign(count=ranked["value"], value=ranked["rate"], unrated=ranked["rate"].isna() & ~ranked["suppressed"])
-    return (rated.sort_values(["suppressed", "unrated", "value", "name_fr"], ascending=[True, True, False, True])
-            .drop(columns="unrated").reset_index(drop=True))
+    rated = ranked.assign(
+        count=ranked["value"], value=ranked["rate"], unrated=ranked["rate"].isna() & ~ranked["suppressed"]
+    )
+    return (
+        rated.sort_values(["suppressed", "unrated", "value", "name_fr"], ascending=[True, True, False, True])
+        .drop(columns="unrated")
+        .reset_index(drop=True)
+    )
 
 
 def measure_unit(unit: str, measure: str) -> str:
-    """"jeunes" for counts, "jeunes pour 10 000 habitants" for rates."""
+    """ "jeunes" for counts, "jeunes pour 10 000 habitants" for rates."""
     return f"{unit} {RATE_UNIT_FR}" if measure == "rate" else unit

@@ -48,8 +48,9 @@ AXIAL_STEPS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, -1), (-1, 1))
 # Layout
 # ---------------------------------------------------------------------------------------------
 
+
 def initial(word: str) -> str:
-    """"Billancourt" → "B.", "d'Avray" → "d'A." (the elided article stays, the name is initialled)."""
+    """ "Billancourt" → "B.", "d'Avray" → "d'A." (the elided article stays, the name is initialled)."""
     article, _, rest = word.rpartition("'")
     return (article + "'" if article else "") + rest[:1] + "."
 
@@ -123,8 +124,9 @@ def greedy_cells(points: np.ndarray, cells: list[tuple[int, int]]) -> list[tuple
     return [chosen[index] for index in range(len(points))]
 
 
-def improved_cells(points: np.ndarray, cells: list[tuple[int, int]], all_cells: list[tuple[int, int]],
-                   passes: int = 20) -> list[tuple[int, int]]:
+def improved_cells(
+    points: np.ndarray, cells: list[tuple[int, int]], all_cells: list[tuple[int, int]], passes: int = 20
+) -> list[tuple[int, int]]:
     """Moves to a free cell and swaps of two communes while they shorten the total squared distance
     between points and tile centres (a local optimum of the assignment problem, deterministic)."""
     placed = list(cells)
@@ -173,11 +175,18 @@ def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
     centres = centres - centres.min(axis=0)
     labels = [short_name(name) for name in frame["name_fr"]]
     labels = [label if labels.count(label) == 1 else name for label, name in zip(labels, frame["name_fr"])]
-    return pd.DataFrame({
-        "territory_code": frame["territory_code"].astype(str), "name_fr": frame["name_fr"], "short_name": labels,
-        "ept_code": frame["ept_code"].astype(str), "column": columns.astype(int), "row": rows.astype(int),
-        "x": centres[:, 0], "y": centres[:, 1],
-    })
+    return pd.DataFrame(
+        {
+            "territory_code": frame["territory_code"].astype(str),
+            "name_fr": frame["name_fr"],
+            "short_name": labels,
+            "ept_code": frame["ept_code"].astype(str),
+            "column": columns.astype(int),
+            "row": rows.astype(int),
+            "x": centres[:, 0],
+            "y": centres[:, 1],
+        }
+    )
 
 
 def axial_of(column: int, row: int) -> tuple[int, int]:
@@ -196,19 +205,22 @@ def tile_steps(layout: pd.DataFrame, first: str, second: str) -> int:
 # Colours and contrast
 # ---------------------------------------------------------------------------------------------
 
+
 def rgb_triplet(colour: str) -> tuple[int, int, int]:
-    """"#1a2b3c" or "rgb(26, 43, 60)" → (26, 43, 60)."""
+    """ "#1a2b3c" or "rgb(26, 43, 60)" → (26, 43, 60)."""
     if colour.startswith("#"):
         return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-    red, green, blue = (int(round(float(part))) for part in re.findall(r"[\d.]+", colour)[:3])
+    red, green, blue = (round(float(part)) for part in re.findall(r"[\d.]+", colour)[:3])
     return red, green, blue
 
 
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of an sRGB colour."""
+
     def linear(channel: int) -> float:
         c = channel / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
     red, green, blue = (linear(channel) for channel in rgb_triplet(colour))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
@@ -236,6 +248,7 @@ def colour_range(values: pd.Series) -> tuple[float, float]:
 # Tiles' states, texts and hovers
 # ---------------------------------------------------------------------------------------------
 
+
 def value_decimals(values: pd.Series) -> int:
     """No decimal for counts, one for rates."""
     return 0 if bool(((values - values.round()).abs() < 1e-9).all()) else 1
@@ -245,10 +258,14 @@ def map_values(shown: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The ranking as the map reads it: « s » on a secret commune, the French number elsewhere;
     a secret commune's count, rate and population-derived figures are blanked, not only hidden."""
     secret = shown["suppressed"].astype(bool)
-    display = [SECRET_SYMBOL if hidden else format_number(value, decimals)
-               for value, hidden in zip(shown["value"], secret)]
-    blanked = {column: shown[column].astype(float).mask(secret) for column in ("value", "count", "rate")
-               if column in shown.columns}
+    display = [
+        SECRET_SYMBOL if hidden else format_number(value, decimals) for value, hidden in zip(shown["value"], secret)
+    ]
+    blanked = {
+        column: shown[column].astype(float).mask(secret)
+        for column in ("value", "count", "rate")
+        if column in shown.columns
+    }
     return shown.assign(**blanked, display=display)
 
 
@@ -266,7 +283,8 @@ def tile_states(layout: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     display = given.where(given.notna() & (state == "valeur"), pd.Series(formatted, index=joined.index))
     display = display.where(state == "valeur", np.where(state == "secret", SECRET_SYMBOL, NO_DATA_TEXT))
     return joined.drop(columns=[c for c in ("value", "suppressed", "display") if c in joined.columns]).assign(
-        state=state, value=value, display=display.astype(str))
+        state=state, value=value, display=display.astype(str)
+    )
 
 
 def tile_fills(states: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +299,7 @@ def tile_fills(states: pd.DataFrame) -> pd.DataFrame:
 
 
 def value_with_unit(value: float, display: str, unit: str) -> str:
-    """"12,3 pour 10 000 mineurs", "1 victime", "4 victimes": a count below 2 takes a singular unit,
+    """ "12,3 pour 10 000 mineurs", "1 victime", "4 victimes": a count below 2 takes a singular unit,
     as `formatting.with_unit` writes it."""
     words = unit.split(" ") if unit else []
     if words and abs(value) < 2 and words[0].endswith("s") and len(words[0]) > 2:
@@ -293,8 +311,9 @@ def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: 
     """Full name, EPT, then the value with its unit, « secret statistique » or « pas de donnée »."""
     texts = []
     for tile in states.itertuples():
-        figure = {"secret": "secret statistique", "vide": NO_DATA_LEGEND}.get(tile.state) or \
-            value_with_unit(tile.value, tile.display, unit)
+        figure = {"secret": "secret statistique", "vide": NO_DATA_LEGEND}.get(tile.state) or value_with_unit(
+            tile.value, tile.display, unit
+        )
         ept = ept_names.get(tile.ept_code, tile.ept_code)
         texts.append(f"<b>{tile.name_fr}</b><br>{ept}<br>{measure_label} : {figure}")
     return texts
@@ -304,10 +323,13 @@ def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: 
 # Geometry of tiles and EPT outlines
 # ---------------------------------------------------------------------------------------------
 
+
 def hexagon(x: float, y: float, size: float = 1.0) -> list[tuple[float, float]]:
     """The six corners of a pointy-topped hexagon, counter-clockwise from the east-north-east."""
-    return [(x + size * math.cos(math.radians(30 + 60 * k)), y + size * math.sin(math.radians(30 + 60 * k)))
-            for k in range(6)]
+    return [
+        (x + size * math.cos(math.radians(30 + 60 * k)), y + size * math.sin(math.radians(30 + 60 * k)))
+        for k in range(6)
+    ]
 
 
 def group_boundary_loops(centres: Iterable[tuple[float, float]]) -> list[list[tuple[float, float]]]:
@@ -315,6 +337,7 @@ def group_boundary_loops(centres: Iterable[tuple[float, float]]) -> list[list[tu
     edges run counter-clockwise, so an edge shared by two tiles of the group appears twice, opposite
     ways, and cancels; what remains chains into loops (a corner has at most one outgoing edge left,
     since the three tiles at a corner all touch one another)."""
+
     def key(point: tuple[float, float]) -> tuple[float, float]:
         return round(point[0], 6), round(point[1], 6)
 
@@ -353,6 +376,7 @@ def inset_loop(loop: list[tuple[float, float]], distance: float) -> list[tuple[f
 # Figure
 # ---------------------------------------------------------------------------------------------
 
+
 def tile_traces(tiles: pd.DataFrame) -> list[go.Scatter]:
     """One filled hexagon per commune (not hoverable: the centre markers answer hovers and clicks);
     the first secret and the first empty tile carry the legend entries of their kind."""
@@ -362,15 +386,23 @@ def tile_traces(tiles: pd.DataFrame) -> list[go.Scatter]:
         corners = hexagon(tile["x"], tile["y"])
         corners.append(corners[0])
         secret, empty = tile["state"] == "secret", tile["state"] == "vide"
-        traces.append(go.Scatter(
-            x=[c[0] for c in corners], y=[c[1] for c in corners], mode="lines", fill="toself",
-            fillcolor=tile["fill"], line=dict(color="#9a9a9a", width=1) if empty else dict(color=TILE_EDGE, width=1.5),
-            fillpattern=SECRET_PATTERN if secret else None,
-            customdata=[tile["territory_code"]] * len(corners), hoverinfo="skip",
-            name=SECRET_LEGEND if secret else (NO_DATA_LEGEND if empty else tile["name_fr"]),
-            legendgroup=tile["state"], legendrank=900 if secret else 950,
-            showlegend=bool((secret or empty) and index == first_of[tile["state"]]),
-        ))
+        traces.append(
+            go.Scatter(
+                x=[c[0] for c in corners],
+                y=[c[1] for c in corners],
+                mode="lines",
+                fill="toself",
+                fillcolor=tile["fill"],
+                line=dict(color="#9a9a9a", width=1) if empty else dict(color=TILE_EDGE, width=1.5),
+                fillpattern=SECRET_PATTERN if secret else None,
+                customdata=[tile["territory_code"]] * len(corners),
+                hoverinfo="skip",
+                name=SECRET_LEGEND if secret else (NO_DATA_LEGEND if empty else tile["name_fr"]),
+                legendgroup=tile["state"],
+                legendrank=900 if secret else 950,
+                showlegend=bool((secret or empty) and index == first_of[tile["state"]]),
+            )
+        )
     return traces
 
 
@@ -385,11 +417,19 @@ def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> lis
             inset = inset_loop(loop, 0.09)
             xs += [p[0] for p in inset] + [inset[0][0], None]
             ys += [p[1] for p in inset] + [inset[0][1], None]
-        traces.append(go.Scatter(
-            x=xs, y=ys, mode="lines", line=dict(color=EPT_COLOURS[position % len(EPT_COLOURS)], width=3.5),
-            customdata=[group["territory_code"].iloc[0]] * len(xs), hoverinfo="skip",
-            name=ept_names.get(ept_code, ept_code), legendgroup=f"ept-{ept_code}", legendrank=100 + position,
-        ))
+        traces.append(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line=dict(color=EPT_COLOURS[position % len(EPT_COLOURS)], width=3.5),
+                customdata=[group["territory_code"].iloc[0]] * len(xs),
+                hoverinfo="skip",
+                name=ept_names.get(ept_code, ept_code),
+                legendgroup=f"ept-{ept_code}",
+                legendrank=100 + position,
+            )
+        )
     return traces
 
 
@@ -400,15 +440,35 @@ def click_trace(tiles: pd.DataFrame, hovers: list[str], unit: str) -> go.Scatter
     shown = tiles["value"].dropna()
     low, high = colour_range(shown)
     return go.Scatter(
-        x=tiles["x"], y=tiles["y"], mode="markers", name="communes", showlegend=False,
-        customdata=tiles["territory_code"].tolist(), hovertext=hovers, hovertemplate="%{hovertext}<extra></extra>",
+        x=tiles["x"],
+        y=tiles["y"],
+        mode="markers",
+        name="communes",
+        showlegend=False,
+        customdata=tiles["territory_code"].tolist(),
+        hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>",
         marker=dict(
-            symbol="hexagon", size=40, opacity=0, color=tiles["value"].to_numpy(float),
-            colorscale=COLOUR_SCALE, cmin=low, cmax=high, showscale=not shown.empty,
-            colorbar=dict(title=dict(text=unit, side="top"), x=0.9, xanchor="left", len=0.7, thickness=16,
-                          tickformat=",~r", outlinewidth=0),
+            symbol="hexagon",
+            size=40,
+            opacity=0,
+            color=tiles["value"].to_numpy(float),
+            colorscale=COLOUR_SCALE,
+            cmin=low,
+            cmax=high,
+            showscale=not shown.empty,
+            colorbar=dict(
+                title=dict(text=unit, side="top"),
+                x=0.9,
+                xanchor="left",
+                len=0.7,
+                thickness=16,
+                tickformat=",~r",
+                outlinewidth=0,
+            ),
         ),
-        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+        selected=dict(marker=dict(opacity=0)),
+        unselected=dict(marker=dict(opacity=0)),
     )
 
 
@@ -419,18 +479,34 @@ def label_traces(tiles: pd.DataFrame, font_size: int) -> list[go.Scatter]:
     traces = []
     for colour in ("#000000", "#ffffff"):
         group = tiles.loc[tiles["text_colour"] == colour]
-        traces.append(go.Scatter(
-            x=group["x"], y=group["y"], mode="text",
-            text=[f"{tile.short_name}<br><b>{tile.display}</b>" for tile in group.itertuples()],
-            textfont=dict(size=font_size, color=colour, family=FONT_FAMILY), textposition="middle center",
-            customdata=group["territory_code"].tolist(), hoverinfo="skip", showlegend=False, name=f"noms {colour}",
-            selected=dict(textfont=dict(color=colour)), unselected=dict(textfont=dict(color=colour)),
-        ))
+        traces.append(
+            go.Scatter(
+                x=group["x"],
+                y=group["y"],
+                mode="text",
+                text=[f"{tile.short_name}<br><b>{tile.display}</b>" for tile in group.itertuples()],
+                textfont=dict(size=font_size, color=colour, family=FONT_FAMILY),
+                textposition="middle center",
+                customdata=group["territory_code"].tolist(),
+                hoverinfo="skip",
+                showlegend=False,
+                name=f"noms {colour}",
+                selected=dict(textfont=dict(color=colour)),
+                unselected=dict(textfont=dict(color=colour)),
+            )
+        )
     return traces
 
 
-def tile_map_figure(layout: pd.DataFrame, values: pd.DataFrame, unit: str, measure_label: str,
-                    ept_names: dict[str, str], title_free: bool = True, height: int = HEIGHT) -> go.Figure:
+def tile_map_figure(
+    layout: pd.DataFrame,
+    values: pd.DataFrame,
+    unit: str,
+    measure_label: str,
+    ept_names: dict[str, str],
+    title_free: bool = True,
+    height: int = HEIGHT,
+) -> go.Figure:
     """The tile map: hexagons coloured by value (cividis, colour bar titled with the unit), secret tiles
     hatched grey with « s », empty tiles near-white with « – », EPT groups outlined and named in the
     legend, French hovers. Clicks: the last trace ("communes") holds one point per tile whose
@@ -440,17 +516,35 @@ def tile_map_figure(layout: pd.DataFrame, values: pd.DataFrame, unit: str, measu
     tiles = tile_fills(tile_states(layout, values))
     hovers = hover_texts(tiles, unit, measure_label, ept_names)
     font_size = max(9, round(height / 56))
-    figure = go.Figure(tile_traces(tiles) + ept_outline_traces(tiles, ept_names) + label_traces(tiles, font_size)
-                       + [click_trace(tiles, hovers, unit)])
+    figure = go.Figure(
+        tile_traces(tiles)
+        + ept_outline_traces(tiles, ept_names)
+        + label_traces(tiles, font_size)
+        + [click_trace(tiles, hovers, unit)]
+    )
     figure.update_layout(
-        height=height, template="plotly_white", separators=", ", paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
+        height=height,
+        template="plotly_white",
+        separators=", ",
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
         font=dict(family=FONT_FAMILY, size=font_size + 2, color="#1f1f1f"),
         title=None if title_free else dict(text=measure_label, x=0.02, xanchor="left"),
-        margin=dict(l=10, r=10, t=10 if title_free else 50, b=10), hovermode="closest", dragmode=False,
+        margin=dict(l=10, r=10, t=10 if title_free else 50, b=10),
+        hovermode="closest",
+        dragmode=False,
         hoverlabel=dict(font_size=font_size + 3, bgcolor="#ffffff"),
         # Horizontal, above the map: a page keeps the width for the map, an image moves it below.
-        legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom", itemclick=False,
-                    itemdoubleclick=False, font=dict(size=font_size + 2)),
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=1.0,
+            yanchor="bottom",
+            itemclick=False,
+            itemdoubleclick=False,
+            font=dict(size=font_size + 2),
+        ),
         xaxis=dict(visible=False, constrain="domain", fixedrange=True, domain=[0, 0.88]),
         yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", fixedrange=True),
     )
@@ -478,16 +572,17 @@ def clicked_territory(selection_event: Mapping | None) -> str | None:
 # Text alternative
 # ---------------------------------------------------------------------------------------------
 
+
 def at_place(name: str) -> str:
-    """"à Nanterre", "au Plessis-Robinson", "aux Lilas", "à La Garenne-Colombes"."""
+    """ "à Nanterre", "au Plessis-Robinson", "aux Lilas", "à La Garenne-Colombes"."""
     for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
         if name.startswith(article):
-            return contracted + name[len(article):]
+            return contracted + name[len(article) :]
     return "à " + name
 
 
 def joined_places(names: list[str]) -> str:
-    """"à A", "à A et au B", "à A, à B et à C"."""
+    """ "à A", "à A et au B", "à A, à B et à C"."""
     places = [at_place(name) for name in names]
     return places[0] if len(places) == 1 else ", ".join(places[:-1]) + " et " + places[-1]
 
@@ -518,8 +613,10 @@ def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: M
             return f"{opening} : toutes les valeurs sont masquées par le secret statistique."
         if empty == total:
             return f"{opening} : aucune donnée."
-        return (f"{opening} : aucune valeur affichable ; {counted(secret, 'commune masquée', 'communes masquées')}"
-                f" par le secret statistique, {counted(empty, 'commune sans donnée', 'communes sans donnée')}.")
+        return (
+            f"{opening} : aucune valeur affichable ; {counted(secret, 'commune masquée', 'communes masquées')}"
+            f" par le secret statistique, {counted(empty, 'commune sans donnée', 'communes sans donnée')}."
+        )
     high = shown.loc[shown["value"] == shown["value"].max()]
     low = shown.loc[shown["value"] == shown["value"].min()]
     if total == 1:
@@ -530,8 +627,10 @@ def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: M
         body = f"toutes les communes affichées ont la même valeur ({figure(high.iloc[0])})"
     else:
         highest, lowest = joined_places(high["spoken"].head(3).tolist()), joined_places(low["spoken"].head(3).tolist())
-        body = (f"la valeur la plus élevée est {highest} ({figure(high.iloc[0])}), "
-                f"la plus faible {lowest} ({figure(low.iloc[0])})")
+        body = (
+            f"la valeur la plus élevée est {highest} ({figure(high.iloc[0])}), "
+            f"la plus faible {lowest} ({figure(low.iloc[0])})"
+        )
     rest = [f"{counted(secret, 'commune masquée', 'communes masquées')} par le secret statistique"] if secret else []
     rest += [counted(empty, "commune sans donnée", "communes sans donnée")] if empty else []
     return f"{opening} : {body}" + (" ; " + ", ".join(rest) if rest else "") + "."
@@ -540,6 +639,7 @@ def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: M
 # ---------------------------------------------------------------------------------------------
 # The same map as one SVG picture (presenter mode): it scales as a whole, labels with their tiles
 # ---------------------------------------------------------------------------------------------
+
 
 def _wrapped(text: str, width: int) -> list[str]:
     """Lines of at most about `width` characters; "10 000" stays on one line."""
@@ -552,8 +652,14 @@ def _wrapped(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def tile_map_svg(layout: pd.DataFrame, values: pd.DataFrame, unit: str, ept_names: Mapping[str, str],
-                 width: int = 1400, height: int = 860) -> str:
+def tile_map_svg(
+    layout: pd.DataFrame,
+    values: pd.DataFrame,
+    unit: str,
+    ept_names: Mapping[str, str],
+    width: int = 1400,
+    height: int = 860,
+) -> str:
     """The tile map drawn as SVG with a viewBox: in any box it shrinks or grows as one picture, so its
     labels always fit their tiles (Plotly sizes text in pixels for the height it was drawn for).
     Same tiles, colours, « s », EPT outlines and legend as `tile_map_figure`; no hover, no click. A
@@ -567,29 +673,37 @@ def tile_map_svg(layout: pd.DataFrame, values: pd.DataFrame, unit: str, ept_name
         # Plot units to pixels, north up (SVG's y grows downwards).
         return f"{10 + (x - xs.min() + 1) * scale:.1f},{10 + (ys.max() + 1 - y) * scale:.1f}"
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
-             f'font-family="{FONT_FAMILY}">',
-             f'<defs><pattern id="secret" patternUnits="userSpaceOnUse" width="8" height="8" '
-             f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{SECRET_FILL}"/>'
-             f'<line x1="0" y1="0" x2="0" y2="8" stroke="{SECRET_HATCH}" stroke-width="2"/></pattern></defs>',
-             f'<rect width="{width}" height="{height}" fill="#ffffff"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
+        f'font-family="{FONT_FAMILY}">',
+        f'<defs><pattern id="secret" patternUnits="userSpaceOnUse" width="8" height="8" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{SECRET_FILL}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="8" stroke="{SECRET_HATCH}" stroke-width="2"/></pattern></defs>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
     for tile in tiles.itertuples():
         corners = " ".join(point(x, y) for x, y in hexagon(tile.x, tile.y))
         fill = "url(#secret)" if tile.state == "secret" else tile.fill
-        parts.append(f'<polygon data-code="{tile.territory_code}" points="{corners}" fill="{fill}" '
-                     f'stroke="{"#9a9a9a" if tile.state == "vide" else TILE_EDGE}" stroke-width="1.5"/>')
-    for position, (ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
+        parts.append(
+            f'<polygon data-code="{tile.territory_code}" points="{corners}" fill="{fill}" '
+            f'stroke="{"#9a9a9a" if tile.state == "vide" else TILE_EDGE}" stroke-width="1.5"/>'
+        )
+    for position, (_ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
         colour = EPT_COLOURS[position % len(EPT_COLOURS)]
         for loop in group_boundary_loops(zip(group["x"], group["y"])):
             outline = " ".join(point(x, y) for x, y in inset_loop(loop, 0.09))
-            parts.append(f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * scale:.1f}"/>')
+            parts.append(
+                f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * scale:.1f}"/>'
+            )
     name_size, value_size = 0.27 * scale, 0.33 * scale
     for tile in tiles.itertuples():
         x, y = (float(coordinate) for coordinate in point(tile.x, tile.y).split(","))
-        parts.append(f'<text x="{x:.1f}" y="{y - 0.05 * scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
-                     f'fill="{tile.text_colour}">{html.escape(tile.short_name)}</text>'
-                     f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
-                     f'font-weight="bold" fill="{tile.text_colour}">{html.escape(tile.display)}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 0.05 * scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
+            f'fill="{tile.text_colour}">{html.escape(tile.short_name)}</text>'
+            f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
+            f'font-weight="bold" fill="{tile.text_colour}">{html.escape(tile.display)}</text>'
+        )
     parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 30, height=height))
     parts.append("</svg>")
     return "".join(parts)
@@ -604,32 +718,47 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
     if not shown.empty:
         low, high = colour_range(shown)
         for line in _wrapped(unit, 22):
-            parts.append(f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>')
+            parts.append(
+                f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
+            )
             y += font * 1.2
         bar_top, bar_height = y, height * 0.32
-        stops = "".join(f'<stop offset="{offset:.2f}" stop-color="{colour}"/>' for offset, colour in
-                        zip(np.linspace(0, 1, 9), sample_colorscale(COLOUR_SCALE, list(np.linspace(1, 0, 9)))))
-        parts.append(f'<defs><linearGradient id="scale" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
-                     f'<rect x="{left:.0f}" y="{bar_top:.0f}" width="28" height="{bar_height:.0f}" fill="url(#scale)"/>')
+        stops = "".join(
+            f'<stop offset="{offset:.2f}" stop-color="{colour}"/>'
+            for offset, colour in zip(np.linspace(0, 1, 9), sample_colorscale(COLOUR_SCALE, list(np.linspace(1, 0, 9))))
+        )
+        parts.append(
+            f'<defs><linearGradient id="scale" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
+            f'<rect x="{left:.0f}" y="{bar_top:.0f}" width="28" height="{bar_height:.0f}" fill="url(#scale)"/>'
+        )
         decimals = value_decimals(shown)
         for fraction in (0.0, 0.5, 1.0):
             tick = high - fraction * (high - low)
-            parts.append(f'<text x="{left + 38:.0f}" y="{bar_top + fraction * bar_height + font * 0.35:.0f}" '
-                         f'font-size="{font}" fill="#000000">{html.escape(format_number(tick, decimals))}</text>')
+            parts.append(
+                f'<text x="{left + 38:.0f}" y="{bar_top + fraction * bar_height + font * 0.35:.0f}" '
+                f'font-size="{font}" fill="#000000">{html.escape(format_number(tick, decimals))}</text>'
+            )
         y = bar_top + bar_height + 50
-    entries = [(EPT_COLOURS[position % len(EPT_COLOURS)], "line", ept_names.get(code, code))
-               for position, code in enumerate(sorted(tiles["ept_code"].dropna().unique()))]
+    entries = [
+        (EPT_COLOURS[position % len(EPT_COLOURS)], "line", ept_names.get(code, code))
+        for position, code in enumerate(sorted(tiles["ept_code"].dropna().unique()))
+    ]
     if (tiles["state"] == "secret").any():
         entries.append(("url(#secret)", "box", SECRET_LEGEND))
     if (tiles["state"] == "vide").any():
         entries.append((NO_DATA_FILL, "box", NO_DATA_LEGEND))
     for colour, kind, label in entries:
         if kind == "line":
-            parts.append(f'<line x1="{left:.0f}" y1="{y - 8:.0f}" x2="{left + 36:.0f}" y2="{y - 8:.0f}" stroke="{colour}" '
-                         'stroke-width="5"/>')
+            parts.append(
+                f'<line x1="{left:.0f}" y1="{y - 8:.0f}" x2="{left + 36:.0f}" y2="{y - 8:.0f}" stroke="{colour}" '
+                'stroke-width="5"/>'
+            )
         else:
-            parts.append(f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{colour}" '
-                         'stroke="#9a9a9a"/>')
-        parts.append(f'<text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(label)}</text>')
+            parts.append(
+                f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{colour}" stroke="#9a9a9a"/>'
+            )
+        parts.append(
+            f'<text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(label)}</text>'
+        )
         y += font * 1.5
     return parts

@@ -34,12 +34,20 @@ def test_a_file_that_is_no_table_is_refused_and_named_unreadable(name, tables):
     report = analyse_upload(NOT_TABLES[name], name, tables.indicators, communes, tables.field_observations, True)
     assert report.refusal and report.file_kind == UNREADABLE
     # The refusal may name a workbook only to say the file is not one.
-    assert "classeur" not in report.refusal or any(denial in report.refusal for denial in ("n'est pas", "ni un", "n'en est pas"))
+    assert "classeur" not in report.refusal or any(
+        denial in report.refusal for denial in ("n'est pas", "ni un", "n'en est pas")
+    )
     assert report.as_json("all_or_nothing")["file_kind"] == "fichier illisible : ni CSV ni classeur XLSX"
 
 
-@pytest.mark.parametrize(("name", "expected"), [("document.pdf", "un document PDF"), ("image.png", "une image PNG"),
-                                                ("ancien.xls", "l'enregistrer en .xlsx ou en CSV")])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("document.pdf", "un document PDF"),
+        ("image.png", "une image PNG"),
+        ("ancien.xls", "l'enregistrer en .xlsx ou en CSV"),
+    ],
+)
 def test_common_wrong_files_are_named_by_what_they_are(name, expected):
     assert expected in recognised_binary(NOT_TABLES[name])
 

@@ -35,13 +35,26 @@ def prepare(text: str, catalogue, communes, encoding="utf-8", **options):
 
 
 def rows_of(prepared) -> list[tuple]:
-    return [tuple(row) for row in prepared.rows[["indicator_id", "territory_code", "period", "sex", "age_group", "value"]].itertuples(index=False)]
+    return [
+        tuple(row)
+        for row in prepared.rows[["indicator_id", "territory_code", "period", "sex", "age_group", "value"]].itertuples(
+            index=False
+        )
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2024", "2024"), ("2024-3", "2024-03"), ("2024-03-15", "2024-03"), ("15/03/2024", "2024-03"), ("03/2024", "2024-03"),
-     ("mars 2024", "2024-03"), ("Janv. 2024", "2024-01"), ("2024-03-01 00:00:00", "2024-03")],
+    [
+        ("2024", "2024"),
+        ("2024-3", "2024-03"),
+        ("2024-03-15", "2024-03"),
+        ("15/03/2024", "2024-03"),
+        ("03/2024", "2024-03"),
+        ("mars 2024", "2024-03"),
+        ("Janv. 2024", "2024-01"),
+        ("2024-03-01 00:00:00", "2024-03"),
+    ],
 )
 def test_periods(text, expected):
     assert parse_periods(pd.Series([text])).tolist() == [expected]
@@ -54,25 +67,44 @@ def test_bad_periods(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1 234", 1234), ("1\u00a0234", 1234), ("1\u202f234", 1234), ("1.234", 1234), ("12,5", 12.5), ("7", 7), ("1 234,0", 1234)],
+    [
+        ("1 234", 1234),
+        ("1\u00a0234", 1234),
+        ("1\u202f234", 1234),
+        ("1.234", 1234),
+        ("12,5", 12.5),
+        ("7", 7),
+        ("1 234,0", 1234),
+    ],
 )
 def test_french_numbers(text, expected):
     assert parse_numbers(pd.Series([text])).tolist() == [expected]
 
 
 def test_age_groups_and_indicators_by_label(catalogue):
-    assert normalise_age_groups(pd.Series(["11 à 14 ans", "15-17", "", "9-10"])).tolist()[:3] == ["11-14", "15-17", "ensemble"]
-    labels = pd.Series(["CONSULTATIONS DE SEXOLOGIE", "signalements lies a un risque prostitutionnel", "jeunes_suivis_vaj", "autre"])
+    assert normalise_age_groups(pd.Series(["11 à 14 ans", "15-17", "", "9-10"])).tolist()[:3] == [
+        "11-14",
+        "15-17",
+        "ensemble",
+    ]
+    labels = pd.Series(
+        ["CONSULTATIONS DE SEXOLOGIE", "signalements lies a un risque prostitutionnel", "jeunes_suivis_vaj", "autre"]
+    )
     assert match_indicators(labels, catalogue).tolist()[:3] == [
-        "consultations_sexologie", "signalements_risque_prostitutionnel", "jeunes_suivis_vaj"]
+        "consultations_sexologie",
+        "signalements_risque_prostitutionnel",
+        "jeunes_suivis_vaj",
+    ]
 
 
 def test_latin1_semicolon_decimal_comma_export(catalogue, communes):
-    text = ("Indicateur;Code INSEE;Année;Mois;Sexe;Tranche d'âge;Effectif\r\n"
-            "Signalements liés à un risque prostitutionnel;92050;2026;janvier;Filles;11 à 14 ans;1\u00a0204\r\n"
-            "signalements_risque_prostitutionnel;92050;2026;2;M;15-17;3,0\r\n"
-            "\r\n"
-            "Total;;;;;;1207\r\n")
+    text = (
+        "Indicateur;Code INSEE;Année;Mois;Sexe;Tranche d'âge;Effectif\r\n"
+        "Signalements liés à un risque prostitutionnel;92050;2026;janvier;Filles;11 à 14 ans;1\u00a0204\r\n"
+        "signalements_risque_prostitutionnel;92050;2026;2;M;15-17;3,0\r\n"
+        "\r\n"
+        "Total;;;;;;1207\r\n"
+    )
     prepared = prepare(text, catalogue, communes, encoding="cp1252")
     assert rows_of(prepared) == [
         ("signalements_risque_prostitutionnel", "92050", "2026-01", "F", "11-14", 1204),
@@ -96,22 +128,24 @@ def test_wide_layout_with_commune_names(catalogue, communes):
 
 
 def test_every_problem_is_reported_at_once_by_line_and_column(catalogue, communes):
-    text = ("indicateur;code_commune;periode;sexe;tranche_age;valeur;borne basse;borne haute\n"
-            "consultations_sexologie;92050;2025-01;F;15-17;4;;\n"       # line 2: valid
-            "consultations_sexologie;92999;2025-01;F;15-17;4;;\n"       # 3: commune outside
-            "consultations_sexologie;75056;2025-01;F;15-17;4;;\n"       # 4: Paris
-            "consultations_sexologie;92;2025-01;F;15-17;4;;\n"          # 5: a département
-            "consultations_sexologie;9205;2025-01;F;15-17;4;;\n"        # 6: 09205 after zero-fill: unknown
-            "inconnu;92050;2025-02;F;15-17;4;;\n"                       # 7: unknown indicator
-            "consultations_sexologie;92050;13/2025;F;15-17;4;;\n"       # 8: bad period
-            "consultations_sexologie;92050;2025-03;F;15-17;-1;;\n"      # 9: negative
-            "consultations_sexologie;92050;2025-04;F;15-17;2,5;;\n"     # 10: not an integer
-            "consultations_sexologie;92050;2025-05;X;15-17;2;;\n"       # 11: bad sex
-            "consultations_sexologie;92050;2025-06;F;10-12;2;;\n"       # 12: bad age group
-            "consultations_sexologie;92050;2025-07;F;15-17;5;6;9\n"     # 13: low > value
-            "consultations_sexologie;92050;2025-08;F;15-17;12;1;9\n"    # 14: value > high
-            "consultations_sexologie;92050;2025-01;Fille;15-17;4;;\n"   # 15: duplicate of line 2
-            "consultations_sexologie;92050;2025-09;F;15-17;;;\n")       # 16: missing value
+    text = (
+        "indicateur;code_commune;periode;sexe;tranche_age;valeur;borne basse;borne haute\n"
+        "consultations_sexologie;92050;2025-01;F;15-17;4;;\n"  # line 2: valid
+        "consultations_sexologie;92999;2025-01;F;15-17;4;;\n"  # 3: commune outside
+        "consultations_sexologie;75056;2025-01;F;15-17;4;;\n"  # 4: Paris
+        "consultations_sexologie;92;2025-01;F;15-17;4;;\n"  # 5: a département
+        "consultations_sexologie;9205;2025-01;F;15-17;4;;\n"  # 6: 09205 after zero-fill: unknown
+        "inconnu;92050;2025-02;F;15-17;4;;\n"  # 7: unknown indicator
+        "consultations_sexologie;92050;13/2025;F;15-17;4;;\n"  # 8: bad period
+        "consultations_sexologie;92050;2025-03;F;15-17;-1;;\n"  # 9: negative
+        "consultations_sexologie;92050;2025-04;F;15-17;2,5;;\n"  # 10: not an integer
+        "consultations_sexologie;92050;2025-05;X;15-17;2;;\n"  # 11: bad sex
+        "consultations_sexologie;92050;2025-06;F;10-12;2;;\n"  # 12: bad age group
+        "consultations_sexologie;92050;2025-07;F;15-17;5;6;9\n"  # 13: low > value
+        "consultations_sexologie;92050;2025-08;F;15-17;12;1;9\n"  # 14: value > high
+        "consultations_sexologie;92050;2025-01;Fille;15-17;4;;\n"  # 15: duplicate of line 2
+        "consultations_sexologie;92050;2025-09;F;15-17;;;\n"
+    )  # 16: missing value
     prepared = prepare(text, catalogue, communes)
     found = {(error.line, error.column, error.message.split(" (")[0].split(" ;")[0]) for error in prepared.errors}
     assert found == {
@@ -138,29 +172,38 @@ def test_every_problem_is_reported_at_once_by_line_and_column(catalogue, commune
 def test_missing_columns_are_named(catalogue, communes):
     prepared = prepare("commune;nombre\nNanterre;3\n", catalogue, communes)
     assert {error.column for error in prepared.errors} == {
-        "indicateur (ou choisir l'indicateur à l'import)", "période (ou année, trimestre, mois)"}
+        "indicateur (ou choisir l'indicateur à l'import)",
+        "période (ou année, trimestre, mois)",
+    }
     assert prepared.rows.empty
 
 
 def test_unknown_columns_are_ignored_and_said(catalogue, communes):
-    prepared = prepare("indicateur;code_commune;periode;valeur;couleur\nconsultations_sexologie;92050;2025-01;3;bleu\n",
-                       catalogue, communes)
+    prepared = prepare(
+        "indicateur;code_commune;periode;valeur;couleur\nconsultations_sexologie;92050;2025-01;3;bleu\n",
+        catalogue,
+        communes,
+    )
     assert len(prepared.rows) == 1
     assert "colonne « couleur » non reconnue : ignorée" in prepared.notes
 
 
 def test_subtotal_rows_beside_their_detail_are_refused_with_their_line(catalogue, communes):
     # A pivot table exported with its subtotals: Nanterre's girls' subtotal and grand total repeat the detail.
-    text = ("Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\n"
-            "Consultations de sexologie;92050;2026-01;F;11-14;4\n"
-            "Consultations de sexologie;92050;2026-01;F;15-17;6\n"
-            "Consultations de sexologie;92050;2026-01;F;Total;10\n"
-            "Consultations de sexologie;92050;2026-01;Total;Total;10\n"
-            "Consultations de sexologie;92050;2026-02;M;Total;3\n"
-            "Consultations de sexologie;92002;2026-01;Total;Total;7\n")
+    text = (
+        "Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\n"
+        "Consultations de sexologie;92050;2026-01;F;11-14;4\n"
+        "Consultations de sexologie;92050;2026-01;F;15-17;6\n"
+        "Consultations de sexologie;92050;2026-01;F;Total;10\n"
+        "Consultations de sexologie;92050;2026-01;Total;Total;10\n"
+        "Consultations de sexologie;92050;2026-02;M;Total;3\n"
+        "Consultations de sexologie;92002;2026-01;Total;Total;7\n"
+    )
     prepared = prepare(text, catalogue, communes)
     assert [(error.line, error.column, error.value) for error in prepared.errors] == [
-        (4, "Sexe / Tranche d'âge", "F / Total"), (5, "Sexe / Tranche d'âge", "Total / Total")]
+        (4, "Sexe / Tranche d'âge", "F / Total"),
+        (5, "Sexe / Tranche d'âge", "Total / Total"),
+    ]
     assert "deux fois" in prepared.errors[0].message
     # A total alone in its month and commune is a figure like any other: kept.
     assert rows_of(prepared) == [
@@ -173,8 +216,10 @@ def test_subtotal_rows_beside_their_detail_are_refused_with_their_line(catalogue
 
 def test_error_summary_gives_each_problem_once_with_its_lines():
     errors = [RowError(line, "Code commune", "99999", "commune hors du département") for line in range(2, 13)]
-    errors += [RowError(4, "Sexe", "F / ensemble", "total qui recompte d'autres lignes"),
-               RowError(None, "valeur", "", "colonne obligatoire introuvable")]
+    errors += [
+        RowError(4, "Sexe", "F / ensemble", "total qui recompte d'autres lignes"),
+        RowError(None, "valeur", "", "colonne obligatoire introuvable"),
+    ]
     assert error_summary(errors) == [
         "Lignes 2, 3, 4, 5, 6, 7, 8, 9 et 3 autre(s) ; colonne Code commune : commune hors du département",
         "Ligne 4 ; colonne Sexe : total qui recompte d'autres lignes",
@@ -182,8 +227,21 @@ def test_error_summary_gives_each_problem_once_with_its_lines():
     ]
 
 
-QUARTER_SPELLINGS = ["T1 2025", "T1-2025", "2025-T1", "2025 T1", "1er trimestre 2025", "2025 Q1", "Q1 2025", "2025-Q1",
-                     "2025Q1", "t1 2025", "premier trimestre 2025", "Trimestre 1 2025", "1ER TRIMESTRE 2025"]
+QUARTER_SPELLINGS = [
+    "T1 2025",
+    "T1-2025",
+    "2025-T1",
+    "2025 T1",
+    "1er trimestre 2025",
+    "2025 Q1",
+    "Q1 2025",
+    "2025-Q1",
+    "2025Q1",
+    "t1 2025",
+    "premier trimestre 2025",
+    "Trimestre 1 2025",
+    "1ER TRIMESTRE 2025",
+]
 
 
 @pytest.mark.parametrize("text", QUARTER_SPELLINGS)
@@ -193,8 +251,15 @@ def test_first_quarter_spellings(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2e trimestre 2025", "2025-Q2"), ("2ème trimestre 2025", "2025-Q2"), ("2EME TRIMESTRE 2025", "2025-Q2"),
-     ("deuxième trimestre 2024", "2024-Q2"), ("3e trim. 2025", "2025-Q3"), ("T4 2024", "2024-Q4"), ("2024T4", "2024-Q4")],
+    [
+        ("2e trimestre 2025", "2025-Q2"),
+        ("2ème trimestre 2025", "2025-Q2"),
+        ("2EME TRIMESTRE 2025", "2025-Q2"),
+        ("deuxième trimestre 2024", "2024-Q2"),
+        ("3e trim. 2025", "2025-Q3"),
+        ("T4 2024", "2024-Q4"),
+        ("2024T4", "2024-Q4"),
+    ],
 )
 def test_other_quarters(text, expected):
     assert parse_periods(pd.Series([text])).tolist() == [expected]
@@ -232,7 +297,9 @@ def prepare_as(kind: str, text: str, catalogue, communes, **options):
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-@pytest.mark.parametrize("header", ["Trimestre", "TRIMESTRE", "Période", "periode", "Date", "Mois", "Année", "trimestre"])
+@pytest.mark.parametrize(
+    "header", ["Trimestre", "TRIMESTRE", "Période", "periode", "Date", "Mois", "Année", "trimestre"]
+)
 @pytest.mark.parametrize("cell", ["T1 2025", "1er trimestre 2025", "2025-Q1", "Q1 2025", "2025 T1"])
 def test_long_quarterly_file_under_any_period_header(kind, header, cell, catalogue, communes):
     text = f"indicateur;code_commune;{header};valeur\nconsultations_sexologie;92050;{cell};4\n"
@@ -242,8 +309,10 @@ def test_long_quarterly_file_under_any_period_header(kind, header, cell, catalog
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-@pytest.mark.parametrize(("quarter", "expected"), [("T1", "2025-Q1"), ("1", "2025-Q1"), ("1er trimestre", "2025-Q1"),
-                                                  ("Q3", "2025-Q3"), ("4e trimestre", "2025-Q4")])
+@pytest.mark.parametrize(
+    ("quarter", "expected"),
+    [("T1", "2025-Q1"), ("1", "2025-Q1"), ("1er trimestre", "2025-Q1"), ("Q3", "2025-Q3"), ("4e trimestre", "2025-Q4")],
+)
 def test_year_and_quarter_columns_combine_into_a_quarter(kind, quarter, expected, catalogue, communes):
     text = f"indicateur;code_commune;Année;Trimestre;valeur\nconsultations_sexologie;92050;2025;{quarter};4\n"
     prepared = prepare_as(kind, text, catalogue, communes)
@@ -252,7 +321,9 @@ def test_year_and_quarter_columns_combine_into_a_quarter(kind, quarter, expected
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-@pytest.mark.parametrize(("month", "expected"), [("3", "2025-03"), ("03", "2025-03"), ("mars", "2025-03"), ("Décembre", "2025-12")])
+@pytest.mark.parametrize(
+    ("month", "expected"), [("3", "2025-03"), ("03", "2025-03"), ("mars", "2025-03"), ("Décembre", "2025-12")]
+)
 def test_year_and_month_columns_still_combine_into_a_month(kind, month, expected, catalogue, communes):
     text = f"indicateur;code_commune;annee;MOIS;valeur\nconsultations_sexologie;92050;2025;{month};4\n"
     prepared = prepare_as(kind, text, catalogue, communes)
@@ -270,19 +341,26 @@ def test_a_lone_month_column_of_whole_periods_is_the_period(kind, catalogue, com
 
 
 def test_a_bad_quarter_beside_its_year_names_both_columns(catalogue, communes):
-    prepared = prepare("indicateur;code_commune;Année;Trimestre;valeur\nconsultations_sexologie;92050;2025;T5;4\n",
-                       catalogue, communes)
-    assert [(error.line, error.column, error.value) for error in prepared.errors] == [(2, "Année + Trimestre", "2025 / T5")]
+    prepared = prepare(
+        "indicateur;code_commune;Année;Trimestre;valeur\nconsultations_sexologie;92050;2025;T5;4\n", catalogue, communes
+    )
+    assert [(error.line, error.column, error.value) for error in prepared.errors] == [
+        (2, "Année + Trimestre", "2025 / T5")
+    ]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
-@pytest.mark.parametrize("headers", [("T1 2025", "T2 2025", "T3 2025"), ("2025-T1", "2025-T2", "2025-T3"),
-                                     ("1er trimestre 2025", "2e trimestre 2025", "3e trimestre 2025"),
-                                     ("2025-Q1", "2025-Q2", "2025-Q3")])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ("T1 2025", "T2 2025", "T3 2025"),
+        ("2025-T1", "2025-T2", "2025-T3"),
+        ("1er trimestre 2025", "2e trimestre 2025", "3e trimestre 2025"),
+        ("2025-Q1", "2025-Q2", "2025-Q3"),
+    ],
+)
 def test_wide_file_with_one_column_per_quarter_is_melted(kind, headers, catalogue, communes):
-    text = (f"Commune;{';'.join(headers)}\n"
-            "Nanterre;10;12;\n"
-            "Sceaux;1;;3\n")
+    text = f"Commune;{';'.join(headers)}\nNanterre;10;12;\nSceaux;1;;3\n"
     prepared = prepare_as(kind, text, catalogue, communes, default_indicator="professionnels_formes")
     assert prepared.errors == []
     assert rows_of(prepared) == [
@@ -295,15 +373,20 @@ def test_wide_file_with_one_column_per_quarter_is_melted(kind, headers, catalogu
 
 
 def test_text_that_would_run_as_a_formula_or_as_html_is_named_by_line_and_column(catalogue, communes):
-    text = ("indicateur;code_commune;periode;valeur;source;note\n"
-            "consultations_sexologie;92050;2025-01;4;=HYPERLINK(\"http://exemple.org\");\n"   # 2: formula
-            "consultations_sexologie;92050;2025-02;5;CD92;<img src=x onerror=alert(1)>\n"      # 3: markup
-            "consultations_sexologie;92050;2025-03;-6;@SOMME(A1);- provisoire\n"              # 4: two, and -6 is a number
-            "consultations_sexologie;92050;2025-04;+7;CD92;-\n")                               # 5: nothing
+    text = (
+        "indicateur;code_commune;periode;valeur;source;note\n"
+        'consultations_sexologie;92050;2025-01;4;=HYPERLINK("http://exemple.org");\n'  # 2: formula
+        "consultations_sexologie;92050;2025-02;5;CD92;<img src=x onerror=alert(1)>\n"  # 3: markup
+        "consultations_sexologie;92050;2025-03;-6;@SOMME(A1);- provisoire\n"  # 4: two, and -6 is a number
+        "consultations_sexologie;92050;2025-04;+7;CD92;-\n"
+    )  # 5: nothing
     prepared = prepare(text, catalogue, communes)
     assert [(cell.line, cell.column, cell.value) for cell in prepared.neutralised] == [
-        (2, "source", '=HYPERLINK("http://exemple.org")'), (3, "note", "<img src=x onerror=alert(1)>"),
-        (4, "note", "- provisoire"), (4, "source", "@SOMME(A1)")]
+        (2, "source", '=HYPERLINK("http://exemple.org")'),
+        (3, "note", "<img src=x onerror=alert(1)>"),
+        (4, "note", "- provisoire"),
+        (4, "source", "@SOMME(A1)"),
+    ]
     assert "« = »" in prepared.neutralised[0].message and "formule" in prepared.neutralised[0].message
     assert "HTML" in prepared.neutralised[1].message
     assert error_summary(prepared.neutralised[1:2]) == [f"Ligne 3 ; colonne note : {prepared.neutralised[1].message}"]

@@ -10,9 +10,11 @@ from indicators.loading import demo_observations, load_tables, observation_store
 from indicators.observations import is_demo
 from indicators.store.commits import rollback
 
-LATIN1_EXPORT = ("Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\r\n"
-                 "Consultations de sexologie;92050;01/01/2026;F;15-17;1\u00a0204\r\n"
-                 "Consultations de sexologie;92071;01/02/2026;M;18-25;3\r\n").encode("cp1252")
+LATIN1_EXPORT = (
+    "Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre\r\n"
+    "Consultations de sexologie;92050;01/01/2026;F;15-17;1\u00a0204\r\n"
+    "Consultations de sexologie;92071;01/02/2026;M;18-25;3\r\n"
+).encode("cp1252")
 
 
 def analyse(folder: Path, content: bytes, name: str = "export.csv", **options):
@@ -23,7 +25,7 @@ def analyse(folder: Path, content: bytes, name: str = "export.csv", **options):
 
 
 def files_under(folder: Path) -> set[Path]:
-    return {path for path in folder.rglob("*")}
+    return set(folder.rglob("*"))
 
 
 def test_first_real_import_replaces_the_demo_data(data_copy):
@@ -43,8 +45,10 @@ def test_first_real_import_replaces_the_demo_data(data_copy):
 def test_next_import_merges_and_shows_changes_old_to_new(data_copy):
     store = observation_store(data_copy)
     commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
-    update = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;1300\n" \
-             "consultations_sexologie;92002;2026-01;F;15-17;8\n"
+    update = (
+        "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;1300\n"
+        "consultations_sexologie;92002;2026-01;F;15-17;8\n"
+    )
     report = analyse(data_copy, update.encode(), "mise_a_jour.csv")
     assert report.changed[["territory_code", "value_old", "value_new"]].values.tolist() == [["92050", 1204, 1300]]
     assert report.added["territory_code"].tolist() == ["92002"]
@@ -65,8 +69,10 @@ def test_file_with_errors_is_refused_whole_unless_the_analyst_keeps_valid_rows(d
 
 def test_personal_data_refuses_the_file_and_leaves_nothing(data_copy):
     before = files_under(data_copy)
-    content = ("indicateur;code_commune;periode;valeur;Nom;Téléphone\n"
-               "consultations_sexologie;92050;2026-01;1;Martin;06 12 34 56 78\n").encode()
+    content = (
+        "indicateur;code_commune;periode;valeur;Nom;Téléphone\n"
+        "consultations_sexologie;92050;2026-01;1;Martin;06 12 34 56 78\n"
+    ).encode()
     report = analyse(data_copy, content)
     assert report.personal_data and report.refusal
     assert not report.acceptable("valid_rows") and report.rows.empty
@@ -86,11 +92,17 @@ def test_rollback_to_version_zero_brings_the_demo_back(data_copy):
 
 def test_a_detail_replaces_the_stored_total_it_breaks_down(data_copy):
     store = observation_store(data_copy)
-    total = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;;;12\n" \
-            "consultations_sexologie;92002;2026-01;;;5\n"
-    commit_import(analyse(data_copy, total.encode(), "totaux.csv"), store, "all_or_nothing", user=None, audit_folder=data_copy)
-    detail = "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;9\n" \
-             "consultations_sexologie;92050;2026-01;M;15-17;4\n"
+    total = (
+        "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;;;12\n"
+        "consultations_sexologie;92002;2026-01;;;5\n"
+    )
+    commit_import(
+        analyse(data_copy, total.encode(), "totaux.csv"), store, "all_or_nothing", user=None, audit_folder=data_copy
+    )
+    detail = (
+        "indicateur;code_commune;periode;sexe;tranche_age;valeur\nconsultations_sexologie;92050;2026-01;F;15-17;9\n"
+        "consultations_sexologie;92050;2026-01;M;15-17;4\n"
+    )
     report = analyse(data_copy, detail.encode(), "detail.csv")
     # Nanterre's total goes (its detail replaces it, or sums would count 13 + 12); Antony's stays.
     assert report.removed[["territory_code", "sex", "value"]].values.tolist() == [["92050", "ensemble", 12]]
@@ -101,7 +113,12 @@ def test_a_detail_replaces_the_stored_total_it_breaks_down(data_copy):
 
 def test_the_same_file_twice_writes_one_version_and_says_no_change(data_copy):
     store = observation_store(data_copy)
-    assert commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy).version == 1
+    assert (
+        commit_import(
+            analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy
+        ).version
+        == 1
+    )
     again = analyse(data_copy, LATIN1_EXPORT)
     assert again.unchanged and again.acceptable("all_or_nothing")
     assert again.added.empty and again.changed.empty and again.removed.empty
@@ -124,7 +141,7 @@ def test_an_import_found_unchanged_still_writes_if_another_version_landed_meanwh
     store = observation_store(data_copy)
     commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
     again = analyse(data_copy, LATIN1_EXPORT)
-    other = ("indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;9\n").encode()
+    other = (b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;9\n")
     commit_import(analyse(data_copy, other, "autre.csv"), store, "all_or_nothing", user=None, audit_folder=data_copy)
     # Merged on version 2, the file brings back the value 9 → 1 204: that is a change, written.
     assert commit_import(again, store, "all_or_nothing", user=None, audit_folder=data_copy).version == 3
@@ -134,15 +151,26 @@ def test_an_import_found_unchanged_still_writes_if_another_version_landed_meanwh
 def demo_as_csv(folder: Path) -> bytes:
     demo = demo_observations(folder)
     header = "indicateur;code_commune;periode;sexe;tranche_age;valeur\n"
-    return (header + "\n".join(";".join(map(str, row)) for row in demo[
-        ["indicator_id", "territory_code", "period", "sex", "age_group", "value"]].itertuples(index=False))).encode()
+    return (
+        header
+        + "\n".join(
+            ";".join(map(str, row))
+            for row in demo[["indicator_id", "territory_code", "period", "sex", "age_group", "value"]].itertuples(
+                index=False
+            )
+        )
+    ).encode()
 
 
 def test_importing_the_demo_file_itself_writes_nothing_and_the_data_stay_labelled_fictitious(data_copy):
     report = analyse(data_copy, demo_as_csv(data_copy), "demo.csv")
     assert report.replaces_demo and report.unchanged and report.acceptable("all_or_nothing")
-    assert report.as_json("all_or_nothing")["message"].startswith("Aucun changement : le fichier reproduit les données fictives")
-    assert commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy) is None
+    assert report.as_json("all_or_nothing")["message"].startswith(
+        "Aucun changement : le fichier reproduit les données fictives"
+    )
+    assert (
+        commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy) is None
+    )
     assert observation_store(data_copy).latest_version() == 0
     assert is_demo(load_tables(data_copy).field_observations)
 
@@ -151,7 +179,10 @@ def test_the_demo_file_minus_one_row_replaces_the_demo(data_copy):
     content = demo_as_csv(data_copy).rsplit(b"\n", 1)[0]
     report = analyse(data_copy, content, "demo.csv")
     assert not report.unchanged
-    assert commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy).version == 1
+    assert (
+        commit_import(report, observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy).version
+        == 1
+    )
 
 
 def test_cli_says_no_change_exits_0_and_writes_nothing(data_copy, tmp_path, monkeypatch, capsys):
@@ -173,9 +204,10 @@ def test_cli_says_no_change_exits_0_and_writes_nothing(data_copy, tmp_path, monk
 def test_a_cell_pasted_in_windows_1252_is_imported_and_named_in_the_report(data_copy, tmp_path, monkeypatch, capsys):
     from indicators.__main__ import main
 
-    content = ("\ufeffindicateur;code_commune;periode;sexe;valeur;Commentaire\r\n"
-               "consultations_sexologie;92050;2026-01;F;4;déjà vu\r\n").encode() + \
-        "consultations_sexologie;92002;2026-01;F;2;l’œuvre, 5 €\r\n".encode("cp1252")
+    content = (
+        "\ufeffindicateur;code_commune;periode;sexe;valeur;Commentaire\r\n"
+        "consultations_sexologie;92050;2026-01;F;4;déjà vu\r\n"
+    ).encode() + "consultations_sexologie;92002;2026-01;F;2;l’œuvre, 5 €\r\n".encode("cp1252")
     report = analyse(data_copy, content)
     assert report.acceptable("all_or_nothing") and report.encoding == "utf-8-sig"
     assert [(cell.line, cell.column, cell.value) for cell in report.misencoded] == [(3, "Commentaire", "l’œuvre, 5 €")]
@@ -192,7 +224,13 @@ def test_the_import_page_says_no_change_and_offers_no_confirmation(data_copy, mo
     from test_pages import open_page
 
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    commit_import(analyse(data_copy, LATIN1_EXPORT), observation_store(data_copy), "all_or_nothing", user=None, audit_folder=data_copy)
+    commit_import(
+        analyse(data_copy, LATIN1_EXPORT),
+        observation_store(data_copy),
+        "all_or_nothing",
+        user=None,
+        audit_folder=data_copy,
+    )
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("export.csv", LATIN1_EXPORT, "text/csv")).run()
     assert not app.exception
@@ -206,9 +244,10 @@ def test_the_import_page_shows_the_misencoded_cell_before_confirmation(data_copy
     from test_pages import open_page
 
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    content = ("indicateur;code_commune;periode;sexe;valeur;Commentaire\r\n"
-               "consultations_sexologie;92050;2026-01;F;4;déjà vu\r\n").encode() + \
-        "consultations_sexologie;92002;2026-01;F;2;l’œuvre\r\n".encode("cp1252")
+    content = (
+        "indicateur;code_commune;periode;sexe;valeur;Commentaire\r\n"
+        "consultations_sexologie;92050;2026-01;F;4;déjà vu\r\n"
+    ).encode() + "consultations_sexologie;92002;2026-01;F;2;l’œuvre\r\n".encode("cp1252")
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("colle.csv", content, "text/csv")).run()
     assert not app.exception

@@ -31,7 +31,10 @@ REFUSED = {
     # A quote never closed, after the lines the delimiter is guessed from: the cell runs past the csv limit.
     "guillemets.csv": (b"a;b\n" + b"1;2\n" * 50 + b'"ouvert;1\n' + b"x" * 200_000, UNREADABLE),
     "enorme.csv": (b"a;b\n" + b"1;2\n" * (MAX_UPLOAD_BYTES // 4 + 1), UNREADABLE),
-    "personnes.csv": ((HEADER + "consultations_sexologie;92050;2025-01;4;jean.dupont@example.org\n").encode(), PERSONAL_DATA),
+    "personnes.csv": (
+        (HEADER + "consultations_sexologie;92050;2025-01;4;jean.dupont@example.org\n").encode(),
+        PERSONAL_DATA,
+    ),
     "colonnes.csv": (b"commune;nombre\nNanterre;3\n", NO_VALID_ROW),
     "lignes.csv": ((VALID + "consultations_sexologie;99999;2025-02;4;\n").encode(), INVALID_ROWS),
 }
@@ -65,7 +68,12 @@ def test_a_written_import_logs_itself_with_its_counts_and_an_accepted_file_is_no
     commit_import(report, observation_store(data_copy), "all_or_nothing", user="analyste", audit_folder=data_copy)
     [entry] = audit.read_entries(data_copy)
     assert {key: entry[key] for key in ("action", "file_name", "version", "rows_added", "rows_removed")} == {
-        "action": "import", "file_name": "valide.csv", "version": 1, "rows_added": 1, "rows_removed": 0}
+        "action": "import",
+        "file_name": "valide.csv",
+        "version": 1,
+        "rows_added": 1,
+        "rows_removed": 0,
+    }
 
 
 def test_invalid_rows_are_no_refusal_when_the_valid_ones_are_kept(data_copy):
@@ -94,9 +102,12 @@ def test_the_command_line_records_a_refusal_with_the_system_user(options, data_c
 
 def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy, tmp_path):
     upload = tmp_path / "sources.csv"
-    upload.write_text("indicateur;code_commune;periode;valeur;source\n"
-                      "consultations_sexologie;92050;2025-01;4;=HYPERLINK(\"http://exemple.org\")\n"
-                      "consultations_sexologie;92050;2025-02;5;<b>CD92</b>\n", encoding="utf-8")
+    upload.write_text(
+        "indicateur;code_commune;periode;valeur;source\n"
+        'consultations_sexologie;92050;2025-01;4;=HYPERLINK("http://exemple.org")\n'
+        "consultations_sexologie;92050;2025-02;5;<b>CD92</b>\n",
+        encoding="utf-8",
+    )
     dry = json.loads(run(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
     assert [(cell["line"], cell["column"]) for cell in dry["neutralised"]] == [(2, "source"), (3, "source")]
     assert "formule" in dry["neutralised"][0]["message"] and "HTML" in dry["neutralised"][1]["message"]

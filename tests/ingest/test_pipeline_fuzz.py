@@ -91,8 +91,13 @@ PERSONAL = [
 ]
 # (rows, indicator chosen on the page when the file has no indicator column)
 SHAPES: list[tuple[list[list[str]], str | None]] = [
-    (LONG_FR, None), (LONG_EN, None), (WIDE_YEARS, None), (WIDE_MONTHS, "consultations_sexologie"),
-    (YEAR_MONTH, "professionnels_formes"), (INVALID, None), (PERSONAL, None),
+    (LONG_FR, None),
+    (LONG_EN, None),
+    (WIDE_YEARS, None),
+    (WIDE_MONTHS, "consultations_sexologie"),
+    (YEAR_MONTH, "professionnels_formes"),
+    (INVALID, None),
+    (PERSONAL, None),
 ]
 ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "mac_roman", "utf-16", "latin-1"]
 DELIMITERS = [";", ",", "\t", "|"]
@@ -120,7 +125,9 @@ def xlsx_file(rows: list[list[str]], numeric: bool) -> bytes:
 
 def insert_cell(rows: list[list[str]], rng: random.Random) -> None:
     row = rng.choice(rows) if rows else []
-    row.insert(rng.randint(0, len(row)), rng.choice(["", "x", "12", "-1", "2025-01", "=1+1", "Total", "ensemble", "é" * 50]))
+    row.insert(
+        rng.randint(0, len(row)), rng.choice(["", "x", "12", "-1", "2025-01", "=1+1", "Total", "ensemble", "é" * 50])
+    )
 
 
 def repeat_line(rows: list[list[str]], rng: random.Random) -> None:
@@ -158,7 +165,12 @@ def swap_columns(rows: list[list[str]], rng: random.Random) -> None:
 
 
 ROW_MUTATIONS: list[Callable[[list[list[str]], random.Random], None]] = [
-    insert_cell, repeat_line, cut_line, cut_cell, paste_cell, swap_columns,
+    insert_cell,
+    repeat_line,
+    cut_line,
+    cut_cell,
+    paste_cell,
+    swap_columns,
 ]
 
 
@@ -184,8 +196,18 @@ def swap_delimiters(content: bytes, rng: random.Random) -> bytes:
 
 def insert_bytes(content: bytes, rng: random.Random) -> bytes:
     position = rng.randint(0, len(content))
-    junk = rng.choice([b"\x00", b"\xef\xbb\xbf", b'"', b"\r", b"\xff\xfe", bytes(rng.randrange(256) for _ in range(16)),
-                       "’œ€".encode("cp1252"), b"PK\x03\x04"])
+    junk = rng.choice(
+        [
+            b"\x00",
+            b"\xef\xbb\xbf",
+            b'"',
+            b"\r",
+            b"\xff\xfe",
+            bytes(rng.randrange(256) for _ in range(16)),
+            "’œ€".encode("cp1252"),
+            b"PK\x03\x04",
+        ]
+    )
     return content[:position] + junk + content[position:]
 
 
@@ -209,7 +231,13 @@ def paste_windows_1252(content: bytes, rng: random.Random) -> bytes:
 
 
 BYTE_MUTATIONS: list[Callable[[bytes, random.Random], bytes]] = [
-    flip_bytes, truncate, swap_delimiters, insert_bytes, duplicate_region, re_encode, paste_windows_1252,
+    flip_bytes,
+    truncate,
+    swap_delimiters,
+    insert_bytes,
+    duplicate_region,
+    re_encode,
+    paste_windows_1252,
 ]
 
 
@@ -284,14 +312,16 @@ def test_mutated_files_always_give_a_report(tables: DataTables, contexts):
             tracemalloc.start()
         began = time.process_time()
         try:
-            report = analyse_upload(content, name, tables.indicators, communes, current, current_is_demo,
-                                    default_indicator=indicator)
+            report = analyse_upload(
+                content, name, tables.indicators, communes, current, current_is_demo, default_indicator=indicator
+            )
             check_report(report)
             outcomes[outcome(report)] += 1
         except Exception as error:  # the point of the test: record the case that raised, to replay it
             outcomes["exceptions"] += 1
-            failures.append(f"case {case} ({name}, {len(content)} bytes) raised {type(error).__name__}: {error} "
-                            f"{content[:200]!r}")
+            failures.append(
+                f"case {case} ({name}, {len(content)} bytes) raised {type(error).__name__}: {error} {content[:200]!r}"
+            )
         elapsed = time.process_time() - began
         if traced:
             case_peak = tracemalloc.get_traced_memory()[1]
@@ -303,13 +333,21 @@ def test_mutated_files_always_give_a_report(tables: DataTables, contexts):
             slowest = max(slowest, (elapsed, case))
             if elapsed > SECONDS_PER_CASE:
                 failures.append(f"case {case} took {elapsed:.1f} s of CPU")
-        if PROGRESS and (case + 1) % 1000 == 0 or case + 1 == CASES:
-            summary = {"cases": case + 1, "seed": SEED, "seconds": round(time.perf_counter() - started),
-                       "cpu_seconds": round(time.process_time() - started_cpu), "outcomes": dict(outcomes),
-                       "exceptions": outcomes["exceptions"], "failures": len(failures),
-                       "slowest_case": slowest[1], "slowest_cpu_seconds": round(slowest[0], 3),
-                       "peak_case": peak[1], "peak_mib": round(peak[0] / 2**20, 2),
-                       "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+        if (PROGRESS and (case + 1) % 1000 == 0) or case + 1 == CASES:
+            summary = {
+                "cases": case + 1,
+                "seed": SEED,
+                "seconds": round(time.perf_counter() - started),
+                "cpu_seconds": round(time.process_time() - started_cpu),
+                "outcomes": dict(outcomes),
+                "exceptions": outcomes["exceptions"],
+                "failures": len(failures),
+                "slowest_case": slowest[1],
+                "slowest_cpu_seconds": round(slowest[0], 3),
+                "peak_case": peak[1],
+                "peak_mib": round(peak[0] / 2**20, 2),
+                "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
             if PROGRESS:
                 with open(PROGRESS, "a", encoding="utf-8") as log:
                     log.write(json.dumps({**summary, "first_failures": failures[:5]}, ensure_ascii=False) + "\n")

@@ -10,9 +10,11 @@ from indicators.ingest.pipeline import analyse_upload, commit_import
 from indicators.loading import load_tables, observation_store
 from indicators.observations import is_demo
 
-VALID = ("indicateur;code_commune;periode;sexe;tranche_age;valeur\r\n"
-         "consultations_sexologie;92050;2025-01;F;15-17;4\r\n"
-         "consultations_sexologie;92071;03/2025;M;18-25;1\u00a0204\r\n").encode("cp1252")
+VALID = (
+    "indicateur;code_commune;periode;sexe;tranche_age;valeur\r\n"
+    "consultations_sexologie;92050;2025-01;F;15-17;4\r\n"
+    "consultations_sexologie;92071;03/2025;M;18-25;1\u00a0204\r\n"
+).encode("cp1252")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +31,9 @@ def context(tmp_path_factory):
 
 def analyse(context, content: bytes, name: str = "f.csv"):
     _, tables, communes = context
-    return analyse_upload(content, name, tables.indicators, communes, tables.field_observations, is_demo(tables.field_observations))
+    return analyse_upload(
+        content, name, tables.indicators, communes, tables.field_observations, is_demo(tables.field_observations)
+    )
 
 
 def files_under(folder: Path) -> set[tuple[str, int]]:
@@ -38,7 +42,7 @@ def files_under(folder: Path) -> set[tuple[str, int]]:
 
 def mutate(content: bytes, position: int, replacement: bytes, cut: int) -> bytes:
     position %= len(content) + 1
-    return content[:position] + replacement + content[position + cut:]
+    return content[:position] + replacement + content[position + cut :]
 
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -48,12 +52,18 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @given(content=st.binary(max_size=2000), name=st.sampled_from(["f.csv", "f.xlsx", "f.txt"]))
 def test_random_bytes_never_crash(context, content, name):
     report = analyse(context, content, name)
-    assert report.acceptable("all_or_nothing") == (report.refusal is None and not report.errors and report.rows_valid > 0)
+    assert report.acceptable("all_or_nothing") == (
+        report.refusal is None and not report.errors and report.rows_valid > 0
+    )
 
 
 @SETTINGS
-@given(position=st.integers(0, 400), replacement=st.binary(max_size=12), cut=st.integers(0, 12),
-       mode=st.sampled_from(["all_or_nothing", "valid_rows"]))
+@given(
+    position=st.integers(0, 400),
+    replacement=st.binary(max_size=12),
+    cut=st.integers(0, 12),
+    mode=st.sampled_from(["all_or_nothing", "valid_rows"]),
+)
 def test_mutated_files_are_refused_without_writing_or_accepted_consistently(context, position, replacement, cut, mode):
     folder = context[0]
     before = files_under(folder)
@@ -71,6 +81,6 @@ def test_mutated_files_are_refused_without_writing_or_accepted_consistently(cont
 @SETTINGS
 @given(text=st.text(alphabet=st.characters(codec="cp1252"), max_size=300))
 def test_random_text_cells_never_crash(context, text):
-    content = ("indicateur;code_commune;periode;valeur;note\r\nconsultations_sexologie;92050;2025-01;4;" + text + "\r\n")
+    content = "indicateur;code_commune;periode;valeur;note\r\nconsultations_sexologie;92050;2025-01;4;" + text + "\r\n"
     report = analyse(context, content.encode("cp1252"))
     assert report.rows_read >= 0

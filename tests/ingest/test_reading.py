@@ -25,7 +25,9 @@ def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
     return "\r\n".join(delimiter.join(row) for row in rows).encode(encoding)
 
 
-@pytest.mark.parametrize(("encoding", "expected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252")])
+@pytest.mark.parametrize(
+    ("encoding", "expected"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252")]
+)
 def test_encodings_are_detected(encoding, expected):
     content = "Année;Tranche d'âge;Valeur\n2025;15-17;3\n2024;11-14;4\n".encode(encoding)
     assert detect_encoding(content) == expected
@@ -44,7 +46,7 @@ def test_semicolon_wins_over_decimal_commas():
 
 
 def test_title_lines_and_blank_lines_are_skipped_with_line_numbers_kept():
-    content = "Export du 02/01/2026\n\nindicateur;code_commune;periode;valeur\n\nx;92050;2025-03;1\ny;92002;2025-04;2\n".encode()
+    content = b"Export du 02/01/2026\n\nindicateur;code_commune;periode;valeur\n\nx;92050;2025-03;1\ny;92002;2025-04;2\n"
     table = read_upload(content, "f.csv")
     assert table.header_line == 3
     assert table.lines.tolist() == [5, 6]
@@ -87,15 +89,18 @@ def test_unreadable_files_get_a_french_reason(content, name, message):
 
 CELLS = st.sampled_from(["1", "2,5", "a", " c ", "", "1 234", "\u00a0z", "é", " ", "2024-01", "Total", "x y"])
 LINES = st.one_of(
-    st.just(""), st.just("  "),
+    st.just(""),
+    st.just("  "),
     st.lists(CELLS, min_size=1, max_size=4).map(lambda cells: "\x1f".join(cells)),
 )
 
 
 @settings(max_examples=300, deadline=None, database=None)
 @given(
-    lines=st.lists(LINES, max_size=30), delimiter=st.sampled_from([";", ",", "\t"]),
-    newline=st.sampled_from(["\n", "\r\n"]), ending=st.sampled_from(["", "\n", "\n\n"]),
+    lines=st.lists(LINES, max_size=30),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    ending=st.sampled_from(["", "\n", "\n\n"]),
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
 )
 def test_fast_path_reads_what_the_csv_module_reads(lines, delimiter, newline, ending, encoding):
@@ -126,10 +131,9 @@ PASTED = "Note : « l’œuvre » coûte 5 €"
 
 def mixed_file(bom: bool) -> bytes:
     """A UTF-8 export in which one cell was pasted from Word in Windows-1252."""
-    head = ("Indicateur;Période;Commentaire;Valeur\r\n"
-            "consultations_sexologie;2025-01;déjà vu;1\r\n").encode()
-    odd = "consultations_sexologie;2025-02;".encode() + PASTED.encode("cp1252") + b";2\r\n"
-    tail = "consultations_sexologie;2025-03;\"sur\r\ndeux lignes\";3\r\n".encode()
+    head = ("Indicateur;Période;Commentaire;Valeur\r\nconsultations_sexologie;2025-01;déjà vu;1\r\n").encode()
+    odd = b"consultations_sexologie;2025-02;" + PASTED.encode("cp1252") + b";2\r\n"
+    tail = b'consultations_sexologie;2025-03;"sur\r\ndeux lignes";3\r\n'
     return (b"\xef\xbb\xbf" if bom else b"") + head + odd + tail
 
 
@@ -147,10 +151,15 @@ def test_a_cell_pasted_in_windows_1252_keeps_the_file_and_names_its_line_and_col
 
 
 def test_odd_bytes_in_the_header_and_after_a_cell_spanning_two_lines_are_placed():
-    content = mixed_file(bom=True).replace(b"Commentaire", "Commenté".encode("cp1252")) + "x;2025-04;1;€".encode("cp1252")
+    content = mixed_file(bom=True).replace(b"Commentaire", "Commenté".encode("cp1252")) + "x;2025-04;1;€".encode(
+        "cp1252"
+    )
     table = read_upload(content, "f.csv")
     assert [(cell.line, cell.column, cell.value) for cell in table.misencoded] == [
-        (1, "Commenté", "Commenté"), (3, "Commenté", PASTED), (6, "Valeur", "€")]
+        (1, "Commenté", "Commenté"),
+        (3, "Commenté", PASTED),
+        (6, "Valeur", "€"),
+    ]
 
 
 def test_bytes_undefined_in_windows_1252_are_named_not_raised():
@@ -168,7 +177,10 @@ def test_a_windows_1252_file_is_not_taken_for_mixed_utf8():
 
 
 @settings(max_examples=200, deadline=None, database=None)
-@given(content=st.binary(max_size=400) | st.builds(lambda head, junk: head + junk, st.just(mixed_file(True)), st.binary(max_size=50)))
+@given(
+    content=st.binary(max_size=400)
+    | st.builds(lambda head, junk: head + junk, st.just(mixed_file(True)), st.binary(max_size=50))
+)
 def test_any_bytes_are_read_or_refused_never_raised(content):
     try:
         read_upload(content, "f.csv")
@@ -176,11 +188,14 @@ def test_any_bytes_are_read_or_refused_never_raised(content):
         assert str(error)
 
 
-@pytest.mark.parametrize(("member", "damage"), [
-    ("xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2]),
-    ("xl/worksheets/sheet1.xml", lambda data: data.replace(b"<c ", b"<c<", 1)),
-    ("xl/workbook.xml", lambda data: data[: len(data) // 2]),
-])
+@pytest.mark.parametrize(
+    ("member", "damage"),
+    [
+        ("xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2]),
+        ("xl/worksheets/sheet1.xml", lambda data: data.replace(b"<c ", b"<c<", 1)),
+        ("xl/workbook.xml", lambda data: data[: len(data) // 2]),
+    ],
+)
 def test_a_damaged_workbook_is_refused_in_french(member, damage):
     workbook = Workbook()
     for row in ROWS:
@@ -207,7 +222,9 @@ def test_a_file_odd_on_every_line_lists_the_first_odd_lines_and_counts_them_all(
     content = "\ufeffindicateur;valeur\n".encode() + "é;1\n".encode("cp1252") * 1000
     table = read_upload(content, "f.csv")
     assert len(table.misencoded) == MAX_MISENCODED_LISTED and table.misencoded[0].line == 2
-    assert any(note.startswith("1000 ligne(s) contiennent des octets invalides en UTF-8 (lignes 2, 3,") for note in table.notes)
+    assert any(
+        note.startswith("1000 ligne(s) contiennent des octets invalides en UTF-8 (lignes 2, 3,") for note in table.notes
+    )
 
 
 def workbook_bytes() -> bytes:
@@ -223,7 +240,7 @@ def test_an_archive_whose_directory_claims_an_unknown_zip_version_is_refused_in_
     # Found by the long fuzz run: zipfile raised NotImplementedError("zip file version 11.2").
     content = bytearray(workbook_bytes())
     entry = content.find(b"PK\x01\x02")
-    content[entry + 6:entry + 8] = (112).to_bytes(2, "little")
+    content[entry + 6 : entry + 8] = (112).to_bytes(2, "little")
     with pytest.raises(UnreadableFileError, match="classeur XLSX est endommagé"):
         read_upload(bytes(content), "f.xlsx")
     with pytest.raises(UnreadableFileError):
@@ -239,6 +256,8 @@ def test_a_workbook_that_names_no_sheet_is_refused_in_french():
     with zipfile.ZipFile(io.BytesIO(workbook_bytes())) as source, zipfile.ZipFile(archive, "w") as target:
         for name in source.namelist():
             data = source.read(name)
-            target.writestr(name, re.sub(rb"<sheets>.*</sheets>", b"<sheets></sheets>", data) if name == "xl/workbook.xml" else data)
+            target.writestr(
+                name, re.sub(rb"<sheets>.*</sheets>", b"<sheets></sheets>", data) if name == "xl/workbook.xml" else data
+            )
     with pytest.raises(UnreadableFileError, match="aucune feuille lisible"):
         read_upload(archive.getvalue(), "f.xlsx")

@@ -24,12 +24,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from postgres_support import (
-    create_database,
-    drop_database,
-    libpq_url,
-    throwaway_cluster,
-)
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -54,6 +48,12 @@ from indicators.store.postgres import (
     record_audit,
     upgrade_database,
 )
+from postgres_support import (
+    create_database,
+    drop_database,
+    libpq_url,
+    throwaway_cluster,
+)
 
 SRC_DIR = Path(__file__).resolve().parents[1] / "src"
 HEAD_REVISION = "0001"
@@ -71,17 +71,21 @@ def upsert(latest: pd.DataFrame | None, incoming: pd.DataFrame) -> pd.DataFrame:
 
 
 BASELINE = observations([("demo", "92002", "2024-01", "F", "11-14", 4, "DEMO_FICTIVE")])
-FIRST = observations([
-    ("a", "92002", "2024-01", "F", "11-14", 3, "S1"),
-    ("a", "92002", "2024-01", "M", "11-14", 1, "S1"),
-    ("a", "92004", "2024-01", "F", "11-14", 2, "S1"),
-])
+FIRST = observations(
+    [
+        ("a", "92002", "2024-01", "F", "11-14", 3, "S1"),
+        ("a", "92002", "2024-01", "M", "11-14", 1, "S1"),
+        ("a", "92004", "2024-01", "F", "11-14", 2, "S1"),
+    ]
+)
 # From FIRST: one value changed, one row with only a new source (not a change), one removed, one added.
-SECOND = observations([
-    ("a", "92002", "2024-01", "F", "11-14", 5, "S2"),
-    ("a", "92002", "2024-01", "M", "11-14", 1, "S2"),
-    ("b", "2A004", "2024", "F", "15-17", 7, "S2"),
-])
+SECOND = observations(
+    [
+        ("a", "92002", "2024-01", "F", "11-14", 5, "S2"),
+        ("a", "92002", "2024-01", "M", "11-14", 1, "S2"),
+        ("b", "2A004", "2024", "F", "15-17", 7, "S2"),
+    ]
+)
 
 
 # --- Servers, databases and the two stores ----------------------------------------------------
@@ -91,7 +95,7 @@ SECOND = observations([
 def postgres_server() -> Iterator[tuple[str, str]]:
     """(server URL, name of a database migrated to head to copy): DATABASE_URL_TEST or a throwaway cluster."""
     configured = os.environ.get("DATABASE_URL_TEST", "").strip()
-    with (nullcontext_url(configured) if configured else throwaway_cluster()) as server:
+    with nullcontext_url(configured) if configured else throwaway_cluster() as server:
         template = f"indicators_template_{uuid.uuid4().hex[:8]}"
         assert upgrade_database(create_database(server, template)) == HEAD_REVISION
         try:
@@ -153,11 +157,13 @@ def test_empty_store_has_no_version(store: ObservationStore):
 def test_roundtrip_keeps_values_dtypes_and_row_order(store: ObservationStore):
     # Text that CSV and COPY must carry untouched: codes with letters and zeros, separators, quotes,
     # a line break, an empty text (not a missing one), accents; a count beyond 32 bits.
-    table = observations([
-        ("z", "92002", "2024-01", "M", "15-17", 0, "S1"),
-        ("a", "2A004", "2024", "F", "11-14", 2**40, "S1"),
-        ("a", "02004", "mars 2024", "", 'moins de 11 ans, "estimé"\nligne 2', 3, "Sé;1"),
-    ])
+    table = observations(
+        [
+            ("z", "92002", "2024-01", "M", "15-17", 0, "S1"),
+            ("a", "2A004", "2024", "F", "11-14", 2**40, "S1"),
+            ("a", "02004", "mars 2024", "", 'moins de 11 ans, "estimé"\nligne 2', 3, "Sé;1"),
+        ]
+    )
     store.commit(table, action="import", parent=0)
     for read_back in (store.read(), store.read(1)):
         pd.testing.assert_frame_equal(read_back, table)
@@ -293,19 +299,34 @@ def test_commit_if_changed_publishes_nothing_for_the_latest_rows(store: Observat
     store.commit(FIRST, action="import", parent=0)
     # The same keys and values under a new source are the same figures: nothing to publish.
     same = FIRST.assign(source_id="S9")
-    assert commit_if_changed(store, lambda latest, _version: upsert(latest, same), unchanged_at_zero=False,
-                             action="import", file_name="again.csv") is None
+    assert (
+        commit_if_changed(
+            store,
+            lambda latest, _version: upsert(latest, same),
+            unchanged_at_zero=False,
+            action="import",
+            file_name="again.csv",
+        )
+        is None
+    )
     assert store.latest_version() == 1
     pd.testing.assert_frame_equal(store.read(), FIRST)
-    info = commit_if_changed(store, lambda latest, _version: upsert(latest, SECOND.iloc[:1]), unchanged_at_zero=False,
-                             action="import", file_name="new.csv")
+    info = commit_if_changed(
+        store,
+        lambda latest, _version: upsert(latest, SECOND.iloc[:1]),
+        unchanged_at_zero=False,
+        action="import",
+        file_name="new.csv",
+    )
     assert (info.version, info.rows_changed) == (2, 1)
 
 
 def test_commit_if_changed_before_any_version_follows_the_callers_comparison_with_the_demo(store: ObservationStore):
     assert commit_if_changed(store, lambda _latest, _version: BASELINE, unchanged_at_zero=True, action="import") is None
     assert store.latest_version() == 0
-    info = commit_if_changed(store, lambda _latest, _version: FIRST, unchanged_at_zero=False, action="import", baseline=BASELINE)
+    info = commit_if_changed(
+        store, lambda _latest, _version: FIRST, unchanged_at_zero=False, action="import", baseline=BASELINE
+    )
     assert info.version == 1
 
 
@@ -327,11 +348,17 @@ def test_commit_if_changed_writes_when_another_version_lands_after_the_compariso
 def test_a_large_version_commits_in_seconds(store: ObservationStore):
     rows = 100_000
     counts = np.random.default_rng(8).integers(0, 100, rows)
-    large = pd.DataFrame({
-        "indicator_id": "victimes", "territory_code": [f"92{n % 36:03d}" for n in range(rows)],
-        "period": [f"{2000 + n // 432}-{n // 36 % 12 + 1:02d}" for n in range(rows)], "sex": "F",
-        "age_group": "11-14", "value": counts, "source_id": "S1",
-    }).astype(OBSERVATION_DTYPES)
+    large = pd.DataFrame(
+        {
+            "indicator_id": "victimes",
+            "territory_code": [f"92{n % 36:03d}" for n in range(rows)],
+            "period": [f"{2000 + n // 432}-{n // 36 % 12 + 1:02d}" for n in range(rows)],
+            "sex": "F",
+            "age_group": "11-14",
+            "value": counts,
+            "source_id": "S1",
+        }
+    ).astype(OBSERVATION_DTYPES)
     corrected = large.assign(value=counts + (np.arange(rows) % 10 == 0))
     for parent, table in enumerate([large, corrected]):
         started = time.perf_counter()
@@ -346,9 +373,12 @@ def test_a_large_version_commits_in_seconds(store: ObservationStore):
 
 def import_own_rows(address: tuple[str, str], analyst: int, barrier) -> None:
     """One analyst's import, started at the same moment as the others (runs in a child process)."""
-    own = observations([
-        (f"analyst_{analyst}", "92002", f"2024-{month:02d}", "F", "11-14", month, f"S{analyst}") for month in (1, 2, 3)
-    ])
+    own = observations(
+        [
+            (f"analyst_{analyst}", "92002", f"2024-{month:02d}", "F", "11-14", month, f"S{analyst}")
+            for month in (1, 2, 3)
+        ]
+    )
     store = open_store(address)
     store.latest_version()  # connected (and the schema checked) before the start
     barrier.wait()
@@ -371,8 +401,9 @@ def run_together(target, argument_lists: list[tuple]) -> list[int | None]:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(argument_lists))
     # Each target takes (address, rank, barrier, *rest).
-    processes = [context.Process(target=target, args=(*arguments[:2], barrier, *arguments[2:]))
-                 for arguments in argument_lists]
+    processes = [
+        context.Process(target=target, args=(*arguments[:2], barrier, *arguments[2:])) for arguments in argument_lists
+    ]
     for process in processes:
         process.start()
     for process in processes:
@@ -452,8 +483,9 @@ def test_migrations_create_exactly_the_tables_the_store_queries(database_url: st
 def test_published_rows_and_audit_entries_cannot_be_changed(database_url: str, statement: str):
     PostgresStore(database_url).commit(FIRST, action="import", parent=0)
     record_audit(database_url, "import", "analyste", version=1)
-    with psycopg.connect(libpq_url(database_url)) as connection, pytest.raises(
-        psycopg.errors.InsufficientPrivilege, match="ajouts"
+    with (
+        psycopg.connect(libpq_url(database_url)) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="ajouts"),
     ):
         connection.execute(statement)
     pd.testing.assert_frame_equal(PostgresStore(database_url).read(), FIRST)
@@ -479,8 +511,13 @@ def test_import_killed_before_committing_leaves_previous_version_and_lock_free(d
     incoming = tmp_path / "incoming.parquet"
     SECOND.to_parquet(incoming, index=False)
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC_DIR), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.run([sys.executable, "-c", KILLED_COMMIT, database_url, str(incoming)],
-                           env=environment, capture_output=True, timeout=60, check=False)
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_COMMIT, database_url, str(incoming)],
+        env=environment,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert child.returncode == 9, child.stderr.decode()
 
     assert [info.version for info in store.versions()] == [1]
@@ -488,7 +525,9 @@ def test_import_killed_before_committing_leaves_previous_version_and_lock_free(d
     assert store.commit(SECOND, action="import", parent=1).version == 2  # the lock died with the child
     with psycopg.connect(libpq_url(database_url)) as connection:
         assert connection.execute("SELECT version, count(*) FROM observations GROUP BY 1 ORDER BY 1").fetchall() == [
-            (1, 3), (2, 3)]
+            (1, 3),
+            (2, 3),
+        ]
 
 
 def test_cached_versions_are_shared_and_only_while_asked(database_url: str):
@@ -499,8 +538,10 @@ def test_cached_versions_are_shared_and_only_while_asked(database_url: str):
 
 
 def test_audit_entries_read_back_as_the_file_log_does(database_url: str, tmp_path: Path):
-    for record in (lambda *args, **details: audit.record(tmp_path, *args, **details),
-                   lambda *args, **details: record_audit(database_url, *args, **details)):
+    for record in (
+        lambda *args, **details: audit.record(tmp_path, *args, **details),
+        lambda *args, **details: record_audit(database_url, *args, **details),
+    ):
         record("import", "analyste@example.fr", file_name="février.csv", sha256="ab12", version=3)
         record("connexion", None, result="échec")
     from_file, from_database = audit.read_entries(tmp_path), read_audit(database_url)

@@ -201,13 +201,14 @@ def test_commit_with_retry_re_merges_after_a_concurrent_import(store: ParquetSto
 def import_own_rows(folder: str, analyst: int, barrier) -> None:
     """One analyst's import, started at the same moment as the others (runs in a child process)."""
     own = observations(
-        [(f"analyst_{analyst}", "92002", f"2024-{month:02d}", "F", "11-14", month, f"S{analyst}") for month in (1, 2, 3)]
+        [
+            (f"analyst_{analyst}", "92002", f"2024-{month:02d}", "F", "11-14", month, f"S{analyst}")
+            for month in (1, 2, 3)
+        ]
     )
     store = ParquetStore(Path(folder))
     barrier.wait()
-    commit_with_retry(
-        store, lambda latest, _version: upsert(latest, own), action="import", file_name=f"{analyst}.csv"
-    )
+    commit_with_retry(store, lambda latest, _version: upsert(latest, own), action="import", file_name=f"{analyst}.csv")
 
 
 def test_simultaneous_imports_all_land_in_order(store: ParquetStore):
@@ -342,14 +343,18 @@ test_random_histories_keep_every_version = StoreHistory.TestCase
 # --- The fast diff (integer keys) gives what an outer merge gives ----------------------------
 
 KEYS = st.tuples(
-    st.sampled_from(["a", "b", "B", "é", "z_1"]), st.sampled_from(["92002", "2A004", "92050"]),
-    st.sampled_from(["2024", "2024-01", "2023-12"]), st.sampled_from(["F", "M", "ensemble"]),
+    st.sampled_from(["a", "b", "B", "é", "z_1"]),
+    st.sampled_from(["92002", "2A004", "92050"]),
+    st.sampled_from(["2024", "2024-01", "2023-12"]),
+    st.sampled_from(["F", "M", "ensemble"]),
     st.sampled_from(["11-14", "ensemble"]),
 )
 
 
 def table_strategy(sources: list[str]):
-    rows = st.lists(st.tuples(KEYS, st.integers(0, 3), st.sampled_from(sources)), max_size=25, unique_by=lambda row: row[0])
+    rows = st.lists(
+        st.tuples(KEYS, st.integers(0, 3), st.sampled_from(sources)), max_size=25, unique_by=lambda row: row[0]
+    )
     return rows.map(lambda rows: observations([(*key, value, source) for key, value, source in rows]))
 
 

@@ -26,13 +26,50 @@ KEY = ["indicator_id", "territory_code", "period", "sex", "age_group"]
 
 # Normalised header (see normalise_text) → canonical column.
 HEADER_SYNONYMS: dict[str, str] = {
-    **dict.fromkeys(["indicateur", "indicator", "indicator id", "id indicateur", "code indicateur",
-                     "libelle indicateur", "nom de l indicateur"], "indicator"),
-    **dict.fromkeys(["code commune", "code insee", "codgeo", "code geo", "code geographique", "code territoire",
-                     "territoire", "territory", "territory code", "insee", "code", "depcom", "com"], "territory"),
+    **dict.fromkeys(
+        [
+            "indicateur",
+            "indicator",
+            "indicator id",
+            "id indicateur",
+            "code indicateur",
+            "libelle indicateur",
+            "nom de l indicateur",
+        ],
+        "indicator",
+    ),
+    **dict.fromkeys(
+        [
+            "code commune",
+            "code insee",
+            "codgeo",
+            "code geo",
+            "code geographique",
+            "code territoire",
+            "territoire",
+            "territory",
+            "territory code",
+            "insee",
+            "code",
+            "depcom",
+            "com",
+        ],
+        "territory",
+    ),
     **dict.fromkeys(["commune", "nom commune", "nom de la commune", "libelle commune", "libgeo"], "territory_name"),
-    **dict.fromkeys(["periode", "period", "date", "mois annee", "annee mois", "trimestre annee", "annee trimestre",
-                     "date d observation"], "period"),
+    **dict.fromkeys(
+        [
+            "periode",
+            "period",
+            "date",
+            "mois annee",
+            "annee mois",
+            "trimestre annee",
+            "annee trimestre",
+            "date d observation",
+        ],
+        "period",
+    ),
     **dict.fromkeys(["annee", "an", "year", "millesime"], "year"),
     **dict.fromkeys(["mois", "month"], "month"),
     **dict.fromkeys(["trimestre", "trim", "quarter"], "quarter"),
@@ -40,15 +77,37 @@ HEADER_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["borne basse", "valeur basse", "minimum", "min", "value low"], "value_low"),
     **dict.fromkeys(["borne haute", "valeur haute", "maximum", "max", "value high"], "value_high"),
     **dict.fromkeys(["sexe", "sex", "genre"], "sex"),
-    **dict.fromkeys(["tranche d age", "tranche age", "tranches d age", "classe d age", "age", "age group"], "age_group"),
+    **dict.fromkeys(
+        ["tranche d age", "tranche age", "tranches d age", "classe d age", "age", "age group"], "age_group"
+    ),
     **dict.fromkeys(["source", "sources"], "source"),
     **dict.fromkeys(["note", "notes", "commentaire", "commentaires", "remarque", "remarques"], "note"),
 }
 
 MONTH_NAMES = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
-    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    "janvier": 1,
+    "janv": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 SEX_CODES = {
     **dict.fromkeys(["f", "fille", "filles", "femme", "femmes", "feminin", "filles et jeunes femmes"], "F"),
@@ -56,8 +115,12 @@ SEX_CODES = {
     **dict.fromkeys(["", "ensemble", "total", "tous", "t", "mixte", "filles et garcons", "les deux"], "ensemble"),
 }
 # Ordinal words before "trimestre", rewritten as the digits analysts also write ("2e trimestre").
-QUARTER_WORDS = {r"\bpremier\b": "1er", r"\b(?:deuxieme|second|seconde)\b": "2e", r"\btroisieme\b": "3e",
-                 r"\bquatrieme\b": "4e"}
+QUARTER_WORDS = {
+    r"\bpremier\b": "1er",
+    r"\b(?:deuxieme|second|seconde)\b": "2e",
+    r"\btroisieme\b": "3e",
+    r"\bquatrieme\b": "4e",
+}
 # Every spelling of a quarter, once normalised ("1er trimestre", "3e trim", "t1", "2025t1", "trimestre 2"), → "q1".
 QUARTER_TOKENS = [
     (r"\b([1-4])(?:er|re|e|eme|nd|nde)? ?(?:trimestre|trim)\b", r"q\1"),
@@ -227,7 +290,7 @@ def _parse_numbers_distinct(values: pd.Series) -> pd.Series:
 
 
 def normalise_age_groups(values: pd.Series, categorical: bool = False) -> pd.Series:
-    """"11 à 14 ans", "11-14", "11/14" → "11-14"; empty or "tous âges" → "ensemble"; NaN if unknown."""
+    """ "11 à 14 ans", "11-14", "11/14" → "11-14"; empty or "tous âges" → "ensemble"; NaN if unknown."""
     return per_distinct(values, _age_groups_distinct, categorical)
 
 
@@ -243,7 +306,9 @@ def _age_groups_distinct(values: pd.Series) -> pd.Series:
 def match_indicators(values: pd.Series, catalogue: pd.DataFrame, categorical: bool = False) -> pd.Series:
     """Catalogue id or French label, accents and case ignored → indicator id; NaN if unknown."""
     lookup = {normalise_text(identifier): identifier for identifier in catalogue["indicator_id"]}
-    lookup |= {normalise_text(label): identifier for identifier, label in zip(catalogue["indicator_id"], catalogue["label_fr"])}
+    lookup |= {
+        normalise_text(label): identifier for identifier, label in zip(catalogue["indicator_id"], catalogue["label_fr"])
+    }
     return per_distinct(values, lambda distinct: _normalise_distinct(distinct).map(lookup), categorical)
 
 
@@ -257,37 +322,52 @@ def map_headers(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def drop_total_rows(cells: pd.DataFrame, lines: pd.Series, split_headers: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+def drop_total_rows(
+    cells: pd.DataFrame, lines: pd.Series, split_headers: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """A "Total" row at the bottom of a spreadsheet export is a sum, not an observation.
 
     "Total" in the sex or age column is not such a row: it means everyone, a figure of its own
     (refused later only if the same file also gives its detail).
     """
+
     def total_cell(distinct: pd.Series) -> pd.Series:
         return _normalise_distinct(distinct).str.fullmatch(r"total( general| departement)?")
 
     positions = [position for position, header in enumerate(cells.columns) if header not in split_headers]
-    is_total = pd.DataFrame({position: per_distinct(cells.iloc[:, position], total_cell) for position in positions},
-                            index=cells.index).any(axis=1)
-    notes = [f"ligne {line} « Total » ignorée (c'est une somme, pas une observation)" for line in lines[is_total.to_numpy()]]
+    is_total = pd.DataFrame(
+        {position: per_distinct(cells.iloc[:, position], total_cell) for position in positions}, index=cells.index
+    ).any(axis=1)
+    notes = [
+        f"ligne {line} « Total » ignorée (c'est une somme, pas une observation)" for line in lines[is_total.to_numpy()]
+    ]
     return cells.loc[~is_total], lines[~is_total.to_numpy()], notes
 
 
-def melt_wide(cells: pd.DataFrame, lines: pd.Series, mapping: dict[str, str]) -> tuple[pd.DataFrame, pd.Series, dict[str, str], list[str]]:
+def melt_wide(
+    cells: pd.DataFrame, lines: pd.Series, mapping: dict[str, str]
+) -> tuple[pd.DataFrame, pd.Series, dict[str, str], list[str]]:
     """One column per year, quarter or month → one row per (row, period); the long format is left as is."""
     if "value" in mapping.values():
         return cells, lines, mapping, []
     unmapped = [header for header in cells.columns if header not in mapping]
-    period_headers = [header for header, period in zip(unmapped, parse_periods(pd.Series(unmapped))) if pd.notna(period)]
+    period_headers = [
+        header for header, period in zip(unmapped, parse_periods(pd.Series(unmapped))) if pd.notna(period)
+    ]
     if len(period_headers) < 2:
         return cells, lines, mapping, []
     keep = [header for header in cells.columns if header in mapping]
-    long = (cells.assign(_line=lines.to_numpy())
-            .melt(id_vars=[*keep, "_line"], value_vars=period_headers, var_name="période (colonne)", value_name="valeur (cellule)"))
+    long = cells.assign(_line=lines.to_numpy()).melt(
+        id_vars=[*keep, "_line"], value_vars=period_headers, var_name="période (colonne)", value_name="valeur (cellule)"
+    )
     long = long.loc[long["valeur (cellule)"].astype(str).str.strip() != ""]
     note = f"format large reconnu : {len(period_headers)} colonnes de périodes ({period_headers[0]} … {period_headers[-1]}) mises en lignes"
-    return (long.drop(columns="_line").reset_index(drop=True), long["_line"].reset_index(drop=True),
-            {**mapping, "période (colonne)": "period", "valeur (cellule)": "value"}, [note])
+    return (
+        long.drop(columns="_line").reset_index(drop=True),
+        long["_line"].reset_index(drop=True),
+        {**mapping, "période (colonne)": "period", "valeur (cellule)": "value"},
+        [note],
+    )
 
 
 def neutralised_cells(cells: pd.DataFrame, lines: pd.Series) -> list[RowError]:
@@ -297,13 +377,17 @@ def neutralised_cells(cells: pd.DataFrame, lines: pd.Series) -> list[RowError]:
     escapes what it shows and every export prefixes it with an apostrophe. The analyst is still
     told, by line and column, before confirming. A number ("-3", "+5") is no formula.
     """
+
     def classify(distinct: pd.Series) -> pd.Series:
         text = distinct.astype(str).str.strip()
         formula = text.str.startswith(FORMULA_START) & (text.str.len() > 1) & _parse_numbers_distinct(text).isna()
         markup = text.str.contains(HTML_MARKUP, case=False, regex=True)
         kind = pd.Series("", index=distinct.index, dtype=object)
-        kind[formula] = ("texte qu'un tableur exécuterait comme une formule (commence par « " + text[formula].str[0]
-                         + " ») : neutralisé, il ne sera jamais exécuté")
+        kind[formula] = (
+            "texte qu'un tableur exécuterait comme une formule (commence par « "
+            + text[formula].str[0]
+            + " ») : neutralisé, il ne sera jamais exécuté"
+        )
         kind[markup] = "balise HTML : neutralisée, elle sera affichée comme du texte, jamais interprétée"
         return kind
 
@@ -312,18 +396,21 @@ def neutralised_cells(cells: pd.DataFrame, lines: pd.Series) -> list[RowError]:
         kinds = per_distinct(cells[header], classify)
         flagged = (kinds != "").to_numpy()
         if flagged.any():
-            found += [RowError(int(line), str(header), str(value)[:120], message)
-                      for line, value, message in zip(lines[flagged], cells.loc[flagged, header], kinds[flagged])]
+            found += [
+                RowError(int(line), str(header), str(value)[:120], message)
+                for line, value, message in zip(lines[flagged], cells.loc[flagged, header], kinds[flagged])
+            ]
     return sorted(found, key=lambda cell: (cell.line or 0, cell.column))
 
 
 def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series, message: str) -> list[RowError]:
     """One error per offending row, with its file line, the original header and the cell's text."""
-    return [RowError(int(line), header, str(value), message)
-            for line, value in zip(lines[bad.to_numpy()], raw[bad])]
+    return [RowError(int(line), header, str(value), message) for line, value in zip(lines[bad.to_numpy()], raw[bad])]
 
 
-def resolve_territories(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame) -> tuple[pd.Series, list[RowError]]:
+def resolve_territories(
+    cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
+) -> tuple[pd.Series, list[RowError]]:
     """COG codes (or commune names when there is no code column) checked against the département's list."""
     names = {normalise_text(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
@@ -339,18 +426,40 @@ def resolve_territories(cells: pd.DataFrame, lines: pd.Series, columns: dict[str
     def classify(distinct: pd.Series) -> pd.DataFrame:
         raw = distinct.astype(str).str.strip().str.upper()
         codes = raw.where(~raw.str.fullmatch(r"\d{4}"), raw.str.zfill(5))  # a spreadsheet dropped the leading 0
-        return pd.DataFrame({"code": codes, "is_commune": codes.str.fullmatch(COMMUNE_CODE),
-                             "is_department": codes.str.fullmatch(DEPARTMENT_CODE), "known": codes.isin(known_codes)})
+        return pd.DataFrame(
+            {
+                "code": codes,
+                "is_commune": codes.str.fullmatch(COMMUNE_CODE),
+                "is_department": codes.str.fullmatch(DEPARTMENT_CODE),
+                "known": codes.isin(known_codes),
+            }
+        )
 
     checked = per_distinct(cells[header], classify)
     is_commune, is_department, known = (checked[column] for column in ("is_commune", "is_department", "known"))
     codes = per_distinct(cells[header], lambda distinct: classify(distinct)["code"], categorical=True)
     errors = (
-        column_errors(~is_commune & ~is_department, lines, header, cells[header],
-                      "code de territoire au mauvais format (code commune INSEE à 5 caractères attendu, ex. 92050)")
-        + column_errors(is_department, lines, header, cells[header],
-                        "code de département : les observations s'importent par commune (code INSEE à 5 caractères)")
-        + column_errors(is_commune & ~known, lines, header, cells[header], "commune hors du département (36 communes des Hauts-de-Seine)")
+        column_errors(
+            ~is_commune & ~is_department,
+            lines,
+            header,
+            cells[header],
+            "code de territoire au mauvais format (code commune INSEE à 5 caractères attendu, ex. 92050)",
+        )
+        + column_errors(
+            is_department,
+            lines,
+            header,
+            cells[header],
+            "code de département : les observations s'importent par commune (code INSEE à 5 caractères)",
+        )
+        + column_errors(
+            is_commune & ~known,
+            lines,
+            header,
+            cells[header],
+            "commune hors du département (36 communes des Hauts-de-Seine)",
+        )
     )
     return codes.where(is_commune & known), errors
 
@@ -389,10 +498,18 @@ def read_periods(cells: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Serie
 def value_errors(numbers: pd.Series, raw: pd.Series, lines: pd.Series, header: str) -> list[RowError]:
     empty = per_distinct(raw, lambda distinct: distinct.astype(str).str.strip() == "")
     unreadable = numbers.isna() & ~empty
-    return (column_errors(empty, lines, header, raw, "valeur manquante")
-            + column_errors(unreadable, lines, header, raw, "nombre illisible")
-            + column_errors(numbers < 0, lines, header, raw, "effectif négatif")
-            + column_errors(numbers.notna() & (numbers % 1 != 0), lines, header, raw, "effectif non entier (un nombre de personnes ou d'actes est entier)"))
+    return (
+        column_errors(empty, lines, header, raw, "valeur manquante")
+        + column_errors(unreadable, lines, header, raw, "nombre illisible")
+        + column_errors(numbers < 0, lines, header, raw, "effectif négatif")
+        + column_errors(
+            numbers.notna() & (numbers % 1 != 0),
+            lines,
+            header,
+            raw,
+            "effectif non entier (un nombre de personnes ou d'actes est entier)",
+        )
+    )
 
 
 def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], values: pd.Series) -> list[RowError]:
@@ -401,11 +518,25 @@ def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str],
     low = parse_numbers(cells[columns["value_low"]]) if "value_low" in columns else None
     high = parse_numbers(cells[columns["value_high"]]) if "value_high" in columns else None
     if low is not None:
-        errors += column_errors(low > values, lines, columns["value_low"], cells[columns["value_low"]], "borne basse supérieure à la valeur")
+        errors += column_errors(
+            low > values, lines, columns["value_low"], cells[columns["value_low"]], "borne basse supérieure à la valeur"
+        )
     if high is not None:
-        errors += column_errors(values > high, lines, columns["value_high"], cells[columns["value_high"]], "valeur supérieure à la borne haute")
+        errors += column_errors(
+            values > high,
+            lines,
+            columns["value_high"],
+            cells[columns["value_high"]],
+            "valeur supérieure à la borne haute",
+        )
     if low is not None and high is not None:
-        errors += column_errors(low > high, lines, columns["value_low"], cells[columns["value_low"]], "borne basse supérieure à la borne haute")
+        errors += column_errors(
+            low > high,
+            lines,
+            columns["value_low"],
+            cells[columns["value_low"]],
+            "borne basse supérieure à la borne haute",
+        )
     return errors
 
 
@@ -416,7 +547,9 @@ def missing_columns(columns: dict[str, str], default_indicator: str | None) -> l
         "période (ou année, trimestre, mois)": any(name in columns for name in ("period", "year", "month", "quarter")),
         "valeur (ou une colonne par année, par trimestre ou par mois)": "value" in columns,
     }
-    return [RowError(None, name, "", "colonne obligatoire introuvable") for name, present in required.items() if not present]
+    return [
+        RowError(None, name, "", "colonne obligatoire introuvable") for name, present in required.items() if not present
+    ]
 
 
 def duplicate_rows(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -458,7 +591,9 @@ def prepare_observations(
     notes += [f"colonne « {header} » non reconnue : ignorée" for header in cells.columns if header not in mapping]
     missing = missing_columns(columns, default_indicator)
     if missing:
-        return PreparedUpload(pd.DataFrame(columns=[*KEY, "value", "line"]), missing, notes, len(cells), neutralised=neutralised)
+        return PreparedUpload(
+            pd.DataFrame(columns=[*KEY, "value", "line"]), missing, notes, len(cells), neutralised=neutralised
+        )
 
     field_catalogue = catalogue.loc[catalogue["domain"] == "field"]
     errors: list[RowError] = []
@@ -466,46 +601,90 @@ def prepare_observations(
         header = columns["indicator"]
         indicators = match_indicators(cells[header], field_catalogue, categorical=True)
         known = ", ".join(field_catalogue["indicator_id"])
-        errors += column_errors(indicators.isna(), lines, header, cells[header], f"indicateur inconnu ; indicateurs connus : {known}")
+        errors += column_errors(
+            indicators.isna(), lines, header, cells[header], f"indicateur inconnu ; indicateurs connus : {known}"
+        )
     else:
         indicators = pd.Series(default_indicator, index=cells.index)
     territories, territory_errors = resolve_territories(cells, lines, columns, communes)
     periods, period_header, period_raw = read_periods(cells, columns)
     values = parse_numbers(cells[columns["value"]])
     errors += territory_errors
-    errors += column_errors(periods.isna(), lines, period_header, period_raw, f"période illisible (formats acceptés : {PERIOD_FORMATS})")
+    errors += column_errors(
+        periods.isna(), lines, period_header, period_raw, f"période illisible (formats acceptés : {PERIOD_FORMATS})"
+    )
     errors += value_errors(values, cells[columns["value"]], lines, columns["value"])
     errors += bound_errors(cells, lines, columns, values)
-    sexes = (per_distinct(cells[columns["sex"]], lambda distinct: _normalise_distinct(distinct).map(SEX_CODES), categorical=True)
-             if "sex" in columns else pd.Series("ensemble", index=cells.index))
-    ages = (normalise_age_groups(cells[columns["age_group"]], categorical=True)
-            if "age_group" in columns else pd.Series("ensemble", index=cells.index))
+    sexes = (
+        per_distinct(
+            cells[columns["sex"]], lambda distinct: _normalise_distinct(distinct).map(SEX_CODES), categorical=True
+        )
+        if "sex" in columns
+        else pd.Series("ensemble", index=cells.index)
+    )
+    ages = (
+        normalise_age_groups(cells[columns["age_group"]], categorical=True)
+        if "age_group" in columns
+        else pd.Series("ensemble", index=cells.index)
+    )
     if "sex" in columns:
-        errors += column_errors(sexes.isna(), lines, columns["sex"], cells[columns["sex"]], "sexe non reconnu (F, M ou ensemble)")
+        errors += column_errors(
+            sexes.isna(), lines, columns["sex"], cells[columns["sex"]], "sexe non reconnu (F, M ou ensemble)"
+        )
     if "age_group" in columns:
-        errors += column_errors(ages.isna(), lines, columns["age_group"], cells[columns["age_group"]],
-                                "tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)")
+        errors += column_errors(
+            ages.isna(),
+            lines,
+            columns["age_group"],
+            cells[columns["age_group"]],
+            "tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)",
+        )
 
-    rows = pd.DataFrame({"indicator_id": indicators, "territory_code": territories, "period": periods, "sex": sexes,
-                         "age_group": ages, "value": values, "line": lines.to_numpy()})
+    rows = pd.DataFrame(
+        {
+            "indicator_id": indicators,
+            "territory_code": territories,
+            "period": periods,
+            "sex": sexes,
+            "age_group": ages,
+            "value": values,
+            "line": lines.to_numpy(),
+        }
+    )
     bad_lines = {error.line for error in errors}
     if bad_lines:
         rows = rows.loc[~rows["line"].isin(bad_lines)]
     duplicated, first_line = duplicate_rows(rows)
-    errors += [RowError(int(line), "—", "", f"doublon de la ligne {int(first)} (même indicateur, commune, période, sexe et âge)")
-               for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])]
+    errors += [
+        RowError(
+            int(line), "—", "", f"doublon de la ligne {int(first)} (même indicateur, commune, période, sexe et âge)"
+        )
+        for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])
+    ]
     rows = rows.loc[~duplicated]
     overlapping = overlapping_totals(rows)
     # The cells as the file wrote them ("Total", an empty cell…), so the analyst finds the line.
-    written = cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or "(vide)")
-    errors += [RowError(int(line), " / ".join(split_headers) or "—", " / ".join(cells_written),
-                        "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
-                        "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
-                        "détail ou le total, pas les deux")
-               for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))]
+    written = (
+        cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or "(vide)")
+    )
+    errors += [
+        RowError(
+            int(line),
+            " / ".join(split_headers) or "—",
+            " / ".join(cells_written),
+            "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
+            "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
+            "détail ou le total, pas les deux",
+        )
+        for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))
+    ]
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
     rows = rows.loc[~overlapping].reset_index(drop=True)
     rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
-    sources = sorted({text for text in distinct_texts(cells[columns["source"]]).str.strip() if text}) if "source" in columns else []
+    sources = (
+        sorted({text for text in distinct_texts(cells[columns["source"]]).str.strip() if text})
+        if "source" in columns
+        else []
+    )
     errors.sort(key=lambda error: (error.line or 0, error.column))
     return PreparedUpload(rows, errors, notes, len(cells), sources, neutralised)

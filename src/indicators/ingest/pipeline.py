@@ -40,10 +40,14 @@ from indicators.store.diff import diff_observations, same_rows, sort_by_key
 
 Mode = Literal["all_or_nothing", "valid_rows"]
 IMPORT_SOURCE_PREFIX = "IMPORT_"
-UNCHANGED_MESSAGE = ("Aucun changement : le fichier n'apporte aucune ligne nouvelle ni aucune valeur différente "
-                     "de la version en place ; rien n'est écrit.")
-UNCHANGED_DEMO_MESSAGE = ("Aucun changement : le fichier reproduit les données fictives de démonstration ; rien n'est "
-                          "écrit, et elles restent signalées comme fictives.")
+UNCHANGED_MESSAGE = (
+    "Aucun changement : le fichier n'apporte aucune ligne nouvelle ni aucune valeur différente "
+    "de la version en place ; rien n'est écrit."
+)
+UNCHANGED_DEMO_MESSAGE = (
+    "Aucun changement : le fichier reproduit les données fictives de démonstration ; rien n'est "
+    "écrit, et elles restent signalées comme fictives."
+)
 
 
 @dataclass
@@ -98,21 +102,35 @@ class ImportReport:
             "rows_read": self.rows_read,
             "rows_valid": self.rows_valid,
             "rows_rejected": self.rows_rejected,
-            "errors": [{"line": error.line, "column": error.column, "value": error.value, "message": error.message}
-                       for error in self.errors],
-            "personal_data": [{"column": finding.column, "kind": finding.kind, "line": finding.line,
-                               "count": finding.count, "message": finding.message, "example": finding.masked_example}
-                              for finding in self.personal_data],
+            "errors": [
+                {"line": error.line, "column": error.column, "value": error.value, "message": error.message}
+                for error in self.errors
+            ],
+            "personal_data": [
+                {
+                    "column": finding.column,
+                    "kind": finding.kind,
+                    "line": finding.line,
+                    "count": finding.count,
+                    "message": finding.message,
+                    "example": finding.masked_example,
+                }
+                for finding in self.personal_data
+            ],
             "refusal": self.refusal,
-            "neutralised": [{"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
-                            for cell in self.neutralised],
+            "neutralised": [
+                {"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
+                for cell in self.neutralised
+            ],
             "notes": self.notes,
             "rows_added": len(self.added),
             "rows_changed": len(self.changed),
             "rows_removed": len(self.removed),
             "replaces_demo": self.replaces_demo,
-            "misencoded": [{"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
-                           for cell in self.misencoded],
+            "misencoded": [
+                {"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
+                for cell in self.misencoded
+            ],
             "unchanged": self.unchanged,
             "message": self.unchanged_message if self.unchanged else None,
             "version": self.version,
@@ -176,7 +194,9 @@ def analyse_upload(
     report.delimiter = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
     report.personal_data = find_personal_data(raw.cells, raw.lines)
     if report.personal_data:
-        return refused(report, "Le fichier contient des données personnelles : il est refusé en entier et rien n'en est conservé.")
+        return refused(
+            report, "Le fichier contient des données personnelles : il est refusé en entier et rien n'en est conservé."
+        )
     prepared: PreparedUpload = prepare_observations(raw, catalogue, communes, default_indicator)
     report.errors, report.notes = prepared.errors, prepared.notes
     report.neutralised = prepared.neutralised
@@ -188,9 +208,13 @@ def analyse_upload(
         # The demo rows themselves write nothing: stored as an import, fictitious figures would lose their label.
         # (Compared only at the demo's length: a million-row import is not merged twice for nothing.)
         report.unchanged = len(prepared.rows) == len(current) and same_rows(
-            current, preview_observations(report, current, current_is_demo))
+            current, preview_observations(report, current, current_is_demo)
+        )
         # Otherwise the demo data go away whole: everything imported is new, nothing is "changed".
-        report.added, report.changed = prepared.rows[[*KEY, "value"]], pd.DataFrame(columns=[*KEY, "value_old", "value_new"])
+        report.added, report.changed = (
+            prepared.rows[[*KEY, "value"]],
+            pd.DataFrame(columns=[*KEY, "value_old", "value_new"]),
+        )
     else:
         diff = diff_observations(current, preview_observations(report, current, current_is_demo))
         report.added, report.changed, report.removed = diff.added, diff.changed, diff.removed
@@ -200,8 +224,9 @@ def analyse_upload(
     return report
 
 
-def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, *, user: str | None,
-                  audit_folder: Path) -> VersionInfo | None:
+def commit_import(
+    report: ImportReport, store: ObservationStore, mode: Mode, *, user: str | None, audit_folder: Path
+) -> VersionInfo | None:
     """Write the import as a new version, merged on whatever version is latest at commit time, and
     record it in the audit log; None, nothing written and nothing logged, when that would leave the
     latest version's rows as they are. The page and the command line both write through here."""
@@ -217,14 +242,31 @@ def commit_import(report: ImportReport, store: ObservationStore, mode: Mode, *, 
     # Against the demo baseline every row would count as "changed" or "removed": an import that
     # replaces the demo is counted as what it is, rows added (the history says the demo went away).
     # Before any version, the latest table is the demo file: the analysis compared the file with it.
-    info = commit_if_changed(store, build, unchanged_at_zero=report.unchanged and report.replaces_demo,
-                             action="import", file_name=report.file_name, sha256=report.sha256,
-                             user=user, note=note, baseline=None)
+    info = commit_if_changed(
+        store,
+        build,
+        unchanged_at_zero=report.unchanged and report.replaces_demo,
+        action="import",
+        file_name=report.file_name,
+        sha256=report.sha256,
+        user=user,
+        note=note,
+        baseline=None,
+    )
     report.unchanged = info is None
     report.version = info.version if info else None
     if info is not None:
-        record(audit_folder, "import", user, file_name=report.file_name, sha256=report.sha256, version=info.version,
-               rows_added=len(report.added), rows_changed=len(report.changed), rows_removed=len(report.removed))
+        record(
+            audit_folder,
+            "import",
+            user,
+            file_name=report.file_name,
+            sha256=report.sha256,
+            version=info.version,
+            rows_added=len(report.added),
+            rows_changed=len(report.changed),
+            rows_removed=len(report.removed),
+        )
     return info
 
 
@@ -261,6 +303,12 @@ def refuse_import(report: ImportReport, mode: Mode, *, user: str | None, audit_f
     reason = refusal_reason(report, mode)
     if reason is None:
         raise ValueError("le fichier n'est pas refusé dans ce mode")
-    record(audit_folder, f"import refusé ({reason})", user, sha256=report.sha256, rows_read=report.rows_read,
-           rows_rejected=report.rows_rejected)
+    record(
+        audit_folder,
+        f"import refusé ({reason})",
+        user,
+        sha256=report.sha256,
+        rows_read=report.rows_read,
+        rows_rejected=report.rows_rejected,
+    )
     return reason

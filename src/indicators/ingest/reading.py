@@ -60,9 +60,11 @@ class MisencodedCell:
     @property
     def message(self) -> str:
         where = f"Ligne {self.line}, colonne « {self.column} »" if self.column else f"Ligne {self.line}"
-        return (f"{where} : des octets ne sont pas valides en {ENCODING_NAMES.get(self.encoding, self.encoding)} ; "
-                f"lus en {ENCODING_NAMES.get(self.read_as, self.read_as)} : « {self.value} ». "
-                "Vérifier cette valeur avant de confirmer l'import.")
+        return (
+            f"{where} : des octets ne sont pas valides en {ENCODING_NAMES.get(self.encoding, self.encoding)} ; "
+            f"lus en {ENCODING_NAMES.get(self.read_as, self.read_as)} : « {self.value} ». "
+            "Vérifier cette valeur avant de confirmer l'import."
+        )
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ def mend(escaped: str, encoding: str, read_as: str | None) -> DecodedText:
     odd: list[OddPassage] = []
     line, line_start, previous, length = 1, 0, 0, 0  # length: of the mended text so far
     for run in ESCAPED_BYTES.finditer(escaped):
-        pieces.append(escaped[previous:run.start()])
+        pieces.append(escaped[previous : run.start()])
         for line_end in LINE_BREAK.finditer(escaped, previous, run.start()):
             line, line_start = line + 1, length + line_end.end() - previous
         length += run.start() - previous
@@ -195,7 +197,7 @@ def misencoded_cells(table: RawTable, decoded: DecodedText, delimiter: str) -> l
     found = []
     for passage, row in zip(decoded.odd, rows, strict=True):
         start = starts[passage.line - 1]
-        before = decoded.text[start:start + passage.offset]
+        before = decoded.text[start : start + passage.offset]
         # The cells before the passage on its line give its column (a cell spanning lines is not followed).
         position = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1 if before else 0
         column = table.cells.columns[position] if position < len(table.cells.columns) else None
@@ -204,9 +206,10 @@ def misencoded_cells(table: RawTable, decoded: DecodedText, delimiter: str) -> l
         elif column is not None and row >= 0:
             value = str(table.cells.iat[row, position])
         else:
-            column, value = None, LINE_BREAK.split(decoded.text[start:start + passage.offset + 200], maxsplit=1)[0]
-        found.append(MisencodedCell(passage.line, column, value.strip()[:120], decoded.encoding,
-                                    decoded.read_as or "U+FFFD"))
+            column, value = None, LINE_BREAK.split(decoded.text[start : start + passage.offset + 200], maxsplit=1)[0]
+        found.append(
+            MisencodedCell(passage.line, column, value.strip()[:120], decoded.encoding, decoded.read_as or "U+FFFD")
+        )
     return found
 
 
@@ -227,17 +230,22 @@ def read_csv_bytes(content: bytes) -> RawTable:
     text, encoding = decoded.text, decoded.encoding
     delimiter = sniff_delimiter(first_lines(text, 40))
     # The fast path parses UTF-8 bytes: those of the mended text, for a file with odd passages.
-    fast = (read_plain_csv(content, text, encoding, delimiter) if not decoded.odd
-            else read_plain_csv(text.encode("utf-8"), text, "utf-8", delimiter))
+    fast = (
+        read_plain_csv(content, text, encoding, delimiter)
+        if not decoded.odd
+        else read_plain_csv(text.encode("utf-8"), text, "utf-8", delimiter)
+    )
     table = fast if fast is not None else read_csv_text(text, encoding, delimiter)
     if not decoded.odd:
         return table
     listed = replace(decoded, odd=decoded.odd[:MAX_MISENCODED_LISTED])
     misencoded = misencoded_cells(table, listed, delimiter)
     more = len(decoded.odd) > 20
-    note = (f"{len(decoded.odd)} ligne(s) contiennent des octets invalides en {ENCODING_NAMES.get(encoding, encoding)} "
-            f"(lignes {', '.join(str(passage.line) for passage in decoded.odd[:20])}{' …' if more else ''}) : "
-            "vérifier ces valeurs dans l'aperçu")
+    note = (
+        f"{len(decoded.odd)} ligne(s) contiennent des octets invalides en {ENCODING_NAMES.get(encoding, encoding)} "
+        f"(lignes {', '.join(str(passage.line) for passage in decoded.odd[:20])}{' …' if more else ''}) : "
+        "vérifier ces valeurs dans l'aperçu"
+    )
     return replace(table, encoding=encoding, notes=[*table.notes, note], misencoded=misencoded)
 
 
@@ -296,15 +304,23 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
         return None
     width = first_row.group().count(delimiter.encode()) + 1
     if max(width, len(header)) > MAX_COLUMNS:
-        raise UnreadableFileError(f"Fichier refusé : {max(width, len(header))} colonnes (au plus {MAX_COLUMNS} attendues).")
+        raise UnreadableFileError(
+            f"Fichier refusé : {max(width, len(header))} colonnes (au plus {MAX_COLUMNS} attendues)."
+        )
     columns = arrow_string_columns(body, delimiter, width) if width >= 2 else None
     if columns is None:
         return None
     width = max(width, len(header))
-    names = unique_names([name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))])
+    names = unique_names(
+        [name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))]
+    )
     rows = len(columns[0])
-    cells = pd.DataFrame({name: columns[position] if position < len(columns) else pd.Categorical([""] * rows)
-                          for position, name in enumerate(names)})
+    cells = pd.DataFrame(
+        {
+            name: columns[position] if position < len(columns) else pd.Categorical([""] * rows)
+            for position, name in enumerate(names)
+        }
+    )
     lines = pd.Series(np.arange(header_line + 1, header_line + 1 + rows), dtype="int64")
     blank_rows = np.logical_and.reduce([cells[name].cat.codes.to_numpy() == _empty_code(cells[name]) for name in names])
     if blank_rows.all():
@@ -332,17 +348,30 @@ def arrow_string_columns(body: memoryview, delimiter: str, width: int) -> list[p
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(body)),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
-                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
             # Dictionary-encoded as they are parsed: a million cells, a few hundred distinct texts.
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         ).unify_dictionaries()
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     columns = []
     for name in names:
-        encoded = table.column(name).combine_chunks() if table.num_rows else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+        encoded = (
+            table.column(name).combine_chunks()
+            if table.num_rows
+            else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+        )
         # Python's strip, on each distinct cell once: the same cells as read_csv_text gives.
         stripped = pd.Series([text.strip() for text in encoded.dictionary.to_pylist()], dtype=object)
         remap, categories = pd.factorize(stripped)
@@ -412,19 +441,24 @@ def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
             for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
                 rows.append((number, [xlsx_cell_text(value) for value in values]))
         except Exception as error:
-            raise UnreadableFileError(f"Le classeur XLSX est endommagé : la feuille « {worksheet.title} » ne peut être "
-                                      f"lue au-delà de la ligne {len(rows)} ({type(error).__name__}).") from error
+            raise UnreadableFileError(
+                f"Le classeur XLSX est endommagé : la feuille « {worksheet.title} » ne peut être "
+                f"lue au-delà de la ligne {len(rows)} ({type(error).__name__})."
+            ) from error
     finally:
         workbook.close()
     table = build_raw_table(rows, None, None)
-    return RawTable(table.cells, table.lines, None, None, table.header_line,
-                    [f"Feuille lue : « {worksheet.title} »", *table.notes])
+    return RawTable(
+        table.cells, table.lines, None, None, table.header_line, [f"Feuille lue : « {worksheet.title} »", *table.notes]
+    )
 
 
 def looks_like_header(cells: list[str]) -> bool:
     """A header row has at least two non-empty cells and at least one that is not a number."""
     filled = [cell for cell in cells if cell]
-    return len(filled) >= 2 and any(not cell.replace(" ", "").replace(",", "").replace(".", "").isdigit() for cell in filled)
+    return len(filled) >= 2 and any(
+        not cell.replace(" ", "").replace(",", "").replace(".", "").isdigit() for cell in filled
+    )
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -442,14 +476,17 @@ def build_raw_table(rows: list[tuple[int, list[str]]], encoding: str | None, del
     non_blank = [(line, cells) for line, cells in rows if any(cells)]
     if not non_blank:
         raise UnreadableFileError("Le fichier est vide : aucune ligne de données.")
-    header_index = next((index for index, (_, cells) in enumerate(non_blank[:HEADER_SEARCH_ROWS])
-                         if looks_like_header(cells)), 0)
+    header_index = next(
+        (index for index, (_, cells) in enumerate(non_blank[:HEADER_SEARCH_ROWS]) if looks_like_header(cells)), 0
+    )
     header_line, header = non_blank[header_index]
     width = max(len(cells) for _, cells in non_blank[header_index:])
     if width > MAX_COLUMNS:
         raise UnreadableFileError(f"Fichier refusé : {width} colonnes (au plus {MAX_COLUMNS} attendues).")
-    names = unique_names([name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))])
-    body = non_blank[header_index + 1:]
+    names = unique_names(
+        [name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))]
+    )
+    body = non_blank[header_index + 1 :]
     cells = pd.DataFrame([values + [""] * (width - len(values)) for _, values in body], columns=names, dtype=object)
     notes = []
     if header_index:
@@ -457,7 +494,9 @@ def build_raw_table(rows: list[tuple[int, list[str]]], encoding: str | None, del
     blank = len(rows) - len(non_blank)
     if blank:
         notes.append(f"{blank} ligne(s) vide(s) ignorée(s)")
-    return RawTable(cells, pd.Series([line for line, _ in body], dtype="int64"), encoding, delimiter, header_line, notes)
+    return RawTable(
+        cells, pd.Series([line for line, _ in body], dtype="int64"), encoding, delimiter, header_line, notes
+    )
 
 
 def read_upload(content: bytes, file_name: str, sheet: str | None = None) -> RawTable:

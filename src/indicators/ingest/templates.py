@@ -10,18 +10,39 @@ TEMPLATE_COLUMNS = ["indicateur", "code_commune", "periode", "sexe", "tranche_ag
 
 COLUMN_GUIDE = pd.DataFrame(
     [
-        ("indicateur", "oui*", "identifiant ou libellé du catalogue (accents et majuscules indifférents)",
-         "signalements_risque_prostitutionnel"),
-        ("code_commune", "oui", "code INSEE de la commune (aussi : code insee, codgeo) ; ou une colonne « commune » avec son nom",
-         "92050"),
-        ("periode", "oui", "AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 », AAAA ou un trimestre (« T1 2025 », "
-         "« 1er trimestre 2025 », « 2025-Q1 ») ; ou deux colonnes « année » et « mois » (ou « année » et « trimestre »)",
-         "2025-03"),
+        (
+            "indicateur",
+            "oui*",
+            "identifiant ou libellé du catalogue (accents et majuscules indifférents)",
+            "signalements_risque_prostitutionnel",
+        ),
+        (
+            "code_commune",
+            "oui",
+            "code INSEE de la commune (aussi : code insee, codgeo) ; ou une colonne « commune » avec son nom",
+            "92050",
+        ),
+        (
+            "periode",
+            "oui",
+            "AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 », AAAA ou un trimestre (« T1 2025 », "
+            "« 1er trimestre 2025 », « 2025-Q1 ») ; ou deux colonnes « année » et « mois » (ou « année » et « trimestre »)",
+            "2025-03",
+        ),
         ("sexe", "non", "F, M ou ensemble (aussi : fille, garçon, femme, homme) ; vide = ensemble", "F"),
         ("tranche_age", "non", "11-14, 15-17, 18-25 ou ensemble (aussi : « 11 à 14 ans ») ; vide = ensemble", "15-17"),
-        ("valeur", "oui", "nombre entier ≥ 0 ; espaces entre milliers et virgule décimale acceptés (aussi : nombre, effectif)",
-         "12"),
-        ("source", "non", "service ou partenaire à l'origine du chiffre (gardé avec la version importée)", "CD92 – DEF"),
+        (
+            "valeur",
+            "oui",
+            "nombre entier ≥ 0 ; espaces entre milliers et virgule décimale acceptés (aussi : nombre, effectif)",
+            "12",
+        ),
+        (
+            "source",
+            "non",
+            "service ou partenaire à l'origine du chiffre (gardé avec la version importée)",
+            "CD92 – DEF",
+        ),
         ("note", "non", "remarque sur le chiffre, jamais sur une personne (vérifiée, non conservée)", "provisoire"),
     ],
     columns=["Colonne", "Obligatoire", "Contenu accepté", "Exemple"],

@@ -24,7 +24,12 @@ def record(folder: Path, action: str, who: str | None, **details: object) -> Non
 
         record_audit(database_url(), action, who or "inconnu", **details)
         return
-    entry = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "action": action, "who": who or "inconnu", **details}
+    entry = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "action": action,
+        "who": who or "inconnu",
+        **details,
+    }
     path = folder / AUDIT_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -46,12 +51,20 @@ def read_entries(folder: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def record_unsuppressed_export(folder: Path, payload: bytes, user: str | None, rows: int,
-                               indicator: str | None, territory: str | None) -> None:
+def record_unsuppressed_export(
+    folder: Path, payload: bytes, user: str | None, rows: int, indicator: str | None, territory: str | None
+) -> None:
     """An export of raw counts (small ones included) leaves the statistical secret's protection:
     who took it, what it held and the SHA-256 of exactly what was written."""
-    record(folder, "export sans secret statistique", user, sha256=hashlib.sha256(payload).hexdigest(), rows=rows,
-                 indicator=indicator or "tous", territory=territory or "tous")
+    record(
+        folder,
+        "export sans secret statistique",
+        user,
+        sha256=hashlib.sha256(payload).hexdigest(),
+        rows=rows,
+        indicator=indicator or "tous",
+        territory=territory or "tous",
+    )
 
 
 def record_sign_in(folder: Path, who: str | None, result: str) -> None:

@@ -48,6 +48,7 @@ def commit_if_changed(
     Before any version exists the latest table is the shipped demo file, which the store does not
     hold: `unchanged_at_zero` says whether the new table equals it.
     """
+
     def unchanged(latest: pd.DataFrame | None, table: pd.DataFrame) -> bool:
         return unchanged_at_zero if latest is None else same_rows(latest, table)
 

@@ -36,7 +36,6 @@ OBSERVATION_DTYPES: Final[dict[str, str]] = {
 ACTIONS: Final[tuple[str, ...]] = ("import", "rollback")
 
 
-
 @dataclass(frozen=True)
 class VersionInfo:
     """What one published version is, where it came from and how it differs from its parent."""
@@ -133,8 +132,7 @@ def validated_observations(observations: pd.DataFrame) -> pd.DataFrame:
     if duplicated.any():
         first = observations.loc[duplicated, OBSERVATION_KEY].iloc[0].tolist()
         raise ValueError(
-            f"{int(duplicated.sum())} ligne(s) en double sur la clé {', '.join(OBSERVATION_KEY)} "
-            f"(par exemple {first})"
+            f"{int(duplicated.sum())} ligne(s) en double sur la clé {', '.join(OBSERVATION_KEY)} (par exemple {first})"
         )
     return observations[OBSERVATION_COLUMNS].astype(OBSERVATION_DTYPES).reset_index(drop=True)
 

@@ -70,30 +70,50 @@ def diff_observations(old: pd.DataFrame, new: pd.DataFrame) -> ObservationDiff:
     matched = np.flatnonzero(~added)
     before, after = old.iloc[in_old[matched]], new.iloc[matched]
     differs = before["value"].to_numpy() != after["value"].to_numpy()
-    changed = after[OBSERVATION_KEY].iloc[differs].reset_index(drop=True).assign(
-        value_old=before["value"].to_numpy()[differs], value_new=after["value"].to_numpy()[differs],
-        source_id_old=before["source_id"].iloc[differs].to_numpy(), source_id_new=after["source_id"].iloc[differs].to_numpy(),
+    changed = (
+        after[OBSERVATION_KEY]
+        .iloc[differs]
+        .reset_index(drop=True)
+        .assign(
+            value_old=before["value"].to_numpy()[differs],
+            value_new=after["value"].to_numpy()[differs],
+            source_id_old=before["source_id"].iloc[differs].to_numpy(),
+            source_id_new=after["source_id"].iloc[differs].to_numpy(),
+        )
     )
     return ObservationDiff(
         added=_in_key_order(new.loc[added], new_codes[added]).astype({"value": "int64"}),
         removed=_in_key_order(old.loc[removed], old_codes[removed]).astype({"value": "int64"}),
         changed=_in_key_order(changed, new_codes[matched][differs]).astype(
-            {"value_old": "int64", "value_new": "int64", "source_id_old": old["source_id"].dtype,
-             "source_id_new": new["source_id"].dtype}),
+            {
+                "value_old": "int64",
+                "value_new": "int64",
+                "source_id_old": old["source_id"].dtype,
+                "source_id_new": new["source_id"].dtype,
+            }
+        ),
     )
 
 
 def _one_sided_diff(old: pd.DataFrame, new: pd.DataFrame) -> ObservationDiff:
     """Everything added (old is empty) or everything removed (new is empty), in key order."""
+
     def whole(rows: pd.DataFrame) -> pd.DataFrame:
         codes = key_codes(rows)
         if codes is None or not pd.Index(codes[0]).is_unique:
             return diff_by_merge(rows.iloc[:0], rows).added
         return _in_key_order(rows[OBSERVATION_COLUMNS], codes[0]).astype({"value": "int64"})
 
-    changed = new[OBSERVATION_KEY].iloc[:0].assign(
-        value_old=pd.Series(dtype="int64"), value_new=pd.Series(dtype="int64"),
-        source_id_old=pd.Series(dtype=old["source_id"].dtype), source_id_new=pd.Series(dtype=new["source_id"].dtype))
+    changed = (
+        new[OBSERVATION_KEY]
+        .iloc[:0]
+        .assign(
+            value_old=pd.Series(dtype="int64"),
+            value_new=pd.Series(dtype="int64"),
+            source_id_old=pd.Series(dtype=old["source_id"].dtype),
+            source_id_new=pd.Series(dtype=new["source_id"].dtype),
+        )
+    )
     return ObservationDiff(added=whole(new), removed=whole(old), changed=changed)
 
 
@@ -138,5 +158,3 @@ def diff_by_merge(old: pd.DataFrame, new: pd.DataFrame) -> ObservationDiff:
 def same_rows(old: pd.DataFrame, new: pd.DataFrame) -> bool:
     """Whether two observation tables hold the same keys with the same values (sources aside)."""
     return diff_counts(old, new) == (0, 0, 0)
-
-

@@ -45,42 +45,60 @@ def version_summaries(versions: list[VersionInfo]) -> list[VersionSummary]:
     """Newest first. The counts are the ones recorded at commit time against the version each one
     was built on (see version_changes): both the Historique page and `python -m indicators history`
     read them here, so they cannot disagree."""
-    return [VersionSummary(
-        version=info.version,
-        created_at=info.created_at.replace("T", " ").removesuffix("+00:00"),
-        operation=describe_version(info),
-        rows=info.rows,
-        added=info.rows_added,
-        changed=info.rows_changed,
-        removed=info.rows_removed,
-        sha256=info.sha256 or "",
-        user=info.user or "—",
-    ) for info in reversed(versions)]
+    return [
+        VersionSummary(
+            version=info.version,
+            created_at=info.created_at.replace("T", " ").removesuffix("+00:00"),
+            operation=describe_version(info),
+            rows=info.rows,
+            added=info.rows_added,
+            changed=info.rows_changed,
+            removed=info.rows_removed,
+            sha256=info.sha256 or "",
+            user=info.user or "—",
+        )
+        for info in reversed(versions)
+    ]
 
 
 def history_lines(versions: list[VersionInfo]) -> list[str]:
     """The history as `python -m indicators history` prints it, newest first."""
-    return [f"version {summary.version} · {summary.created_at} · {summary.operation} · {summary.rows} lignes "
-            f"(+{summary.added} / ~{summary.changed} / −{summary.removed}) · par {summary.user}"
-            for summary in version_summaries(versions)]
+    return [
+        f"version {summary.version} · {summary.created_at} · {summary.operation} · {summary.rows} lignes "
+        f"(+{summary.added} / ~{summary.changed} / −{summary.removed}) · par {summary.user}"
+        for summary in version_summaries(versions)
+    ]
 
 
 def version_table(versions: list[VersionInfo], baseline_rows: int) -> pd.DataFrame:
     """Newest first, with version 0 (the shipped demo data) at the bottom."""
-    rows = [{
-        "Version": summary.version,
-        "Date (UTC)": summary.created_at,
-        "Opération": summary.operation,
-        "Lignes": format_number(summary.rows),
-        "Ajoutées": format_number(summary.added),
-        "Modifiées": format_number(summary.changed),
-        "Retirées": format_number(summary.removed),
-        "Empreinte sha256": summary.sha256[:16],
-        "Par": summary.user,
-    } for summary in version_summaries(versions)]
-    rows.append({"Version": 0, "Date (UTC)": "—", "Opération": "données fictives de démonstration livrées",
-                 "Lignes": format_number(baseline_rows), "Ajoutées": "—", "Modifiées": "—", "Retirées": "—",
-                 "Empreinte sha256": "", "Par": "—"})
+    rows = [
+        {
+            "Version": summary.version,
+            "Date (UTC)": summary.created_at,
+            "Opération": summary.operation,
+            "Lignes": format_number(summary.rows),
+            "Ajoutées": format_number(summary.added),
+            "Modifiées": format_number(summary.changed),
+            "Retirées": format_number(summary.removed),
+            "Empreinte sha256": summary.sha256[:16],
+            "Par": summary.user,
+        }
+        for summary in version_summaries(versions)
+    ]
+    rows.append(
+        {
+            "Version": 0,
+            "Date (UTC)": "—",
+            "Opération": "données fictives de démonstration livrées",
+            "Lignes": format_number(baseline_rows),
+            "Ajoutées": "—",
+            "Modifiées": "—",
+            "Retirées": "—",
+            "Empreinte sha256": "",
+            "Par": "—",
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -95,8 +113,9 @@ def version_changes(store: ObservationStore, version: int, baseline: pd.DataFram
     return diff_observations(before, store.read(version))
 
 
-def restore_version(folder: Path, store: ObservationStore, target: int, baseline: pd.DataFrame,
-                    user: str | None) -> VersionInfo:
+def restore_version(
+    folder: Path, store: ObservationStore, target: int, baseline: pd.DataFrame, user: str | None
+) -> VersionInfo:
     """A rollback (a new version with `target`'s contents) and its audit entry, whoever asks for it:
     the history page or `python -m indicators rollback`."""
     info = rollback(store, target, baseline=baseline, user=user)

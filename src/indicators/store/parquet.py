@@ -207,5 +207,3 @@ class ParquetStore:
 
 def _baseline_or_empty(baseline: pd.DataFrame | None) -> pd.DataFrame:
     return empty_observations() if baseline is None else validated_observations(baseline)
-
-

@@ -121,8 +121,11 @@ observations_table = Table(
     PrimaryKeyConstraint("version", *OBSERVATION_KEY, name="observations_pkey"),
     # Deferred: a commit copies the rows first, counts the differences, then records the version.
     ForeignKeyConstraint(
-        ["version"], ["observation_versions.version"], name="observations_version_fkey",
-        deferrable=True, initially="DEFERRED",
+        ["version"],
+        ["observation_versions.version"],
+        name="observations_version_fkey",
+        deferrable=True,
+        initially="DEFERRED",
     ),
 )
 
@@ -148,9 +151,7 @@ def normalised_url(url: str | URL) -> URL:
     """The URL with SQLAlchemy's psycopg 3 driver (postgres:// and postgresql:// are accepted)."""
     parsed = make_url(url)
     if parsed.drivername not in _ACCEPTED_SCHEMES:
-        raise ValueError(
-            f"{DATABASE_URL_VARIABLE} doit commencer par postgresql:// (reçu : {parsed.drivername}://)"
-        )
+        raise ValueError(f"{DATABASE_URL_VARIABLE} doit commencer par postgresql:// (reçu : {parsed.drivername}://)")
     return parsed.set(drivername=DRIVER)
 
 
@@ -224,9 +225,18 @@ def _iso_utc(moment: datetime) -> str:
 
 def _version_info(row: Any) -> VersionInfo:
     return VersionInfo(
-        version=row.version, created_at=_iso_utc(row.created_at), action=row.action, file_name=row.file_name,
-        sha256=row.sha256, rows=row.rows, rows_added=row.rows_added, rows_changed=row.rows_changed,
-        rows_removed=row.rows_removed, parent=row.parent, restored_from=row.restored_from, user=row.user_name,
+        version=row.version,
+        created_at=_iso_utc(row.created_at),
+        action=row.action,
+        file_name=row.file_name,
+        sha256=row.sha256,
+        rows=row.rows,
+        rows_added=row.rows_added,
+        rows_changed=row.rows_changed,
+        rows_removed=row.rows_removed,
+        parent=row.parent,
+        restored_from=row.restored_from,
+        user=row.user_name,
         note=row.note,
     )
 
@@ -419,9 +429,19 @@ class PostgresStore:
             _copy_in(connection, table, latest + 1)
             added, changed, removed = _counts_since(connection, latest, table, baseline)
             info = VersionInfo(
-                version=latest + 1, created_at=utc_timestamp(), action=action, file_name=file_name, sha256=sha256,
-                rows=len(table), rows_added=added, rows_changed=changed, rows_removed=removed, parent=parent,
-                restored_from=restored_from, user=user, note=note,
+                version=latest + 1,
+                created_at=utc_timestamp(),
+                action=action,
+                file_name=file_name,
+                sha256=sha256,
+                rows=len(table),
+                rows_added=added,
+                rows_changed=changed,
+                rows_removed=removed,
+                parent=parent,
+                restored_from=restored_from,
+                user=user,
+                note=note,
             )
             connection.execute(insert(versions_table).values(_version_row(info)))
         return info
@@ -435,7 +455,9 @@ def record_audit(url: str, action: str, who: str | None, **details: object) -> N
     with _engine(normalised_url(url)).begin() as connection:
         connection.execute(
             insert(audit_table).values(
-                recorded_at=datetime.now(UTC).replace(microsecond=0), action=action, who=who or "inconnu",
+                recorded_at=datetime.now(UTC).replace(microsecond=0),
+                action=action,
+                who=who or "inconnu",
                 details=details,
             )
         )

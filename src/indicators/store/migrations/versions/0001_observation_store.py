@@ -51,8 +51,11 @@ def upgrade() -> None:
         sa.Column("source_id", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("version", *KEY, name="observations_pkey"),
         sa.ForeignKeyConstraint(
-            ["version"], ["observation_versions.version"], name="observations_version_fkey",
-            deferrable=True, initially="DEFERRED",
+            ["version"],
+            ["observation_versions.version"],
+            name="observations_version_fkey",
+            deferrable=True,
+            initially="DEFERRED",
         ),
     )
     op.create_table(
