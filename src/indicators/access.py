@@ -8,8 +8,9 @@ after failed attempts.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -29,7 +30,7 @@ class AccessSettings:
     password_hash: str | None = None
 
     @classmethod
-    def from_secrets(cls, secrets: dict) -> AccessSettings:
+    def from_secrets(cls, secrets: Mapping[str, Any]) -> AccessSettings:
         analysts = secrets.get("analysts", {})
         return cls(
             oidc_configured="auth" in secrets,

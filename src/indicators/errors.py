@@ -10,6 +10,10 @@ import io
 import logging
 import secrets
 from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
 
 LOGGER = logging.getLogger("indicators.errors")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -66,20 +70,21 @@ def error_file(reference: str, file_format: str) -> bytes:
         from PIL import (  # Streamlit's own dependency, loaded only on failure
             Image,
             ImageDraw,
-            ImageFont,
         )
 
         image = Image.new("RGB", (1400, 80), "white")
-        ImageDraw.Draw(image).text((20, 28), message, fill="black", font=_font(ImageFont, 18))
+        ImageDraw.Draw(image).text((20, 28), message, fill="black", font=_font(18))
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         return buffer.getvalue()
     return (message + "\r\n").encode("utf-8-sig")
 
 
-def _font(image_font, size: int):
+def _font(size: int) -> FreeTypeFont | ImageFont:
     # Pillow's built-in font has no accented letters: a system font when there is one (Debian's
     # chromium brings DejaVu and Liberation), the built-in one otherwise.
+    from PIL import ImageFont as image_font  # loaded only on failure, like the rest of Pillow
+
     for name in ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"):
         try:
             return image_font.truetype(name, size)

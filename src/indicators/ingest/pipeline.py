@@ -93,7 +93,7 @@ class ImportReport:
             return False
         return mode == "valid_rows" or not self.errors
 
-    def as_json(self, mode: Mode) -> dict:
+    def as_json(self, mode: Mode) -> dict[str, object]:
         return {
             "ok": self.acceptable(mode),
             "file_kind": self.file_kind,

@@ -11,6 +11,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from indicators.config import database_url
 
@@ -19,10 +20,11 @@ AUDIT_FILE = Path("audit") / "audit.log"
 
 def record(folder: Path, action: str, who: str | None, **details: object) -> None:
     """Append one entry: to PostgreSQL when DATABASE_URL is set (shared by every server), else to the file."""
-    if database_url():
+    url = database_url()
+    if url:
         from indicators.store.postgres import record_audit
 
-        record_audit(database_url(), action, who or "inconnu", **details)
+        record_audit(url, action, who or "inconnu", **details)
         return
     entry = {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -40,11 +42,12 @@ def record(folder: Path, action: str, who: str | None, **details: object) -> Non
         os.close(descriptor)
 
 
-def read_entries(folder: Path) -> list[dict]:
-    if database_url():
+def read_entries(folder: Path) -> list[dict[str, Any]]:
+    url = database_url()
+    if url:
         from indicators.store.postgres import read_audit
 
-        return read_audit(database_url())
+        return read_audit(url)
     path = folder / AUDIT_FILE
     if not path.exists():
         return []

@@ -139,3 +139,11 @@ def validated_observations(observations: pd.DataFrame) -> pd.DataFrame:
 
 def utc_timestamp() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def read_published(store: ObservationStore, version: int) -> pd.DataFrame:
+    """A published version's table (`version` > 0): a store returns None only for version 0."""
+    table = store.read(version)
+    if table is None:
+        raise LookupError(f"Version {version} introuvable")
+    return table

@@ -15,6 +15,7 @@ from indicators.store.contract import (
     ObservationStore,
     VersionInfo,
     empty_observations,
+    read_published,
 )
 from indicators.store.diff import diff_observations
 
@@ -109,8 +110,8 @@ def version_changes(store: ObservationStore, version: int, baseline: pd.DataFram
         # Built on the shipped demo: an import replaced it whole, a rollback restored from it.
         before = empty_observations() if info.action == "import" else baseline
     else:
-        before = store.read(info.parent)
-    return diff_observations(before, store.read(version))
+        before = read_published(store, info.parent)
+    return diff_observations(before, read_published(store, version))
 
 
 def restore_version(

@@ -28,6 +28,7 @@ from indicators.store.contract import (
     StaleParentError,
     VersionInfo,
     empty_observations,
+    read_published,
     utc_timestamp,
     validated_observations,
 )
@@ -63,7 +64,7 @@ class ParquetStore:
         self.folder = Path(folder)
         self._versions_folder = self.folder / VERSIONS_FOLDER
         self._cached_versions = cached_versions
-        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, int, int, int], pd.DataFrame] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def _published_numbers(self) -> list[int]:
@@ -184,7 +185,7 @@ class ParquetStore:
             if latest != parent:
                 raise StaleParentError(expected=parent, actual=latest)
             self._discard_unpublished()
-            previous = self.read(latest) if latest else _baseline_or_empty(baseline)
+            previous = read_published(self, latest) if latest else _baseline_or_empty(baseline)
             added, changed, removed = diff_counts(previous, table)
             info = VersionInfo(
                 version=latest + 1,

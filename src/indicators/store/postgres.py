@@ -22,9 +22,10 @@ import threading
 from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pandas as pd
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from alembic import command
@@ -271,11 +272,16 @@ def _from_csv(data: bytes) -> pd.DataFrame:
     return rows.to_pandas().astype(OBSERVATION_DTYPES)
 
 
+def _driver(connection: Connection) -> psycopg.Connection[Any]:
+    # The engine's URLs are all postgresql+psycopg (normalised_url): the DBAPI connection is psycopg's.
+    return cast("psycopg.Connection[Any]", connection.connection.driver_connection)
+
+
 def _copy_in(connection: Connection, table: pd.DataFrame, version: int) -> None:
     statement = sql.SQL("COPY observations ({}) FROM STDIN WITH (FORMAT csv)").format(
         sql.SQL(", ").join(sql.Identifier(column) for column in _COPY_COLUMNS)
     )
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+    with _driver(connection).cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(_as_csv(table, version))
 
 
@@ -285,7 +291,7 @@ def _copy_out(connection: Connection, version: int) -> pd.DataFrame:
         sql.SQL(", ").join(sql.Identifier(column) for column in OBSERVATION_COLUMNS), sql.Literal(version)
     )
     buffer = bytearray()
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+    with _driver(connection).cursor() as cursor, cursor.copy(statement) as copy:
         for block in copy:
             buffer += block
     return _from_csv(bytes(buffer))
@@ -327,7 +333,7 @@ class PostgresStore:
     def __init__(self, url: str, cached_versions: int = 0) -> None:
         self._url = normalised_url(url)
         self._cached_versions = cached_versions
-        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, datetime], pd.DataFrame] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     @property
@@ -383,14 +389,14 @@ class PostgresStore:
         self._remember(key, table)
         return table
 
-    def _cached(self, key: tuple) -> pd.DataFrame | None:
+    def _cached(self, key: tuple[int, datetime]) -> pd.DataFrame | None:
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         return None
 
-    def _remember(self, key: tuple, table: pd.DataFrame) -> None:
+    def _remember(self, key: tuple[int, datetime], table: pd.DataFrame) -> None:
         if not self._cached_versions:
             return
         with self._cache_lock:
@@ -463,7 +469,7 @@ def record_audit(url: str, action: str, who: str | None, **details: object) -> N
         )
 
 
-def read_audit(url: str) -> list[dict]:
+def read_audit(url: str) -> list[dict[str, Any]]:
     """Every entry, oldest first, shaped as audit.read_entries returns them."""
     with _engine(normalised_url(url)).connect() as connection:
         rows = connection.execute(select(audit_table).order_by(audit_table.c.id))
