@@ -9,12 +9,14 @@ result back to every row, so the cost follows the number of distinct values, not
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 
-def factorized(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def factorized(values: pd.Series) -> tuple[NDArray[np.integer], pd.Series]:
     """Codes per row (−1 for a missing cell) and the distinct values (a categorical's categories)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), pd.Series(values.cat.categories, dtype=object)
@@ -22,7 +24,21 @@ def factorized(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(uniques, dtype=object)
 
 
-def per_distinct(values: pd.Series, transform: Callable, categorical: bool = False) -> pd.Series:
+@overload
+def per_distinct(
+    values: pd.Series, transform: Callable[[pd.Series], pd.DataFrame], categorical: Literal[False] = False
+) -> pd.DataFrame: ...
+
+
+@overload
+def per_distinct(
+    values: pd.Series, transform: Callable[[pd.Series], pd.Series], categorical: bool = False
+) -> pd.Series: ...
+
+
+def per_distinct(
+    values: pd.Series, transform: Callable[[pd.Series], pd.Series | pd.DataFrame], categorical: bool = False
+) -> pd.Series | pd.DataFrame:
     """`transform` (element-wise, Series → Series or DataFrame) of every value, computed on each
     distinct value once. Missing cells are transformed as a missing value; the result keeps
     `values`' index. `categorical`: a Series result comes as a categorical (cheap to compare,
@@ -34,6 +50,8 @@ def per_distinct(values: pd.Series, transform: Callable, categorical: bool = Fal
         uniques = pd.concat([uniques, pd.Series([np.nan], dtype=object)], ignore_index=True)
     transformed = transform(uniques).reset_index(drop=True)
     if categorical:
+        if not isinstance(transformed, pd.Series):
+            raise TypeError("categorical: the transform must return a Series")
         result_codes, categories = pd.factorize(transformed, use_na_sentinel=True)
         spread = pd.Categorical.from_codes(result_codes[codes], categories=pd.Index(categories, dtype=object))
         return pd.Series(spread, index=values.index)
@@ -47,7 +65,9 @@ def as_text(values: pd.Series) -> pd.Series:
     import pyarrow as pa
 
     encoded = pa.array(values.array, type=pa.dictionary(pa.int32(), pa.string()))
-    return pd.Series(pd.array(encoded.cast(pa.string()), dtype="str"), index=values.index, name=values.name)
+    # pandas-stubs' pd.array overloads leave out pyarrow arrays, which pandas accepts.
+    text = pd.array(encoded.cast(pa.string()), dtype="str")  # type: ignore[call-overload]
+    return pd.Series(text, index=values.index, name=values.name)
 
 
 def distinct_texts(values: pd.Series) -> pd.Series:

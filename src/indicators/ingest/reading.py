@@ -13,12 +13,16 @@ import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 DELIMITERS = (";", "\t", ",")
 DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
@@ -338,7 +342,8 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
 
 def _empty_code(column: pd.Series) -> int:
     categories = column.cat.categories
-    return int(categories.get_loc("")) if "" in categories else -2
+    # Categories are unique: get_loc gives one position.
+    return int(cast(int, categories.get_loc(""))) if "" in categories else -2
 
 
 def arrow_string_columns(body: memoryview, delimiter: str, width: int) -> list[pd.Categorical] | None:
@@ -346,7 +351,8 @@ def arrow_string_columns(body: memoryview, delimiter: str, width: int) -> list[p
     names = [f"c{position}" for position in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
+            # pyarrow-stubs type the input as a path or an IO; a NativeFile is accepted and reads without a copy.
+            pa.BufferReader(pa.py_buffer(body)),  # type: ignore[arg-type]
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -367,13 +373,16 @@ def arrow_string_columns(body: memoryview, delimiter: str, width: int) -> list[p
         return None
     columns = []
     for name in names:
-        encoded = (
+        # Dictionary-typed by the convert options above (or built so when there is no row).
+        encoded = cast(
+            "pa.DictionaryArray[Any, Any]",
             table.column(name).combine_chunks()
             if table.num_rows
-            else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+            else pa.array([], pa.dictionary(pa.int32(), pa.string())),
         )
         # Python's strip, on each distinct cell once: the same cells as read_csv_text gives.
-        stripped = pd.Series([text.strip() for text in encoded.dictionary.to_pylist()], dtype=object)
+        texts = cast("list[str]", encoded.dictionary.to_pylist())  # no null: strings_can_be_null=False
+        stripped = pd.Series([text.strip() for text in texts], dtype=object)
         remap, categories = pd.factorize(stripped)
         codes = remap[encoded.indices.to_numpy(zero_copy_only=False)]
         columns.append(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object)))
@@ -416,7 +425,7 @@ def guard_xlsx(content: bytes) -> None:
         raise UnreadableFileError("Le classeur XLSX est endommagé ou n'en est pas un.") from error
 
 
-def open_workbook(content: bytes):
+def open_workbook(content: bytes) -> Workbook:
     from openpyxl import load_workbook
 
     try:

@@ -26,7 +26,8 @@ COLUMN_GUIDE = pd.DataFrame(
             "periode",
             "oui",
             "AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 », AAAA ou un trimestre (« T1 2025 », "
-            "« 1er trimestre 2025 », « 2025-Q1 ») ; ou deux colonnes « année » et « mois » (ou « année » et « trimestre »)",
+            "« 1er trimestre 2025 », « 2025-Q1 ») ; "
+            "ou deux colonnes « année » et « mois » (ou « année » et « trimestre »)",
             "2025-03",
         ),
         ("sexe", "non", "F, M ou ensemble (aussi : fille, garçon, femme, homme) ; vide = ensemble", "F"),
@@ -51,12 +52,15 @@ COLUMN_GUIDE = pd.DataFrame(
 LAYOUT_NOTES = [
     "Format large accepté : une colonne par année, par trimestre ou par mois (2024, 2025… ou T1 2025, T2 2025… "
     "ou 2025-01, 2025-02…) à la place de « periode » et « valeur ».",
-    "Séparateur « ; », « , » ou tabulation ; encodage UTF-8 ou Windows-1252 (export Excel) ; lignes vides et ligne « Total » ignorées.",
-    "Pour une même commune et une même période, donner soit le détail (par sexe ou par âge), soit le total (« ensemble »), "
-    "pas les deux : un sous-total placé à côté de son détail est refusé, car les sommes compteraient deux fois. "
+    "Séparateur « ; », « , » ou tabulation ; encodage UTF-8 ou Windows-1252 (export Excel) ; "
+    "lignes vides et ligne « Total » ignorées.",
+    "Pour une même commune et une même période, donner soit le détail (par sexe ou par âge), "
+    "soit le total (« ensemble »), pas les deux : "
+    "un sous-total placé à côté de son détail est refusé, car les sommes compteraient deux fois. "
     "Un fichier qui apporte le détail d'un total déjà enregistré le remplace (l'aperçu le montre), et inversement.",
     "* Sans colonne indicateur, choisir l'indicateur de tout le fichier au moment de l'import.",
-    "Aucune donnée personnelle : noms, dates de naissance, adresses, téléphones, courriels, NIR ou INE font refuser tout le fichier.",
+    "Aucune donnée personnelle : noms, dates de naissance, adresses, téléphones, courriels, NIR ou INE "
+    "font refuser tout le fichier.",
 ]
 
 
@@ -69,7 +73,7 @@ def template_xlsx() -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the active sheet: a new workbook has this one only
     sheet.title = "Observations"
     sheet.append(TEMPLATE_COLUMNS)
     guide = workbook.create_sheet("Guide des colonnes")
