@@ -214,7 +214,7 @@ def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
         return (
             column.dtype == object
             and not present.empty
-            and present.map(lambda cell: isinstance(cell, bool | np.bool_)).all()
+            and bool(present.map(lambda cell: isinstance(cell, bool | np.bool_)).all())
         )
 
     return frame.assign(

@@ -43,8 +43,8 @@ def with_month(observations: pd.DataFrame) -> pd.DataFrame:
     """Add `month` (first month of the period) and `months_spanned` (1 for a month, 3 for a
     quarter "2025-Q2", 12 for a year)."""
     # A few hundred distinct periods for up to a million rows: each one is parsed once.
-    codes, periods = pd.factorize(observations["period"])
-    periods = pd.Series(periods, dtype=object).astype(str)
+    codes, distinct = pd.factorize(observations["period"])
+    periods = pd.Series(distinct, dtype=object).astype(str)
     annual = (periods.str.len() == 4).to_numpy()
     quarterly = periods.str.contains("Q", regex=False).to_numpy()
     first_month = periods.where(~annual, periods + "-01")
@@ -100,10 +100,10 @@ def aggregate_series(
     period_start = dated["month"].dt.to_period(FREQUENCY_CODES[frequency][0]).dt.start_time
     group = dated[breakdown] if breakdown != "none" else pd.Series(TOTAL_GROUP, index=dated.index)
     frame = dated.assign(period_start=period_start, group=group)
-    totals = frame.groupby(["period_start", "group"], as_index=False, observed=True)["value"].sum()
+    totals = frame.groupby(["period_start", "group"], as_index=False, observed=True)[["value"]].sum()
     covered = (
         frame.drop_duplicates(["period_start", "group", "period"])
-        .groupby(["period_start", "group"], as_index=False, observed=True)["months_spanned"]
+        .groupby(["period_start", "group"], as_index=False, observed=True)[["months_spanned"]]
         .sum()
         .rename(columns={"months_spanned": "months_covered"})
     )

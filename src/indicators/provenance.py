@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import pandas as pd
 
@@ -33,7 +34,8 @@ def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     """One line naming every distinct source, in the order given."""
     by_id = sources.set_index("source_id", drop=False)
     distinct = list(dict.fromkeys(source_ids))
-    described = [describe_source(by_id.loc[source_id]) for source_id in distinct]
+    # source_id is the sources' key: .loc gives one row.
+    described = [describe_source(cast(pd.Series, by_id.loc[source_id])) for source_id in distinct]
     prefix = "Source" if len(described) == 1 else "Sources"
     return f"{prefix} : " + " ; ".join(described)
 
@@ -59,6 +61,7 @@ def short_source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     """One short line for a slide: producer, date and relay of each distinct source."""
     by_id = sources.set_index("source_id", drop=False)
     described = [
-        short_source(by_id.loc[source_id]).removeprefix("Source : ") for source_id in dict.fromkeys(source_ids)
+        short_source(cast(pd.Series, by_id.loc[source_id])).removeprefix("Source : ")
+        for source_id in dict.fromkeys(source_ids)
     ]
     return ("Source : " if len(described) == 1 else "Sources : ") + " ; ".join(described)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -68,7 +69,7 @@ def headline(
     estimates: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str, territory_code: str = "FR"
 ) -> Headline:
     """A headline card built from the latest figure of an indicator and its catalogue entry."""
-    entry = indicators.set_index("indicator_id").loc[indicator_id]
+    entry = cast(pd.Series, indicators.set_index("indicator_id").loc[indicator_id])  # indicator_id is the key
     figure = latest_figure(estimates, indicator_id, territory_code)
     return Headline(
         figure_id=figure["figure_id"],

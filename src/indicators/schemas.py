@@ -7,6 +7,8 @@ against them.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -81,14 +83,14 @@ class PublishedEstimateSchema(pa.DataFrameModel):
     note_fr: Series[str] = pa.Field(nullable=True, title="Remarque")
 
     @pa.dataframe_check(error="soit une valeur, soit une fourchette (borne basse et haute), jamais les deux")
-    def value_or_range(cls, df: pd.DataFrame) -> Series[bool]:
+    def value_or_range(cls, df: pd.DataFrame) -> pd.Series[bool]:
         has_value = df["value"].notna()
         has_range = df["value_low"].notna() & df["value_high"].notna()
         has_partial = df["value_low"].notna() ^ df["value_high"].notna()
         return (has_value ^ has_range) & ~has_partial
 
     @pa.dataframe_check(error="la borne basse dépasse la borne haute")
-    def range_ordered(cls, df: pd.DataFrame) -> Series[bool]:
+    def range_ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return ~(df["value_low"] > df["value_high"])
 
     class Config:
@@ -150,7 +152,7 @@ class FieldObservationSchema(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
-        unique = ["indicator_id", "territory_code", "period", "sex", "age_group"]
+        unique: ClassVar[list[str]] = ["indicator_id", "territory_code", "period", "sex", "age_group"]
 
 
 TABLE_SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
