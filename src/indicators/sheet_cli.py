@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from indicators.text import comparable
+
 
 def add_sheet_parser(commands: argparse._SubParsersAction) -> None:
     sheet = commands.add_parser("fiche", help="fiche territoriale A4 (PDF) d'une commune, d'un EPT ou du département")
@@ -24,11 +26,11 @@ def add_sheet_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def resolve_territory(asked: str, names: dict[str, str]) -> str | None:
-    """A territory code from a code or a name (accents and case as typed), None when unknown."""
+    """A territory code from a code or a name (whatever its case, accents or hyphens), None when unknown."""
     if asked in names:
         return asked
-    by_name = {name.casefold(): code for code, name in names.items()}
-    return by_name.get(asked.strip().casefold())
+    by_name = {comparable(name): code for code, name in names.items()}
+    return by_name.get(comparable(asked))
 
 
 def run_sheets(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ import io
 import re
 import subprocess
 import tempfile
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from indicators.disclosure import SECRET_SYMBOL
 from indicators.formatting import format_number
 from indicators.sheet import IndicatorBlock, Sheet, TrendPoint
 from indicators.territories import RATE_UNIT_FR
+from indicators.text import file_name_part
 
 MEASURES_FR = {"count": "Effectif", "rate": f"Taux {RATE_UNIT_FR}"}
 CHART_WIDTH, CHART_HEIGHT = 300, 112  # SVG user units; drawn 72 mm wide on the page
@@ -241,8 +241,7 @@ def page_count(pdf: bytes) -> int:
 
 def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
     """ "fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces."""
-    folded = unicodedata.normalize("NFKD", sheet.name).encode("ascii", "ignore").decode().lower()
-    return f"fiche_{sheet.territory_code}_{re.sub(r'[^a-z0-9]+', '_', folded).strip('_')}.{suffix}"
+    return f"fiche_{sheet.territory_code}_{file_name_part(sheet.name)}.{suffix}"
 
 
 def print_pdf(page: Path, output: Path, profile: Path) -> None:

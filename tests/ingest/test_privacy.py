@@ -415,3 +415,7 @@ def test_one_personal_cell_among_a_hundred_thousand_is_found_on_its_line():
     findings = find_personal_data(cells, lines)
 
     assert [(f.kind, f.line, f.count) for f in findings] == [("telephone", 76_545, 1)]
+
+
+def test_a_header_with_a_typographic_apostrophe_is_read_as_typed_with_a_straight_one():
+    assert personal_kinds_of_header("Nom d’usage") == personal_kinds_of_header("Nom d'usage") != ()

@@ -10,7 +10,6 @@ file repeats a few hundred distinct texts, so large files stay fast.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +20,7 @@ from indicators.ingest.reading import RawTable
 from indicators.keys import fits_in_one_key, pack_codes
 from indicators.observations import overlapping_totals
 from indicators.schemas import AGE_GROUPS
+from indicators.text import comparable, comparable_values
 
 KEY = ["indicator_id", "territory_code", "period", "sex", "age_group"]
 
@@ -181,20 +181,9 @@ class PreparedUpload:
         return {error.line for error in self.errors if error.line is not None}
 
 
-def normalise_text(text: str) -> str:
-    """Lower case, accents stripped, punctuation to single spaces: "Tranche d'âge" → "tranche d age"."""
-    stripped = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", " ", stripped.lower()).strip()
-
-
 def normalise_series(values: pd.Series) -> pd.Series:
-    """normalise_text of every cell, vectorised, computed once per distinct cell."""
-    return per_distinct(values, _normalise_distinct)
-
-
-def _normalise_distinct(values: pd.Series) -> pd.Series:
-    stripped = values.astype(str).str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    return stripped.str.lower().str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    """text.comparable of every cell, vectorised, computed once per distinct cell."""
+    return per_distinct(values, comparable_values)
 
 
 def parse_periods(values: pd.Series, categorical: bool = False) -> pd.Series:
@@ -227,7 +216,7 @@ def _parse_periods_distinct(values: pd.Series) -> pd.Series:
             month[hit] = found.loc[hit, m]
         if d:
             day[hit] = found.loc[hit, d]
-    normalised = _normalise_distinct(text)
+    normalised = comparable_values(text)
     named = normalised.str.extract(r"^(?P<name>[a-z]+) (?P<y>\d{4})$")
     named_month = named["name"].map(MONTH_NAMES)
     hit = named_month.notna() & year.isna()
@@ -267,7 +256,7 @@ def parse_quarter_numbers(values: pd.Series) -> pd.Series:
 
 
 def _quarter_numbers_distinct(values: pd.Series) -> pd.Series:
-    found = _quarter_tokens(_normalise_distinct(values)).str.extract(r"^q?([1-4])$")[0]
+    found = _quarter_tokens(comparable_values(values)).str.extract(r"^q?([1-4])$")[0]
     return pd.to_numeric(found, errors="coerce")
 
 
@@ -295,7 +284,7 @@ def normalise_age_groups(values: pd.Series, categorical: bool = False) -> pd.Ser
 
 
 def _age_groups_distinct(values: pd.Series) -> pd.Series:
-    text = _normalise_distinct(values)
+    text = comparable_values(values)
     bounds = text.str.extract(r"^(\d{1,2}) (?:a )?(\d{1,2})(?: ans)?$")
     ranged = bounds[0] + "-" + bounds[1]
     overall = text.isin(["", "ensemble", "tous", "tous ages", "total", "tout age"])
@@ -305,18 +294,18 @@ def _age_groups_distinct(values: pd.Series) -> pd.Series:
 
 def match_indicators(values: pd.Series, catalogue: pd.DataFrame, categorical: bool = False) -> pd.Series:
     """Catalogue id or French label, accents and case ignored → indicator id; NaN if unknown."""
-    lookup = {normalise_text(identifier): identifier for identifier in catalogue["indicator_id"]}
+    lookup = {comparable(identifier): identifier for identifier in catalogue["indicator_id"]}
     lookup |= {
-        normalise_text(label): identifier for identifier, label in zip(catalogue["indicator_id"], catalogue["label_fr"])
+        comparable(label): identifier for identifier, label in zip(catalogue["indicator_id"], catalogue["label_fr"])
     }
-    return per_distinct(values, lambda distinct: _normalise_distinct(distinct).map(lookup), categorical)
+    return per_distinct(values, lambda distinct: comparable_values(distinct).map(lookup), categorical)
 
 
 def map_headers(headers: list[str]) -> dict[str, str]:
     """Original header → canonical column, for the headers that are recognised (first one wins)."""
     mapping: dict[str, str] = {}
     for header in headers:
-        canonical = HEADER_SYNONYMS.get(normalise_text(header))
+        canonical = HEADER_SYNONYMS.get(comparable(header))
         if canonical and canonical not in mapping.values():
             mapping[header] = canonical
     return mapping
@@ -332,7 +321,7 @@ def drop_total_rows(
     """
 
     def total_cell(distinct: pd.Series) -> pd.Series:
-        return _normalise_distinct(distinct).str.fullmatch(r"total( general| departement)?")
+        return comparable_values(distinct).str.fullmatch(r"total( general| departement)?")
 
     positions = [position for position, header in enumerate(cells.columns) if header not in split_headers]
     is_total = pd.DataFrame(
@@ -412,12 +401,12 @@ def resolve_territories(
     cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
 ) -> tuple[pd.Series, list[RowError]]:
     """COG codes (or commune names when there is no code column) checked against the département's list."""
-    names = {normalise_text(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
+    names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
         header = columns["territory_name"]
         # A "Commune" column often holds INSEE codes rather than names: either is read.
         names |= {code: code for code in communes["territory_code"]}
-        codes = per_distinct(cells[header], lambda distinct: _normalise_distinct(distinct).map(names), categorical=True)
+        codes = per_distinct(cells[header], lambda distinct: comparable_values(distinct).map(names), categorical=True)
         unknown = codes.isna()
         return codes, column_errors(unknown, lines, header, cells[header], "commune inconnue dans le département")
     header = columns["territory"]
@@ -617,7 +606,7 @@ def prepare_observations(
     errors += bound_errors(cells, lines, columns, values)
     sexes = (
         per_distinct(
-            cells[columns["sex"]], lambda distinct: _normalise_distinct(distinct).map(SEX_CODES), categorical=True
+            cells[columns["sex"]], lambda distinct: comparable_values(distinct).map(SEX_CODES), categorical=True
         )
         if "sex" in columns
         else pd.Series("ensemble", index=cells.index)

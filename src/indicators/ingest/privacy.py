@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.ingest.distinct import factorized
+from indicators.text import comparable, fold_accents
 
 # Declared order is the order of findings within one column.
 PERSONAL_DATA_KINDS: tuple[str, ...] = (
@@ -411,7 +412,6 @@ AGE_PATTERN = re.compile(
 FIRST_NAME_START_PATTERN = re.compile(rf"^\s*(?:{_NAMES})(?![\w'\-])")
 FIRST_NAME_IN_TEXT_PATTERN = re.compile(rf"(?<![\w'\-])(?:{_NAMES})(?=\s*(?:,|\(\s*\d{{1,2}}\s*ans|\d{{1,2}}\s*ans))")
 EPONYM_START_PATTERN = re.compile(rf"^\s*(?i:{'|'.join(EPONYMS)})(?!\w)")
-COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
 
 
 @dataclass(frozen=True)
@@ -430,15 +430,9 @@ class PersonalDataFinding:
     masked_example: str | None
 
 
-def fold_accents(text: str) -> str:
-    """'Léa Châtillon' -> 'Lea Chatillon'; no-break spaces become plain spaces (NFKD)."""
-    return COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text))
-
-
 def normalise_header(text: str) -> str:
-    """'Nom d'usage' -> 'nom d usage'; 'E-mail' -> 'e mail'; 'N° Sécu.' -> 'n secu'."""
-    folded = fold_accents(str(text)).lower()
-    return re.sub(r"[\W_]+", " ", folded).strip()
+    """'Nom d'usage' -> 'nom d usage'; 'E-mail' -> 'e mail'; 'N° Sécu.' -> 'n secu' (text.comparable)."""
+    return comparable(text)
 
 
 def _contains_phrase(header: str, phrase: str) -> bool:
