@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from indicators.config import DEMO_SOURCE_ID
 
@@ -55,12 +56,12 @@ def demo_months(first: str = FIRST_MONTH, last: str = LAST_MONTH) -> pd.Datetime
     return pd.date_range(first, last, freq="MS")
 
 
-def monthly_rate(profile: DemoProfile, months: pd.DatetimeIndex) -> np.ndarray:
+def monthly_rate(profile: DemoProfile, months: pd.DatetimeIndex) -> NDArray[np.float64]:
     """Expected département total per month: growth, a 2020 lockdown dip, November events."""
     years = (months - months[0]).days / 365.25
-    rate = profile.monthly_base * (1 + profile.yearly_growth) ** years
-    lockdown = (months >= "2020-03-01") & (months <= "2020-05-01")
-    rate = np.where(lockdown, rate * 0.55, rate)
+    trend = profile.monthly_base * (1 + profile.yearly_growth) ** years
+    lockdown = (months >= pd.Timestamp("2020-03-01")) & (months <= pd.Timestamp("2020-05-01"))
+    rate = np.where(lockdown, trend * 0.55, trend)
     rate = np.where(months.month == 11, rate * profile.november_boost, rate)
     if profile.starts_with_plan:
         rate = np.where(months < PLAN_START, 0.0, rate)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import pandera.pandas as pa
@@ -47,6 +49,16 @@ class DataTables:
     key_dates: pd.DataFrame
     field_observations: pd.DataFrame
 
+    @cached_property
+    def catalogue(self) -> pd.DataFrame:
+        """The indicators indexed by their id: `catalogue.loc[indicator_id]` is one indicator's entry."""
+        return self.indicators.set_index("indicator_id")
+
+    @cached_property
+    def field_indicator_ids(self) -> list[str]:
+        """The field indicators (observed by the département), in catalogue order."""
+        return [str(identifier) for identifier in self.catalogue.index[self.catalogue["domain"] == "field"]]
+
 
 def read_table(path: Path, table: str) -> pd.DataFrame:
     """Read one CSV table and validate it against its schema."""
@@ -75,12 +87,14 @@ def validate_table(frame: pd.DataFrame, table: str, name: str) -> pd.DataFrame:
 def describe_schema_errors(file_name: str, failure_cases: pd.DataFrame) -> str:
     """French summary of pandera failure cases: one line per problem, with file line numbers."""
     lines = [f"{file_name} ne respecte pas son schéma :"]
-    for case in failure_cases.itertuples(index=False):
+    # pandera's "index" column is renamed: a named tuple's `index` is its method.
+    for case in failure_cases.rename(columns={"index": "row"}).itertuples(index=False):
         if case.check == "column_in_dataframe":
             # pandera names the schema as the "column" and the missing column as the value.
             lines.append(f"- colonne « {case.failure_case} » absente du fichier (elle est obligatoire)")
             continue
-        row_index = case.index
+        # The row's position, or a missing value when the check is on the whole table.
+        row_index = cast(int | float | None, case.row)
         # Line 1 is the header, so row 0 sits on line 2.
         where = f"ligne {int(row_index) + 2}" if pd.notna(row_index) else "fichier entier"
         column = case.column if isinstance(case.column, str) else "—"
@@ -122,12 +136,13 @@ def check_references(tables: DataTables) -> list[str]:
 def observation_store(folder: Path | None = None, cached_versions: int = 0) -> ObservationStore:
     """The versioned store of field observations: PostgreSQL when DATABASE_URL is set (several
     servers share it), else Parquet under <data dir>/store (see ParquetStore for the cache)."""
-    if database_url():
+    url = database_url()
+    if url:
         from indicators.store.postgres import (
             PostgresStore,  # SQLAlchemy and co. only when used
         )
 
-        return PostgresStore(database_url(), cached_versions=cached_versions)
+        return PostgresStore(url, cached_versions=cached_versions)
     return ParquetStore((folder or data_dir()) / STORE_FOLDER, cached_versions=cached_versions)
 
 
@@ -173,11 +188,15 @@ def load_tables(folder: Path | None = None) -> DataTables:
             latest, "field_observations", f"store version {store.latest_version()}"
         )
         tables["sources"] = pd.concat([tables["sources"], import_sources(store.versions())], ignore_index=True)
-    tables = DataTables(**tables)
-    problems = check_references(tables)
+    data = DataTables(**tables)
+    problems = check_references(data)
     if problems:
         raise DataFileError("Références incohérentes entre les tables :\n- " + "\n- ".join(problems))
-    return tables
+    return data
+
+
+# (file name, modification time in ns, size) per table, then ("store", the store's fingerprint).
+FingerprintEntry = tuple[str, int, int] | tuple[str, str]
 
 
 def published_digest(folder: Path | None = None, extra: tuple[str, ...] = ("deck.csv",)) -> str:
@@ -192,11 +211,11 @@ def published_digest(folder: Path | None = None, extra: tuple[str, ...] = ("deck
     return digest.hexdigest()
 
 
-def data_fingerprint(folder: Path | None = None) -> tuple:
+def data_fingerprint(folder: Path | None = None) -> tuple[FingerprintEntry, ...]:
     """Name, modification time and size of each table, and the store's latest version:
     a cache key that changes whenever the data do."""
     folder = folder or data_dir()
-    entries: list[tuple] = []
+    entries: list[FingerprintEntry] = []
     for file in sorted(TABLE_FILES.values()):
         path = folder / file
         stat = path.stat() if path.exists() else None

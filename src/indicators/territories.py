@@ -11,8 +11,14 @@ Populations are the INSEE municipal populations (all inhabitants, not minors): a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+
+# Counts or populations: a column, an array or a list (missing values allowed).
+Numbers = pd.Series | NDArray[np.generic] | Sequence[float | None]
 
 DEPARTMENT = "92"
 DEPARTMENT_NAME = "Hauts-de-Seine"
@@ -107,10 +113,10 @@ def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) 
     return choices
 
 
-def rate_per_10000(values: pd.Series | np.ndarray, population: pd.Series | np.ndarray) -> np.ndarray:
+def rate_per_10000(values: Numbers, population: Numbers) -> NDArray[np.float64]:
     """Count × 10 000 / population, NaN where the population is unknown or not positive."""
     counts = np.asarray(values, dtype=np.float64)
-    people = pd.array(population, dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    people = pd.Series(population, dtype="Float64").to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = counts * RATE_BASE / people
     return np.where(people > 0, rates, np.nan)
