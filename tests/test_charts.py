@@ -15,7 +15,7 @@ from indicators.published import published_series
 
 
 def test_published_points_are_never_joined_by_a_line(tables):
-    points = published_series(tables.published_estimates, tables.indicators, "victimes_mineurs_proxenetisme")
+    points = published_series(tables.published_estimates, tables.catalogue, "victimes_mineurs_proxenetisme")
     figure = published_figure(points, "victimes", {}, tables.key_dates)
     scatters = [trace for trace in figure.data if isinstance(trace, go.Scatter)]
     assert scatters and all(trace.mode == "markers" for trace in scatters)
@@ -26,7 +26,7 @@ def test_published_points_are_never_joined_by_a_line(tables):
 
 def test_ranges_are_drawn_from_low_to_high_without_midpoint(tables):
     points = published_series(
-        tables.published_estimates, tables.indicators, "estimation_mineurs_exploitation_sexuelle_monde"
+        tables.published_estimates, tables.catalogue, "estimation_mineurs_exploitation_sexuelle_monde"
     )
     figure = published_figure(points, "mineurs", {}, tables.key_dates)
     bars = [trace for trace in figure.data if isinstance(trace, go.Bar)]
@@ -38,7 +38,7 @@ def test_ranges_are_drawn_from_low_to_high_without_midpoint(tables):
 
 
 def test_key_dates_inside_the_span_are_annotated(tables):
-    points = published_series(tables.published_estimates, tables.indicators, "victimes_mineurs_proxenetisme")
+    points = published_series(tables.published_estimates, tables.catalogue, "victimes_mineurs_proxenetisme")
     figure = published_figure(points, "victimes", {}, tables.key_dates)
     texts = [annotation.text for annotation in figure.layout.annotations]
     assert any("Plan national" in text and "15/11/2021" in text for text in texts)

@@ -106,3 +106,13 @@ def test_a_missing_column_is_named_in_french(data_copy):
         load_tables(data_copy)
     assert "colonne « territory_code » absente du fichier" in str(error.value)
     assert "KeyDateSchema" not in str(error.value)
+
+
+def test_the_tables_offer_the_indexed_catalogue_and_the_field_indicator_ids():
+    tables = load_tables()
+    assert tables.catalogue.index.name == "indicator_id" and tables.catalogue.index.is_unique
+    assert tables.catalogue.loc["consultations_sexologie", "domain"] == "field"
+    assert tables.field_indicator_ids == tables.indicators.loc[
+        tables.indicators["domain"] == "field", "indicator_id"
+    ].tolist()
+    assert tables.catalogue is tables.catalogue  # indexed once per tables

@@ -27,7 +27,7 @@ def test_restated_figures_are_not_new_points(tables):
 
 
 def test_series_of_recorded_victims_keeps_each_point_and_its_source(tables):
-    points = published_series(tables.published_estimates, tables.indicators, "victimes_mineurs_proxenetisme")
+    points = published_series(tables.published_estimates, tables.catalogue, "victimes_mineurs_proxenetisme")
     assert points["period"].tolist() == ["2016", "2019", "2020", "2021", "2024"]
     assert points["value"].tolist() == [116, 206, 400, 308, 435]
     assert points["source_id"].nunique() == 3
@@ -35,7 +35,7 @@ def test_series_of_recorded_victims_keeps_each_point_and_its_source(tables):
 
 def test_estimate_range_stays_a_range(tables):
     points = published_series(
-        tables.published_estimates, tables.indicators, "estimation_mineurs_risque_ou_prostitution"
+        tables.published_estimates, tables.catalogue, "estimation_mineurs_risque_ou_prostitution"
     )
     point = points.iloc[0]
     assert point["is_range"] and pd.isna(point["value"])
@@ -51,7 +51,7 @@ def test_headlines_read_as_published(tables):
     cards = {
         card.indicator_id: card
         for card in (
-            headline(tables.published_estimates, tables.indicators, indicator_id)
+            headline(tables.published_estimates, tables.catalogue, indicator_id)
             for indicator_id in HEADLINE_INDICATORS
         )
     }

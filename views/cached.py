@@ -11,6 +11,7 @@ version. Pages only read them: every transform returns a new frame, none edits a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -38,14 +39,19 @@ from indicators.loading import (
 )
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
-from indicators.store.contract import ObservationDiff
+from indicators.store.contract import ObservationDiff, ObservationStore
 from indicators.store.history import version_changes
-from indicators.store.parquet import ParquetStore
 from indicators.tilemap import tile_layout
+
+if TYPE_CHECKING:
+    from indicators.sheet import Sheet, SheetBasis
+
+# `loading.data_fingerprint`: a hashable cache key (file names, times, sizes, the store's version).
+Fingerprint = tuple[object, ...]
 
 
 @st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
-def _load_tables(folder: str, fingerprint: tuple) -> DataTables:
+def _load_tables(folder: str, fingerprint: Fingerprint) -> DataTables:
     return load_tables(Path(folder))
 
 
@@ -60,24 +66,24 @@ def tables() -> DataTables:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _demo_baseline(folder: str, fingerprint: tuple) -> pd.DataFrame:
+def _demo_baseline(folder: str, fingerprint: Fingerprint) -> pd.DataFrame:
     return demo_observations(Path(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _store(folder: str) -> ParquetStore:
+def _store(folder: str) -> ObservationStore:
     # Published versions never change: one store per folder keeps the last ones it read in memory.
     return observation_store(Path(folder), cached_versions=2)
 
 
-def store_and_baseline() -> tuple[ParquetStore, pd.DataFrame]:
+def store_and_baseline() -> tuple[ObservationStore, pd.DataFrame]:
     """The observation store, and the shipped demo table it started from (version 0)."""
     folder = data_dir()
     return _store(str(folder)), _demo_baseline(str(folder), data_fingerprint(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _version_changes(folder: str, fingerprint: tuple, version: int) -> ObservationDiff:
+def _version_changes(folder: str, fingerprint: Fingerprint, version: int) -> ObservationDiff:
     return version_changes(_store(folder), version, _demo_baseline(folder, fingerprint))
 
 
@@ -89,7 +95,7 @@ def changes_of(version: int) -> ObservationDiff:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _protected_cells(folder: str, fingerprint: tuple, k: int) -> pd.DataFrame:
+def _protected_cells(folder: str, fingerprint: Fingerprint, k: int) -> pd.DataFrame:
     # One suppression for every viewer and every page: the rule is applied once, in one place.
     return protected_cells_of(_load_tables(folder, fingerprint), k)
 
@@ -108,7 +114,7 @@ def _published_slides(digest: str, folder: str) -> dict[str, Slide | None]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _slides(folder: str, fingerprint: tuple, deck_mtime: int, k: int) -> list[Slide]:
+def _slides(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int) -> list[Slide]:
     # Shared by every viewer and never mutated: pages style copies of the figures.
     prebuilt = _published_slides(published_digest(Path(folder)), folder)
     return build_slides(
@@ -137,9 +143,11 @@ def slides() -> list[Slide]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _latest_comparisons(folder: str, fingerprint: tuple, k: int) -> tuple[dict[str, ShownComparison], list[str], bool]:
+def _latest_comparisons(
+    folder: str, fingerprint: Fingerprint, k: int
+) -> tuple[dict[str, ShownComparison], list[str], bool]:
     data = _load_tables(folder, fingerprint)
-    field_ids = data.indicators.loc[data.indicators["domain"] == "field", "indicator_id"].tolist()
+    field_ids = data.field_indicator_ids
     observations = data.field_observations
     return (
         protected_comparisons(observations, _protected_cells(folder, fingerprint, k), field_ids),
@@ -157,7 +165,7 @@ def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str], bool]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _field_index(folder: str, fingerprint: tuple) -> FieldIndex:
+def _field_index(folder: str, fingerprint: Fingerprint) -> FieldIndex:
     return index_observations(_load_tables(folder, fingerprint).field_observations)
 
 
@@ -169,9 +177,9 @@ def field_index() -> FieldIndex:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _headlines(folder: str, fingerprint: tuple) -> list[Headline]:
+def _headlines(folder: str, fingerprint: Fingerprint) -> list[Headline]:
     data = _load_tables(folder, fingerprint)
-    return [headline(data.published_estimates, data.indicators, indicator_id) for indicator_id in HEADLINE_INDICATORS]
+    return [headline(data.published_estimates, data.catalogue, indicator_id) for indicator_id in HEADLINE_INDICATORS]
 
 
 def headlines() -> list[Headline]:
@@ -183,7 +191,7 @@ def headlines() -> list[Headline]:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _trend_series(
     folder: str,
-    fingerprint: tuple,
+    fingerprint: Fingerprint,
     k: int,
     indicator_id: str,
     territory: str,
@@ -226,7 +234,7 @@ def trend_series(
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_publics(
-    folder: str, fingerprint: tuple, indicator_id: str, first_year: str, last_year: str
+    folder: str, fingerprint: Fingerprint, indicator_id: str, first_year: str, last_year: str
 ) -> dict[str, str]:
     return public_choices(
         _field_index(folder, fingerprint).rows(indicator_id, None, *year_bounds(first_year, last_year))
@@ -235,7 +243,14 @@ def _territory_publics(
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_ranking(
-    folder: str, fingerprint: tuple, k: int, indicator_id: str, first_year: str, last_year: str, public: str, level: str
+    folder: str,
+    fingerprint: Fingerprint,
+    k: int,
+    indicator_id: str,
+    first_year: str,
+    last_year: str,
+    public: str,
+    level: str,
 ) -> tuple[pd.DataFrame, list[str], bool]:
     return protected_ranking(
         _field_index(folder, fingerprint),
@@ -273,7 +288,7 @@ def territory_ranking(
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _map_layout(folder: str, fingerprint: tuple) -> pd.DataFrame:
+def _map_layout(folder: str, fingerprint: Fingerprint) -> pd.DataFrame:
     return tile_layout(_load_tables(folder, fingerprint).territories)
 
 
@@ -288,7 +303,7 @@ def map_layout() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _sheet_basis(folder: str, fingerprint: tuple, k: int):
+def _sheet_basis(folder: str, fingerprint: Fingerprint, k: int) -> SheetBasis:
     from indicators.sheet import sheet_basis
 
     return sheet_basis(
@@ -300,7 +315,7 @@ def _sheet_basis(folder: str, fingerprint: tuple, k: int):
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _territory_sheet(folder: str, fingerprint: tuple, k: int, territory_code: str, day: str):
+def _territory_sheet(folder: str, fingerprint: Fingerprint, k: int, territory_code: str, day: str) -> Sheet:
     from indicators.sheet import build_sheet
 
     return build_sheet(
@@ -308,7 +323,7 @@ def _territory_sheet(folder: str, fingerprint: tuple, k: int, territory_code: st
     )
 
 
-def territory_sheet(territory_code: str):
+def territory_sheet(territory_code: str) -> Sheet:
     """`sheet.build_sheet` for one territory (frozen), shared by every viewer of a data version that day."""
     folder = data_dir()
     return _territory_sheet(

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from indicators.charts import observation_figure
-from indicators.disclosure import DEPARTMENT
 from indicators.findings import observation_finding
 from indicators.formatting import escape_markdown
 from indicators.ingest.parsing import error_summary
@@ -20,6 +19,7 @@ from indicators.observations import (
     is_demo,
     select_observations,
 )
+from indicators.territories import DEPARTMENT
 
 
 def show_report(report: ImportReport) -> None:
@@ -107,7 +107,8 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
         return
     if report.replaces_demo and is_demo(current):
         st.info(
-            "Les données fictives de démonstration seront retirées : le tableau de bord ne montrera plus que les données importées."
+            "Les données fictives de démonstration seront retirées : "
+            "le tableau de bord ne montrera plus que les données importées."
         )
     names = data.territories.set_index("territory_code")["name_fr"]
     added, changed = st.tabs([f"Lignes ajoutées ({len(report.added)})", f"Valeurs modifiées ({len(report.changed)})"])
@@ -144,11 +145,12 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
             hide_index=True,
         )
     after = preview_observations(report, current, is_demo(current))
-    catalogue = data.indicators.set_index("indicator_id")
+    catalogue = data.catalogue
     for indicator_id in report.rows["indicator_id"].unique():
         rows = select_observations(after, indicator_id)
         # The coarsest grouping present, so every row shows (quarters stay quarters); months read as quarters.
         frequency = frequency_choices(rows)[1]
+        assert frequency is not None  # the file brings rows of this indicator: they have a granularity
         frequency = "quarter" if frequency == "month" else frequency
         series = aggregate_series(rows, frequency)
         entry = catalogue.loc[indicator_id]

@@ -1,10 +1,12 @@
 """Importer des données: a file, its preview, and a write only on explicit confirmation."""
 
+from contextlib import suppress
+
 import streamlit as st
 
 from indicators.config import data_dir
 from indicators.formatting import escape_markdown
-from indicators.ingest.pipeline import analyse_upload, commit_import, refuse_import
+from indicators.ingest.pipeline import Mode, analyse_upload, commit_import, refuse_import
 from indicators.ingest.reading import UnreadableFileError, xlsx_sheet_names
 from indicators.ingest.templates import (
     COLUMN_GUIDE,
@@ -18,8 +20,8 @@ from views.cached import store_and_baseline, tables
 from views.import_sections import show_preview, show_report
 
 data = tables()
-catalogue = data.indicators.set_index("indicator_id")
-field_ids = catalogue.index[catalogue["domain"] == "field"].tolist()
+catalogue = data.catalogue
+field_ids = data.field_indicator_ids
 communes = data.territories.loc[data.territories["level"] == "commune"]
 
 st.title("Importer des données")
@@ -55,14 +57,13 @@ content = uploaded.getvalue()
 left, right = st.columns(2)
 sheet = None
 if content.startswith(b"PK"):
-    try:
+    # Not a workbook after all: analyse_upload refuses it, and the refusal is recorded below.
+    with suppress(UnreadableFileError):
         sheet = left.selectbox("Feuille du classeur", xlsx_sheet_names(content))
-    except UnreadableFileError:
-        pass  # not a workbook after all: analyse_upload refuses it, and the refusal is recorded below
 default_indicator = right.selectbox(
     "Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)",
     [None, *field_ids],
-    format_func=lambda choice: "— lu dans le fichier —" if choice is None else catalogue.at[choice, "label_fr"],
+    format_func=lambda choice: "— lu dans le fichier —" if choice is None else str(catalogue.at[choice, "label_fr"]),
 )
 current = data.field_observations
 report = analyse_upload(
@@ -72,6 +73,7 @@ report = analyse_upload(
 if report.personal_data:
     # Refused whole: drop the file from the session at once, keep only the (masked) explanation.
     refuse_import(report, "all_or_nothing", user=analyst, audit_folder=data_dir())
+    assert report.refusal is not None  # a file with personal data is always refused
     st.session_state["import_outcome"] = [("error", escape_markdown(report.refusal))] + [
         ("error", escape_markdown(finding.message)) for finding in report.personal_data
     ]
@@ -88,9 +90,10 @@ if report.refusal or report.rows_valid == 0:
     st.stop()
 show_preview(report, data, current)
 
+modes: list[Mode] = ["all_or_nothing", "valid_rows"]
 mode = st.radio(
     "S'il y a des lignes rejetées",
-    ["all_or_nothing", "valid_rows"],
+    modes,
     horizontal=True,
     format_func={
         "all_or_nothing": "refuser tout le fichier",

@@ -5,10 +5,10 @@ import streamlit as st
 from indicators.cards import NO_DATA, NO_DATA_NOTE, field_card
 from indicators.provenance import short_source, source_line
 from views.cached import headlines, latest_comparisons, tables
-from views.components import demo_banner
+from views.components import demo_banner, row_of
 
 data = tables()
-catalogue = data.indicators.set_index("indicator_id")
+catalogue = data.catalogue
 
 st.title("Prostitution des mineurs : vue d'ensemble")
 st.markdown(
@@ -24,7 +24,7 @@ for column, card in zip(columns, cards):
     with column.container(border=True, height="stretch"):
         st.markdown(f"**{card.label}**", help=f"{card.definition}\n\nPrécaution : {card.caveat}")
         st.metric(card.label, card.text, label_visibility="collapsed")
-        st.caption(f"France, {card.period}. {short_source(sources.loc[card.source_id])}")
+        st.caption(f"France, {card.period}. {short_source(row_of(sources, card.source_id))}")
 st.info(
     "Un effectif enregistré par la police, la justice ou les associations n'est pas le nombre de victimes : "
     "il ne compte que les situations repérées. Les estimations sont des fourchettes, sans valeur centrale.",
@@ -35,7 +35,7 @@ st.header("Observations de terrain : Hauts-de-Seine")
 comparisons, observation_sources, demo = latest_comparisons()
 if demo:
     demo_banner()
-field = catalogue.loc[catalogue["domain"] == "field"]
+field = catalogue.loc[data.field_indicator_ids]
 for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
     entry, shown = field.loc[indicator_id], comparisons.get(indicator_id)
     with column.container(border=True, height="stretch"):
@@ -45,15 +45,15 @@ for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
             st.metric(entry["label_fr"], NO_DATA, label_visibility="collapsed")
             st.caption(NO_DATA_NOTE)
             continue
-        card = field_card(shown, entry["unit_fr"])
+        figure = field_card(shown, entry["unit_fr"])
         st.metric(
             entry["label_fr"],
-            card.value,
-            delta=card.delta,
-            delta_color=card.delta_colour,
-            delta_arrow=card.delta_arrow,
+            figure.value,
+            delta=figure.delta,
+            delta_color=figure.delta_colour,
+            delta_arrow=figure.delta_arrow,
             label_visibility="collapsed",
         )
-        st.caption(card.period)
+        st.caption(figure.period)
 if observation_sources:
     st.caption(source_line(observation_sources, data.sources))

@@ -1,5 +1,9 @@
 """Sources et méthode: every source and definition, why series differ, every table to download."""
 
+from collections.abc import Callable
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
 from indicators.config import small_count_threshold
@@ -17,6 +21,11 @@ from indicators.labels import KIND_FR
 from indicators.provenance import source_descriptions
 from views.cached import field_index, protected_cells, tables
 from views.errors import safe_download
+
+
+def table_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], demo: bool) -> bytes:
+    return to_french_csv(frame() if callable(frame) else frame, is_demo=demo)
+
 
 data = tables()
 
@@ -98,17 +107,18 @@ st.header("Définitions des indicateurs")
 for domain, heading in (("published", "Chiffres publiés"), ("field", "Observations de terrain du département")):
     st.subheader(heading)
     for entry in data.indicators.loc[data.indicators["domain"] == domain].itertuples(index=False):
-        with st.expander(entry.label_fr):
+        with st.expander(str(entry.label_fr)):
             st.markdown(
                 f"**Définition** : {entry.definition_fr}\n\n**Précaution** : {entry.caveat_fr}\n\n"
-                f"**Nature** : {KIND_FR[entry.kind]} · **Unité** : {entry.unit_fr} · **Identifiant** : `{entry.indicator_id}`"
+                f"**Nature** : {KIND_FR[str(entry.kind)]} · **Unité** : {entry.unit_fr} · "
+                f"**Identifiant** : `{entry.indicator_id}`"
             )
 
 st.header("Tous les chiffres publiés")
 st.caption(
     "Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »)."
 )
-catalogue = data.indicators.set_index("indicator_id")
+catalogue = data.catalogue
 st.dataframe(
     data.published_estimates.assign(
         indicateur=data.published_estimates["indicator_id"].map(catalogue["label_fr"]),
@@ -117,7 +127,7 @@ st.dataframe(
         .map(data.territories.set_index("territory_code")["name_fr"])
         .fillna(data.published_estimates["territory_code"]),
         chiffre=data.published_estimates.apply(
-            lambda row: format_figure(row, catalogue.at[row["indicator_id"], "kind"]), axis=1
+            lambda row: format_figure(row, str(catalogue.at[row["indicator_id"], "kind"])), axis=1
         ),
         periode=data.published_estimates["period"].map(format_period),
         restates=data.published_estimates["restates"].fillna(""),
@@ -145,7 +155,7 @@ st.caption(
     "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence (symbole « s »). "
     "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année."
 )
-downloads = {
+downloads: dict[str, tuple[str, pd.DataFrame | Callable[[], pd.DataFrame], bool]] = {
     "Sources": ("sources.csv", sources_table(data.sources), False),
     "Catalogue des indicateurs": ("indicateurs.csv", indicators_table(data.indicators), False),
     "Chiffres publiés": ("chiffres_publies.csv", published_table(data.published_estimates), False),
@@ -166,11 +176,7 @@ for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, download
     )
     column.download_button(
         label + lines,
-        data=safe_download(
-            lambda frame=frame, demo=demo: to_french_csv(frame() if callable(frame) else frame, is_demo=demo),
-            "csv",
-            file_name,
-        ),
+        data=safe_download(partial(table_csv, frame, demo), "csv", file_name),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

@@ -40,6 +40,7 @@ from views.components import (
     chart_block,
     demo_banner,
     indicator_select,
+    row_of,
     year_span_select,
 )
 from views.links import shared_choice
@@ -47,14 +48,14 @@ from views.links import shared_choice
 LEVELS = {"commune": "Communes", "ept": "EPT"}
 
 data = tables()
-catalogue = data.indicators.set_index("indicator_id")
+catalogue = data.catalogue
 
 st.title("Territoires : comparer les communes et les EPT")
 index = field_index()
 if index.is_demo:
     demo_banner()
 
-field_ids = catalogue.index[catalogue["domain"] == "field"].tolist()
+field_ids = data.field_indicator_ids
 left, middle, right = st.columns(3)
 indicator_id = indicator_select(left, catalogue, field_ids, index.indicators, key="indicateur")
 if indicator_id not in index.indicators:
@@ -89,7 +90,7 @@ if ranked.empty:
     st.info(f"Aucune donnée pour cet indicateur de {first_year} à {last_year}.", icon=":material/info:")
     st.stop()
 
-entry = catalogue.loc[indicator_id]
+entry = row_of(catalogue, indicator_id)
 period_text = covered_text(index.rows(indicator_id, None, *year_bounds(first_year, last_year)))
 k = small_count_threshold()
 shown = by_measure(ranked, measure)
@@ -196,7 +197,8 @@ if level == "commune":
     missing = communes_without_data(ranked, data.territories)
     if missing:
         st.caption(
-            f"Sans donnée pour cet indicateur {period_text} ({len(missing)} commune{'s' if len(missing) > 1 else ''}) : "
+            f"Sans donnée pour cet indicateur {period_text} "
+            f"({len(missing)} commune{'s' if len(missing) > 1 else ''}) : "
             + ", ".join(missing)
             + ". Une commune sans donnée n'est pas une commune à zéro."
         )

@@ -30,7 +30,7 @@ from indicators.territories import (
     territory_choices,
 )
 from views.cached import field_index, trend_series
-from views.components import chart_block, demo_banner, year_span_select
+from views.components import chart_block, demo_banner, row_of, year_span_select
 from views.links import shared_choice
 
 
@@ -39,7 +39,7 @@ def published_date(period: object) -> str:
 
 
 def field_trend(data: DataTables, indicator_id: str) -> None:
-    entry = data.indicators.set_index("indicator_id").loc[indicator_id]
+    entry = row_of(data.catalogue, indicator_id)
     index = field_index()
     if index.is_demo:
         demo_banner()
@@ -54,8 +54,9 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
     territory = shared_choice(left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
     first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
+    assert default_frequency is not None  # an indicator with rows has a granularity
     # A second click on the chosen grouping unselects it: the default then applies.
-    frequency = (
+    frequency: str = (
         shared_choice(
             right.segmented_control,
             "Regroupement",
@@ -117,15 +118,15 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
 
 
 def published_trend(data: DataTables, indicator_id: str) -> None:
-    entry = data.indicators.set_index("indicator_id").loc[indicator_id]
-    points = published_series(data.published_estimates, data.indicators, indicator_id)
+    entry = row_of(data.catalogue, indicator_id)
+    points = published_series(data.published_estimates, data.catalogue, indicator_id)
     places = data.territories.set_index("territory_code")["name_fr"]
     territories = list(dict.fromkeys(points["territory_code"]))
     territory = shared_choice(st.selectbox, "Territoire", territories, format_func=places.get, key="territoire")
     points = points.loc[points["territory_code"] == territory]
     sources = data.sources.set_index("source_id")
     series_labels = {
-        source_id: f"{sources.at[source_id, 'publisher']} ({published_date(sources.at[source_id, 'published'])})"
+        source_id: f"{sources.at[source_id, 'publisher']!s} ({published_date(sources.at[source_id, 'published'])})"
         for source_id in points["source_id"].unique()
     }
     unit = entry["unit_fr"]
@@ -173,5 +174,6 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     )
     st.caption(
         "Les chiffres publiés sont rares et viennent de sources aux méthodes différentes : "
-        "ils sont dessinés en points isolés, jamais reliés ; une fourchette est une barre de la borne basse à la borne haute."
+        "ils sont dessinés en points isolés, jamais reliés ; "
+        "une fourchette est une barre de la borne basse à la borne haute."
     )

@@ -8,7 +8,7 @@ from views.links import shared_choice
 from views.trend_sections import field_trend, published_trend
 
 data = tables()
-catalogue = data.indicators.set_index("indicator_id")
+catalogue = data.catalogue
 
 st.title("Tendances")
 family = shared_choice(
@@ -22,7 +22,7 @@ domain = "published" if family == "Chiffres publiés" else "field"
 choices = catalogue.index[catalogue["domain"] == domain].tolist()
 with_data = field_index().indicators if domain == "field" else choices
 indicator_id = indicator_select(st, catalogue, choices, with_data, key="indicateur")
-st.caption(f"**Définition** : {catalogue.at[indicator_id, 'definition_fr']}")
+st.caption(f"**Définition** : {catalogue.at[indicator_id, 'definition_fr']!s}")
 
 if domain == "field":
     field_trend(data, indicator_id)

@@ -152,9 +152,9 @@ def setting(row: pd.Series, column: str, default: str) -> str:
 
 
 def published_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
-    entry = tables.indicators.set_index("indicator_id").loc[row["indicators"]]
+    entry = tables.catalogue.loc[row["indicators"]]
     territory = setting(row, "territory_code", "FR")
-    points = published_series(tables.published_estimates, tables.indicators, row["indicators"])
+    points = published_series(tables.published_estimates, tables.catalogue, row["indicators"])
     points = points.loc[points["territory_code"] == territory]
     if points.empty:
         return None
@@ -175,9 +175,9 @@ def published_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: 
 
 
 def shares_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
-    catalogue = tables.indicators.set_index("indicator_id")
+    catalogue = tables.catalogue
     frames = [
-        published_series(tables.published_estimates, tables.indicators, indicator)
+        published_series(tables.published_estimates, tables.catalogue, indicator)
         for indicator in row["indicators"].split("|")
     ]
     points = pd.concat(frames, ignore_index=True)  # in the deck's order, each indicator by date
@@ -237,7 +237,7 @@ def complete_periods(series: pd.DataFrame) -> pd.DataFrame:
 
 def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
     """A field series, or None when there is nothing to draw (no rows, or every point under the secret)."""
-    entry = tables.indicators.set_index("indicator_id").loc[row["indicators"]]
+    entry = tables.catalogue.loc[row["indicators"]]
     territory = setting(row, "territory_code", DEPARTMENT)
     rows = select_observations(tables.field_observations, row["indicators"], members(tables.territories, territory))
     if rows.empty:
@@ -306,7 +306,7 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     """The 36 communes' tiles for one indicator over its latest complete year, by count or rate per
     10 000 inhabitants; None when the indicator has no rows or no commune can be shown."""
     indicator = row["indicators"]
-    entry = tables.indicators.set_index("indicator_id").loc[indicator]
+    entry = tables.catalogue.loc[indicator]
     rows = index.rows(indicator)
     if rows.empty:
         return None

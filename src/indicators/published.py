@@ -43,9 +43,9 @@ def original_figures(estimates: pd.DataFrame) -> pd.DataFrame:
     return estimates.loc[estimates["restates"].isna()]
 
 
-def published_series(estimates: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+def published_series(estimates: pd.DataFrame, catalogue: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """Points of one published indicator, ready to draw: date, formatted figure and period."""
-    kind = indicators.set_index("indicator_id").at[indicator_id, "kind"]
+    kind = catalogue.at[indicator_id, "kind"]  # DataTables.catalogue
     points = original_figures(estimates).loc[lambda frame: frame["indicator_id"] == indicator_id]
     return points.assign(
         date=points["period"].map(period_midpoint),
@@ -66,10 +66,10 @@ def latest_figure(estimates: pd.DataFrame, indicator_id: str, territory_code: st
 
 
 def headline(
-    estimates: pd.DataFrame, indicators: pd.DataFrame, indicator_id: str, territory_code: str = "FR"
+    estimates: pd.DataFrame, catalogue: pd.DataFrame, indicator_id: str, territory_code: str = "FR"
 ) -> Headline:
     """A headline card built from the latest figure of an indicator and its catalogue entry."""
-    entry = cast(pd.Series, indicators.set_index("indicator_id").loc[indicator_id])  # indicator_id is the key
+    entry = cast(pd.Series, catalogue.loc[indicator_id])  # DataTables.catalogue: indicator_id is the key
     figure = latest_figure(estimates, indicator_id, territory_code)
     return Headline(
         figure_id=figure["figure_id"],

@@ -418,7 +418,7 @@ def build_sheet(
     population = populations(territories)
     people = population.get(territory_code)
     people = None if pd.isna(people) else int(people)
-    field = tables.indicators.loc[tables.indicators["domain"] == "field"]
+    field = tables.catalogue.loc[tables.field_indicator_ids].reset_index()
     blocks = tuple(indicator_block(basis, entry, territory_code, population) for _, entry in field.iterrows())
     source_ids = [source for block in blocks if block.has_data for source in block.source_ids]
     return Sheet(
