@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
 from indicators.formatting import format_month, format_number
@@ -34,6 +35,8 @@ from indicators.observations import (
     FieldIndex,
     PeriodComparison,
     aggregate_series,
+    as_breakdown,
+    as_frequency,
     compare_with_year_before,
     is_demo,
     rank_territories,
@@ -79,7 +82,7 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
     territory, territories = pd.factorize(dated["territory_code"], sort=True)
     ept_codes = pd.Index(sorted(set(ept_of.values())))
     # Each commune's EPT as a position in ept_codes (-1: none, the commune adds up to the département only).
-    territory_ept = ept_codes.get_indexer([ept_of.get(code) for code in territories]).astype(np.int64)
+    territory_ept = ept_codes.get_indexer(pd.Index([ept_of.get(code) for code in territories])).astype(np.int64)
     month, months = pd.factorize(dated["month"], sort=True)
     months = pd.DatetimeIndex(months)
     # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
@@ -145,6 +148,7 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
                 level_keys["period"] = period_of_month[keys["month"][keep]]
                 level_keys["group"] = keys["group"][keep]
                 cells, cell_sums = _sum_by(level_keys, {**level_sizes, "period": len(period_starts)}, sums[keep])
+                territory_codes: pd.Index | NDArray[np.object_]
                 if territory_level == "commune":
                     territory_codes = territories.take(cells["territory"])
                     ept_positions = territory_ept[cells["territory"]]
@@ -165,8 +169,8 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
                         "level": level,
                         "dimension": dimension,
                         "territory_level": pd.Categorical.from_codes(
-                            np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level)),
-                            categories=TERRITORY_LEVELS,
+                            np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level), dtype=np.int64),
+                            categories=pd.Index(TERRITORY_LEVELS),
                         ),
                         "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
                     }
@@ -519,7 +523,8 @@ def protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
 
 # The last few protected lattices, oldest first (a handful of data versions, a few MB each).
 PROTECTED_KEPT = 4
-_PROTECTED: dict[tuple, pd.DataFrame] = {}
+# Key: the observations' hash and length, the commune → EPT hierarchy and k.
+_PROTECTED: dict[tuple[int, int, tuple[tuple[str, str], ...], int], pd.DataFrame] = {}
 
 
 def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
@@ -546,7 +551,12 @@ def protected_trend(
     whole years), secret applied; with the sources of its rows and whether they are the demo's."""
     rows = index.rows(indicator_id, members(territories, territory_code), *year_bounds(first_year, last_year))
     series = protect_series(
-        aggregate_series(rows, frequency, breakdown), cells, indicator_id, territory_code, frequency, breakdown
+        aggregate_series(rows, as_frequency(frequency), as_breakdown(breakdown)),
+        cells,
+        indicator_id,
+        territory_code,
+        frequency,
+        breakdown,
     )
     return series, rows["source_id"].unique().tolist(), is_demo(rows)
 

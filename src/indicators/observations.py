@@ -30,7 +30,7 @@ class PeriodComparison:
     current_end: pd.Timestamp
     current_total: int
     previous_total: int | None
-    granularity: str = "month"  # of the figures compared: "month", "quarter" or "year"
+    granularity: Frequency = "month"  # of the figures compared
 
     @property
     def change_percent(self) -> float | None:
@@ -116,18 +116,35 @@ def aggregate_series(
     ).sort_values(["period_start", "group"], ignore_index=True)
 
 
-GRANULARITIES: dict[int, str] = {1: "month", 3: "quarter", 12: "year"}
-FREQUENCIES: tuple[str, ...] = ("month", "quarter", "year")
+GRANULARITIES: dict[int, Frequency] = {1: "month", 3: "quarter", 12: "year"}
+FREQUENCIES: tuple[Frequency, ...] = ("month", "quarter", "year")
+BREAKDOWNS: tuple[Breakdown, ...] = ("none", "sex", "age_group", "territory_code")
 
 
-def granularities(rows: pd.DataFrame) -> list[str]:
+def as_frequency(value: str) -> Frequency:
+    """`value` (a page's or a file's text) as a frequency; ValueError when it is none."""
+    for frequency in FREQUENCIES:
+        if value == frequency:
+            return frequency
+    raise ValueError(f"Fréquence inconnue : {value!r} (attendu : {', '.join(FREQUENCIES)})")
+
+
+def as_breakdown(value: str) -> Breakdown:
+    """`value` (a page's or a file's text) as a breakdown; ValueError when it is none."""
+    for breakdown in BREAKDOWNS:
+        if value == breakdown:
+            return breakdown
+    raise ValueError(f"Ventilation inconnue : {value!r} (attendu : {', '.join(BREAKDOWNS)})")
+
+
+def granularities(rows: pd.DataFrame) -> list[Frequency]:
     """The granularities the rows were given in, finest first ("month", "quarter", "year")."""
     dated = rows if "months_spanned" in rows else with_month(rows)
     present = set(dated["months_spanned"].unique().tolist())
     return [GRANULARITIES[span] for span in sorted(present)]
 
 
-def frequency_choices(rows: pd.DataFrame) -> tuple[list[str], str | None]:
+def frequency_choices(rows: pd.DataFrame) -> tuple[list[Frequency], Frequency | None]:
     """Groupings a chart of these rows may use (never finer than the finest data: nothing is
     spread into invented months), and the default: the coarsest granularity present, at which
     every row shows; monthly data over more than two years open by quarter (a readable line)."""
@@ -212,10 +229,10 @@ def communes_without_data(ranked: pd.DataFrame, territories: pd.DataFrame) -> li
     return sorted(communes.loc[~communes["territory_code"].isin(ranked["territory_code"]), "name_fr"])
 
 
-def available_breakdowns(observations: pd.DataFrame, indicator_id: str) -> list[str]:
+def available_breakdowns(observations: pd.DataFrame, indicator_id: str) -> list[Breakdown]:
     """Breakdowns that make sense for an indicator: only the splits its rows actually carry."""
     rows = observations.loc[observations["indicator_id"] == indicator_id]
-    splits = [column for column in ("sex", "age_group") if (rows[column] != TOTAL_GROUP).any()]
+    splits: list[Breakdown] = [column for column in ("sex", "age_group") if (rows[column] != TOTAL_GROUP).any()]
     return ["none", *splits]
 
 
@@ -328,11 +345,11 @@ class FieldIndex:
 
     by_indicator: dict[str, pd.DataFrame]
     years: list[str]
-    breakdowns: dict[str, list[str]]
+    breakdowns: dict[str, list[Breakdown]]
     is_demo: bool
     years_of: dict[str, list[str]] = field(default_factory=dict)
     communes_of: dict[str, list[str]] = field(default_factory=dict)
-    frequencies_of: dict[str, tuple[list[str], str | None]] = field(default_factory=dict)
+    frequencies_of: dict[str, tuple[list[Frequency], Frequency | None]] = field(default_factory=dict)
 
     def rows(
         self,
