@@ -37,6 +37,7 @@ import pandas as pd
 
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.loading import STORE_FOLDER
+from indicators.territories import DEPARTMENT
 
 DEFAULT_ROWS = (10_000, 100_000, 1_000_000)
 SEED = 20240315
@@ -127,7 +128,7 @@ def roll_up_communes(rows: int, data_folder: Path = DEFAULT_DATA_DIR) -> pd.Data
             "name_fr": [f"Commune fictive {number} (banc d'essai)" for number in numbers],
             "name_en": [f"Fictitious commune {number} (benchmark)" for number in numbers],
             "level": "commune",
-            "parent_code": "92",
+            "parent_code": DEPARTMENT,
             "source_id": "DEMO_FICTIVE",
         }
     )

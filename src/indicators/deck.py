@@ -31,7 +31,7 @@ from indicators.findings import (
 from indicators.formatting import format_number, with_unit
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
-from indicators.loading import DataFileError, DataTables, describe_schema_errors
+from indicators.loading import DataFileError, DataTables, validate_table
 from indicators.observations import (
     MONTHS_PER_PERIOD,
     FieldIndex,
@@ -110,14 +110,7 @@ def read_deck(folder: Path) -> pd.DataFrame:
         raise DataFileError(f"Fichier introuvable : {DECK_FILE}") from error
     if "measure" not in raw.columns:
         raw = raw.assign(measure=pd.Series(pd.NA, index=raw.index, dtype="string"))  # a deck written before maps
-    return validate_table_with(raw, DeckSchema, DECK_FILE).sort_values("order", ignore_index=True)
-
-
-def validate_table_with(frame: pd.DataFrame, schema: type[pa.DataFrameModel], name: str) -> pd.DataFrame:
-    try:
-        return schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        raise DataFileError(describe_schema_errors(name, errors.failure_cases)) from errors
+    return validate_table(raw, DeckSchema, DECK_FILE).sort_values("order", ignore_index=True)
 
 
 def shares_figure(points: pd.DataFrame, labels: pd.Series, places: pd.Series) -> go.Figure:

@@ -77,9 +77,12 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
     return validate_table(raw, table, path.name)
 
 
-def validate_table(frame: pd.DataFrame, table: str, name: str) -> pd.DataFrame:
+def validate_table(frame: pd.DataFrame, table: str | type[pa.DataFrameModel], name: str) -> pd.DataFrame:
+    """The table checked against its schema (a table of data/ by name, or any schema, as the deck's), every
+    problem at once; DataFileError with the French summary (file, line, column) when it does not pass."""
+    schema = TABLE_SCHEMAS[table] if isinstance(table, str) else table
     try:
-        return TABLE_SCHEMAS[table].validate(frame, lazy=True)
+        return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         raise DataFileError(describe_schema_errors(name, errors.failure_cases)) from errors
 

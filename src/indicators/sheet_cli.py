@@ -41,7 +41,7 @@ def run_sheets(args: argparse.Namespace) -> int:
     from indicators.observations import index_observations
     from indicators.sheet import build_sheet, sheet_basis, sheet_territories
     from indicators.sheet_export import page_count, sheet_file_name, sheet_pdfs
-    from indicators.territories import names
+    from indicators.territories import DEPARTMENT, names
 
     if args.territory and args.out_dir:
         print("--out-dir va avec --all ; pour une seule fiche, donner --out FICHIER.pdf", file=sys.stderr)
@@ -53,7 +53,7 @@ def run_sheets(args: argparse.Namespace) -> int:
     territory_names = {**names(tables.territories)}
     codes = sheet_territories(tables.territories)
     if args.territory:
-        code = resolve_territory(args.territory, {code: territory_names[code] for code in ["92", *codes]})
+        code = resolve_territory(args.territory, {code: territory_names[code] for code in [DEPARTMENT, *codes]})
         if code is None:
             print(
                 f"Territoire inconnu : « {args.territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
