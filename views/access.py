@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import cast
 
 import streamlit as st
 
@@ -66,8 +67,9 @@ def password_gate(password_hash: str) -> str:
     st.stop()
 
 
-def require_analyst() -> str:
-    """Who the analyst is, or a French explanation on the page and a stop."""
+def require_analyst() -> str | None:
+    """Who the analyst is, or a French explanation on the page and a stop (None: an OpenID account
+    without an e-mail, let in by one of its groups)."""
     current = settings()
     mode = sign_in_mode(current, st.get_option("server.address") or "")
     if mode == "localhost":
@@ -82,8 +84,9 @@ def require_analyst() -> str:
         st.info("Page réservée aux analystes.", icon=":material/lock:")
         st.button("Se connecter", on_click=st.login)
         st.stop()
-    email = st.user.get("email")
-    if not is_analyst(current, email, st.user.get("groups")):
+    # OpenID claims as the provider sent them (JSON): Streamlit's type leaves out lists such as groups.
+    email = cast("str | None", st.user.get("email"))
+    if not is_analyst(current, email, cast("list[str] | None", st.user.get("groups"))):
         record_sign_in(data_dir(), email, result="refusée (compte non analyste)")
         st.error("Ce compte n'est pas autorisé à importer des données.")
         st.stop()

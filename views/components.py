@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Protocol, cast
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
@@ -17,7 +22,9 @@ PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
 # Static CSS only (never data): Streamlit's faded captions and badges miss the 4.5:1 contrast of
 # RGAA/WCAG AA, and keyboard focus must stay visible on every control.
 PAGE_STYLE = """<style>
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #4a4a4a !important; opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #4a4a4a !important; opacity: 1 !important;
+}
 .stMarkdownBadge { color: #6b2e0d !important; }
 :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
 </style>"""
@@ -85,9 +92,7 @@ def chart_block(
             column.download_button(
                 label,
                 data=safe_download(
-                    lambda image_format=image_format: chart_image(
-                        figure, finding, source, caveat, is_demo, image_format
-                    ),
+                    partial(chart_image, figure, finding, source, caveat, is_demo, image_format),
                     image_format,
                     file_name,
                 ),
@@ -99,12 +104,31 @@ def chart_block(
             )
 
 
-def indicator_select(container, catalogue: pd.DataFrame, choices: list[str], with_data: list[str], key: str) -> str:
+class ChoicePlace(Protocol):
+    """Where a choice is drawn: a column, or `st` itself (the page's body), whose functions are
+    the main DeltaGenerator's methods."""
+
+    @property
+    def selectbox(self) -> Callable[..., Any]: ...
+
+    @property
+    def caption(self) -> Callable[..., DeltaGenerator]: ...
+
+
+def row_of(table: pd.DataFrame, label: str) -> pd.Series:
+    """The row under `label` of a table indexed by a unique id (the catalogue, the sources): one row,
+    so a Series, though pandas' stubs cannot tell it from `table.loc[label]` alone."""
+    return cast("pd.Series", table.loc[label])
+
+
+def indicator_select(
+    container: ChoicePlace, catalogue: pd.DataFrame, choices: list[str], with_data: list[str], key: str
+) -> str:
     """The indicator choice, bound to the address under `key`: the first one that has data opens by
     default (an import rarely brings them all). Labels are the catalogue's alone, the same whatever
     the data, so that a shared link still names its indicator after an import; those without data
     are named under the list instead."""
-    chosen = shared_choice(
+    chosen: str = shared_choice(
         container.selectbox,
         "Indicateur",
         choices,
@@ -112,17 +136,20 @@ def indicator_select(container, catalogue: pd.DataFrame, choices: list[str], wit
         format_func=lambda choice: catalogue.at[choice, "label_fr"],
         key=key,
     )
-    without = [catalogue.at[choice, "label_fr"] for choice in choices if choice not in with_data]
+    without = [str(catalogue.at[choice, "label_fr"]) for choice in choices if choice not in with_data]
     if without:
         container.caption("Sans donnée pour l'instant : " + ", ".join(without) + ".")
     return chosen
 
 
-def year_span_select(container, years: list[str], default: tuple[str, str], key: str) -> tuple[str, str]:
+def year_span_select(
+    container: DeltaGenerator, years: list[str], default: tuple[str, str], key: str
+) -> tuple[str, str]:
     """The span of years to show, bound to the address under `key`: a slider over the years the data
     cover, or the one year said plainly (a link asking for other years then gets its notice)."""
     if len(years) > 1:
-        return shared_choice(container.select_slider, "Période", years, value=default, key=key)
+        span: tuple[str, str] = shared_choice(container.select_slider, "Période", years, value=default, key=key)
+        return span
     link_notice(key, "Période", years)
     container.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
     return years[0], years[0]

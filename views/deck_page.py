@@ -13,7 +13,8 @@ from views.cached import slides, tables
 # « Quitter la présentation » brings the speaker back here, in the same tab.
 LINK_STYLE = """<style>
 a.deck-link { display: inline-flex; align-items: center; min-height: 2.5rem; padding: 0.25rem 0.9rem;
-    border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.3); color: inherit; text-decoration: none; background: #ffffff; }
+    border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.3); color: inherit; text-decoration: none;
+    background: #ffffff; }
 a.deck-link.primary { background: #0b57a4; border-color: #0b57a4; color: #ffffff; font-weight: 600; }
 a.deck-link:hover { border-color: #0072B2; }
 a.deck-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }

@@ -2,8 +2,11 @@
 
 import base64
 import html
+from collections.abc import Callable
+from typing import Protocol
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck import presentation_style
@@ -22,28 +25,39 @@ st.html("""<style>
 [data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding: 1.2rem 3rem 0.8rem !important; max-width: 100% !important;
     height: calc(100vh - 8px); display: flex; flex-direction: column; }  /* 8px: stMain's own bottom edge */
-[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 auto; min-height: 0; gap: 0.4rem !important; }
-[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {
+    flex: 1 1 auto; min-height: 0; gap: 0.4rem !important; }
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+    > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
     flex: 1 1 0; min-height: 260px; }
 [data-testid="stMainBlockContainer"] [data-testid="stPlotlyChart"] { height: 100% !important; }
-[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"]:has(.slide-map) {
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+    > [data-testid="stElementContainer"]:has(.slide-map) {
     flex: 1 1 0; min-height: 260px; }
 [data-testid="stElementContainer"]:has(.slide-map) [data-testid="stHtml"], .slide-map { height: 100%; width: 100%; }
 .slide-map img { display: block; width: 100%; height: 100%; object-fit: contain; }
 [data-testid="stMain"] h1 { font-size: 36px !important; line-height: 1.2 !important; padding: 0 0 0.3rem !important; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 18px !important; color: #1a1a1a !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+    font-size: 18px !important; color: #1a1a1a !important; }
 [data-testid="stAlertContainer"] p { font-size: 20px !important; font-weight: 700; color: #3d2a00 !important; }
 [data-testid="stAlertContainer"] { padding: 0.35rem 0.8rem !important; }
 [data-testid="stMain"] button p { font-size: 20px !important; }
-a.presentation-exit { display: flex; align-items: center; justify-content: center; min-height: 2.5rem; padding: 0.25rem 0.75rem;
-    border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem; color: inherit; text-decoration: none; font-size: 20px;
-    background: #ffffff; }
+a.presentation-exit { display: flex; align-items: center; justify-content: center; min-height: 2.5rem;
+    padding: 0.25rem 0.75rem; border: 1px solid rgba(49, 51, 63, 0.3); border-radius: 0.5rem; color: inherit;
+    text-decoration: none; font-size: 20px; background: #ffffff; }
 a.presentation-exit:hover { border-color: #0072B2; color: #0072B2; }
 a.presentation-exit:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 </style>""")
 
 
-def exit_link(place) -> None:
+class HtmlPlace(Protocol):
+    """Where the link goes: a column, or `st` itself (the page's body)."""
+
+    @property
+    def html(self) -> Callable[..., DeltaGenerator]: ...
+
+
+def exit_link(place: HtmlPlace) -> None:
     """A plain link, styled as the other buttons, that leaves the presenter mode in the same tab."""
     place.html(
         f'<a class="presentation-exit" href="{html.escape(EXIT_URL, quote=True)}" target="_self">'

@@ -68,6 +68,7 @@ for block in sheet.blocks:
             )
             continue
         current, previous = block.current, block.previous
+        assert current is not None  # a block with data always has its latest window
         st.caption(
             current.period + (f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)")
         )
@@ -92,7 +93,7 @@ for block in sheet.blocks:
                 delta_color="off",
                 delta_arrow="off",
             )
-        if block.count_rank:
+        if block.count_rank and block.rate_rank:
             figures.caption(
                 f"Classement {block.rank_year} : effectif, {block.count_rank.text} ; taux, {block.rate_rank.text}."
             )
