@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
 from indicators.disclosure import SECRET_SYMBOL, ShownComparison
 from indicators.formatting import (
+    Direction,
     change_direction,
     format_change,
     format_number,
@@ -19,15 +21,16 @@ NO_DATA = "Aucune donnée"
 NO_DATA_SENTENCE = "Aucune donnée importée pour cet indicateur."
 NO_DATA_NOTE = "Rien n'a encore été importé pour cet indicateur : ce n'est pas un zéro."
 # Neither colour says "good" or "bad": more reports can mean better detection as much as more harm.
-DELTA_COLOURS = {"up": "blue", "down": "orange", "off": "gray"}
+DeltaColour = Literal["blue", "orange", "gray"]
+DELTA_COLOURS: dict[Direction, DeltaColour] = {"up": "blue", "down": "orange", "off": "gray"}
 
 
 @dataclass(frozen=True)
 class FieldCard:
     value: str
     delta: str | None
-    delta_arrow: str
-    delta_colour: str
+    delta_arrow: Direction
+    delta_colour: DeltaColour
     period: str
 
 

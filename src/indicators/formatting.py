@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 import pandas as pd
 from babel.dates import format_date
@@ -107,7 +108,11 @@ def with_unit(value: float, unit: str) -> str:
     return f"{format_number(value)} {' '.join(words)}".strip()
 
 
-def change_direction(percent: float | None, decimals: int = 0) -> str:
+# The arrow of a change, as Streamlit's metric names it.
+Direction = Literal["up", "down", "off"]
+
+
+def change_direction(percent: float | None, decimals: int = 0) -> Direction:
     """Arrow of a change as `format_change` writes it: "up", "down", or "off" when it rounds to 0 %."""
     if percent is None or math.isnan(percent) or round(abs(percent), decimals) == 0:
         return "off"
