@@ -8,6 +8,8 @@ between sparse points; a published range is drawn as a floating bar from its low
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_date
@@ -22,8 +24,11 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon")
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 GRID_COLOUR = "#d9d9d9"
 
+# Plotly's layout and axis properties, as keyword arguments (Plotly has no type stubs).
+PlotlyProperties = dict[str, Any]
 
-def base_layout(unit: str, height: int = 420) -> dict:
+
+def base_layout(unit: str, height: int = 420) -> PlotlyProperties:
     return dict(
         template="plotly_white",
         colorway=list(PALETTE),
@@ -39,7 +44,7 @@ def base_layout(unit: str, height: int = 420) -> dict:
     )
 
 
-def count_axis(largest: float) -> dict:
+def count_axis(largest: float) -> PlotlyProperties:
     """A count axis whose tick labels are whole and distinct: below 10, one tick per unit
     (Plotly's own ticks would be 0.5 apart and print "0 0 1 1 2"); an all-zero series still
     gets an axis from 0 to 1 instead of a collapsed one."""
@@ -52,7 +57,7 @@ def count_axis(largest: float) -> dict:
 PERIOD_MARGIN_DAYS = {"month": 16, "quarter": 46, "year": 183}
 
 
-def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> dict:
+def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> PlotlyProperties:
     """Date-axis ticks labelled in French, one per period of the data when they are few ("T1 2025",
     "mars 2025", "2025"), else one per year (or every few years): never a finer tick than the data."""
     years = end.year - start.year + 1
@@ -76,29 +81,30 @@ def add_key_dates(figure: go.Figure, key_dates: pd.DataFrame, start: pd.Timestam
     """Vertical marks for key dates inside the drawn span: a line for a day, a band for a week."""
     visible = key_dates.loc[key_dates["date"].between(start, end)]
     middle = start + (end - start) / 2
-    for position, event in enumerate(visible.itertuples(index=False)):
-        if pd.notna(event.end_date):
-            figure.add_vrect(x0=event.date, x1=event.end_date, fillcolor="#999999", opacity=0.25, line_width=0)
+    events = zip(visible["date"], visible["end_date"], visible["label_fr"])
+    for position, (date, end_date, label) in enumerate(events):
+        if pd.notna(end_date):
+            figure.add_vrect(x0=date, x1=end_date, fillcolor="#999999", opacity=0.25, line_width=0)
         # A week is too thin to see on a multi-year axis: its start also gets a line.
         figure.add_shape(
             type="line",
-            x0=event.date,
-            x1=event.date,
+            x0=date,
+            x1=date,
             y0=0,
             y1=1,
             yref="paper",
-            line=dict(color="#555555", dash="dash" if pd.notna(event.end_date) else "dot", width=1.5),
+            line=dict(color="#555555", dash="dash" if pd.notna(end_date) else "dot", width=1.5),
         )
         # Labels sit above the plot, stacked, on the side of the line with the most room.
         figure.add_annotation(
-            x=event.date,
+            x=date,
             y=1.0,
             yshift=4 + 24 * position,
             yref="paper",
             yanchor="bottom",
             showarrow=False,
-            xanchor="left" if event.date <= middle else "right",
-            text=f"{event.label_fr} ({format_day(event.date)})",
+            xanchor="left" if date <= middle else "right",
+            text=f"{label} ({format_day(date)})",
             font=dict(size=12, color="#333333"),
             bgcolor="rgba(255,255,255,0.8)",
         )
@@ -121,7 +127,7 @@ def observation_figure(
     figure = go.Figure(layout=base_layout(unit))
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
     for position, (group, rows) in enumerate(series.assign(hidden=hidden).groupby("group", sort=True)):
-        label = (group_labels or {}).get(group, group)
+        label = (group_labels or {}).get(str(group), str(group))
         shown = [None if secret else value for value, secret in zip(rows["value"], rows["hidden"])]
         figure.add_trace(
             go.Scatter(
@@ -144,7 +150,9 @@ def observation_figure(
                         ["" if done else " (période incomplète)" for done in rows["complete"]],
                     )
                 ),
-                hovertemplate=f"{label}<br>%{{customdata[0]}} : %{{customdata[1]}} {unit}%{{customdata[2]}}<extra></extra>",
+                hovertemplate=(
+                    f"{label}<br>%{{customdata[0]}} : %{{customdata[1]}} {unit}%{{customdata[2]}}<extra></extra>"
+                ),
             )
         )
     secret_periods = series.loc[hidden].drop_duplicates("period_start")
@@ -182,7 +190,7 @@ def published_figure(
     figure = go.Figure(layout=base_layout(unit))
     for position, (source_id, rows) in enumerate(points.groupby("source_id", sort=False)):
         colour, symbol = PALETTE[position % len(PALETTE)], SYMBOLS[position % len(SYMBOLS)]
-        label = series_labels.get(source_id, source_id)
+        label = series_labels.get(str(source_id), str(source_id))
         hover = "%{customdata[0]} : %{customdata[1]}<extra>" + label + "</extra>"
         singles, ranges = rows.loc[~rows["is_range"]], rows.loc[rows["is_range"]]
         if not singles.empty:
