@@ -34,13 +34,16 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any, TypedDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT / "src"), str(REPO_ROOT)]  # the package, and benchmarks/
 
-from playwright.async_api import TimeoutError as PlaywrightTimeout
+# Imported once the path above holds the package and benchmarks/ (the script runs from a checkout).
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize  # noqa: E402
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from benchmarks.bench import fresh_data_folder, import_file, write_bench_csv
+from benchmarks.bench import fresh_data_folder, import_file, write_bench_csv  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -71,17 +74,28 @@ TARGET_P95_S = 5.0
 TARGET_GROWTH_MB = 30.0
 
 
+class Visit(TypedDict):
+    """One page seen by one session: its title, when its chart and the page were done, its errors."""
+
+    path: str
+    title: str | None
+    chart_s: float | None
+    ready_s: float | None
+    errors: list[str]
+
+
 def page_paths() -> list[str]:
     """URL path of every page the navigation declares ("" for the default page)."""
     source = (REPO_ROOT / "dashboard.py").read_text(encoding="utf-8")
     declared = re.findall(r'st\.Page\("views/\w+\.py"[^)]*\)', source.split("pages = [", 1)[1].split("]", 1)[0])
-    return [(re.search(r'url_path="([\w-]+)"', page) or [None, ""])[1] for page in declared]
+    return [match[1] if (match := re.search(r'url_path="([\w-]+)"', page)) else "" for page in declared]
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def rss_mb(pid: int) -> float:
@@ -119,7 +133,7 @@ def prepare_data(workdir: Path, rows: int) -> Path:
     return folder
 
 
-def serve(folder: Path, port: int, log: Path) -> subprocess.Popen:
+def serve(folder: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -158,8 +172,8 @@ def serve(folder: Path, port: int, log: Path) -> subprocess.Popen:
 
 
 async def visit(
-    page, base: str, path: str, previous: str | None, first: bool, timeout_ms: int, chart_wait_ms: int
-) -> dict:
+    page: Page, base: str, path: str, previous: str | None, first: bool, timeout_ms: int, chart_wait_ms: int
+) -> Visit:
     """Open one page (the first by its address, the next ones through the sidebar) and time it.
 
     Plotly is loaded lazily after the script run: a page whose charts are known (`chart_wait_ms`
@@ -200,19 +214,19 @@ async def visit(
     return {"path": path, "title": title, "chart_s": chart_s, "ready_s": ready_s, "errors": errors}
 
 
-VIEWPORT = {"width": 1400, "height": 1600}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1600}
 
 
 async def session(
-    browser,
+    browser: Browser,
     base: str,
     paths: list[str],
     timeout_ms: int,
     delay_s: float,
     chart_pages: set[str] | None,
-    shared_context=None,
+    shared_context: BrowserContext | None = None,
     think_s: float = 0.0,
-) -> list[dict]:
+) -> list[Visit]:
     """One viewer, every page in turn, in its own Streamlit session (its own websocket): in its
     own browser context, or as a tab of `shared_context` (the tabs then share the HTTP and code
     caches, as one machine's browser would, but never a Streamlit session)."""
@@ -220,7 +234,8 @@ async def session(
     context = shared_context or await browser.new_context(viewport=VIEWPORT, locale="fr-FR")
     page = await context.new_page()
     try:
-        visits, previous = [], None
+        visits: list[Visit] = []
+        previous: str | None = None
         for position, path in enumerate(paths):
             try:
                 chart_wait_ms = 5_000 if chart_pages is None else timeout_ms if path in chart_pages else 0
@@ -252,7 +267,7 @@ async def run_sessions(
     chart_pages: set[str] | None,
     shared_cache: bool = False,
     think_s: float = 0.0,
-) -> tuple[list[list[dict]], float, float]:
+) -> tuple[list[list[Visit]], float, float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -271,14 +286,14 @@ async def run_sessions(
                 *(session(browser, base, paths, timeout_ms, delay, chart_pages, shared, think_s) for delay in delays)
             )
             # Measured while every session is still known to the server (sockets close a moment later).
-            return results, rss_mb(server_pid), browser_cpu_seconds()
+            return list(results), rss_mb(server_pid), browser_cpu_seconds()
         finally:
             await browser.close()
 
 
 async def protocol_session(
     base: str, paths: list[str], timeout_s: float, delay_s: float, think_s: float = 0.0
-) -> list[dict]:
+) -> list[Visit]:
     """One viewer without a browser: Streamlit's own websocket protocol, as the frontend speaks it
     (a rerun request per page, then the page's messages until the script run is over).
 
@@ -287,7 +302,7 @@ async def protocol_session(
     JavaScript, drawing) is what the Chromium runs add on top.
     """
     await asyncio.sleep(delay_s)
-    visits: list[dict] = []
+    visits: list[Visit] = []
     try:
         await _protocol_visits(base, paths, timeout_s, think_s, visits)
     except Exception as error:
@@ -303,14 +318,19 @@ async def protocol_session(
     return visits
 
 
-async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_s: float, visits: list[dict]) -> None:
+async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_s: float, visits: list[Visit]) -> None:
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.asyncio.client import connect
+    from websockets.typing import Subprotocol
 
     address = base.replace("http://", "ws://") + "/_stcore/stream"
     async with connect(
-        address, subprotocols=["streamlit"], additional_headers={"Origin": base}, max_size=None, open_timeout=timeout_s
+        address,
+        subprotocols=[Subprotocol("streamlit")],
+        additional_headers={"Origin": base},
+        max_size=None,
+        open_timeout=timeout_s,
     ) as stream:
         hashes: dict[str, str] = {}  # url path -> page script hash, from the navigation message
         for position, path in enumerate(paths):
@@ -320,7 +340,7 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
             request.rerun_script.page_script_hash = hashes.get(path, "")
             start = time.monotonic()
             await stream.send(request.SerializeToString())
-            result = {"path": path, "title": None, "chart_s": None, "ready_s": None, "errors": []}
+            result: Visit = {"path": path, "title": None, "chart_s": None, "ready_s": None, "errors": []}
             try:
                 async with asyncio.timeout(timeout_s):
                     while True:
@@ -355,7 +375,7 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
 
 async def run_protocol_sessions(
     paths: list[str], base: str, sessions: int, timeout_s: float, ramp_s: float, server_pid: int, think_s: float = 0.0
-) -> tuple[list[list[dict]], float]:
+) -> tuple[list[list[Visit]], float]:
     delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
     results = await asyncio.gather(*(protocol_session(base, paths, timeout_s, delay, think_s) for delay in delays))
     return list(results), rss_mb(server_pid)
@@ -368,11 +388,17 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def summarise(results: list[list[dict]], sessions: int, rss: dict) -> dict:
+def rounded(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds, 2)
+
+
+def summarise(results: list[list[Visit]], sessions: int, rss: dict[str, float]) -> dict[str, Any]:
+    """The run's figures, as printed or written as JSON."""
     visits = [visit for session_visits in results for visit in session_visits]
     charts = [visit["chart_s"] for visit in visits if visit["chart_s"] is not None]
     ready = [visit["ready_s"] for visit in visits if visit["ready_s"] is not None]
-    by_page, charts_by_page = {}, {}
+    by_page: dict[str, float | None] = {}
+    charts_by_page: dict[str, float] = {}
     for path in dict.fromkeys(visit["path"] for visit in visits):
         times = [visit["ready_s"] for visit in visits if visit["path"] == path and visit["ready_s"] is not None]
         by_page[path or "/"] = round(statistics.median(times), 2) if times else None
@@ -386,13 +412,13 @@ def summarise(results: list[list[dict]], sessions: int, rss: dict) -> dict:
         for error in visit["errors"]
     ]
     growth = (rss["after"] - rss["before"]) / sessions
-    summary = {
+    summary: dict[str, Any] = {
         "sessions": sessions,
         "charts_drawn": len(charts),
-        "chart_p50_s": round(percentile(charts, 0.5), 2) if charts else None,
-        "chart_p95_s": round(percentile(charts, 0.95), 2) if charts else None,
-        "page_p50_s": round(percentile(ready, 0.5), 2) if ready else None,
-        "page_p95_s": round(percentile(ready, 0.95), 2) if ready else None,
+        "chart_p50_s": rounded(percentile(charts, 0.5)),
+        "chart_p95_s": rounded(percentile(charts, 0.95)),
+        "page_p50_s": rounded(percentile(ready, 0.5)),
+        "page_p95_s": rounded(percentile(ready, 0.95)),
         "page_median_s": by_page,
         "chart_median_s": charts_by_page,
         "rss_before_mb": round(rss["before"]),
@@ -445,7 +471,7 @@ def main(argv: list[str]) -> int:
         print("--sessions doit valoir au moins 1 et --rows au moins 0", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="indicators-load-"))
-    server = None
+    server: subprocess.Popen[bytes] | None = None
     try:
         folder = prepare_data(workdir, args.rows)
         port = free_port()
