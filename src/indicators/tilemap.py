@@ -15,6 +15,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -197,7 +198,8 @@ def axial_of(column: int, row: int) -> tuple[int, int]:
 def tile_steps(layout: pd.DataFrame, first: str, second: str) -> int:
     """Tile steps between two communes' tiles."""
     tiles = layout.set_index("territory_code")
-    a, b = tiles.loc[first], tiles.loc[second]
+    # territory_code is the layout's key: .loc gives one tile.
+    a, b = cast(pd.Series, tiles.loc[first]), cast(pd.Series, tiles.loc[second])
     return hex_distance(axial_of(int(a["column"]), int(a["row"])), axial_of(int(b["column"]), int(b["row"])))
 
 
@@ -310,12 +312,13 @@ def value_with_unit(value: float, display: str, unit: str) -> str:
 def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: Mapping[str, str]) -> list[str]:
     """Full name, EPT, then the value with its unit, « secret statistique » or « pas de donnée »."""
     texts = []
-    for tile in states.itertuples():
-        figure = {"secret": "secret statistique", "vide": NO_DATA_LEGEND}.get(tile.state) or value_with_unit(
-            tile.value, tile.display, unit
+    tiles = zip(states["state"], states["value"], states["display"], states["ept_code"], states["name_fr"])
+    for state, value, display, ept_code, name in tiles:
+        figure = {"secret": "secret statistique", "vide": NO_DATA_LEGEND}.get(state) or value_with_unit(
+            value, display, unit
         )
-        ept = ept_names.get(tile.ept_code, tile.ept_code)
-        texts.append(f"<b>{tile.name_fr}</b><br>{ept}<br>{measure_label} : {figure}")
+        ept = ept_names.get(ept_code, ept_code)
+        texts.append(f"<b>{name}</b><br>{ept}<br>{measure_label} : {figure}")
     return texts
 
 
@@ -425,7 +428,7 @@ def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> lis
                 line=dict(color=EPT_COLOURS[position % len(EPT_COLOURS)], width=3.5),
                 customdata=[group["territory_code"].iloc[0]] * len(xs),
                 hoverinfo="skip",
-                name=ept_names.get(ept_code, ept_code),
+                name=ept_names.get(str(ept_code), str(ept_code)),
                 legendgroup=f"ept-{ept_code}",
                 legendrank=100 + position,
             )
@@ -551,12 +554,14 @@ def tile_map_figure(
     return figure
 
 
-def clicked_territory(selection_event: Mapping | None) -> str | None:
+def clicked_territory(selection_event: Mapping[str, Any] | None) -> str | None:
     """The territory code of the clicked tile in a Streamlit selection state
     {"selection": {"points": [{"customdata": "92012", ...}]}} (customdata may come as a one-element
     list), or None when nothing usable was clicked."""
+    if selection_event is None:
+        return None
     try:
-        points = selection_event["selection"]["points"]  # type: ignore[index]
+        points = selection_event["selection"]["points"]
     except (KeyError, TypeError, IndexError):
         return None
     for point in points if isinstance(points, list) else []:
@@ -681,12 +686,14 @@ def tile_map_svg(
         f'<line x1="0" y1="0" x2="0" y2="8" stroke="{SECRET_HATCH}" stroke-width="2"/></pattern></defs>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
-    for tile in tiles.itertuples():
-        corners = " ".join(point(x, y) for x, y in hexagon(tile.x, tile.y))
-        fill = "url(#secret)" if tile.state == "secret" else tile.fill
+    for tile_x, tile_y, state, tile_fill, code in zip(
+        tiles["x"], tiles["y"], tiles["state"], tiles["fill"], tiles["territory_code"]
+    ):
+        corners = " ".join(point(x, y) for x, y in hexagon(tile_x, tile_y))
+        fill = "url(#secret)" if state == "secret" else tile_fill
         parts.append(
-            f'<polygon data-code="{tile.territory_code}" points="{corners}" fill="{fill}" '
-            f'stroke="{"#9a9a9a" if tile.state == "vide" else TILE_EDGE}" stroke-width="1.5"/>'
+            f'<polygon data-code="{code}" points="{corners}" fill="{fill}" '
+            f'stroke="{"#9a9a9a" if state == "vide" else TILE_EDGE}" stroke-width="1.5"/>'
         )
     for position, (_ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
         colour = EPT_COLOURS[position % len(EPT_COLOURS)]
@@ -696,13 +703,15 @@ def tile_map_svg(
                 f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * scale:.1f}"/>'
             )
     name_size, value_size = 0.27 * scale, 0.33 * scale
-    for tile in tiles.itertuples():
-        x, y = (float(coordinate) for coordinate in point(tile.x, tile.y).split(","))
+    for tile_x, tile_y, ink, label, display in zip(
+        tiles["x"], tiles["y"], tiles["text_colour"], tiles["short_name"], tiles["display"]
+    ):
+        x, y = (float(coordinate) for coordinate in point(tile_x, tile_y).split(","))
         parts.append(
             f'<text x="{x:.1f}" y="{y - 0.05 * scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
-            f'fill="{tile.text_colour}">{html.escape(tile.short_name)}</text>'
+            f'fill="{ink}">{html.escape(label)}</text>'
             f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
-            f'font-weight="bold" fill="{tile.text_colour}">{html.escape(tile.display)}</text>'
+            f'font-weight="bold" fill="{ink}">{html.escape(display)}</text>'
         )
     parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 30, height=height))
     parts.append("</svg>")
