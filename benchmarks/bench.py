@@ -30,7 +30,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict, final
 
 import numpy as np
 import pandas as pd
@@ -38,6 +41,11 @@ import pandas as pd
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.loading import STORE_FOLDER
 from indicators.territories import DEPARTMENT
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
+
+    from indicators.store.contract import VersionInfo
 
 DEFAULT_ROWS = (10_000, 100_000, 1_000_000)
 SEED = 20240315
@@ -261,7 +269,8 @@ def storage_seconds(path: Path, stored: Path, repeats: int) -> tuple[float, floa
             handle.flush()
             os.fsync(handle.fileno())
 
-    checksum(), write()
+    checksum()
+    write()
     return median_seconds(checksum, repeats), median_seconds(write, repeats)
 
 
@@ -281,7 +290,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def import_file(path: Path, data_folder: Path) -> dict:
+@final
+class ImportTiming(TypedDict):
+    """One full import: its seconds, the rows then stored, this process's peak memory before and after."""
+
+    import_s: float
+    rows_stored: int
+    baseline_rss_mb: float
+    peak_rss_mb: float
+
+
+@final
+class ChildFailure(TypedDict):
+    """What the import's child process sends instead when the import fails."""
+
+    error: str
+
+
+def import_file(path: Path, data_folder: Path) -> ImportTiming:
     """The full import as the CLI does it (read, refuse personal data, validate, store a version), timed."""
     from indicators.ingest.pipeline import analyse_upload, commit_import
     from indicators.loading import load_tables, observation_store
@@ -290,7 +316,7 @@ def import_file(path: Path, data_folder: Path) -> dict:
     tables = load_tables(data_folder)
     communes_table = tables.territories.loc[tables.territories["level"] == "commune"]
 
-    def run(content: bytes, folder: Path):
+    def run(content: bytes, folder: Path) -> VersionInfo | None:
         report = analyse_upload(
             content,
             path.name,
@@ -309,6 +335,7 @@ def import_file(path: Path, data_folder: Path) -> dict:
     baseline = rss_mb()
     start = time.perf_counter()
     info = run(path.read_bytes(), data_folder)
+    assert info is not None  # a fresh data folder holds none of these rows: the import writes a version
     return {
         "import_s": time.perf_counter() - start,
         "rows_stored": info.rows,
@@ -317,7 +344,7 @@ def import_file(path: Path, data_folder: Path) -> dict:
     }
 
 
-def _import_child(path: str, data_folder: str, connection) -> None:
+def _import_child(path: str, data_folder: str, connection: Connection[ImportTiming | ChildFailure, Any]) -> None:
     try:
         connection.send(import_file(Path(path), Path(data_folder)))
     except Exception as error:
@@ -326,7 +353,7 @@ def _import_child(path: str, data_folder: str, connection) -> None:
         connection.close()
 
 
-def child_processes() -> multiprocessing.context.BaseContext:
+def child_processes() -> ForkServerContext:
     """Children forked from a small server process started now, before this process grows:
     Linux carries a process's peak memory (ru_maxrss) over fork and exec, so a child started
     from a process that has read a million rows would report that process's peak, not its own."""
@@ -338,7 +365,7 @@ def child_processes() -> multiprocessing.context.BaseContext:
     return context
 
 
-def import_in_child(path: Path, data_folder: Path, timeout_s: float = 900) -> dict:
+def import_in_child(path: Path, data_folder: Path, timeout_s: float = 900) -> ImportTiming:
     """import_file in a fresh child process, so that ru_maxrss is the import's own peak."""
     context = child_processes()
     receiving, sending = context.Pipe(duplex=False)
@@ -348,7 +375,7 @@ def import_in_child(path: Path, data_folder: Path, timeout_s: float = 900) -> di
     try:
         if not receiving.poll(timeout_s):
             raise TimeoutError(f"import de {path.name} : pas de réponse en {timeout_s:.0f} s")
-        result = receiving.recv()
+        result: ImportTiming | ChildFailure = receiving.recv()
     finally:
         process.join(timeout=60)
         if process.is_alive():
@@ -365,7 +392,7 @@ WARM_CHANGES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
 }
 
 
-def change_filter(app, page: str, turn: int) -> None:
+def change_filter(app: AppTest, page: str, turn: int) -> None:
     """Change one filter of the page (another value on every turn); nothing on pages without one."""
     for kind, key, values in WARM_CHANGES.get(page, []):
         try:
@@ -376,12 +403,12 @@ def change_filter(app, page: str, turn: int) -> None:
         return
 
 
-def chart_bytes(app) -> list[int]:
+def chart_bytes(app: AppTest) -> list[int]:
     """Size of each chart's figure JSON, as sent to the browser."""
     return [len(chart.proto.spec) for chart in app.get("plotly_chart")]
 
 
-def run_page(app) -> float:
+def run_page(app: AppTest) -> float:
     start = time.perf_counter()
     app.run()
     elapsed = time.perf_counter() - start
@@ -390,14 +417,14 @@ def run_page(app) -> float:
     return elapsed
 
 
-def signed_in(app):
+def signed_in(app: AppTest) -> AppTest:
     """An analyst's session, for the history page (the hash is never checked once signed in)."""
     app.secrets["analysts"] = {"password_hash": "bench: signed in through the session state"}
     app.session_state["analyst_signed_in"] = True
     return app
 
 
-def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES) -> dict:
+def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES) -> dict[str, Any]:
     """Per page: first render on a cold cache and rerun after a filter change (median ms), chart sizes."""
     import streamlit as st
     from streamlit import logger
@@ -411,7 +438,9 @@ def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES)
     sizes: dict[str, int] = {}
     try:
         for page, script in pages.items():
-            cold_runs, warm_runs, seen = [], [], [0]
+            cold_runs: list[float] = []
+            warm_runs: list[float] = []
+            seen = [0]
             for _ in range(repeats):
                 st.cache_data.clear()
                 st.cache_resource.clear()
@@ -440,7 +469,7 @@ def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES)
     return {"page_cold_ms": cold, "page_warm_ms": warm, "chart_bytes": sizes, "max_chart_bytes": max(sizes.values())}
 
 
-def machine() -> dict:
+def machine() -> dict[str, Any]:
     """Where the figures come from: cores, CPU model, memory, versions."""
     import pyarrow
     import streamlit
@@ -463,7 +492,7 @@ def machine() -> dict:
     }
 
 
-def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> dict:
+def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> dict[str, Any]:
     """Every measure for one size, on one generated file."""
     path = write_bench_csv(workdir / f"observations_{rows}.csv", rows)
     pyarrow_s, pandas_s = floor_seconds(path, repeats)
@@ -478,7 +507,7 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> di
     checksum_s, parquet_write_s = storage_seconds(
         path, next(folder.glob(f"{STORE_FOLDER}/versions/*/observations.parquet")), repeats
     )
-    result = {
+    result: dict[str, Any] = {
         "rows": rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),
         "import_s": round(import_s, 4),
@@ -509,7 +538,7 @@ def parser() -> argparse.ArgumentParser:
     return command
 
 
-def describe(result: dict) -> str:
+def describe(result: dict[str, Any]) -> str:
     lines = [
         (
             f"{result['rows']:>9,} lignes ({result['file_mb']} Mo) : import {result['import_s']} s, "
@@ -521,7 +550,8 @@ def describe(result: dict) -> str:
     if "page_cold_ms" in result:
         for page in result["page_cold_ms"]:
             lines.append(
-                f"    {page:<12} froid {result['page_cold_ms'][page]:>6} ms   relance {result['page_warm_ms'][page]:>5} ms"
+                f"    {page:<12} froid {result['page_cold_ms'][page]:>6} ms"
+                f"   relance {result['page_warm_ms'][page]:>5} ms"
                 f"   graphique max {result['chart_bytes'][page]:>7} octets"
             )
     return "\n".join(lines)
