@@ -15,7 +15,7 @@ from pathlib import Path
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import protected_cells, public_cells
 from indicators.exports import observations_table, to_french_csv
-from indicators.ingest.pipeline import analyse_upload, commit_import, refuse_import
+from indicators.ingest.pipeline import ImportReport, Mode, analyse_upload, commit_import, refuse_import
 from indicators.loading import (
     DataFileError,
     demo_observations,
@@ -91,7 +91,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         args.sheet,
         args.indicator,
     )
-    mode = "valid_rows" if args.keep_valid else "all_or_nothing"
+    mode: Mode = "valid_rows" if args.keep_valid else "all_or_nothing"
     accepted = report.acceptable(mode)
     who = args.who or system_user()
     if not accepted:
@@ -115,9 +115,10 @@ def system_user() -> str | None:
         return None
 
 
-def print_report(report, accepted: bool, dry_run: bool) -> None:
+def print_report(report: ImportReport, accepted: bool, dry_run: bool) -> None:
     print(
-        f"{report.file_name} : {report.rows_read} lignes lues, {report.rows_valid} valides, {report.rows_rejected} rejetées"
+        f"{report.file_name} : {report.rows_read} lignes lues, {report.rows_valid} valides, "
+        f"{report.rows_rejected} rejetées"
     )
     for note in report.notes:
         print(f"  note : {note}")
@@ -128,15 +129,17 @@ def print_report(report, accepted: bool, dry_run: bool) -> None:
         print(f"  erreur {where}, colonne « {error.column} » : {error.message} (valeur : « {error.value} »)")
     for cell in report.misencoded:
         print(f"  encodage : {cell.message}")
-    for cell in report.neutralised:
+    for neutralised in report.neutralised:
         print(
-            f"  texte neutralisé ligne {cell.line}, colonne « {cell.column} » : {cell.message} (valeur : « {cell.value} »)"
+            f"  texte neutralisé ligne {neutralised.line}, colonne « {neutralised.column} » : {neutralised.message} "
+            f"(valeur : « {neutralised.value} »)"
         )
     if report.refusal:
         print(f"Refusé : {report.refusal}")
     elif not accepted:
         print(
-            "Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). Rien n'a été écrit."
+            "Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). "
+            "Rien n'a été écrit."
         )
     elif report.unchanged:
         print(report.unchanged_message)
@@ -283,10 +286,11 @@ def main(argv: list[str] | None = None) -> int:
             from indicators.config import database_url
             from indicators.store.postgres import upgrade_database
 
-            if not database_url():
+            url = database_url()
+            if not url:
                 print("DATABASE_URL n'est pas défini : le stockage Parquet n'a pas de schéma à créer.", file=sys.stderr)
                 return 2
-            print(upgrade_database(database_url()))
+            print(upgrade_database(url))
             return 0
         if args.command == "hash-password":
             import getpass
