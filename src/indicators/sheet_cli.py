@@ -14,7 +14,7 @@ from pathlib import Path
 from indicators.text import comparable
 
 
-def add_sheet_parser(commands: argparse._SubParsersAction) -> None:
+def add_sheet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sheet = commands.add_parser("fiche", help="fiche territoriale A4 (PDF) d'une commune, d'un EPT ou du département")
     target = sheet.add_mutually_exclusive_group(required=True)
     target.add_argument("--territory", help="code INSEE de la commune, code SIREN de l'EPT, ou 92 pour le département")
@@ -77,9 +77,8 @@ def run_sheets(args: argparse.Namespace) -> int:
     for sheet, path, pdf in zip(sheets, paths, pdfs):
         path.write_bytes(pdf)
         pages = page_count(pdf)
-        print(
-            f"- {sheet.name} : {path.resolve()} ({max(1, round(len(pdf) / 1e3))} ko, {pages} page{'s' if pages > 1 else ''} A4)"
-        )
+        size = f"{max(1, round(len(pdf) / 1e3))} ko, {pages} page{'s' if pages > 1 else ''} A4"
+        print(f"- {sheet.name} : {path.resolve()} ({size})")
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     print(f"{len(paths)} fiche{'s' if len(paths) > 1 else ''} écrite{'s' if len(paths) > 1 else ''} en {seconds} s.")
     return 0
