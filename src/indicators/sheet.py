@@ -33,6 +33,7 @@ from indicators.loading import DataTables
 from indicators.observations import (
     MONTHS_PER_PERIOD,
     FieldIndex,
+    Frequency,
     aggregate_series,
     compare_with_year_before,
     granularities,
@@ -118,7 +119,7 @@ class IndicatorBlock:
     count_rank: PeerRank | None = None
     rate_rank: PeerRank | None = None
     trend: tuple[TrendPoint, ...] = ()
-    trend_frequency: str = "year"
+    trend_frequency: Frequency = "year"
     source_ids: tuple[str, ...] = ()
     is_demo: bool = False
 
@@ -298,7 +299,7 @@ def sheet_basis(tables: DataTables, cells: pd.DataFrame, index: FieldIndex, k: i
     return SheetBasis(tables, index, k, totals, rank_years, rankings)
 
 
-def trend_frequency(rows: pd.DataFrame) -> str:
+def trend_frequency(rows: pd.DataFrame) -> Frequency:
     """Per year when the rows cover three years or more, else at the coarsest granularity given."""
     return "year" if len(years_covered(rows)) >= 3 else granularities(rows)[-1]
 
@@ -310,7 +311,7 @@ def trend_points(
     territory_code: str,
     rows: pd.DataFrame,
     population: int | None,
-) -> tuple[str, tuple[TrendPoint, ...]]:
+) -> tuple[Frequency, tuple[TrendPoint, ...]]:
     """The latest periods of the territory's series, secret applied (a masked point has no value)."""
     frequency = trend_frequency(rows)
     years = years_covered(rows)
@@ -326,12 +327,13 @@ def trend_points(
         "none",
     )
     points = []
-    for row in series.tail(TREND_PERIODS).itertuples(index=False):
-        value = None if row.suppressed else int(row.value)
+    latest = series.tail(TREND_PERIODS)
+    for suppressed, count, start, complete in zip(
+        latest["suppressed"], latest["value"], latest["period_start"], latest["complete"]
+    ):
+        value = None if suppressed else int(count)
         rate = float(rate_per_10000([value], [population])[0]) if value is not None and population else None
-        points.append(
-            TrendPoint(row.period_start, format_month(row.period_start, frequency), value, rate, bool(row.complete))
-        )
+        points.append(TrendPoint(start, format_month(start, frequency), value, rate, bool(complete)))
     return frequency, tuple(points)
 
 
@@ -363,6 +365,7 @@ def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, po
     )
     change = None
     if previous is not None and not current.masked and not previous.masked and previous.value:
+        assert current.value is not None  # a figure not masked has its value
         change = (current.value - previous.value) / previous.value * 100
     department = None
     if territory_code != DEPARTMENT:
@@ -380,7 +383,7 @@ def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, po
     rank_year = basis.rank_years.get(indicator_id)
     ranked = basis.rankings.get((indicator_id, level))
     count_rank = rate_rank = None
-    if ranked is not None:
+    if ranked is not None and rank_year is not None:  # an indicator is ranked only on a year
         count_rank = peer_rank(ranked, territory_code, "value", level, rank_year)
         rate_rank = peer_rank(ranked, territory_code, "rate", level, rank_year)
     frequency, points = trend_points(basis, cells, indicator_id, territory_code, rows, people)
