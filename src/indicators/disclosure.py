@@ -20,11 +20,13 @@ all read their figures through it, so the rule lives in this one place.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 from numpy.typing import NDArray
 
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
@@ -514,17 +516,20 @@ def protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
         tuple(sorted(hierarchy.items())),
         k,
     )
-    if key not in _PROTECTED:
-        if len(_PROTECTED) >= PROTECTED_KEPT:
-            _PROTECTED.pop(next(iter(_PROTECTED)))
-        _PROTECTED[key] = suppress_small_counts(lattice(tables.field_observations, hierarchy), k)
-    return _PROTECTED[key].copy()
+    with _PROTECTED_LOCK:
+        cells = _PROTECTED.get(key)
+    if cells is None:
+        cells = suppress_small_counts(lattice(tables.field_observations, hierarchy), k)
+        with _PROTECTED_LOCK:  # cachetools' caches are not thread-safe; two sessions may solve at once
+            _PROTECTED[key] = cells
+    return cells.copy()
 
 
-# The last few protected lattices, oldest first (a handful of data versions, a few MB each).
+# The protected lattices last used (a handful of data versions, a few MB each).
 PROTECTED_KEPT = 4
 # Key: the observations' hash and length, the commune → EPT hierarchy and k.
-_PROTECTED: dict[tuple[int, int, tuple[tuple[str, str], ...], int], pd.DataFrame] = {}
+_PROTECTED: LRUCache[tuple[int, int, tuple[tuple[str, str], ...], int], pd.DataFrame] = LRUCache(PROTECTED_KEPT)
+_PROTECTED_LOCK = threading.Lock()
 
 
 def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:

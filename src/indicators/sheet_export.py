@@ -15,9 +15,10 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from babel.dates import get_month_names
 from pypdf import PdfReader, PdfWriter
 
-from indicators.config import DEMO_LABEL_FR
+from indicators.config import DEMO_LABEL_FR, LOCALE
 from indicators.deck_export import CHROMIUM
 from indicators.disclosure import SECRET_SYMBOL
 from indicators.formatting import format_number
@@ -28,7 +29,8 @@ from indicators.text import file_name_part
 MEASURES_FR = {"count": "Effectif", "rate": f"Taux {RATE_UNIT_FR}"}
 CHART_WIDTH, CHART_HEIGHT = 300, 112  # SVG user units; drawn 72 mm wide on the page
 BAR_COLOUR, PARTIAL_COLOUR = "#0072B2", "#9cc3e0"
-SHORT_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+# "janv.", "févr.", "mars"… as the CLDR abbreviates them.
+SHORT_MONTHS = list(get_month_names("abbreviated", locale=LOCALE).values())
 
 
 def escape(text: object) -> str:
@@ -68,7 +70,8 @@ def trend_alt(block: IndicatorBlock, measure: str) -> str:
 
 # Inside the SVG itself: the page shows it as an image, where the page's own CSS never reaches.
 SVG_STYLE = (
-    "text { font-family: 'DejaVu Sans', Arial, sans-serif; text-anchor: middle; } .value { font-size: 9.5px; fill: #111; } "
+    "text { font-family: 'DejaVu Sans', Arial, sans-serif; text-anchor: middle; } "
+    ".value { font-size: 9.5px; fill: #111; } "
     ".axis { font-size: 9px; fill: #333; } .secret { font-size: 11px; fill: #444; font-style: italic; }"
 )
 
@@ -129,6 +132,7 @@ def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
             f"pour ce territoire et cet indicateur (ce n'est pas un zéro).</p></section>"
         )
     current, previous = block.current, block.previous
+    assert current is not None  # a block with data has its latest window
     window = f"{current.period}" + (
         f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)"
     )
@@ -140,7 +144,7 @@ def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
     if block.department is not None:
         cells.append(figure_cell("Hauts-de-Seine", block.department.text, f"taux : {block.department.rate_text}"))
     ranks = ""
-    if block.count_rank is not None:
+    if block.count_rank is not None and block.rate_rank is not None:  # both ranks, or neither
         ranks = (
             f'<p class="rank">Classement {block.rank_year} : effectif, {escape(block.count_rank.text)} ; '
             f"taux, {escape(block.rate_rank.text)}.</p>"
@@ -154,7 +158,8 @@ def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
         else '<div class="legend">barre claire : période incomplète</div>'
     )
     return (
-        f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p><div class="figures">{"".join(cells)}</div>'
+        f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p>'
+        f'<div class="figures">{"".join(cells)}</div>'
         f'{ranks}<p class="definition">{escape(block.definition)}</p></div>'
         f'<div class="chart">{chart}{legend}</div></div></section>'
     )
@@ -164,7 +169,8 @@ SHEET_STYLE = """
 @page { size: A4 portrait; margin: 8mm 10mm; }
 * { box-sizing: border-box; }
 html, body { margin: 0; background: #fff; color: #111; font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; }
-body { font-size: 8.5pt; line-height: 1.22; font-variant-ligatures: none; }  /* "fi" stays two letters when searched or copied */
+/* No ligatures: "fi" stays two letters when searched or copied. */
+body { font-size: 8.5pt; line-height: 1.22; font-variant-ligatures: none; }
 header { border-bottom: 2px solid #0072B2; padding-bottom: 1.5mm; margin-bottom: 1mm; }
 h1 { font-size: 16pt; margin: 0 0 0.5mm; }
 .facts { font-size: 9.5pt; margin: 0; }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from babel.dates import get_month_names
 
 from indicators.ingest.distinct import as_text, distinct_texts, factorized, per_distinct
 from indicators.ingest.reading import RawTable
@@ -84,31 +85,14 @@ HEADER_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["note", "notes", "commentaire", "commentaires", "remarque", "remarques"], "note"),
 }
 
+# Month names as French spreadsheets write them, from the CLDR (Babel): "janvier", "janv.", "févr.", "août"…,
+# compared without accents or dots; plus the informal abbreviations the CLDR does not list.
 MONTH_NAMES = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
+    comparable(name): number
+    for width in ("wide", "abbreviated")
+    for context in ("format", "stand-alone")
+    for number, name in get_month_names(width, context, locale="fr_FR").items()
+} | {"jan": 1, "fev": 2, "sep": 9}
 SEX_CODES = {
     **dict.fromkeys(["f", "fille", "filles", "femme", "femmes", "feminin", "filles et jeunes femmes"], "F"),
     **dict.fromkeys(["m", "h", "garcon", "garcons", "homme", "hommes", "masculin", "garcons et jeunes hommes"], "M"),
@@ -272,6 +256,8 @@ def parse_numbers(values: pd.Series) -> pd.Series:
 
 
 def _parse_numbers_distinct(values: pd.Series) -> pd.Series:
+    # Not Babel's parse_decimal: one file mixes French ("1 234,5"), English ("12.5") and dotted-thousands
+    # ("1.234") cells, and a locale-bound parser reads "1.234" as 1,234 (a count of one and a bit).
     text = values.astype(str).str.replace(r"[\s\u00a0\u202f']", "", regex=True)
     dotted_thousands = text.str.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
     text = text.where(~dotted_thousands, text.str.replace(".", "", regex=False))

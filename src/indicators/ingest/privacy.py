@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.ingest.distinct import factorized
+from indicators.ingest.parsing import MONTH_NAMES
 from indicators.text import comparable, fold_accents
 
 # Declared order is the order of findings within one column.
@@ -363,10 +364,8 @@ EPONYMS: tuple[str, ...] = (
     "julien gracq",
 )
 
-_MONTHS = (
-    r"janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
-    r"|janv\.?|fevr?\.?|avr\.?|juil\.?|sept?\.?|oct\.?|nov\.?|dec\.?"
-)
+# Every month name the importer reads (ingest.parsing.MONTH_NAMES, from the CLDR), longest first, dot optional.
+_MONTHS = "(?:" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True)) + r")\.?"
 _DATE = (
     r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})"
     r"|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"

@@ -1,26 +1,26 @@
 """The observation store as files: one folder `versions/<NNNNNN>/` per version (Parquet + JSON).
 
-Writers serialise on an exclusive lock (`fcntl.flock`, so POSIX only) and publish a version by
+Writers serialise on an exclusive file lock (`filelock`, flock on POSIX) and publish a version by
 renaming a fully written, fsynced temporary folder: a process killed mid-write leaves the
 previous version intact, and readers never take the lock.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
 import shutil
 import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
 import pandas as pd
+from cachetools import LRUCache
+from filelock import FileLock
 
 from indicators.store.contract import (
     ACTIONS,
@@ -64,7 +64,7 @@ class ParquetStore:
         self.folder = Path(folder)
         self._versions_folder = self.folder / VERSIONS_FOLDER
         self._cached_versions = cached_versions
-        self._cache: OrderedDict[tuple[int, int, int, int], pd.DataFrame] = OrderedDict()
+        self._cache: LRUCache[tuple[int, int, int, int], pd.DataFrame] = LRUCache(maxsize=max(cached_versions, 1))
         self._cache_lock = threading.Lock()
 
     def _published_numbers(self) -> list[int]:
@@ -103,14 +103,12 @@ class ParquetStore:
         stat = path.stat()
         key = (wanted, stat.st_ino, stat.st_size, stat.st_mtime_ns)
         with self._cache_lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         table = pd.read_parquet(path, engine="pyarrow").astype(OBSERVATION_DTYPES)
-        with self._cache_lock:
+        with self._cache_lock:  # cachetools' caches are not thread-safe
             self._cache[key] = table
-            while len(self._cache) > self._cached_versions:
-                self._cache.popitem(last=False)
         return table
 
     def fingerprint(self) -> str:
@@ -124,12 +122,10 @@ class ParquetStore:
     def _exclusive_lock(self) -> Iterator[None]:
         """Blocks until no other process (or thread) writes; the kernel releases it if we die."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / LOCK_FILE, "a") as lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+        # A new FileLock per write: flock on its own open file, so threads of one process exclude each
+        # other as processes do (one shared, thread-local lock object would not).
+        with FileLock(self.folder / LOCK_FILE, thread_local=False):
+            yield
 
     def _discard_unpublished(self) -> None:
         """Remove staging folders left by killed writers; safe only while holding the lock."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, cast
@@ -31,6 +30,7 @@ import pyarrow.csv as pa_csv
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from cachetools import LRUCache
 from psycopg import sql
 from sqlalchemy import (
     BigInteger,
@@ -333,7 +333,7 @@ class PostgresStore:
     def __init__(self, url: str, cached_versions: int = 0) -> None:
         self._url = normalised_url(url)
         self._cached_versions = cached_versions
-        self._cache: OrderedDict[tuple[int, datetime], pd.DataFrame] = OrderedDict()
+        self._cache: LRUCache[tuple[int, datetime], pd.DataFrame] = LRUCache(maxsize=max(cached_versions, 1))
         self._cache_lock = threading.Lock()
 
     @property
@@ -390,19 +390,14 @@ class PostgresStore:
         return table
 
     def _cached(self, key: tuple[int, datetime]) -> pd.DataFrame | None:
-        with self._cache_lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        return None
+        with self._cache_lock:  # cachetools' caches are not thread-safe
+            return self._cache.get(key)
 
     def _remember(self, key: tuple[int, datetime], table: pd.DataFrame) -> None:
         if not self._cached_versions:
             return
         with self._cache_lock:
             self._cache[key] = table
-            while len(self._cache) > self._cached_versions:
-                self._cache.popitem(last=False)
 
     def commit(
         self,
