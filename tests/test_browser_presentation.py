@@ -22,12 +22,14 @@ def layout_facts(page: Page) -> dict:
         const headline = document.querySelector('h1');
         const ticks = Array.from(document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text'));
         const texts = Array.from(document.querySelectorAll('h1, [data-testid="stCaptionContainer"] p, button p'));
+        const sidebar = document.querySelector('[data-testid="stSidebar"]');
         return {
             pageScrolls: root.scrollHeight > root.clientHeight || main.scrollHeight > main.clientHeight,
             headlinePx: parseFloat(getComputedStyle(headline).fontSize),
             smallestTickPx: Math.min(...ticks.map(tick => parseFloat(getComputedStyle(tick).fontSize))),
-            overflowing: texts.filter(element => element.scrollWidth > element.clientWidth + 1).map(element => element.textContent),
-            sidebar: !!document.querySelector('[data-testid="stSidebar"]') && getComputedStyle(document.querySelector('[data-testid="stSidebar"]')).display !== 'none',
+            overflowing: texts.filter(element => element.scrollWidth > element.clientWidth + 1)
+                .map(element => element.textContent),
+            sidebar: !!sidebar && getComputedStyle(sidebar).display !== 'none',
             text: main.innerText,
             chartPx: document.querySelector('[data-testid="stPlotlyChart"], .slide-map').getBoundingClientRect().height,
             lastRowBottom: document.querySelector('a.presentation-exit').getBoundingClientRect().bottom,

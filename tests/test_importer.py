@@ -34,7 +34,10 @@ def test_a_file_that_is_no_table_is_not_called_a_workbook_and_is_audited_once(na
 
 
 def test_personal_data_refusal_is_audited_through_the_shared_function(isolated_data):
-    content = "indicateur;code_commune;periode;valeur;Courriel\nconsultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n"
+    content = (
+        "indicateur;code_commune;periode;valeur;Courriel\n"
+        "consultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n"
+    )
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("lea_martin.csv", content.encode(), "text/csv")).run()
     [entry] = audit.read_entries(isolated_data)

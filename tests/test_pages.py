@@ -255,7 +255,10 @@ def test_importer_previews_then_writes_only_on_confirmation(isolated_data):
 def test_importer_lists_every_error_and_blocks_all_or_nothing(isolated_data):
     from indicators.loading import observation_store
 
-    content = b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;4\nconsultations_sexologie;99999;2026-13;-4\n"
+    content = (
+        b"indicateur;code_commune;periode;valeur\n"
+        b"consultations_sexologie;92050;2026-01;4\nconsultations_sexologie;99999;2026-13;-4\n"
+    )
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("erreurs.csv", content, "text/csv")).run()
     errors = app.dataframe[0].value
@@ -275,7 +278,10 @@ def test_importer_lists_every_error_and_blocks_all_or_nothing(isolated_data):
 def test_importer_refuses_personal_data_and_drops_the_file(isolated_data):
     from indicators.loading import observation_store
 
-    content = b"indicateur;code_commune;periode;valeur;Courriel\nconsultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n"
+    content = (
+        b"indicateur;code_commune;periode;valeur;Courriel\n"
+        b"consultations_sexologie;92050;2026-01;1;lea.martin@example.fr\n"
+    )
     app = open_page("views/importer.py", analyst=True)
     app.file_uploader[0].set_value(("perso.csv", content, "text/csv")).run()
     messages = " ".join(error.value for error in app.error)

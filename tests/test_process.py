@@ -14,7 +14,8 @@ before = gc.get_freeze_count()
 settle_imported_code()
 frozen = gc.get_freeze_count()
 settle_imported_code()  # a second page run changes nothing
-late = [name for name in ('plotly.graph_objs._scatter', 'plotly.graph_objs._bar', 'pandas.io.formats.csvs', 'views.trend_sections')
+late = [name for name in ('plotly.graph_objs._scatter', 'plotly.graph_objs._bar', 'pandas.io.formats.csvs',
+                         'views.trend_sections')
         if name not in sys.modules]
 print(before, frozen, gc.get_freeze_count(), len(gc.get_objects()), late)
 """

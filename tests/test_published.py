@@ -34,9 +34,7 @@ def test_series_of_recorded_victims_keeps_each_point_and_its_source(tables):
 
 
 def test_estimate_range_stays_a_range(tables):
-    points = published_series(
-        tables.published_estimates, tables.catalogue, "estimation_mineurs_risque_ou_prostitution"
-    )
+    points = published_series(tables.published_estimates, tables.catalogue, "estimation_mineurs_risque_ou_prostitution")
     point = points.iloc[0]
     assert point["is_range"] and pd.isna(point["value"])
     assert (point["value_low"], point["value_high"]) == (7000, 10000)
@@ -51,8 +49,7 @@ def test_headlines_read_as_published(tables):
     cards = {
         card.indicator_id: card
         for card in (
-            headline(tables.published_estimates, tables.catalogue, indicator_id)
-            for indicator_id in HEADLINE_INDICATORS
+            headline(tables.published_estimates, tables.catalogue, indicator_id) for indicator_id in HEADLINE_INDICATORS
         )
     }
     assert cards["estimation_mineurs_risque_ou_prostitution"].text == f"7{NNBSP}000 – 10{NNBSP}000"

@@ -302,7 +302,10 @@ def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
     app.run()
     app.switch_page("views/importer.py")
     app.run()
-    content = "indicateur;code_commune;periode;valeur;[piège](javascript:alert(1))\nconsultations_sexologie;92050;2025-01;4;a\n"
+    content = (
+        "indicateur;code_commune;periode;valeur;[piège](javascript:alert(1))\n"
+        "consultations_sexologie;92050;2025-01;4;a\n"
+    )
     app.file_uploader[0].set_value(("f.csv", content.encode(), "text/csv")).run()
     notes = [caption.value for caption in app.caption if "non reconnue" in caption.value]
     assert notes and "\\[piège\\]\\(javascript\\:alert" in notes[0]

@@ -1,4 +1,5 @@
-"""The sheet as HTML and as a one-page A4 PDF (Chromium): its name, « s » where masked, no small count, the demo label."""
+"""The sheet as HTML and as a one-page A4 PDF (Chromium): its name, « s » where masked, no small count,
+the demo label."""
 
 from __future__ import annotations
 

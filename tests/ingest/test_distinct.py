@@ -10,8 +10,10 @@ from indicators.ingest.distinct import as_text, distinct_texts, per_distinct
 @pytest.mark.parametrize("dtype", [object, "str", "category"])
 def test_per_distinct_equals_the_transform_of_every_cell(dtype):
     values = pd.Series(["a", " b", None, "a", "B"], index=[5, 6, 7, 8, 9], dtype=dtype)
+
     def upper(cells):
         return cells.astype(str).str.strip().str.upper()
+
     pd.testing.assert_series_equal(per_distinct(values, upper), upper(values.astype(object)), check_dtype=False)
     spread = per_distinct(values, upper, categorical=True)
     assert isinstance(spread.dtype, pd.CategoricalDtype)

@@ -333,7 +333,10 @@ def test_year_and_month_columns_still_combine_into_a_month(kind, month, expected
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_lone_month_column_of_whole_periods_is_the_period(kind, catalogue, communes):
-    text = "indicateur;code_commune;Mois;valeur\nconsultations_sexologie;92050;mars 2024;4\nconsultations_sexologie;92050;mars;5\n"
+    text = (
+        "indicateur;code_commune;Mois;valeur\n"
+        "consultations_sexologie;92050;mars 2024;4\nconsultations_sexologie;92050;mars;5\n"
+    )
     prepared = prepare_as(kind, text, catalogue, communes)
     assert rows_of(prepared) == [("consultations_sexologie", "92050", "2024-03", "ensemble", "ensemble", 4)]
     assert [(error.line, error.column, error.value) for error in prepared.errors] == [(3, "Mois", "mars")]

@@ -57,7 +57,10 @@ def test_next_import_merges_and_shows_changes_old_to_new(data_copy):
 
 
 def test_file_with_errors_is_refused_whole_unless_the_analyst_keeps_valid_rows(data_copy):
-    content = b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;4\nconsultations_sexologie;99999;2026-01;4\n"
+    content = (
+        b"indicateur;code_commune;periode;valeur\n"
+        b"consultations_sexologie;92050;2026-01;4\nconsultations_sexologie;99999;2026-01;4\n"
+    )
     report = analyse(data_copy, content)
     assert not report.acceptable("all_or_nothing")
     with pytest.raises(ValueError):
@@ -141,7 +144,7 @@ def test_an_import_found_unchanged_still_writes_if_another_version_landed_meanwh
     store = observation_store(data_copy)
     commit_import(analyse(data_copy, LATIN1_EXPORT), store, "all_or_nothing", user=None, audit_folder=data_copy)
     again = analyse(data_copy, LATIN1_EXPORT)
-    other = (b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;9\n")
+    other = b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-01;9\n"
     commit_import(analyse(data_copy, other, "autre.csv"), store, "all_or_nothing", user=None, audit_folder=data_copy)
     # Merged on version 2, the file brings back the value 9 → 1 204: that is a change, written.
     assert commit_import(again, store, "all_or_nothing", user=None, audit_folder=data_copy).version == 3

@@ -9,7 +9,6 @@ from indicators.ingest.reading import (
     MAX_MISENCODED_LISTED,
     UnreadableFileError,
     decode,
-    detect_encoding,
     first_lines,
     read_csv_text,
     read_plain_csv,
@@ -30,7 +29,7 @@ def csv_bytes(rows: list[list[str]], delimiter: str, encoding: str) -> bytes:
 )
 def test_encodings_are_detected(encoding, expected):
     content = "Année;Tranche d'âge;Valeur\n2025;15-17;3\n2024;11-14;4\n".encode(encoding)
-    assert detect_encoding(content) == expected
+    assert decode(content).encoding == expected
     assert read_upload(content, "f.csv").cells.columns.tolist() == ["Année", "Tranche d'âge", "Valeur"]
 
 
@@ -46,7 +45,9 @@ def test_semicolon_wins_over_decimal_commas():
 
 
 def test_title_lines_and_blank_lines_are_skipped_with_line_numbers_kept():
-    content = b"Export du 02/01/2026\n\nindicateur;code_commune;periode;valeur\n\nx;92050;2025-03;1\ny;92002;2025-04;2\n"
+    content = (
+        b"Export du 02/01/2026\n\nindicateur;code_commune;periode;valeur\n\nx;92050;2025-03;1\ny;92002;2025-04;2\n"
+    )
     table = read_upload(content, "f.csv")
     assert table.header_line == 3
     assert table.lines.tolist() == [5, 6]
