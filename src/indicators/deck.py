@@ -17,7 +17,6 @@ from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
 from indicators.disclosure import (
-    DEPARTMENT,
     protect_series,
     protected_cells,
     protected_ranking,
@@ -34,7 +33,9 @@ from indicators.labels import group_labels
 from indicators.loading import DataFileError, DataTables, validate_table
 from indicators.observations import (
     MONTHS_PER_PERIOD,
+    Breakdown,
     FieldIndex,
+    Frequency,
     aggregate_series,
     available_breakdowns,
     index_observations,
@@ -45,6 +46,7 @@ from indicators.observations import (
 from indicators.provenance import short_source_line, source_line
 from indicators.published import published_series
 from indicators.territories import (
+    DEPARTMENT,
     MEASURES_FR,
     RATE_CAVEAT_FR,
     RATE_UNIT_FR,
@@ -66,7 +68,7 @@ from indicators.tilemap import (
 SLIDE_KINDS = ("published", "shares", "field", "map")
 PUBLISHED_KINDS = ("published", "shares")  # drawn from the published figures only (see `published_slides`)
 MEASURES = ("count", "rate")
-FREQUENCIES = ("month", "quarter", "year")  # finest first
+FREQUENCIES: tuple[Frequency, ...] = ("month", "quarter", "year")  # finest first
 DECK_FILE = "deck.csv"
 
 
@@ -179,10 +181,8 @@ def shares_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int
     ids = list(dict.fromkeys(points["indicator_id"]))  # only the definitions drawn
     places = tables.territories.set_index("territory_code")["name_fr"]
     first = points.iloc[0]
-    headline = (
-        f"{catalogue.at[first['indicator_id'], 'label_fr']} : {first['figure_text']} "
-        f"({places[first['territory_code']]}, {first['period_text']})"
-    )
+    label, place = str(catalogue.at[first["indicator_id"], "label_fr"]), str(places[first["territory_code"]])
+    headline = f"{label} : {first['figure_text']} ({place}, {first['period_text']})"
     caveats = " ".join(dict.fromkeys(catalogue.loc[ids, "caveat_fr"]))
     return Slide(
         0,
@@ -197,13 +197,14 @@ def shares_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int
     )
 
 
-def data_frequency(rows: pd.DataFrame) -> str:
-    """The finest frequency every row can be drawn at: a yearly figure only per year, a quarterly one per quarter or year."""
+def data_frequency(rows: pd.DataFrame) -> Frequency:
+    """The finest frequency every row can be drawn at: a yearly figure only per year, a quarterly one
+    per quarter or year."""
     longest = int(rows["months_spanned"].max())
     return next(frequency for frequency in FREQUENCIES if MONTHS_PER_PERIOD[frequency] >= longest)
 
 
-def slide_frequencies(asked: str, rows: pd.DataFrame) -> list[str]:
+def slide_frequencies(asked: str, rows: pd.DataFrame) -> list[Frequency]:
     """Frequencies to try for a field slide: the one the deck asks (or coarser, when the data are),
     then, for data too short to fill one whole period of it (three months on a yearly slide),
     the finer ones the data allow, coarsest first."""
@@ -235,10 +236,12 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
     rows = select_observations(tables.field_observations, row["indicators"], members(tables.territories, territory))
     if rows.empty:
         return None
-    breakdown = setting(row, "breakdown", "none")
-    if breakdown not in available_breakdowns(rows, row["indicators"]):
-        breakdown = "none"  # the imported rows are totals: no split to draw
-    drawable: list[tuple[str, pd.DataFrame]] = []
+    asked = setting(row, "breakdown", "none")
+    # The imported rows may be totals only: no split to draw, then.
+    breakdown: Breakdown = next(
+        (split for split in available_breakdowns(rows, row["indicators"]) if split == asked), "none"
+    )
+    drawable: list[tuple[Frequency, pd.DataFrame]] = []
     for frequency in slide_frequencies(setting(row, "frequency", "year"), rows):
         series = protect_series(
             aggregate_series(rows, frequency, breakdown), cells, row["indicators"], territory, frequency, breakdown
@@ -253,7 +256,7 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
         drawable[0],
     )
     series = complete_periods(series)
-    place = tables.territories.set_index("territory_code").at[territory, "name_fr"]
+    place = str(tables.territories.set_index("territory_code").at[territory, "name_fr"])
     demo = is_demo(rows)
     key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
     return Slide(
@@ -381,6 +384,7 @@ def build_slides(
         if prebuilt is not None and row["kind"] in PUBLISHED_KINDS:
             return prebuilt[row["slide_id"]]
         if row["kind"] == "map":
+            assert index is not None  # indexed when the deck has a map
             return map_slide(row, tables, cells, k, index)
         return BUILDERS[row["kind"]](row, tables, cells, k)
 

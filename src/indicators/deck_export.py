@@ -80,12 +80,13 @@ def chart_image(
     figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png"
 ) -> bytes:
     """A 1920×1080 PNG or an SVG of a chart, ready to paste into slides or a report."""
-    return pio.to_image(
+    image: bytes = pio.to_image(  # Plotly is untyped: to_image returns the file's bytes
         figure_for_image(figure, headline, source, caveat, is_demo),
         format=image_format,
         width=IMAGE_WIDTH,
         height=IMAGE_HEIGHT,
     )
+    return image
 
 
 def slides_zip(slides: list[Slide]) -> bytes:
@@ -157,7 +158,10 @@ function show(index) {
   history.replaceState(null, '', '#' + (current + 1));
 }
 document.addEventListener('keydown', (event) => {
-  if (event.key === 'ArrowRight' || event.key === 'PageDown' || event.key === ' ') { show(current + 1); event.preventDefault(); }
+  if (event.key === 'ArrowRight' || event.key === 'PageDown' || event.key === ' ') {
+    show(current + 1);
+    event.preventDefault();
+  }
   if (event.key === 'ArrowLeft' || event.key === 'PageUp') { show(current - 1); event.preventDefault(); }
   if (event.key === 'Home') show(0);
   if (event.key === 'End') show(slides.length - 1);
@@ -206,8 +210,10 @@ def deck_html(slides: list[Slide], title: str = "Prostitution des mineurs : chif
         f"<title>{html.escape(title)}</title><style>{DECK_STYLE}</style>"
         f"<script>{get_plotlyjs()}</script></head><body>{sections}"
         f'<section class="sources"><h1>Sources</h1><ul>{sources}</ul></section>'
-        '<nav aria-label="Navigation entre diapositives"><button type="button" onclick="show(current - 1)">← Précédente</button>'
-        '<span id="counter" aria-live="polite"></span><button type="button" onclick="show(current + 1)">Suivante →</button>'
+        '<nav aria-label="Navigation entre diapositives">'
+        '<button type="button" onclick="show(current - 1)">← Précédente</button>'
+        '<span id="counter" aria-live="polite"></span>'
+        '<button type="button" onclick="show(current + 1)">Suivante →</button>'
         '<button type="button" onclick="toggleFullScreen()">Plein écran (F)</button></nav>'
         f"<script>{DECK_SCRIPT}</script></body></html>"
     )
