@@ -55,7 +55,6 @@ SEED = 20240315
 # detail (the importer refuses that: sums would count twice).
 SPLIT_INDICATORS = ("signalements_risque_prostitutionnel", "jeunes_suivis_vaj", "consultations_sexologie")
 UNSPLIT_INDICATORS = ("professionnels_formes", "participants_prevention")
-FIELD_INDICATORS = SPLIT_INDICATORS + UNSPLIT_INDICATORS
 SEXES = ("F", "M")
 AGE_GROUPS = ("11-14", "15-17", "18-25")
 # An empty sex or age cell is the whole group ("ensemble"), as analysts leave it in their exports.

@@ -5,7 +5,6 @@ from indicators.formatting import (
     change_direction,
     format_age,
     format_change,
-    format_columns,
     format_day,
     format_figure,
     format_month,
@@ -101,13 +100,6 @@ def test_figure_says_more_than_or_about_when_the_source_does(qualifier, expected
 def test_figure_of_a_range_has_no_midpoint():
     row = pd.Series({"value": float("nan"), "value_low": 6000.0, "value_high": 10000.0, "qualifier": "exact"})
     assert format_figure(row, "estimate_range") == f"6{NNBSP}000 – 10{NNBSP}000"
-
-
-def test_format_columns_leaves_the_source_frame_unchanged():
-    frame = pd.DataFrame({"valeur": [7000, 12]})
-    shown = format_columns(frame, {"valeur": "recorded_count"})
-    assert shown["valeur"].tolist() == [f"7{NNBSP}000", "12"]
-    assert frame["valeur"].tolist() == [7000, 12]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from argon2 import PasswordHasher
@@ -83,7 +83,6 @@ class Throttle:
 
     failures: int = 0
     last_failure: float = 0.0
-    history: list[float] = field(default_factory=list)
 
     def wait_seconds(self, now: float) -> float:
         if self.failures < FREE_ATTEMPTS:
@@ -94,7 +93,6 @@ class Throttle:
     def record_failure(self, now: float) -> None:
         self.failures += 1
         self.last_failure = now
-        self.history.append(now)
 
     def record_success(self) -> None:
         self.failures = 0

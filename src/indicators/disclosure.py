@@ -56,7 +56,6 @@ from indicators.territories import (
 
 ALL = "ensemble"
 TERRITORY_LEVELS = ["commune", "ept", "departement"]
-MONTHS_PER = {"quarter": 3, "year": 12}
 
 
 SECRET_SYMBOL = "s"

@@ -141,16 +141,6 @@ def format_figure(row: pd.Series, kind: str) -> str:
     return prefix + text
 
 
-def format_columns(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
-    """Copy of a table with the given numeric columns written in French (for on-screen tables)."""
-    return frame.assign(
-        **{
-            column: frame[column].map(lambda value, kind=kind: format_value(value, kind))
-            for column, kind in kinds.items()
-        }
-    )
-
-
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 

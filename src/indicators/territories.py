@@ -75,14 +75,6 @@ def members(territories: pd.DataFrame, territory_code: str) -> list[str] | None:
     return inside or [territory_code]
 
 
-def peers(territories: pd.DataFrame, territory_code: str) -> list[str]:
-    """The territories a territory is ranked among: the communes for a commune, the EPTs for an EPT."""
-    level = level_of(territories, territory_code)
-    if level == "departement":
-        return [DEPARTMENT]
-    return (epts if level == "ept" else communes)(territories)["territory_code"].tolist()
-
-
 def names(territories: pd.DataFrame) -> dict[str, str]:
     """French name of every territory, the département's included."""
     return dict(zip(territories["territory_code"], territories["name_fr"]))

@@ -160,10 +160,6 @@ class PreparedUpload:
     # Cells whose text is neutralised (formula or HTML): never run, shown or kept as written.
     neutralised: list[RowError] = field(default_factory=list)
 
-    @property
-    def rejected_lines(self) -> set[int]:
-        return {error.line for error in self.errors if error.line is not None}
-
 
 def normalise_series(values: pd.Series) -> pd.Series:
     """text.comparable of every cell, vectorised, computed once per distinct cell."""

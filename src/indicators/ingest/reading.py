@@ -115,12 +115,6 @@ def legacy_encoding(content: bytes) -> str:
     return PASTED_ENCODING if guessed in LATIN_GUESSES else guessed
 
 
-def detect_encoding(content: bytes) -> str:
-    """The encoding decode() reads the file in: UTF-8 (with or without BOM) when the file is UTF-8, even
-    with a few invalid passages, else what charset-normalizer finds (Windows-1252 by default)."""
-    return decode(content).encoding
-
-
 def sniff_delimiter(sample_lines: list[str]) -> str:
     """The delimiter that splits the first lines into the same number (>1) of fields most often."""
     lines = [line for line in sample_lines if line.strip()][:20]
