@@ -312,7 +312,7 @@ def test_history_lists_versions_and_rolls_back(isolated_data):
     assert app.dataframe[0].value["Version"].tolist() == [2, 1, 0]
     from indicators.store.audit import read_entries
 
-    # Recorded by the package's rollback (import_audit.restore_version), as the command line's is.
+    # Recorded by the package's rollback (store.history.restore_version), as the command line's is.
     assert [
         (entry["action"], entry["restored_from"], entry["version"])
         for entry in read_entries(isolated_data)

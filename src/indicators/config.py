@@ -31,7 +31,7 @@ def small_count_threshold() -> int:
 def database_url() -> str | None:
     """$DATABASE_URL when set and not blank: the shared PostgreSQL database of all replicas.
 
-    Read here, not in store_postgres: a server without PostgreSQL never imports SQLAlchemy,
+    Read here, not in store.postgres: a server without PostgreSQL never imports SQLAlchemy,
     Alembic and psycopg (memory, start-up time, and objects every garbage collection walks).
     """
     configured = os.environ.get(DATABASE_URL_VARIABLE, "").strip()

@@ -1,7 +1,7 @@
 """Tolerant reading of the files analysts upload: CSV in any usual French office form, or XLSX.
 
 Reading only turns bytes into a table of strings with the file's own line numbers; what the
-cells mean is decided later (upload.py). Nothing here writes anywhere.
+cells mean is decided later (ingest/parsing.py). Nothing here writes anywhere.
 """
 
 from __future__ import annotations
