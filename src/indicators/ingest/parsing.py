@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -126,10 +127,17 @@ class RowError:
     message: str
 
 
+class _Places(TypedDict):
+    """Where one problem was found: its lines and its columns."""
+
+    lines: list[int]
+    columns: list[str]
+
+
 def error_summary(errors: list[RowError], lines_shown: int = 8) -> list[str]:
     """One French sentence per distinct problem, with the lines and columns it was found on: the
     full messages an analyst reads once, where a table would repeat them on every line."""
-    grouped: dict[str, dict[str, list]] = {}
+    grouped: dict[str, _Places] = {}
     for error in errors:
         entry = grouped.setdefault(error.message, {"lines": [], "columns": []})
         if error.line is not None:
@@ -178,9 +186,10 @@ def parse_periods(values: pd.Series, categorical: bool = False) -> pd.Series:
 
 def _parse_periods_distinct(values: pd.Series) -> pd.Series:
     text = values.astype(str).str.strip()
-    year = pd.Series(np.nan, index=values.index, dtype=object)
-    month = pd.Series(np.nan, index=values.index, dtype=object)
-    day = pd.Series(np.nan, index=values.index, dtype=object)
+    # Text parts, missing (NaN) until a pattern finds them.
+    year: pd.Series = pd.Series(np.nan, index=values.index, dtype=object)
+    month: pd.Series = pd.Series(np.nan, index=values.index, dtype=object)
+    day: pd.Series = pd.Series(np.nan, index=values.index, dtype=object)
     patterns = [
         (r"^(?P<y>\d{4})$", ("y", None, None)),
         (r"^(?P<y>\d{4})-(?P<m>\d{1,2})$", ("y", "m", None)),
@@ -332,7 +341,10 @@ def melt_wide(
         id_vars=[*keep, "_line"], value_vars=period_headers, var_name="période (colonne)", value_name="valeur (cellule)"
     )
     long = long.loc[long["valeur (cellule)"].astype(str).str.strip() != ""]
-    note = f"format large reconnu : {len(period_headers)} colonnes de périodes ({period_headers[0]} … {period_headers[-1]}) mises en lignes"
+    note = (
+        f"format large reconnu : {len(period_headers)} colonnes de périodes "
+        f"({period_headers[0]} … {period_headers[-1]}) mises en lignes"
+    )
     return (
         long.drop(columns="_line").reset_index(drop=True),
         long["_line"].reset_index(drop=True),
@@ -446,6 +458,7 @@ def read_periods(cells: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Serie
         return parse_periods(cells[header], categorical=True), header, cells[header]
     part = next((name for name in ("month", "quarter") if name in columns), None)
     if "year" not in columns:
+        assert part is not None  # a file without any period column was refused (missing_columns)
         header = columns[part]  # "mars 2024", "T1 2025" under a Mois or Trimestre header
         return parse_periods(cells[header], categorical=True), header, cells[header]
     header = columns["year"]
