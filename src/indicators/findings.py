@@ -92,15 +92,18 @@ def ranking_finding(
         if ranked.empty:
             return f"{label} : aucune donnée {period_text}"
         return f"{label} {period_text} : chiffres des {places}s masqués par le secret statistique"
+    feminine = "e" if places == "commune" else ""  # « seule commune », « seul EPT »
     if len(ranked) == 1:
         first = visible.iloc[0]
         shown = f"{format_number(first['value'], decimals)} {unit}" if decimals else with_unit(first["value"], unit)
-        return f"{label} : {shown} à {first['name_fr']} {period_text} (seul{'e' if places == 'commune' else ''} {places} avec des données)"
+        return f"{label} : {shown} à {first['name_fr']} {period_text} (seul{feminine} {places} avec des données)"
     if visible["value"].sum() == 0:
-        return f"{label} : {'0' if decimals else with_unit(0, unit)}{' ' + unit if decimals else ''} dans chaque {places} affiché{'e' if places == 'commune' else ''} {period_text}"
+        zero = f"0 {unit}" if decimals else with_unit(0, unit)
+        return f"{label} : {zero} dans chaque {places} affiché{feminine} {period_text}"
     first = visible.iloc[0]
     if decimals:
-        text = f"{first['name_fr']} a le taux le plus élevé {period_text} ({format_number(first['value'], decimals)} {unit})"
+        rate = f"{format_number(first['value'], decimals)} {unit}"
+        text = f"{first['name_fr']} a le taux le plus élevé {period_text} ({rate})"
     else:
         text = f"{first['name_fr']} compte le plus de {unit} {period_text} ({format_number(first['value'])})"
     if len(visible) > 1:
