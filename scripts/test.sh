@@ -13,4 +13,9 @@ if [ -z "${DATABASE_URL_TEST:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/de
   apt_install postgresql
   as_root service postgresql stop >/dev/null 2>&1 || true
 fi
+# The cluster test (tests/test_cluster.py) runs deploy/nginx.conf in Debian's nginx.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  apt_install nginx
+  as_root service nginx stop >/dev/null 2>&1 || true  # only the binary is wanted
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -18,7 +18,7 @@ def layout_section() -> str:
 
 
 def modules() -> list[Path]:
-    folders = [PACKAGE, REPO_ROOT / "views", REPO_ROOT / "benchmarks"]
+    folders = [PACKAGE, REPO_ROOT / "views", REPO_ROOT / "benchmarks", REPO_ROOT / "deploy"]
     return sorted(
         path
         for folder in folders
@@ -43,6 +43,7 @@ def test_the_layout_names_no_module_that_does_not_exist():
         "test.sh",
         "make_demo_data.py",
         "load_test.py",
+        "cluster.sh",
     }
     stale = set(re.findall(r"[\w]+\.(?:py|sh)\b", layout_section())) - existing
     assert not stale, f"la section Layout nomme des fichiers disparus : {sorted(stale)}"

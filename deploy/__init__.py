@@ -1,0 +1,1 @@
+"""Deployment files, and the local cluster that runs them (deploy/local_cluster.py)."""
