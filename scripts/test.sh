@@ -18,4 +18,8 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   apt_install nginx
   as_root service nginx stop >/dev/null 2>&1 || true  # only the binary is wanted
 fi
-exec .venv/bin/python -m pytest "$@"
+# One worker per core, at most four (each may start a server, Chromium or PostgreSQL); whole files per
+# worker, so a file's server and browser are started once. PYTEST_WORKERS=0 runs in this one process.
+workers=${PYTEST_WORKERS:-$(nproc)}
+[ "$workers" -gt 4 ] && workers=4
+exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"

@@ -23,14 +23,37 @@ def no_shared_database(monkeypatch):
 NO_BROWSER = "/nonexistent/chromium-needs-the-browser-marker"
 
 
-def pytest_collection_modifyitems(items) -> None:
+# The longest test files, longest first (minutes, on 2 cores). scripts/test.sh runs the suite on several
+# workers, one file per worker at a time (pytest-xdist, --dist loadfile): started first, the long files
+# run beside all the others instead of alone at the end.
+LONGEST_FIRST = [
+    "test_pages_any_store.py",
+    "test_accessibility.py",
+    "test_browser_presentation.py",
+    "test_browser_import.py",
+    "test_browser.py",
+    "test_browser_territories.py",
+    "test_browser_links.py",
+    "test_browser_downloads.py",
+    "test_cluster.py",
+    "test_store_backends.py",
+    "test_hierarchy_secret.py",
+    "test_pipeline_fuzz.py",
+    "test_load_test.py",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that reaches PostgreSQL (its fixtures, or the "postgres" store) is marked `postgres`, so
-    that `-m "not browser and not postgres"` starts no database."""
+    that `-m "not browser and not postgres"` starts no database. The longest files come first (a
+    stable sort: each file's tests stay together and in order)."""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         uses_postgres = any(isinstance(value, str) and value == "postgres" for value in params.values())
         if {"postgres_server", "database_url"} & set(item.fixturenames) or uses_postgres:
             item.add_marker(pytest.mark.postgres)
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(autouse=True)
