@@ -6,7 +6,7 @@ exception or error box, no `nan`/`None`/`NaT`/`True` in any text, no demo wordin
 the data (or a sentence when an indicator has none), no number on a masked cell, arrows that follow
 the sign, count axes without repeated tick labels, and titles that name periods present in the data.
 
-INDICATORS_STORE_SHAPES sets how many stores are drawn (200 by default; more for a long run).
+INDICATORS_STORE_SHAPES sets how many stores are drawn (60 by default; more for a long run).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from indicators.observations import compare_with_year_before, with_month
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 
-STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "100"))
+STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "60"))
 PAGES = [
     "views/overview.py",
     "views/trends.py",
