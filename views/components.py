@@ -15,6 +15,7 @@ from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_french_csv
 from views.errors import safe_download
+from views.interface_fr import french_interface
 from views.links import link_notice, shared_choice
 
 PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
@@ -36,6 +37,7 @@ def apply_page_conventions(language: str = "fr") -> None:
     # <html lang> is outside anything Streamlit draws: a one-line script (a constant, never data)
     # sets it in the page itself, with no helper frame to load, focus or read aloud.
     st.html(f"<script>document.documentElement.lang = {language!r};</script>", unsafe_allow_javascript=True)
+    french_interface()
 
 
 def demo_banner() -> None:

@@ -1,0 +1,174 @@
+"""Streamlit's and Plotly's own controls in French: their labels, tooltips and accessible names.
+
+Streamlit has no option for the language of its widgets (the file uploader, the table toolbar and
+column menu, the sidebar, the status widget) and the Plotly bundled with it has no French locale
+for its mode bar. A short script, set once on every page, rewrites those texts as they appear:
+visible text, `title`, `aria-label`, `data-title`, `placeholder` and `alt`, from the fixed table
+below (exact interface strings, never data), and the file sizes in French units (« 13,1 Ko »).
+tests/test_browser_french.py opens every page and slide and fails on any English interface word.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+# Whole texts or attribute values, as Streamlit 1.67 and Plotly write them.
+INTERFACE_FR: dict[str, str] = {
+    # File uploader
+    "Upload": "Choisir un fichier",
+    "Browse files": "Choisir un fichier",
+    "Drag and drop file here": "Déposer le fichier ici",
+    "Drag and drop a file here": "Déposer un fichier ici",
+    "Drag and drop files here": "Déposer les fichiers ici",
+    "file upload": "Fichier à importer",
+    "Add files": "Ajouter des fichiers",
+    "add icon": "ajouter",
+    "Delete": "Supprimer",
+    # Tables: toolbar, search, column menu
+    "Download as CSV": "Télécharger en CSV",
+    "Search": "Rechercher",
+    "Close Search": "Fermer la recherche",
+    "Previous Result": "Résultat précédent",
+    "Next Result": "Résultat suivant",
+    "Show/hide columns": "Afficher ou masquer des colonnes",
+    "Fullscreen": "Plein écran",
+    "Close fullscreen": "Quitter le plein écran",
+    "Exit fullscreen": "Quitter le plein écran",
+    "Dataframe column menu": "Menu de la colonne",
+    "Sort ascending": "Trier par ordre croissant",
+    "Sort descending": "Trier par ordre décroissant",
+    "Pin column": "Épingler la colonne",
+    "Unpin column": "Détacher la colonne",
+    "Hide column": "Masquer la colonne",
+    "Autosize": "Ajuster la largeur",
+    "Copy column name": "Copier le nom de la colonne",
+    "Format": "Format",
+    # Choices
+    "Choose an option": "Choisir…",
+    "Choose options": "Choisir…",
+    "No results": "Aucun résultat",
+    "Clear value": "Effacer",
+    "Clear all": "Tout effacer",
+    "Selected values": "Valeurs choisies",
+    "Open": "Ouvrir",
+    "Close": "Fermer",
+    "Press Enter to apply": "Appuyer sur Entrée pour valider",
+    "Increment": "Augmenter",
+    "Decrement": "Diminuer",
+    # Page frame
+    "Skip to main content": "Aller au contenu principal",
+    "Link to heading": "Lien vers ce titre",
+    "Main menu": "Menu principal",
+    "App pages": "Pages du tableau de bord",
+    "Sidebar": "Barre latérale",
+    "Collapse sidebar": "Replier la barre latérale",
+    "Expand sidebar": "Déplier la barre latérale",
+    "Running...": "Calcul en cours…",
+    "Running": "Calcul en cours",
+    "Stop": "Arrêter",
+    "Stop script": "Arrêter le calcul",
+    "Scroll tabs left": "Onglets précédents",
+    "Scroll tabs right": "Onglets suivants",
+    "Previous page": "Page précédente",
+    "Next page": "Page suivante",
+    "Pagination": "Pagination",
+    # Plotly's mode bar
+    "Download plot as a PNG": "Télécharger le graphique (PNG)",
+    "Download plot": "Télécharger le graphique",
+    "Zoom": "Zoom sur une zone",
+    "Pan": "Déplacer",
+    "Box Select": "Sélection rectangulaire",
+    "Lasso Select": "Sélection au lasso",
+    "Zoom in": "Agrandir",
+    "Zoom out": "Réduire",
+    "Autoscale": "Échelle automatique",
+    "Reset axes": "Réinitialiser les axes",
+    "Reset view": "Réinitialiser la vue",
+    "Toggle Spike Lines": "Lignes de repère",
+    "Show closest data on hover": "Au survol : la donnée la plus proche",
+    "Compare data on hover": "Au survol : comparer les données",
+    "Produced with Plotly.js": "Réalisé avec Plotly.js",
+}
+# Texts that start with a fixed English part followed by a name or a label.
+PREFIXES_FR: dict[str, str] = {
+    "Fullscreen: ": "Plein écran : ",
+    "Remove ": "Retirer ",
+    "Upload ": "Importer ",
+    "Shortcut ": "Raccourci ",
+}
+UNITS_FR: dict[str, str] = {"B": "o", "KB": "Ko", "MB": "Mo", "GB": "Go"}
+
+SCRIPT = """<script>
+(() => {
+  if (window.__interfaceFr) return;
+  window.__interfaceFr = true;
+  const exact = %(exact)s, prefixes = %(prefixes)s, units = %(units)s;
+  const attributes = ["title", "aria-label", "data-title", "placeholder", "alt"];
+  const size = "(\\\\d+(?:\\\\.\\\\d+)?)\\\\s?(B|KB|MB|GB)";
+  const sizeOnly = new RegExp("^" + size + "$"), perFile = new RegExp("^" + size + " per file(.*)$");
+  const french = (number, unit) => number.replace(".", ",") + "\\u202f" + units[unit];
+  const anySize = new RegExp(size + "\\\\b", "g");
+  const inUploader = (node) => node && node.closest && node.closest("[data-testid='stFileUploader']");
+  function translate(text, uploader) {
+    const value = text.trim();
+    if (!value) return null;
+    if (Object.prototype.hasOwnProperty.call(exact, value)) return text.replace(value, exact[value]);
+    let found = value.match(perFile);
+    if (found) return text.replace(value, "Jusqu'à " + french(found[1], found[2]) + " par fichier" + found[3]);
+    found = value.match(sizeOnly);
+    if (found) return text.replace(value, french(found[1], found[2]));
+    for (const [english, translated] of Object.entries(prefixes)) {
+      if (value.startsWith(english)) return text.replace(english, translated);
+    }
+    // "obs.csv, 12.0KB": a chosen file's name and size, in the uploader only (never in data).
+    if (uploader) return text.replace(anySize, (_, number, unit) => french(number, unit));
+    return null;
+  }
+  function fixElement(element) {
+    for (const name of attributes) {
+      const value = element.getAttribute && element.getAttribute(name);
+      const translated = value && translate(value, inUploader(element));
+      if (translated && translated !== value) element.setAttribute(name, translated);
+    }
+  }
+  function fixText(node) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest("script, style, [data-testid='stIconMaterial']")) return;
+    const translated = translate(node.data, inUploader(parent));
+    if (translated && translated !== node.data) node.data = translated;
+  }
+  function fix(root) {
+    if (root.nodeType === Node.TEXT_NODE) return fixText(root);
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    fixElement(root);
+    root.querySelectorAll("*").forEach(fixElement);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) fixText(walker.currentNode);
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.type === "attributes") fixElement(record.target);
+      else if (record.type === "characterData") fixText(record.target);
+      else record.addedNodes.forEach(fix);
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: attributes});
+  fix(document.body);
+})();
+</script>"""
+
+
+def interface_script() -> str:
+    """The page script, with the tables above (constants only, never data)."""
+    return SCRIPT % {
+        "exact": json.dumps(INTERFACE_FR, ensure_ascii=False),
+        "prefixes": json.dumps(PREFIXES_FR, ensure_ascii=False),
+        "units": json.dumps(UNITS_FR),
+    }
+
+
+def french_interface() -> None:
+    """Set the script on the page (it installs itself once per browser tab)."""
+    st.html(interface_script(), unsafe_allow_javascript=True)
