@@ -75,7 +75,7 @@ def test_chart_image_download_is_a_full_hd_png(server, page, tmp_path):
 
     open_and_wait(page, f"{server}/territoires")
     page.get_by_text("Voir les données du graphique").click()
-    with page.expect_download(timeout=60_000) as download:
+    with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="Image PNG 1920×1080").click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)

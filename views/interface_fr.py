@@ -113,7 +113,7 @@ SCRIPT = """<script>
   const inUploader = (node) => node && node.closest && node.closest("[data-testid='stFileUploader']");
   function translate(text, uploader) {
     const value = text.trim();
-    if (!value) return null;
+    if (!value) return "";
     if (Object.prototype.hasOwnProperty.call(exact, value)) return text.replace(value, exact[value]);
     let found = value.match(perFile);
     if (found) return text.replace(value, "Jusqu'à " + french(found[1], found[2]) + " par fichier" + found[3]);
@@ -124,7 +124,7 @@ SCRIPT = """<script>
     }
     // "obs.csv, 12.0KB": a chosen file's name and size, in the uploader only (never in data).
     if (uploader) return text.replace(anySize, (_, number, unit) => french(number, unit));
-    return null;
+    return "";  // nothing to translate
   }
   function fixElement(element) {
     for (const name of attributes) {
