@@ -411,8 +411,11 @@ def run_page(app: AppTest) -> float:
     start = time.perf_counter()
     app.run()
     elapsed = time.perf_counter() - start
-    if app.exception:
-        raise RuntimeError("; ".join(exception.message for exception in app.exception))
+    if app.exception or app.error:
+        # An error message is a failed page too (the error boundary writes it instead of a traceback).
+        raise RuntimeError(
+            "; ".join([*(exception.message for exception in app.exception), *(e.value for e in app.error)])
+        )
     return elapsed
 
 

@@ -10,7 +10,7 @@ data), warms it up with one session, then opens `--sessions` browser contexts at
 sidebar, as a viewer would (`--think` seconds on each page), in one Streamlit session. Reported:
 time to a rendered chart (`.js-plotly-plot .main-svg` visible) and to a finished page, p50 and
 p95, and the server's resident memory (VmRSS) before and after, per session. Any exception box
-on any page fails the run (exit 1). Nothing is written under data/. Targets: docs/PERFORMANCE.md.
+or error message on any page fails the run (exit 1). Nothing is written under data/. Targets: docs/PERFORMANCE.md.
 
 `--protocol` leaves the browser out: each session speaks Streamlit's websocket protocol itself
 (a rerun request per page, as the frontend sends it) and is timed until the chart's figure and
@@ -53,7 +53,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-EXCEPTION = "[data-testid='stException']"
+# A traceback box, or an error message (the pages' error boundary says what went wrong in French: a
+# page that shows one under load has failed as surely as one with a traceback).
+EXCEPTION = "[data-testid='stException'], [data-testid='stAlertContentError']"
 CHART = ".js-plotly-plot .main-svg"
 # The page has its new title, the script run is over and no element of the previous page is left.
 PAGE_DONE = """(previous) => {
@@ -319,6 +321,7 @@ async def protocol_session(
 
 
 async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_s: float, visits: list[Visit]) -> None:
+    from streamlit.proto.Alert_pb2 import Alert
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.asyncio.client import connect
@@ -357,6 +360,8 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
                                 result["chart_s"] = time.monotonic() - start
                             elif element.WhichOneof("type") == "exception":
                                 result["errors"].append(f"{element.exception.type}: {element.exception.message}")
+                            elif element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
+                                result["errors"].append(f"message d'erreur : {element.alert.body}")
                             elif element.WhichOneof("type") == "heading" and result["title"] is None:
                                 result["title"] = element.heading.body
                         elif (

@@ -14,7 +14,6 @@ from indicators.disclosure import (
     lattice,
     protect_series,
     protect_totals,
-    protected_cells,
     protected_comparisons,
     protected_ranking,
     protected_trend,
@@ -27,6 +26,7 @@ from indicators.observations import (
     rank_territories,
     select_observations,
 )
+from indicators.store.protected import protected_cells
 from indicators.territories import ept_of
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]

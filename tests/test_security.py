@@ -36,7 +36,6 @@ from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.deck import is_tile_map, protected_deck, read_deck
 from indicators.disclosure import (
     lattice,
-    protected_cells,
     public_cells,
     relations,
     suppress_small_counts,
@@ -44,6 +43,7 @@ from indicators.disclosure import (
 from indicators.exports import to_french_csv
 from indicators.formatting import escape_markdown
 from indicators.ingest.pipeline import safe_label
+from indicators.store.protected import protected_cells
 
 K = 5
 SMALL = {str(value) for value in range(1, K)}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from indicators.cards import NO_DATA
-from indicators.disclosure import SECRET_SYMBOL, protected_cells
+from indicators.disclosure import SECRET_SYMBOL
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, index_observations
 from indicators.sheet import (
@@ -21,6 +21,7 @@ from indicators.sheet import (
     sheet_basis,
     sheet_territories,
 )
+from indicators.store.protected import protected_cells
 from indicators.territories import DEPARTMENT, members, populations
 from store_shapes import observation_tables, write_store
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
-from indicators.disclosure import SECRET_SYMBOL, protected_cells
+from indicators.disclosure import SECRET_SYMBOL
 from indicators.loading import load_tables
 from indicators.observations import index_observations
 from indicators.sheet import build_sheet, sheet_basis
@@ -24,6 +24,7 @@ from indicators.sheet_export import (
     sheet_pdf,
     trend_svg,
 )
+from indicators.store.protected import protected_cells
 from store_shapes import write_store
 
 K = 5

@@ -28,6 +28,7 @@ from indicators.tilemap import (
     tile_map_svg,
     tile_states,
     tile_steps,
+    unplaced_communes,
 )
 
 SECRET_VALUE = 4321.75  # a value no coordinate or colour of the figure could contain by chance
@@ -309,3 +310,29 @@ def test_the_figure_renders_to_png(layout, ept_names, tmp_path):
     target = tmp_path / "tilemap.png"
     figure.write_image(target, width=900, height=560)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def with_commune_without_centroid(territories: pd.DataFrame) -> pd.DataFrame:
+    """The shipped territories plus a commune of the département with no centroid (as the benchmark's
+    fictitious roll-up communes are)."""
+    unplaced = (
+        territories.loc[territories["level"] == "commune"]
+        .iloc[[0]]
+        .assign(territory_code="00001", name_fr="Commune fictive 1", longitude=np.nan, latitude=np.nan)
+    )
+    return pd.concat([territories, unplaced], ignore_index=True)
+
+
+def test_a_commune_without_centroid_is_left_off_the_map_not_a_crash(territories, layout):
+    widened = with_commune_without_centroid(territories)
+    pd.testing.assert_frame_equal(tile_layout(widened), layout)
+    assert unplaced_communes(widened) == ["00001"]
+    assert unplaced_communes(territories) == []
+
+
+def test_no_commune_with_a_centroid_gives_an_empty_map_not_a_crash(territories, ept_names):
+    bare = territories.assign(longitude=np.nan, latitude=np.nan)
+    empty = tile_layout(bare)
+    assert empty.empty and "territory_code" in empty.columns
+    figure = tile_map_figure(empty, values_for(empty), "victimes", "Effectif", ept_names)
+    assert isinstance(figure, go.Figure)

@@ -24,9 +24,6 @@ from indicators.disclosure import (
     protected_ranking,
     protected_trend,
 )
-from indicators.disclosure import (
-    protected_cells as protected_cells_of,
-)
 from indicators.labels import public_choices
 from indicators.loading import (
     DataFileError,
@@ -41,6 +38,7 @@ from indicators.observations import FieldIndex, index_observations, is_demo, yea
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
 from indicators.store.contract import ObservationDiff, ObservationStore
 from indicators.store.history import version_changes
+from indicators.store.protected import protected_cells as kept_protected_cells
 from indicators.tilemap import tile_layout
 
 if TYPE_CHECKING:
@@ -96,8 +94,9 @@ def changes_of(version: int) -> ObservationDiff:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _protected_cells(folder: str, fingerprint: Fingerprint, k: int) -> pd.DataFrame:
-    # One suppression for every viewer and every page: the rule is applied once, in one place.
-    return protected_cells_of(_load_tables(folder, fingerprint), k)
+    # One suppression for every viewer and every page: the rule is applied once, in one place, and
+    # each data version is solved once, then read back from the data folder (restarts, replicas).
+    return kept_protected_cells(_load_tables(folder, fingerprint), k, Path(folder))
 
 
 def protected_cells() -> pd.DataFrame:

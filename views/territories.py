@@ -24,9 +24,11 @@ from indicators.territories import (
 )
 from indicators.tilemap import (
     clicked_territory,
+    counted,
     map_sentence,
     map_values,
     tile_map_figure,
+    unplaced_communes,
 )
 from views.cached import (
     field_index,
@@ -144,6 +146,12 @@ if level == "commune":
         choices = territory_choices(data.territories, [clicked])
         st.switch_page("views/sheet.py", query_params={"territoire": choices.get(clicked, clicked)})
     st.caption(sentence + " Cliquer sur une commune ouvre sa fiche.")
+    unplaced = unplaced_communes(data.territories)
+    if unplaced:
+        st.caption(
+            f"{counted(len(unplaced), 'commune sans coordonnées ne figure', 'communes sans coordonnées ne figurent')} "
+            "pas sur la carte : le classement ci-dessous les compte."
+        )
     st.caption(
         source_line([*source_ids, *rate_sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources)
         + f" ; {period_text} ; {secret_note}. Une tuile par commune, placée près de ses voisines : "

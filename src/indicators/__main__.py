@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
-from indicators.disclosure import protected_cells, public_cells
+from indicators.disclosure import public_cells
 from indicators.exports import observations_table, to_french_csv
 from indicators.ingest.pipeline import ImportReport, Mode, analyse_upload, commit_import, refuse_import
 from indicators.loading import (
@@ -25,6 +25,7 @@ from indicators.loading import (
 from indicators.observations import is_demo
 from indicators.store.audit import record_unsuppressed_export
 from indicators.store.history import restore_version
+from indicators.store.protected import protected_cells
 from indicators.territories import members
 
 
@@ -177,7 +178,7 @@ def run_export(args: argparse.Namespace) -> int:
         )
     else:
         k = small_count_threshold()
-        cells = protected_cells(tables, k)
+        cells = protected_cells(tables, k, data_dir())
         if args.indicator:
             cells = cells.loc[cells["indicator_id"] == args.indicator]
         if args.territory:
@@ -218,7 +219,7 @@ def run_deck(args: argparse.Namespace) -> int:
         return f"{count} {word}{'s' if count > 1 else ''}"
 
     planned = read_deck(data_dir())
-    slides = protected_deck(load_tables(), planned, small_count_threshold())
+    slides = protected_deck(load_tables(), planned, small_count_threshold(), data_dir())
     missing = left_out(planned, slides)
     if not slides:
         print(

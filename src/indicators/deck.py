@@ -18,7 +18,6 @@ from pandera.typing import Series
 from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
 from indicators.disclosure import (
     protect_series,
-    protected_cells,
     protected_ranking,
 )
 from indicators.findings import (
@@ -45,6 +44,7 @@ from indicators.observations import (
 )
 from indicators.provenance import short_source_line, source_line
 from indicators.published import published_series
+from indicators.store.protected import protected_cells
 from indicators.territories import (
     DEPARTMENT,
     MEASURES_FR,
@@ -509,6 +509,7 @@ def presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
     return styled
 
 
-def protected_deck(tables: DataTables, deck: pd.DataFrame, k: int) -> list[Slide]:
-    """The deck with the statistical secret computed here (command line, tests)."""
-    return build_slides(tables, deck, protected_cells(tables, k), k)
+def protected_deck(tables: DataTables, deck: pd.DataFrame, k: int, folder: Path | None = None) -> list[Slide]:
+    """The deck with its own statistical secret (command line, tests): the lattice kept in `folder`
+    is read, or solved and kept there."""
+    return build_slides(tables, deck, protected_cells(tables, k, folder), k)

@@ -20,13 +20,11 @@ all read their figures through it, so the rule lives in this one place.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from cachetools import LRUCache
 from numpy.typing import NDArray
 
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
@@ -502,33 +500,18 @@ def protect_totals(
     return totals.assign(suppressed=totals["territory_code"].isin(hidden))
 
 
-def protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
+# Raised whenever the rules change what is hidden: lattices kept on disk under an older number are
+# solved again (`store.protected`).
+SECRET_RULES_VERSION = 1
+
+
+def solve_protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
     """The protected lattice of the field observations, EPTs included: the one suppression every
     page, export, image, slide and sheet reads its figures from.
 
-    The exact audit costs seconds: the same observations, hierarchy and k (another data folder, the
-    command line after a page) are solved once per process, and each caller gets its own copy."""
-    hierarchy = ept_of(tables.territories)
-    key = (
-        int(pd.util.hash_pandas_object(tables.field_observations, index=False).sum()),
-        len(tables.field_observations),
-        tuple(sorted(hierarchy.items())),
-        k,
-    )
-    with _PROTECTED_LOCK:
-        cells = _PROTECTED.get(key)
-    if cells is None:
-        cells = suppress_small_counts(lattice(tables.field_observations, hierarchy), k)
-        with _PROTECTED_LOCK:  # cachetools' caches are not thread-safe; two sessions may solve at once
-            _PROTECTED[key] = cells
-    return cells.copy()
-
-
-# The protected lattices last used (a handful of data versions, a few MB each).
-PROTECTED_KEPT = 4
-# Key: the observations' hash and length, the commune → EPT hierarchy and k.
-_PROTECTED: LRUCache[tuple[int, int, tuple[tuple[str, str], ...], int], pd.DataFrame] = LRUCache(PROTECTED_KEPT)
-_PROTECTED_LOCK = threading.Lock()
+    The exact audit costs seconds at scale: callers go through `store.protected.protected_cells`,
+    which solves each data version once and keeps it."""
+    return suppress_small_counts(lattice(tables.field_observations, ept_of(tables.territories)), k)
 
 
 def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:

@@ -35,12 +35,12 @@ def resolve_territory(asked: str, names: dict[str, str]) -> str | None:
 
 def run_sheets(args: argparse.Namespace) -> int:
     """Write the sheets asked for and print each file written; French error and exit 2 on a bad request."""
-    from indicators.config import small_count_threshold
-    from indicators.disclosure import protected_cells
+    from indicators.config import data_dir, small_count_threshold
     from indicators.loading import load_tables, observation_store
     from indicators.observations import index_observations
     from indicators.sheet import build_sheet, sheet_basis, sheet_territories
     from indicators.sheet_export import page_count, sheet_file_name, sheet_pdfs
+    from indicators.store.protected import protected_cells
     from indicators.territories import DEPARTMENT, names
 
     if args.territory and args.out_dir:
@@ -64,7 +64,9 @@ def run_sheets(args: argparse.Namespace) -> int:
         codes = [code]
     started = time.perf_counter()
     k = small_count_threshold()
-    basis = sheet_basis(tables, protected_cells(tables, k), index_observations(tables.field_observations), k)
+    basis = sheet_basis(
+        tables, protected_cells(tables, k, data_dir()), index_observations(tables.field_observations), k
+    )
     sheets = [build_sheet(basis, code, observation_store().versions()) for code in codes]
     pdfs = sheet_pdfs(sheets)
     if args.all:

@@ -157,12 +157,25 @@ def commune_rows(territories: pd.DataFrame) -> pd.DataFrame:
     return communes_of(territories)
 
 
+LAYOUT_COLUMNS = ("territory_code", "name_fr", "short_name", "ept_code", "column", "row", "x", "y")
+
+
+def unplaced_communes(territories: pd.DataFrame) -> list[str]:
+    """Codes of the communes the map cannot place (no centroid), in code order."""
+    frame = commune_rows(territories)
+    return frame.loc[frame["longitude"].isna() | frame["latitude"].isna(), "territory_code"].astype(str).tolist()
+
+
 def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
     """One tile per commune: territory_code, name_fr, short_name, ept_code, column, row (odd-r offset
     coordinates, row 0 to the south), x, y (tile centre, plot units). Accepts the whole territories
     table: only communes of département 92 are kept. Deterministic: same input, same tiles."""
     frame = commune_rows(communes) if "level" in communes.columns else communes.sort_values("territory_code")
-    frame = frame.reset_index(drop=True)
+    # A commune without a centroid has no place near its neighbours: it is left off the map (the
+    # ranking beside the map still lists it; `unplaced_communes` names them for the caption).
+    frame = frame.dropna(subset=["longitude", "latitude"]).reset_index(drop=True)
+    if frame.empty:
+        return pd.DataFrame(columns=list(LAYOUT_COLUMNS))
     plane = local_plane(frame["longitude"], frame["latitude"])
     span = float(np.ptp(plane[:, 1])) or 1.0
     points = plane / (span / (1.5 * ROW_STEPS))  # hex units: circumradius 1
