@@ -276,7 +276,8 @@ def storage_seconds(path: Path, stored: Path, repeats: int) -> tuple[float, floa
 def fresh_data_folder(target: Path, rows: int = 0) -> Path:
     """A copy of the shipped tables with no store (the first import replaces the demo data), and
     the roll-up's fictitious communes when `rows` need more than the département's."""
-    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns(STORE_FOLDER))
+    # Only the shipped tables: no store, no audit log, no kept lattice of the repository's own runs.
+    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns(STORE_FOLDER, "audit", "protected"))
     extra = roll_up_communes(rows)
     if not extra.empty:
         territories = target / "territories.csv"

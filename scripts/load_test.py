@@ -129,7 +129,12 @@ def browser_cpu_seconds() -> float:
 
 
 def prepare_data(workdir: Path, rows: int) -> Path:
-    folder = fresh_data_folder(workdir / "data", rows)
+    """A data folder whose store holds `rows` generated observations; one left in a kept `--workdir`
+    by an earlier run is used again (its protected lattice included: the run then starts warm)."""
+    folder = workdir / f"data_{rows}"
+    if (folder / "territories.csv").exists():
+        return folder
+    folder = fresh_data_folder(folder, rows)
     if rows:
         import_file(write_bench_csv(workdir / f"observations_{rows}.csv", rows), folder)
     return folder
@@ -467,6 +472,11 @@ def parser() -> argparse.ArgumentParser:
         help="sans navigateur : le protocole de Streamlit seul, ce que le serveur doit à chaque session",
     )
     command.add_argument("--json", action="store_true")
+    command.add_argument(
+        "--workdir",
+        type=Path,
+        help="dossier de travail conservé et réutilisé (par défaut un dossier temporaire effacé)",
+    )
     return command
 
 
@@ -475,7 +485,8 @@ def main(argv: list[str]) -> int:
     if args.sessions < 1 or args.rows < 0:
         print("--sessions doit valoir au moins 1 et --rows au moins 0", file=sys.stderr)
         return 2
-    workdir = Path(tempfile.mkdtemp(prefix="indicators-load-"))
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="indicators-load-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     server: subprocess.Popen[bytes] | None = None
     try:
         folder = prepare_data(workdir, args.rows)
@@ -538,7 +549,8 @@ def main(argv: list[str]) -> int:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:

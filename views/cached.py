@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from indicators.chart_views import FieldTrendView, RankingView, field_trend_view, ranking_view
 from indicators.config import data_dir, small_count_threshold
-from indicators.deck import Slide, build_slides, published_slides, read_deck
+from indicators.deck import Slide, build_slides, left_out, published_slides, read_deck
 from indicators.disclosure import (
     ShownComparison,
     protected_comparisons,
@@ -142,6 +143,29 @@ def slides() -> list[Slide]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
+def _slides_left_out(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int) -> list[str]:
+    catalogue = _load_tables(folder, fingerprint).catalogue["label_fr"]
+    planned = read_deck(Path(folder))
+    missing = planned.loc[planned["slide_id"].isin(left_out(planned, _slides(folder, fingerprint, deck_mtime, k)))]
+    return [
+        " et ".join(str(catalogue.get(indicator, indicator)) for indicator in indicators.split("|"))
+        for indicators in missing["indicators"]
+    ]
+
+
+def slides_left_out() -> list[str]:
+    """What the deck plans but cannot show for lack of data (its indicators' names), per data version."""
+    folder = data_dir()
+    deck = folder / "deck.csv"
+    return _slides_left_out(
+        str(folder),
+        data_fingerprint(folder),
+        deck.stat().st_mtime_ns if deck.exists() else 0,
+        small_count_threshold(),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _latest_comparisons(
     folder: str, fingerprint: Fingerprint, k: int
 ) -> tuple[dict[str, ShownComparison], list[str], bool]:
@@ -203,6 +227,47 @@ def _trend_series(
         _field_index(folder, fingerprint),
         _load_tables(folder, fingerprint).territories,
         _protected_cells(folder, fingerprint, k),
+        indicator_id,
+        territory,
+        first_year,
+        last_year,
+        frequency,
+        breakdown,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _trend_view(
+    folder: str,
+    fingerprint: Fingerprint,
+    k: int,
+    indicator_id: str,
+    territory: str,
+    first_year: str,
+    last_year: str,
+    frequency: str,
+    breakdown: str,
+) -> FieldTrendView:
+    choices = (indicator_id, territory, first_year, last_year, frequency, breakdown)
+    return field_trend_view(
+        _load_tables(folder, fingerprint),
+        _field_index(folder, fingerprint),
+        _trend_series(folder, fingerprint, k, *choices),
+        k,
+        *choices,
+    )
+
+
+def trend_view(
+    indicator_id: str, territory: str, first_year: str, last_year: str, frequency: str, breakdown: str
+) -> FieldTrendView:
+    """`chart_views.field_trend_view`: the finding, figure and tables of one choice of filters, built
+    once for every viewer of a data version who makes that choice (a shared link's room)."""
+    folder = data_dir()
+    return _trend_view(
+        str(folder),
+        data_fingerprint(folder),
+        small_count_threshold(),
         indicator_id,
         territory,
         first_year,
@@ -283,6 +348,56 @@ def territory_ranking(
         last_year,
         public,
         level,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _ranking_view(
+    folder: str,
+    fingerprint: Fingerprint,
+    k: int,
+    indicator_id: str,
+    first_year: str,
+    last_year: str,
+    public: str,
+    level: str,
+    measure: str,
+) -> RankingView | None:
+    ranked = _territory_ranking(folder, fingerprint, k, indicator_id, first_year, last_year, public, level)
+    if ranked[0].empty:
+        return None
+    public_label = _territory_publics(folder, fingerprint, indicator_id, first_year, last_year)[public]
+    return ranking_view(
+        _load_tables(folder, fingerprint),
+        _field_index(folder, fingerprint),
+        ranked,
+        k,
+        indicator_id,
+        first_year,
+        last_year,
+        public_label,
+        level,
+        measure,
+        _map_layout(folder, fingerprint),
+    )
+
+
+def ranking_view_of(
+    indicator_id: str, first_year: str, last_year: str, public: str, level: str, measure: str
+) -> RankingView | None:
+    """`chart_views.ranking_view` (map, ranking, communes without data) for one choice of filters,
+    built once for every viewer of a data version; None when no territory has data."""
+    folder = data_dir()
+    return _ranking_view(
+        str(folder),
+        data_fingerprint(folder),
+        small_count_threshold(),
+        indicator_id,
+        first_year,
+        last_year,
+        public,
+        level,
+        measure,
     )
 
 

@@ -4,10 +4,9 @@ import html
 
 import streamlit as st
 
-from indicators.config import DEMO_LABEL_FR, data_dir
-from indicators.deck import left_out, read_deck
+from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import deck_html, deck_pdf, slides_zip
-from views.cached import slides, tables
+from views.cached import slides, slides_left_out
 
 # Links into the presenter mode open in this tab (relative: they also work under a base URL path);
 # « Quitter la présentation » brings the speaker back here, in the same tab.
@@ -35,14 +34,8 @@ st.markdown(
     "règlent dans le fichier `data/deck.csv`."
 )
 
-catalogue = tables().catalogue["label_fr"]
-planned = read_deck(data_dir())
-missing = planned.loc[planned["slide_id"].isin(left_out(planned, deck))]
-if not missing.empty:
-    names = [
-        " et ".join(catalogue.get(indicator, indicator) for indicator in row["indicators"].split("|"))
-        for _, row in missing.iterrows()
-    ]
+names = slides_left_out()
+if names:
     st.info(
         "Diapositives laissées de côté, faute de données à montrer : "
         + " ; ".join(f"« {name} »" for name in names)

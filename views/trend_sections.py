@@ -5,31 +5,22 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
-from indicators.charts import change_figure, observation_figure, published_figure
-from indicators.config import small_count_threshold
-from indicators.disclosure import SECRET_SYMBOL, series_tables
-from indicators.findings import observation_finding, published_finding
+from indicators.charts import change_figure, published_figure
+from indicators.findings import published_finding
 from indicators.formatting import format_period
 from indicators.key_dates import key_dates_for
 from indicators.labels import (
     BREAKDOWN_FR,
     FREQUENCY_FR,
-    GRANULARITY_FR,
     QUALIFIER_FR,
-    group_labels,
 )
 from indicators.loading import DataTables
-from indicators.observations import coarser_granularities, year_bounds
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from indicators.territories import (
-    PARTIAL_EPT,
-    PARTIAL_EPT_NOTE_FR,
-    members,
-    names,
     territory_choices,
 )
-from views.cached import field_index, trend_series
+from views.cached import field_index, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
 from views.links import shared_choice
 
@@ -39,7 +30,6 @@ def published_date(period: object) -> str:
 
 
 def field_trend(data: DataTables, indicator_id: str) -> None:
-    entry = row_of(data.catalogue, indicator_id)
     index = field_index()
     if index.is_demo:
         demo_banner()
@@ -48,7 +38,6 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         return
     # The département, its four EPTs, then the communes with data; labels fixed, for links.
     places = territory_choices(data.territories, index.communes_of[indicator_id])
-    place_names = names(data.territories)  # plain names for titles and tables
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
     territory = shared_choice(left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
@@ -72,49 +61,13 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         st.radio, "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key="repartition"
     )
 
-    series, source_ids, demo = trend_series(indicator_id, territory, first_year, last_year, frequency, breakdown)
-    left_out = coarser_granularities(
-        index.rows(indicator_id, members(data.territories, territory), *year_bounds(first_year, last_year)), frequency
-    )
-    if left_out:
-        st.info(
-            f"Une partie des chiffres de cette sélection est {GRANULARITY_FR[left_out[-1]]} : ils n'apparaissent "
-            f"qu'en regroupement par {FREQUENCY_FR[left_out[-1]].lower()}.",
-            icon=":material/info:",
-        )
-    if series.empty:
-        st.info(
-            f"Aucune donnée pour {place_names[territory]} de {first_year} à {last_year} à ce regroupement.",
-            icon=":material/info:",
-        )
+    view = trend_view(indicator_id, territory, first_year, last_year, frequency, breakdown)
+    for note in view.notes:
+        st.info(note, icon=":material/info:")
+    if view.chart is None:
+        st.info(view.empty or NO_DATA_SENTENCE, icon=":material/info:")
         return
-    k = small_count_threshold()
-    labels = group_labels(breakdown)
-    unit = entry["unit_fr"]
-    table, shown_table = series_tables(
-        series,
-        indicator=entry["label_fr"],
-        territory=place_names[territory],
-        unit=unit,
-        frequency=frequency,
-        group_names=labels,
-        k=k,
-    )
-    period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
-    chart_block(
-        finding=observation_finding(series, f"{entry['label_fr']} ({place_names[territory]})", unit, frequency, k),
-        figure=observation_figure(
-            series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k
-        ),
-        data=table,
-        display_data=shown_table,
-        source=source_line(source_ids, data.sources) + f" ; période {period_text} ; "
-        f"{SECRET_SYMBOL} : valeur masquée par le secret statistique",
-        caveat=entry["caveat_fr"] + (f" {PARTIAL_EPT_NOTE_FR}" if territory == PARTIAL_EPT else ""),
-        file_name=f"{indicator_id}_{territory}_{frequency}.csv",
-        is_demo=demo,
-        key="trend_field",
-    )
+    chart_block(**vars(view.chart), key="trend_field")
 
 
 def published_trend(data: DataTables, indicator_id: str) -> None:
