@@ -7,7 +7,7 @@ import streamlit as st
 from views.components import apply_page_conventions
 from views.errors import error_boundary
 from views.links import copy_link_button
-from views.process import settle_imported_code
+from views.process import collect_now_and_then, settle_imported_code
 
 # Shipped with the app: a material-symbol favicon is fetched from an internet font host.
 PAGE_ICON = Path(__file__).parent / "assets" / "icone.png"
@@ -42,5 +42,8 @@ else:
     # Below the navigation, on every page: the address carries the page's choices (views/links.py).
     copy_link_button(st.sidebar)
 # Any unexpected error of a page: a French message and a reference, its traceback in the server log.
-with error_boundary(page.title):
-    page.run()
+try:
+    with error_boundary(page.title):
+        page.run()
+finally:
+    collect_now_and_then()  # instead of Streamlit's collection after every run (.streamlit/config.toml)

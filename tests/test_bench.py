@@ -95,6 +95,18 @@ def test_bench_json_has_the_documented_keys(capsys):
         assert set(timings) == set(PAGES) and all(milliseconds > 0 for milliseconds in timings.values())
     assert 0 < result["max_chart_bytes"] < CHART_LIMIT
     assert result["machine"]["cores"] >= 1
+    # Pages against the plain page of the same run, and the import against its storage floor.
+    assert result["plain_page_cold_ms"] > 0 and result["plain_page_warm_ms"] > 0
+    for page, milliseconds in result["page_cold_ms"].items():
+        assert result["page_cold_ratio"][page] == pytest.approx(
+            milliseconds / result["plain_page_cold_ms"], rel=0.1, abs=0.1
+        )
+    assert set(result["page_warm_ratio"]) == set(PAGES)
+    storage_floor = floor + result["checksum_s"] + result["parquet_write_s"]
+    assert result["import_over_storage_floor"] == pytest.approx(result["import_s"] / storage_floor, rel=0.1, abs=0.1)
+    # The secret: solved at a version's first view, read back afterwards.
+    assert result["secret_solve_s"] > 0 and result["secret_read_s"] > 0
+    assert set(result["targets_met"]) == {"import_over_storage_floor", "peak_rss_mb", "page_cold_ms", "page_warm_ms"}
 
 
 def test_several_sizes_print_a_list_and_bad_options_are_refused(capsys):

@@ -10,6 +10,7 @@ version. Pages only read them: every transform returns a new frame, none edits a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from indicators.disclosure import (
     protected_ranking,
     protected_trend,
 )
+from indicators.exports import indicators_table, key_dates_table, published_table, sources_table, territories_table
 from indicators.labels import public_choices
 from indicators.loading import (
     DataFileError,
@@ -37,9 +39,11 @@ from indicators.loading import (
 )
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
+from indicators.source_tables import published_shown, sources_shown
 from indicators.store.contract import ObservationDiff, ObservationStore
 from indicators.store.history import version_changes
 from indicators.store.protected import protected_cells as kept_protected_cells
+from indicators.territories import communes, territory_choices
 from indicators.tilemap import tile_layout
 
 if TYPE_CHECKING:
@@ -399,6 +403,52 @@ def ranking_view_of(
         level,
         measure,
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _places(folder: str, fingerprint: Fingerprint, with_data: tuple[str, ...] | None) -> dict[str, str]:
+    territories = _load_tables(folder, fingerprint).territories
+    return territory_choices(
+        territories, list(with_data) if with_data is not None else communes(territories)["territory_code"].tolist()
+    )
+
+
+def places(with_data: list[str] | None = None) -> dict[str, str]:
+    """`territories.territory_choices` (code → label: the département, its EPTs, then the communes
+    `with_data`, or all of them), worked out once per data version rather than on every rerun."""
+    folder = data_dir()
+    return _places(str(folder), data_fingerprint(folder), tuple(with_data) if with_data is not None else None)
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    """The Sources page's tables for one data version: on screen, and to download (label → file, frame)."""
+
+    sources: pd.DataFrame
+    published: pd.DataFrame
+    downloads: dict[str, tuple[str, pd.DataFrame]]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _sources_page(folder: str, fingerprint: Fingerprint) -> SourcesPage:
+    data = _load_tables(folder, fingerprint)
+    return SourcesPage(
+        sources=sources_shown(data.sources),
+        published=published_shown(data.published_estimates, data.catalogue, data.territories),
+        downloads={
+            "Sources": ("sources.csv", sources_table(data.sources)),
+            "Catalogue des indicateurs": ("indicateurs.csv", indicators_table(data.indicators)),
+            "Chiffres publiés": ("chiffres_publies.csv", published_table(data.published_estimates)),
+            "Territoires": ("territoires.csv", territories_table(data.territories)),
+            "Dates clés": ("dates_cles.csv", key_dates_table(data.key_dates)),
+        },
+    )
+
+
+def sources_page() -> SourcesPage:
+    """The Sources page's tables, built once per data version rather than on every view."""
+    folder = data_dir()
+    return _sources_page(str(folder), data_fingerprint(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

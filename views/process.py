@@ -1,21 +1,44 @@
 """Once per server process: the code every page runs, imported and set aside from the garbage
 collector before any viewer's data exist.
 
-Streamlit runs a full garbage collection after every script run (`runner.postScriptGC`, kept on:
-it bounds memory). A full collection walks every container object alive, and the libraries
-alone (Streamlit, pandas, pyarrow, plotly, pandera) hold about 140 000 of them: 0.07–0.17 s per
-page view on this machine, 41 % of the server's CPU with 20 viewers (docs/PERFORMANCE.md).
+A full garbage collection walks every container object alive, and the libraries alone
+(Streamlit, pandas, pyarrow, plotly, pandera) hold about 140 000 of them: 0.07–0.17 s per page
+view on this machine, 41 % of the server's CPU with 20 viewers (docs/PERFORMANCE.md).
 `gc.freeze()` moves what is alive now to a generation the collector never walks; reference
 counting still frees those objects, and only code and module state are alive at this point.
+
+Streamlit would also collect after every script run (`runner.postScriptGC`); the shared views
+of a large data version still made that a quarter of the server's CPU with 20 viewers. It is off
+(.streamlit/config.toml): each run calls `collect_now_and_then`, which collects at most once every
+few seconds, so cyclic garbage is still reclaimed within seconds, not after each of 160 page views.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+import time
 
 _settled = threading.Event()
 _lock = threading.Lock()
+# Seconds between two full collections at most (a full collection costs 10–40 ms here).
+COLLECT_EVERY_S = 5.0
+_last_collection = [time.monotonic()]
+_collection_lock = threading.Lock()
+
+
+def collect_now_and_then(every_s: float = COLLECT_EVERY_S) -> bool:
+    """A full garbage collection if none ran in the last `every_s` seconds (True when this call
+    collected); cheap otherwise. Called at the end of every script run."""
+    now = time.monotonic()
+    if now - _last_collection[0] < every_s or not _collection_lock.acquire(blocking=False):
+        return False
+    try:
+        _last_collection[0] = now
+        gc.collect()
+        return True
+    finally:
+        _collection_lock.release()
 
 
 def settle_imported_code() -> None:

@@ -11,8 +11,7 @@ from indicators.sheet_export import (
     trend_alt,
     trend_svg,
 )
-from indicators.territories import communes, territory_choices
-from views.cached import tables, territory_sheet
+from views.cached import places, tables, territory_sheet
 from views.components import demo_banner
 from views.errors import safe_download
 from views.links import shared_choice
@@ -32,7 +31,7 @@ PRINT_STYLE = """<style>
 data = tables()
 st.html(PRINT_STYLE)
 st.title("Ma commune : fiche territoriale")
-choices = territory_choices(data.territories, communes(data.territories)["territory_code"].tolist())
+choices = places()
 left, right = st.columns([2, 1])
 code = shared_choice(left.selectbox, "Territoire", list(choices), format_func=choices.get, key="territoire")
 measure = shared_choice(

@@ -9,17 +9,11 @@ import streamlit as st
 from indicators.config import small_count_threshold
 from indicators.disclosure import public_cells
 from indicators.exports import (
-    indicators_table,
-    key_dates_table,
-    published_table,
-    sources_table,
-    territories_table,
     to_french_csv,
 )
-from indicators.formatting import format_figure, format_number, format_period
+from indicators.formatting import format_number
 from indicators.labels import KIND_FR
-from indicators.provenance import source_descriptions
-from views.cached import field_index, protected_cells, tables
+from views.cached import field_index, protected_cells, sources_page, tables
 from views.errors import safe_download
 
 
@@ -81,27 +75,8 @@ voient les chiffres complets sur les pages d'import et d'historique.
 )
 
 st.header("Sources")
-descriptions = source_descriptions(data.sources)
-st.dataframe(
-    data.sources.fillna("")
-    .assign(
-        citation=data.sources["source_id"].map(descriptions),
-        date=data.sources["published"].map(
-            lambda period: format_period(period) if isinstance(period, str) and period else "—"
-        ),
-    )[["source_id", "citation", "date", "read_at", "licence", "note"]]
-    .rename(
-        columns={
-            "source_id": "Identifiant",
-            "citation": "Source",
-            "date": "Date",
-            "read_at": "Adresse lue",
-            "licence": "Conditions",
-            "note": "Remarque",
-        }
-    ),
-    hide_index=True,
-)
+shown = sources_page()
+st.dataframe(shown.sources, hide_index=True)
 
 st.header("Définitions des indicateurs")
 for domain, heading in (("published", "Chiffres publiés"), ("field", "Observations de terrain du département")):
@@ -118,34 +93,7 @@ st.header("Tous les chiffres publiés")
 st.caption(
     "Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »)."
 )
-catalogue = data.catalogue
-st.dataframe(
-    data.published_estimates.assign(
-        indicateur=data.published_estimates["indicator_id"].map(catalogue["label_fr"]),
-        # Names, not codes: "WLD" means nothing to a French reader, "Monde" does.
-        territoire=data.published_estimates["territory_code"]
-        .map(data.territories.set_index("territory_code")["name_fr"])
-        .fillna(data.published_estimates["territory_code"]),
-        chiffre=data.published_estimates.apply(
-            lambda row: format_figure(row, str(catalogue.at[row["indicator_id"], "kind"])), axis=1
-        ),
-        periode=data.published_estimates["period"].map(format_period),
-        restates=data.published_estimates["restates"].fillna(""),
-        note_fr=data.published_estimates["note_fr"].fillna(""),
-    )[["figure_id", "indicateur", "territoire", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(
-        columns={
-            "figure_id": "Identifiant",
-            "indicateur": "Indicateur",
-            "territoire": "Territoire",
-            "periode": "Période",
-            "chiffre": "Chiffre",
-            "restates": "Reprend",
-            "source_id": "Source",
-            "note_fr": "Remarque",
-        }
-    ),
-    hide_index=True,
-)
+st.dataframe(shown.published, hide_index=True)
 
 st.header("Télécharger les tables")
 st.caption(
@@ -156,11 +104,7 @@ st.caption(
     "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année."
 )
 downloads: dict[str, tuple[str, pd.DataFrame | Callable[[], pd.DataFrame], bool]] = {
-    "Sources": ("sources.csv", sources_table(data.sources), False),
-    "Catalogue des indicateurs": ("indicateurs.csv", indicators_table(data.indicators), False),
-    "Chiffres publiés": ("chiffres_publies.csv", published_table(data.published_estimates), False),
-    "Territoires": ("territoires.csv", territories_table(data.territories), False),
-    "Dates clés": ("dates_cles.csv", key_dates_table(data.key_dates), False),
+    **{label: (file_name, frame, False) for label, (file_name, frame) in shown.downloads.items()},
     # Built only when asked for: the protected cells of a large store make a large file.
     "Observations de terrain (agrégats protégés)": (
         "observations_terrain.csv",

@@ -17,10 +17,8 @@ from indicators.labels import (
 from indicators.loading import DataTables
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from indicators.territories import (
-    territory_choices,
-)
 from views.cached import field_index, trend_view
+from views.cached import places as cached_places
 from views.components import chart_block, demo_banner, row_of, year_span_select
 from views.links import shared_choice
 
@@ -37,7 +35,7 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         st.info(NO_DATA_SENTENCE, icon=":material/info:")
         return
     # The département, its four EPTs, then the communes with data; labels fixed, for links.
-    places = territory_choices(data.territories, index.communes_of[indicator_id])
+    places = cached_places(index.communes_of[indicator_id])
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
     territory = shared_choice(left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
