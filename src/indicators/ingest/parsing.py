@@ -376,13 +376,17 @@ def neutralised_cells(cells: pd.DataFrame, lines: pd.Series) -> list[RowError]:
 
     found: list[RowError] = []
     for header in cells.columns:
-        kinds = per_distinct(cells[header], classify)
-        flagged = (kinds != "").to_numpy()
-        if flagged.any():
-            found += [
-                RowError(int(line), str(header), str(value)[:120], message)
-                for line, value, message in zip(lines[flagged], cells.loc[flagged, header], kinds[flagged])
-            ]
+        # Classified once per distinct value; only the (rare) flagged rows are looked at row by row.
+        codes, uniques = factorized(cells[header])
+        kinds = classify(uniques).to_numpy()
+        flagged_values = np.flatnonzero(kinds != "")
+        if flagged_values.size == 0:
+            continue
+        flagged = np.isin(codes, flagged_values)
+        found += [
+            RowError(int(line), str(header), str(uniques.iloc[code])[:120], str(kinds[code]))
+            for line, code in zip(lines[flagged], codes[flagged])
+        ]
     return sorted(found, key=lambda cell: (cell.line or 0, cell.column))
 
 
