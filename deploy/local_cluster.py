@@ -345,7 +345,7 @@ def up(folder: Path) -> Cluster:
         raise RuntimeError(f"un cluster tourne déjà dans {folder} (cluster.sh down {folder} d'abord)")
     # The published figures, sources and territories ship with the app, as in the image; the
     # observations and the audit log live in the database.
-    shutil.copytree(REPO_ROOT / "data", folder / "data", ignore=shutil.ignore_patterns("store", "audit"))
+    shutil.copytree(REPO_ROOT / "data", folder / "data", ignore=shutil.ignore_patterns("store", "audit", "protected"))
     cluster = Cluster(
         folder=folder,
         database_url=init_postgres(folder / "postgres"),

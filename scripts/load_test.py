@@ -100,11 +100,15 @@ def free_port() -> int:
         return port
 
 
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"VmRSS introuvable pour le processus {pid}")
+def rss_mb(pids: list[int]) -> float:
+    """Resident memory of the server processes together (one, or every replica behind a proxy)."""
+    total = 0.0
+    for pid in pids:
+        lines = [line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmRSS:")]
+        if not lines:
+            raise RuntimeError(f"VmRSS introuvable pour le processus {pid}")
+        total += int(lines[0].split()[1]) / 1024
+    return total
 
 
 def cpu_seconds(pid: int, children: bool = False) -> float:
@@ -270,7 +274,7 @@ async def run_sessions(
     sessions: int,
     timeout_ms: int,
     ramp_s: float,
-    server_pid: int,
+    server_pids: list[int],
     chart_pages: set[str] | None,
     shared_cache: bool = False,
     think_s: float = 0.0,
@@ -293,7 +297,7 @@ async def run_sessions(
                 *(session(browser, base, paths, timeout_ms, delay, chart_pages, shared, think_s) for delay in delays)
             )
             # Measured while every session is still known to the server (sockets close a moment later).
-            return list(results), rss_mb(server_pid), browser_cpu_seconds()
+            return list(results), rss_mb(server_pids), browser_cpu_seconds()
         finally:
             await browser.close()
 
@@ -343,9 +347,11 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
         hashes: dict[str, str] = {}  # url path -> page script hash, from the navigation message
         for position, path in enumerate(paths):
             request = BackMsg()
-            request.rerun_script.query_string = ""
-            request.rerun_script.page_name = path
-            request.rerun_script.page_script_hash = hashes.get(path, "")
+            # A shared link's choices ride in its query string ("tendances?territoire=92").
+            page_path, _, query = path.partition("?")
+            request.rerun_script.query_string = query
+            request.rerun_script.page_name = page_path
+            request.rerun_script.page_script_hash = hashes.get(page_path, "")
             start = time.monotonic()
             await stream.send(request.SerializeToString())
             result: Visit = {"path": path, "title": None, "chart_s": None, "ready_s": None, "errors": []}
@@ -384,11 +390,17 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
 
 
 async def run_protocol_sessions(
-    paths: list[str], base: str, sessions: int, timeout_s: float, ramp_s: float, server_pid: int, think_s: float = 0.0
+    paths: list[str],
+    base: str,
+    sessions: int,
+    timeout_s: float,
+    ramp_s: float,
+    server_pids: list[int],
+    think_s: float = 0.0,
 ) -> tuple[list[list[Visit]], float]:
     delays = [ramp_s * index / max(sessions - 1, 1) for index in range(sessions)]
     results = await asyncio.gather(*(protocol_session(base, paths, timeout_s, delay, think_s) for delay in delays))
-    return list(results), rss_mb(server_pid)
+    return list(results), rss_mb(server_pids)
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -473,6 +485,16 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--json", action="store_true")
     command.add_argument(
+        "--url", help="un serveur déjà lancé (par exemple nginx devant deux répliques) : rien n'est servi ni préparé"
+    )
+    command.add_argument(
+        "--pids",
+        type=int,
+        nargs="+",
+        default=[],
+        help="avec --url : les processus serveurs dont mesurer CPU et mémoire",
+    )
+    command.add_argument(
         "--workdir",
         type=Path,
         help="dossier de travail conservé et réutilisé (par défaut un dossier temporaire effacé)",
@@ -485,27 +507,35 @@ def main(argv: list[str]) -> int:
     if args.sessions < 1 or args.rows < 0:
         print("--sessions doit valoir au moins 1 et --rows au moins 0", file=sys.stderr)
         return 2
+    if bool(args.url) != bool(args.pids):
+        print("--url et --pids vont ensemble (l'adresse du serveur et ses processus)", file=sys.stderr)
+        return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="indicators-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
     server: subprocess.Popen[bytes] | None = None
     try:
-        folder = prepare_data(workdir, args.rows)
-        port = free_port()
-        server = serve(folder, port, workdir / "streamlit.log")
+        if args.url:
+            # A server already running (a cluster behind nginx): its processes are measured, nothing is served.
+            base, pids = args.url.rstrip("/"), args.pids
+        else:
+            folder = prepare_data(workdir, args.rows)
+            port = free_port()
+            server = serve(folder, port, workdir / "streamlit.log")
+            base, pids = f"http://127.0.0.1:{port}", [server.pid]
         paths = [path.strip("/") for path in args.pages] if args.pages else page_paths()
-        base, timeout_ms = f"http://127.0.0.1:{port}", int(args.timeout * 1000)
+        timeout_ms = int(args.timeout * 1000)
         # One viewer first: the data are loaded and validated once, then shared by every session.
         if args.protocol:
-            warm_up, _ = asyncio.run(run_protocol_sessions(paths, base, 1, args.timeout, 0, server.pid))
+            warm_up, _ = asyncio.run(run_protocol_sessions(paths, base, 1, args.timeout, 0, pids))
         else:
-            warm_up, _, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, server.pid, None))
+            warm_up, _, _ = asyncio.run(run_sessions(base, paths, 1, timeout_ms, 0, pids, None))
         chart_pages = {visit["path"] for visit in warm_up[0] if visit["chart_s"] is not None}
         time.sleep(2)
-        rss = {"before": rss_mb(server.pid)}
-        cpu_before, wall_before = cpu_seconds(server.pid), time.monotonic()
+        rss = {"before": rss_mb(pids)}
+        cpu_before, wall_before = sum(cpu_seconds(pid) for pid in pids), time.monotonic()
         if args.protocol:
             results, rss["after"] = asyncio.run(
-                run_protocol_sessions(paths, base, args.sessions, args.timeout, args.ramp, server.pid, args.think)
+                run_protocol_sessions(paths, base, args.sessions, args.timeout, args.ramp, pids, args.think)
             )
             browser_cpu = 0.0
         else:
@@ -516,7 +546,7 @@ def main(argv: list[str]) -> int:
                     args.sessions,
                     timeout_ms,
                     args.ramp,
-                    server.pid,
+                    pids,
                     chart_pages,
                     args.shared_cache,
                     args.think,
@@ -524,12 +554,13 @@ def main(argv: list[str]) -> int:
             )
         load = {
             "wall_s": round(time.monotonic() - wall_before, 1),
-            "server_cpu_s": round(cpu_seconds(server.pid) - cpu_before, 1),
+            "server_cpu_s": round(sum(cpu_seconds(pid) for pid in pids) - cpu_before, 1),
+            "server_cpu_per_tour_s": round((sum(cpu_seconds(pid) for pid in pids) - cpu_before) / args.sessions, 3),
             "browser_cpu_s": round(browser_cpu, 1),
             "protocol": args.protocol,
         }
         time.sleep(5)  # closed sessions are let go by the server
-        rss["closed"] = rss_mb(server.pid)
+        rss["closed"] = rss_mb(pids)
         summary = (
             summarise(results, args.sessions, rss)
             | load

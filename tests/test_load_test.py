@@ -66,3 +66,31 @@ def test_a_protocol_session_reports_a_server_it_cannot_reach(load_test):
     visits = asyncio.run(load_test.protocol_session(f"http://127.0.0.1:{port}", ["", "tendances"], 5, 0))
     assert len(visits) == 1 and visits[0]["ready_s"] is None and visits[0]["path"] == ""
     assert len(visits[0]["errors"]) == 1 and visits[0]["errors"][0].startswith("ConnectionRefusedError")
+
+
+def test_a_running_server_is_measured_by_its_address_and_an_error_message_fails_the_run(
+    load_test, capsys, data_copy, tmp_path
+):
+    """`--url` and `--pids` measure a server already running (a cluster behind nginx); a page that
+    shows an error message instead of its figures fails the run as a traceback would."""
+    port = load_test.free_port()
+    server = load_test.serve(data_copy, port, tmp_path / "streamlit.log")
+    try:
+        base = f"http://127.0.0.1:{port}"
+        options = ["--url", base, "--pids", str(server.pid), "--sessions", "2", "--protocol", "--json"]
+        assert load_test.main([*options, "--pages", "/", "tendances?regroupement=Année"]) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["errors"] == [] and summary["charts_drawn"] == 2
+        assert summary["server_cpu_per_tour_s"] == pytest.approx(summary["server_cpu_s"] / 2, abs=0.06)
+        (data_copy / "sources.csv").write_text("not;a;sources;table\n", encoding="utf-8")
+        assert load_test.main([*options, "--pages", "/"]) == 1
+        summary = json.loads(capsys.readouterr().out)
+        assert summary["warm_up_errors"] and "message d'erreur" in summary["warm_up_errors"][0]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_url_and_pids_go_together(load_test, capsys):
+    assert load_test.main(["--url", "http://127.0.0.1:9", "--protocol"]) == 2
+    assert "--pids" in capsys.readouterr().err
