@@ -1,0 +1,120 @@
+"""What Tendances and Territoires show for one choice of filters, built in one go (chart_views)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.chart_views import field_trend_view, ranking_view
+from indicators.disclosure import SECRET_SYMBOL, protected_ranking, protected_trend, series_tables
+from indicators.labels import group_labels
+from indicators.loading import DataTables
+from indicators.observations import index_observations
+from indicators.provenance import source_line
+from indicators.store.protected import protected_cells
+from indicators.tilemap import tile_layout
+
+K = 5
+INDICATOR = "signalements_risque_prostitutionnel"
+
+
+@pytest.fixture(scope="module")
+def index(tables: DataTables):
+    return index_observations(tables.field_observations)
+
+
+@pytest.fixture(scope="module")
+def cells(tables: DataTables) -> pd.DataFrame:
+    return protected_cells(tables, K)
+
+
+def trend(tables, index, cells, territory="92", first="2024", last="2025", frequency="month", breakdown="sex"):
+    choices = (INDICATOR, territory, first, last, frequency, breakdown)
+    protected = protected_trend(index, tables.territories, cells, *choices)
+    return protected, field_trend_view(tables, index, protected, K, *choices)
+
+
+def test_a_trend_view_holds_the_protected_series_tables_and_its_provenance(tables, index, cells):
+    (series, source_ids, demo), view = trend(tables, index, cells)
+    assert view.chart is not None and view.chart.source.startswith(source_line(source_ids, tables.sources))
+    assert view.empty is None and view.notes == () and view.chart is not None
+    chart = view.chart
+    table, shown = series_tables(
+        series,
+        indicator=str(tables.catalogue.at[INDICATOR, "label_fr"]),
+        territory="Hauts-de-Seine",
+        unit=str(tables.catalogue.at[INDICATOR, "unit_fr"]),
+        frequency="month",
+        group_names=group_labels("sex"),
+        k=K,
+    )
+    pd.testing.assert_frame_equal(chart.data, table)
+    pd.testing.assert_frame_equal(chart.display_data, shown)
+    assert chart.is_demo is demo is True
+    assert "2024–2025" in chart.source and SECRET_SYMBOL in chart.source
+    assert chart.file_name == f"{INDICATOR}_92_month.csv"
+    # Every secret point of the series is masked in what is shown.
+    assert (shown.astype(str) == SECRET_SYMBOL).any().any() == bool(series["suppressed"].any())
+
+
+def test_a_trend_view_without_rows_says_so_instead_of_drawing(tables, index, cells):
+    observations = tables.field_observations
+    kept = observations.loc[
+        ~((observations["indicator_id"] == INDICATOR) & (observations["territory_code"] == "92002"))
+    ]
+    sparse = dataclasses.replace(tables, field_observations=kept.reset_index(drop=True))
+    sparse_index = index_observations(sparse.field_observations)
+    _, view = trend(sparse, sparse_index, protected_cells(sparse, K), territory="92002")
+    assert view.chart is None and view.empty is not None and "Antony" in view.empty
+
+
+def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(tables, index, cells):
+    territories = tables.territories
+    unplaced = territories.loc[territories["territory_code"] == "92002"].assign(longitude=np.nan, latitude=np.nan)
+    moved = dataclasses.replace(
+        tables,
+        territories=pd.concat([territories.loc[territories["territory_code"] != "92002"], unplaced], ignore_index=True),
+    )
+    choices = (INDICATOR, "2025", "2025", "none:ensemble", "commune")
+    protected = protected_ranking(index, moved.territories, cells, *choices)
+    view = ranking_view(
+        moved,
+        index,
+        protected,
+        K,
+        INDICATOR,
+        "2025",
+        "2025",
+        "Ensemble",
+        "commune",
+        "count",
+        tile_layout(moved.territories),
+    )
+    assert view.tile_map is not None and view.tile_map.sentence in view.tile_map.captions[0]
+    assert any("1 commune sans coordonnées ne figure pas sur la carte" in text for text in view.tile_map.captions)
+    assert view.chart.finding.startswith("Classement des communes")
+    assert len(view.chart.data) == len(protected[0])
+
+
+def test_an_ept_ranking_view_has_no_map(tables, index, cells):
+    protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble", "ept")
+    view = ranking_view(
+        tables,
+        index,
+        protected,
+        K,
+        INDICATOR,
+        "2025",
+        "2025",
+        "Ensemble",
+        "ept",
+        "rate",
+        tile_layout(tables.territories),
+    )
+    assert view.tile_map is None and view.missing is None
+    assert "taux_pour_10000_habitants" in view.chart.data.columns and view.chart.file_name.endswith(
+        "_ept_rate_2025_2025.csv"
+    )
