@@ -111,16 +111,18 @@ def protected_cells() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _published_slides(digest: str, folder: str) -> dict[str, Slide | None]:
-    # Keyed on the published tables' contents, not on the store nor the folder: an import redraws
-    # the field slides only, and every data folder with the same figures shares these.
-    return published_slides(load_tables(Path(folder)), read_deck(Path(folder)))
+def _published_slides(digest: str, folder: str, _tables: DataTables) -> dict[str, Slide | None]:
+    # Keyed on the published tables' contents (and the deck), not on the store: an import redraws
+    # the field slides only. `_tables` (left out of the key) are the loaded tables of the moment,
+    # whose published part the digest names: loading a million observations again for these
+    # slides doubled the deck's first view.
+    return published_slides(_tables, read_deck(Path(folder)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _slides(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int) -> list[Slide]:
     # Shared by every viewer and never mutated: pages style copies of the figures.
-    prebuilt = _published_slides(published_digest(Path(folder)), folder)
+    prebuilt = _published_slides(published_digest(Path(folder)), folder, _load_tables(folder, fingerprint))
     return build_slides(
         _load_tables(folder, fingerprint),
         read_deck(Path(folder)),
