@@ -17,8 +17,7 @@ from indicators.labels import (
 from indicators.loading import DataTables
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
-from views.cached import field_index, trend_view
-from views.cached import places as cached_places
+from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
 from views.links import shared_choice
 
@@ -27,7 +26,7 @@ def published_date(period: object) -> str:
     return format_period(period) if isinstance(period, str) else "sans date"
 
 
-def field_trend(data: DataTables, indicator_id: str) -> None:
+def field_trend(indicator_id: str) -> None:
     index = field_index()
     if index.is_demo:
         demo_banner()
@@ -35,10 +34,12 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
         st.info(NO_DATA_SENTENCE, icon=":material/info:")
         return
     # The département, its four EPTs, then the communes with data; labels fixed, for links.
-    places = cached_places(index.communes_of[indicator_id])
+    place_choices = places(index.communes_of[indicator_id])
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
-    territory = shared_choice(left.selectbox, "Territoire", list(places), key="territoire", format_func=places.get)
+    territory = shared_choice(
+        left.selectbox, "Territoire", list(place_choices), key="territoire", format_func=place_choices.get
+    )
     first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
     assert default_frequency is not None  # an indicator with rows has a granularity
@@ -71,9 +72,9 @@ def field_trend(data: DataTables, indicator_id: str) -> None:
 def published_trend(data: DataTables, indicator_id: str) -> None:
     entry = row_of(data.catalogue, indicator_id)
     points = published_series(data.published_estimates, data.catalogue, indicator_id)
-    places = data.territories.set_index("territory_code")["name_fr"]
+    place_names = data.territories.set_index("territory_code")["name_fr"]
     territories = list(dict.fromkeys(points["territory_code"]))
-    territory = shared_choice(st.selectbox, "Territoire", territories, format_func=places.get, key="territoire")
+    territory = shared_choice(st.selectbox, "Territoire", territories, format_func=place_names.get, key="territoire")
     points = points.loc[points["territory_code"] == territory]
     sources = data.sources.set_index("source_id")
     series_labels = {

@@ -25,6 +25,6 @@ indicator_id = indicator_select(st, catalogue, choices, with_data, key="indicate
 st.caption(f"**Définition** : {catalogue.at[indicator_id, 'definition_fr']!s}")
 
 if domain == "field":
-    field_trend(data, indicator_id)
+    field_trend(indicator_id)
 else:
     published_trend(data, indicator_id)
