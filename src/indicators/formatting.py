@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from typing import Literal
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_percent, parse_pattern
 
 from indicators.config import LOCALE
 
@@ -20,12 +22,22 @@ EN_DASH = "\u2013"
 MISSING = "—"
 
 
+@cache
+def _number_pattern(decimals: int) -> NumberPattern:
+    # Parsed once: a ranking formats hundreds of numbers per view, and Babel's format_decimal
+    # parses its locale and pattern on every call (what it then does is `pattern.apply`).
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+_LOCALE = Locale.parse(LOCALE)
+
+
 def format_number(value: float | None, decimals: int = 0) -> str:
     """7000 → "7 000"; 12.5 with one decimal → "12,5"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    text: str = _number_pattern(decimals).apply(value, _LOCALE)
+    return text
 
 
 def format_share(percent_points: float | None, decimals: int = 0) -> str:

@@ -532,39 +532,40 @@ def tile_map_figure(
     tiles = tile_fills(tile_states(layout, values))
     hovers = hover_texts(tiles, unit, measure_label, ept_names)
     font_size = max(9, round(height / 56))
-    figure = go.Figure(
+    # The layout goes into the constructor: `update_layout(template=…)` afterwards copies and checks
+    # the whole template a second time (20 ms of every new map view).
+    return go.Figure(
         tile_traces(tiles)
         + ept_outline_traces(tiles, ept_names)
         + label_traces(tiles, font_size)
-        + [click_trace(tiles, hovers, unit)]
-    )
-    figure.update_layout(
-        height=height,
-        template="plotly_white",
-        separators=", ",
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        font=dict(family=FONT_FAMILY, size=font_size + 2, color="#1f1f1f"),
-        title=None if title_free else dict(text=measure_label, x=0.02, xanchor="left"),
-        margin=dict(l=10, r=10, t=10 if title_free else 50, b=10),
-        hovermode="closest",
-        dragmode=False,
-        hoverlabel=dict(font_size=font_size + 3, bgcolor="#ffffff"),
-        # Horizontal, above the map: a page keeps the width for the map, an image moves it below.
-        legend=dict(
-            orientation="h",
-            x=0,
-            xanchor="left",
-            y=1.0,
-            yanchor="bottom",
-            itemclick=False,
-            itemdoubleclick=False,
-            font=dict(size=font_size + 2),
+        + [click_trace(tiles, hovers, unit)],
+        layout=dict(
+            height=height,
+            template="plotly_white",
+            separators=", ",
+            paper_bgcolor="#ffffff",
+            plot_bgcolor="#ffffff",
+            font=dict(family=FONT_FAMILY, size=font_size + 2, color="#1f1f1f"),
+            title=None if title_free else dict(text=measure_label, x=0.02, xanchor="left"),
+            margin=dict(l=10, r=10, t=10 if title_free else 50, b=10),
+            hovermode="closest",
+            dragmode=False,
+            hoverlabel=dict(font_size=font_size + 3, bgcolor="#ffffff"),
+            # Horizontal, above the map: a page keeps the width for the map, an image moves it below.
+            legend=dict(
+                orientation="h",
+                x=0,
+                xanchor="left",
+                y=1.0,
+                yanchor="bottom",
+                itemclick=False,
+                itemdoubleclick=False,
+                font=dict(size=font_size + 2),
+            ),
+            xaxis=dict(visible=False, constrain="domain", fixedrange=True, domain=[0, 0.88]),
+            yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", fixedrange=True),
         ),
-        xaxis=dict(visible=False, constrain="domain", fixedrange=True, domain=[0, 0.88]),
-        yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", fixedrange=True),
     )
-    return figure
 
 
 def clicked_territory(selection_event: Mapping[str, Any] | None) -> str | None:
