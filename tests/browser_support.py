@@ -96,7 +96,7 @@ def new_page(browser) -> Iterator[Page]:
 
 
 def copy_data(target: Path) -> Path:
-    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns("store"))
+    shutil.copytree(DEFAULT_DATA_DIR, target, ignore=shutil.ignore_patterns("store", "audit", "protected"))
     return target
 
 

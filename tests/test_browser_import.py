@@ -214,3 +214,31 @@ def test_quarterly_yearly_wide_and_monthly_imports_then_every_page_renders(fresh
         open_and_wait(page, f"{fresh_server}/?mode=presentation&slide={number}")
         check(f"formes_diapositive_{number}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.fixture()
+def served_folder(tmp_path):
+    """A server on a data folder this test can look into."""
+    folder = copy_data(tmp_path / "data")
+    for url in serve(folder):
+        yield url, folder
+
+
+def test_after_an_import_the_new_version_s_secret_is_prepared_before_anyone_asks(served_folder, page, tmp_path):
+    import time
+
+    url, folder = served_folder
+    export, _ = spreadsheet_export(tmp_path)
+    import_through_the_page(page, url, export, 24)
+    # Nobody opens a page: the lattice of version 1 is solved in the background and kept.
+    kept = folder / "protected"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not list(kept.glob("*.parquet")):
+        time.sleep(0.5)
+    files = list(kept.glob("*.parquet"))
+    assert len(files) == 1, "le secret de la nouvelle version n'a pas été préparé"
+
+    from indicators.loading import load_tables
+    from indicators.store.protected import protection_key
+
+    assert files[0].stem == protection_key(load_tables(folder), 5)

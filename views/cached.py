@@ -42,6 +42,7 @@ from indicators.published import HEADLINE_INDICATORS, Headline, headline
 from indicators.source_tables import published_shown, sources_shown
 from indicators.store.contract import ObservationDiff, ObservationStore
 from indicators.store.history import version_changes
+from indicators.store.protected import prepare_in_background
 from indicators.store.protected import protected_cells as kept_protected_cells
 from indicators.territories import communes, territory_choices
 from indicators.tilemap import tile_layout
@@ -110,6 +111,16 @@ def _indicator_cells(folder: str, fingerprint: Fingerprint, k: int, indicator_id
     # lattice instead of all of it (the series and rankings only ever read one indicator's cells).
     cells = _protected_cells(folder, fingerprint, k)
     return cells.loc[cells["indicator_id"] == indicator_id].reset_index(drop=True)
+
+
+def prepare_new_version() -> None:
+    """Right after an import or a rollback, in the served app: the new version's statistical secret
+    solved in the background (`store.protected.prepare_in_background`), so that the officials who
+    open a page later do not wait for it. Not under AppTest (no runtime): tests stay sequential."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        prepare_in_background(data_dir(), small_count_threshold())
 
 
 def protected_cells() -> pd.DataFrame:

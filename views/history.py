@@ -6,7 +6,7 @@ from indicators.config import data_dir
 from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.store.history import restore_version, version_table
 from views.access import require_analyst
-from views.cached import changes_of, store_and_baseline
+from views.cached import changes_of, prepare_new_version, store_and_baseline
 from views.links import shared_choice
 
 st.title("Historique des données")
@@ -57,6 +57,7 @@ confirmed = st.checkbox(
 )
 if st.button("Rétablir cette version", disabled=not confirmed or target == latest, icon=":material/restore:"):
     info = restore_version(data_dir(), store, target, baseline, analyst)
+    prepare_new_version()
     st.session_state["history_outcome"] = [
         ("success", f"Version {info.version} créée : contenu de la version {target}.")
     ]

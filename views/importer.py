@@ -16,7 +16,7 @@ from indicators.ingest.templates import (
 )
 from indicators.observations import is_demo
 from views.access import require_analyst
-from views.cached import store_and_baseline, tables
+from views.cached import prepare_new_version, store_and_baseline, tables
 from views.import_sections import show_preview, show_report
 
 data = tables()
@@ -108,6 +108,8 @@ if st.button(
 ):
     store, _ = store_and_baseline()
     info = commit_import(report, store, mode, user=analyst, audit_folder=data_dir())
+    if info:
+        prepare_new_version()
     # None: the store already held these rows (another analyst imported them meanwhile): nothing written.
     st.session_state["import_outcome"] = [
         (

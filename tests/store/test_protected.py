@@ -103,3 +103,53 @@ def test_a_read_only_data_folder_still_gets_its_lattice(small, tmp_path, monkeyp
     monkeypatch.setattr(kept, "_write", refused)
     assert protected_cells(small, 5, tmp_path)["suppressed"].any()
     assert kept_files(tmp_path) == []
+
+
+def test_callers_asking_at_once_wait_for_one_solve(small, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    calls: list[int] = []
+
+    def slow(tables: DataTables, k: int) -> pd.DataFrame:
+        calls.append(k)
+        time.sleep(0.3)  # long enough for the other callers to arrive while it solves
+        return solve_protected_cells(tables, k)
+
+    monkeypatch.setattr(kept, "solve_protected_cells", slow)
+    results: list[pd.DataFrame] = []
+    callers = [threading.Thread(target=lambda: results.append(protected_cells(small, 5, tmp_path))) for _ in range(4)]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(timeout=60)
+    assert calls == [5] and len(results) == 4
+    for result in results[1:]:
+        pd.testing.assert_frame_equal(result, results[0])
+
+
+def test_a_version_is_prepared_in_the_background_for_later_viewers(data_copy, solves):
+    import shutil
+
+    from indicators.loading import load_tables
+
+    shutil.rmtree(data_copy / PROTECTED_FOLDER, ignore_errors=True)  # the repository's own kept lattices
+    kept.prepare_in_background(data_copy, 5).join(timeout=120)
+    assert solves == [5] and len(kept_files(data_copy)) == 1
+    forget_in_memory()  # the pages of another process, later
+    pd.testing.assert_frame_equal(
+        protected_cells(load_tables(data_copy), 5, data_copy)["suppressed"].to_frame(),
+        solve_protected_cells(load_tables(data_copy), 5)["suppressed"].to_frame(),
+    )
+    assert solves == [5]
+
+
+def test_a_failed_preparation_is_logged_not_raised(data_copy, expected_page_errors, caplog):
+    import shutil
+
+    shutil.rmtree(data_copy / PROTECTED_FOLDER, ignore_errors=True)
+    (data_copy / "sources.csv").write_text("not;a;sources;table\n", encoding="utf-8")
+    with caplog.at_level("ERROR", logger="indicators.errors"):
+        kept.prepare_in_background(data_copy, 5).join(timeout=60)
+    assert kept_files(data_copy) == []
+    assert any("préparation du secret statistique" in record.getMessage() for record in caplog.records)

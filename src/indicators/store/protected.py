@@ -33,6 +33,9 @@ KEPT_IN_MEMORY = 4
 
 _IN_MEMORY: LRUCache[str, pd.DataFrame] = LRUCache(KEPT_IN_MEMORY)
 _LOCK = threading.Lock()  # cachetools' caches are not thread-safe; two sessions may ask at once
+# One lock per lattice being solved: a second caller (a page while the version is being prepared
+# in the background) waits for the first instead of solving the same minute-long system again.
+_SOLVING: dict[str, threading.Lock] = {}
 
 
 def protection_key(tables: DataTables, k: int) -> str:
@@ -72,16 +75,46 @@ def protected_cells(tables: DataTables, k: int, folder: Path | None = None) -> p
     key = protection_key(tables, k)
     with _LOCK:
         cells = _IN_MEMORY.get(key)
-    if cells is None and folder is not None:
-        cells = _read(protected_path(folder, key))
-    if cells is None:
-        cells = solve_protected_cells(tables, k)
-        if folder is not None:
-            with contextlib.suppress(OSError):  # a read-only data folder: the lattice stays in memory only
-                _write(protected_path(folder, key), cells)
+    return (cells if cells is not None else _solve_once(key, tables, k, folder)).copy()
+
+
+def _solve_once(key: str, tables: DataTables, k: int, folder: Path | None) -> pd.DataFrame:
     with _LOCK:
-        _IN_MEMORY[key] = cells
-    return cells.copy()
+        solving = _SOLVING.setdefault(key, threading.Lock())
+    with solving:
+        with _LOCK:
+            cells = _IN_MEMORY.get(key)  # solved by another caller while this one waited
+        if cells is None and folder is not None:
+            cells = _read(protected_path(folder, key))
+        if cells is None:
+            cells = solve_protected_cells(tables, k)
+            if folder is not None:
+                with contextlib.suppress(OSError):  # a read-only data folder: kept in memory only
+                    _write(protected_path(folder, key), cells)
+        with _LOCK:
+            _IN_MEMORY[key] = cells
+            _SOLVING.pop(key, None)
+    return cells
+
+
+def prepare_in_background(folder: Path, k: int) -> threading.Thread:
+    """Solve and keep the latest data version's lattice in a background thread, right after an
+    import or a rollback: the officials who open the pages later find it ready instead of waiting
+    for the solve (a minute at a million rows). A page that asks meanwhile waits for this solve
+    rather than starting its own. Errors are logged, never raised: the pages would solve it."""
+
+    def prepare() -> None:
+        from indicators.errors import log_unexpected_error
+        from indicators.loading import load_tables
+
+        try:
+            protected_cells(load_tables(folder), k, folder)
+        except Exception as error:
+            log_unexpected_error(error, "préparation du secret statistique")
+
+    thread = threading.Thread(target=prepare, name="indicators-prepare-secret", daemon=True)
+    thread.start()
+    return thread
 
 
 def forget_in_memory() -> None:
