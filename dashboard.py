@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from views.cached import start_run
 from views.components import apply_page_conventions
 from views.errors import error_boundary
 from views.links import copy_link_button
@@ -13,6 +14,7 @@ from views.process import collect_now_and_then, settle_imported_code
 PAGE_ICON = Path(__file__).parent / "assets" / "icone.png"
 
 settle_imported_code()
+start_run()  # the data's fingerprint, read once for this run (views/cached.py)
 
 presenting = st.query_params.get("mode") == "presentation"
 st.set_page_config(

@@ -10,6 +10,7 @@ version. Pages only read them: every transform returns a new frame, none edits a
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,26 @@ if TYPE_CHECKING:
 # `loading.data_fingerprint`: a hashable cache key (file names, times, sizes, the store's version).
 Fingerprint = tuple[object, ...]
 
+# The fingerprint read at the top of the current script run (`start_run`): every accessor of the
+# run uses it instead of reading the files and the store again (a dozen times per page; on
+# PostgreSQL, a query each). A ContextVar: each script run has its own, in its own thread.
+_RUN_FINGERPRINT: ContextVar[tuple[Path, Fingerprint] | None] = ContextVar("run_fingerprint", default=None)
+
+
+def start_run() -> None:
+    """Called first in every script run (dashboard.py): the data's fingerprint, read once for the run.
+    A version published during the run is seen at the next one (an import ends with a rerun)."""
+    folder = data_dir()
+    _RUN_FINGERPRINT.set((folder, data_fingerprint(folder)))
+
+
+def run_fingerprint(folder: Path) -> Fingerprint:
+    """The fingerprint of `folder` as read at the top of this run, or read now outside a run."""
+    memo = _RUN_FINGERPRINT.get()
+    if memo is not None and memo[0] == folder:
+        return memo[1]
+    return data_fingerprint(folder)
+
 
 @st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
 def _load_tables(folder: str, fingerprint: Fingerprint) -> DataTables:
@@ -63,7 +84,7 @@ def tables() -> DataTables:
     """Validated tables, or a French error on the page and a stop (never a traceback)."""
     folder = data_dir()
     try:
-        return _load_tables(str(folder), data_fingerprint(folder))
+        return _load_tables(str(folder), run_fingerprint(folder))
     except DataFileError as error:
         st.error("Les données n'ont pas pu être chargées.\n\n" + str(error), icon=":material/error:")
         st.stop()
@@ -83,7 +104,7 @@ def _store(folder: str) -> ObservationStore:
 def store_and_baseline() -> tuple[ObservationStore, pd.DataFrame]:
     """The observation store, and the shipped demo table it started from (version 0)."""
     folder = data_dir()
-    return _store(str(folder)), _demo_baseline(str(folder), data_fingerprint(folder))
+    return _store(str(folder)), _demo_baseline(str(folder), run_fingerprint(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -95,7 +116,7 @@ def changes_of(version: int) -> ObservationDiff:
     """What a stored version changed, computed once and shared by every viewer of the history
     (a diff of a million rows is too much work, and memory, for every rerun of every session)."""
     folder = data_dir()
-    return _version_changes(str(folder), data_fingerprint(folder), version)
+    return _version_changes(str(folder), run_fingerprint(folder), version)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -126,7 +147,7 @@ def prepare_new_version() -> None:
 def protected_cells() -> pd.DataFrame:
     """Every displayable field-observation cell with its `suppressed` flag (statistical secret)."""
     folder = data_dir()
-    return _protected_cells(str(folder), data_fingerprint(folder), small_count_threshold())
+    return _protected_cells(str(folder), run_fingerprint(folder), small_count_threshold())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -158,7 +179,7 @@ def slides() -> list[Slide]:
     try:
         return _slides(
             str(folder),
-            data_fingerprint(folder),
+            run_fingerprint(folder),
             deck.stat().st_mtime_ns if deck.exists() else 0,
             small_count_threshold(),
         )
@@ -184,7 +205,7 @@ def slides_left_out() -> list[str]:
     deck = folder / "deck.csv"
     return _slides_left_out(
         str(folder),
-        data_fingerprint(folder),
+        run_fingerprint(folder),
         deck.stat().st_mtime_ns if deck.exists() else 0,
         small_count_threshold(),
     )
@@ -209,7 +230,7 @@ def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str], bool]:
     the sources of the observations and whether they are the demo's: the same for every viewer
     until the data change."""
     folder = data_dir()
-    return _latest_comparisons(str(folder), data_fingerprint(folder), small_count_threshold())
+    return _latest_comparisons(str(folder), run_fingerprint(folder), small_count_threshold())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -221,7 +242,7 @@ def field_index() -> FieldIndex:
     """The observations cut per indicator, with the years and splits they cover: one copy shared
     by every viewer, so that a rerun filters one indicator's rows instead of all of them."""
     folder = data_dir()
-    return _field_index(str(folder), data_fingerprint(folder))
+    return _field_index(str(folder), run_fingerprint(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -233,7 +254,7 @@ def _headlines(folder: str, fingerprint: Fingerprint) -> list[Headline]:
 def headlines() -> list[Headline]:
     """The overview's cards (frozen dataclasses): found once in the published figures, not per view."""
     folder = data_dir()
-    return _headlines(str(folder), data_fingerprint(folder))
+    return _headlines(str(folder), run_fingerprint(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -291,7 +312,7 @@ def trend_view(
     folder = data_dir()
     return _trend_view(
         str(folder),
-        data_fingerprint(folder),
+        run_fingerprint(folder),
         small_count_threshold(),
         indicator_id,
         territory,
@@ -310,7 +331,7 @@ def trend_series(
     folder = data_dir()
     return _trend_series(
         str(folder),
-        data_fingerprint(folder),
+        run_fingerprint(folder),
         small_count_threshold(),
         indicator_id,
         territory,
@@ -356,7 +377,7 @@ def _territory_ranking(
 def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
     """The publics (everyone, each sex, each age group) the indicator's rows of those years split into."""
     folder = data_dir()
-    return _territory_publics(str(folder), data_fingerprint(folder), indicator_id, first_year, last_year)
+    return _territory_publics(str(folder), run_fingerprint(folder), indicator_id, first_year, last_year)
 
 
 def territory_ranking(
@@ -366,7 +387,7 @@ def territory_ranking(
     folder = data_dir()
     return _territory_ranking(
         str(folder),
-        data_fingerprint(folder),
+        run_fingerprint(folder),
         small_count_threshold(),
         indicator_id,
         first_year,
@@ -415,7 +436,7 @@ def ranking_view_of(
     folder = data_dir()
     return _ranking_view(
         str(folder),
-        data_fingerprint(folder),
+        run_fingerprint(folder),
         small_count_threshold(),
         indicator_id,
         first_year,
@@ -438,7 +459,7 @@ def places(with_data: list[str] | None = None) -> dict[str, str]:
     """`territories.territory_choices` (code → label: the département, its EPTs, then the communes
     `with_data`, or all of them), worked out once per data version rather than on every rerun."""
     folder = data_dir()
-    return _places(str(folder), data_fingerprint(folder), tuple(with_data) if with_data is not None else None)
+    return _places(str(folder), run_fingerprint(folder), tuple(with_data) if with_data is not None else None)
 
 
 @dataclass(frozen=True)
@@ -469,7 +490,7 @@ def _sources_page(folder: str, fingerprint: Fingerprint) -> SourcesPage:
 def sources_page() -> SourcesPage:
     """The Sources page's tables, built once per data version rather than on every view."""
     folder = data_dir()
-    return _sources_page(str(folder), data_fingerprint(folder))
+    return _sources_page(str(folder), run_fingerprint(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -480,7 +501,7 @@ def _map_layout(folder: str, fingerprint: Fingerprint) -> pd.DataFrame:
 def map_layout() -> pd.DataFrame:
     """Where each commune's tile sits on the map: laid out once per territories table, not per view."""
     folder = data_dir()
-    return _map_layout(str(folder), data_fingerprint(folder))
+    return _map_layout(str(folder), run_fingerprint(folder))
 
 
 # --- Territory sheets (« Ma commune », views/sheet.py) ------------------------------------------------
@@ -513,7 +534,7 @@ def territory_sheet(territory_code: str) -> Sheet:
     folder = data_dir()
     return _territory_sheet(
         str(folder),
-        data_fingerprint(folder),
+        run_fingerprint(folder),
         small_count_threshold(),
         territory_code,
         pd.Timestamp.today().strftime("%Y-%m-%d"),
