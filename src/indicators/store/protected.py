@@ -2,7 +2,7 @@
 on disk for every later process (a restart, another replica's data folder, the command line).
 
 The exact secret audit (`disclosure.suppress_small_counts`) is the one costly step of showing a
-data version: about 75 s for a million stored rows on a 2-core machine, under a second for the
+data version: about 75 s for a million stored rows on a 2-core machine, a few seconds for the
 département's own data. It depends only on the observations, the commune → EPT hierarchy, k and
 the rules themselves, so its result is stored under a digest of those (`protection_key`) in
 `<data folder>/protected/`: a derived file, rebuilt if deleted, never a source of truth.
