@@ -71,6 +71,23 @@ def test_a_trend_view_without_rows_says_so_instead_of_drawing(tables, index, cel
     assert view.chart is None and view.empty is not None and "Antony" in view.empty
 
 
+def ranking_view_2025(tables, index, protected, level: str, measure: str):
+    """The Territoires view of INDICATOR in 2025, everyone, as the page asks for it."""
+    return ranking_view(
+        tables,
+        index,
+        protected,
+        K,
+        INDICATOR,
+        "2025",
+        "2025",
+        "Ensemble",
+        level,
+        measure,
+        tile_layout(tables.territories),
+    )
+
+
 def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(tables, index, cells):
     territories = tables.territories
     unplaced = territories.loc[territories["territory_code"] == "92002"].assign(longitude=np.nan, latitude=np.nan)
@@ -80,19 +97,7 @@ def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(table
     )
     choices = (INDICATOR, "2025", "2025", "none:ensemble", "commune")
     protected = protected_ranking(index, moved.territories, cells, *choices)
-    view = ranking_view(
-        moved,
-        index,
-        protected,
-        K,
-        INDICATOR,
-        "2025",
-        "2025",
-        "Ensemble",
-        "commune",
-        "count",
-        tile_layout(moved.territories),
-    )
+    view = ranking_view_2025(moved, index, protected, "commune", "count")
     assert view.tile_map is not None and view.tile_map.sentence in view.tile_map.captions[0]
     assert any("1 commune sans coordonnées ne figure pas sur la carte" in text for text in view.tile_map.captions)
     assert view.chart.finding.startswith("Classement des communes")
@@ -101,19 +106,7 @@ def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(table
 
 def test_an_ept_ranking_view_has_no_map(tables, index, cells):
     protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble", "ept")
-    view = ranking_view(
-        tables,
-        index,
-        protected,
-        K,
-        INDICATOR,
-        "2025",
-        "2025",
-        "Ensemble",
-        "ept",
-        "rate",
-        tile_layout(tables.territories),
-    )
+    view = ranking_view_2025(tables, index, protected, "ept", "rate")
     assert view.tile_map is None and view.missing is None
     assert "taux_pour_10000_habitants" in view.chart.data.columns and view.chart.file_name.endswith(
         "_ept_rate_2025_2025.csv"

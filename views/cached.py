@@ -323,25 +323,6 @@ def trend_view(
     )
 
 
-def trend_series(
-    indicator_id: str, territory: str, first_year: str, last_year: str, frequency: str, breakdown: str
-) -> tuple[pd.DataFrame, list[str], bool]:
-    """`disclosure.protected_trend`, once for every viewer of a data version: viewers mostly open
-    the same default series (a few hundred rows kept per choice of filters)."""
-    folder = data_dir()
-    return _trend_series(
-        str(folder),
-        run_fingerprint(folder),
-        small_count_threshold(),
-        indicator_id,
-        territory,
-        first_year,
-        last_year,
-        frequency,
-        breakdown,
-    )
-
-
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_publics(
     folder: str, fingerprint: Fingerprint, indicator_id: str, first_year: str, last_year: str
@@ -378,23 +359,6 @@ def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dic
     """The publics (everyone, each sex, each age group) the indicator's rows of those years split into."""
     folder = data_dir()
     return _territory_publics(str(folder), run_fingerprint(folder), indicator_id, first_year, last_year)
-
-
-def territory_ranking(
-    indicator_id: str, first_year: str, last_year: str, public: str, level: str = "commune"
-) -> tuple[pd.DataFrame, list[str], bool]:
-    """`disclosure.protected_ranking` (communes or EPTs, counts and rates), once for every viewer of a data version."""
-    folder = data_dir()
-    return _territory_ranking(
-        str(folder),
-        run_fingerprint(folder),
-        small_count_threshold(),
-        indicator_id,
-        first_year,
-        last_year,
-        public,
-        level,
-    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -496,12 +460,6 @@ def sources_page() -> SourcesPage:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _map_layout(folder: str, fingerprint: Fingerprint) -> pd.DataFrame:
     return tile_layout(_load_tables(folder, fingerprint).territories)
-
-
-def map_layout() -> pd.DataFrame:
-    """Where each commune's tile sits on the map: laid out once per territories table, not per view."""
-    folder = data_dir()
-    return _map_layout(str(folder), run_fingerprint(folder))
 
 
 # --- Territory sheets (« Ma commune », views/sheet.py) ------------------------------------------------
