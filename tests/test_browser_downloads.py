@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from browser_support import open_and_wait
 
@@ -66,6 +67,8 @@ def test_chart_csv_png_svg_clicked_in_quick_succession_all_arrive(server, page):
 def test_every_table_of_the_sources_page_clicked_in_quick_succession_arrives(server, page):
     open_and_wait(page, f"{server}/sources")
     buttons = page.locator("[data-testid='stDownloadButton'] button")
+    # Every table's button drawn before any is clicked (under load the end of the page can lag).
+    expect(buttons).to_have_count(6, timeout=60_000)
     downloads, types = click_all_and_collect(page, [buttons.nth(index) for index in range(buttons.count())])
     assert sorted(downloads) == sorted(
         [
