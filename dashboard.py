@@ -4,9 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from indicators.i18n import _
 from views.cached import start_run
 from views.components import apply_page_conventions
 from views.errors import error_boundary
+from views.language import language_switch, session_language
 from views.links import copy_link_button
 from views.process import collect_now_and_then, settle_imported_code
 
@@ -15,10 +17,11 @@ PAGE_ICON = Path(__file__).parent / "assets" / "icone.png"
 
 settle_imported_code()
 start_run()  # the data's fingerprint, read once for this run (views/cached.py)
+session_language()  # French, or English with ?lang=en, for every text of this run (views/language.py)
 
 presenting = st.query_params.get("mode") == "presentation"
 st.set_page_config(
-    page_title="Prostitution des mineurs : tableau de bord",
+    page_title=_("Prostitution des mineurs : tableau de bord"),
     page_icon=str(PAGE_ICON),
     layout="wide",
     initial_sidebar_state="collapsed" if presenting else "auto",
@@ -27,22 +30,25 @@ st.set_page_config(
 apply_page_conventions()
 
 pages = [
-    st.Page("views/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
-    st.Page("views/trends.py", title="Tendances", icon=":material/show_chart:", url_path="tendances"),
-    st.Page("views/territories.py", title="Territoires", icon=":material/map:", url_path="territoires"),
-    st.Page("views/sheet.py", title="Ma commune", icon=":material/location_city:", url_path="fiche"),
-    st.Page("views/sources.py", title="Sources et méthode", icon=":material/menu_book:", url_path="sources"),
-    st.Page("views/importer.py", title="Importer des données", icon=":material/upload_file:", url_path="importer"),
-    st.Page("views/history.py", title="Historique", icon=":material/history:", url_path="historique"),
-    st.Page("views/deck_page.py", title="Présentation", icon=":material/slideshow:", url_path="presentation"),
+    st.Page("views/overview.py", title=_("Vue d'ensemble"), icon=":material/dashboard:", default=True),
+    st.Page("views/trends.py", title=_("Tendances"), icon=":material/show_chart:", url_path="tendances"),
+    st.Page("views/territories.py", title=_("Territoires"), icon=":material/map:", url_path="territoires"),
+    st.Page("views/sheet.py", title=_("Ma commune"), icon=":material/location_city:", url_path="fiche"),
+    st.Page("views/sources.py", title=_("Sources et méthode"), icon=":material/menu_book:", url_path="sources"),
+    st.Page("views/importer.py", title=_("Importer des données"), icon=":material/upload_file:", url_path="importer"),
+    st.Page("views/history.py", title=_("Historique"), icon=":material/history:", url_path="historique"),
+    st.Page("views/deck_page.py", title=_("Présentation"), icon=":material/slideshow:", url_path="presentation"),
 ]
 if presenting:
     # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N.
-    page = st.navigation([st.Page("views/presentation.py", title="Mode présentation", default=True)], position="hidden")
+    page = st.navigation(
+        [st.Page("views/presentation.py", title=_("Mode présentation"), default=True)], position="hidden"
+    )
 else:
     page = st.navigation(pages)
     # Below the navigation, on every page: the address carries the page's choices (views/links.py).
     copy_link_button(st.sidebar)
+    language_switch()
 # Any unexpected error of a page: a French message and a reference, its traceback in the server log.
 try:
     with error_boundary(page.title):

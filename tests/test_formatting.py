@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import pandas as pd
 import pytest
 
@@ -16,6 +18,7 @@ from indicators.formatting import (
     format_value,
     with_unit,
 )
+from indicators.i18n import in_language
 
 NNBSP = "\u202f"  # Babel's French thousands separator and space before %
 
@@ -146,3 +149,35 @@ def test_change_arrow_follows_the_written_sign(percent, text, arrow):
     # "↑ −2 % en un an" was shown: Streamlit reads a typographic minus as a rise.
     assert format_change(percent) == text
     assert change_direction(percent) == arrow
+
+
+# English (`?lang=en`): the same figures as an English reader writes them.
+@pytest.mark.parametrize(
+    ("write", "expected"),
+    [
+        (lambda: format_number(7000), "7,000"),
+        (lambda: format_number(12.5, decimals=1), "12.5"),
+        (lambda: format_share(12.5, decimals=1), "12.5%"),
+        (lambda: format_change(-3.5, decimals=1), "\u22123.5%"),
+        (lambda: format_range(7000, 10000), "7,000\u201310,000"),
+        (lambda: format_age(14), "14 years"),
+        (lambda: format_age(14.6667), "14 years and 8 months"),
+        (lambda: format_day("2022-11-23"), "23 Nov 2022"),
+        (lambda: format_period("2021-11"), "November 2021"),
+        (lambda: format_period("2016/2020"), "from 2016 to 2020"),
+        (lambda: format_month(pd.Timestamp("2024-01-01"), "quarter"), "Q1 2024"),
+        (lambda: format_span(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01")), "January \u2013 March 2026"),
+        (lambda: with_unit(1, "young people"), "1 young person"),
+        (lambda: with_unit(1, "minors"), "1 minor"),
+        (lambda: with_unit(0, "minors"), "0 minors"),
+    ],
+)
+def test_english_formats(write: Callable[[], str], expected: str) -> None:
+    with in_language("en"):
+        assert write() == expected
+
+
+def test_the_language_of_one_block_does_not_leak_into_the_next() -> None:
+    with in_language("en"):
+        assert format_number(7000) == "7,000"
+    assert format_number(7000) == "7\u202f000"

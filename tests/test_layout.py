@@ -37,14 +37,8 @@ def test_the_layout_names_every_module_and_sub_package():
 
 
 def test_the_layout_names_no_module_that_does_not_exist():
-    existing = {path.name for path in modules()} | {
-        "dashboard.py",
-        "serve.sh",
-        "test.sh",
-        "make_demo_data.py",
-        "load_test.py",
-        "cluster.sh",
-    }
+    scripts = {path.name for path in (REPO_ROOT / "scripts").iterdir()}
+    existing = {path.name for path in modules()} | scripts | {"dashboard.py"}
     stale = set(re.findall(r"[\w]+\.(?:py|sh)\b", layout_section())) - existing
     assert not stale, f"la section Layout nomme des fichiers disparus : {sorted(stale)}"
 

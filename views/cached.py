@@ -3,6 +3,9 @@ their default choices (headline cards, trend series, rankings), keyed on the dat
 fingerprint.
 
 A changed file or a new store version changes the fingerprint, so the next rerun reloads.
+Everything that holds words (views, slides, sheets, headlines, labels, tables to show) is also
+keyed on the viewer's language (`current_language()`): two viewers in two languages share the
+data, never each other's sentences.
 Loaded tables are shared resources: one copy in memory for every viewer and every rerun
 (`st.cache_resource`, no pickling of a million rows on each rerun), validated once per store
 version. Pages only read them: every transform returns a new frame, none edits a shared one.
@@ -28,6 +31,7 @@ from indicators.disclosure import (
     protected_trend,
 )
 from indicators.exports import indicators_table, key_dates_table, published_table, sources_table, territories_table
+from indicators.i18n import _, current_language
 from indicators.labels import public_choices
 from indicators.loading import (
     DataFileError,
@@ -75,7 +79,7 @@ def run_fingerprint(folder: Path) -> Fingerprint:
     return data_fingerprint(folder)
 
 
-@st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _load_tables(folder: str, fingerprint: Fingerprint) -> DataTables:
     return load_tables(Path(folder))
 
@@ -84,9 +88,11 @@ def tables() -> DataTables:
     """Validated tables, or a French error on the page and a stop (never a traceback)."""
     folder = data_dir()
     try:
-        return _load_tables(str(folder), run_fingerprint(folder))
+        # The spinner here rather than on the cache: its text is in the viewer's language.
+        with st.spinner(_("Chargement des données…")):
+            return _load_tables(str(folder), run_fingerprint(folder))
     except DataFileError as error:
-        st.error("Les données n'ont pas pu être chargées.\n\n" + str(error), icon=":material/error:")
+        st.error(_("Les données n'ont pas pu être chargées.") + "\n\n" + str(error), icon=":material/error:")
         st.stop()
 
 
@@ -151,7 +157,7 @@ def protected_cells() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _published_slides(digest: str, folder: str, _tables: DataTables) -> dict[str, Slide | None]:
+def _published_slides(digest: str, folder: str, language: str, _tables: DataTables) -> dict[str, Slide | None]:
     # Keyed on the published tables' contents (and the deck), not on the store: an import redraws
     # the field slides only. `_tables` (left out of the key) are the loaded tables of the moment,
     # whose published part the digest names: loading a million observations again for these
@@ -160,9 +166,9 @@ def _published_slides(digest: str, folder: str, _tables: DataTables) -> dict[str
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _slides(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int) -> list[Slide]:
+def _slides(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int, language: str) -> list[Slide]:
     # Shared by every viewer and never mutated: pages style copies of the figures.
-    prebuilt = _published_slides(published_digest(Path(folder)), folder, _load_tables(folder, fingerprint))
+    prebuilt = _published_slides(published_digest(Path(folder)), folder, language, _load_tables(folder, fingerprint))
     return build_slides(
         _load_tables(folder, fingerprint),
         read_deck(Path(folder)),
@@ -182,19 +188,21 @@ def slides() -> list[Slide]:
             run_fingerprint(folder),
             deck.stat().st_mtime_ns if deck.exists() else 0,
             small_count_threshold(),
+            current_language(),
         )
     except DataFileError as error:
-        st.error("La présentation n'a pas pu être préparée.\n\n" + str(error), icon=":material/error:")
+        st.error(_("La présentation n'a pas pu être préparée.") + "\n\n" + str(error), icon=":material/error:")
         st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _slides_left_out(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int) -> list[str]:
-    catalogue = _load_tables(folder, fingerprint).catalogue["label_fr"]
+def _slides_left_out(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int, language: str) -> list[str]:
+    catalogue = _load_tables(folder, fingerprint).catalogue[f"label_{language}"]
     planned = read_deck(Path(folder))
-    missing = planned.loc[planned["slide_id"].isin(left_out(planned, _slides(folder, fingerprint, deck_mtime, k)))]
+    slides_built = _slides(folder, fingerprint, deck_mtime, k, language)
+    missing = planned.loc[planned["slide_id"].isin(left_out(planned, slides_built))]
     return [
-        " et ".join(str(catalogue.get(indicator, indicator)) for indicator in indicators.split("|"))
+        _(" et ").join(str(catalogue.get(indicator, indicator)) for indicator in indicators.split("|"))
         for indicators in missing["indicators"]
     ]
 
@@ -208,6 +216,7 @@ def slides_left_out() -> list[str]:
         run_fingerprint(folder),
         deck.stat().st_mtime_ns if deck.exists() else 0,
         small_count_threshold(),
+        current_language(),
     )
 
 
@@ -246,7 +255,7 @@ def field_index() -> FieldIndex:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _headlines(folder: str, fingerprint: Fingerprint) -> list[Headline]:
+def _headlines(folder: str, fingerprint: Fingerprint, language: str) -> list[Headline]:
     data = _load_tables(folder, fingerprint)
     return [headline(data.published_estimates, data.catalogue, indicator_id) for indicator_id in HEADLINE_INDICATORS]
 
@@ -254,7 +263,7 @@ def _headlines(folder: str, fingerprint: Fingerprint) -> list[Headline]:
 def headlines() -> list[Headline]:
     """The overview's cards (frozen dataclasses): found once in the published figures, not per view."""
     folder = data_dir()
-    return _headlines(str(folder), run_fingerprint(folder))
+    return _headlines(str(folder), run_fingerprint(folder), current_language())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -268,6 +277,7 @@ def _trend_series(
     last_year: str,
     frequency: str,
     breakdown: str,
+    language: str,
 ) -> tuple[pd.DataFrame, list[str], bool]:
     return protected_trend(
         _field_index(folder, fingerprint),
@@ -293,12 +303,13 @@ def _trend_view(
     last_year: str,
     frequency: str,
     breakdown: str,
+    language: str,
 ) -> FieldTrendView:
     choices = (indicator_id, territory, first_year, last_year, frequency, breakdown)
     return field_trend_view(
         _load_tables(folder, fingerprint),
         _field_index(folder, fingerprint),
-        _trend_series(folder, fingerprint, k, *choices),
+        _trend_series(folder, fingerprint, k, *choices, language),
         k,
         *choices,
     )
@@ -320,12 +331,13 @@ def trend_view(
         last_year,
         frequency,
         breakdown,
+        current_language(),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _territory_publics(
-    folder: str, fingerprint: Fingerprint, indicator_id: str, first_year: str, last_year: str
+    folder: str, fingerprint: Fingerprint, indicator_id: str, first_year: str, last_year: str, language: str
 ) -> dict[str, str]:
     return public_choices(
         _field_index(folder, fingerprint).rows(indicator_id, None, *year_bounds(first_year, last_year))
@@ -342,6 +354,7 @@ def _territory_ranking(
     last_year: str,
     public: str,
     level: str,
+    language: str,
 ) -> tuple[pd.DataFrame, list[str], bool]:
     return protected_ranking(
         _field_index(folder, fingerprint),
@@ -358,7 +371,9 @@ def _territory_ranking(
 def territory_publics(indicator_id: str, first_year: str, last_year: str) -> dict[str, str]:
     """The publics (everyone, each sex, each age group) the indicator's rows of those years split into."""
     folder = data_dir()
-    return _territory_publics(str(folder), run_fingerprint(folder), indicator_id, first_year, last_year)
+    return _territory_publics(
+        str(folder), run_fingerprint(folder), indicator_id, first_year, last_year, current_language()
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -372,11 +387,12 @@ def _ranking_view(
     public: str,
     level: str,
     measure: str,
+    language: str,
 ) -> RankingView | None:
-    ranked = _territory_ranking(folder, fingerprint, k, indicator_id, first_year, last_year, public, level)
+    ranked = _territory_ranking(folder, fingerprint, k, indicator_id, first_year, last_year, public, level, language)
     if ranked[0].empty:
         return None
-    public_label = _territory_publics(folder, fingerprint, indicator_id, first_year, last_year)[public]
+    public_label = _territory_publics(folder, fingerprint, indicator_id, first_year, last_year, language)[public]
     return ranking_view(
         _load_tables(folder, fingerprint),
         _field_index(folder, fingerprint),
@@ -388,7 +404,7 @@ def _ranking_view(
         public_label,
         level,
         measure,
-        _map_layout(folder, fingerprint),
+        _map_layout(folder, fingerprint, language),
     )
 
 
@@ -408,11 +424,12 @@ def ranking_view_of(
         public,
         level,
         measure,
+        current_language(),
     )
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _places(folder: str, fingerprint: Fingerprint, with_data: tuple[str, ...] | None) -> dict[str, str]:
+def _places(folder: str, fingerprint: Fingerprint, with_data: tuple[str, ...] | None, language: str) -> dict[str, str]:
     territories = _load_tables(folder, fingerprint).territories
     return territory_choices(
         territories, list(with_data) if with_data is not None else communes(territories)["territory_code"].tolist()
@@ -423,7 +440,9 @@ def places(with_data: list[str] | None = None) -> dict[str, str]:
     """`territories.territory_choices` (code → label: the département, its EPTs, then the communes
     `with_data`, or all of them), worked out once per data version rather than on every rerun."""
     folder = data_dir()
-    return _places(str(folder), run_fingerprint(folder), tuple(with_data) if with_data is not None else None)
+    return _places(
+        str(folder), run_fingerprint(folder), tuple(with_data) if with_data is not None else None, current_language()
+    )
 
 
 @dataclass(frozen=True)
@@ -436,17 +455,17 @@ class SourcesPage:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _sources_page(folder: str, fingerprint: Fingerprint) -> SourcesPage:
+def _sources_page(folder: str, fingerprint: Fingerprint, language: str) -> SourcesPage:
     data = _load_tables(folder, fingerprint)
     return SourcesPage(
         sources=sources_shown(data.sources),
         published=published_shown(data.published_estimates, data.catalogue, data.territories),
         downloads={
-            "Sources": ("sources.csv", sources_table(data.sources)),
-            "Catalogue des indicateurs": ("indicateurs.csv", indicators_table(data.indicators)),
-            "Chiffres publiés": ("chiffres_publies.csv", published_table(data.published_estimates)),
-            "Territoires": ("territoires.csv", territories_table(data.territories)),
-            "Dates clés": ("dates_cles.csv", key_dates_table(data.key_dates)),
+            _("Sources"): ("sources.csv", sources_table(data.sources)),
+            _("Catalogue des indicateurs"): (_("indicateurs.csv"), indicators_table(data.indicators)),
+            _("Chiffres publiés"): (_("chiffres_publies.csv"), published_table(data.published_estimates)),
+            _("Territoires"): (_("territoires.csv"), territories_table(data.territories)),
+            _("Dates clés"): (_("dates_cles.csv"), key_dates_table(data.key_dates)),
         },
     )
 
@@ -454,11 +473,11 @@ def _sources_page(folder: str, fingerprint: Fingerprint) -> SourcesPage:
 def sources_page() -> SourcesPage:
     """The Sources page's tables, built once per data version rather than on every view."""
     folder = data_dir()
-    return _sources_page(str(folder), run_fingerprint(folder))
+    return _sources_page(str(folder), run_fingerprint(folder), current_language())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _map_layout(folder: str, fingerprint: Fingerprint) -> pd.DataFrame:
+def _map_layout(folder: str, fingerprint: Fingerprint, language: str) -> pd.DataFrame:
     return tile_layout(_load_tables(folder, fingerprint).territories)
 
 
@@ -467,7 +486,7 @@ def _map_layout(folder: str, fingerprint: Fingerprint) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _sheet_basis(folder: str, fingerprint: Fingerprint, k: int) -> SheetBasis:
+def _sheet_basis(folder: str, fingerprint: Fingerprint, k: int, language: str) -> SheetBasis:
     from indicators.sheet import sheet_basis
 
     return sheet_basis(
@@ -479,11 +498,16 @@ def _sheet_basis(folder: str, fingerprint: Fingerprint, k: int) -> SheetBasis:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _territory_sheet(folder: str, fingerprint: Fingerprint, k: int, territory_code: str, day: str) -> Sheet:
+def _territory_sheet(
+    folder: str, fingerprint: Fingerprint, k: int, territory_code: str, day: str, language: str
+) -> Sheet:
     from indicators.sheet import build_sheet
 
     return build_sheet(
-        _sheet_basis(folder, fingerprint, k), territory_code, _store(folder).versions(), pd.Timestamp(day).date()
+        _sheet_basis(folder, fingerprint, k, language),
+        territory_code,
+        _store(folder).versions(),
+        pd.Timestamp(day).date(),
     )
 
 
@@ -496,4 +520,5 @@ def territory_sheet(territory_code: str) -> Sheet:
         small_count_threshold(),
         territory_code,
         pd.Timestamp.today().strftime("%Y-%m-%d"),
+        current_language(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol, cast
@@ -14,6 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_french_csv
+from indicators.i18n import _, current_language, localized
 from views.errors import safe_download
 from views.interface_fr import french_interface
 from views.links import link_notice, shared_choice
@@ -31,19 +33,72 @@ PAGE_STYLE = """<style>
 </style>"""
 
 
-def apply_page_conventions(language: str = "fr") -> None:
-    """Contrast and focus styles, and the page language declared for screen readers."""
+# <html lang> is outside anything Streamlit draws: a short script (constants only, never data) sets
+# it in the page itself, with no helper frame to load, focus or read aloud. When the viewer switches
+# language, the tab reloads in the new one (Streamlit's own controls, rewritten in French in a French
+# tab, are drawn again from scratch), and the new page announces the change in a live region.
+LANGUAGE_SCRIPT = """<script>
+(() => {
+  const language = %(language)s, announcement = %(announcement)s;
+  const previous = window.__pageLanguage;
+  window.__pageLanguage = language;
+  document.documentElement.lang = language;
+  if (previous && previous !== language) {
+    sessionStorage.setItem("languageChanged", language);
+    window.location.reload();
+    return;
+  }
+  if (sessionStorage.getItem("languageChanged") !== language) return;
+  sessionStorage.removeItem("languageChanged");
+  const region = document.createElement("div");
+  region.setAttribute("role", "status");
+  region.setAttribute("aria-live", "polite");
+  region.id = "language-announcement";
+  region.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap";
+  document.body.appendChild(region);
+  // Filled once the region is in the page: a live region is only read when its text changes.
+  setTimeout(() => { region.lang = language; region.textContent = announcement; }, 600);
+})();
+</script>"""
+
+
+# Streamlit draws the uploader's drop zone as `<section role="presentation" aria-label=…>`: axe-core
+# flags a presentational element with a label (presentation-role-conflict). The file input inside
+# carries the accessible name, so the zone's copy is removed, now and whenever React puts it back.
+UPLOADER_ZONE_SCRIPT = """<script>
+(() => {
+  if (window.__uploaderZoneFixed) return;
+  window.__uploaderZoneFixed = true;
+  const zones = "[data-testid='stFileUploaderDropzone'][role='presentation'][aria-label]";
+  const fix = () => document.querySelectorAll(zones).forEach((zone) => zone.removeAttribute("aria-label"));
+  new MutationObserver(fix).observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                    attributeFilter: ["aria-label"]});
+  fix();
+})();
+</script>"""
+
+
+def apply_page_conventions() -> None:
+    """Contrast and focus styles, the page's language for screen readers (and its change announced),
+    and, in French, Streamlit's and Plotly's own controls in French."""
+    language = current_language()
     st.html(PAGE_STYLE)
-    # <html lang> is outside anything Streamlit draws: a one-line script (a constant, never data)
-    # sets it in the page itself, with no helper frame to load, focus or read aloud.
-    st.html(f"<script>document.documentElement.lang = {language!r};</script>", unsafe_allow_javascript=True)
-    french_interface()
+    script = LANGUAGE_SCRIPT % {
+        "language": json.dumps(language),
+        "announcement": json.dumps(_("Le tableau de bord est maintenant en français.")),
+    }
+    st.html(script, unsafe_allow_javascript=True)
+    st.html(UPLOADER_ZONE_SCRIPT, unsafe_allow_javascript=True)
+    if language == "fr":
+        french_interface()
 
 
 def demo_banner() -> None:
     st.warning(
-        f"**{DEMO_LABEL_FR}** : les observations de terrain affichées ici sont inventées "
-        "pour montrer le fonctionnement du tableau de bord. Elles ne décrivent aucune situation réelle.",
+        _(
+            "**{demo_label}** : les observations de terrain affichées ici sont inventées "
+            "pour montrer le fonctionnement du tableau de bord. Elles ne décrivent aucune situation réelle."
+        ).format(demo_label=_(DEMO_LABEL_FR)),
         icon=":material/science:",
     )
 
@@ -68,16 +123,16 @@ def chart_block(
     """
     st.header(finding, anchor=False)
     if is_demo:
-        st.caption(f":orange-badge[{DEMO_LABEL_FR}]")
+        st.caption(f":orange-badge[{_(DEMO_LABEL_FR)}]")
     # The finding doubles as the chart's text alternative; the table below gives every value.
     st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}", alt=finding)
     st.caption(source)
-    st.caption(f"Précaution : {caveat}")
-    with st.expander("Voir les données du graphique"):
+    st.caption(_("Précaution : {caveat}").format(caveat=caveat))
+    with st.expander(_("Voir les données du graphique")):
         st.dataframe(display_data, hide_index=True)
         csv_column, png_column, svg_column = st.columns(3)
         csv_column.download_button(
-            "Télécharger ces données (CSV)",
+            _("Télécharger ces données (CSV)"),
             # Written when asked for, like the images: most viewers never download.
             data=safe_download(lambda: to_french_csv(chart_table(data), is_demo=is_demo), "csv", file_name),
             file_name=file_name,
@@ -88,8 +143,8 @@ def chart_block(
         )
         # Images are drawn only when asked for (a browser renders them): titles, source and caveat included.
         for column, image_format, label in (
-            (png_column, "png", "Image PNG 1920×1080"),
-            (svg_column, "svg", "Image SVG"),
+            (png_column, "png", _("Image PNG 1920×1080")),
+            (svg_column, "svg", _("Image SVG")),
         ):
             column.download_button(
                 label,
@@ -132,15 +187,15 @@ def indicator_select(
     are named under the list instead."""
     chosen: str = shared_choice(
         container.selectbox,
-        "Indicateur",
+        _("Indicateur"),
         choices,
         index=next((position for position, choice in enumerate(choices) if choice in with_data), 0),
-        format_func=lambda choice: catalogue.at[choice, "label_fr"],
+        format_func=lambda choice: localized(catalogue.loc[choice], "label"),
         key=key,
     )
-    without = [str(catalogue.at[choice, "label_fr"]) for choice in choices if choice not in with_data]
+    without = [localized(catalogue.loc[choice], "label") for choice in choices if choice not in with_data]
     if without:
-        container.caption("Sans donnée pour l'instant : " + ", ".join(without) + ".")
+        container.caption(_("Sans donnée pour l'instant : {indicators}.").format(indicators=", ".join(without)))
     return chosen
 
 
@@ -150,8 +205,8 @@ def year_span_select(
     """The span of years to show, bound to the address under `key`: a slider over the years the data
     cover, or the one year said plainly (a link asking for other years then gets its notice)."""
     if len(years) > 1:
-        span: tuple[str, str] = shared_choice(container.select_slider, "Période", years, value=default, key=key)
+        span: tuple[str, str] = shared_choice(container.select_slider, _("Période"), years, value=default, key=key)
         return span
-    link_notice(key, "Période", years)
-    container.markdown(f"**Période**\n\n{years[0]} (seule année couverte)")
+    link_notice(key, _("Période"), years)
+    container.markdown(_("**Période**\n\n{year} (seule année couverte)").format(year=years[0]))
     return years[0], years[0]

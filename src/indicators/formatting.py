@@ -1,7 +1,9 @@
-"""French formats for numbers, ranges, shares, ages, dates and periods (Babel, fr_FR).
+"""Numbers, ranges, shares, ages, dates and periods as each language writes them (Babel).
 
-Babel puts a narrow no-break space between thousands ("7 000") and before "%" ("12,5 %"),
-which is the French typographic rule and keeps numbers on one line.
+French (fr_FR): Babel puts a narrow no-break space between thousands ("7 000") and before "%"
+("12,5 %"), the French typographic rule, which keeps numbers on one line; a range is spaced
+("7 000 – 10 000"), a day is 23/11/2022. English (en_GB, `?lang=en`): "7,000", "12.5%",
+"7,000–10,000", "23 Nov 2022". The language is the current script run's (indicators.i18n).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_percent, parse_pattern
 
-from indicators.config import LOCALE
+from indicators.i18n import _, current_language, current_locale, ngettext
 
 EN_DASH = "\u2013"
 MISSING = "—"
@@ -29,23 +31,27 @@ def _number_pattern(decimals: int) -> NumberPattern:
     return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
-_LOCALE = Locale.parse(LOCALE)
+@cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def format_number(value: float | None, decimals: int = 0) -> str:
-    """7000 → "7 000"; 12.5 with one decimal → "12,5"."""
+    """7000 → "7 000" ("7,000" in English); 12.5 with one decimal → "12,5" ("12.5")."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    text: str = _number_pattern(decimals).apply(value, _LOCALE)
+    text: str = _number_pattern(decimals).apply(value, _locale(current_locale()))
     return text
 
 
 def format_share(percent_points: float | None, decimals: int = 0) -> str:
-    """Shares are stored in percent points: 12.5 → "12,5 %"."""
+    """Shares are stored in percent points: 12.5 → "12,5 %" ("12.5%" in English)."""
     if percent_points is None or math.isnan(percent_points):
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u202f%"
-    return format_percent(percent_points / 100, format=pattern, locale=LOCALE)
+    # French separates the sign by a narrow no-break space; English writes it against the number.
+    sign = "\u202f%" if current_language() == "fr" else "%"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + sign
+    return format_percent(percent_points / 100, format=pattern, locale=current_locale())
 
 
 def format_change(percent: float | None, decimals: int = 0) -> str:
@@ -60,23 +66,33 @@ def format_change(percent: float | None, decimals: int = 0) -> str:
 
 
 def format_range(low: float, high: float, unit: str = "") -> str:
-    """A range stays a range: (7000, 10000) → "7 000 – 10 000"."""
-    text = f"{format_number(low)} {EN_DASH} {format_number(high)}"
+    """A range stays a range: (7000, 10000) → "7 000 – 10 000" (English: "7,000–10,000")."""
+    separator = f" {EN_DASH} " if current_language() == "fr" else EN_DASH
+    text = f"{format_number(low)}{separator}{format_number(high)}"
     return f"{text} {unit}".strip()
 
 
 def format_age(years: float) -> str:
-    """14 → "14 ans"; 14.6667 → "14 ans et 8 mois"."""
+    """14 → "14 ans"; 14.6667 → "14 ans et 8 mois" ("14 years and 8 months")."""
     whole_years = int(years)
     months = round((years - whole_years) * 12)
     if months == 12:
         whole_years, months = whole_years + 1, 0
-    return f"{whole_years} ans" + (f" et {months} mois" if months else "")
+    text = ngettext("{years} an", "{years} ans", whole_years).format(years=whole_years)
+    if not months:
+        return text
+    return _("{years} et {months}").format(
+        years=text, months=ngettext("{months} mois", "{months} mois", months).format(months=months)
+    )
+
+
+# A day as each language writes it in a sentence or a table.
+DAY_PATTERNS = {"fr": "dd/MM/yyyy", "en": "d MMM yyyy"}
 
 
 def format_day(day: pd.Timestamp | str) -> str:
-    """23/11/2022."""
-    return format_date(pd.Timestamp(day).date(), "dd/MM/yyyy", locale=LOCALE)
+    """23/11/2022 (English: 23 Nov 2022)."""
+    return format_date(pd.Timestamp(day).date(), DAY_PATTERNS[current_language()], locale=current_locale())
 
 
 def format_period(period: str) -> str:
@@ -84,21 +100,21 @@ def format_period(period: str) -> str:
     "2021-11-15" → "15/11/2021", "2016/2020" → "de 2016 à 2020"."""
     if "/" in period:
         start, end = period.split("/")
-        return f"de {start} à {end}"
+        return _("de {start} à {end}").format(start=start, end=end)
     if len(period) == 4:
         return period
     if len(period) == 7:
-        return format_date(pd.Timestamp(period + "-01").date(), "MMMM yyyy", locale=LOCALE)
+        return format_date(pd.Timestamp(period + "-01").date(), "MMMM yyyy", locale=current_locale())
     return format_day(period)
 
 
 def format_month(month_start: pd.Timestamp, frequency: str = "month") -> str:
-    """Label of an aggregated period: "mars 2024", "T1 2024" or "2024"."""
+    """Label of an aggregated period: "mars 2024", "T1 2024" or "2024" ("March 2024", "Q1 2024")."""
     if frequency == "year":
         return str(month_start.year)
     if frequency == "quarter":
-        return f"T{month_start.quarter} {month_start.year}"
-    return format_date(month_start.date(), "MMMM yyyy", locale=LOCALE)
+        return _("T{quarter} {year}").format(quarter=month_start.quarter, year=month_start.year)
+    return format_date(month_start.date(), "MMMM yyyy", locale=current_locale())
 
 
 def format_span(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> str:
@@ -112,11 +128,24 @@ def format_span(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month"
     return f"{first} {EN_DASH} {last}"
 
 
+# English units whose singular is not the plural without its "s" (data/indicators.csv, unit_en).
+ENGLISH_SINGULARS = {"people": "person"}
+
+
 def with_unit(value: float, unit: str) -> str:
-    """A count and its unit, singular for 0 and 1 as French writes it: "0 jeune", "1 jeune", "2 jeunes"."""
+    """A count and its unit (in the current language), singular for 0 and 1 as French writes it
+    ("0 jeune", "1 jeune", "2 jeunes") and for 1 only in English ("1 minor", "0 minors",
+    "1 young person")."""
     words = unit.split(" ")
-    if abs(value) < 2 and words[0].endswith("s") and len(words[0]) > 2:
-        words[0] = words[0][:-1]
+    if current_language() == "fr":
+        if abs(value) < 2 and words[0].endswith("s") and len(words[0]) > 2:
+            words[0] = words[0][:-1]
+    elif abs(value) == 1:
+        last = words[-1]
+        if last in ENGLISH_SINGULARS:
+            words[-1] = ENGLISH_SINGULARS[last]
+        elif last.endswith("s") and len(last) > 2:
+            words[-1] = last[:-1]
     return f"{format_number(value)} {' '.join(words)}".strip()
 
 
@@ -149,8 +178,11 @@ def format_figure(row: pd.Series, kind: str) -> str:
     if pd.isna(row["value"]):
         return format_range(row["value_low"], row["value_high"])
     text = format_value(row["value"], kind)
-    prefix = {"lower_bound": "plus de ", "approximate": "environ "}.get(row["qualifier"], "")
-    return prefix + text
+    if row["qualifier"] == "lower_bound":
+        return _("plus de {figure}").format(figure=text)
+    if row["qualifier"] == "approximate":
+        return _("environ {figure}").format(figure=text)
+    return text
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")

@@ -1,0 +1,140 @@
+"""An English-speaking guest can read the whole app: `?lang=en` on every page and slide gives
+`<html lang="en">`, English numbers and no French interface word; the switch in the sidebar turns a
+French tab to English, keeps the choice in the address and has the change announced.
+
+The French words below are the interface's own (titles, labels, buttons, captions), never data:
+published sources keep their original French titles, and place names stay as they are. Extend the
+list when a French word shows up on an English page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page
+
+from browser_support import assert_no_error, open_and_wait, wait_until_idle
+from test_browser_french import PAGES, READ_PAGE, SLIDES, reveal_controls
+
+pytestmark = pytest.mark.browser
+
+FRENCH_INTERFACE = [
+    "Vue d'ensemble",
+    "Tendances",
+    "Territoires",
+    "Ma commune",
+    "Sources et méthode",
+    "Importer des données",
+    "Historique",
+    "Mode présentation",
+    "Indicateur",
+    "Période",
+    "Précaution",
+    "Télécharger",
+    "Voir les données",
+    "Données fictives",
+    "Choisir",
+    "Rechercher",
+    "Fermer",
+    "Menu principal",
+    "Aucune donnée",
+    "Sans donnée",
+    "secret statistique",
+    "enregistrées",
+    "Lecture",
+    "Copier le lien",
+    "Diapositive",
+    "Fiche",
+    "Afficher",
+    "Réinitialiser",
+    "Plein écran",
+    "fichier",
+    "colonne",
+    "ligne",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+FRENCH = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, FRENCH_INTERFACE)) + r")(?![^\W\d_])", re.I)
+# A number as French writes it: thousands split by a (narrow) no-break space, or a space before %.
+FRENCH_NUMBER = re.compile(r"\d[\u202f\u00a0]\d{3}(?!\d)|\d[\u202f\u00a0]%")
+
+
+def french_on(page: Page) -> list[str]:
+    return sorted(
+        {
+            f"{kind} : {text[:90]}"
+            for kind, text in page.evaluate(READ_PAGE)
+            if FRENCH.search(text) or FRENCH_NUMBER.search(text)
+        }
+    )
+
+
+def english(path: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang=en"
+
+
+def test_the_french_word_list_catches_what_it_should_and_spares_english():
+    assert FRENCH.search("Télécharger ces données") and FRENCH_NUMBER.search("7\u202f000")
+    assert FRENCH_NUMBER.search("12,5\u202f%")
+    assert not FRENCH.search("Download these data") and not FRENCH_NUMBER.search("7,000")
+    assert not FRENCH.search("Trends by period") and not FRENCH_NUMBER.search("12.5%")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_speaks_english_when_asked(server, page, path):
+    open_and_wait(page, f"{server}/{english(path)}")
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=10_000)
+    reveal_controls(page)
+    assert_no_error(page, f"english_{path or 'overview'}")
+    assert french_on(page) == []
+
+
+def test_every_slide_of_the_presenter_mode_speaks_english(server, page):
+    for slide in range(1, SLIDES + 1):
+        open_and_wait(page, f"{server}/?mode=presentation&slide={slide}&lang=en")
+        page.wait_for_function("document.documentElement.lang === 'en'", timeout=10_000)
+        assert french_on(page) == [], f"slide {slide}"
+
+
+def test_the_overview_writes_the_published_range_in_english(server, page):
+    open_and_wait(page, f"{server}/?lang=en")
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert "7,000\u201310,000" in text
+    assert "Overview" in page.locator("[data-testid='stSidebarNav']").inner_text()
+
+
+def test_the_switch_turns_the_app_to_english_keeps_it_in_the_address_and_announces_it(server, page):
+    open_and_wait(page, f"{server}/tendances")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.get_by_role("radiogroup", name="Langue · Language").get_by_text("English").click()
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=30_000)
+    page.wait_for_url(re.compile(r"lang=en"), timeout=30_000)
+    announcement = page.locator("#language-announcement")
+    announcement.wait_for(state="attached", timeout=30_000)
+    page.wait_for_function("document.querySelector('#language-announcement').textContent !== ''", timeout=10_000)
+    assert announcement.get_attribute("aria-live") == "polite"
+    assert announcement.inner_text() == "The dashboard is now in English."
+    wait_until_idle(page)
+    assert page.locator("h1").first.inner_text() != ""
+    assert "Trends" in page.locator("[data-testid='stSidebarNav']").inner_text()
+    # Another page keeps the language: navigation does not drop it.
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Areas").click()
+    page.wait_for_url(re.compile(r"/territoires\?.*lang=en"), timeout=30_000)
+    wait_until_idle(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    # And back to French.
+    page.get_by_role("radiogroup", name="Langue · Language").get_by_text("Français").click()
+    page.wait_for_function("document.documentElement.lang === 'fr'", timeout=30_000)
+    page.wait_for_function("!location.search.includes('lang=')", timeout=30_000)
+    wait_until_idle(page)
+    assert "Territoires" in page.locator("[data-testid='stSidebarNav']").inner_text()
