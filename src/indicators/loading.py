@@ -17,6 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators.config import DEMO_FIELD_FILE, data_dir, database_url
+from indicators.i18n import _
 from indicators.schemas import TABLE_SCHEMAS, SourceSchema
 from indicators.store.contract import ObservationStore, VersionInfo
 from indicators.store.parquet import ParquetStore
@@ -71,9 +72,9 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
             encoding="utf-8",
         )
     except FileNotFoundError as error:
-        raise DataFileError(f"Fichier introuvable : {path.name}") from error
+        raise DataFileError(_("Fichier introuvable : {file}").format(file=path.name)) from error
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise DataFileError(f"{path.name} : fichier illisible ({error})") from error
+        raise DataFileError(_("{file} : fichier illisible ({error})").format(file=path.name, error=error)) from error
     return validate_table(raw, table, path.name)
 
 
@@ -89,19 +90,30 @@ def validate_table(frame: pd.DataFrame, table: str | type[pa.DataFrameModel], na
 
 def describe_schema_errors(file_name: str, failure_cases: pd.DataFrame) -> str:
     """French summary of pandera failure cases: one line per problem, with file line numbers."""
-    lines = [f"{file_name} ne respecte pas son schéma :"]
+    lines = [_("{file} ne respecte pas son schéma :").format(file=file_name)]
     # pandera's "index" column is renamed: a named tuple's `index` is its method.
     for case in failure_cases.rename(columns={"index": "row"}).itertuples(index=False):
         if case.check == "column_in_dataframe":
             # pandera names the schema as the "column" and the missing column as the value.
-            lines.append(f"- colonne « {case.failure_case} » absente du fichier (elle est obligatoire)")
+            lines.append(
+                "- "
+                + _("colonne « {column} » absente du fichier (elle est obligatoire)").format(column=case.failure_case)
+            )
             continue
         # The row's position, or a missing value when the check is on the whole table.
         row_index = cast(int | float | None, case.row)
         # Line 1 is the header, so row 0 sits on line 2.
-        where = f"ligne {int(row_index) + 2}" if pd.notna(row_index) else "fichier entier"
+        where = _("ligne {line}").format(line=int(row_index) + 2) if pd.notna(row_index) else _("fichier entier")
         column = case.column if isinstance(case.column, str) else "—"
-        lines.append(f"- {where}, colonne « {column} » : {case.check} (valeur : {case.failure_case!r})")
+        # A check's name is pandera's (« str_matches(…) »), or a schema's own message, marked N_ in
+        # indicators.schemas and translated here; a name with no translation is shown as it is.
+        check = _(str(case.check))
+        lines.append(
+            "- "
+            + _("{where}, colonne « {column} » : {check} (valeur : {value})").format(
+                where=where, column=column, check=check, value=repr(case.failure_case)
+            )
+        )
     return "\n".join(lines)
 
 
@@ -131,7 +143,9 @@ def check_references(tables: DataTables) -> list[str]:
         unknown = frame.loc[frame[column].notna() & ~frame[column].isin(known), column]
         for row_index, value in unknown.items():
             problems.append(
-                f"{TABLE_FILES[table]}, ligne {int(row_index) + 2}, colonne « {column} » : « {value} » est inconnu"
+                _("{file}, ligne {line}, colonne « {column} » : « {value} » est inconnu").format(
+                    file=TABLE_FILES[table], line=int(row_index) + 2, column=column, value=value
+                )
             )
     return problems
 
@@ -188,13 +202,13 @@ def load_tables(folder: Path | None = None) -> DataTables:
     tables = {name: read_table(folder / TABLE_FILES[name], name) for name in names}
     if latest is not None:
         tables["field_observations"] = validate_table(
-            latest, "field_observations", f"store version {store.latest_version()}"
+            latest, "field_observations", _("store version {version}").format(version=store.latest_version())
         )
         tables["sources"] = pd.concat([tables["sources"], import_sources(store.versions())], ignore_index=True)
     data = DataTables(**tables)
     problems = check_references(data)
     if problems:
-        raise DataFileError("Références incohérentes entre les tables :\n- " + "\n- ".join(problems))
+        raise DataFileError(_("Références incohérentes entre les tables :") + "\n- " + "\n- ".join(problems))
     return data
 
 

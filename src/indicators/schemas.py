@@ -13,6 +13,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from indicators.i18n import N_
+
 INDICATOR_KINDS = ("estimate_range", "recorded_count", "share", "age", "change", "activity_count")
 DOMAINS = ("published", "field")
 QUALIFIERS = ("exact", "lower_bound", "approximate", "derived")
@@ -26,6 +28,10 @@ PERIOD_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$|^\d{4}/\d{4}$"
 # "2025-Q1" or a year "2025" (never spread into invented months).
 OBSERVATION_PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
 ID_PATTERN = r"^[a-z0-9_]+$"
+# The messages of the table-wide checks, as a failed check names them (translated where shown:
+# indicators.loading.describe_schema_errors).
+VALUE_OR_RANGE = N_("soit une valeur, soit une fourchette (borne basse et haute), jamais les deux")
+RANGE_ORDERED = N_("la borne basse dépasse la borne haute")
 
 
 class SourceSchema(pa.DataFrameModel):
@@ -82,14 +88,14 @@ class PublishedEstimateSchema(pa.DataFrameModel):
     source_id: Series[str] = pa.Field(title="Source")
     note_fr: Series[str] = pa.Field(nullable=True, title="Remarque")
 
-    @pa.dataframe_check(error="soit une valeur, soit une fourchette (borne basse et haute), jamais les deux")
+    @pa.dataframe_check(error=VALUE_OR_RANGE)
     def value_or_range(cls, df: pd.DataFrame) -> pd.Series[bool]:
         has_value = df["value"].notna()
         has_range = df["value_low"].notna() & df["value_high"].notna()
         has_partial = df["value_low"].notna() ^ df["value_high"].notna()
         return (has_value ^ has_range) & ~has_partial
 
-    @pa.dataframe_check(error="la borne basse dépasse la borne haute")
+    @pa.dataframe_check(error=RANGE_ORDERED)
     def range_ordered(cls, df: pd.DataFrame) -> pd.Series[bool]:
         return ~(df["value_low"] > df["value_high"])
 

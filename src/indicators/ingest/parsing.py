@@ -2,7 +2,9 @@
 
 Tolerant on form (French or English headers with or without accents, wide layouts, decimal
 commas, spaces between thousands, several date formats, a trailing "Total" row), strict on
-content: every problem is reported at once with its file line, column and value, in French.
+content: every problem is reported at once with its file line, column and value, in the current
+language (indicators.i18n; French by default). What is read stays French whatever the language:
+month names ("mars 2024"), quarters ("1er trimestre"), sexes and age groups as analysts write them.
 All parsing is vectorised, and done once per distinct cell (`indicators.ingest.distinct`): a million-row
 file repeats a few hundred distinct texts, so large files stay fast.
 """
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 from babel.dates import get_month_names
 
+from indicators.i18n import N_, _, ngettext
 from indicators.ingest.distinct import as_text, distinct_texts, factorized, per_distinct
 from indicators.ingest.reading import RawTable
 from indicators.keys import fits_in_one_key, pack_codes
@@ -135,8 +138,8 @@ class _Places(TypedDict):
 
 
 def error_summary(errors: list[RowError], lines_shown: int = 8) -> list[str]:
-    """One French sentence per distinct problem, with the lines and columns it was found on: the
-    full messages an analyst reads once, where a table would repeat them on every line."""
+    """One sentence per distinct problem, with the lines and columns it was found on: the full
+    messages an analyst reads once, where a table would repeat them on every line."""
     grouped: dict[str, _Places] = {}
     for error in errors:
         entry = grouped.setdefault(error.message, {"lines": [], "columns": []})
@@ -147,14 +150,22 @@ def error_summary(errors: list[RowError], lines_shown: int = 8) -> list[str]:
     sentences = []
     for message, entry in grouped.items():
         lines = sorted(set(entry["lines"]))
-        where = ""
-        if lines:
-            shown = ", ".join(str(line) for line in lines[:lines_shown])
-            more = f" et {len(lines) - lines_shown} autre(s)" if len(lines) > lines_shown else ""
-            where = f"{'Ligne' if len(lines) == 1 else 'Lignes'} {shown}{more}"
         columns = ", ".join(column for column in entry["columns"] if column and column != "—")
-        place = " ; ".join(part for part in (where, f"colonne {columns}" if columns else "") if part)
-        sentences.append(f"{place} : {message}" if place else message)
+        if not lines:
+            sentences.append(
+                _("colonne {columns} : {message}").format(columns=columns, message=message) if columns else message
+            )
+            continue
+        shown = ", ".join(str(line) for line in lines[:lines_shown])
+        if len(lines) > lines_shown:
+            shown = _("{lines} et {count} autre(s)").format(lines=shown, count=len(lines) - lines_shown)
+        where = ngettext("Ligne {lines}", "Lignes {lines}", len(lines)).format(lines=shown)
+        if columns:
+            sentences.append(
+                _("{where} ; colonne {columns} : {message}").format(where=where, columns=columns, message=message)
+            )
+        else:
+            sentences.append(_("{where} : {message}").format(where=where, message=message))
     return sentences
 
 
@@ -318,9 +329,8 @@ def drop_total_rows(
     is_total = pd.DataFrame(
         {position: per_distinct(cells.iloc[:, position], total_cell) for position in positions}, index=cells.index
     ).any(axis=1)
-    notes = [
-        f"ligne {line} « Total » ignorée (c'est une somme, pas une observation)" for line in lines[is_total.to_numpy()]
-    ]
+    note = _("ligne {line} « Total » ignorée (c'est une somme, pas une observation)")
+    notes = [note.format(line=line) for line in lines[is_total.to_numpy()]]
     return cells.loc[~is_total], lines[~is_total.to_numpy()], notes
 
 
@@ -337,18 +347,19 @@ def melt_wide(
     if len(period_headers) < 2:
         return cells, lines, mapping, []
     keep = [header for header in cells.columns if header in mapping]
+    # Named for the analyst: errors on the melted values name these columns.
+    period_column, value_column = _("période (colonne)"), _("valeur (cellule)")
     long = cells.assign(_line=lines.to_numpy()).melt(
-        id_vars=[*keep, "_line"], value_vars=period_headers, var_name="période (colonne)", value_name="valeur (cellule)"
+        id_vars=[*keep, "_line"], value_vars=period_headers, var_name=period_column, value_name=value_column
     )
-    long = long.loc[long["valeur (cellule)"].astype(str).str.strip() != ""]
-    note = (
-        f"format large reconnu : {len(period_headers)} colonnes de périodes "
-        f"({period_headers[0]} … {period_headers[-1]}) mises en lignes"
+    long = long.loc[long[value_column].astype(str).str.strip() != ""]
+    note = _("format large reconnu : {count} colonnes de périodes ({first} … {last}) mises en lignes").format(
+        count=len(period_headers), first=period_headers[0], last=period_headers[-1]
     )
     return (
         long.drop(columns="_line").reset_index(drop=True),
         long["_line"].reset_index(drop=True),
-        {**mapping, "période (colonne)": "period", "valeur (cellule)": "value"},
+        {**mapping, period_column: "period", value_column: "value"},
         [note],
     )
 
@@ -361,17 +372,19 @@ def neutralised_cells(cells: pd.DataFrame, lines: pd.Series) -> list[RowError]:
     told, by line and column, before confirming. A number ("-3", "+5") is no formula.
     """
 
+    formula_message = _(
+        "texte qu'un tableur exécuterait comme une formule (commence par « {character} ») : "
+        "neutralisé, il ne sera jamais exécuté"
+    )
+    markup_message = _("balise HTML : neutralisée, elle sera affichée comme du texte, jamais interprétée")
+
     def classify(distinct: pd.Series) -> pd.Series:
         text = distinct.astype(str).str.strip()
         formula = text.str.startswith(FORMULA_START) & (text.str.len() > 1) & _parse_numbers_distinct(text).isna()
         markup = text.str.contains(HTML_MARKUP, case=False, regex=True)
         kind = pd.Series("", index=distinct.index, dtype=object)
-        kind[formula] = (
-            "texte qu'un tableur exécuterait comme une formule (commence par « "
-            + text[formula].str[0]
-            + " ») : neutralisé, il ne sera jamais exécuté"
-        )
-        kind[markup] = "balise HTML : neutralisée, elle sera affichée comme du texte, jamais interprétée"
+        kind[formula] = text[formula].str[0].map(lambda character: formula_message.format(character=character))
+        kind[markup] = markup_message
         return kind
 
     found: list[RowError] = []
@@ -406,7 +419,7 @@ def resolve_territories(
         names |= {code: code for code in communes["territory_code"]}
         codes = per_distinct(cells[header], lambda distinct: comparable_values(distinct).map(names), categorical=True)
         unknown = codes.isna()
-        return codes, column_errors(unknown, lines, header, cells[header], "commune inconnue dans le département")
+        return codes, column_errors(unknown, lines, header, cells[header], _("commune inconnue dans le département"))
     header = columns["territory"]
     known_codes = set(communes["territory_code"])
 
@@ -431,27 +444,29 @@ def resolve_territories(
             lines,
             header,
             cells[header],
-            "code de territoire au mauvais format (code commune INSEE à 5 caractères attendu, ex. 92050)",
+            _("code de territoire au mauvais format (code commune INSEE à 5 caractères attendu, ex. 92050)"),
         )
         + column_errors(
             is_department,
             lines,
             header,
             cells[header],
-            "code de département : les observations s'importent par commune (code INSEE à 5 caractères)",
+            _("code de département : les observations s'importent par commune (code INSEE à 5 caractères)"),
         )
         + column_errors(
             is_commune & ~known,
             lines,
             header,
             cells[header],
-            "commune hors du département (36 communes des Hauts-de-Seine)",
+            _("commune hors du département (36 communes des Hauts-de-Seine)"),
         )
     )
     return codes.where(is_commune & known), errors
 
 
-PERIOD_FORMATS = "AAAA, AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 » ou un trimestre « T1 2025 », « 1er trimestre 2025 »"
+PERIOD_FORMATS = N_(
+    "AAAA, AAAA-MM, JJ/MM/AAAA, MM/AAAA, « mars 2024 » ou un trimestre « T1 2025 », « 1er trimestre 2025 »"
+)
 
 
 def read_periods(cells: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.Series, str, pd.Series]:
@@ -487,15 +502,15 @@ def value_errors(numbers: pd.Series, raw: pd.Series, lines: pd.Series, header: s
     empty = per_distinct(raw, lambda distinct: distinct.astype(str).str.strip() == "")
     unreadable = numbers.isna() & ~empty
     return (
-        column_errors(empty, lines, header, raw, "valeur manquante")
-        + column_errors(unreadable, lines, header, raw, "nombre illisible")
-        + column_errors(numbers < 0, lines, header, raw, "effectif négatif")
+        column_errors(empty, lines, header, raw, _("valeur manquante"))
+        + column_errors(unreadable, lines, header, raw, _("nombre illisible"))
+        + column_errors(numbers < 0, lines, header, raw, _("effectif négatif"))
         + column_errors(
             numbers.notna() & (numbers % 1 != 0),
             lines,
             header,
             raw,
-            "effectif non entier (un nombre de personnes ou d'actes est entier)",
+            _("effectif non entier (un nombre de personnes ou d'actes est entier)"),
         )
     )
 
@@ -507,7 +522,11 @@ def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str],
     high = parse_numbers(cells[columns["value_high"]]) if "value_high" in columns else None
     if low is not None:
         errors += column_errors(
-            low > values, lines, columns["value_low"], cells[columns["value_low"]], "borne basse supérieure à la valeur"
+            low > values,
+            lines,
+            columns["value_low"],
+            cells[columns["value_low"]],
+            _("borne basse supérieure à la valeur"),
         )
     if high is not None:
         errors += column_errors(
@@ -515,7 +534,7 @@ def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str],
             lines,
             columns["value_high"],
             cells[columns["value_high"]],
-            "valeur supérieure à la borne haute",
+            _("valeur supérieure à la borne haute"),
         )
     if low is not None and high is not None:
         errors += column_errors(
@@ -523,21 +542,22 @@ def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str],
             lines,
             columns["value_low"],
             cells[columns["value_low"]],
-            "borne basse supérieure à la borne haute",
+            _("borne basse supérieure à la borne haute"),
         )
     return errors
 
 
 def missing_columns(columns: dict[str, str], default_indicator: str | None) -> list[RowError]:
     required = {
-        "indicateur (ou choisir l'indicateur à l'import)": default_indicator is not None or "indicator" in columns,
-        "code commune (ou nom de la commune)": "territory" in columns or "territory_name" in columns,
-        "période (ou année, trimestre, mois)": any(name in columns for name in ("period", "year", "month", "quarter")),
-        "valeur (ou une colonne par année, par trimestre ou par mois)": "value" in columns,
+        _("indicateur (ou choisir l'indicateur à l'import)"): default_indicator is not None or "indicator" in columns,
+        _("code commune (ou nom de la commune)"): "territory" in columns or "territory_name" in columns,
+        _("période (ou année, trimestre, mois)"): any(
+            name in columns for name in ("period", "year", "month", "quarter")
+        ),
+        _("valeur (ou une colonne par année, par trimestre ou par mois)"): "value" in columns,
     }
-    return [
-        RowError(None, name, "", "colonne obligatoire introuvable") for name, present in required.items() if not present
-    ]
+    message = _("colonne obligatoire introuvable")
+    return [RowError(None, name, "", message) for name, present in required.items() if not present]
 
 
 def duplicate_rows(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -576,7 +596,8 @@ def prepare_observations(
     cells, lines, mapping, wide_notes = melt_wide(cells, lines, mapping)
     columns = {canonical: header for header, canonical in mapping.items()}
     notes = [*raw.notes, *wide_notes, *notes]
-    notes += [f"colonne « {header} » non reconnue : ignorée" for header in cells.columns if header not in mapping]
+    unrecognised = _("colonne « {header} » non reconnue : ignorée")
+    notes += [unrecognised.format(header=header) for header in cells.columns if header not in mapping]
     missing = missing_columns(columns, default_indicator)
     if missing:
         return PreparedUpload(
@@ -590,7 +611,11 @@ def prepare_observations(
         indicators = match_indicators(cells[header], field_catalogue, categorical=True)
         known = ", ".join(field_catalogue["indicator_id"])
         errors += column_errors(
-            indicators.isna(), lines, header, cells[header], f"indicateur inconnu ; indicateurs connus : {known}"
+            indicators.isna(),
+            lines,
+            header,
+            cells[header],
+            _("indicateur inconnu ; indicateurs connus : {known}").format(known=known),
         )
     else:
         indicators = pd.Series(default_indicator, index=cells.index)
@@ -599,7 +624,11 @@ def prepare_observations(
     values = parse_numbers(cells[columns["value"]])
     errors += territory_errors
     errors += column_errors(
-        periods.isna(), lines, period_header, period_raw, f"période illisible (formats acceptés : {PERIOD_FORMATS})"
+        periods.isna(),
+        lines,
+        period_header,
+        period_raw,
+        _("période illisible (formats acceptés : {formats})").format(formats=_(PERIOD_FORMATS)),
     )
     errors += value_errors(values, cells[columns["value"]], lines, columns["value"])
     errors += bound_errors(cells, lines, columns, values)
@@ -617,7 +646,7 @@ def prepare_observations(
     )
     if "sex" in columns:
         errors += column_errors(
-            sexes.isna(), lines, columns["sex"], cells[columns["sex"]], "sexe non reconnu (F, M ou ensemble)"
+            sexes.isna(), lines, columns["sex"], cells[columns["sex"]], _("sexe non reconnu (F, M ou ensemble)")
         )
     if "age_group" in columns:
         errors += column_errors(
@@ -625,7 +654,7 @@ def prepare_observations(
             lines,
             columns["age_group"],
             cells[columns["age_group"]],
-            "tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)",
+            _("tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)"),
         )
 
     rows = pd.DataFrame(
@@ -643,26 +672,29 @@ def prepare_observations(
     if bad_lines:
         rows = rows.loc[~rows["line"].isin(bad_lines)]
     duplicated, first_line = duplicate_rows(rows)
+    duplicate = _("doublon de la ligne {line} (même indicateur, commune, période, sexe et âge)")
     errors += [
-        RowError(
-            int(line), "—", "", f"doublon de la ligne {int(first)} (même indicateur, commune, période, sexe et âge)"
-        )
+        RowError(int(line), "—", "", duplicate.format(line=int(first)))
         for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])
     ]
     rows = rows.loc[~duplicated]
     overlapping = overlapping_totals(rows)
     # The cells as the file wrote them ("Total", an empty cell…), so the analyst finds the line.
+    empty = _("(vide)")
     written = (
-        cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or "(vide)")
+        cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or empty)
+    )
+    overlap = _(
+        "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
+        "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
+        "détail ou le total, pas les deux"
     )
     errors += [
         RowError(
             int(line),
             " / ".join(split_headers) or "—",
             " / ".join(cells_written),
-            "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
-            "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
-            "détail ou le total, pas les deux",
+            overlap,
         )
         for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))
     ]

@@ -18,7 +18,8 @@ from typing import Literal
 
 import pandas as pd
 
-from indicators.ingest.file_kinds import UNREADABLE, file_kind, recognised_binary
+from indicators.i18n import N_, _
+from indicators.ingest.file_kinds import file_kind, recognised_binary
 from indicators.ingest.parsing import (
     KEY,
     PreparedUpload,
@@ -40,11 +41,12 @@ from indicators.store.diff import diff_observations, same_rows, sort_by_key
 
 Mode = Literal["all_or_nothing", "valid_rows"]
 IMPORT_SOURCE_PREFIX = "IMPORT_"
-UNCHANGED_MESSAGE = (
+# Marked here, translated by `ImportReport.unchanged_message` when shown.
+UNCHANGED_MESSAGE = N_(
     "Aucun changement : le fichier n'apporte aucune ligne nouvelle ni aucune valeur différente "
     "de la version en place ; rien n'est écrit."
 )
-UNCHANGED_DEMO_MESSAGE = (
+UNCHANGED_DEMO_MESSAGE = N_(
     "Aucun changement : le fichier reproduit les données fictives de démonstration ; rien n'est "
     "écrit, et elles restent signalées comme fictives."
 )
@@ -56,7 +58,8 @@ class ImportReport:
 
     file_name: str
     sha256: str
-    file_kind: str = UNREADABLE  # "fichier CSV", "classeur XLSX", or neither (see indicators.ingest.file_kinds)
+    # "fichier CSV", "classeur XLSX", or neither (see indicators.ingest.file_kinds), in the report's language.
+    file_kind: str = field(default_factory=lambda: file_kind(None))
     encoding: str | None = None
     delimiter: str | None = None
     rows_read: int = 0
@@ -138,7 +141,7 @@ class ImportReport:
 
     @property
     def unchanged_message(self) -> str:
-        return UNCHANGED_DEMO_MESSAGE if self.replaces_demo else UNCHANGED_MESSAGE
+        return _(UNCHANGED_DEMO_MESSAGE) if self.replaces_demo else _(UNCHANGED_MESSAGE)
 
 
 def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> pd.DataFrame:
@@ -191,11 +194,13 @@ def analyse_upload(
     report.file_kind = file_kind(raw)
     report.encoding, report.rows_read = raw.encoding, len(raw.cells)
     report.misencoded = raw.misencoded
-    report.delimiter = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
+    delimiter_name = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
+    report.delimiter = _(delimiter_name) if delimiter_name else None
     report.personal_data = find_personal_data(raw.cells, raw.lines)
     if report.personal_data:
         return refused(
-            report, "Le fichier contient des données personnelles : il est refusé en entier et rien n'en est conservé."
+            report,
+            _("Le fichier contient des données personnelles : il est refusé en entier et rien n'en est conservé."),
         )
     prepared: PreparedUpload = prepare_observations(raw, catalogue, communes, default_indicator)
     report.errors, report.notes = prepared.errors, prepared.notes

@@ -3,7 +3,8 @@
 Analysts upload tables of aggregated counts. A file whose headers or cells look like personal
 data (names, birth dates, addresses, phone numbers, e-mails, NIR, INE, notes about a young
 person) is refused whole. This module only detects: it is pure (no I/O, no logging) and never
-returns a detected value in clear, since nothing of a refused file may be kept or printed.
+returns a detected value in clear, since nothing of a refused file may be kept or printed. Its
+messages are written in the current language (indicators.i18n) when a file is checked.
 
 Two families of rules:
 - headers, normalised (`normalise_header`) and matched as whole words against
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.formatting import format_number
+from indicators.i18n import N_, _, ngettext
 from indicators.ingest.distinct import factorized
 from indicators.ingest.parsing import MONTH_NAMES
 from indicators.text import comparable, fold_accents
@@ -41,17 +44,18 @@ PERSONAL_DATA_KINDS: tuple[str, ...] = (
     "note_personnelle",
 )
 
-# What each kind is, in the analyst's words ("contient …" / "annonce …").
+# What each kind is, in the analyst's words ("contient …" / "annonce …"); marked for the
+# catalogue, translated with _() where a message is written.
 KIND_DESCRIPTIONS_FR: dict[str, str] = {
-    "nom": "des noms de famille",
-    "prenom": "des prénoms",
-    "date_naissance": "des dates de naissance",
-    "adresse": "des adresses postales",
-    "telephone": "des numéros de téléphone",
-    "email": "des adresses électroniques",
-    "nir": "des numéros de sécurité sociale (NIR)",
-    "ine": "des identifiants nationaux d'élève (INE)",
-    "note_personnelle": "des notes qui désignent une personne par sa civilité, son prénom ou son âge",
+    "nom": N_("des noms de famille"),
+    "prenom": N_("des prénoms"),
+    "date_naissance": N_("des dates de naissance"),
+    "adresse": N_("des adresses postales"),
+    "telephone": N_("des numéros de téléphone"),
+    "email": N_("des adresses électroniques"),
+    "nir": N_("des numéros de sécurité sociale (NIR)"),
+    "ine": N_("des identifiants nationaux d'élève (INE)"),
+    "note_personnelle": N_("des notes qui désignent une personne par sa civilité, son prénom ou son âge"),
 }
 
 # Normalised header phrase -> kind; matched as whole words, longest phrase first.
@@ -537,7 +541,9 @@ def _mask_ine(found: str) -> str:
 
 def _mask_address(found: str) -> str:
     street = re.search(rf"(?i:{_STREETS_STRONG}|{_STREETS_WEAK})", found.split(maxsplit=1)[-1])
-    return f"** {street.group().lower() if street else 'voie'} ***"
+    # The street word as the file wrote it ("rue", "avenue"…); "voie" when none is found.
+    word = street.group().lower() if street else _("voie")
+    return f"** {word} ***"
 
 
 def _mask_note(cell: str) -> str:
@@ -578,25 +584,23 @@ def masked_value(kind: str, cell: str) -> str:
     return mask(found.group()) if found else _mask_words(cell)
 
 
-def _plural_cells(count: int) -> str:
-    figure = f"{count:,}".replace(",", "\u202f")
-    return f"{figure} cellule" + ("s" if count > 1 else "")
-
-
 def refusal_message(column: str, kind: str, line: int | None, count: int, masked: str | None) -> str:
-    """French explanation for the analyst: what, where, why; never the value in clear."""
-    what = KIND_DESCRIPTIONS_FR[kind]
+    """Explanation for the analyst, in the current language: what, where, why; never the value in clear."""
+    what = _(KIND_DESCRIPTIONS_FR[kind])
     if line is None:
-        found = f"L'en-tête de la colonne « {column} » (ligne d'en-tête) annonce {what}"
-    else:
-        found = (
-            f"La colonne « {column} » (ligne {line}) contient {what}, dans {_plural_cells(count)}, "
-            f"par exemple « {masked} »"
+        found = _("L'en-tête de la colonne « {column} » (ligne d'en-tête) annonce {what}").format(
+            column=column, what=what
         )
-    return (
-        f"{found}. Ce tableau de bord ne reçoit que des chiffres agrégés, jamais de données "
+    else:
+        found = ngettext(
+            "La colonne « {column} » (ligne {line}) contient {what}, dans {count} cellule, par exemple « {example} »",
+            "La colonne « {column} » (ligne {line}) contient {what}, dans {count} cellules, par exemple « {example} »",
+            count,
+        ).format(column=column, line=line, what=what, count=format_number(count), example=masked)
+    return _(
+        "{finding}. Ce tableau de bord ne reçoit que des chiffres agrégés, jamais de données "
         "sur une personne : le fichier est refusé en entier et rien n'en est conservé."
-    )
+    ).format(finding=found)
 
 
 def _header_as_value(header: str) -> tuple[tuple[str, ...], str]:

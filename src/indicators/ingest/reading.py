@@ -21,11 +21,14 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from indicators.i18n import N_, _, ngettext
+
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
 DELIMITERS = (";", "\t", ",")
-DELIMITER_NAMES = {";": "point-virgule", "\t": "tabulation", ",": "virgule"}
+# Shown in the import report (translate with `_()` where shown).
+DELIMITER_NAMES = {";": N_("point-virgule"), "\t": N_("tabulation"), ",": N_("virgule")}
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
@@ -63,11 +66,19 @@ class MisencodedCell:
 
     @property
     def message(self) -> str:
-        where = f"Ligne {self.line}, colonne « {self.column} »" if self.column else f"Ligne {self.line}"
-        return (
-            f"{where} : des octets ne sont pas valides en {ENCODING_NAMES.get(self.encoding, self.encoding)} ; "
-            f"lus en {ENCODING_NAMES.get(self.read_as, self.read_as)} : « {self.value} ». "
+        where = (
+            _("Ligne {line}, colonne « {column} »").format(line=self.line, column=self.column)
+            if self.column
+            else _("Ligne {line}").format(line=self.line)
+        )
+        return _(
+            "{where} : des octets ne sont pas valides en {encoding} ; lus en {read_as} : « {value} ». "
             "Vérifier cette valeur avant de confirmer l'import."
+        ).format(
+            where=where,
+            encoding=ENCODING_NAMES.get(self.encoding, self.encoding),
+            read_as=ENCODING_NAMES.get(self.read_as, self.read_as),
+            value=self.value,
         )
 
 
@@ -223,7 +234,9 @@ def line_starts(text: str, count: int) -> list[int]:
 
 def read_csv_bytes(content: bytes) -> RawTable:
     if b"\x00" in content[:4096]:
-        raise UnreadableFileError("Le fichier contient des octets binaires : ce n'est ni un CSV ni un texte lisible.")
+        raise UnreadableFileError(
+            _("Le fichier contient des octets binaires : ce n'est ni un CSV ni un texte lisible.")
+        )
     decoded = decode(content)
     text, encoding = decoded.text, decoded.encoding
     delimiter = sniff_delimiter(first_lines(text, 40))
@@ -239,10 +252,17 @@ def read_csv_bytes(content: bytes) -> RawTable:
     listed = replace(decoded, odd=decoded.odd[:MAX_MISENCODED_LISTED])
     misencoded = misencoded_cells(table, listed, delimiter)
     more = len(decoded.odd) > 20
-    note = (
-        f"{len(decoded.odd)} ligne(s) contiennent des octets invalides en {ENCODING_NAMES.get(encoding, encoding)} "
-        f"(lignes {', '.join(str(passage.line) for passage in decoded.odd[:20])}{' …' if more else ''}) : "
-        "vérifier ces valeurs dans l'aperçu"
+    # The French text is the same for one line or several (« ligne(s) »); English says which.
+    note = ngettext(
+        "{count} ligne(s) contiennent des octets invalides en {encoding} (lignes {lines}) : "
+        "vérifier ces valeurs dans l'aperçu",
+        "{count} ligne(s) contiennent des octets invalides en {encoding} (lignes {lines}) : "
+        "vérifier ces valeurs dans l'aperçu",
+        len(decoded.odd),
+    ).format(
+        count=len(decoded.odd),
+        encoding=ENCODING_NAMES.get(encoding, encoding),
+        lines=", ".join(str(passage.line) for passage in decoded.odd[:20]) + (" …" if more else ""),
     )
     return replace(table, encoding=encoding, notes=[*table.notes, note], misencoded=misencoded)
 
@@ -255,7 +275,9 @@ def read_csv_text(text: str, encoding: str, delimiter: str) -> RawTable:
         for row in reader:
             rows.append((reader.line_num, [cell.strip() for cell in row]))
     except csv.Error as error:
-        raise UnreadableFileError(f"Ligne {reader.line_num} : structure CSV invalide ({error}).") from error
+        raise UnreadableFileError(
+            _("Ligne {line} : structure CSV invalide ({error}).").format(line=reader.line_num, error=error)
+        ) from error
     return build_raw_table(rows, encoding, delimiter)
 
 
@@ -292,7 +314,7 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
     header_index = next((index for index, (_, cells) in enumerate(non_blank) if looks_like_header(cells)), 0)
     header_line, header = non_blank[header_index]
     body_start = 0
-    for _ in range(header_line):
+    for _line in range(header_line):
         body_start = source.find(b"\n", body_start) + 1
         if body_start == 0:
             return None
@@ -302,15 +324,13 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
         return None
     width = first_row.group().count(delimiter.encode()) + 1
     if max(width, len(header)) > MAX_COLUMNS:
-        raise UnreadableFileError(
-            f"Fichier refusé : {max(width, len(header))} colonnes (au plus {MAX_COLUMNS} attendues)."
-        )
+        raise UnreadableFileError(too_many_columns(max(width, len(header))))
     columns = arrow_string_columns(body, delimiter, width) if width >= 2 else None
     if columns is None:
         return None
     width = max(width, len(header))
     names = unique_names(
-        [name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))]
+        [name or unnamed_column(position) for position, name in enumerate(header + [""] * (width - len(header)))]
     )
     rows = len(columns[0])
     cells = pd.DataFrame(
@@ -327,11 +347,34 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
         cells, lines = cells.loc[~blank_rows].reset_index(drop=True), lines[~blank_rows].reset_index(drop=True)
     notes = []
     if header_index:
-        notes.append(f"{header_index} ligne(s) de titre avant l'en-tête ignorée(s) ; en-tête ligne {header_line}")
+        notes.append(title_lines_note(header_index, header_line))
     blank = sum(1 for line, row_cells in head if line < header_line and not any(row_cells)) + int(blank_rows.sum())
     if blank:
-        notes.append(f"{blank} ligne(s) vide(s) ignorée(s)")
+        notes.append(blank_lines_note(blank))
     return RawTable(cells, lines, encoding, delimiter, header_line, notes)
+
+
+def too_many_columns(width: int) -> str:
+    return _("Fichier refusé : {width} colonnes (au plus {limit} attendues).").format(width=width, limit=MAX_COLUMNS)
+
+
+def unnamed_column(position: int) -> str:
+    """The name given to a column whose header cell is empty (its place, counted from 1)."""
+    return _("colonne {number}").format(number=position + 1)
+
+
+def title_lines_note(count: int, header_line: int) -> str:
+    return ngettext(
+        "{count} ligne(s) de titre avant l'en-tête ignorée(s) ; en-tête ligne {line}",
+        "{count} ligne(s) de titre avant l'en-tête ignorée(s) ; en-tête ligne {line}",
+        count,
+    ).format(count=count, line=header_line)
+
+
+def blank_lines_note(count: int) -> str:
+    return ngettext("{count} ligne(s) vide(s) ignorée(s)", "{count} ligne(s) vide(s) ignorée(s)", count).format(
+        count=count
+    )
 
 
 def _empty_code(column: pd.Series) -> int:
@@ -408,15 +451,15 @@ def guard_xlsx(content: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "xl/workbook.xml" not in archive.namelist():
-                raise UnreadableFileError("Ce fichier compressé n'est pas un classeur XLSX.")
+                raise UnreadableFileError(_("Ce fichier compressé n'est pas un classeur XLSX."))
             if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
-                raise UnreadableFileError("Classeur refusé : une fois décompressé, il dépasserait 200 Mo.")
+                raise UnreadableFileError(_("Classeur refusé : une fois décompressé, il dépasserait 200 Mo."))
     except UnreadableFileError:
         raise
     # A damaged central directory raises far more than BadZipFile: NotImplementedError for a
     # version number out of range, ValueError or EOFError for an offset or a count, struct.error…
     except Exception as error:
-        raise UnreadableFileError("Le classeur XLSX est endommagé ou n'en est pas un.") from error
+        raise UnreadableFileError(_("Le classeur XLSX est endommagé ou n'en est pas un.")) from error
 
 
 def open_workbook(content: bytes) -> Workbook:
@@ -425,7 +468,9 @@ def open_workbook(content: bytes) -> Workbook:
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise UnreadableFileError(f"Le classeur XLSX ne peut pas être lu ({type(error).__name__}).") from error
+        raise UnreadableFileError(
+            _("Le classeur XLSX ne peut pas être lu ({error}).").format(error=type(error).__name__)
+        ) from error
 
 
 def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
@@ -433,9 +478,13 @@ def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
     workbook = open_workbook(content)
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
-            raise UnreadableFileError(f"Feuille « {sheet} » introuvable ; feuilles : {', '.join(workbook.sheetnames)}.")
+            raise UnreadableFileError(
+                _("Feuille « {sheet} » introuvable ; feuilles : {sheets}.").format(
+                    sheet=sheet, sheets=", ".join(workbook.sheetnames)
+                )
+            )
         if not workbook.worksheets:  # a damaged workbook.xml can name no sheet openpyxl can open
-            raise UnreadableFileError("Le classeur XLSX est endommagé : il ne contient aucune feuille lisible.")
+            raise UnreadableFileError(_("Le classeur XLSX est endommagé : il ne contient aucune feuille lisible."))
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows: list[tuple[int, list[str]]] = []
         # A read-only workbook parses the sheet's XML (and inflates it) only here, row by row:
@@ -445,15 +494,16 @@ def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
                 rows.append((number, [xlsx_cell_text(value) for value in values]))
         except Exception as error:
             raise UnreadableFileError(
-                f"Le classeur XLSX est endommagé : la feuille « {worksheet.title} » ne peut être "
-                f"lue au-delà de la ligne {len(rows)} ({type(error).__name__})."
+                _(
+                    "Le classeur XLSX est endommagé : la feuille « {sheet} » ne peut être "
+                    "lue au-delà de la ligne {line} ({error})."
+                ).format(sheet=worksheet.title, line=len(rows), error=type(error).__name__)
             ) from error
     finally:
         workbook.close()
     table = build_raw_table(rows, None, None)
-    return RawTable(
-        table.cells, table.lines, None, None, table.header_line, [f"Feuille lue : « {worksheet.title} »", *table.notes]
-    )
+    sheet_note = _("Feuille lue : « {sheet} »").format(sheet=worksheet.title)
+    return RawTable(table.cells, table.lines, None, None, table.header_line, [sheet_note, *table.notes])
 
 
 def looks_like_header(cells: list[str]) -> bool:
@@ -478,25 +528,25 @@ def build_raw_table(rows: list[tuple[int, list[str]]], encoding: str | None, del
     """Find the header (skipping title lines), drop blank lines, keep every row's file line number."""
     non_blank = [(line, cells) for line, cells in rows if any(cells)]
     if not non_blank:
-        raise UnreadableFileError("Le fichier est vide : aucune ligne de données.")
+        raise UnreadableFileError(_("Le fichier est vide : aucune ligne de données."))
     header_index = next(
         (index for index, (_, cells) in enumerate(non_blank[:HEADER_SEARCH_ROWS]) if looks_like_header(cells)), 0
     )
     header_line, header = non_blank[header_index]
     width = max(len(cells) for _, cells in non_blank[header_index:])
     if width > MAX_COLUMNS:
-        raise UnreadableFileError(f"Fichier refusé : {width} colonnes (au plus {MAX_COLUMNS} attendues).")
+        raise UnreadableFileError(too_many_columns(width))
     names = unique_names(
-        [name or f"colonne {position + 1}" for position, name in enumerate(header + [""] * (width - len(header)))]
+        [name or unnamed_column(position) for position, name in enumerate(header + [""] * (width - len(header)))]
     )
     body = non_blank[header_index + 1 :]
     cells = pd.DataFrame([values + [""] * (width - len(values)) for _, values in body], columns=names, dtype=object)
     notes = []
     if header_index:
-        notes.append(f"{header_index} ligne(s) de titre avant l'en-tête ignorée(s) ; en-tête ligne {header_line}")
+        notes.append(title_lines_note(header_index, header_line))
     blank = len(rows) - len(non_blank)
     if blank:
-        notes.append(f"{blank} ligne(s) vide(s) ignorée(s)")
+        notes.append(blank_lines_note(blank))
     return RawTable(
         cells, pd.Series([line for line, _ in body], dtype="int64"), encoding, delimiter, header_line, notes
     )
@@ -505,9 +555,9 @@ def build_raw_table(rows: list[tuple[int, list[str]]], encoding: str | None, del
 def read_upload(content: bytes, file_name: str, sheet: str | None = None) -> RawTable:
     """Read an uploaded file by its content (an XLSX is a zip archive), whatever its extension says."""
     if len(content) > MAX_UPLOAD_BYTES:
-        raise UnreadableFileError("Fichier refusé : il dépasse 50 Mo.")
+        raise UnreadableFileError(_("Fichier refusé : il dépasse 50 Mo."))
     if content.startswith(b"PK\x03\x04"):
         return read_xlsx_bytes(content, sheet)
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        raise UnreadableFileError("Le fichier porte l'extension .xlsx mais n'est pas un classeur Excel valide.")
+        raise UnreadableFileError(_("Le fichier porte l'extension .xlsx mais n'est pas un classeur Excel valide."))
     return read_csv_bytes(content)

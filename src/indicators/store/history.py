@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.formatting import format_number
+from indicators.i18n import _
 from indicators.store.audit import record
 from indicators.store.commits import rollback
 from indicators.store.contract import (
@@ -22,9 +23,10 @@ from indicators.store.diff import diff_observations
 
 def describe_version(info: VersionInfo) -> str:
     if info.action == "rollback":
-        return f"retour à la version {info.restored_from}"
-    replaced = " (remplace les données fictives)" if info.parent == 0 else ""
-    return f"import du fichier « {info.file_name} »{replaced}"
+        return _("retour à la version {version}").format(version=info.restored_from)
+    if info.parent == 0:
+        return _("import du fichier « {file} » (remplace les données fictives)").format(file=info.file_name)
+    return _("import du fichier « {file} »").format(file=info.file_name)
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,21 @@ def version_summaries(versions: list[VersionInfo]) -> list[VersionSummary]:
 
 def history_lines(versions: list[VersionInfo]) -> list[str]:
     """The history as `python -m indicators history` prints it, newest first."""
+    line = _(
+        "version {version} · {created_at} · {operation} · {rows} lignes "
+        "(+{added} / ~{changed} / −{removed}) · par {user}"
+    )
     return [
-        f"version {summary.version} · {summary.created_at} · {summary.operation} · {summary.rows} lignes "
-        f"(+{summary.added} / ~{summary.changed} / −{summary.removed}) · par {summary.user}"
+        line.format(
+            version=summary.version,
+            created_at=summary.created_at,
+            operation=summary.operation,
+            rows=summary.rows,
+            added=summary.added,
+            changed=summary.changed,
+            removed=summary.removed,
+            user=summary.user,
+        )
         for summary in version_summaries(versions)
     ]
 
@@ -74,33 +88,34 @@ def history_lines(versions: list[VersionInfo]) -> list[str]:
 def version_table(versions: list[VersionInfo], baseline_rows: int) -> pd.DataFrame:
     """Newest first, with version 0 (the shipped demo data) at the bottom."""
     rows = [
-        {
-            "Version": summary.version,
-            "Date (UTC)": summary.created_at,
-            "Opération": summary.operation,
-            "Lignes": format_number(summary.rows),
-            "Ajoutées": format_number(summary.added),
-            "Modifiées": format_number(summary.changed),
-            "Retirées": format_number(summary.removed),
-            "Empreinte sha256": summary.sha256[:16],
-            "Par": summary.user,
-        }
+        [
+            summary.version,
+            summary.created_at,
+            summary.operation,
+            format_number(summary.rows),
+            format_number(summary.added),
+            format_number(summary.changed),
+            format_number(summary.removed),
+            summary.sha256[:16],
+            summary.user,
+        ]
         for summary in version_summaries(versions)
     ]
     rows.append(
-        {
-            "Version": 0,
-            "Date (UTC)": "—",
-            "Opération": "données fictives de démonstration livrées",
-            "Lignes": format_number(baseline_rows),
-            "Ajoutées": "—",
-            "Modifiées": "—",
-            "Retirées": "—",
-            "Empreinte sha256": "",
-            "Par": "—",
-        }
+        [0, "—", _("données fictives de démonstration livrées"), format_number(baseline_rows), "—", "—", "—", "", "—"]
     )
-    return pd.DataFrame(rows)
+    columns = [
+        _("Version"),
+        _("Date (UTC)"),
+        _("Opération"),
+        _("Lignes"),
+        _("Ajoutées"),
+        _("Modifiées"),
+        _("Retirées"),
+        _("Empreinte sha256"),
+        _("Par"),
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def version_changes(store: ObservationStore, version: int, baseline: pd.DataFrame) -> ObservationDiff:
