@@ -8,6 +8,7 @@ from indicators.disclosure import (
     protected_comparisons,
     suppress_small_counts,
 )
+from indicators.i18n import in_language
 from indicators.observations import PeriodComparison, compare_with_year_before
 
 NNBSP = "\u202f"
@@ -93,3 +94,15 @@ def test_a_window_that_is_a_quarter_follows_the_quarter_cell():
     cells = suppress_small_counts(lattice(observations), 5)
     comparison = protected_comparisons(observations, cells, ["a"])["a"]
     assert comparison.current_shown and field_card(comparison, "jeunes").value == "15"
+
+
+def test_a_card_in_english():
+    comparison = PeriodComparison("a", pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-01"), 98, 100)
+    with in_language("en"):
+        card = field_card(shown(comparison), "reports")
+        secret = field_card(shown(comparison, current=False), "reports")
+    assert card.delta is not None and card.delta.endswith(" in a year")
+    assert card.period.startswith("Reports, ") and card.period.endswith(
+        ", compared with the same period a year earlier."
+    )
+    assert secret.value == "s" and secret.period.endswith("; s: value withheld for statistical confidentiality.")

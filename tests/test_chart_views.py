@@ -10,6 +10,7 @@ import pytest
 
 from indicators.chart_views import field_trend_view, ranking_view
 from indicators.disclosure import SECRET_SYMBOL, protected_ranking, protected_trend, series_tables
+from indicators.i18n import in_language
 from indicators.labels import group_labels
 from indicators.loading import DataTables
 from indicators.observations import index_observations
@@ -111,3 +112,26 @@ def test_an_ept_ranking_view_has_no_map(tables, index, cells):
     assert "taux_pour_10000_habitants" in view.chart.data.columns and view.chart.file_name.endswith(
         "_ept_rate_2025_2025.csv"
     )
+
+
+def test_views_in_english_take_the_english_labels_and_sentences(tables, index, cells):
+    protected = protected_ranking(
+        index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble", "commune"
+    )
+    with in_language("en"):
+        ranking = ranking_view_2025(tables, index, protected, "commune", "count")
+        (_series, _sources, _demo), trend_view = trend(tables, index, cells)
+    label = str(tables.catalogue.at[INDICATOR, "label_en"])
+    assert ranking.chart.finding == "Ranking of municipalities (count) in 2025"
+    assert ranking.tile_map is not None and " has the most reports in 2025 (" in ranking.tile_map.finding
+    assert ranking.tile_map.sentence.startswith("Map of the 36 municipalities: ")
+    assert ranking.tile_map.captions[0].endswith(" Clicking a municipality opens its fact sheet.")
+    assert list(ranking.chart.display_data.columns[:2]) == ["Municipality", "Reports"]
+    assert {"indicator", "period", "group"} <= set(ranking.chart.data.columns)
+    assert ranking.chart.data["indicator"].iloc[0] == label and ranking.chart.data["period"].iloc[0] == "2025"
+    assert trend_view.chart is not None and trend_view.chart.finding.startswith(f"{label} (Hauts-de-Seine): ")
+    assert (
+        "statistical confidentiality" in trend_view.chart.source and "; period 2024–2025; " in trend_view.chart.source
+    )
+    assert trend_view.chart.caveat == tables.catalogue.at[INDICATOR, "caveat_en"]
+    assert list(trend_view.chart.display_data.columns) == ["Period", "Group", "Reports", "Complete period"]

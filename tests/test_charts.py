@@ -10,6 +10,8 @@ from indicators.charts import (
     published_figure,
     ranking_figure,
 )
+from indicators.i18n import in_language
+from indicators.labels import group_labels
 from indicators.observations import aggregate_series
 from indicators.published import published_series
 
@@ -105,3 +107,23 @@ def test_date_ticks_follow_the_data_granularity(start, end, frequency, first_lab
     ticks = french_date_ticks(pd.Timestamp(start), pd.Timestamp(end), frequency)
     assert ticks["ticktext"][:2] == first_labels
     assert len(ticks["ticktext"]) == len(set(ticks["ticktext"])) <= 13
+
+
+def test_charts_in_english(tables):
+    observations = tables.field_observations
+    rows = observations.loc[observations["indicator_id"] == "jeunes_suivis_vaj"]
+    with in_language("en"):
+        ticks = french_date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"))
+        figure = observation_figure(
+            aggregate_series(rows, "year"), "young people", "year", tables.key_dates, group_labels("none")
+        )
+        ranking = ranking_figure(pd.DataFrame({"name_fr": ["A"], "value": [3]}), "reports")
+    assert ticks["ticktext"][:2] == ["Jan 2024", "Feb 2024"]
+    assert figure.layout.separators == ranking.layout.separators == ".,"
+    assert figure.data[0].hovertemplate == (
+        "All<br>%{customdata[0]}: %{customdata[1]} young people%{customdata[2]}<extra></extra>"
+    )
+    assert "National plan against the prostitution of minors" in [
+        annotation.text.split(" (")[0] for annotation in figure.layout.annotations
+    ]
+    assert ranking.data[0].hovertemplate == "%{y}: %{text} reports<extra></extra>"

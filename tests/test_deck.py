@@ -497,3 +497,23 @@ def test_a_map_keeps_its_own_drawing_in_the_presenter_mode(slides):
     assert styled.data[-1].marker.size == slide.figure.data[-1].marker.size  # hover targets stay tile-sized
     assert [trace.line.width for trace in styled.data] == [trace.line.width for trace in slide.figure.data]
     assert styled.layout.legend.font.size >= 18 and styled.data[-1].marker.colorbar.tickfont.size >= 18
+
+
+def test_slides_in_english(secret_store, tables):
+    from indicators.deck import published_slides
+    from indicators.i18n import in_language
+
+    data, _counts = secret_store
+    with in_language("en"):
+        published = published_slides(tables, read_deck(DEFAULT_DATA_DIR))
+        slide = protected_deck(data, map_deck("rate"), SECRET_K)[0]
+    national = published["estimation_nationale"]
+    assert national is not None and national.headline.startswith("Minors in prostitution or at risk of it (estimate): ")
+    assert national.source.startswith("Source") and " : " not in national.source
+    label = str(tables.catalogue.at[MAP_INDICATOR, "label_en"])
+    assert (
+        slide.headline.startswith(f"{label} in 2024: highest rate in ") and "per 10,000 inhabitants" in slide.headline
+    )
+    assert slide.caveat.startswith("A rate per 10,000 inhabitants") and "fictitious" not in slide.caveat
+    assert slide.description.startswith("Map of the 36 municipalities: ")
+    assert "s: statistical confidentiality" in {trace.name for trace in slide.figure.data}

@@ -127,3 +127,48 @@ def test_an_imported_deck_never_says_demo(tables):
     svg = chart_image(field.figure, field.headline, field.source, field.caveat, field.is_demo, "svg").decode()
     assert "fictive" not in svg.lower() and "démonstration" not in svg.lower()
     assert "import d&#39;un analyste" in svg or "import d'un analyste" in svg
+
+
+# --- In English (?lang=en, `deck --lang en`) ---------------------------------------------------------
+
+
+def test_offline_deck_in_english(tables):
+    from indicators.deck_export import slide_file_name
+    from indicators.i18n import in_language
+
+    with in_language("en"):
+        english = protected_deck(tables, read_deck(DEFAULT_DATA_DIR), 5)
+        page = deck_html(english)
+        name = slide_file_name(english[0])
+    assert page.startswith('<!DOCTYPE html><html lang="en">')
+    assert "<title>Prostitution of minors: key figures</title>" in page
+    assert f'aria-label="Slide 1 of {len(english)}"' in page and "← Previous" in page and "Next →" in page
+    assert '<p class="caveat">Caveat: ' in page and "Full screen (F)" in page
+    assert "Précédente" not in page and "Précaution" not in page and "Diapositive" not in page
+    assert name == "slide_01_estimation_nationale.png"
+
+
+def test_deck_command_in_english(data_copy, tmp_path, monkeypatch, capsys):
+    from indicators.__main__ import main
+
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    short_deck(data_copy, ["estimation_nationale", "signalements_92"])
+    assert main(["deck", "--lang", "en", "--out", str(tmp_path / "p.html")]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Offline presentation: 2 slides.\n")
+    assert re.search(rf"- Self-contained HTML: {re.escape(str(tmp_path / 'p.html'))} \(\d+\.\d MB\)", printed)
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html><html lang="en">') and "Next →" in page
+
+
+def test_command_help_in_english(capsys):
+    from indicators.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_code:
+        main(["deck", "--lang", "en", "--help"])
+    assert exit_code.value.code == 0
+    said = capsys.readouterr().out
+    assert "self-contained HTML file to write" in said and "language of the files and messages" in said
+    with pytest.raises(SystemExit):
+        main(["deck", "--help"])
+    assert "fichier HTML autonome à écrire" in capsys.readouterr().out

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from indicators.disclosure import (
     ALL,
     DEPARTMENT,
+    SECRET_SYMBOL,
     ShownComparison,
     lattice,
     protect_series,
@@ -18,8 +19,10 @@ from indicators.disclosure import (
     protected_ranking,
     protected_trend,
     relations,
+    series_tables,
     suppress_small_counts,
 )
+from indicators.i18n import in_language
 from indicators.observations import (
     aggregate_series,
     index_observations,
@@ -333,3 +336,23 @@ def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_ce
         # A rate is the count per 10 000 inhabitants exactly; a secret count has no rate.
         assert (shown["rate"].to_numpy() == shown["value"].to_numpy() * 10_000 / shown["population"].to_numpy()).all()
         assert ranked.loc[ranked["suppressed"], "rate"].isna().all()
+
+
+def test_series_tables_in_english():
+    series = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2024-01-01", "2025-01-01"]),
+            "group": "ensemble",
+            "value": [12, 3],
+            "complete": [True, False],
+            "suppressed": [False, True],
+        }
+    )
+    with in_language("en"):
+        download, shown = series_tables(
+            series, indicator="Reports", territory="Antony", unit="reports", frequency="year", group_names={}, k=5
+        )
+    assert list(download.columns) == ["indicator", "area", "period", "group", "value", "complete_period"]
+    assert list(shown.columns) == ["Period", "Group", "Reports", "Complete period"]
+    assert download["complete_period"].tolist() == ["yes", "no (partial)"]
+    assert download["value"].tolist() == ["12", SECRET_SYMBOL]

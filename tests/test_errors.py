@@ -151,3 +151,14 @@ def test_a_failed_download_delivers_a_french_file_with_the_reference(file_format
 
 def test_a_download_that_works_is_left_alone():
     assert safe_download(lambda: b"a;b\r\n", "csv")() == b"a;b\r\n"
+
+
+def test_the_messages_in_english():
+    from indicators.errors import error_file, error_message
+    from indicators.i18n import in_language
+
+    with in_language("en"):
+        message = error_message("0badcafe")
+        file = error_file("0badcafe", "csv").decode("utf-8-sig")
+    assert message.startswith("An unexpected error occurred. Reload the page; ") and "**0badcafe**" in message
+    assert file.startswith("The file could not be produced (unexpected error).") and "0badcafe" in file

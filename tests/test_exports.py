@@ -17,12 +17,18 @@ from indicators.exports import (
     PUBLISHED_FR,
     SOURCES_FR,
     TERRITORIES_FR,
+    chart_table,
     indicators_table,
+    observations_table,
+    public_table,
     published_table,
     stored_period_fr,
     territories_table,
+    to_csv,
+    to_english_csv,
     to_french_csv,
 )
+from indicators.i18n import in_language
 
 
 def test_csv_is_french_spreadsheet_format():
@@ -266,3 +272,101 @@ def test_export_command_writes_french_headers(tmp_path):
         "groupe",
         "valeur",
     ]
+
+
+# --- In English (?lang=en, --lang en): English headers and codes, English spreadsheet format. ---
+
+
+def read_english_csv(payload: bytes) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(payload), sep=",", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def test_csv_is_english_spreadsheet_format_in_english():
+    frame = pd.DataFrame({"municipality": ["Antony", "Bagneux"], "value": [12.5, 3.0], "secret": [True, False]})
+    with in_language("en"):
+        payload = to_csv(frame)
+    assert payload.startswith("\ufeff".encode())
+    assert payload.decode("utf-8-sig").splitlines() == [
+        "municipality,value,secret",
+        "Antony,12.5,yes",
+        "Bagneux,3.0,no",
+    ]
+    assert to_english_csv(pd.DataFrame({"a": [1.5]})).decode("utf-8-sig").splitlines() == ["a", "1.5"]
+
+
+def test_csv_stays_french_in_french():
+    frame = pd.DataFrame({"commune": ["Antony"], "valeur": [12.5], "secret": [True]})
+    assert to_csv(frame, is_demo=True) == to_french_csv(frame, is_demo=True)
+    assert to_csv(frame).decode("utf-8-sig").splitlines() == ["commune;valeur;secret", "Antony;12,5;oui"]
+
+
+def test_english_demo_exports_say_so_in_english():
+    with in_language("en"):
+        frame = read_english_csv(to_csv(pd.DataFrame({"value": [1, 2]}), is_demo=True))
+    assert list(frame.columns) == ["data_status", "value"]
+    assert frame["data_status"].eq("fictitious demonstration data").all()
+
+
+def test_data_tables_in_english_have_english_headers_codes_and_texts(tables):
+    with in_language("en"):
+        indicators = read_english_csv(to_csv(indicators_table(tables.indicators)))
+        published = read_english_csv(to_csv(published_table(tables.published_estimates)))
+        territories = read_english_csv(to_csv(territories_table(tables.territories)))
+        observations = observations_table(tables.field_observations.head(50).assign(period="2025-Q1"))
+    assert list(indicators.columns) == ["indicator", "label", "unit", "type", "domain", "definition", "caveat"]
+    assert set(indicators["domain"]) == {"published figures", "field observations"}
+    english_labels = tables.indicators.set_index("indicator_id")["label_en"]
+    assert indicators.set_index("indicator")["label"].to_dict() == {
+        code: label if label.strip() else tables.indicators.set_index("indicator_id")["label_fr"][code]
+        for code, label in english_labels.fillna("").items()
+    }
+    assert set(published["qualifier"]) <= {"exact", "lower bound (“more than”)", "approximate", "derived"}
+    assert published.columns[:5].tolist() == ["identifier", "indicator", "area", "period", "value"]
+    assert territories.loc[territories["code"] == "world", "name"].tolist() == ["World"]
+    assert list(observations.columns) == ["indicator", "area", "period", "sex", "age group", "value", "source"]
+    assert set(observations["period"]) == {"Q1 2025"}
+    # French once the block is left: the language is the caller's, never stuck.
+    assert indicators_table(tables.indicators).columns[0] == "indicateur"
+
+
+def test_protected_aggregates_in_english():
+    cells = pd.DataFrame(
+        {
+            "indicator_id": "signalements",
+            "territory_code": ["92", "92", "92"],
+            "level": ["month", "quarter", "year"],
+            "dimension": ["none", "sex", "age_group"],
+            "period_start": pd.to_datetime(["2025-03-01", "2025-01-01", "2025-01-01"]),
+            "group": ["ensemble", "F", "15-17"],
+            "value": [12.0, 7.0, 3.0],
+            "suppressed": [False, False, True],
+        }
+    )
+    with in_language("en"):
+        frame = read_english_csv(to_csv(public_table(public_cells(cells, 5))))
+    assert list(frame.columns) == ["indicator", "area", "level", "period", "breakdown", "group", "value"]
+    assert frame["level"].tolist() == ["month", "quarter", "year"]
+    assert frame["period"].tolist() == ["2025-03", "Q1 2025", "2025"]
+    assert frame["breakdown"].tolist() == ["none", "sex", "age group"]
+    assert frame["value"].tolist() == ["12", "7", "s"]
+    assert public_table(public_cells(cells, 5)).equals(public_cells(cells, 5))  # French: unchanged
+
+
+def test_chart_tables_in_english():
+    frame = pd.DataFrame({"level": ["month"], "dimension": ["age_group"], "value": [2.5], "kind": ["recorded_count"]})
+    with in_language("en"):
+        table = chart_table(frame)
+        lines = to_csv(table).decode("utf-8-sig").splitlines()
+    assert list(table.columns) == ["level", "breakdown", "value", "type"]
+    assert lines[1].startswith("month,age group,2.5,")
+
+
+def test_export_command_in_english_writes_an_english_csv(tmp_path):
+    out = tmp_path / "export.csv"
+    command = ["export", "--lang", "en", "--indicator", "signalements_risque_prostitutionnel", "--out", str(out)]
+    assert main(command) == 0
+    frame = read_english_csv(out.read_bytes())
+    assert list(frame.columns) == ["data_status", "indicator", "area", "level", "period", "breakdown", "group", "value"]
+    assert set(frame["level"]) == {"month", "quarter", "year"}
+    assert frame.loc[frame["level"] == "quarter", "period"].str.fullmatch(r"Q[1-4] \d{4}").all()
+    assert ";" not in out.read_bytes().decode("utf-8-sig").splitlines()[0]

@@ -7,6 +7,7 @@ from indicators.findings import (
     published_finding,
     ranking_finding,
 )
+from indicators.i18n import in_language
 
 NNBSP = "\u202f"
 
@@ -97,3 +98,35 @@ def test_ranking_of_one_commune_says_so():
     assert ranking_finding(ranked, "Signalements", "signalements", "en 2025") == (
         "Signalements : 12 signalements à Antony en 2025 (seule commune avec des données)"
     )
+
+
+def test_findings_in_english():
+    with in_language("en"):
+        finding = observation_finding(yearly({2024: 400, 2025: 500}), "Reports", "reports", "year")
+        partial = observation_finding(
+            yearly({2026: 45}, {2026: False}).assign(months_covered=3), "R", "reports", "year"
+        )
+        secret = observation_finding(yearly({2025: 22}).assign(suppressed=True), "Reports", "reports", "year")
+        ranked = ranking_finding(
+            pd.DataFrame({"name_fr": ["Nanterre", "Antony"], "value": [45, 30]}), "R", "reports", "in 2025"
+        )
+        covered = covered_text(pd.DataFrame({"period": ["2024", "2025"], "value": 1}))
+    assert finding.startswith("Reports: 500 reports in 2025, ") and finding.endswith(" compared with 2024")
+    assert partial.endswith(" in 2026 (incomplete period: 3 of 12 months)")
+    assert secret == "Reports in 2025: s (value withheld for statistical confidentiality)"
+    assert ranked == "Nanterre has the most reports in 2025 (45), ahead of Antony (30)"
+    assert covered == "from 2024 to 2025"
+
+
+def test_published_finding_in_english():
+    points = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2020-07-01", "2024-07-01"]),
+            "figure_text": ["400", "435"],
+            "period_text": ["2020", "2024"],
+            "source_id": ["A", "B"],
+        }
+    )
+    with in_language("en"):
+        text = published_finding(points, "Victims")
+    assert text == "Victims: 435 (2024, latest published figure); 2 sources with different methods, points not joined"

@@ -1,5 +1,6 @@
 import pandas as pd
 
+from indicators.i18n import in_language
 from indicators.provenance import (
     describe_source,
     short_source,
@@ -54,3 +55,27 @@ def test_every_source_has_a_description(tables):
     descriptions = source_descriptions(tables.sources)
     assert set(descriptions) == set(tables.sources["source_id"])
     assert all(len(text) > 20 for text in descriptions.values())
+
+
+def test_source_lines_in_english_keep_titles_and_publishers():
+    with in_language("en"):
+        described = describe_source(source(relay=None, read_at="https://www.insee.fr/x", published=None))
+        copied = describe_source(source(relay=None, read_at="seed:000.txt"))
+        demo = short_source(source(source_id="DEMO_FICTIVE"))
+        short = short_source(source())
+    assert described == "SSMSI, Interstats Analyse n°36, read at https://www.insee.fr/x"
+    assert copied.endswith(", from the copy of the text kept by the project")
+    assert demo == "Fictitious demonstration data"
+    assert short.startswith("Source: SSMSI, ") and short.endswith(" (read in 20 Minutes)")
+
+
+def test_a_source_line_in_english():
+    sources = pd.DataFrame([source(source_id="A"), source(source_id="B", relay=None, publisher="INSEE")])
+    with in_language("en"):
+        line = source_line(["A", "B", "A"], sources)
+        single = source_line(["B"], sources)
+    # Each source once, in the order given; titles and publishers as published, the words around in English.
+    assert line.startswith("Sources: SSMSI, Interstats Analyse n°36 (")
+    assert ", read in 20 Minutes (20minutes.fr); INSEE, Interstats Analyse n°36 (" in line
+    assert line.endswith(", read at 20minutes.fr") and line.count("Interstats") == 2
+    assert single.startswith("Source: INSEE, ")

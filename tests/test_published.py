@@ -1,5 +1,6 @@
 import pandas as pd
 
+from indicators.i18n import in_language
 from indicators.published import (
     HEADLINE_INDICATORS,
     headline,
@@ -58,3 +59,11 @@ def test_headlines_read_as_published(tables):
     assert cards["victimes_mineurs_proxenetisme"].text == "435"
     assert cards["victimes_mineurs_proxenetisme"].period == "2024"
     assert all(card.source_id and card.caveat for card in cards.values())
+
+
+def test_a_headline_in_english_takes_the_english_label_definition_and_caveat(tables):
+    with in_language("en"):
+        card = headline(tables.published_estimates, tables.catalogue, "victimes_mineurs_proxenetisme")
+    entry = tables.catalogue.loc["victimes_mineurs_proxenetisme"]
+    assert card.label == entry["label_en"] and card.label != entry["label_fr"]
+    assert (card.definition, card.caveat) == (entry["definition_en"], entry["caveat_en"])

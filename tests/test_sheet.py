@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from indicators.cards import NO_DATA
 from indicators.disclosure import SECRET_SYMBOL
+from indicators.i18n import in_language
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, index_observations
 from indicators.sheet import (
@@ -204,3 +205,27 @@ def test_any_store_keeps_the_invariants(observations, tmp_path_factory):
     touched = sorted(set(observations["territory_code"]))
     for code in [DEPARTMENT, "200057990", "200057982", touched[0], touched[-1], "92007"]:
         check_sheet(basis, build_sheet(basis, code))
+
+
+def test_a_sheet_in_english(demo_basis):
+    with in_language("en"):
+        sheet = build_sheet(demo_basis, "92050", produced_on=dt.date(2026, 3, 4))
+        ept = build_sheet(demo_basis, PARTIAL_EPT)
+    catalogue = demo_basis.tables.catalogue
+    assert sheet.title == "Nanterre — fact sheet"
+    assert sheet.level_text == "Municipality in the EPT Paris Ouest La Défense"
+    assert sheet.population_text.startswith("Municipal population: ") and sheet.population_text.endswith(" inhabitants")
+    assert sheet.secret_text.startswith("s: count from 1 to 4, ")
+    assert sheet.rate_caveat.startswith("Rate per 10,000 inhabitants: A rate per 10,000 inhabitants ")
+    assert [block.label for block in sheet.blocks] == [
+        catalogue.at[block.indicator_id, "label_en"] for block in sheet.blocks
+    ]
+    assert [block.unit for block in sheet.blocks] == [
+        catalogue.at[block.indicator_id, "unit_en"] for block in sheet.blocks
+    ]
+    ranks = [block.count_rank.text for block in sheet.blocks if block.count_rank and block.count_rank.position]
+    assert ranks and all(
+        text.startswith("rank ") and " municipalities with a publishable value" in text for text in ranks
+    )
+    assert ept.partial_note and ept.partial_note.startswith("Boucle Nord de Seine also includes Argenteuil")
+    assert ept.level_text.startswith("Public territorial establishment (EPT) of 6 municipalities")

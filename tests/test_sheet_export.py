@@ -14,10 +14,12 @@ from pypdf import PdfReader
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
 from indicators.disclosure import SECRET_SYMBOL
+from indicators.i18n import in_language
 from indicators.loading import load_tables
 from indicators.observations import index_observations
-from indicators.sheet import build_sheet, sheet_basis
+from indicators.sheet import TrendPoint, build_sheet, sheet_basis
 from indicators.sheet_export import (
+    axis_label,
     page_count,
     sheet_file_name,
     sheet_html,
@@ -179,3 +181,64 @@ def test_cli_unknown_territory_is_a_french_usage_error(data_copy, monkeypatch, c
     assert main(["fiche", "--territory", "75056", "--out", str(tmp_path / "x.pdf")]) == 2
     assert "Territoire inconnu : « 75056 »" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- In English (?lang=en, `fiche --lang en`) -------------------------------------------------------
+
+
+def test_html_in_english(demo_basis):
+    with in_language("en"):
+        sheet = build_sheet(demo_basis, "92050")
+        page = sheet_html(sheet)
+        name = sheet_file_name(sheet)
+    assert page.startswith('<!DOCTYPE html><html lang="en">')
+    assert "Last 12 months" in page and "One year earlier" in page and "Rate / 10,000 inhab." in page
+    assert "Caveat: " in page and "Field observations of the Département; " in page
+    assert "Derniers 12 mois" not in page and "Précaution" not in page and "fiche produite" not in page
+    assert name == "fact_sheet_92050_nanterre.pdf"
+    assert sheet_html(build_sheet(demo_basis, "92050")).startswith('<!DOCTYPE html><html lang="fr">')
+
+
+def test_axis_labels_follow_the_language():
+    march = TrendPoint(pd.Timestamp("2025-03-01"), "mars 2025", 7, None, True)
+    assert axis_label(march, "month") == ("mars", "2025") and axis_label(march, "quarter") == ("T1", "2025")
+    with in_language("en"):
+        assert axis_label(march, "month") == ("Mar", "2025") and axis_label(march, "quarter") == ("Q1", "2025")
+    assert axis_label(march, "year") == ("", "2025")
+
+
+def test_cli_in_english_writes_an_english_sheet(data_copy, monkeypatch, capsys, tmp_path):
+    """`fiche --lang en`: the sheet's HTML (what Chromium prints, caught here) and the output in English."""
+    import indicators.sheet_export as sheet_export
+
+    printed = []
+
+    def html_not_pdf(sheets, workers=4):
+        printed.extend(sheet_export.sheets_html([sheet], sheet.title) for sheet in sheets)
+        return [b"%PDF-1.4 /Type /Page" for _sheet in sheets]
+
+    monkeypatch.setattr(sheet_export, "sheet_pdfs", html_not_pdf)
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    assert main(["fiche", "--lang", "en", "--territory", "Nanterre", "--out", str(tmp_path / "s.pdf")]) == 0
+    said = capsys.readouterr().out
+    assert f": {tmp_path / 's.pdf'} (1 kB, 1 A4 page)" in said and "1 fact sheet written in " in said
+    assert len(printed) == 1 and printed[0].startswith('<!DOCTYPE html><html lang="en">')
+    assert "Last 12 months" in printed[0]
+
+
+def test_cli_unknown_territory_in_english(data_copy, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
+    assert main(["fiche", "--lang", "en", "--territory", "75056", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "Unknown area: “75056”. Give the INSEE code" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_pdfs_printed_side_by_side_keep_the_language(demo_basis):
+    """Sheets printed on worker threads (when one sheet would take two pages) stay in the caller's language."""
+    from indicators.sheet_export import _parallel_pdfs
+
+    with in_language("en"):
+        sheets = [build_sheet(demo_basis, code) for code in ("92050", "92002")]
+        pdfs = _parallel_pdfs(sheets, 2)
+    texts = [pdf_text(pdf) for pdf in pdfs]
+    assert all("Last 12 months" in text and "Derniers 12 mois" not in text for text in texts)

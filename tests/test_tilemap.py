@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from indicators.config import DEFAULT_DATA_DIR
+from indicators.i18n import in_language
 from indicators.tilemap import (
     AXIAL_STEPS,
     MAX_LABEL,
@@ -336,3 +337,25 @@ def test_no_commune_with_a_centroid_gives_an_empty_map_not_a_crash(territories, 
     assert empty.empty and "territory_code" in empty.columns
     figure = tile_map_figure(empty, values_for(empty), "victimes", "Effectif", ept_names)
     assert isinstance(figure, go.Figure)
+
+
+def test_sentence_hover_and_legend_in_english(layout, ept_names):
+    values = values_for(layout, secret={"92078"}, missing={"92077"})
+    with in_language("en"):
+        sentence = map_sentence(layout, values, "per 10,000 minors", {})
+        one = map_sentence(
+            layout.loc[layout["territory_code"] == "92060"],
+            pd.DataFrame({"territory_code": ["92060"], "value": [3.0], "suppressed": [False]}),
+            "victims",
+            {},
+        )
+        figure = tile_map_figure(layout, values, "per 10,000 minors", "Rate", ept_names)
+    assert sentence.startswith("Map of the 36 municipalities: the highest value is in Vaucresson (")
+    assert ", the lowest in Antony (" in sentence
+    assert sentence.endswith("; 1 municipality withheld for statistical confidentiality, 1 municipality without data.")
+    assert one == "Map of one municipality: Le Plessis-Robinson, 3 victims."
+    hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
+    assert hovers["92002"].startswith("<b>Antony</b><br>Vallée Sud-Grand Paris<br>Rate: ")
+    assert hovers["92078"].endswith("Rate: statistical confidentiality")
+    assert hovers["92077"].endswith("Rate: no data")
+    assert {"s: statistical confidentiality", "no data"} <= {trace.name for trace in figure.data if trace.showlegend}

@@ -3,6 +3,10 @@
 Every write (ingest, rollback) and every export of raw counts (export --unsuppressed) is recorded in
 the audit log with who ran it (--who, or the system user). Exit codes: 0 done (or would be, with
 --dry-run), 1 refused (nothing written), 2 usage error.
+
+The commands speak French; `--lang en` (export, deck, fiche) writes the files and the output in
+English: the whole command runs in that language (`indicators.i18n.in_language`), its help too
+(`python -m indicators deck --lang en --help`).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from pathlib import Path
 
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import public_cells
-from indicators.exports import observations_table, to_french_csv
+from indicators.exports import observations_table, public_table, to_csv
+from indicators.formatting import format_number
+from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, _, as_language, in_language, ngettext
 from indicators.ingest.pipeline import ImportReport, Mode, analyse_upload, commit_import, refuse_import
 from indicators.loading import (
     DataFileError,
@@ -30,55 +36,86 @@ from indicators.territories import members
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m indicators", description="Indicateurs : import, export, historique.")
-    commands = main.add_subparsers(dest="command", required=True)
-    ingest = commands.add_parser("ingest", help="importer un fichier CSV ou XLSX d'observations")
-    ingest.add_argument("file", type=Path)
-    ingest.add_argument("--dry-run", action="store_true", help="tout vérifier, ne rien écrire")
-    ingest.add_argument("--json", action="store_true", help="un objet JSON sur la sortie standard")
-    ingest.add_argument("--keep-valid", action="store_true", help="importer les lignes valides et laisser les autres")
-    ingest.add_argument("--sheet", help="feuille du classeur XLSX (par défaut la première)")
-    ingest.add_argument(
-        "--indicator", help="indicateur de toutes les lignes, si le fichier n'a pas de colonne indicateur"
+    """The commands and their options, their help in the current language."""
+    main = argparse.ArgumentParser(
+        prog="python -m indicators", description=_("Indicateurs : import, export, historique.")
     )
-    ingest.add_argument("--who", help="qui importe, pour le journal d'audit (par défaut l'utilisateur du système)")
+    commands = main.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser("ingest", help=_("importer un fichier CSV ou XLSX d'observations"))
+    ingest.add_argument("file", type=Path)
+    ingest.add_argument("--dry-run", action="store_true", help=_("tout vérifier, ne rien écrire"))
+    ingest.add_argument("--json", action="store_true", help=_("un objet JSON sur la sortie standard"))
+    ingest.add_argument(
+        "--keep-valid", action="store_true", help=_("importer les lignes valides et laisser les autres")
+    )
+    ingest.add_argument("--sheet", help=_("feuille du classeur XLSX (par défaut la première)"))
+    ingest.add_argument(
+        "--indicator", help=_("indicateur de toutes les lignes, si le fichier n'a pas de colonne indicateur")
+    )
+    ingest.add_argument("--who", help=_("qui importe, pour le journal d'audit (par défaut l'utilisateur du système)"))
     export = commands.add_parser(
-        "export", help="exporter les chiffres de terrain en CSV (format tableur français), secret statistique appliqué"
+        "export",
+        help=_("exporter les chiffres de terrain en CSV (format tableur français), secret statistique appliqué"),
     )
     export.add_argument("--indicator")
-    export.add_argument("--territory", help="code commune INSEE, code SIREN d'un EPT, ou 92 pour le département")
-    export.add_argument("--out", type=Path, help="fichier de sortie (par défaut la sortie standard)")
+    export.add_argument("--territory", help=_("code commune INSEE, code SIREN d'un EPT, ou 92 pour le département"))
+    export.add_argument("--out", type=Path, help=_("fichier de sortie (par défaut la sortie standard)"))
     export.add_argument(
         "--unsuppressed",
         action="store_true",
-        help="les effectifs bruts, petits compris (pour un analyste ; inscrit au journal d'audit)",
+        help=_("les effectifs bruts, petits compris (pour un analyste ; inscrit au journal d'audit)"),
     )
-    export.add_argument("--who", help="qui exporte, pour le journal d'audit (par défaut l'utilisateur du système)")
-    commands.add_parser("history", help="lister les versions des observations")
-    back = commands.add_parser("rollback", help="revenir à une version (crée une nouvelle version)")
+    export.add_argument("--who", help=_("qui exporte, pour le journal d'audit (par défaut l'utilisateur du système)"))
+    add_language_option(export)
+    commands.add_parser("history", help=_("lister les versions des observations"))
+    back = commands.add_parser("rollback", help=_("revenir à une version (crée une nouvelle version)"))
     back.add_argument("version", type=int)
     back.add_argument(
-        "--who", help="qui revient en arrière, pour le journal d'audit (par défaut l'utilisateur du système)"
+        "--who", help=_("qui revient en arrière, pour le journal d'audit (par défaut l'utilisateur du système)")
     )
-    commands.add_parser("check", help="valider toutes les tables de data/")
+    commands.add_parser("check", help=_("valider toutes les tables de data/"))
     commands.add_parser(
-        "bench", add_help=False, help="mesurer l'import et les pages (options : python -m indicators bench --help)"
+        "bench", add_help=False, help=_("mesurer l'import et les pages (options : python -m indicators bench --help)")
     )
-    commands.add_parser("db-upgrade", help="créer ou mettre à jour le schéma PostgreSQL (DATABASE_URL)")
-    commands.add_parser("hash-password", help="empreinte argon2 du mot de passe d'analyste, pour secrets.toml")
-    deck = commands.add_parser("deck", help="la présentation hors ligne (HTML autonome), et au besoin PDF et PNG")
-    deck.add_argument("--out", type=Path, required=True, help="fichier HTML autonome à écrire")
-    deck.add_argument("--pdf", type=Path, help="document PDF à distribuer (une diapositive par page)")
-    deck.add_argument("--png-zip", type=Path, help="archive zip des diapositives en PNG 1920×1080")
+    commands.add_parser("db-upgrade", help=_("créer ou mettre à jour le schéma PostgreSQL (DATABASE_URL)"))
+    commands.add_parser("hash-password", help=_("empreinte argon2 du mot de passe d'analyste, pour secrets.toml"))
+    deck = commands.add_parser("deck", help=_("la présentation hors ligne (HTML autonome), et au besoin PDF et PNG"))
+    deck.add_argument("--out", type=Path, required=True, help=_("fichier HTML autonome à écrire"))
+    deck.add_argument("--pdf", type=Path, help=_("document PDF à distribuer (une diapositive par page)"))
+    deck.add_argument("--png-zip", type=Path, help=_("archive zip des diapositives en PNG 1920×1080"))
+    add_language_option(deck)
     from indicators.sheet_cli import add_sheet_parser
 
-    add_sheet_parser(commands)
+    add_language_option(add_sheet_parser(commands))
     return main
+
+
+def add_language_option(command: argparse.ArgumentParser) -> None:
+    """`--lang en|fr` on a command that writes something for others to read (French by default)."""
+    command.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
+        help=_("langue des fichiers et des messages : fr (par défaut) ou en"),
+    )
+
+
+def asked_language(argv: list[str]) -> Language:
+    """The language asked for by `--lang en` (or `--lang=en`) anywhere on the command line, French
+    otherwise: read before the options are parsed, so that the help and the usage errors are in it."""
+    for position, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and position + 1 < len(argv):
+            return as_language(argv[position + 1])
+        if word.startswith("--lang="):
+            return as_language(word.removeprefix("--lang="))
+    return DEFAULT_LANGUAGE
 
 
 def run_ingest(args: argparse.Namespace) -> int:
     if not args.file.is_file():
-        print(f"Fichier introuvable : {args.file}", file=sys.stderr)
+        print(_("Fichier introuvable : {path}").format(path=args.file), file=sys.stderr)
         return 2
     tables = load_tables()
     communes = tables.territories.loc[tables.territories["level"] == "commune"]
@@ -118,41 +155,61 @@ def system_user() -> str | None:
 
 def print_report(report: ImportReport, accepted: bool, dry_run: bool) -> None:
     print(
-        f"{report.file_name} : {report.rows_read} lignes lues, {report.rows_valid} valides, "
-        f"{report.rows_rejected} rejetées"
+        _("{file} : {read} lignes lues, {valid} valides, {rejected} rejetées").format(
+            file=report.file_name, read=report.rows_read, valid=report.rows_valid, rejected=report.rows_rejected
+        )
     )
     for note in report.notes:
-        print(f"  note : {note}")
+        print(_("  note : {note}").format(note=note))
     for finding in report.personal_data:
-        print(f"  DONNÉES PERSONNELLES : {finding.message}")
+        print(_("  DONNÉES PERSONNELLES : {message}").format(message=finding.message))
     for error in report.errors:
-        where = f"ligne {error.line}" if error.line else "fichier"
-        print(f"  erreur {where}, colonne « {error.column} » : {error.message} (valeur : « {error.value} »)")
+        where = _("ligne {line}").format(line=error.line) if error.line else _("fichier")
+        print(
+            _("  erreur {where}, colonne « {column} » : {message} (valeur : « {value} »)").format(
+                where=where, column=error.column, message=error.message, value=error.value
+            )
+        )
     for cell in report.misencoded:
-        print(f"  encodage : {cell.message}")
+        print(_("  encodage : {message}").format(message=cell.message))
     for neutralised in report.neutralised:
         print(
-            f"  texte neutralisé ligne {neutralised.line}, colonne « {neutralised.column} » : {neutralised.message} "
-            f"(valeur : « {neutralised.value} »)"
+            _("  texte neutralisé ligne {line}, colonne « {column} » : {message} (valeur : « {value} »)").format(
+                line=neutralised.line,
+                column=neutralised.column,
+                message=neutralised.message,
+                value=neutralised.value,
+            )
         )
     if report.refusal:
-        print(f"Refusé : {report.refusal}")
+        print(_("Refusé : {reason}").format(reason=report.refusal))
     elif not accepted:
         print(
-            "Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). "
-            "Rien n'a été écrit."
+            _(
+                "Refusé : des lignes sont invalides (relancer avec --keep-valid pour importer les lignes valides). "
+                "Rien n'a été écrit."
+            )
         )
     elif report.unchanged:
         print(report.unchanged_message)
     elif dry_run:
-        print(f"Accepté (essai, rien n'a été écrit) : {len(report.added)} ajouts, {len(report.changed)} modifications")
+        print(
+            _("Accepté (essai, rien n'a été écrit) : {added} ajouts, {changed} modifications").format(
+                added=len(report.added), changed=len(report.changed)
+            )
+        )
     else:
-        print(f"Importé : version {report.version}, {len(report.added)} ajouts, {len(report.changed)} modifications")
+        print(
+            _("Importé : version {version}, {added} ajouts, {changed} modifications").format(
+                version=report.version, added=len(report.added), changed=len(report.changed)
+            )
+        )
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """The field figures as a French CSV: by default the protected cells every page shows (« s » where
-    the secret hides a count), or with --unsuppressed the raw observations, recorded in the audit log."""
+    """The field figures as a CSV of the command's language (French by default): by default the
+    protected cells every page shows (« s » where the secret hides a count), or with --unsuppressed
+    the raw observations, recorded in the audit log."""
     tables = load_tables()
     observations = tables.field_observations
     known = {
@@ -161,10 +218,10 @@ def run_export(args: argparse.Namespace) -> int:
     }
     for option in ("indicator", "territory"):
         if getattr(args, option) and getattr(args, option) not in known[option]:
-            print(
-                f"{'Indicateur' if option == 'indicator' else 'Territoire'} inconnu : « {getattr(args, option)} »",
-                file=sys.stderr,
+            unknown = (
+                _("Indicateur inconnu : « {code} »") if option == "indicator" else _("Territoire inconnu : « {code} »")
             )
+            print(unknown.format(code=getattr(args, option)), file=sys.stderr)
             return 2
     if args.indicator:
         observations = observations.loc[observations["indicator_id"] == args.indicator]
@@ -172,7 +229,7 @@ def run_export(args: argparse.Namespace) -> int:
         codes = members(tables.territories, args.territory) if args.territory else None
         if codes is not None:
             observations = observations.loc[observations["territory_code"].isin(codes)]
-        payload = to_french_csv(observations_table(observations), is_demo=is_demo(observations))
+        payload = to_csv(observations_table(observations), is_demo=is_demo(observations))
         record_unsuppressed_export(
             data_dir(), payload, args.who or system_user(), len(observations), args.indicator, args.territory
         )
@@ -183,7 +240,7 @@ def run_export(args: argparse.Namespace) -> int:
             cells = cells.loc[cells["indicator_id"] == args.indicator]
         if args.territory:
             cells = cells.loc[cells["territory_code"] == args.territory]
-        payload = to_french_csv(public_cells(cells, k), is_demo=is_demo(observations))
+        payload = to_csv(public_table(public_cells(cells, k)), is_demo=is_demo(observations))
     if args.out:
         args.out.write_bytes(payload)
     else:
@@ -198,7 +255,7 @@ def run_history() -> int:
     for line in history_lines(versions):
         print(line)
     if not versions:
-        print("Aucun import : les données fictives de démonstration sont en place (version 0).")
+        print(_("Aucun import : les données fictives de démonstration sont en place (version 0)."))
     return 0
 
 
@@ -211,20 +268,15 @@ def run_deck(args: argparse.Namespace) -> int:
     from indicators.deck import left_out, protected_deck, read_deck
     from indicators.deck_export import deck_html, deck_pdf, slides_zip
 
-    def size(path: Path) -> str:
-        octets = path.stat().st_size
-        return f"{octets / 1e6:.1f} Mo".replace(".", ",") if octets >= 1e6 else f"{max(1, round(octets / 1e3))} ko"
-
-    def plural(count: int, word: str) -> str:
-        return f"{count} {word}{'s' if count > 1 else ''}"
-
     planned = read_deck(data_dir())
     slides = protected_deck(load_tables(), planned, small_count_threshold(), data_dir())
     missing = left_out(planned, slides)
     if not slides:
         print(
-            "Aucune diapositive à écrire : aucun indicateur de deck.csv n'a de données "
-            f"(laissées de côté : {', '.join(missing)}). Rien n'a été écrit.",
+            _(
+                "Aucune diapositive à écrire : aucun indicateur de deck.csv n'a de données "
+                "(laissées de côté : {left_out}). Rien n'a été écrit."
+            ).format(left_out=", ".join(missing)),
             file=sys.stderr,
         )
         return 1
@@ -233,27 +285,45 @@ def run_deck(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(deck_html(slides), encoding="utf-8")
     lines = [
-        f"Présentation hors ligne : {plural(len(slides), 'diapositive')}.",
-        f"- HTML autonome : {args.out.resolve()} ({size(args.out)})",
+        _("Présentation hors ligne : {slides}.").format(
+            slides=ngettext("{count} diapositive", "{count} diapositives", len(slides)).format(count=len(slides))
+        ),
+        _("- HTML autonome : {path} ({size})").format(path=args.out.resolve(), size=file_size(args.out)),
     ]
     if args.pdf:
         args.pdf.write_bytes(deck_pdf(slides))
+        pages = len(slides) + 1
         lines.append(
-            f"- PDF à distribuer : {args.pdf.resolve()} ({size(args.pdf)}, {plural(len(slides) + 1, 'page')} : "
-            "une par diapositive, puis les sources)"
+            _("- PDF à distribuer : {path} ({size}, {pages} : une par diapositive, puis les sources)").format(
+                path=args.pdf.resolve(),
+                size=file_size(args.pdf),
+                pages=ngettext("{count} page", "{count} pages", pages).format(count=pages),
+            )
         )
     if args.png_zip:
         archive = slides_zip(slides)
         args.png_zip.write_bytes(archive)
         names = zipfile.ZipFile(BytesIO(archive)).namelist()
         lines.append(
-            f"- Images PNG 1920×1080 : {args.png_zip.resolve()} ({size(args.png_zip)}, {plural(len(names), 'image')}) :"
+            _("- Images PNG 1920×1080 : {path} ({size}, {images}) :").format(
+                path=args.png_zip.resolve(),
+                size=file_size(args.png_zip),
+                images=ngettext("{count} image", "{count} images", len(names)).format(count=len(names)),
+            )
         )
         lines += [f"    {name}" for name in names]
     if missing:
-        lines.append(f"Laissées de côté, faute de données : {', '.join(missing)}.")
+        lines.append(_("Laissées de côté, faute de données : {left_out}.").format(left_out=", ".join(missing)))
     print("\n".join(lines))
     return 0
+
+
+def file_size(path: Path) -> str:
+    """A written file's size as the command says it: "2,4 Mo", "85 ko" (in English "2.4 MB", "85 kB")."""
+    octets = path.stat().st_size
+    if octets >= 1e6:
+        return _("{size} Mo").format(size=format_number(octets / 1e6, 1))
+    return _("{size} ko").format(size=format_number(max(1, round(octets / 1e3))))
 
 
 def run_benchmark(argv: list[str]) -> int:
@@ -269,7 +339,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # its own options, in benchmarks/bench.py (outside the package: it drives Streamlit)
         return run_benchmark(argv[1:])
-    args = parser().parse_args(argv)
+    with in_language(asked_language(argv)):
+        args = parser().parse_args(argv)
+    with in_language(as_language(getattr(args, "lang", DEFAULT_LANGUAGE))):
+        return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command, in the current language."""
     try:
         if args.command == "ingest":
             return run_ingest(args)
@@ -289,7 +366,10 @@ def main(argv: list[str] | None = None) -> int:
 
             url = database_url()
             if not url:
-                print("DATABASE_URL n'est pas défini : le stockage Parquet n'a pas de schéma à créer.", file=sys.stderr)
+                print(
+                    _("DATABASE_URL n'est pas défini : le stockage Parquet n'a pas de schéma à créer."),
+                    file=sys.stderr,
+                )
                 return 2
             print(upgrade_database(url))
             return 0
@@ -298,16 +378,20 @@ def main(argv: list[str] | None = None) -> int:
 
             from indicators.access import hash_password
 
-            print(hash_password(getpass.getpass("Mot de passe d'analyste : ")))
+            print(hash_password(getpass.getpass(_("Mot de passe d'analyste : "))))
             return 0
         if args.command == "rollback":
             info = restore_version(
                 data_dir(), observation_store(), args.version, demo_observations(), args.who or system_user()
             )
-            print(f"Version {info.version} créée : contenu de la version {args.version}")
+            print(
+                _("Version {version} créée : contenu de la version {restored}").format(
+                    version=info.version, restored=args.version
+                )
+            )
             return 0
         load_tables()
-        print("Toutes les tables sont valides.")
+        print(_("Toutes les tables sont valides."))
         return 0
     except DataFileError as error:
         print(str(error), file=sys.stderr)

@@ -15,11 +15,13 @@ from indicators.formatting import (
     format_number,
     format_span,
 )
+from indicators.i18n import N_, _
 from indicators.observations import MONTHS_PER_PERIOD
 
-NO_DATA = "Aucune donnée"
-NO_DATA_SENTENCE = "Aucune donnée importée pour cet indicateur."
-NO_DATA_NOTE = "Rien n'a encore été importé pour cet indicateur : ce n'est pas un zéro."
+# Shown with `_()`: the French texts, marked for the catalogue.
+NO_DATA = N_("Aucune donnée")
+NO_DATA_SENTENCE = N_("Aucune donnée importée pour cet indicateur.")
+NO_DATA_NOTE = N_("Rien n'a encore été importé pour cet indicateur : ce n'est pas un zéro.")
 # Neither colour says "good" or "bad": more reports can mean better detection as much as more harm.
 DeltaColour = Literal["blue", "orange", "gray"]
 DELTA_COLOURS: dict[Direction, DeltaColour] = {"up": "blue", "down": "orange", "off": "gray"}
@@ -40,18 +42,22 @@ def field_card(shown: ShownComparison, unit: str) -> FieldCard:
     comparison = shown.comparison
     frequency = comparison.granularity
     last_start = comparison.current_end - pd.DateOffset(months=MONTHS_PER_PERIOD[frequency] - 1)
-    notes = [f"{unit.capitalize()}, {format_span(comparison.current_start, last_start, frequency)}"]
+    covered = {
+        "unit": unit.capitalize(),
+        "period": format_span(comparison.current_start, last_start, frequency),
+    }
+    notes = ["{unit}, {period}".format(**covered)]
     if not shown.current_shown:
         value = SECRET_SYMBOL
-        notes.append(f"{SECRET_SYMBOL} : valeur masquée par le secret statistique")
+        notes.append(_("{symbol} : valeur masquée par le secret statistique").format(symbol=SECRET_SYMBOL))
     else:
         value = format_number(comparison.current_total)
     if shown.change_shown:
         direction = change_direction(comparison.change_percent)
-        delta = f"{format_change(comparison.change_percent)} en un an"
-        notes[0] += ", comparé à la même période un an plus tôt"
+        delta = _("{change} en un an").format(change=format_change(comparison.change_percent))
+        notes[0] = _("{unit}, {period}, comparé à la même période un an plus tôt").format(**covered)
     else:
         direction, delta = "off", None
         if comparison.previous_total is None:
-            notes.append("pas de chiffre un an plus tôt pour comparer")
-    return FieldCard(value, delta, direction, DELTA_COLOURS[direction], " ; ".join(notes) + ".")
+            notes.append(_("pas de chiffre un an plus tôt pour comparer"))
+    return FieldCard(value, delta, direction, DELTA_COLOURS[direction], _(" ; ").join(notes) + ".")

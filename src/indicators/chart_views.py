@@ -15,26 +15,47 @@ import plotly.graph_objects as go
 
 from indicators.charts import observation_figure, ranking_figure
 from indicators.disclosure import SECRET_SYMBOL, masked_ranking, series_tables
-from indicators.findings import covered_text, observation_finding, ranking_finding
+from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
+from indicators.i18n import N_, _, localized, ngettext
 from indicators.key_dates import key_dates_for
-from indicators.labels import FREQUENCY_FR, GRANULARITY_FR, group_labels
+from indicators.labels import group_labels
 from indicators.loading import DataTables
 from indicators.observations import FieldIndex, coarser_granularities, communes_without_data, year_bounds
 from indicators.provenance import source_line
 from indicators.territories import (
-    LEVEL_SINGULAR_FR,
-    MEASURES_FR,
     PARTIAL_EPT,
     PARTIAL_EPT_NOTE_FR,
     RATE_CAVEAT_FR,
     by_measure,
     epts,
+    measure_label,
     measure_unit,
     members,
     names,
     rate_decimals,
 )
-from indicators.tilemap import counted, map_sentence, map_values, tile_map_figure, unplaced_communes
+from indicators.tilemap import map_sentence, map_values, tile_map_figure, unplaced_communes
+
+# Why some figures of a selection are missing from a chart, by the granularity left out.
+COARSER_NOTES = {
+    "month": N_(
+        "Une partie des chiffres de cette sélection est mensuelle : ils n'apparaissent qu'en regroupement par mois."
+    ),
+    "quarter": N_(
+        "Une partie des chiffres de cette sélection est trimestrielle : ils n'apparaissent qu'en regroupement "
+        "par trimestre."
+    ),
+    "year": N_(
+        "Une partie des chiffres de cette sélection est annuelle : ils n'apparaissent qu'en regroupement par année."
+    ),
+}
+
+
+def secret_note(k: int) -> str:
+    """What the secret symbol means, with this k (no final full stop)."""
+    return _(
+        "{symbol} : effectif de 1 à {largest}, ou qui permettrait d'en retrouver un, masqué (secret statistique)"
+    ).format(symbol=SECRET_SYMBOL, largest=k - 1)
 
 
 @dataclass(frozen=True)
@@ -74,29 +95,26 @@ def field_trend_view(
     breakdown: str,
 ) -> FieldTrendView:
     """One indicator's series for a territory, years, grouping and split (`protected`: the series
-    from `disclosure.protected_trend`, with its sources and whether they are the demo's)."""
+    from `disclosure.protected_trend`, with its sources and whether they are the demo's), its texts
+    in the current language."""
     series, source_ids, demo = protected
     entry = data.catalogue.loc[indicator_id]
     place_names = names(data.territories)
     left_out = coarser_granularities(
         index.rows(indicator_id, members(data.territories, territory), *year_bounds(first_year, last_year)), frequency
     )
-    notes = (
-        (
-            f"Une partie des chiffres de cette sélection est {GRANULARITY_FR[left_out[-1]]} : ils n'apparaissent "
-            f"qu'en regroupement par {FREQUENCY_FR[left_out[-1]].lower()}.",
-        )
-        if left_out
-        else ()
-    )
+    notes = (_(COARSER_NOTES[left_out[-1]]),) if left_out else ()
     if series.empty:
-        empty = f"Aucune donnée pour {place_names[territory]} de {first_year} à {last_year} à ce regroupement."
+        empty = _("Aucune donnée pour {place} de {first_year} à {last_year} à ce regroupement.").format(
+            place=place_names[territory], first_year=first_year, last_year=last_year
+        )
         return FieldTrendView(notes, empty, None)
     labels = group_labels(breakdown)
-    unit = str(entry["unit_fr"])
+    label = localized(entry, "label")
+    unit = localized(entry, "unit")
     table, shown_table = series_tables(
         series,
-        indicator=str(entry["label_fr"]),
+        indicator=label,
         territory=place_names[territory],
         unit=unit,
         frequency=frequency,
@@ -105,15 +123,16 @@ def field_trend_view(
     )
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart = ChartView(
-        finding=observation_finding(series, f"{entry['label_fr']} ({place_names[territory]})", unit, frequency, k),
+        finding=observation_finding(series, f"{label} ({place_names[territory]})", unit, frequency, k),
         figure=observation_figure(
             series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k
         ),
         data=table,
         display_data=shown_table,
-        source=source_line(source_ids, data.sources) + f" ; période {period_text} ; "
-        f"{SECRET_SYMBOL} : valeur masquée par le secret statistique",
-        caveat=str(entry["caveat_fr"]) + (f" {PARTIAL_EPT_NOTE_FR}" if territory == PARTIAL_EPT else ""),
+        source=_("{sources} ; période {period} ; {symbol} : valeur masquée par le secret statistique").format(
+            sources=source_line(source_ids, data.sources), period=period_text, symbol=SECRET_SYMBOL
+        ),
+        caveat=localized(entry, "caveat") + (f" {_(PARTIAL_EPT_NOTE_FR)}" if territory == PARTIAL_EPT else ""),
         file_name=f"{indicator_id}_{territory}_{frequency}.csv",
         is_demo=demo,
     )
@@ -160,75 +179,93 @@ def ranking_view(
     entry = data.catalogue.loc[indicator_id]
     shown = by_measure(ranked, measure)
     decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
-    unit = measure_unit(str(entry["unit_fr"]), measure)
-    place_word = LEVEL_SINGULAR_FR[level]
-    period_text = covered_text(index.rows(indicator_id, None, *year_bounds(first_year, last_year)))
-    secret_note = (
-        f"{SECRET_SYMBOL} : effectif de 1 à {k - 1}, ou qui permettrait d'en retrouver un, masqué (secret statistique)"
-    )
+    label = localized(entry, "label")
+    count_unit = localized(entry, "unit")
+    unit = measure_unit(count_unit, measure)
+    measure_text = measure_label(measure)
+    rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
+    period_text = covered_text(rows)
+    secret = secret_note(k)
     rate_sources = ["INSEE_POPULATIONS_LEGALES"] if measure == "rate" else []
     level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if level == "ept" else []
     caveat = (
-        str(entry["caveat_fr"])
+        localized(entry, "caveat")
         + " "
         + (
-            RATE_CAVEAT_FR
+            _(RATE_CAVEAT_FR)
             if measure == "rate"
-            else "Les effectifs sont bruts : une grande commune compte mécaniquement davantage ; "
-            "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes."
+            else _(
+                "Les effectifs sont bruts : une grande commune compte mécaniquement davantage ; "
+                "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes."
+            )
         )
     )
     if level == "ept":
-        caveat += " " + PARTIAL_EPT_NOTE_FR
+        caveat += " " + _(PARTIAL_EPT_NOTE_FR)
 
-    finding = ranking_finding(shown, str(entry["label_fr"]), unit, period_text, decimals, place_word)
+    place_names = names(data.territories)
+    finding = ranking_finding(shown, label, unit, period_text, decimals, "commune" if level == "commune" else "EPT")
     tile_map = None
     if level == "commune":
         # The map first, as officials expect; the ranked table below is its keyboard and screen-reader alternative.
         values = map_values(shown, decimals)
-        sentence = map_sentence(layout, values, unit, names(data.territories))
+        sentence = map_sentence(layout, values, unit, place_names)
         ept_rows = epts(data.territories)
         unplaced = unplaced_communes(data.territories)
         captions = (
-            sentence + " Cliquer sur une commune ouvre sa fiche.",
+            sentence + " " + _("Cliquer sur une commune ouvre sa fiche."),
             *(
                 [
-                    counted(
-                        len(unplaced), "commune sans coordonnées ne figure", "communes sans coordonnées ne figurent"
-                    )
-                    + " pas sur la carte : le classement ci-dessous les compte."
+                    ngettext(
+                        "{count} commune sans coordonnées ne figure pas sur la carte : "
+                        "le classement ci-dessous les compte.",
+                        "{count} communes sans coordonnées ne figurent pas sur la carte : "
+                        "le classement ci-dessous les compte.",
+                        len(unplaced),
+                    ).format(count=len(unplaced))
                 ]
                 if unplaced
                 else []
             ),
-            source_line([*source_ids, *rate_sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources)
-            + f" ; {period_text} ; {secret_note}. Une tuile par commune, placée près de ses voisines : "
-            "ni les surfaces ni les frontières ne sont dessinées.",
+            _(
+                "{sources} ; {period} ; {secret}. Une tuile par commune, placée près de ses voisines : "
+                "ni les surfaces ni les frontières ne sont dessinées."
+            ).format(
+                sources=source_line([*source_ids, *rate_sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources),
+                period=period_text,
+                secret=secret,
+            ),
         )
         tile_map = TileMapView(
             finding=finding,
             figure=tile_map_figure(
-                layout, values, unit, MEASURES_FR[measure], dict(zip(ept_rows["territory_code"], ept_rows["name_fr"]))
+                layout,
+                values,
+                unit,
+                measure_text,
+                {code: place_names.get(code, code) for code in ept_rows["territory_code"]},
             ),
             sentence=sentence,
             captions=captions,
         )
-        finding = f"Classement des communes ({MEASURES_FR[measure].lower()}) {period_text}"
+        finding = _("Classement des communes ({measure}) {period}").format(
+            measure=measure_text.lower(), period=period_text
+        )
 
-    place_title = LEVEL_SINGULAR_FR[level].capitalize() if level == "commune" else "EPT"
+    place_title = _("Commune") if level == "commune" else "EPT"
     described = {
-        "indicateur": entry["label_fr"],
-        "periode": period_text.removeprefix("en ").removeprefix("de "),
-        "public": public_label,
+        _("indicateur"): label,
+        _("periode"): covered_label(rows),
+        _("public"): public_label,
     }
     export = (
         masked_ranking(shown, k, decimals)
         .rename(
             columns={
-                "name_fr": LEVEL_SINGULAR_FR[level],
-                "territory_code": "code_territoire",
-                "count": "effectif",
-                "rate": "taux_pour_10000_habitants",
+                "name_fr": _("commune") if level == "commune" else "EPT",
+                "territory_code": _("code_territoire"),
+                "count": _("effectif"),
+                "rate": _("taux_pour_10000_habitants"),
             }
         )
         .assign(**described)
@@ -239,9 +276,9 @@ def ranking_view(
         .rename(
             columns={
                 "name_fr": place_title,
-                "count": str(entry["unit_fr"]).capitalize(),
-                "population": "Population",
-                "rate": MEASURES_FR["rate"],
+                "count": count_unit.capitalize(),
+                "population": _("Population"),
+                "rate": measure_label("rate"),
             }
         )
     )
@@ -250,8 +287,11 @@ def ranking_view(
         figure=ranking_figure(shown, unit, k, decimals),
         data=export,
         display_data=display,
-        source=source_line([*source_ids, *rate_sources, *level_sources], data.sources)
-        + f" ; {period_text} ; {secret_note}",
+        source=_("{sources} ; {period} ; {secret}").format(
+            sources=source_line([*source_ids, *rate_sources, *level_sources], data.sources),
+            period=period_text,
+            secret=secret,
+        ),
         caveat=caveat,
         file_name=f"{indicator_id}_{level}_{measure}_{first_year}_{last_year}.csv",
         is_demo=demo,
@@ -260,10 +300,11 @@ def ranking_view(
     if level == "commune":
         absent = communes_without_data(ranked, data.territories)
         if absent:
-            missing = (
-                f"Sans donnée pour cet indicateur {period_text} "
-                f"({len(absent)} commune{'s' if len(absent) > 1 else ''}) : "
-                + ", ".join(absent)
-                + ". Une commune sans donnée n'est pas une commune à zéro."
-            )
+            missing = ngettext(
+                "Sans donnée pour cet indicateur {period} ({count} commune) : {names}. "
+                "Une commune sans donnée n'est pas une commune à zéro.",
+                "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
+                "Une commune sans donnée n'est pas une commune à zéro.",
+                len(absent),
+            ).format(period=period_text, count=len(absent), names=", ".join(absent))
     return RankingView(tile_map, chart, missing)

@@ -1,7 +1,8 @@
 """Plotly figures, built from tidy frames and catalogue metadata (no Streamlit here).
 
 One theme for every chart: the Okabe-Ito palette (safe for colour-vision deficiencies), a
-different marker symbol per series so colour is never the only cue, French separators.
+different marker symbol per series so colour is never the only cue, separators and words in the
+viewer's language.
 Published figures are drawn as markers, never joined by a line that would suggest data
 between sparse points; a published range is drawn as a floating bar from its low to its high.
 """
@@ -14,12 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_date
 
-from indicators.config import LOCALE
 from indicators.disclosure import SECRET_SYMBOL, SECRET_TEXT
 from indicators.formatting import format_day, format_month, format_number
+from indicators.i18n import _, current_language, current_locale, localized
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-SECRET_LEGEND = f"{SECRET_SYMBOL} : valeur masquée (secret statistique)"
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon")
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 GRID_COLOUR = "#d9d9d9"
@@ -27,12 +27,37 @@ GRID_COLOUR = "#d9d9d9"
 # Plotly's layout and axis properties, as keyword arguments (Plotly has no type stubs).
 PlotlyProperties = dict[str, Any]
 
+# Plotly's decimal and thousands separators: "12,5" and "7 000" in French, "12.5" and "7,000" in English.
+SEPARATORS = {"fr": ", ", "en": ".,"}
+# After a percentage tick: "12 %" in French, "12%" in English.
+PERCENT_SUFFIXES = {"fr": " %", "en": "%"}
+
+
+def plotly_separators() -> str:
+    """Plotly's `separators` for the current language."""
+    return SEPARATORS[current_language()]
+
+
+def percent_suffix() -> str:
+    """What follows a number on a percentage axis, in the current language."""
+    return PERCENT_SUFFIXES[current_language()]
+
+
+def secret_legend() -> str:
+    """The legend entry of a secret point: "s : valeur masquée (secret statistique)"."""
+    return _("{symbol} : valeur masquée (secret statistique)").format(symbol=SECRET_SYMBOL)
+
+
+def hover_pair(label: str, value: str) -> str:
+    """ "mars 2024 : 12" in French, "March 2024: 12" in English (Plotly placeholders welcome)."""
+    return _("{label} : {value}").format(label=label, value=value)
+
 
 def base_layout(unit: str, height: int = 420) -> PlotlyProperties:
     return dict(
         template="plotly_white",
         colorway=list(PALETTE),
-        separators=", ",  # decimal comma, space between thousands
+        separators=plotly_separators(),  # French: decimal comma, space between thousands
         font=dict(family=FONT_FAMILY, size=15, color="#1f1f1f"),
         height=height,
         margin=dict(l=70, r=30, t=70, b=90),
@@ -58,18 +83,19 @@ PERIOD_MARGIN_DAYS = {"month": 16, "quarter": 46, "year": 183}
 
 
 def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> PlotlyProperties:
-    """Date-axis ticks labelled in French, one per period of the data when they are few ("T1 2025",
-    "mars 2025", "2025"), else one per year (or every few years): never a finer tick than the data."""
+    """Date-axis ticks labelled in the current language, one per period of the data when they are few
+    ("T1 2025", "mars 2025", "2025"), else one per year (or every few years): never a finer tick than
+    the data."""
     years = end.year - start.year + 1
     if frequency == "quarter" and (end - start).days <= 3 * 366:
         ticks = pd.date_range(start, end, freq="QS")
-        labels = [f"T{tick.quarter} {tick.year}" for tick in ticks]
+        labels = [format_month(tick, "quarter") for tick in ticks]
     elif frequency == "month" and (end - start).days <= 366:
         ticks = pd.date_range(start, end, freq="MS")
-        labels = [format_date(tick.date(), "MMM yyyy", locale=LOCALE) for tick in ticks]
+        labels = [format_date(tick.date(), "MMM yyyy", locale=current_locale()) for tick in ticks]
     elif frequency == "month" and (end - start).days <= 3 * 366:
         ticks = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
-        labels = [format_date(tick.date(), "MMM yyyy", locale=LOCALE) for tick in ticks]
+        labels = [format_date(tick.date(), "MMM yyyy", locale=current_locale()) for tick in ticks]
     else:
         step = max(1, -(-years // 12))
         ticks = pd.date_range(start.to_period("Y").start_time, end, freq=f"{step}YS")
@@ -81,7 +107,8 @@ def add_key_dates(figure: go.Figure, key_dates: pd.DataFrame, start: pd.Timestam
     """Vertical marks for key dates inside the drawn span: a line for a day, a band for a week."""
     visible = key_dates.loc[key_dates["date"].between(start, end)]
     middle = start + (end - start) / 2
-    events = zip(visible["date"], visible["end_date"], visible["label_fr"])
+    labels = [localized(event, "label") for event in visible.to_dict("records")]
+    events = zip(visible["date"], visible["end_date"], labels)
     for position, (date, end_date, label) in enumerate(events):
         if pd.notna(end_date):
             figure.add_vrect(x0=date, x1=end_date, fillcolor="#999999", opacity=0.25, line_width=0)
@@ -144,14 +171,16 @@ def observation_figure(
                     zip(
                         [format_month(start, frequency) for start in rows["period_start"]],
                         [
-                            SECRET_TEXT if secret else format_number(value)
+                            _(SECRET_TEXT) if secret else format_number(value)
                             for value, secret in zip(rows["value"], rows["hidden"])
                         ],
-                        ["" if done else " (période incomplète)" for done in rows["complete"]],
+                        ["" if done else " (" + _("période incomplète") + ")" for done in rows["complete"]],
                     )
                 ),
                 hovertemplate=(
-                    f"{label}<br>%{{customdata[0]}} : %{{customdata[1]}} {unit}%{{customdata[2]}}<extra></extra>"
+                    f"{label}<br>"
+                    + hover_pair("%{customdata[0]}", f"%{{customdata[1]}} {unit}")
+                    + "%{customdata[2]}<extra></extra>"
                 ),
             )
         )
@@ -166,10 +195,10 @@ def observation_figure(
                 text=[SECRET_SYMBOL] * len(secret_periods),
                 textposition="top center",
                 textfont=dict(color="#4a4a4a", size=15),
-                name=SECRET_LEGEND,
+                name=secret_legend(),
                 cliponaxis=False,
                 customdata=[format_month(start, frequency) for start in secret_periods["period_start"]],
-                hovertemplate="%{customdata} : " + SECRET_TEXT + "<extra></extra>",
+                hovertemplate=hover_pair("%{customdata}", _(SECRET_TEXT)) + "<extra></extra>",
             )
         )
     if not series.empty:
@@ -191,7 +220,7 @@ def published_figure(
     for position, (source_id, rows) in enumerate(points.groupby("source_id", sort=False)):
         colour, symbol = PALETTE[position % len(PALETTE)], SYMBOLS[position % len(SYMBOLS)]
         label = series_labels.get(str(source_id), str(source_id))
-        hover = "%{customdata[0]} : %{customdata[1]}<extra>" + label + "</extra>"
+        hover = hover_pair("%{customdata[0]}", "%{customdata[1]}") + "<extra>" + label + "</extra>"
         singles, ranges = rows.loc[~rows["is_range"]], rows.loc[rows["is_range"]]
         if not singles.empty:
             figure.add_trace(
@@ -245,10 +274,10 @@ def change_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str]
             marker=dict(color=PALETTE[0]),
             text=points["figure_text"],
             textposition="outside",
-            hovertemplate="%{x} : %{text}<extra></extra>",
+            hovertemplate=hover_pair("%{x}", "%{text}") + "<extra></extra>",
         )
     )
-    figure.update_yaxes(tickformat=",d", ticksuffix=" %")
+    figure.update_yaxes(tickformat=",d", ticksuffix=percent_suffix())
     return figure
 
 
@@ -265,12 +294,12 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 
             orientation="h",
             marker=dict(color=PALETTE[0]),
             text=[
-                SECRET_TEXT if secret else format_number(value, decimals)
+                _(SECRET_TEXT) if secret else format_number(value, decimals)
                 for value, secret in zip(ranked["value"], hidden)
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y} : %{text} " + unit + "<extra></extra>",
+            hovertemplate=hover_pair("%{y}", "%{text} " + unit) + "<extra></extra>",
         )
     )
     figure.update_layout(

@@ -5,15 +5,23 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from indicators.i18n import N_, _
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 LOCALE = "fr_FR"
 
 # Field observations built from this file are fictitious; everything drawn from them says so.
 DEMO_FIELD_FILE = "field_observations_demo.csv"
-DEMO_LABEL_FR = "Données fictives de démonstration"
+# The French label; `demo_label()` gives it in the viewer's language.
+DEMO_LABEL_FR = N_("Données fictives de démonstration")
 DEMO_SOURCE_ID = "DEMO_FICTIVE"
 DATABASE_URL_VARIABLE = "DATABASE_URL"
+
+
+def demo_label() -> str:
+    """ "Données fictives de démonstration" in the current language."""
+    return _(DEMO_LABEL_FR)
 
 
 def data_dir() -> Path:

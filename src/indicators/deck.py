@@ -15,7 +15,7 @@ import pandera.pandas as pa
 import plotly.graph_objects as go
 from pandera.typing import Series
 
-from indicators.charts import PALETTE, base_layout, observation_figure, published_figure
+from indicators.charts import PALETTE, base_layout, hover_pair, observation_figure, percent_suffix, published_figure
 from indicators.disclosure import (
     protect_series,
     protected_ranking,
@@ -27,8 +27,9 @@ from indicators.findings import (
     ranking_finding,
 )
 from indicators.formatting import format_number, with_unit
+from indicators.i18n import N_, _, localized
 from indicators.key_dates import key_dates_for
-from indicators.labels import group_labels
+from indicators.labels import group_labels, localized_column
 from indicators.loading import DataFileError, DataTables, validate_table
 from indicators.observations import (
     MONTHS_PER_PERIOD,
@@ -47,13 +48,14 @@ from indicators.published import published_series
 from indicators.store.protected import protected_cells
 from indicators.territories import (
     DEPARTMENT,
-    MEASURES_FR,
     RATE_CAVEAT_FR,
     RATE_UNIT_FR,
     by_measure,
     epts,
+    measure_label,
     measure_unit,
     members,
+    names,
     rate_decimals,
 )
 from indicators.tilemap import (
@@ -75,14 +77,15 @@ DECK_FILE = "deck.csv"
 class DeckSchema(pa.DataFrameModel):
     """One row per slide; `indicators` lists catalogue ids separated by "|" for a "shares" slide."""
 
-    order: Series[int] = pa.Field(unique=True, ge=1, title="Ordre")
-    slide_id: Series[str] = pa.Field(unique=True, title="Identifiant")
-    kind: Series[str] = pa.Field(isin=SLIDE_KINDS, title="Type de diapositive")
-    indicators: Series[str] = pa.Field(title="Indicateur(s)")
-    territory_code: Series[str] = pa.Field(nullable=True, title="Territoire")
-    frequency: Series[str] = pa.Field(nullable=True, isin=["month", "quarter", "year"], title="Regroupement")
-    breakdown: Series[str] = pa.Field(nullable=True, isin=["none", "sex", "age_group"], title="Répartition")
-    measure: Series[str] = pa.Field(nullable=True, isin=list(MEASURES), title="Mesure (carte)")
+    # Titles marked for the catalogue (validation messages translate them where they are shown).
+    order: Series[int] = pa.Field(unique=True, ge=1, title=N_("Ordre"))
+    slide_id: Series[str] = pa.Field(unique=True, title=N_("Identifiant"))
+    kind: Series[str] = pa.Field(isin=SLIDE_KINDS, title=N_("Type de diapositive"))
+    indicators: Series[str] = pa.Field(title=N_("Indicateur(s)"))
+    territory_code: Series[str] = pa.Field(nullable=True, title=N_("Territoire"))
+    frequency: Series[str] = pa.Field(nullable=True, isin=["month", "quarter", "year"], title=N_("Regroupement"))
+    breakdown: Series[str] = pa.Field(nullable=True, isin=["none", "sex", "age_group"], title=N_("Répartition"))
+    measure: Series[str] = pa.Field(nullable=True, isin=list(MEASURES), title=N_("Mesure (carte)"))
 
     class Config:
         strict = True
@@ -109,7 +112,7 @@ def read_deck(folder: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype={"territory_code": str}, keep_default_na=False, na_values=[""])
     except FileNotFoundError as error:
-        raise DataFileError(f"Fichier introuvable : {DECK_FILE}") from error
+        raise DataFileError(_("Fichier introuvable : {file}").format(file=DECK_FILE)) from error
     if "measure" not in raw.columns:
         raw = raw.assign(measure=pd.Series(pd.NA, index=raw.index, dtype="string"))  # a deck written before maps
     return validate_table(raw, DeckSchema, DECK_FILE).sort_values("order", ignore_index=True)
@@ -130,12 +133,12 @@ def shares_figure(points: pd.DataFrame, labels: pd.Series, places: pd.Series) ->
             marker=dict(color=PALETTE[0], pattern=dict(shape="")),
             text=points["figure_text"],
             textposition="outside",
-            hovertemplate="%{y} : %{text}<extra></extra>",
+            hovertemplate=hover_pair("%{y}", "%{text}") + "<extra></extra>",
         )
     )
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
-        xaxis=dict(range=[0, 110], title_text="%", ticksuffix=" %"),
+        xaxis=dict(range=[0, 110], title_text="%", ticksuffix=percent_suffix()),
         margin=dict(l=420),
     )
     return figure
@@ -159,10 +162,10 @@ def published_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: 
     return Slide(
         0,
         row["slide_id"],
-        published_finding(points, entry["label_fr"]),
-        published_figure(points, entry["unit_fr"], series_labels, key_dates),
+        published_finding(points, localized(entry, "label")),
+        published_figure(points, localized(entry, "unit"), series_labels, key_dates),
         short_source_line(points["source_id"], tables.sources),
-        entry["caveat_fr"],
+        localized(entry, "caveat"),
         False,
         points,
         source_line(points["source_id"], tables.sources),
@@ -179,16 +182,19 @@ def shares_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int
     if points.empty:
         return None
     ids = list(dict.fromkeys(points["indicator_id"]))  # only the definitions drawn
-    places = tables.territories.set_index("territory_code")["name_fr"]
+    places = pd.Series(names(tables.territories))
+    labels = localized_column(catalogue, "label")
     first = points.iloc[0]
-    label, place = str(catalogue.at[first["indicator_id"], "label_fr"]), str(places[first["territory_code"]])
-    headline = f"{label} : {first['figure_text']} ({place}, {first['period_text']})"
-    caveats = " ".join(dict.fromkeys(catalogue.loc[ids, "caveat_fr"]))
+    label, place = str(labels[first["indicator_id"]]), str(places[first["territory_code"]])
+    headline = _("{label} : {figure} ({place}, {period})").format(
+        label=label, figure=first["figure_text"], place=place, period=first["period_text"]
+    )
+    caveats = " ".join(dict.fromkeys(localized_column(catalogue, "caveat")[ids]))
     return Slide(
         0,
         row["slide_id"],
         headline,
-        shares_figure(points, catalogue["label_fr"], places),
+        shares_figure(points, labels, places),
         short_source_line(points["source_id"], tables.sources),
         caveats,
         False,
@@ -215,9 +221,11 @@ def slide_frequencies(asked: str, rows: pd.DataFrame) -> list[Frequency]:
 
 def without_demo_wording(caveat: str) -> str:
     """The caveat without its sentence about demo data (the catalogue's field caveats end with one):
-    a slide of imported figures must not call them fictitious."""
+    a slide of imported figures must not call them fictitious (« fictives », "fictitious")."""
     sentences = re.split(r"(?<=\.)\s+", caveat.strip())
-    return " ".join(sentence for sentence in sentences if "fictive" not in sentence.lower())
+    return " ".join(
+        sentence for sentence in sentences if not any(word in sentence.lower() for word in ("fictive", "fictitious"))
+    )
 
 
 def complete_periods(series: pd.DataFrame) -> pd.DataFrame:
@@ -256,16 +264,17 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
         drawable[0],
     )
     series = complete_periods(series)
-    place = str(tables.territories.set_index("territory_code").at[territory, "name_fr"])
+    place = str(names(tables.territories)[territory])
     demo = is_demo(rows)
     key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
+    label, unit, caveat = localized(entry, "label"), localized(entry, "unit"), localized(entry, "caveat")
     return Slide(
         0,
         row["slide_id"],
-        observation_finding(series, f"{entry['label_fr']} ({place})", entry["unit_fr"], frequency, k),
-        observation_figure(series, entry["unit_fr"], frequency, key_dates, group_labels(breakdown), k),
+        observation_finding(series, f"{label} ({place})", unit, frequency, k),
+        observation_figure(series, unit, frequency, key_dates, group_labels(breakdown), k),
         short_source_line(rows["source_id"].unique(), tables.sources),
-        entry["caveat_fr"] if demo else without_demo_wording(entry["caveat_fr"]),
+        caveat if demo else without_demo_wording(caveat),
         demo,
         series,
         source_line(rows["source_id"].unique(), tables.sources),
@@ -288,14 +297,16 @@ def map_year(rows: pd.DataFrame) -> pd.Series:
 def map_period_text(year_rows: pd.DataFrame, year: pd.Series) -> str:
     """ "en 2025", or for a partial year the months it covers and that it is incomplete."""
     text = covered_text(year_rows)
-    return text if year["complete"] else f"{text} (année incomplète : {year['months_covered']} mois sur 12)"
+    if year["complete"]:
+        return text
+    return _("{period} (année incomplète : {covered} mois sur 12)").format(period=text, covered=year["months_covered"])
 
 
 def map_caveat(caveat: str, measure: str, demo: bool) -> str:
     """The indicator's caveat; a rate's caveat first, since a slide shows only the first sentence
     and a rate per inhabitants is the one a room would misread as a risk for minors."""
     own = caveat if demo else without_demo_wording(caveat)
-    return f"{RATE_CAVEAT_FR} {own}" if measure == "rate" else own
+    return f"{_(RATE_CAVEAT_FR)} {own}" if measure == "rate" else own
 
 
 def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, index: FieldIndex) -> Slide | None:
@@ -316,26 +327,25 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     if not shown.loc[~shown["suppressed"].astype(bool), "value"].notna().any():
         return None  # every commune under the secret (or, for a rate, without a population)
     decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
-    unit = measure_unit(entry["unit_fr"], measure)
+    unit = measure_unit(localized(entry, "unit"), measure)
     period_text = map_period_text(index.rows(indicator, None, *year_bounds(year_text, year_text)), year)
     values = map_values(shown, decimals)
     layout = tile_layout(tables.territories)
-    ept_names = dict(zip(epts(tables.territories)["territory_code"], epts(tables.territories)["name_fr"]))
-    figure = tile_map_figure(layout, values, unit, MEASURES_FR[measure], ept_names, True, MAP_HEIGHT)
+    place_names = names(tables.territories)
+    ept_names = {code: place_names.get(code, code) for code in epts(tables.territories)["territory_code"]}
+    figure = tile_map_figure(layout, values, unit, measure_label(measure), ept_names, True, MAP_HEIGHT)
     sources = [*source_ids, *(RATE_SOURCES if measure == "rate" else []), *MAP_SOURCES]
     return Slide(
         0,
         row["slide_id"],
-        map_headline(shown, entry["label_fr"], unit, period_text, decimals, measure),
+        map_headline(shown, localized(entry, "label"), unit, period_text, decimals, measure),
         figure,
         short_source_line(sources, tables.sources),
-        map_caveat(entry["caveat_fr"], measure, demo),
+        map_caveat(localized(entry, "caveat"), measure, demo),
         demo,
         values,
         source_line(sources, tables.sources),
-        map_sentence(
-            layout, values, unit, dict(zip(tables.territories["territory_code"], tables.territories["name_fr"]))
-        ),
+        map_sentence(layout, values, unit, place_names),
         tile_map_svg(layout, values, unit, ept_names),
     )
 
@@ -346,16 +356,25 @@ def map_headline(shown: pd.DataFrame, label: str, unit: str, period_text: str, d
     visible = shown.loc[~shown["suppressed"] & shown["value"].notna()]
     if visible.empty or visible["value"].max() == 0:
         finding = ranking_finding(shown, label, unit, period_text, decimals, "commune")
-        return finding if finding.startswith(label) else f"{label} : {finding}"
+        return finding if finding.startswith(label) else _("{label} : {value}").format(label=label, value=finding)
     top = visible.iloc[0]
     value = format_number(top["value"], decimals)
+    rate_value = f"{value} {_(RATE_UNIT_FR)}"
     tied = int((visible["value"] == top["value"]).sum())
     if tied > 1:
-        shown_value = f"{value} {RATE_UNIT_FR}" if measure == "rate" else with_unit(top["value"], unit)
-        return f"{label} {period_text} : {tied} communes à égalité en tête ({shown_value})"
+        return _("{label} {period} : {count} communes à égalité en tête ({value})").format(
+            label=label,
+            period=period_text,
+            count=tied,
+            value=rate_value if measure == "rate" else with_unit(top["value"], unit),
+        )
     if measure == "rate":
-        return f"{label} {period_text} : taux le plus élevé {at_place(top['name_fr'])} ({value} {RATE_UNIT_FR})"
-    return f"{label} {period_text} : {top['name_fr']} en tête ({with_unit(top['value'], unit)})"
+        return _("{label} {period} : taux le plus élevé {place} ({value})").format(
+            label=label, period=period_text, place=at_place(top["name_fr"]), value=rate_value
+        )
+    return _("{label} {period} : {place} en tête ({value})").format(
+        label=label, period=period_text, place=top["name_fr"], value=with_unit(top["value"], unit)
+    )
 
 
 BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field_slide}
@@ -366,7 +385,7 @@ def published_slides(tables: DataTables, deck: pd.DataFrame) -> dict[str, Slide 
     so an import of field observations need not redraw them."""
     return {
         row["slide_id"]: BUILDERS[row["kind"]](row, tables, pd.DataFrame(), 0)
-        for _, row in deck.iterrows()
+        for _position, row in deck.iterrows()
         if row["kind"] in PUBLISHED_KINDS
     }
 
@@ -388,7 +407,7 @@ def build_slides(
             return map_slide(row, tables, cells, k, index)
         return BUILDERS[row["kind"]](row, tables, cells, k)
 
-    built = (slide_for(row) for _, row in deck.iterrows())
+    built = (slide_for(row) for _position, row in deck.iterrows())
     return [replace(slide, number=number) for number, slide in enumerate((slide for slide in built if slide), start=1)]
 
 

@@ -3,6 +3,7 @@
 The HTML inlines plotly.js and makes no network request, so it opens from a USB stick. Images
 are drawn by kaleido and the PDF printed by headless Chromium (Debian's package), both with
 the headline, source line, caveat and demo label drawn into the page, not only the plot area.
+Their words follow the current language (`indicators.i18n`), the page's `lang` too.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from indicators.deck import (
     stack_key_date_labels,
     wrap,
 )
+from indicators.i18n import N_, _, current_language
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # kaleido drives a Chromium; point it at Debian's when nothing else is configured.
 os.environ.setdefault("BROWSER_PATH", CHROMIUM)
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
+DECK_TITLE = N_("Prostitution des mineurs : chiffres clés")
 
 
 def first_sentence(text: str) -> str:
@@ -42,9 +45,9 @@ def first_sentence(text: str) -> str:
 def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool) -> go.Figure:
     """The chart with its headline as title and source, caveat and demo label drawn under it."""
     framed = presentation_style(figure, IMAGE_HEIGHT)
-    footer = [wrap(source, 150), "Précaution : " + wrap(first_sentence(caveat), 140)]
+    footer = [wrap(source, 150), _("Précaution : {caveat}").format(caveat=wrap(first_sentence(caveat), 140))]
     if is_demo:
-        footer.append(f"<b>{DEMO_LABEL_FR}</b>")
+        footer.append(f"<b>{_(DEMO_LABEL_FR)}</b>")
     title = wrap(headline, 75)
     # The headline on top, then the key-date labels stacked above the plot: the plot starts below both.
     top = 50 + 42 * (title.count("<br>") + 1) + stack_key_date_labels(framed)
@@ -95,8 +98,13 @@ def slides_zip(slides: list[Slide]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for slide in slides:
             image = chart_image(slide.figure, slide.headline, slide.source, slide.caveat, slide.is_demo)
-            archive.writestr(f"diapositive_{slide.number:02d}_{slide.slide_id}.png", image)
+            archive.writestr(slide_file_name(slide), image)
     return buffer.getvalue()
+
+
+def slide_file_name(slide: Slide) -> str:
+    """ "diapositive_01_estimation_nationale.png" (in English "slide_01_estimation_nationale.png")."""
+    return _("diapositive_{number}_{slide}.png").format(number=f"{slide.number:02d}", slide=slide.slide_id)
 
 
 DECK_STYLE = """
@@ -185,36 +193,45 @@ def slide_section(slide: Slide, total: int) -> str:
     figure = presentation_style(slide.figure, 560)
     figure.update_layout(height=None, autosize=True)
     spec = figure.to_json().replace("</", "<\\/")  # a label can never close the script element
-    demo = f'<div class="demo">{html.escape(DEMO_LABEL_FR)}</div>' if slide.is_demo else ""
+    demo = f'<div class="demo">{html.escape(_(DEMO_LABEL_FR))}</div>' if slide.is_demo else ""
+    where = html.escape(_("Diapositive {number} sur {total}").format(number=slide.number, total=total), quote=True)
+    caveat = html.escape(_("Précaution : {caveat}").format(caveat=first_sentence(slide.caveat)))
     return (
-        f'<section class="slide" id="slide-{slide.number}" aria-label="Diapositive {slide.number} sur {total}">'
+        f'<section class="slide" id="slide-{slide.number}" aria-label="{where}">'
         f"<h1>{html.escape(slide.headline)}</h1>{demo}"
         f'<div class="chart" role="img" aria-label="{html.escape(slide.description or slide.headline, quote=True)}"'
         + (f' data-text-height="{int(map_text)}"' if map_text else "")
         + "></div>"
         f'<script type="application/json">{spec}</script>'
         f'<p class="source">{html.escape(slide.source)}</p>'
-        f'<p class="caveat">Précaution : {html.escape(first_sentence(slide.caveat))}</p>'
+        f'<p class="caveat">{caveat}</p>'
         "</section>"
     )
 
 
-def deck_html(slides: list[Slide], title: str = "Prostitution des mineurs : chiffres clés") -> str:
-    """One self-contained HTML file: plotly.js inlined, keyboard navigation, full screen (F)."""
+def deck_html(slides: list[Slide], title: str | None = None) -> str:
+    """One self-contained HTML file: plotly.js inlined, keyboard navigation, full screen (F); its
+    words in the current language (the title by default « Prostitution des mineurs : chiffres clés »)."""
+    title = _(DECK_TITLE) if title is None else title
     sections = "".join(slide_section(slide, len(slides)) for slide in slides)
     sources = "".join(
         f"<li>{html.escape(source)}</li>" for source in dict.fromkeys(slide.full_source for slide in slides)
     )
+    # Words looked up before the f-string: the catalogue's extraction does not read inside one.
+    sources_title = html.escape(_("Sources"))
+    navigation = html.escape(_("Navigation entre diapositives"))
+    previous, following = html.escape(_("← Précédente")), html.escape(_("Suivante →"))
+    full_screen = html.escape(_("Plein écran (F)"))
     return (
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{current_language()}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{DECK_STYLE}</style>"
         f"<script>{get_plotlyjs()}</script></head><body>{sections}"
-        f'<section class="sources"><h1>Sources</h1><ul>{sources}</ul></section>'
-        '<nav aria-label="Navigation entre diapositives">'
-        '<button type="button" onclick="show(current - 1)">← Précédente</button>'
+        f'<section class="sources"><h1>{sources_title}</h1><ul>{sources}</ul></section>'
+        f'<nav aria-label="{navigation}">'
+        f'<button type="button" onclick="show(current - 1)">{previous}</button>'
         '<span id="counter" aria-live="polite"></span>'
-        '<button type="button" onclick="show(current + 1)">Suivante →</button>'
-        '<button type="button" onclick="toggleFullScreen()">Plein écran (F)</button></nav>'
+        f'<button type="button" onclick="show(current + 1)">{following}</button>'
+        f'<button type="button" onclick="toggleFullScreen()">{full_screen}</button></nav>'
         f"<script>{DECK_SCRIPT}</script></body></html>"
     )
 

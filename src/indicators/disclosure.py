@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
 from indicators.formatting import format_month, format_number
+from indicators.i18n import N_, _
 from indicators.keys import pack_codes
 from indicators.loading import DataTables
 from indicators.observations import (
@@ -57,7 +58,7 @@ TERRITORY_LEVELS = ["commune", "ept", "departement"]
 
 
 SECRET_SYMBOL = "s"
-SECRET_TEXT = "s (secret statistique)"
+SECRET_TEXT = N_("s (secret statistique)")  # shown with `_()`
 
 
 def suppressed_label(k: int | None = None) -> str:
@@ -315,7 +316,7 @@ def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50)
         else np.array([], dtype=np.int64)
     )
     to_solve = np.unique(blocks[hidden])
-    for _ in range(max_rounds):
+    for _round in range(max_rounds):
         exposed = determined_cells(hidden, families, blocks, to_solve)
         if exposed.size == 0:
             break
@@ -331,7 +332,7 @@ def apply_pair_rule(
 ) -> None:
     """Complementary suppression, in place: no relation may keep exactly one hidden member (it would be
     the parent minus the others)."""
-    for _ in range(max_rounds):
+    for _round in range(max_rounds):
         added = False
         for family, ids in families:
             member_hidden = hidden[family]
@@ -360,7 +361,7 @@ def membership(families: list[tuple[np.ndarray, np.ndarray]], size: int) -> pd.D
     return pd.DataFrame(
         {
             "row": np.concatenate([members for members, _ in families]) if families else np.array([], dtype=np.int64),
-            "relation": np.concatenate([ids + position * size for position, (_, ids) in enumerate(families)])
+            "relation": np.concatenate([ids + position * size for position, (_members, ids) in enumerate(families)])
             if families
             else np.array([], dtype=np.int64),
             "sign": np.concatenate([np.where(members == ids, 1, -1) for members, ids in families])
@@ -589,25 +590,35 @@ def series_tables(
     k: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A protected trend series (`protect_series`) as the two tables behind its chart: the file to
-    download (plain values, « s » where secret, one row per period and group) and the French table on
-    screen (formatted values). Pages show these, never the series' own values."""
+    download (plain values, « s » where secret, one row per period and group) and the table on
+    screen (formatted values), headers and words in the current language. Pages show these, never
+    the series' own values."""
     base = series.assign(
         indicateur=indicator,
         territoire=territory,
         periode=[format_month(start, frequency) for start in series["period_start"]],
         groupe=series["group"].map(lambda group: group_names.get(group, group)),
-        complete=series["complete"].map({True: "oui", False: "non (partielle)"}),
+        complete=series["complete"].map({True: _("oui"), False: _("non (partielle)")}),
     )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
-    download = mask_column(base, "value", k).rename(columns={"value": "valeur", "complete": "periode_complete"})
+    download = mask_column(base, "value", k).rename(
+        columns={
+            "indicateur": _("indicateur"),
+            "territoire": _("territoire"),
+            "periode": _("periode"),
+            "groupe": _("groupe"),
+            "value": _("valeur"),
+            "complete": _("periode_complete"),
+        }
+    )
     shown = (
         mask_column(base, "value", k, french=True)
         .drop(columns=["indicateur", "territoire"])
         .rename(
             columns={
-                "periode": "Période",
-                "groupe": "Groupe",
+                "periode": _("Période"),
+                "groupe": _("Groupe"),
                 "value": unit.capitalize(),
-                "complete": "Période complète",
+                "complete": _("Période complète"),
             }
         )
     )
@@ -685,8 +696,9 @@ def protected_comparisons(
 
 
 def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The whole protected lattice as a table anyone may download, in French: secret values written
-    with the secret symbol, periods as "2025-03", "T1 2025" or "2025" (exports.period_labels)."""
+    """The whole protected lattice as a table anyone may download: secret values written with the
+    secret symbol, periods as "2025-03", "T1 2025" or "2025" (exports.period_labels); headers in the
+    current language."""
     readable = cells.assign(
         period_start=period_labels(cells["period_start"], cells["level"]),
         level=cells["level"].map(LEVEL_CODES_FR),
@@ -694,13 +706,13 @@ def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
     )[["indicator_id", "territory_code", "level", "period_start", "dimension", "group", "value", "suppressed"]]
     return mask_column(readable, "value", k).rename(
         columns={
-            "indicator_id": "indicateur",
-            "territory_code": "territoire",
-            "level": "niveau",
-            "period_start": "période",
-            "dimension": "répartition",
-            "group": "groupe",
-            "value": "valeur",
+            "indicator_id": _("indicateur"),
+            "territory_code": _("territoire"),
+            "level": _("niveau"),
+            "period_start": _("période"),
+            "dimension": _("répartition"),
+            "group": _("groupe"),
+            "value": _("valeur"),
         }
     )
 

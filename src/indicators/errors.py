@@ -12,13 +12,16 @@ import secrets
 from html import escape
 from typing import TYPE_CHECKING
 
+from indicators.i18n import N_, _
+
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont, ImageFont
 
 LOGGER = logging.getLogger("indicators.errors")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-ERROR_MESSAGE_FR = (
+# French texts marked for the catalogue; shown in the viewer's language with `_()`.
+ERROR_MESSAGE_FR = N_(
     "Une erreur inattendue est survenue. Rechargez la page ; si l'erreur persiste, transmettez la "
     "référence **{reference}** à la personne qui administre le tableau de bord."
 )
@@ -47,20 +50,21 @@ def log_unexpected_error(error: BaseException, where: str = "") -> str:
 
 
 def error_message(reference: str) -> str:
-    """The French sentence a viewer sees instead of Streamlit's English exception page."""
-    return ERROR_MESSAGE_FR.format(reference=reference)
+    """The sentence a viewer sees (in their language) instead of Streamlit's exception page."""
+    return _(ERROR_MESSAGE_FR).format(reference=reference)
 
 
-DOWNLOAD_ERROR_FR = (
+DOWNLOAD_ERROR_FR = N_(
     "Le fichier n'a pas pu être produit (erreur inattendue). Référence à transmettre à la "
     "personne qui administre le tableau de bord : {reference}."
 )
 
 
 def error_file(reference: str, file_format: str) -> bytes:
-    """What a download that failed delivers instead of the file: the French message and the reference,
-    in the format asked for (Streamlit itself would write "Failed to generate file for download")."""
-    message = DOWNLOAD_ERROR_FR.format(reference=reference)
+    """What a download that failed delivers instead of the file: the message (in the viewer's language)
+    and the reference, in the format asked for (Streamlit itself would write "Failed to generate file
+    for download")."""
+    message = _(DOWNLOAD_ERROR_FR).format(reference=reference)
     if file_format == "svg":
         return (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="80"><text x="20" y="45" '

@@ -1,4 +1,6 @@
-"""Files offered for download: CSV in the French spreadsheet convention, demo label included."""
+"""Files offered for download: CSV in the spreadsheet convention of the current language (French:
+`;` and decimal comma; English: `,` and decimal point), headers and codes in that language, demo
+label included."""
 
 from __future__ import annotations
 
@@ -6,16 +8,19 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_LABEL_FR
+from indicators.i18n import N_, _, current_language
 from indicators.labels import KIND_FR
 
-DEMO_COLUMN = "statut_donnees"
+# The demo column's header (French by default; `_(DEMO_COLUMN)` in the current language).
+DEMO_COLUMN = N_("statut_donnees")
 
 
 def label_demo(frame: pd.DataFrame, is_demo: bool) -> pd.DataFrame:
     """Demo data say so on every exported row, so a copied file cannot lose the label."""
     if not is_demo:
         return frame
-    return frame.assign(**{DEMO_COLUMN: DEMO_LABEL_FR.lower()})[[DEMO_COLUMN, *frame.columns]]
+    column = _(DEMO_COLUMN)
+    return frame.assign(**{column: _(DEMO_LABEL_FR).lower()})[[column, *frame.columns]]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -43,117 +48,156 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_french_csv(frame: pd.DataFrame, is_demo: bool = False) -> bytes:
     """`;`-separated, decimal comma, UTF-8 with BOM: what French spreadsheets open correctly."""
+    return spreadsheet_csv(frame, is_demo, separator=";", decimal=",")
+
+
+def to_english_csv(frame: pd.DataFrame, is_demo: bool = False) -> bytes:
+    """`,`-separated, decimal point, UTF-8 with BOM: what English spreadsheets open correctly."""
+    return spreadsheet_csv(frame, is_demo, separator=",", decimal=".")
+
+
+def to_csv(frame: pd.DataFrame, is_demo: bool = False) -> bytes:
+    """The CSV of the current language's spreadsheets: French (`;`, decimal comma) or English (`,`,
+    decimal point). Words written by the export (demo label, oui/non) follow the language too."""
+    return to_english_csv(frame, is_demo) if current_language() == "en" else to_french_csv(frame, is_demo)
+
+
+def spreadsheet_csv(frame: pd.DataFrame, is_demo: bool, separator: str, decimal: str) -> bytes:
     safe = neutralise_formulas(whole_numbers(french_booleans(label_demo(frame, is_demo))))
     # CRLF line ends: what spreadsheets expect, and cells holding a carriage return get quoted.
-    return safe.to_csv(index=False, sep=";", decimal=",", date_format="%Y-%m-%d", lineterminator="\r\n").encode(
-        "utf-8-sig"
-    )
+    return safe.to_csv(
+        index=False, sep=separator, decimal=decimal, date_format="%Y-%m-%d", lineterminator="\r\n"
+    ).encode("utf-8-sig")
 
 
-# --- Every table a viewer can download: French headers, French codes, no English column. ---
-# Columns not named here are dropped on purpose (the catalogue's English translations); a new
-# column of a table must be named here or in ENGLISH_ONLY, or tests/test_exports.py fails.
+# --- Every table a viewer can download: headers and codes in the viewer's language (French by
+# default), no column of the other language. The words below are French, marked N_ and translated
+# when a table is written. Columns not named here are dropped on purpose (the catalogue's English
+# translations); a new column of a table must be named here or in ENGLISH_ONLY, or
+# tests/test_exports.py fails.
 
 ENGLISH_ONLY = {"label_en", "unit_en", "definition_en", "caveat_en", "name_en"}
 
 SOURCES_FR = {
-    "source_id": "identifiant",
-    "publisher": "éditeur",
-    "title": "titre",
-    "published": "date de publication",
-    "primary_url": "adresse d'origine",
-    "read_at": "adresse lue",
-    "relay": "relais",
-    "relay_date": "date du relais",
-    "licence": "conditions",
-    "note": "remarque",
+    "source_id": N_("identifiant"),
+    "publisher": N_("éditeur"),
+    "title": N_("titre"),
+    "published": N_("date de publication"),
+    "primary_url": N_("adresse d'origine"),
+    "read_at": N_("adresse lue"),
+    "relay": N_("relais"),
+    "relay_date": N_("date du relais"),
+    "licence": N_("conditions"),
+    "note": N_("remarque"),
 }
 INDICATORS_FR = {
-    "indicator_id": "indicateur",
-    "label_fr": "libellé",
-    "unit_fr": "unité",
-    "kind": "nature",
-    "domain": "domaine",
-    "definition_fr": "définition",
-    "caveat_fr": "précaution",
+    "indicator_id": N_("indicateur"),
+    "label_fr": N_("libellé"),
+    "unit_fr": N_("unité"),
+    "kind": N_("nature"),
+    "domain": N_("domaine"),
+    "definition_fr": N_("définition"),
+    "caveat_fr": N_("précaution"),
 }
 PUBLISHED_FR = {
-    "figure_id": "identifiant",
-    "indicator_id": "indicateur",
-    "territory_code": "territoire",
-    "period": "période",
-    "value": "valeur",
-    "value_low": "valeur basse",
-    "value_high": "valeur haute",
-    "qualifier": "qualificatif",
-    "restates": "reprend",
-    "source_id": "source",
-    "note_fr": "remarque",
+    "figure_id": N_("identifiant"),
+    "indicator_id": N_("indicateur"),
+    "territory_code": N_("territoire"),
+    "period": N_("période"),
+    "value": N_("valeur"),
+    "value_low": N_("valeur basse"),
+    "value_high": N_("valeur haute"),
+    "qualifier": N_("qualificatif"),
+    "restates": N_("reprend"),
+    "source_id": N_("source"),
+    "note_fr": N_("remarque"),
 }
 TERRITORIES_FR = {
-    "territory_code": "code",
-    "name_fr": "nom",
-    "level": "niveau",
-    "parent_code": "code parent",
-    "source_id": "source",
-    "population": "population municipale",
-    "population_source_id": "source de la population",
-    "ept_code": "code EPT",
-    "longitude": "longitude",
-    "latitude": "latitude",
-    "point_source_id": "source du point",
+    "territory_code": N_("code"),
+    "name_fr": N_("nom"),
+    "level": N_("niveau"),
+    "parent_code": N_("code parent"),
+    "source_id": N_("source"),
+    "population": N_("population municipale"),
+    "population_source_id": N_("source de la population"),
+    "ept_code": N_("code EPT"),
+    "longitude": N_("longitude"),
+    "latitude": N_("latitude"),
+    "point_source_id": N_("source du point"),
 }
 KEY_DATES_FR = {
-    "date": "date",
-    "end_date": "date de fin",
-    "label_fr": "libellé",
-    "territory_code": "territoire",
-    "source_id": "source",
+    "date": N_("date"),
+    "end_date": N_("date de fin"),
+    "label_fr": N_("libellé"),
+    "territory_code": N_("territoire"),
+    "source_id": N_("source"),
 }
 OBSERVATIONS_FR = {
-    "indicator_id": "indicateur",
-    "territory_code": "territoire",
-    "period": "période",
-    "sex": "sexe",
-    "age_group": "tranche d'âge",
-    "value": "valeur",
-    "source_id": "source",
+    "indicator_id": N_("indicateur"),
+    "territory_code": N_("territoire"),
+    "period": N_("période"),
+    "sex": N_("sexe"),
+    "age_group": N_("tranche d'âge"),
+    "value": N_("valeur"),
+    "source_id": N_("source"),
 }
 
-DOMAIN_CODES_FR = {"published": "chiffres publiés", "field": "observations de terrain"}
+DOMAIN_CODES_FR = {"published": N_("chiffres publiés"), "field": N_("observations de terrain")}
 QUALIFIER_CODES_FR = {
-    "exact": "exact",
-    "lower_bound": "borne basse (« plus de »)",
-    "approximate": "approximatif",
-    "derived": "calculé",
+    "exact": N_("exact"),
+    "lower_bound": N_("borne basse (« plus de »)"),
+    "approximate": N_("approximatif"),
+    "derived": N_("calculé"),
 }
-# WLD is the ISO-style code of the world in territories.csv; the export writes the French word.
-TERRITORY_CODES_FR = {"WLD": "monde"}
-LEVEL_CODES_FR = {"month": "mois", "quarter": "trimestre", "year": "année"}
-SPLIT_CODES_FR = {"none": "aucune", "sex": "sexe", "age_group": "tranche d'âge"}
+# WLD is the ISO-style code of the world in territories.csv; the export writes the word.
+TERRITORY_CODES_FR = {"WLD": N_("monde")}
+LEVEL_CODES_FR = {"month": N_("mois"), "quarter": N_("trimestre"), "year": N_("année")}
+SPLIT_CODES_FR = {"none": N_("aucune"), "sex": N_("sexe"), "age_group": N_("tranche d'âge")}
 
-BOOLEANS_FR = {True: "oui", False: "non"}
+BOOLEANS_FR = {True: N_("oui"), False: N_("non")}
 
 
 def french_table(
     frame: pd.DataFrame, headers: dict[str, str], codes: dict[str, dict[str, str]] | None = None
 ) -> pd.DataFrame:
-    """The named columns, in that order, with their codes written in French and French headers.
+    """The named columns, in that order, with their codes and headers written in the current
+    language (French by default). In English, a French text column (`label_fr`) gives way to its
+    English one (`label_en`) where that one is filled.
 
-    A code with no French word is kept as it is (an identifier such as a source or a commune code).
+    A code with no word is kept as it is (an identifier such as a source or a commune code).
     """
     present = [column for column in headers if column in frame.columns]
-    return french_codes(frame[present], codes or {}).rename(columns=headers)
+    table = french_codes(in_language_columns(frame, present), codes or {})
+    return table.rename(columns={column: _(header) for column, header in headers.items()})
+
+
+def in_language_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of `frame`, each `…_fr` text column in the current language (the French text where
+    the other language's is empty or missing)."""
+    language = current_language()
+    table = frame[columns]
+    if language == "fr":
+        return table
+    replaced = {}
+    for column in columns:
+        other = f"{column.removesuffix('_fr')}_{language}"
+        if column.endswith("_fr") and other in frame.columns:
+            texts = frame[other]
+            filled = texts.map(lambda text: isinstance(text, str) and bool(text.strip())).astype(bool)
+            replaced[column] = texts.where(filled, frame[column])
+    return table.assign(**replaced)
 
 
 def french_codes(frame: pd.DataFrame, codes: dict[str, dict[str, str]]) -> pd.DataFrame:
-    """Codes written in French in the columns that have them; an unknown code is kept as it is."""
+    """Codes written as words of the current language (French by default) in the columns that have
+    them; an unknown code is kept as it is."""
+    written = {column: {code: _(word) for code, word in words.items()} for column, words in codes.items()}
     return frame.assign(
         **{
             column: frame[column].map(
                 lambda code, words=words: words.get(code, code) if isinstance(code, str) else code
             )
-            for column, words in codes.items()
+            for column, words in written.items()
             if column in frame.columns
         }
     )
@@ -183,9 +227,15 @@ def key_dates_table(key_dates: pd.DataFrame) -> pd.DataFrame:
     return french_table(key_dates, KEY_DATES_FR, {"territory_code": TERRITORY_CODES_FR})
 
 
+# A quarter as the exports write it: "T1 2025" in French, "Q1 2025" in English.
+QUARTER_LABEL = N_("T{quarter} {year}")
+
+
 def stored_period_fr(periods: pd.Series) -> pd.Series:
-    """Stored periods as the exports write them: "2025", "2025-03", and "2025-Q1" → "T1 2025"."""
-    return periods.astype("str").str.replace(r"^(\d{4})-Q([1-4])$", r"T\2 \1", regex=True)
+    """Stored periods as the exports write them: "2025", "2025-03", and "2025-Q1" → "T1 2025"
+    (in English "Q1 2025")."""
+    replacement = _(QUARTER_LABEL).replace("\\", "\\\\").replace("{quarter}", r"\2").replace("{year}", r"\1")
+    return periods.astype("str").str.replace(r"^(\d{4})-Q([1-4])$", replacement, regex=True)
 
 
 def observations_table(observations: pd.DataFrame) -> pd.DataFrame:
@@ -195,17 +245,24 @@ def observations_table(observations: pd.DataFrame) -> pd.DataFrame:
 
 def period_labels(starts: pd.Series, levels: pd.Series) -> pd.Series:
     """A lattice cell's period in the exports: "2025-03" (month), "T1 2025" (quarter, as on screen
-    and as analysts write it), "2025" (year)."""
+    and as analysts write it; "Q1 2025" in English), "2025" (year)."""
     years = starts.dt.year.astype("str")
     months = starts.dt.strftime("%Y-%m")
-    quarters = "T" + starts.dt.quarter.astype("str") + " " + years
+    template = _(QUARTER_LABEL)
+    quarter_numbers = starts.dt.quarter.astype("str")
+    quarters = pd.Series(
+        [template.format(quarter=quarter, year=year) for quarter, year in zip(quarter_numbers, years)],
+        index=starts.index,
+        dtype="str",
+    )
     return pd.Series(
         np.select([levels == "year", levels == "quarter"], [years, quarters], months), index=starts.index, dtype="str"
     )
 
 
 def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
-    """« oui » / « non » instead of True / False, in any column holding only booleans (and blanks)."""
+    """« oui » / « non » (in English "yes" / "no") instead of True / False, in any column holding
+    only booleans (and blanks)."""
 
     def is_boolean(column: pd.Series) -> bool:
         if pd.api.types.is_bool_dtype(column):
@@ -220,7 +277,7 @@ def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(
         **{
             column: frame[column].map(
-                lambda cell: BOOLEANS_FR[bool(cell)] if isinstance(cell, bool | np.bool_) else cell
+                lambda cell: _(BOOLEANS_FR[bool(cell)]) if isinstance(cell, bool | np.bool_) else cell
             )
             for column in frame.columns
             if is_boolean(frame[column])
@@ -229,8 +286,15 @@ def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # Columns that mean the same in every table a chart can hand over: a chart's CSV writes them in
-# French even when a page passes the table's own columns (see views.components.chart_block).
-CHART_COLUMNS_FR = {**PUBLISHED_FR, **OBSERVATIONS_FR, "level": "niveau", "dimension": "répartition", "kind": "nature"}
+# the current language even when a page passes the table's own columns (see
+# views.components.chart_block).
+CHART_COLUMNS_FR = {
+    **PUBLISHED_FR,
+    **OBSERVATIONS_FR,
+    "level": N_("niveau"),
+    "dimension": N_("répartition"),
+    "kind": N_("nature"),
+}
 CHART_CODES_FR = {
     "qualifier": QUALIFIER_CODES_FR,
     "territory_code": TERRITORY_CODES_FR,
@@ -241,8 +305,41 @@ CHART_CODES_FR = {
 
 
 def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A chart's table with its known codes and headers in French; other columns kept as they are."""
-    return french_codes(frame, CHART_CODES_FR).rename(columns=CHART_COLUMNS_FR)
+    """A chart's table with its known codes and headers in the current language (French by
+    default); other columns kept as they are."""
+    return french_codes(frame, CHART_CODES_FR).rename(
+        columns={column: _(header) for column, header in CHART_COLUMNS_FR.items()}
+    )
+
+
+# The headers `disclosure.public_cells` writes (in French), and the words of its level and
+# breakdown columns.
+PUBLIC_HEADERS_FR = (
+    N_("indicateur"),
+    N_("territoire"),
+    N_("niveau"),
+    N_("période"),
+    N_("répartition"),
+    N_("groupe"),
+    N_("valeur"),
+)
+
+
+def public_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """`disclosure.public_cells` (its words in French, its headers in French or already in the
+    current language) in the current language: headers, levels (mois → month) and breakdowns
+    (sexe → sex). Unchanged in French; words already translated are kept as they are."""
+    if current_language() == "fr":
+        return cells
+    words = {french: _(french) for french in (*LEVEL_CODES_FR.values(), *SPLIT_CODES_FR.values())}
+    translated = cells.assign(
+        **{
+            column: cells[column].map(lambda word: words.get(word, word) if isinstance(word, str) else word)
+            for column in ("niveau", "répartition", _("niveau"), _("répartition"))
+            if column in cells.columns
+        }
+    )
+    return translated.rename(columns={header: _(header) for header in PUBLIC_HEADERS_FR})
 
 
 def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Chart titles that state the finding, computed from the data drawn (never typed by hand)."""
+"""Chart titles that state the finding, computed from the data drawn (never typed by hand), in the
+current language: labels and units are given in it by the caller."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from indicators.formatting import (
     format_span,
     with_unit,
 )
+from indicators.i18n import _
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
 
 
@@ -22,7 +24,7 @@ def observation_finding(series: pd.DataFrame, label: str, unit: str, frequency: 
     A total with a secret point in it is never stated: it would give the secret away.
     """
     if series.empty:
-        return f"{label} : aucune donnée pour cette sélection"
+        return _("{label} : aucune donnée pour cette sélection").format(label=label)
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
     covered = (
         series["months_covered"]
@@ -40,73 +42,128 @@ def observation_finding(series: pd.DataFrame, label: str, unit: str, frequency: 
     partial = (
         ""
         if latest["complete"]
-        else (f" (période incomplète : {latest['covered']} mois sur {MONTHS_PER_PERIOD[frequency]})")
+        else _(" (période incomplète : {covered} mois sur {months})").format(
+            covered=latest["covered"], months=MONTHS_PER_PERIOD[frequency]
+        )
     )
     if latest["hidden"]:
-        return f"{label} en {when} : {SECRET_SYMBOL} (valeur masquée par le secret statistique){partial}"
-    text = f"{label} : {with_unit(latest['value'], unit)} en {when}{partial}"
+        return _("{label} en {period} : {symbol} (valeur masquée par le secret statistique){partial}").format(
+            label=label, period=when, symbol=SECRET_SYMBOL, partial=partial
+        )
+    text = _("{label} : {value} en {period}{partial}").format(
+        label=label, value=with_unit(latest["value"], unit), period=when, partial=partial
+    )
     year_before = latest["period_start"] - pd.DateOffset(years=1)
     previous = complete.loc[(complete["period_start"] == year_before) & ~complete["hidden"], "value"]
     if latest["complete"] and not previous.empty and previous.iloc[0] > 0:
         change = (latest["value"] - previous.iloc[0]) / previous.iloc[0] * 100
-        text += f", {format_change(change)} par rapport à {format_month(year_before, frequency)}"
+        text = _("{finding}, {change} par rapport à {period}").format(
+            finding=text, change=format_change(change), period=format_month(year_before, frequency)
+        )
     return text
 
 
 def published_finding(points: pd.DataFrame, label: str) -> str:
     """Latest published figure, and a warning when the points come from several sources."""
     if points.empty:
-        return f"{label} : aucun chiffre publié pour ce territoire"
+        return _("{label} : aucun chiffre publié pour ce territoire").format(label=label)
     latest = points.sort_values("date").iloc[-1]
-    text = f"{label} : {latest['figure_text']} ({latest['period_text']}, dernier chiffre publié)"
+    text = _("{label} : {figure} ({period}, dernier chiffre publié)").format(
+        label=label, figure=latest["figure_text"], period=latest["period_text"]
+    )
     sources = points["source_id"].nunique()
     if sources > 1:
-        text += f" ; {sources} sources aux méthodes différentes, points non reliés"
+        text = _("{finding} ; {count} sources aux méthodes différentes, points non reliés").format(
+            finding=text, count=sources
+        )
     return text
 
 
-def covered_text(rows: pd.DataFrame) -> str:
-    """The periods some rows actually cover, as a sentence ends: "en 2025", "de 2024 à 2025",
-    "en janvier – mars 2026", "de T2 2024 à T1 2025" (never "en 2026" for three months of it)."""
+def covered_periods(rows: pd.DataFrame) -> tuple[str, str | None] | None:
+    """The periods some rows actually cover, as (first, last) texts, last None for a single period
+    or span ("2025", "janvier – mars 2026"); None for no rows."""
     if rows.empty:
-        return "sur la période choisie"
+        return None
     dated = rows if "months_spanned" in rows else with_month(rows)
     first = dated["month"].min()
     last = dated["month"].max()
     last_end = last + pd.DateOffset(months=int(dated.loc[dated["month"] == last, "months_spanned"].max()) - 1)
     if first.month == 1 and last_end.month == 12:
-        return f"en {first.year}" if first.year == last_end.year else f"de {first.year} à {last_end.year}"
+        return (str(first.year), None) if first.year == last_end.year else (str(first.year), str(last_end.year))
     frequency = GRANULARITIES[int(dated["months_spanned"].min())]
     if first.year == last.year:
-        return f"en {format_span(first, last, frequency)}"
-    return f"de {format_month(first, frequency)} à {format_month(last, frequency)}"
+        return format_span(first, last, frequency), None
+    return format_month(first, frequency), format_month(last, frequency)
+
+
+def covered_text(rows: pd.DataFrame) -> str:
+    """The periods some rows actually cover, as a sentence ends: "en 2025", "de 2024 à 2025",
+    "en janvier – mars 2026", "de T2 2024 à T1 2025" (never "en 2026" for three months of it)."""
+    periods = covered_periods(rows)
+    if periods is None:
+        return _("sur la période choisie")
+    first, last = periods
+    if last is None:
+        return _("en {period}").format(period=first)
+    return _("de {start} à {end}").format(start=first, end=last)
+
+
+def covered_label(rows: pd.DataFrame) -> str:
+    """The same periods as a table cell: "2025", "2024 à 2025", "janvier – mars 2026"."""
+    periods = covered_periods(rows)
+    if periods is None:
+        return _("sur la période choisie")
+    first, last = periods
+    return first if last is None else _("{start} à {end}").format(start=first, end=last)
 
 
 def ranking_finding(
     ranked: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int = 0, places: str = "commune"
 ) -> str:
     """Which territory counts most over the period, and the one after it (secret cells left out).
-    With `decimals`, the values are rates: the territory "has the highest rate" rather than "counts most"."""
+    With `decimals`, the values are rates: the territory "has the highest rate" rather than "counts most".
+    `places` is "commune" or "EPT" (the level ranked, as a code)."""
     visible = ranked.loc[~ranked["suppressed"]] if "suppressed" in ranked else ranked
+    communes = places == "commune"  # else EPTs (French: « seule commune », « seul EPT »)
     if visible.empty:
         if ranked.empty:
-            return f"{label} : aucune donnée {period_text}"
-        return f"{label} {period_text} : chiffres des {places}s masqués par le secret statistique"
-    feminine = "e" if places == "commune" else ""  # « seule commune », « seul EPT »
+            return _("{label} : aucune donnée {period}").format(label=label, period=period_text)
+        masked = (
+            _("{label} {period} : chiffres des communes masqués par le secret statistique")
+            if communes
+            else _("{label} {period} : chiffres des EPTs masqués par le secret statistique")
+        )
+        return masked.format(label=label, period=period_text)
     if len(ranked) == 1:
         first = visible.iloc[0]
         shown = f"{format_number(first['value'], decimals)} {unit}" if decimals else with_unit(first["value"], unit)
-        return f"{label} : {shown} à {first['name_fr']} {period_text} (seul{feminine} {places} avec des données)"
+        alone = (
+            _("{label} : {value} à {place} {period} (seule commune avec des données)")
+            if communes
+            else _("{label} : {value} à {place} {period} (seul EPT avec des données)")
+        )
+        return alone.format(label=label, value=shown, place=first["name_fr"], period=period_text)
     if visible["value"].sum() == 0:
         zero = f"0 {unit}" if decimals else with_unit(0, unit)
-        return f"{label} : {zero} dans chaque {places} affiché{feminine} {period_text}"
+        everywhere = (
+            _("{label} : {value} dans chaque commune affichée {period}")
+            if communes
+            else _("{label} : {value} dans chaque EPT affiché {period}")
+        )
+        return everywhere.format(label=label, value=zero, period=period_text)
     first = visible.iloc[0]
     if decimals:
         rate = f"{format_number(first['value'], decimals)} {unit}"
-        text = f"{first['name_fr']} a le taux le plus élevé {period_text} ({rate})"
+        text = _("{place} a le taux le plus élevé {period} ({rate})").format(
+            place=first["name_fr"], period=period_text, rate=rate
+        )
     else:
-        text = f"{first['name_fr']} compte le plus de {unit} {period_text} ({format_number(first['value'])})"
+        text = _("{place} compte le plus de {unit} {period} ({value})").format(
+            place=first["name_fr"], unit=unit, period=period_text, value=format_number(first["value"])
+        )
     if len(visible) > 1:
         second = visible.iloc[1]
-        text += f", devant {second['name_fr']} ({format_number(second['value'], decimals)})"
+        text = _("{finding}, devant {place} ({value})").format(
+            finding=text, place=second["name_fr"], value=format_number(second["value"], decimals)
+        )
     return text

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_SOURCE_ID
+from indicators.i18n import _
 from indicators.keys import pack_codes
 from indicators.store.contract import empty_observations
 from indicators.territories import ept_of, epts
@@ -126,7 +127,11 @@ def as_frequency(value: str) -> Frequency:
     for frequency in FREQUENCIES:
         if value == frequency:
             return frequency
-    raise ValueError(f"Fréquence inconnue : {value!r} (attendu : {', '.join(FREQUENCIES)})")
+    raise ValueError(
+        _("Fréquence inconnue : {value} (attendu : {expected})").format(
+            value=repr(value), expected=", ".join(FREQUENCIES)
+        )
+    )
 
 
 def as_breakdown(value: str) -> Breakdown:
@@ -134,7 +139,11 @@ def as_breakdown(value: str) -> Breakdown:
     for breakdown in BREAKDOWNS:
         if value == breakdown:
             return breakdown
-    raise ValueError(f"Ventilation inconnue : {value!r} (attendu : {', '.join(BREAKDOWNS)})")
+    raise ValueError(
+        _("Ventilation inconnue : {value} (attendu : {expected})").format(
+            value=repr(value), expected=", ".join(BREAKDOWNS)
+        )
+    )
 
 
 def granularities(rows: pd.DataFrame) -> list[Frequency]:

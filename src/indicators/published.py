@@ -8,6 +8,7 @@ from typing import cast
 import pandas as pd
 
 from indicators.formatting import format_figure, format_period
+from indicators.i18n import localized
 
 
 @dataclass(frozen=True)
@@ -68,20 +69,21 @@ def latest_figure(estimates: pd.DataFrame, indicator_id: str, territory_code: st
 def headline(
     estimates: pd.DataFrame, catalogue: pd.DataFrame, indicator_id: str, territory_code: str = "FR"
 ) -> Headline:
-    """A headline card built from the latest figure of an indicator and its catalogue entry."""
+    """A headline card built from the latest figure of an indicator and its catalogue entry (label,
+    definition and caveat in the current language)."""
     entry = cast(pd.Series, catalogue.loc[indicator_id])  # DataTables.catalogue: indicator_id is the key
     figure = latest_figure(estimates, indicator_id, territory_code)
     return Headline(
         figure_id=figure["figure_id"],
         indicator_id=indicator_id,
-        label=entry["label_fr"],
+        label=localized(entry, "label"),
         text=format_figure(figure, entry["kind"]),
         period=format_period(figure["period"]),
         territory_code=territory_code,
         source_id=figure["source_id"],
         kind=entry["kind"],
-        definition=entry["definition_fr"],
-        caveat=entry["caveat_fr"],
+        definition=localized(entry, "definition"),
+        caveat=localized(entry, "caveat"),
     )
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from indicators.cards import NO_DATA
 from indicators.disclosure import (
     SECRET_SYMBOL,
     protected_ranking,
@@ -29,6 +29,7 @@ from indicators.formatting import (
     format_number,
     format_span,
 )
+from indicators.i18n import _, localized, ngettext
 from indicators.loading import DataTables
 from indicators.observations import (
     MONTHS_PER_PERIOD,
@@ -48,10 +49,10 @@ from indicators.territories import (
     PARTIAL_EPT,
     PARTIAL_EPT_NOTE_FR,
     RATE_CAVEAT_FR,
-    RATE_UNIT_FR,
     communes,
     epts,
     level_of,
+    measure_label,
     members,
     names,
     populations,
@@ -60,7 +61,6 @@ from indicators.territories import (
 
 TREND_PERIODS = 10  # bars a small chart can hold legibly on one A4 page
 EVERYONE = "none:ensemble"  # the public a ranking covers (labels.public_choices)
-PEER_WORDS = {"commune": ("commune", "communes"), "ept": ("EPT", "EPT")}
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class IndicatorBlock:
         """ "+12 % en un an", only when both windows show."""
         if self.change_percent is None:
             return None
-        return f"{format_change(self.change_percent)} en un an"
+        return _("{change} en un an").format(change=format_change(self.change_percent))
 
 
 @dataclass(frozen=True)
@@ -156,17 +156,19 @@ class Sheet:
 
 def secret_text(k: int) -> str:
     """The footer's definition of the symbol, with this k."""
-    return (
-        f"{SECRET_SYMBOL} : effectif de 1 à {k - 1}, ou qui permettrait d'en retrouver un, masqué (secret statistique)."
-    )
+    return _(
+        "{symbol} : effectif de 1 à {largest}, ou qui permettrait d'en retrouver un, masqué (secret statistique)."
+    ).format(symbol=SECRET_SYMBOL, largest=k - 1)
 
 
 def version_text(versions: list[VersionInfo]) -> str:
     """Which data the sheet was drawn from: the latest stored version and its date, or the shipped file."""
     if not versions:
-        return "données livrées avec le tableau de bord (version 0)"
+        return _("données livrées avec le tableau de bord (version 0)")
     latest = max(versions, key=lambda info: info.version)
-    return f"version {latest.version} des données, du {format_day(latest.created_at[:10])}"
+    return _("version {version} des données, du {date}").format(
+        version=latest.version, date=format_day(latest.created_at[:10])
+    )
 
 
 def level_text(territories: pd.DataFrame, territory_code: str) -> str:
@@ -174,15 +176,19 @@ def level_text(territories: pd.DataFrame, territory_code: str) -> str:
     level = level_of(territories, territory_code)
     all_names = names(territories)
     if level == "departement":
-        return f"Département, {len(communes(territories))} communes, {len(epts(territories))} EPT"
+        return _("Département, {communes} communes, {epts} EPT").format(
+            communes=len(communes(territories)), epts=len(epts(territories))
+        )
     if level == "ept":
         count = len(members(territories, territory_code) or [])
-        return f"Établissement public territorial (EPT) de {count} communes des {DEPARTMENT_NAME}"
+        return _("Établissement public territorial (EPT) de {count} communes des {department}").format(
+            count=count, department=DEPARTMENT_NAME
+        )
     row = territories.loc[territories["territory_code"] == territory_code]
     ept = row["ept_code"].iloc[0] if not row.empty else None
-    return (
-        f"Commune de l'EPT {all_names[ept]}" if pd.notna(ept) and ept in all_names else f"Commune des {DEPARTMENT_NAME}"
-    )
+    if pd.notna(ept) and ept in all_names:
+        return _("Commune de l'EPT {ept}").format(ept=all_names[ept])
+    return _("Commune des {department}").format(department=DEPARTMENT_NAME)
 
 
 def population_source(tables: DataTables, territory_code: str) -> str:
@@ -192,7 +198,7 @@ def population_source(tables: DataTables, territory_code: str) -> str:
     if inside is not None:
         mine = mine.loc[mine["territory_code"].isin(inside)]
     source_ids = mine["population_source_id"].dropna().unique().tolist()
-    return source_line(source_ids, tables.sources) if source_ids else "Population non publiée"
+    return source_line(source_ids, tables.sources) if source_ids else _("Population non publiée")
 
 
 def window_total(
@@ -242,14 +248,25 @@ def peer_rank(ranked: pd.DataFrame, territory_code: str, column: str, level: str
     visible = ranked.loc[~ranked["suppressed"].astype(bool) & ranked[column].notna()]
     among = len(visible)
     if mine.empty:
-        return PeerRank(None, among, f"{NO_DATA} en {year}")
+        return PeerRank(None, among, _("Aucune donnée en {year}").format(year=year))
     if bool(mine["suppressed"].iloc[0]) or pd.isna(mine[column].iloc[0]):
         return PeerRank(None, among, SECRET_SYMBOL)
     position = int((visible[column] > mine[column].iloc[0]).sum()) + 1
-    singular, plural = PEER_WORDS[level]
-    return PeerRank(
-        position, among, f"rang {position} sur {among} {singular if among == 1 else plural} avec une valeur publiable"
+    # `among` counts the territory itself: at least 1.
+    text = (
+        ngettext(
+            "rang {position} sur {count} commune avec une valeur publiable",
+            "rang {position} sur {count} communes avec une valeur publiable",
+            among,
+        )
+        if level == "commune"
+        else ngettext(
+            "rang {position} sur {count} EPT avec une valeur publiable",
+            "rang {position} sur {count} EPT avec une valeur publiable",
+            among,
+        )
     )
+    return PeerRank(position, among, text.format(position=position, count=among))
 
 
 def latest_complete_year(index: FieldIndex, indicator_id: str) -> int | None:
@@ -286,7 +303,7 @@ def sheet_basis(tables: DataTables, cells: pd.DataFrame, index: FieldIndex, k: i
     for indicator_id in index.indicators:
         year = rank_years[indicator_id] = latest_complete_year(index, indicator_id)
         for level in ("commune", "ept") if year is not None else ():
-            rankings[(indicator_id, level)], _, _ = protected_ranking(
+            rankings[(indicator_id, level)], _sources, _demo = protected_ranking(
                 index,
                 tables.territories,
                 totals.get(indicator_id, cells.iloc[:0]),
@@ -315,7 +332,7 @@ def trend_points(
     """The latest periods of the territory's series, secret applied (a masked point has no value)."""
     frequency = trend_frequency(rows)
     years = years_covered(rows)
-    series, _, _ = protected_trend(
+    series, _sources, _demo = protected_trend(
         basis.index,
         basis.tables.territories,
         cells,
@@ -340,12 +357,12 @@ def trend_points(
 def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, population: pd.Series) -> IndicatorBlock:
     """One indicator's figures for the territory, every one through the secret."""
     indicator_id = str(entry["indicator_id"])
-    about = dict(
+    about: dict[str, Any] = dict(
         indicator_id=indicator_id,
-        label=entry["label_fr"],
-        unit=entry["unit_fr"],
-        definition=entry["definition_fr"],
-        caveat=entry["caveat_fr"],
+        label=localized(entry, "label"),
+        unit=localized(entry, "unit"),
+        definition=localized(entry, "definition"),
+        caveat=localized(entry, "caveat"),
     )
     territories = basis.tables.territories
     rows = basis.index.rows(indicator_id, members(territories, territory_code))
@@ -422,19 +439,19 @@ def build_sheet(
     people = population.get(territory_code)
     people = None if pd.isna(people) else int(people)
     field = tables.catalogue.loc[tables.field_indicator_ids].reset_index()
-    blocks = tuple(indicator_block(basis, entry, territory_code, population) for _, entry in field.iterrows())
+    blocks = tuple(indicator_block(basis, entry, territory_code, population) for _row, entry in field.iterrows())
     source_ids = [source for block in blocks if block.has_data for source in block.source_ids]
     return Sheet(
         territory_code=territory_code,
         name=name,
         level=level_of(territories, territory_code),
-        title=f"{name} — fiche territoriale",
+        title=_("{name} — fiche territoriale").format(name=name),
         level_text=level_text(territories, territory_code),
         population=people,
         population_text=(
-            f"Population municipale : {format_number(people)} habitants"
+            _("Population municipale : {population} habitants").format(population=format_number(people))
             if people
-            else "Population municipale non publiée"
+            else _("Population municipale non publiée")
         ),
         population_source=population_source(tables, territory_code),
         version_text=version_text(versions or []),
@@ -443,11 +460,11 @@ def build_sheet(
         blocks=blocks,
         sources_text=source_line(source_ids, tables.sources)
         if source_ids
-        else "Aucune observation de terrain importée.",
+        else _("Aucune observation de terrain importée."),
         secret_text=secret_text(basis.k),
-        rate_caveat=f"Taux {RATE_UNIT_FR} : {RATE_CAVEAT_FR}",
+        rate_caveat=_("{label} : {value}").format(label=measure_label("rate"), value=_(RATE_CAVEAT_FR)),
         # Boucle Nord de Seine's figures, or the département's that contain them, leave Argenteuil out.
-        partial_note=PARTIAL_EPT_NOTE_FR if territory_code in (PARTIAL_EPT, DEPARTMENT) else None,
+        partial_note=_(PARTIAL_EPT_NOTE_FR) if territory_code in (PARTIAL_EPT, DEPARTMENT) else None,
         k=basis.k,
     )
 

@@ -11,18 +11,25 @@ import sys
 import time
 from pathlib import Path
 
+from indicators.i18n import _, ngettext
 from indicators.text import comparable
 
 
-def add_sheet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    sheet = commands.add_parser("fiche", help="fiche territoriale A4 (PDF) d'une commune, d'un EPT ou du département")
-    target = sheet.add_mutually_exclusive_group(required=True)
-    target.add_argument("--territory", help="code INSEE de la commune, code SIREN de l'EPT, ou 92 pour le département")
-    target.add_argument("--all", action="store_true", help="les 36 communes et les 4 EPT, un PDF chacun")
-    sheet.add_argument("--out", type=Path, help="fichier PDF à écrire (avec --territory)")
-    sheet.add_argument(
-        "--out-dir", type=Path, help="dossier où écrire les PDF (avec --all ; par défaut le dossier courant)"
+def add_sheet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """The `fiche` command and its options (`python -m indicators` adds `--lang`)."""
+    sheet = commands.add_parser(
+        "fiche", help=_("fiche territoriale A4 (PDF) d'une commune, d'un EPT ou du département")
     )
+    target = sheet.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--territory", help=_("code INSEE de la commune, code SIREN de l'EPT, ou 92 pour le département")
+    )
+    target.add_argument("--all", action="store_true", help=_("les 36 communes et les 4 EPT, un PDF chacun"))
+    sheet.add_argument("--out", type=Path, help=_("fichier PDF à écrire (avec --territory)"))
+    sheet.add_argument(
+        "--out-dir", type=Path, help=_("dossier où écrire les PDF (avec --all ; par défaut le dossier courant)")
+    )
+    return sheet
 
 
 def resolve_territory(asked: str, names: dict[str, str]) -> str | None:
@@ -34,8 +41,10 @@ def resolve_territory(asked: str, names: dict[str, str]) -> str | None:
 
 
 def run_sheets(args: argparse.Namespace) -> int:
-    """Write the sheets asked for and print each file written; French error and exit 2 on a bad request."""
+    """Write the sheets asked for and print each file written; an error (in the command's language)
+    and exit 2 on a bad request."""
     from indicators.config import data_dir, small_count_threshold
+    from indicators.formatting import format_number
     from indicators.loading import load_tables, observation_store
     from indicators.observations import index_observations
     from indicators.sheet import build_sheet, sheet_basis, sheet_territories
@@ -44,10 +53,10 @@ def run_sheets(args: argparse.Namespace) -> int:
     from indicators.territories import DEPARTMENT, names
 
     if args.territory and args.out_dir:
-        print("--out-dir va avec --all ; pour une seule fiche, donner --out FICHIER.pdf", file=sys.stderr)
+        print(_("--out-dir va avec --all ; pour une seule fiche, donner --out FICHIER.pdf"), file=sys.stderr)
         return 2
     if args.all and args.out:
-        print("--out va avec --territory ; pour toutes les fiches, donner --out-dir DOSSIER", file=sys.stderr)
+        print(_("--out va avec --territory ; pour toutes les fiches, donner --out-dir DOSSIER"), file=sys.stderr)
         return 2
     tables = load_tables()
     territory_names = {**names(tables.territories)}
@@ -56,8 +65,10 @@ def run_sheets(args: argparse.Namespace) -> int:
         code = resolve_territory(args.territory, {code: territory_names[code] for code in [DEPARTMENT, *codes]})
         if code is None:
             print(
-                f"Territoire inconnu : « {args.territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
-                "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92.",
+                _(
+                    "Territoire inconnu : « {territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
+                    "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92."
+                ).format(territory=args.territory),
                 file=sys.stderr,
             )
             return 2
@@ -79,8 +90,14 @@ def run_sheets(args: argparse.Namespace) -> int:
     for sheet, path, pdf in zip(sheets, paths, pdfs):
         path.write_bytes(pdf)
         pages = page_count(pdf)
-        size = f"{max(1, round(len(pdf) / 1e3))} ko, {pages} page{'s' if pages > 1 else ''} A4"
-        print(f"- {sheet.name} : {path.resolve()} ({size})")
-    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-    print(f"{len(paths)} fiche{'s' if len(paths) > 1 else ''} écrite{'s' if len(paths) > 1 else ''} en {seconds} s.")
+        size = ngettext("{size} ko, {count} page A4", "{size} ko, {count} pages A4", pages).format(
+            size=format_number(max(1, round(len(pdf) / 1e3))), count=pages
+        )
+        print(_("- {name} : {path} ({size})").format(name=sheet.name, path=path.resolve(), size=size))
+    seconds = format_number(time.perf_counter() - started, 1)
+    print(
+        ngettext("{count} fiche écrite en {seconds} s.", "{count} fiches écrites en {seconds} s.", len(paths)).format(
+            count=len(paths), seconds=seconds
+        )
+    )
     return 0

@@ -3,34 +3,49 @@
 The HTML needs nothing but itself: the small trend charts are SVG drawn here (no plotly.js, no
 kaleido), so a sheet prints in one Chromium run of about a second, and forty sheets in one run,
 split into one file per territory (pypdf). Chromium is the one deck_export drives (Debian's, `deck_export.CHROMIUM`).
+Its words, month names and `lang` follow the current language (`indicators.i18n`).
 """
 
 from __future__ import annotations
 
+import contextvars
 import html
 import io
 import re
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from babel.dates import get_month_names
 from pypdf import PdfReader, PdfWriter
 
-from indicators.config import DEMO_LABEL_FR, LOCALE
+from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import CHROMIUM
 from indicators.disclosure import SECRET_SYMBOL
 from indicators.formatting import format_number
+from indicators.i18n import N_, _, current_language, current_locale
 from indicators.sheet import IndicatorBlock, Sheet, TrendPoint
-from indicators.territories import RATE_UNIT_FR
 from indicators.text import file_name_part
 
-MEASURES_FR = {"count": "Effectif", "rate": f"Taux {RATE_UNIT_FR}"}
+# The rate's unit: territories.RATE_UNIT_FR, marked here for the catalogue.
+RATE_UNIT = N_("pour 10 000 habitants")
+# The measures a sheet's charts can show, in French: `measure_labels()` in the current language.
+MEASURES_FR = {"count": N_("Effectif"), "rate": N_("Taux pour 10 000 habitants")}
 CHART_WIDTH, CHART_HEIGHT = 300, 112  # SVG user units; drawn 72 mm wide on the page
 BAR_COLOUR, PARTIAL_COLOUR = "#0072B2", "#9cc3e0"
-# "janv.", "févr.", "mars"… as the CLDR abbreviates them.
-SHORT_MONTHS = list(get_month_names("abbreviated", locale=LOCALE).values())
+
+
+def measure_labels() -> dict[str, str]:
+    """The measures of MEASURES_FR in the current language: "Effectif" → "Count"."""
+    return {measure: _(label) for measure, label in MEASURES_FR.items()}
+
+
+@cache
+def short_months(locale: str) -> list[str]:
+    """ "janv.", "févr.", "mars"… (fr_FR) or "Jan", "Feb", "Mar"… (en_GB), as the CLDR abbreviates them."""
+    return list(get_month_names("abbreviated", locale=locale).values())
 
 
 def escape(text: object) -> str:
@@ -49,23 +64,25 @@ def point_text(point: TrendPoint, measure: str) -> str:
 
 
 def axis_label(point: TrendPoint, frequency: str) -> tuple[str, str]:
-    """Two short lines under a bar: ("", "2024"), ("T1", "2024"), ("mars", "2024")."""
+    """Two short lines under a bar: ("", "2024"), ("T1", "2024"), ("mars", "2024"); in English
+    ("Q1", "2024"), ("Mar", "2024")."""
     year = str(point.period_start.year)
     if frequency == "quarter":
-        return f"T{point.period_start.quarter}", year
+        return _("T{quarter}").format(quarter=point.period_start.quarter), year
     if frequency == "month":
-        return SHORT_MONTHS[point.period_start.month - 1], year
+        return short_months(current_locale())[point.period_start.month - 1], year
     return "", year
 
 
 def trend_alt(block: IndicatorBlock, measure: str) -> str:
     """The chart's text alternative: every bar's period and value, as a screen reader reads them."""
-    unit = block.unit if measure == "count" else RATE_UNIT_FR
-    values = " ; ".join(
-        f"{point.label} : {point_text(point, measure)}" + ("" if point.complete else " (incomplet)")
+    unit = block.unit if measure == "count" else _(RATE_UNIT)
+    complete, partial = _("{period} : {value}"), _("{period} : {value} (incomplet)")
+    values = _(" ; ").join(
+        (complete if point.complete else partial).format(period=point.label, value=point_text(point, measure))
         for point in block.trend
     )
-    return f"{block.label}, {unit} : {values}."
+    return _("{indicator}, {unit} : {values}.").format(indicator=block.label, unit=unit, values=values)
 
 
 # Inside the SVG itself: the page shows it as an image, where the page's own CSS never reaches.
@@ -127,36 +144,37 @@ def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
     """One indicator: its latest window, the year before, its rate, the département, its rank, its trend."""
     title = f'<h2>{escape(block.label)} <span class="unit">({escape(block.unit)})</span></h2>'
     if not block.has_data:
-        return (
-            f'<section class="block empty">{title}<p class="nodata">Aucune donnée : rien n\'a été importé '
-            f"pour ce territoire et cet indicateur (ce n'est pas un zéro).</p></section>"
-        )
+        nodata = _("Aucune donnée : rien n'a été importé pour ce territoire et cet indicateur (ce n'est pas un zéro).")
+        return f'<section class="block empty">{title}<p class="nodata">{nodata}</p></section>'
     current, previous = block.current, block.previous
     assert current is not None  # a block with data has its latest window
-    window = f"{current.period}" + (
-        f", comparé à {previous.period}" if previous else " (pas de chiffre un an plus tôt)"
+    window = (
+        _("{period}, comparé à {previous}").format(period=current.period, previous=previous.period)
+        if previous
+        else _("{period} (pas de chiffre un an plus tôt)").format(period=current.period)
     )
     cells = [
-        figure_cell("Derniers 12 mois", current.text, block.change_text or ""),
-        figure_cell("Un an plus tôt", previous.text if previous else "—"),
-        figure_cell("Taux / 10 000 hab.", current.rate_text),
+        figure_cell(_("Derniers 12 mois"), current.text, block.change_text or ""),
+        figure_cell(_("Un an plus tôt"), previous.text if previous else "—"),
+        figure_cell(_("Taux / 10 000 hab."), current.rate_text),
     ]
     if block.department is not None:
-        cells.append(figure_cell("Hauts-de-Seine", block.department.text, f"taux : {block.department.rate_text}"))
+        department_rate = _("taux : {rate}").format(rate=block.department.rate_text)
+        cells.append(figure_cell("Hauts-de-Seine", block.department.text, department_rate))
     ranks = ""
     if block.count_rank is not None and block.rate_rank is not None:  # both ranks, or neither
-        ranks = (
-            f'<p class="rank">Classement {block.rank_year} : effectif, {escape(block.count_rank.text)} ; '
-            f"taux, {escape(block.rate_rank.text)}.</p>"
+        ranking = _("Classement {year} : effectif, {count_rank} ; taux, {rate_rank}.").format(
+            year=block.rank_year, count_rank=escape(block.count_rank.text), rate_rank=escape(block.rate_rank.text)
         )
+        ranks = f'<p class="rank">{ranking}</p>'
     elif sheet.level != "departement":
-        ranks = '<p class="rank">Classement : pas d\'année complète à classer.</p>'
+        no_rank = _("Classement : pas d'année complète à classer.")
+        ranks = f'<p class="rank">{no_rank}</p>'
     chart = trend_svg(block)
-    legend = (
-        ""
-        if all(point.complete for point in block.trend)
-        else '<div class="legend">barre claire : période incomplète</div>'
-    )
+    legend = ""
+    if not all(point.complete for point in block.trend):
+        partial_bar = _("barre claire : période incomplète")
+        legend = f'<div class="legend">{partial_bar}</div>'
     return (
         f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p>'
         f'<div class="figures">{"".join(cells)}</div>'
@@ -203,24 +221,26 @@ footer p { margin: 0 0 0.8mm; }
 
 def sheet_body(sheet: Sheet) -> str:
     """One sheet's content, as one page of a printed document."""
-    demo = f'<div class="demo">{escape(DEMO_LABEL_FR)}</div>' if sheet.is_demo else ""
+    demo = f'<div class="demo">{escape(_(DEMO_LABEL_FR))}</div>' if sheet.is_demo else ""
     caveats = dict.fromkeys(block.caveat for block in sheet.blocks if block.has_data)
     notes = [
         sheet.sources_text,
         sheet.population_source,
         sheet.secret_text,
         sheet.rate_caveat,
-        *(f"Précaution : {caveat}" for caveat in caveats),
+        *(_("Précaution : {caveat}").format(caveat=caveat) for caveat in caveats),
     ]
     if sheet.partial_note:
         notes.append(sheet.partial_note)
     footer = "".join(f"<p>{escape(note)}</p>" for note in notes)
     blocks = "".join(block_html(block, sheet) for block in sheet.blocks)
+    meta = _("Observations de terrain du Département ; {version} ; fiche produite le {day}.").format(
+        version=escape(sheet.version_text), day=escape(sheet.produced_on)
+    )
     return (
         f'<article class="sheet"><header><h1>{escape(sheet.title)}</h1><p class="facts">{escape(sheet.level_text)} · '
         f"{escape(sheet.population_text)} (INSEE)</p>"
-        f'<p class="meta">Observations de terrain du Département ; {escape(sheet.version_text)} ; '
-        f"fiche produite le {escape(sheet.produced_on)}.</p>{demo}</header>"
+        f'<p class="meta">{meta}</p>{demo}</header>'
         f"<main>{blocks}</main><footer>{footer}</footer></article>"
     )
 
@@ -228,7 +248,7 @@ def sheet_body(sheet: Sheet) -> str:
 def sheets_html(sheets: list[Sheet], title: str) -> str:
     """Self-contained HTML sized for A4, one sheet per page (its own print rules, no external request)."""
     return (
-        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{current_language()}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{SHEET_STYLE}</style></head><body>"
         + "".join(sheet_body(sheet) for sheet in sheets)
         + "</body></html>"
@@ -246,8 +266,11 @@ def page_count(pdf: bytes) -> int:
 
 
 def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
-    """ "fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces."""
-    return f"fiche_{sheet.territory_code}_{file_name_part(sheet.name)}.{suffix}"
+    """ "fiche_92050_nanterre.pdf", "fiche_200057990_boucle_nord_de_seine.pdf": ASCII, no spaces
+    (in English "fact_sheet_92050_nanterre.pdf")."""
+    return _("fiche_{code}_{name}.{suffix}").format(
+        code=sheet.territory_code, name=file_name_part(sheet.name), suffix=suffix
+    )
 
 
 def print_pdf(page: Path, output: Path, profile: Path) -> None:
@@ -282,7 +305,7 @@ def sheet_pdfs(sheets: list[Sheet], workers: int = 4) -> list[bytes]:
     if len(sheets) > 1:
         with tempfile.TemporaryDirectory() as folder:
             page, output = Path(folder) / "fiches.html", Path(folder) / "fiches.pdf"
-            page.write_text(sheets_html(sheets, "Fiches territoriales"), encoding="utf-8")
+            page.write_text(sheets_html(sheets, _("Fiches territoriales")), encoding="utf-8")
             print_pdf(page, output, Path(folder) / "profile")
             pages = split_pages(output.read_bytes())
         if len(pages) == len(sheets):
@@ -312,8 +335,10 @@ def one_pdf(sheet: Sheet) -> bytes:
 
 
 def _parallel_pdfs(sheets: list[Sheet], workers: int) -> list[bytes]:
+    # Each sheet printed in the caller's context: its language (a ContextVar) is not a thread's default.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one_pdf, sheets))
+        printing = [pool.submit(contextvars.copy_context().run, one_pdf, sheet) for sheet in sheets]
+        return [future.result() for future in printing]
 
 
 def sheet_pdf(sheet: Sheet) -> bytes:

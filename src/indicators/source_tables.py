@@ -1,11 +1,15 @@
-"""The tables of the Sources page, as read on screen (French headers, names instead of codes)."""
+"""The tables of the Sources page, as read on screen (headers in the viewer's language, names instead
+of codes). Source titles, publishers, terms and notes stay as published (in French)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from indicators.formatting import format_figure, format_period
+from indicators.i18n import _
+from indicators.labels import localized_column
 from indicators.provenance import source_descriptions
+from indicators.territories import names
 
 
 def sources_shown(sources: pd.DataFrame) -> pd.DataFrame:
@@ -21,12 +25,12 @@ def sources_shown(sources: pd.DataFrame) -> pd.DataFrame:
         )[["source_id", "citation", "date", "read_at", "licence", "note"]]
         .rename(
             columns={
-                "source_id": "Identifiant",
-                "citation": "Source",
-                "date": "Date",
-                "read_at": "Adresse lue",
-                "licence": "Conditions",
-                "note": "Remarque",
+                "source_id": _("Identifiant"),
+                "citation": _("Source"),
+                "date": _("Date"),
+                "read_at": _("Adresse lue"),
+                "licence": _("Conditions"),
+                "note": _("Remarque"),
             }
         )
     )
@@ -35,24 +39,22 @@ def sources_shown(sources: pd.DataFrame) -> pd.DataFrame:
 def published_shown(estimates: pd.DataFrame, catalogue: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
     """Every published figure, one line each (restatements included), with names instead of codes."""
     return estimates.assign(
-        indicateur=estimates["indicator_id"].map(catalogue["label_fr"]),
-        # Names, not codes: "WLD" means nothing to a French reader, "Monde" does.
-        territoire=estimates["territory_code"]
-        .map(territories.set_index("territory_code")["name_fr"])
-        .fillna(estimates["territory_code"]),
+        indicateur=estimates["indicator_id"].map(localized_column(catalogue, "label")),
+        # Names, not codes: "WLD" means nothing to a French reader, "Monde" does ("World" in English).
+        territoire=estimates["territory_code"].map(names(territories)).fillna(estimates["territory_code"]),
         chiffre=estimates.apply(lambda row: format_figure(row, str(catalogue.at[row["indicator_id"], "kind"])), axis=1),
         periode=estimates["period"].map(format_period),
         restates=estimates["restates"].fillna(""),
         note_fr=estimates["note_fr"].fillna(""),
     )[["figure_id", "indicateur", "territoire", "periode", "chiffre", "restates", "source_id", "note_fr"]].rename(
         columns={
-            "figure_id": "Identifiant",
-            "indicateur": "Indicateur",
-            "territoire": "Territoire",
-            "periode": "Période",
-            "chiffre": "Chiffre",
-            "restates": "Reprend",
-            "source_id": "Source",
-            "note_fr": "Remarque",
+            "figure_id": _("Identifiant"),
+            "indicateur": _("Indicateur"),
+            "territoire": _("Territoire"),
+            "periode": _("Période"),
+            "chiffre": _("Chiffre"),
+            "restates": _("Reprend"),
+            "source_id": _("Source"),
+            "note_fr": _("Remarque"),
         }
     )

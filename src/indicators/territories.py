@@ -17,25 +17,34 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from indicators.i18n import N_, _
+from indicators.labels import localized_column
+
 # Counts or populations: a column, an array or a list (missing values allowed).
 Numbers = pd.Series | NDArray[np.generic] | Sequence[float | None]
 
 DEPARTMENT = "92"
 DEPARTMENT_NAME = "Hauts-de-Seine"
 
-LEVELS_FR = {"commune": "Communes", "ept": "Établissements publics territoriaux (EPT)", "departement": "Département"}
-LEVEL_SINGULAR_FR = {"commune": "commune", "ept": "EPT", "departement": "département"}
+# French texts marked for the catalogue: shown with `_()` in the viewer's language.
+LEVELS_FR = {
+    "commune": N_("Communes"),
+    "ept": N_("Établissements publics territoriaux (EPT)"),
+    "departement": N_("Département"),
+}
+# "EPT" is the same acronym in English: not marked (the catalogue's "EPT" is the plural of a page's choice).
+LEVEL_SINGULAR_FR = {"commune": N_("commune"), "ept": "EPT", "departement": N_("département")}
 
 RATE_BASE = 10_000
-RATE_UNIT_FR = "pour 10 000 habitants"
-RATE_CAVEAT_FR = (
+RATE_UNIT_FR = N_("pour 10 000 habitants")
+RATE_CAVEAT_FR = N_(
     "Un taux pour 10 000 habitants rapporte l'effectif à toute la population municipale (INSEE), "
     "pas au nombre de mineurs : il permet de comparer des territoires de tailles différentes, "
     "il ne mesure pas un risque. Sur de petits effectifs, il varie beaucoup d'une année à l'autre."
 )
 # Boucle Nord de Seine also covers Argenteuil (Val-d'Oise), which this département's data do not.
 PARTIAL_EPT = "200057990"
-PARTIAL_EPT_NOTE_FR = (
+PARTIAL_EPT_NOTE_FR = N_(
     "Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent "
     "que ses six communes des Hauts-de-Seine."
 )
@@ -76,8 +85,9 @@ def members(territories: pd.DataFrame, territory_code: str) -> list[str] | None:
 
 
 def names(territories: pd.DataFrame) -> dict[str, str]:
-    """French name of every territory, the département's included."""
-    return dict(zip(territories["territory_code"], territories["name_fr"]))
+    """Name of every territory in the current language ("Monde" / "World"; French by default and where
+    the English is missing), the département's included."""
+    return dict(zip(territories["territory_code"], localized_column(territories, "name")))
 
 
 def populations(territories: pd.DataFrame) -> pd.Series:
@@ -94,10 +104,8 @@ def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) 
     """Territories a page offers, in the order an official looks for them: the département, its
     EPTs, then the communes that have data (code → label)."""
     all_names = names(territories)
-    choices = {DEPARTMENT: f"{DEPARTMENT_NAME} (tout le département)"}
-    choices |= {
-        code: f"{name} (EPT)" for code, name in zip(epts(territories)["territory_code"], epts(territories)["name_fr"])
-    }
+    choices = {DEPARTMENT: _("{department} (tout le département)").format(department=DEPARTMENT_NAME)}
+    choices |= {code: f"{all_names.get(code, code)} (EPT)" for code in epts(territories)["territory_code"]}
     choices |= {
         code: all_names.get(code, code)
         for code in sorted(communes_with_data, key=lambda code: all_names.get(code, code))
@@ -114,7 +122,13 @@ def rate_per_10000(values: Numbers, population: Numbers) -> NDArray[np.float64]:
     return np.where(people > 0, rates, np.nan)
 
 
-MEASURES_FR = {"count": "Effectif", "rate": f"Taux {RATE_UNIT_FR}"}
+# « Taux pour 10 000 habitants »: the rate's unit after « Taux ».
+MEASURES_FR = {"count": N_("Effectif"), "rate": N_("Taux pour 10 000 habitants")}
+
+
+def measure_label(measure: str) -> str:
+    """ "Effectif" or "Taux pour 10 000 habitants", in the current language (a page's `format_func`)."""
+    return _(MEASURES_FR[measure])
 
 
 def rate_decimals(rates: pd.Series) -> int:
@@ -141,5 +155,5 @@ def by_measure(ranked: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def measure_unit(unit: str, measure: str) -> str:
-    """ "jeunes" for counts, "jeunes pour 10 000 habitants" for rates."""
-    return f"{unit} {RATE_UNIT_FR}" if measure == "rate" else unit
+    """ "jeunes" for counts, "jeunes pour 10 000 habitants" for rates (`unit` in the current language)."""
+    return f"{unit} {_(RATE_UNIT_FR)}" if measure == "rate" else unit

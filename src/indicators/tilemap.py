@@ -22,8 +22,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from indicators.charts import plotly_separators
 from indicators.disclosure import SECRET_SYMBOL
-from indicators.formatting import format_number
+from indicators.formatting import format_number, with_unit
+from indicators.i18n import N_, _, current_language, ngettext
 from indicators.territories import communes as communes_of
 
 COLOUR_SCALE = "cividis"  # sequential, readable with colour-vision deficiencies, light/dark at both ends
@@ -33,8 +35,7 @@ NO_DATA_FILL = "#fafafa"
 TILE_EDGE = "#ffffff"
 # Okabe-Ito hues away from cividis' blue-grey-yellow, so a group outline never melts into a tile.
 EPT_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00")
-SECRET_LEGEND = f"{SECRET_SYMBOL} : secret statistique"
-NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", "pas de donnée"
+NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", N_("pas de donnée")  # the legend shown with `_()`
 MAX_LABEL = 11
 ROW_STEPS = 7.0  # north-south extent of the département, in rows of tiles
 HEIGHT = 560
@@ -50,9 +51,14 @@ AXIAL_STEPS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, -1), (-1, 1))
 # ---------------------------------------------------------------------------------------------
 
 
+def secret_legend() -> str:
+    """The legend of a secret tile: "s : secret statistique", in the current language."""
+    return _("{symbol} : secret statistique").format(symbol=SECRET_SYMBOL)
+
+
 def initial(word: str) -> str:
     """ "Billancourt" → "B.", "d'Avray" → "d'A." (the elided article stays, the name is initialled)."""
-    article, _, rest = word.rpartition("'")
+    article, _apostrophe, rest = word.rpartition("'")
     return (article + "'" if article else "") + rest[:1] + "."
 
 
@@ -131,7 +137,7 @@ def improved_cells(
     """Moves to a free cell and swaps of two communes while they shorten the total squared distance
     between points and tile centres (a local optimum of the assignment problem, deterministic)."""
     placed = list(cells)
-    for _ in range(passes):
+    for _round in range(passes):
         changed = False
         for i in range(len(points)):
             owner = {cell: k for k, cell in enumerate(placed)}
@@ -270,7 +276,7 @@ def value_decimals(values: pd.Series) -> int:
 
 
 def map_values(shown: pd.DataFrame, decimals: int) -> pd.DataFrame:
-    """The ranking as the map reads it: « s » on a secret commune, the French number elsewhere;
+    """The ranking as the map reads it: « s » on a secret commune, the formatted number elsewhere;
     a secret commune's count, rate and population-derived figures are blanked, not only hidden."""
     secret = shown["suppressed"].astype(bool)
     display = [
@@ -314,12 +320,10 @@ def tile_fills(states: pd.DataFrame) -> pd.DataFrame:
 
 
 def value_with_unit(value: float, display: str, unit: str) -> str:
-    """ "12,3 pour 10 000 mineurs", "1 victime", "4 victimes": a count below 2 takes a singular unit,
-    as `formatting.with_unit` writes it."""
-    words = unit.split(" ") if unit else []
-    if words and abs(value) < 2 and words[0].endswith("s") and len(words[0]) > 2:
-        words[0] = words[0][:-1]
-    return f"{display} {' '.join(words)}".strip()
+    """ "12,3 pour 10 000 mineurs", "1 victime", "4 victimes": the unit singular or plural as
+    `formatting.with_unit` writes it for `value` (in the current language), after `display`."""
+    words = with_unit(value, unit).removeprefix(format_number(value)).strip() if unit else ""
+    return f"{display} {words}".strip()
 
 
 def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: Mapping[str, str]) -> list[str]:
@@ -327,11 +331,11 @@ def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: 
     texts = []
     tiles = zip(states["state"], states["value"], states["display"], states["ept_code"], states["name_fr"])
     for state, value, display, ept_code, name in tiles:
-        figure = {"secret": "secret statistique", "vide": NO_DATA_LEGEND}.get(state) or value_with_unit(
+        figure = {"secret": _("secret statistique"), "vide": _(NO_DATA_LEGEND)}.get(state) or value_with_unit(
             value, display, unit
         )
         ept = ept_names.get(ept_code, ept_code)
-        texts.append(f"<b>{name}</b><br>{ept}<br>{measure_label} : {figure}")
+        texts.append(f"<b>{name}</b><br>{ept}<br>" + _("{label} : {value}").format(label=measure_label, value=figure))
     return texts
 
 
@@ -413,7 +417,7 @@ def tile_traces(tiles: pd.DataFrame) -> list[go.Scatter]:
                 fillpattern=SECRET_PATTERN if secret else None,
                 customdata=[tile["territory_code"]] * len(corners),
                 hoverinfo="skip",
-                name=SECRET_LEGEND if secret else (NO_DATA_LEGEND if empty else tile["name_fr"]),
+                name=secret_legend() if secret else (_(NO_DATA_LEGEND) if empty else tile["name_fr"]),
                 legendgroup=tile["state"],
                 legendrank=900 if secret else 950,
                 showlegend=bool((secret or empty) and index == first_of[tile["state"]]),
@@ -525,7 +529,7 @@ def tile_map_figure(
 ) -> go.Figure:
     """The tile map: hexagons coloured by value (cividis, colour bar titled with the unit), secret tiles
     hatched grey with « s », empty tiles near-white with « – », EPT groups outlined and named in the
-    legend, French hovers. Clicks: the last trace ("communes") holds one point per tile whose
+    legend, hovers in the current language. Clicks: the last trace ("communes") holds one point per tile whose
     `customdata` is the territory_code (see `clicked_territory`); every other trace's customdata also
     holds territory codes. `title_free` leaves the title to the page; otherwise `measure_label` is it.
     Text sizes follow `height` (560 on a page; 1080 for a 1920×1080 image)."""
@@ -542,7 +546,7 @@ def tile_map_figure(
         layout=dict(
             height=height,
             template="plotly_white",
-            separators=", ",
+            separators=plotly_separators(),
             paper_bgcolor="#ffffff",
             plot_bgcolor="#ffffff",
             font=dict(family=FONT_FAMILY, size=font_size + 2, color="#1f1f1f"),
@@ -593,7 +597,10 @@ def clicked_territory(selection_event: Mapping[str, Any] | None) -> str | None:
 
 
 def at_place(name: str) -> str:
-    """ "à Nanterre", "au Plessis-Robinson", "aux Lilas", "à La Garenne-Colombes"."""
+    """ "à Nanterre", "au Plessis-Robinson", "aux Lilas", "à La Garenne-Colombes"; in English
+    "in Nanterre", "in Le Plessis-Robinson"."""
+    if current_language() != "fr":
+        return _("à {place}").format(place=name)
     for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
         if name.startswith(article):
             return contracted + name[len(article) :]
@@ -603,22 +610,38 @@ def at_place(name: str) -> str:
 def joined_places(names: list[str]) -> str:
     """ "à A", "à A et au B", "à A, à B et à C"."""
     places = [at_place(name) for name in names]
-    return places[0] if len(places) == 1 else ", ".join(places[:-1]) + " et " + places[-1]
+    if len(places) == 1:
+        return places[0]
+    return _("{places} et {last}").format(places=", ".join(places[:-1]), last=places[-1])
 
 
 def counted(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
+def masked_communes(count: int) -> str:
+    """ "1 commune masquée par le secret statistique", "3 communes masquées …" (count ≥ 1)."""
+    return ngettext(
+        "{count} commune masquée par le secret statistique",
+        "{count} communes masquées par le secret statistique",
+        count,
+    ).format(count=count)
+
+
+def communes_without_data(count: int) -> str:
+    """ "1 commune sans donnée", "3 communes sans donnée" (count ≥ 1)."""
+    return ngettext("{count} commune sans donnée", "{count} communes sans donnée", count).format(count=count)
+
+
 def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: Mapping[str, str]) -> str:
-    """The map in one French sentence, for screen readers: highest and lowest values and where, how
-    many communes are secret or without data. A secret commune is counted, never named with a value.
-    `names` maps territory codes to the names to say (the layout's names otherwise)."""
+    """The map in one sentence (in the current language), for screen readers: highest and lowest
+    values and where, how many communes are secret or without data. A secret commune is counted,
+    never named with a value. `names` maps territory codes to the names to say (the layout's names
+    otherwise)."""
     tiles = tile_states(layout, values)
     spoken = [names.get(code, name) for code, name in zip(tiles["territory_code"], tiles["name_fr"])]
     tiles = tiles.assign(spoken=spoken)
     total = len(tiles)
-    opening = "Carte d'une commune" if total == 1 else f"Carte des {total} communes"
     shown = tiles.loc[tiles["state"] == "valeur"]
     secret, empty = int((tiles["state"] == "secret").sum()), int((tiles["state"] == "vide").sum())
 
@@ -626,33 +649,38 @@ def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: M
         return value_with_unit(row["value"], row["display"], unit)
 
     if total == 0:
-        return "Carte des communes : aucune commune à afficher."
+        return _("Carte des communes : aucune commune à afficher.")
+    opening = ngettext("Carte d'une commune", "Carte des {count} communes", total).format(count=total)
     if shown.empty:
         if secret == total:
-            return f"{opening} : toutes les valeurs sont masquées par le secret statistique."
+            return _("{opening} : toutes les valeurs sont masquées par le secret statistique.").format(opening=opening)
         if empty == total:
-            return f"{opening} : aucune donnée."
-        return (
-            f"{opening} : aucune valeur affichable ; {counted(secret, 'commune masquée', 'communes masquées')}"
-            f" par le secret statistique, {counted(empty, 'commune sans donnée', 'communes sans donnée')}."
+            return _("{opening} : aucune donnée.").format(opening=opening)
+        return _("{opening} : aucune valeur affichable ; {secret}, {empty}.").format(
+            opening=opening, secret=masked_communes(secret), empty=communes_without_data(empty)
         )
     high = shown.loc[shown["value"] == shown["value"].max()]
     low = shown.loc[shown["value"] == shown["value"].min()]
     if total == 1:
-        return f"{opening} : {shown['spoken'].iloc[0]}, {figure(shown.iloc[0])}."
+        return _("{opening} : {place}, {value}.").format(
+            opening=opening, place=shown["spoken"].iloc[0], value=figure(shown.iloc[0])
+        )
     if len(shown) == 1:
-        body = f"une seule commune a une valeur, {high['spoken'].iloc[0]} ({figure(high.iloc[0])})"
+        body = _("une seule commune a une valeur, {place} ({value})").format(
+            place=high["spoken"].iloc[0], value=figure(high.iloc[0])
+        )
     elif len(high) == len(shown):
-        body = f"toutes les communes affichées ont la même valeur ({figure(high.iloc[0])})"
+        body = _("toutes les communes affichées ont la même valeur ({value})").format(value=figure(high.iloc[0]))
     else:
         highest, lowest = joined_places(high["spoken"].head(3).tolist()), joined_places(low["spoken"].head(3).tolist())
-        body = (
-            f"la valeur la plus élevée est {highest} ({figure(high.iloc[0])}), "
-            f"la plus faible {lowest} ({figure(low.iloc[0])})"
-        )
-    rest = [f"{counted(secret, 'commune masquée', 'communes masquées')} par le secret statistique"] if secret else []
-    rest += [counted(empty, "commune sans donnée", "communes sans donnée")] if empty else []
-    return f"{opening} : {body}" + (" ; " + ", ".join(rest) if rest else "") + "."
+        body = _(
+            "la valeur la plus élevée est {highest} ({highest_value}), la plus faible {lowest} ({lowest_value})"
+        ).format(highest=highest, highest_value=figure(high.iloc[0]), lowest=lowest, lowest_value=figure(low.iloc[0]))
+    rest = [masked_communes(secret)] if secret else []
+    rest += [communes_without_data(empty)] if empty else []
+    if not rest:
+        return _("{opening} : {body}.").format(opening=opening, body=body)
+    return _("{opening} : {body} ; {rest}.").format(opening=opening, body=body, rest=", ".join(rest))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -733,7 +761,8 @@ def tile_map_svg(
 
 
 def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], left: float, height: int) -> list[str]:
-    """Colour bar (titled with the unit, French ticks), then the EPTs, the secret and the empty tiles."""
+    """Colour bar (titled with the unit, ticks in the current language), then the EPTs, the secret and
+    the empty tiles."""
     parts: list[str] = []
     font = 24
     y = 40.0
@@ -767,9 +796,9 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
         for position, code in enumerate(sorted(tiles["ept_code"].dropna().unique()))
     ]
     if (tiles["state"] == "secret").any():
-        entries.append(("url(#secret)", "box", SECRET_LEGEND))
+        entries.append(("url(#secret)", "box", secret_legend()))
     if (tiles["state"] == "vide").any():
-        entries.append((NO_DATA_FILL, "box", NO_DATA_LEGEND))
+        entries.append((NO_DATA_FILL, "box", _(NO_DATA_LEGEND)))
     for colour, kind, label in entries:
         if kind == "line":
             parts.append(
