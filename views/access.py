@@ -16,9 +16,11 @@ from indicators.access import (
     sign_in_mode,
 )
 from indicators.config import data_dir
+from indicators.i18n import N_, _
 from indicators.store.audit import record_sign_in
 
-ENABLE_HELP = (
+# Marked here, translated where shown.
+ENABLE_HELP = N_(
     "Pour ouvrir ces pages aux analystes, configurer dans `.streamlit/secrets.toml` soit une connexion "
     "OpenID Connect (section `[auth]`, et la liste `[analysts] emails` ou `groups`), soit un mot de passe "
     "d'analyste (`[analysts] password_hash`, empreinte argon2 produite par `python -m indicators hash-password`). "
@@ -45,16 +47,16 @@ def _throttle() -> tuple[Throttle, threading.Lock]:
 def password_gate(password_hash: str) -> str:
     if st.session_state.get("analyst_signed_in"):
         return "analyste (mot de passe)"
-    st.info("Page réservée aux analystes : saisir le mot de passe d'analyste.", icon=":material/lock:")
+    st.info(_("Page réservée aux analystes : saisir le mot de passe d'analyste."), icon=":material/lock:")
     with st.form("analyst_sign_in"):
-        password = st.text_input("Mot de passe d'analyste", type="password")
-        submitted = st.form_submit_button("Se connecter")
+        password = st.text_input(_("Mot de passe d'analyste"), type="password")
+        submitted = st.form_submit_button(_("Se connecter"))
     if submitted:
         throttle, lock = _throttle()
         with lock:
             wait = throttle.wait_seconds(time.time())
             if wait > 0:
-                st.error(f"Trop d'essais infructueux : réessayer dans {int(wait) + 1} s.")
+                st.error(_("Trop d'essais infructueux : réessayer dans {seconds} s.").format(seconds=int(wait) + 1))
                 st.stop()
             if password_matches(password_hash, password):
                 throttle.record_success()
@@ -63,32 +65,32 @@ def password_gate(password_hash: str) -> str:
                 st.rerun()
             throttle.record_failure(time.time())
         record_sign_in(data_dir(), "inconnu", result="échec")
-        st.error("Mot de passe incorrect.")
+        st.error(_("Mot de passe incorrect."))
     st.stop()
 
 
 def require_analyst() -> str | None:
-    """Who the analyst is, or a French explanation on the page and a stop (None: an OpenID account
+    """Who the analyst is, or an explanation on the page (in the viewer's language) and a stop (None: an OpenID account
     without an e-mail, let in by one of its groups)."""
     current = settings()
     mode = sign_in_mode(current, st.get_option("server.address") or "")
     if mode == "localhost":
-        st.caption("Accès analyste ouvert : le serveur n'écoute que sur cette machine.")
+        st.caption(_("Accès analyste ouvert : le serveur n'écoute que sur cette machine."))
         return "analyste local"
     if mode == "disabled":
-        st.warning("Pages d'analyste désactivées sur ce serveur.\n\n" + ENABLE_HELP, icon=":material/lock:")
+        st.warning(_("Pages d'analyste désactivées sur ce serveur.") + "\n\n" + _(ENABLE_HELP), icon=":material/lock:")
         st.stop()
     if mode == "password":
         return password_gate(current.password_hash or "")
     if not st.user.is_logged_in:
-        st.info("Page réservée aux analystes.", icon=":material/lock:")
-        st.button("Se connecter", on_click=st.login)
+        st.info(_("Page réservée aux analystes."), icon=":material/lock:")
+        st.button(_("Se connecter"), on_click=st.login)
         st.stop()
     # OpenID claims as the provider sent them (JSON): Streamlit's type leaves out lists such as groups.
     email = cast("str | None", st.user.get("email"))
     if not is_analyst(current, email, cast("list[str] | None", st.user.get("groups"))):
         record_sign_in(data_dir(), email, result="refusée (compte non analyste)")
-        st.error("Ce compte n'est pas autorisé à importer des données.")
+        st.error(_("Ce compte n'est pas autorisé à importer des données."))
         st.stop()
     if not st.session_state.get("analyst_audited"):
         record_sign_in(data_dir(), email, result="réussie")

@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
-from indicators.exports import chart_table, to_french_csv
+from indicators.exports import chart_table, to_csv
 from indicators.i18n import _, current_language, localized
 from views.errors import safe_download
 from views.interface_fr import french_interface
@@ -134,7 +134,7 @@ def chart_block(
         csv_column.download_button(
             _("Télécharger ces données (CSV)"),
             # Written when asked for, like the images: most viewers never download.
-            data=safe_download(lambda: to_french_csv(chart_table(data), is_demo=is_demo), "csv", file_name),
+            data=safe_download(lambda: to_csv(chart_table(data), is_demo=is_demo), "csv", file_name),
             file_name=file_name,
             mime="text/csv",
             key=f"download_{key}",

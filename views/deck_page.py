@@ -6,7 +6,9 @@ import streamlit as st
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import deck_html, deck_pdf, slides_zip
+from indicators.i18n import DEFAULT_LANGUAGE, _, current_language
 from views.cached import slides, slides_left_out
+from views.errors import in_viewer_language
 
 # Links into the presenter mode open in this tab (relative: they also work under a base URL path);
 # « Quitter la présentation » brings the speaker back here, in the same tab.
@@ -22,69 +24,83 @@ a.deck-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 
 def presenter_link(label: str, slide: int, primary: bool = False) -> None:
     css = "deck-link primary" if primary else "deck-link"
-    st.html(f'<a class="{css}" href="./?mode=presentation&amp;slide={slide}" target="_self">{html.escape(label)}</a>')
+    # The link opens a new session: it carries the language (?lang=en), French needing none.
+    language = "" if current_language() == DEFAULT_LANGUAGE else f"&amp;lang={current_language()}"
+    href = f"./?mode=presentation&amp;slide={slide}{language}"
+    st.html(f'<a class="{css}" href="{href}" target="_self">{html.escape(label)}</a>')
 
 
 deck = slides()
 st.html(LINK_STYLE)
-st.title("Présentation pour colloques")
+st.title(_("Présentation pour colloques"))
 st.markdown(
-    "Le mode présentation montre une diapositive à la fois, en grands caractères, sans les commandes du tableau "
-    "de bord ; les flèches du clavier font défiler les diapositives. L'ordre et le choix des diapositives se "
-    "règlent dans le fichier `data/deck.csv`."
+    _(
+        "Le mode présentation montre une diapositive à la fois, en grands caractères, sans les commandes du "
+        "tableau de bord ; les flèches du clavier font défiler les diapositives. L'ordre et le choix des "
+        "diapositives se règlent dans le fichier `data/deck.csv`."
+    )
 )
 
 names = slides_left_out()
 if names:
     st.info(
-        "Diapositives laissées de côté, faute de données à montrer : "
-        + " ; ".join(f"« {name} »" for name in names)
-        + ". Elles reviendront d'elles-mêmes quand ces indicateurs auront des données.",
+        _(
+            "Diapositives laissées de côté, faute de données à montrer : {slides}. "
+            "Elles reviendront d'elles-mêmes quand ces indicateurs auront des données."
+        ).format(slides=_(" ; ").join(_("« {name} »").format(name=name) for name in names)),
         icon=":material/info:",
     )
 
 if not deck:
     st.warning(
-        "Aucune diapositive à présenter : aucun indicateur de la présentation n'a de données. Importez des "
-        "données (page « Importer des données ») ou choisissez d'autres diapositives dans `data/deck.csv`.",
+        _(
+            "Aucune diapositive à présenter : aucun indicateur de la présentation n'a de données. Importez des "
+            "données (page « Importer des données ») ou choisissez d'autres diapositives dans `data/deck.csv`."
+        ),
         icon=":material/warning:",
     )
     st.stop()
 
-presenter_link("Lancer le mode présentation", 1, primary=True)
+presenter_link(_("Lancer le mode présentation"), 1, primary=True)
 
-st.header("Emporter la présentation hors ligne")
+# The files are built when asked for, outside this script run: in the page's language all the same.
+st.header(_("Emporter la présentation hors ligne"))
 first, second, third = st.columns(3)
 first.download_button(
-    "Présentation HTML autonome",
-    data=lambda: deck_html(deck).encode("utf-8"),
+    _("Présentation HTML autonome"),
+    data=in_viewer_language(lambda: deck_html(deck).encode("utf-8")),
     file_name="presentation_prostitution_mineurs.html",
     mime="text/html",
     icon=":material/download:",
 )
 second.download_button(
-    "Télécharger toutes les diapositives (PNG)",
-    data=lambda: slides_zip(deck),
+    _("Télécharger toutes les diapositives (PNG)"),
+    data=in_viewer_language(lambda: slides_zip(deck)),
     file_name="diapositives.zip",
     mime="application/zip",
     icon=":material/download:",
 )
 third.download_button(
-    "Document à distribuer (PDF)",
-    data=lambda: deck_pdf(deck),
+    _("Document à distribuer (PDF)"),
+    data=in_viewer_language(lambda: deck_pdf(deck)),
     file_name="presentation_prostitution_mineurs.pdf",
     mime="application/pdf",
     icon=":material/download:",
 )
 st.caption(
-    "Le fichier HTML contient tout (graphiques compris) : il s'ouvre depuis une clé USB, sans réseau. "
-    "Touche F : plein écran."
+    _(
+        "Le fichier HTML contient tout (graphiques compris) : il s'ouvre depuis une clé USB, sans réseau. "
+        "Touche F : plein écran."
+    )
 )
 
-st.header("Diapositives")
+st.header(_("Diapositives"))
+demo_label = _(DEMO_LABEL_FR).lower()
 for slide in deck:
     with st.container(border=True):
         st.markdown(f"**{slide.number}. {slide.headline}**")
-        demo = slide.is_demo and DEMO_LABEL_FR.lower() not in slide.source.lower()  # said once, not twice
-        st.caption(slide.source + (" — données fictives de démonstration" if demo else ""))
-        presenter_link(f"Ouvrir la diapositive {slide.number}", slide.number)
+        demo = slide.is_demo and demo_label not in slide.source.lower()  # said once, not twice
+        st.caption(
+            _("{source} — données fictives de démonstration").format(source=slide.source) if demo else slide.source
+        )
+        presenter_link(_("Ouvrir la diapositive {number}").format(number=slide.number), slide.number)

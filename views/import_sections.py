@@ -8,6 +8,7 @@ import streamlit as st
 from indicators.charts import observation_figure
 from indicators.findings import observation_finding
 from indicators.formatting import escape_markdown
+from indicators.i18n import _, localized, ngettext
 from indicators.ingest.parsing import error_summary
 from indicators.ingest.pipeline import ImportReport, preview_observations
 from indicators.key_dates import key_dates_for
@@ -20,6 +21,16 @@ from indicators.observations import (
     select_observations,
 )
 from indicators.territories import DEPARTMENT
+from views.links import localized_column
+
+
+def observation_columns() -> dict[str, str]:
+    """The observation tables' column headers in the viewer's language (with the two the pages add)."""
+    return {
+        **{column: _(header) for column, header in OBSERVATION_COLUMNS_FR.items()},
+        "commune": _("commune"),
+        "modification": _("modification"),
+    }
 
 
 def show_report(report: ImportReport) -> None:
@@ -28,75 +39,99 @@ def show_report(report: ImportReport) -> None:
         part
         for part in (
             report.file_kind,
-            f"encodage {report.encoding}" if report.encoding else "",
-            f"séparateur {report.delimiter}" if report.delimiter else "",
+            _("encodage {encoding}").format(encoding=report.encoding) if report.encoding else "",
+            _("séparateur {delimiter}").format(delimiter=report.delimiter) if report.delimiter else "",
         )
         if part
     )
-    st.header("Lecture du fichier")
-    st.markdown(f"**{escape_markdown(report.file_name)}** : {reading}.")
+    st.header(_("Lecture du fichier"))
+    st.markdown(_("**{file_name}** : {reading}.").format(file_name=escape_markdown(report.file_name), reading=reading))
     columns = st.columns(3)
-    columns[0].metric("Lignes lues", report.rows_read)
-    columns[1].metric("Lignes valides", report.rows_valid)
-    columns[2].metric("Lignes rejetées", report.rows_rejected)
+    columns[0].metric(_("Lignes lues"), report.rows_read)
+    columns[1].metric(_("Lignes valides"), report.rows_valid)
+    columns[2].metric(_("Lignes rejetées"), report.rows_rejected)
     for note in report.notes:
         st.caption(escape_markdown(note))
     if report.refusal:
         st.error(escape_markdown(report.refusal))
     if report.errors:
-        st.warning(f"{len(report.errors)} problème(s) trouvé(s) : les lignes concernées ne seront pas importées.")
+        # The French text says "(s)" whatever the count; the English one has its two forms.
+        st.warning(
+            ngettext(
+                "{count} problème(s) trouvé(s) : les lignes concernées ne seront pas importées.",
+                "{count} problème(s) trouvé(s) : les lignes concernées ne seront pas importées.",
+                len(report.errors),
+            ).format(count=len(report.errors))
+        )
+        problem = _("Problème")
         st.dataframe(
             pd.DataFrame(
                 [
                     {
-                        "Ligne": error.line or "—",
-                        "Colonne": error.column,
-                        "Valeur": error.value,
-                        "Problème": error.message,
+                        _("Ligne"): error.line or "—",
+                        _("Colonne"): error.column,
+                        _("Valeur"): error.value,
+                        problem: error.message,
                     }
                     for error in report.errors
                 ]
             ),
             hide_index=True,
-            column_config={"Problème": st.column_config.TextColumn(width="large")},
+            column_config={problem: st.column_config.TextColumn(width="large")},
         )
         # The same problems as sentences, read whole (a table cell cuts a long message).
-        with st.expander("Lire les problèmes en entier"):
+        with st.expander(_("Lire les problèmes en entier")):
             st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.errors)))
     if report.neutralised:
         lines = sorted({cell.line for cell in report.neutralised if cell.line is not None})
         st.info(
-            f"Texte neutralisé dans {len(lines)} ligne(s) : formules de tableur ou balises HTML, "
-            "jamais exécutées ni interprétées. À vérifier avant de confirmer :",
+            ngettext(
+                "Texte neutralisé dans {count} ligne(s) : formules de tableur ou balises HTML, "
+                "jamais exécutées ni interprétées. À vérifier avant de confirmer :",
+                "Texte neutralisé dans {count} ligne(s) : formules de tableur ou balises HTML, "
+                "jamais exécutées ni interprétées. À vérifier avant de confirmer :",
+                len(lines),
+            ).format(count=len(lines)),
             icon=":material/shield:",
         )
         st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in error_summary(report.neutralised)))
+        neutralisation = _("Neutralisation")
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"Ligne": cell.line, "Colonne": cell.column, "Texte": cell.value, "Neutralisation": cell.message}
+                    {
+                        _("Ligne"): cell.line,
+                        _("Colonne"): cell.column,
+                        _("Texte"): cell.value,
+                        neutralisation: cell.message,
+                    }
                     for cell in report.neutralised
                 ]
             ),
             hide_index=True,
-            column_config={"Neutralisation": st.column_config.TextColumn(width="large")},
+            column_config={neutralisation: st.column_config.TextColumn(width="large")},
         )
 
 
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
     """Rows added, values changed (old → new), and the charts as they will look."""
-    st.header("Aperçu avant import")
+    st.header(_("Aperçu avant import"))
     if report.misencoded:
         # Read in another encoding than the rest of the file: to be checked before confirming.
         st.warning(
-            f"{len(report.misencoded)} ligne(s) contiennent des octets non valides dans l'encodage du fichier "
-            "(texte collé depuis un autre logiciel) : vérifier les valeurs lues avant de confirmer.",
+            ngettext(
+                "{count} ligne(s) contiennent des octets non valides dans l'encodage du fichier "
+                "(texte collé depuis un autre logiciel) : vérifier les valeurs lues avant de confirmer.",
+                "{count} ligne(s) contiennent des octets non valides dans l'encodage du fichier "
+                "(texte collé depuis un autre logiciel) : vérifier les valeurs lues avant de confirmer.",
+                len(report.misencoded),
+            ).format(count=len(report.misencoded)),
             icon=":material/translate:",
         )
         st.dataframe(
             pd.DataFrame(
                 [
-                    {"Ligne": cell.line, "Colonne": cell.column or "—", "Valeur lue": cell.value}
+                    {_("Ligne"): cell.line, _("Colonne"): cell.column or "—", _("Valeur lue"): cell.value}
                     for cell in report.misencoded
                 ]
             ),
@@ -107,15 +142,21 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
         return
     if report.replaces_demo and is_demo(current):
         st.info(
-            "Les données fictives de démonstration seront retirées : "
-            "le tableau de bord ne montrera plus que les données importées."
+            _(
+                "Les données fictives de démonstration seront retirées : "
+                "le tableau de bord ne montrera plus que les données importées."
+            )
         )
-    names = data.territories.set_index("territory_code")["name_fr"]
-    added, changed = st.tabs([f"Lignes ajoutées ({len(report.added)})", f"Valeurs modifiées ({len(report.changed)})"])
+    names = localized_column(data.territories, "name").set_axis(data.territories["territory_code"])
+    columns = observation_columns()
+    added, changed = st.tabs(
+        [
+            _("Lignes ajoutées ({count})").format(count=len(report.added)),
+            _("Valeurs modifiées ({count})").format(count=len(report.changed)),
+        ]
+    )
     added.dataframe(
-        report.added.assign(commune=report.added["territory_code"].map(names))
-        .head(500)
-        .rename(columns=OBSERVATION_COLUMNS_FR),
+        report.added.assign(commune=report.added["territory_code"].map(names)).head(500).rename(columns=columns),
         hide_index=True,
     )
     if not report.changed.empty:
@@ -126,22 +167,27 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
             )
             .drop(columns=[column for column in ("source_id_old", "source_id_new") if column in report.changed])
             .head(500)
-            .rename(columns=OBSERVATION_COLUMNS_FR),
+            .rename(columns=columns),
             hide_index=True,
         )
     else:
-        changed.caption("Aucune valeur existante n'est modifiée.")
+        changed.caption(_("Aucune valeur existante n'est modifiée."))
     if not report.removed.empty:
         st.warning(
-            f"{len(report.removed)} ligne(s) enregistrée(s) seront remplacées par le détail ou le total que "
-            "le fichier apporte pour la même commune et la même période (garder les deux compterait deux fois) :",
+            ngettext(
+                "{count} ligne(s) enregistrée(s) seront remplacées par le détail ou le total que "
+                "le fichier apporte pour la même commune et la même période (garder les deux compterait deux fois) :",
+                "{count} ligne(s) enregistrée(s) seront remplacées par le détail ou le total que "
+                "le fichier apporte pour la même commune et la même période (garder les deux compterait deux fois) :",
+                len(report.removed),
+            ).format(count=len(report.removed)),
             icon=":material/swap_horiz:",
         )
         st.dataframe(
             report.removed.assign(commune=report.removed["territory_code"].map(names))
             .head(500)
             .drop(columns=["source_id"], errors="ignore")
-            .rename(columns=OBSERVATION_COLUMNS_FR),
+            .rename(columns=columns),
             hide_index=True,
         )
     after = preview_observations(report, current, is_demo(current))
@@ -154,10 +200,12 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
         frequency = "quarter" if frequency == "month" else frequency
         series = aggregate_series(rows, frequency)
         entry = catalogue.loc[indicator_id]
-        st.markdown(f"**Après import — {observation_finding(series, entry['label_fr'], entry['unit_fr'], frequency)}**")
+        unit = localized(entry, "unit")
+        finding = observation_finding(series, localized(entry, "label"), unit, frequency)
+        st.markdown(_("**Après import — {finding}**").format(finding=finding))
         key_dates = key_dates_for(data.key_dates, DEPARTMENT, data.territories)
         st.plotly_chart(
-            observation_figure(series, entry["unit_fr"], frequency, key_dates),
+            observation_figure(series, unit, frequency, key_dates),
             key=f"preview_{indicator_id}",
             config={"displaylogo": False},
         )

@@ -6,40 +6,52 @@ import streamlit as st
 
 from indicators.config import data_dir
 from indicators.formatting import escape_markdown
+from indicators.i18n import N_, _, localized
 from indicators.ingest.pipeline import Mode, analyse_upload, commit_import, refuse_import
 from indicators.ingest.reading import UnreadableFileError, xlsx_sheet_names
 from indicators.ingest.templates import (
-    COLUMN_GUIDE,
-    LAYOUT_NOTES,
+    column_guide,
+    layout_notes,
     template_csv,
     template_xlsx,
 )
 from indicators.observations import is_demo
 from views.access import require_analyst
 from views.cached import prepare_new_version, store_and_baseline, tables
+from views.errors import in_viewer_language
 from views.import_sections import show_preview, show_report
+from views.links import translated
 
 data = tables()
 catalogue = data.catalogue
 field_ids = data.field_indicator_ids
 communes = data.territories.loc[data.territories["level"] == "commune"]
 
-st.title("Importer des données")
+st.title(_("Importer des données"))
 analyst = require_analyst()
 st.markdown(
-    "Déposer un fichier d'observations (CSV ou XLSX). Rien n'est écrit avant votre confirmation ; "
-    "chaque import crée une nouvelle version, et l'historique permet de revenir à n'importe laquelle."
+    _(
+        "Déposer un fichier d'observations (CSV ou XLSX). Rien n'est écrit avant votre confirmation ; "
+        "chaque import crée une nouvelle version, et l'historique permet de revenir à n'importe laquelle."
+    )
 )
-with st.expander("Colonnes attendues et modèles"):
-    st.table(COLUMN_GUIDE.set_index("Colonne"))
-    for note in LAYOUT_NOTES:
+with st.expander(_("Colonnes attendues et modèles")):
+    st.table(column_guide().set_index(_("Colonne")))
+    for note in layout_notes():
         st.markdown(f"- {note}")
     left, right = st.columns(2)
-    # The workbook is built when asked for (openpyxl is a large import for a page view).
-    left.download_button("Modèle CSV", template_csv, "modele_observations.csv", "text/csv", icon=":material/download:")
+    # The workbook is built when asked for (openpyxl is a large import for a page view), in the
+    # page's language (a deferred download runs outside this script run).
+    left.download_button(
+        _("Modèle CSV"),
+        template_csv,
+        "modele_observations.csv",
+        "text/csv",
+        icon=":material/download:",
+    )
     right.download_button(
-        "Modèle XLSX",
-        template_xlsx,
+        _("Modèle XLSX"),
+        in_viewer_language(template_xlsx),
         "modele_observations.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
@@ -49,7 +61,7 @@ for level, message in st.session_state.pop("import_outcome", []):
     getattr(st, level)(message)
 
 generation = st.session_state.setdefault("upload_generation", 0)
-uploaded = st.file_uploader("Fichier d'observations", type=["csv", "txt", "xlsx"], key=f"upload_{generation}")
+uploaded = st.file_uploader(_("Fichier d'observations"), type=["csv", "txt", "xlsx"], key=f"upload_{generation}")
 if uploaded is None:
     st.stop()
 
@@ -59,11 +71,13 @@ sheet = None
 if content.startswith(b"PK"):
     # Not a workbook after all: analyse_upload refuses it, and the refusal is recorded below.
     with suppress(UnreadableFileError):
-        sheet = left.selectbox("Feuille du classeur", xlsx_sheet_names(content))
+        sheet = left.selectbox(_("Feuille du classeur"), xlsx_sheet_names(content))
 default_indicator = right.selectbox(
-    "Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)",
+    _("Indicateur de tout le fichier (seulement s'il n'a pas de colonne indicateur)"),
     [None, *field_ids],
-    format_func=lambda choice: "— lu dans le fichier —" if choice is None else str(catalogue.at[choice, "label_fr"]),
+    format_func=lambda choice: (
+        _("— lu dans le fichier —") if choice is None else localized(catalogue.loc[choice], "label")
+    ),
 )
 current = data.field_observations
 report = analyse_upload(
@@ -92,21 +106,23 @@ show_preview(report, data, current)
 
 modes: list[Mode] = ["all_or_nothing", "valid_rows"]
 mode = st.radio(
-    "S'il y a des lignes rejetées",
+    _("S'il y a des lignes rejetées"),
     modes,
     horizontal=True,
-    format_func={
-        "all_or_nothing": "refuser tout le fichier",
-        "valid_rows": "importer seulement les lignes valides",
-    }.get,
+    format_func=translated(
+        {
+            "all_or_nothing": N_("refuser tout le fichier"),
+            "valid_rows": N_("importer seulement les lignes valides"),
+        }
+    ),
 )
 if st.button(
-    "Confirmer l'import",
+    _("Confirmer l'import"),
     type="primary",
     disabled=not report.acceptable(mode) or report.unchanged,
     icon=":material/check:",
 ):
-    store, _ = store_and_baseline()
+    store = store_and_baseline()[0]
     info = commit_import(report, store, mode, user=analyst, audit_folder=data_dir())
     if info:
         prepare_new_version()
@@ -114,8 +130,9 @@ if st.button(
     st.session_state["import_outcome"] = [
         (
             "success",
-            f"Import enregistré : version {info.version} "
-            f"({len(report.added)} lignes ajoutées, {len(report.changed)} modifiées).",
+            _("Import enregistré : version {version} ({added} lignes ajoutées, {changed} modifiées).").format(
+                version=info.version, added=len(report.added), changed=len(report.changed)
+            ),
         )
         if info
         else ("info", report.unchanged_message)
@@ -123,4 +140,4 @@ if st.button(
     st.session_state["upload_generation"] = generation + 1
     st.rerun()
 elif not report.acceptable(mode):
-    st.caption("Des lignes sont rejetées : corriger le fichier, ou choisir d'importer seulement les lignes valides.")
+    st.caption(_("Des lignes sont rejetées : corriger le fichier, ou choisir d'importer seulement les lignes valides."))

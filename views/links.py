@@ -10,7 +10,7 @@ Two rules follow for every page:
   still name the same option after an import.
 
 Streamlit drops a linked value that the widget does not offer, silently. `shared_choice` (or
-`link_notice` before any bound widget) reads the same parameter first and says so in French. It
+`link_notice` before any bound widget) reads the same parameter first and says so in the viewer's language. It
 speaks only for a value that comes from the address (a shared link, a bookmark, a typed URL): once
 the widget lives in the session, a value no longer offered follows the viewer's own change (another
 indicator, other years) and the widget returns to its default quietly.
@@ -18,16 +18,43 @@ indicator, other years) and the widget returns to its default quietly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from string import Template
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from indicators.formatting import escape_markdown
+from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, in_language
 
 BIND = "query-params"
 # A typed or damaged address can be long: the notice quotes its beginning only.
 QUOTED_LENGTH = 60
+
+
+def translated_text(text: object) -> object:
+    """A label marked N_ (a table of labels, a cached French label) in the current language; an
+    empty or missing label as it is (gettext would give its catalogue's header for "")."""
+    return _(text) if isinstance(text, str) and text else text
+
+
+def translated(labels: Mapping[Any, str]) -> Callable[[Any], Any]:
+    """A format_func for a table of labels marked N_ (code → French label): the label of a code in
+    the current language (a bound widget's address then names the option in that language)."""
+    return lambda code: translated_text(labels.get(code))
+
+
+def localized_column(table: pd.DataFrame, field: str) -> pd.Series:
+    """A text column of a data table in the current language (`name_en`, `label_en`…), the French
+    text wherever the other language's is empty."""
+    french = table[f"{field}_fr"]
+    column = f"{field}_{current_language()}"
+    if current_language() == DEFAULT_LANGUAGE or column not in table:
+        return french
+    other = table[column]
+    return other.where(other.notna() & other.astype(str).str.strip().ne(""), french)
 
 
 def requested(key: str) -> list[str]:
@@ -42,19 +69,19 @@ def unoffered(values: Sequence[str], options: Iterable[Any], format_func: Callab
 
 
 def notice_text(values: Sequence[str], label: str) -> str:
-    """The French notice for a linked value the page cannot show (quoted as plain text)."""
+    """The notice for a linked value the page cannot show (quoted as plain text), in the viewer's language."""
     asked = " – ".join(values)
     asked = asked if len(asked) <= QUOTED_LENGTH else asked[: QUOTED_LENGTH - 1] + "…"
-    return (
-        f"Le lien demandait « {escape_markdown(asked)} » pour « {label} », qui n'est pas disponible ici : "
+    return _(
+        "Le lien demandait « {asked} » pour « {label} », qui n'est pas disponible ici : "
         "la valeur par défaut est affichée."
-    )
+    ).format(asked=escape_markdown(asked), label=label)
 
 
 def link_notice(
     key: str, label: str, options: Iterable[Any], format_func: Callable[[Any], Any] = str, place: Any = None
 ) -> bool:
-    """Before a bound widget is drawn: a French notice when the address asks for a value it does not offer.
+    """Before a bound widget is drawn: a notice when the address asks for a value it does not offer.
 
     Only for a value from the address: when the widget already lives in this session, its value
     was the viewer's own choice (True when the notice was shown)."""
@@ -63,6 +90,26 @@ def link_notice(
         return False
     (place or st).info(notice_text(values, label), icon=":material/link_off:")
     return True
+
+
+def from_other_language(key: str, options: Sequence[Any], format_func: Callable[[Any], Any] = str) -> None:
+    """A linked value written in another language becomes the same option in this one.
+
+    Labels are in the viewer's language, so is the address: a link copied in French and opened in
+    English (or the address as it stood when the viewer switched language, which reloads the tab)
+    names its options in French. The widget cannot read such a value from the address; the option
+    it names is given to it through session state instead, before it is drawn (and no notice)."""
+    values = requested(key)
+    if len(values) != 1 or key in st.session_state or not unoffered(values, options, format_func):
+        return
+    for language in LANGUAGES:
+        if language == current_language():
+            continue
+        with in_language(language):
+            named = [option for option in options if str(format_func(option)) == values[0]]
+        if named:
+            st.session_state[key] = named[0]
+            return
 
 
 def offered(value: Any, options: Sequence[Any]) -> bool:
@@ -106,22 +153,25 @@ def shared_choice(
     `key`, after the notice for a linked value it does not offer. `widget` is the bound method
     (`st.selectbox`, `column.radio`…); other arguments go to it unchanged."""
     options = list(options)
+    from_other_language(key, options, format_func)
     link_notice(key, label, options, format_func, notice_place)
     reset_unoffered(key, options, default_of(options, kwargs))
     return widget(label, options, key=key, format_func=format_func, bind=BIND, **kwargs)
 
 
-# Constant markup and script (never data): the address is read in the browser when the button is
-# pressed, so it carries every bound choice as it stands. One listener on the document serves
-# every redraw of the button. Clipboard API first; where it is missing or refused (plain http on a
-# local network is not a secure context), the address is shown selected in a read-only field.
-COPY_LINK_HTML = """
-<div class="copy-link">
+# Constant markup and script (never data; the interface's own texts, escaped, fill the $ fields): the
+# address is read in the browser when the button is pressed, so it carries every bound choice as it
+# stands. One listener on the document serves every redraw of the button, in any language: it reads
+# its messages from the block it was pressed in. Clipboard API first; where it is missing or refused
+# (plain http on a local network is not a secure context), the address is shown selected in a
+# read-only field.
+COPY_LINK_HTML = Template("""
+<div class="copy-link" data-copied="$copied" data-refused="$refused">
   <button type="button" class="copy-link-button">
-    Copier le lien de cette vue
+    $button
   </button>
   <p class="copy-link-status" role="status" aria-live="polite"></p>
-  <label class="copy-link-fallback" hidden>Lien de cette vue, à copier (Ctrl+C) :
+  <label class="copy-link-fallback" hidden>$fallback
     <input type="text" readonly class="copy-link-field">
   </label>
 </div>
@@ -149,8 +199,7 @@ COPY_LINK_HTML = """
     label.hidden = false;
     field.focus();
     field.select();
-    status.textContent = "Copie automatique impossible ici : le lien est sélectionné dans le champ ci-dessous, "
-      + "copiez-le avec Ctrl+C.";
+    status.textContent = block.dataset.refused;
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".copy-link-button");
@@ -161,15 +210,25 @@ COPY_LINK_HTML = """
     if (!navigator.clipboard || !window.isSecureContext) { fallback(block, status); return; }
     navigator.clipboard.writeText(window.location.href).then(function () {
       block.querySelector(".copy-link-fallback").hidden = true;
-      status.textContent = "Lien copié : il rouvre cette page avec les mêmes choix.";
+      status.textContent = block.dataset.copied;
     }, function () { fallback(block, status); });
   });
 })();
 </script>
-"""
+""")
 
 
 def copy_link_button(place: Any = None) -> None:
     """« Copier le lien de cette vue »: a real button (keyboard, screen readers), its confirmation
     announced politely, and the address shown as selectable text where the clipboard is refused."""
-    (place or st).html(COPY_LINK_HTML, unsafe_allow_javascript=True)
+    texts = {
+        "button": _("Copier le lien de cette vue"),
+        "fallback": _("Lien de cette vue, à copier (Ctrl+C) :"),
+        "copied": _("Lien copié : il rouvre cette page avec les mêmes choix."),
+        "refused": _(
+            "Copie automatique impossible ici : le lien est sélectionné dans le champ ci-dessous, "
+            "copiez-le avec Ctrl+C."
+        ),
+    }
+    markup = COPY_LINK_HTML.substitute({name: html.escape(text, quote=True) for name, text in texts.items()})
+    (place or st).html(markup, unsafe_allow_javascript=True)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators.cards import NO_DATA, NO_DATA_NOTE, field_card
+from indicators.i18n import _, localized
 from indicators.provenance import short_source, source_line
 from views.cached import headlines, latest_comparisons, tables
 from views.components import demo_banner, row_of
@@ -10,44 +11,61 @@ from views.components import demo_banner, row_of
 data = tables()
 catalogue = data.catalogue
 
-st.title("Prostitution des mineurs : vue d'ensemble")
+st.title(_("Prostitution des mineurs : vue d'ensemble"))
 st.markdown(
-    "Les chiffres publiés sur la France, puis l'activité de terrain du département. "
-    "Chaque chiffre indique sa source, sa date et sa définition (survoler le point d'interrogation)."
+    _(
+        "Les chiffres publiés sur la France, puis l'activité de terrain du département. "
+        "Chaque chiffre indique sa source, sa date et sa définition (survoler le point d'interrogation)."
+    )
 )
 
-st.header("Chiffres publiés")
+st.header(_("Chiffres publiés"))
 sources = data.sources.set_index("source_id", drop=False)
 cards = headlines()
 columns = [*st.columns([1.3, 1, 1]), *st.columns(2)]
 for column, card in zip(columns, cards):
     with column.container(border=True, height="stretch"):
-        st.markdown(f"**{card.label}**", help=f"{card.definition}\n\nPrécaution : {card.caveat}")
+        st.markdown(
+            f"**{card.label}**",
+            help=_("{definition}\n\nPrécaution : {caveat}").format(definition=card.definition, caveat=card.caveat),
+        )
         st.metric(card.label, card.text, label_visibility="collapsed")
-        st.caption(f"France, {card.period}. {short_source(row_of(sources, card.source_id))}")
+        st.caption(
+            _("France, {period}. {source}").format(
+                period=card.period, source=short_source(row_of(sources, card.source_id))
+            )
+        )
 st.info(
-    "Un effectif enregistré par la police, la justice ou les associations n'est pas le nombre de victimes : "
-    "il ne compte que les situations repérées. Les estimations sont des fourchettes, sans valeur centrale.",
+    _(
+        "Un effectif enregistré par la police, la justice ou les associations n'est pas le nombre de victimes : "
+        "il ne compte que les situations repérées. Les estimations sont des fourchettes, sans valeur centrale."
+    ),
     icon=":material/info:",
 )
 
-st.header("Observations de terrain : Hauts-de-Seine")
+st.header(_("Observations de terrain : Hauts-de-Seine"))
 comparisons, observation_sources, demo = latest_comparisons()
 if demo:
     demo_banner()
 field = catalogue.loc[data.field_indicator_ids]
 for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
-    entry, shown = field.loc[indicator_id], comparisons.get(indicator_id)
+    entry, shown = row_of(field, indicator_id), comparisons.get(indicator_id)
+    label = localized(entry, "label")
     with column.container(border=True, height="stretch"):
-        st.markdown(f"**{entry['label_fr']}**", help=f"{entry['definition_fr']}\n\nPrécaution : {entry['caveat_fr']}")
+        st.markdown(
+            f"**{label}**",
+            help=_("{definition}\n\nPrécaution : {caveat}").format(
+                definition=localized(entry, "definition"), caveat=localized(entry, "caveat")
+            ),
+        )
         if shown is None:
             # Nothing imported is not zero: say so instead of drawing a figure.
-            st.metric(entry["label_fr"], NO_DATA, label_visibility="collapsed")
-            st.caption(NO_DATA_NOTE)
+            st.metric(label, _(NO_DATA), label_visibility="collapsed")
+            st.caption(_(NO_DATA_NOTE))
             continue
-        figure = field_card(shown, entry["unit_fr"])
+        figure = field_card(shown, localized(entry, "unit"))
         st.metric(
-            entry["label_fr"],
+            label,
             figure.value,
             delta=figure.delta,
             delta_color=figure.delta_colour,

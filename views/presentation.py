@@ -11,6 +11,7 @@ from streamlit.delta_generator import DeltaGenerator
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck import presentation_style
 from indicators.deck_export import first_sentence
+from indicators.i18n import DEFAULT_LANGUAGE, _, current_language
 from views.cached import slides
 
 # Back to the Présentation page in the same tab (relative: it also works under a base URL path).
@@ -58,20 +59,25 @@ class HtmlPlace(Protocol):
 
 
 def exit_link(place: HtmlPlace) -> None:
-    """A plain link, styled as the other buttons, that leaves the presenter mode in the same tab."""
+    """A plain link, styled as the other buttons, that leaves the presenter mode in the same tab (a new
+    session: it carries the language, French needing none)."""
+    language = current_language()
+    url = EXIT_URL if language == DEFAULT_LANGUAGE else f"{EXIT_URL}?lang={language}"
     place.html(
-        f'<a class="presentation-exit" href="{html.escape(EXIT_URL, quote=True)}" target="_self">'
-        "Quitter la présentation</a>"
+        f'<a class="presentation-exit" href="{html.escape(url, quote=True)}" target="_self">'
+        f"{html.escape(_('Quitter la présentation'))}</a>"
     )
 
 
 deck = slides()
 if not deck:
-    st.title("Aucune diapositive à présenter", anchor=False)
+    st.title(_("Aucune diapositive à présenter"), anchor=False)
     st.info(
-        "Aucun indicateur de la présentation n'a de données à montrer : les diapositives des indicateurs sans "
-        "données sont laissées de côté. Importez des données (page « Importer des données ») ou choisissez "
-        "d'autres diapositives dans le fichier data/deck.csv.",
+        _(
+            "Aucun indicateur de la présentation n'a de données à montrer : les diapositives des indicateurs sans "
+            "données sont laissées de côté. Importez des données (page « Importer des données ») ou choisissez "
+            "d'autres diapositives dans le fichier data/deck.csv."
+        ),
         icon=":material/info:",
     )
     exit_link(st)
@@ -88,7 +94,7 @@ def go_to(target: int) -> None:
 
 st.title(slide.headline, anchor=False)
 if slide.is_demo:
-    st.warning(DEMO_LABEL_FR, icon=":material/science:")
+    st.warning(_(DEMO_LABEL_FR), icon=":material/science:")
 if slide.picture:
     # A map is one picture that shrinks as a whole: labels sized in pixels would spill over smaller tiles.
     picture = base64.b64encode(slide.picture.encode("utf-8")).decode("ascii")
@@ -104,13 +110,13 @@ else:
         key=f"slide_{number}",
     )
 st.caption(slide.source)
-st.caption(f"Précaution : {first_sentence(slide.caveat)}")
+st.caption(_("Précaution : {caveat}").format(caveat=first_sentence(slide.caveat)))
 
 previous, counter, following, leave = st.columns([2, 1, 2, 2], vertical_alignment="center")
 # The arrow keys are the buttons' shortcuts: Streamlit draws the key (← or →) after the label,
 # so the labels carry no arrow of their own.
 previous.button(
-    "Précédente",
+    _("Précédente"),
     on_click=go_to,
     args=(number - 1,),
     disabled=number == 1,
@@ -120,7 +126,7 @@ previous.button(
 )
 counter.header(f"{number} / {len(deck)}", anchor=False)
 following.button(
-    "Suivante",
+    _("Suivante"),
     on_click=go_to,
     args=(number + 1,),
     disabled=number == len(deck),

@@ -8,24 +8,26 @@ import streamlit as st
 
 from indicators.config import small_count_threshold
 from indicators.disclosure import public_cells
-from indicators.exports import (
-    to_french_csv,
-)
+from indicators.exports import to_csv
 from indicators.formatting import format_number
+from indicators.i18n import _, localized
 from indicators.labels import KIND_FR
 from views.cached import field_index, protected_cells, sources_page, tables
 from views.errors import safe_download
 
 
 def table_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], demo: bool) -> bytes:
-    return to_french_csv(frame() if callable(frame) else frame, is_demo=demo)
+    # The current language's spreadsheet convention (French: `;`, decimal comma), the page's language
+    # (safe_download runs the deferred download in it).
+    return to_csv(frame() if callable(frame) else frame, is_demo=demo)
 
 
 data = tables()
 
-st.title("Sources et méthode")
+st.title(_("Sources et méthode"))
 st.markdown(
-    """
+    _(
+        """
 **Lire ces chiffres avec prudence.**
 
 - **Un effectif enregistré n'est pas le nombre de victimes.** Les services de police et de gendarmerie,
@@ -43,19 +45,21 @@ st.markdown(
 - **Les observations de terrain mesurent l'activité du département** (signalements reçus, jeunes suivis,
   consultations, formations, participants) et non l'ampleur du phénomène.
 """
+    )
     # The demo's wording only while the demo is what the pages show (issue 12, item 4).
-    + ("  Celles affichées ici sont fictives et marquées comme telles.\n" if field_index().is_demo else "")
+    + ("  " + _("Celles affichées ici sont fictives et marquées comme telles.") + "\n" if field_index().is_demo else "")
 )
 
-st.header("Secret statistique")
+st.header(_("Secret statistique"))
 k = small_count_threshold()
 st.markdown(
-    f"""
+    _(
+        """
 Les observations de terrain portent sur des enfants : un petit effectif, sur une petite commune, peut désigner
 un enfant. Elles suivent donc la règle du secret statistique, appliquée partout (graphiques, tableaux, infobulles,
 fichiers téléchargés, images, présentation et document PDF) :
 
-- **un effectif de 1 à {k - 1} n'est jamais affiché** ; un zéro peut l'être ;
+- **un effectif de 1 à {largest_hidden} n'est jamais affiché** ; un zéro peut l'être ;
 - **un effectif qui permettrait de le retrouver est masqué lui aussi** : si un seul chiffre manquait dans un
   total (filles + garçons, mois d'une année, communes d'un EPT ou du département, EPT du département), il
   suffirait d'une soustraction pour le retrouver ; un deuxième chiffre, le plus petit possible, est donc masqué ;
@@ -69,57 +73,72 @@ fichiers téléchargés, images, présentation et document PDF) :
   sont les petits ;
 - les répartitions se lisent par sexe **ou** par âge, jamais les deux croisés.
 
-Le seuil ({k}) se règle par la variable d'environnement `INDICATORS_SMALL_COUNT_K`. Les analystes habilités
+Le seuil ({threshold}) se règle par la variable d'environnement `INDICATORS_SMALL_COUNT_K`. Les analystes habilités
 voient les chiffres complets sur les pages d'import et d'historique.
 """
+    ).format(largest_hidden=k - 1, threshold=k)
 )
 
-st.header("Sources")
+st.header(_("Sources"))
 shown = sources_page()
 st.dataframe(shown.sources, hide_index=True)
 
-st.header("Définitions des indicateurs")
-for domain, heading in (("published", "Chiffres publiés"), ("field", "Observations de terrain du département")):
+st.header(_("Définitions des indicateurs"))
+for domain, heading in (
+    ("published", _("Chiffres publiés")),
+    ("field", _("Observations de terrain du département")),
+):
     st.subheader(heading)
-    for entry in data.indicators.loc[data.indicators["domain"] == domain].itertuples(index=False):
-        with st.expander(str(entry.label_fr)):
+    for entry in data.indicators.loc[data.indicators["domain"] == domain].to_dict("records"):
+        with st.expander(localized(entry, "label")):
             st.markdown(
-                f"**Définition** : {entry.definition_fr}\n\n**Précaution** : {entry.caveat_fr}\n\n"
-                f"**Nature** : {KIND_FR[str(entry.kind)]} · **Unité** : {entry.unit_fr} · "
-                f"**Identifiant** : `{entry.indicator_id}`"
+                _(
+                    "**Définition** : {definition}\n\n**Précaution** : {caveat}\n\n"
+                    "**Nature** : {kind} · **Unité** : {unit} · "
+                    "**Identifiant** : `{indicator_id}`"
+                ).format(
+                    definition=localized(entry, "definition"),
+                    caveat=localized(entry, "caveat"),
+                    kind=_(KIND_FR[str(entry["kind"])]),
+                    unit=localized(entry, "unit"),
+                    indicator_id=entry["indicator_id"],
+                )
             )
 
-st.header("Tous les chiffres publiés")
+st.header(_("Tous les chiffres publiés"))
 st.caption(
-    "Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »)."
+    _("Une ligne par chiffre, y compris ceux qui ne font que reprendre un chiffre antérieur (colonne « Reprend »).")
 )
 st.dataframe(shown.published, hide_index=True)
 
-st.header("Télécharger les tables")
+st.header(_("Télécharger les tables"))
 st.caption(
-    "Fichiers CSV au format des tableurs français (séparateur « ; », virgule décimale, UTF-8). "
-    "Les observations de terrain sont publiées par commune ou pour le département, par mois, trimestre ou "
-    f"année, et par sexe ou par âge, jamais les deux croisés ; les effectifs de 1 à {small_count_threshold() - 1} "
-    "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence (symbole « s »). "
-    "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année."
+    _(
+        "Fichiers CSV au format des tableurs français (séparateur « ; », virgule décimale, UTF-8). "
+        "Les observations de terrain sont publiées par commune ou pour le département, par mois, trimestre ou "
+        "année, et par sexe ou par âge, jamais les deux croisés ; les effectifs de 1 à {largest_hidden} "
+        "sont masqués, ainsi que ceux qui permettraient de les retrouver par différence (symbole « s »). "
+        "Périodes : « 2025-03 » pour un mois, « T1 2025 » pour un trimestre, « 2025 » pour une année."
+    ).format(largest_hidden=small_count_threshold() - 1)
 )
 downloads: dict[str, tuple[str, pd.DataFrame | Callable[[], pd.DataFrame], bool]] = {
     **{label: (file_name, frame, False) for label, (file_name, frame) in shown.downloads.items()},
     # Built only when asked for: the protected cells of a large store make a large file.
-    "Observations de terrain (agrégats protégés)": (
+    _("Observations de terrain (agrégats protégés)"): (
         "observations_terrain.csv",
         lambda: public_cells(protected_cells(), small_count_threshold()),
         field_index().is_demo,
     ),
 }
 for column, (label, (file_name, frame, demo)) in zip(st.columns(2) * 3, downloads.items()):
-    lines = (
-        f" ({format_number(len(frame))} lignes" + (", fictives)" if demo else ")")
-        if not callable(frame)
-        else (" (données fictives)" if demo else "")
-    )
+    if callable(frame):
+        shown_label = _("{label} (données fictives)").format(label=label) if demo else label
+    elif demo:
+        shown_label = _("{label} ({count} lignes, fictives)").format(label=label, count=format_number(len(frame)))
+    else:
+        shown_label = _("{label} ({count} lignes)").format(label=label, count=format_number(len(frame)))
     column.download_button(
-        label + lines,
+        shown_label,
         data=safe_download(partial(table_csv, frame, demo), "csv", file_name),
         file_name=file_name,
         mime="text/csv",

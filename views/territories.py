@@ -4,6 +4,8 @@ period, by count or by rate per 10 000 inhabitants, on a tile map and in a ranki
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
+from indicators.config import DEMO_LABEL_FR
+from indicators.i18n import N_, _
 from indicators.territories import MEASURES_FR, territory_choices
 from indicators.tilemap import clicked_territory
 from views.cached import field_index, ranking_view_of, tables, territory_publics
@@ -14,14 +16,14 @@ from views.components import (
     indicator_select,
     year_span_select,
 )
-from views.links import shared_choice
+from views.links import shared_choice, translated
 
-LEVELS = {"commune": "Communes", "ept": "EPT"}
+LEVELS = {"commune": N_("Communes"), "ept": N_("EPT")}
 
 data = tables()
 catalogue = data.catalogue
 
-st.title("Territoires : comparer les communes et les EPT")
+st.title(_("Territoires : comparer les communes et les EPT"))
 index = field_index()
 if index.is_demo:
     demo_banner()
@@ -30,26 +32,31 @@ field_ids = data.field_indicator_ids
 left, middle, right = st.columns(3)
 indicator_id = indicator_select(left, catalogue, field_ids, index.indicators, key="indicateur")
 if indicator_id not in index.indicators:
-    st.info(NO_DATA_SENTENCE, icon=":material/info:")
+    st.info(_(NO_DATA_SENTENCE), icon=":material/info:")
     st.stop()
 years = index.years_of[indicator_id]
 first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), key="periode")
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
 publics = territory_publics(indicator_id, first_year, last_year)
-public = shared_choice(right.selectbox, "Public", list(publics), format_func=publics.get, key="public")
+public = shared_choice(right.selectbox, _("Public"), list(publics), format_func=publics.get, key="public")
 level_column, measure_column = st.columns(2)
 level = (
     shared_choice(
-        level_column.segmented_control, "Niveau", list(LEVELS), format_func=LEVELS.get, default="commune", key="niveau"
+        level_column.segmented_control,
+        _("Niveau"),
+        list(LEVELS),
+        format_func=translated(LEVELS),
+        default="commune",
+        key="niveau",
     )
     or "commune"
 )
 measure = (
     shared_choice(
         measure_column.segmented_control,
-        "Mesure",
+        _("Mesure"),
         list(MEASURES_FR),
-        format_func=MEASURES_FR.get,
+        format_func=translated(MEASURES_FR),
         default="count",
         key="mesure",
     )
@@ -58,13 +65,18 @@ measure = (
 
 view = ranking_view_of(indicator_id, first_year, last_year, public, level, measure)
 if view is None:
-    st.info(f"Aucune donnée pour cet indicateur de {first_year} à {last_year}.", icon=":material/info:")
+    st.info(
+        _("Aucune donnée pour cet indicateur de {first_year} à {last_year}.").format(
+            first_year=first_year, last_year=last_year
+        ),
+        icon=":material/info:",
+    )
     st.stop()
 
 if view.tile_map is not None:
     st.header(view.tile_map.finding, anchor=False)
     if view.chart.is_demo:
-        st.caption(":orange-badge[Données fictives de démonstration]")
+        st.caption(f":orange-badge[{_(DEMO_LABEL_FR)}]")
     event = st.plotly_chart(
         view.tile_map.figure,
         config=PLOTLY_CONFIG,

@@ -8,6 +8,7 @@ from indicators.cards import NO_DATA_SENTENCE
 from indicators.charts import change_figure, published_figure
 from indicators.findings import published_finding
 from indicators.formatting import format_period
+from indicators.i18n import _, localized
 from indicators.key_dates import key_dates_for
 from indicators.labels import (
     BREAKDOWN_FR,
@@ -19,11 +20,11 @@ from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
-from views.links import shared_choice
+from views.links import localized_column, shared_choice, translated, translated_text
 
 
 def published_date(period: object) -> str:
-    return format_period(period) if isinstance(period, str) else "sans date"
+    return format_period(period) if isinstance(period, str) else _("sans date")
 
 
 def field_trend(indicator_id: str) -> None:
@@ -31,14 +32,14 @@ def field_trend(indicator_id: str) -> None:
     if index.is_demo:
         demo_banner()
     if indicator_id not in index.by_indicator:
-        st.info(NO_DATA_SENTENCE, icon=":material/info:")
+        st.info(_(NO_DATA_SENTENCE), icon=":material/info:")
         return
     # The département, its four EPTs, then the communes with data; labels fixed, for links.
     place_choices = places(index.communes_of[indicator_id])
     years = index.years_of[indicator_id]
     left, middle, right = st.columns(3)
     territory = shared_choice(
-        left.selectbox, "Territoire", list(place_choices), key="territoire", format_func=place_choices.get
+        left.selectbox, _("Territoire"), list(place_choices), key="territoire", format_func=place_choices.get
     )
     first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
@@ -47,9 +48,9 @@ def field_trend(indicator_id: str) -> None:
     frequency: str = (
         shared_choice(
             right.segmented_control,
-            "Regroupement",
+            _("Regroupement"),
             frequencies,
-            format_func=FREQUENCY_FR.get,
+            format_func=translated(FREQUENCY_FR),
             default=default_frequency,
             key="regroupement",
         )
@@ -57,14 +58,14 @@ def field_trend(indicator_id: str) -> None:
     )
     breakdowns = index.breakdowns.get(indicator_id, ["none"])
     breakdown = shared_choice(
-        st.radio, "Répartition", breakdowns, format_func=BREAKDOWN_FR.get, horizontal=True, key="repartition"
+        st.radio, _("Répartition"), breakdowns, format_func=translated(BREAKDOWN_FR), horizontal=True, key="repartition"
     )
 
     view = trend_view(indicator_id, territory, first_year, last_year, frequency, breakdown)
     for note in view.notes:
         st.info(note, icon=":material/info:")
     if view.chart is None:
-        st.info(view.empty or NO_DATA_SENTENCE, icon=":material/info:")
+        st.info(view.empty or _(NO_DATA_SENTENCE), icon=":material/info:")
         return
     chart_block(**vars(view.chart), key="trend_field")
 
@@ -72,16 +73,16 @@ def field_trend(indicator_id: str) -> None:
 def published_trend(data: DataTables, indicator_id: str) -> None:
     entry = row_of(data.catalogue, indicator_id)
     points = published_series(data.published_estimates, data.catalogue, indicator_id)
-    place_names = data.territories.set_index("territory_code")["name_fr"]
+    place_names = localized_column(data.territories, "name").set_axis(data.territories["territory_code"])
     territories = list(dict.fromkeys(points["territory_code"]))
-    territory = shared_choice(st.selectbox, "Territoire", territories, format_func=place_names.get, key="territoire")
+    territory = shared_choice(st.selectbox, _("Territoire"), territories, format_func=place_names.get, key="territoire")
     points = points.loc[points["territory_code"] == territory]
     sources = data.sources.set_index("source_id")
     series_labels = {
         source_id: f"{sources.at[source_id, 'publisher']!s} ({published_date(sources.at[source_id, 'published'])})"
         for source_id in points["source_id"].unique()
     }
-    unit = entry["unit_fr"]
+    unit = localized(entry, "unit")
     if entry["kind"] == "change":
         figure = change_figure(points, unit, series_labels)
     else:
@@ -90,10 +91,10 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
         )
     table = points.assign(
         source=points["source_id"].map(source_descriptions(data.sources)),
-        precision=points["qualifier"].map(QUALIFIER_FR),
+        precision=points["qualifier"].map(QUALIFIER_FR).map(translated_text),
     )
     chart_block(
-        finding=published_finding(points, entry["label_fr"]),
+        finding=published_finding(points, localized(entry, "label")),
         figure=figure,
         data=table[
             [
@@ -111,21 +112,23 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
         ],
         display_data=table[["period_text", "figure_text", "precision", "source", "note_fr"]].rename(
             columns={
-                "period_text": "Période",
-                "figure_text": "Chiffre",
-                "precision": "Précision",
-                "source": "Source",
-                "note_fr": "Remarque",
+                "period_text": _("Période"),
+                "figure_text": _("Chiffre"),
+                "precision": _("Précision"),
+                "source": _("Source"),
+                "note_fr": _("Remarque"),
             }
         ),
         source=source_line(points["source_id"], data.sources),
-        caveat=entry["caveat_fr"],
+        caveat=localized(entry, "caveat"),
         file_name=f"{indicator_id}_{territory}.csv",
         is_demo=False,
         key="trend_published",
     )
     st.caption(
-        "Les chiffres publiés sont rares et viennent de sources aux méthodes différentes : "
-        "ils sont dessinés en points isolés, jamais reliés ; "
-        "une fourchette est une barre de la borne basse à la borne haute."
+        _(
+            "Les chiffres publiés sont rares et viennent de sources aux méthodes différentes : "
+            "ils sont dessinés en points isolés, jamais reliés ; "
+            "une fourchette est une barre de la borne basse à la borne haute."
+        )
     )
