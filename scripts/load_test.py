@@ -21,6 +21,7 @@ viewers do not run on the server's cores.
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import json
 import os
@@ -88,9 +89,19 @@ class Visit(TypedDict):
 
 def page_paths() -> list[str]:
     """URL path of every page the navigation declares ("" for the default page)."""
-    source = (REPO_ROOT / "dashboard.py").read_text(encoding="utf-8")
-    declared = re.findall(r'st\.Page\("views/\w+\.py"[^)]*\)', source.split("pages = [", 1)[1].split("]", 1)[0])
-    return [match[1] if (match := re.search(r'url_path="([\w-]+)"', page)) else "" for page in declared]
+    tree = ast.parse((REPO_ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    declared = next(
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pages" for t in node.targets)
+    )
+    assert isinstance(declared, ast.List)
+    paths: list[str] = []
+    for page in declared.elts:
+        assert isinstance(page, ast.Call)
+        url_path = next((k.value for k in page.keywords if k.arg == "url_path"), None)
+        paths.append(str(url_path.value) if isinstance(url_path, ast.Constant) else "")
+    return paths
 
 
 def free_port() -> int:
