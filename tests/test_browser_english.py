@@ -2,19 +2,25 @@
 `<html lang="en">`, English numbers and no French interface word; the switch in the sidebar turns a
 French tab to English, keeps the choice in the address and has the change announced.
 
-The French words below are the interface's own (titles, labels, buttons, captions), never data:
-published sources keep their original French titles, and place names stay as they are. Extend the
-list when a French word shows up on an English page.
+The French words below are the interface's own (titles, labels, buttons, captions). What stays
+French on purpose is left out before the check: the sources' own texts (titles, publishers, relays,
+notes: published figures keep their sources' wording), the importer's column names and the values
+an analyst types, which English messages quote (“mars 2024”). Extend the list when a French word
+shows up on an English page.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
 from browser_support import assert_no_error, open_and_wait, wait_until_idle
+from indicators.config import DEFAULT_DATA_DIR
+from indicators.ingest.templates import TEMPLATE_COLUMNS
 from test_browser_french import PAGES, READ_PAGE, SLIDES, reveal_controls
 
 pytestmark = pytest.mark.browser
@@ -69,18 +75,49 @@ FRENCH = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, FRENCH_INTERFA
 FRENCH_NUMBER = re.compile(r"\d[\u202f\u00a0]\d{3}(?!\d)|\d[\u202f\u00a0]%")
 
 
+QUOTED = re.compile(r"“[^”]*”")
+
+
+@cache
+def sources_wording() -> tuple[str, ...]:
+    """The sources' own French texts, longest first (a title can contain a publisher's name)."""
+    sources = pd.read_csv(DEFAULT_DATA_DIR / "sources.csv", dtype=str)
+    published = pd.read_csv(DEFAULT_DATA_DIR / "published_estimates.csv", dtype=str)
+    columns = [sources[name] for name in ("publisher", "title", "relay", "licence", "note")] + [published["note_fr"]]
+    texts = {text.strip() for column in columns for text in column.dropna() for text in text.split(" ; ")}
+    return tuple(sorted((text for text in texts if text), key=len, reverse=True))
+
+
+def interface_part(text: str) -> str:
+    """`text` without what stays French on purpose (see the module's docstring)."""
+    if text.strip() in TEMPLATE_COLUMNS:
+        return ""
+    for wording in sources_wording():
+        text = text.replace(wording, "")
+    return QUOTED.sub("", text)
+
+
 def french_on(page: Page) -> list[str]:
-    return sorted(
-        {
-            f"{kind} : {text[:90]}"
-            for kind, text in page.evaluate(READ_PAGE)
-            if FRENCH.search(text) or FRENCH_NUMBER.search(text)
-        }
-    )
+    found = set()
+    for kind, text in page.evaluate(READ_PAGE):
+        part = interface_part(text)
+        if FRENCH.search(part) or FRENCH_NUMBER.search(part):
+            found.add(f"{kind} : {text[:90]}")
+    return sorted(found)
 
 
 def english(path: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang=en"
+
+
+def test_what_stays_french_on_purpose_is_only_the_sources_and_the_analysts_input():
+    assert (
+        interface_part("Source: Groupe de travail sur la prostitution des mineurs (présidé par C. Champrenault)")
+        == "Source: "
+    )
+    assert FRENCH.search(interface_part("Télécharger (lu dans ReadKong (copie en ligne))"))
+    assert not FRENCH.search(interface_part("read in ReadKong (copie en ligne)"))
+    assert not FRENCH.search(interface_part("“mars 2024” (month name in French)"))
 
 
 def test_the_french_word_list_catches_what_it_should_and_spares_english():
@@ -115,7 +152,7 @@ def test_the_overview_writes_the_published_range_in_english(server, page):
 
 def test_the_switch_turns_the_app_to_english_keeps_it_in_the_address_and_announces_it(server, page):
     open_and_wait(page, f"{server}/tendances")
-    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.wait_for_function("document.documentElement.lang === 'fr'", timeout=10_000)
     page.get_by_role("radiogroup", name="Langue · Language").get_by_text("English").click()
     page.wait_for_function("document.documentElement.lang === 'en'", timeout=30_000)
     page.wait_for_url(re.compile(r"lang=en"), timeout=30_000)
