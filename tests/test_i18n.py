@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import threading
 from functools import cache
@@ -28,12 +29,15 @@ SOURCES = [REPO / "dashboard.py", REPO / "views", REPO / "src" / "indicators"]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
+def source_files() -> list[Path]:
+    return [path for source in SOURCES for path in ([source] if source.is_file() else sorted(source.rglob("*.py")))]
+
+
 @cache
 def marked_strings() -> frozenset[str]:
     """Every msgid the code marks today (`_`, `N_`, `ngettext`), found as `pybabel extract` does."""
-    files = [path for source in SOURCES for path in ([source] if source.is_file() else sorted(source.rglob("*.py")))]
     found: set[str] = set()
-    for path in files:
+    for path in source_files():
         for _line, message, _comments, _context in extract_from_file("python", str(path), keywords=DEFAULT_KEYWORDS):
             found.add(message[0] if isinstance(message, tuple) else message)
     return frozenset(found)
@@ -52,6 +56,24 @@ def translated(entry) -> bool:  # type: ignore[no-untyped-def]
 def test_the_code_marks_the_interface_for_translation():
     # Guards the test below from passing on an empty extraction.
     assert len(marked_strings()) > 500
+
+
+def test_no_string_is_marked_inside_an_f_string():
+    # `pybabel extract` does not read inside f-strings on Python 3.11: such a text would stay French.
+    inside = []
+    for path in source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                inside += [
+                    f"{path.name}:{call.lineno}"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in {"_", "N_", "ngettext"}
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)  # a marked N_ constant is extracted where defined
+                ]
+    assert not inside, inside
 
 
 def test_every_marked_string_has_an_english_entry(catalogue):
