@@ -108,7 +108,10 @@ def shown(page: Page) -> dict[str, object]:
         "periode": page.locator("[data-testid='stSliderThumbValue']").all_inner_texts(),
         # Streamlit 1.67 marks the chosen segment with aria-checked (its buttons carry no test id).
         "actifs": page.locator("[data-testid='stButtonGroup'] button[aria-checked='true']").all_inner_texts(),
-        "repartition": page.locator("[data-testid='stRadioOption'][data-selected='true']").all_inner_texts(),
+        # The page's own radios: the sidebar holds the language switch.
+        "repartition": page.locator(
+            "[data-testid='stMain'] [data-testid='stRadioOption'][data-selected='true']"
+        ).all_inner_texts(),
         "constat": page.locator("h2").first.inner_text(),
     }
 
