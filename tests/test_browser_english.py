@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -178,3 +179,23 @@ def test_the_switch_turns_the_app_to_english_keeps_it_in_the_address_and_announc
     page.wait_for_function("!location.search.includes('lang=')", timeout=30_000)
     wait_until_idle(page)
     assert "Territoires" in page.locator("[data-testid='stSidebarNav']").inner_text()
+
+
+def test_downloads_built_on_click_come_in_english(server, page):
+    # Streamlit builds a deferred download in another thread, where the page's language is not
+    # set: views/errors.in_viewer_language carries it there.
+    open_and_wait(page, f"{server}/tendances?lang=en")
+    page.get_by_text("See the chart's data").first.click()
+    page.wait_for_timeout(500)
+    with page.expect_download(timeout=90_000) as csv_download:
+        page.get_by_role("button", name="Download these data (CSV)").first.click()
+    text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
+    header, first_row = text.splitlines()[:2]
+    assert header.startswith("data_status,indicator,"), header
+    assert ";" not in header and "fictitious demonstration data" in first_row.lower(), first_row
+
+    open_and_wait(page, f"{server}/presentation?lang=en")
+    with page.expect_download(timeout=90_000) as deck_download:
+        page.get_by_role("button", name=re.compile("HTML")).first.click()
+    deck = Path(deck_download.value.path()).read_text(encoding="utf-8")
+    assert '<html lang="en"' in deck and "Fictitious demonstration data" in deck
