@@ -12,7 +12,7 @@ from indicators.i18n import _, localized, ngettext
 from indicators.ingest.parsing import error_summary
 from indicators.ingest.pipeline import ImportReport, preview_observations
 from indicators.key_dates import key_dates_for
-from indicators.labels import OBSERVATION_COLUMNS_FR
+from indicators.labels import OBSERVATION_COLUMNS_FR, localized_column
 from indicators.loading import DataTables
 from indicators.observations import (
     aggregate_series,
@@ -21,7 +21,6 @@ from indicators.observations import (
     select_observations,
 )
 from indicators.territories import DEPARTMENT
-from views.links import localized_column
 
 
 def observation_columns() -> dict[str, str]:

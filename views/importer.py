@@ -15,12 +15,12 @@ from indicators.ingest.templates import (
     template_csv,
     template_xlsx,
 )
+from indicators.labels import translated
 from indicators.observations import is_demo
 from views.access import require_analyst
 from views.cached import prepare_new_version, store_and_baseline, tables
 from views.errors import in_viewer_language
 from views.import_sections import show_preview, show_report
-from views.links import translated
 
 data = tables()
 catalogue = data.catalogue
@@ -114,7 +114,7 @@ mode = st.radio(
             "all_or_nothing": N_("refuser tout le fichier"),
             "valid_rows": N_("importer seulement les lignes valides"),
         }
-    ),
+    ).get,
 )
 if st.button(
     _("Confirmer l'import"),

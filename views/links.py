@@ -19,42 +19,18 @@ indicator, other years) and the widget returns to its default quietly.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from string import Template
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from indicators.formatting import escape_markdown
-from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, in_language
+from indicators.i18n import LANGUAGES, _, current_language, in_language
 
 BIND = "query-params"
 # A typed or damaged address can be long: the notice quotes its beginning only.
 QUOTED_LENGTH = 60
-
-
-def translated_text(text: object) -> object:
-    """A label marked N_ (a table of labels, a cached French label) in the current language; an
-    empty or missing label as it is (gettext would give its catalogue's header for "")."""
-    return _(text) if isinstance(text, str) and text else text
-
-
-def translated(labels: Mapping[Any, str]) -> Callable[[Any], Any]:
-    """A format_func for a table of labels marked N_ (code → French label): the label of a code in
-    the current language (a bound widget's address then names the option in that language)."""
-    return lambda code: translated_text(labels.get(code))
-
-
-def localized_column(table: pd.DataFrame, field: str) -> pd.Series:
-    """A text column of a data table in the current language (`name_en`, `label_en`…), the French
-    text wherever the other language's is empty."""
-    french = table[f"{field}_fr"]
-    column = f"{field}_{current_language()}"
-    if current_language() == DEFAULT_LANGUAGE or column not in table:
-        return french
-    other = table[column]
-    return other.where(other.notna() & other.astype(str).str.strip().ne(""), french)
 
 
 def requested(key: str) -> list[str]:

@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.cards import DELTA_COLOURS
 from indicators.formatting import change_direction
 from indicators.i18n import _
+from indicators.labels import translated
 from indicators.sheet_export import (
     MEASURES_FR,
     sheet_file_name,
@@ -15,7 +16,7 @@ from indicators.sheet_export import (
 from views.cached import places, tables, territory_sheet
 from views.components import demo_banner
 from views.errors import safe_download
-from views.links import shared_choice, translated
+from views.links import shared_choice
 
 # Static CSS only (never data): the browser's own print gives the sheet alone, without the app around it.
 PRINT_STYLE = """<style>
@@ -39,7 +40,7 @@ measure = shared_choice(
     right.radio,
     _("Graphiques en"),
     list(MEASURES_FR),
-    format_func=translated(MEASURES_FR),
+    format_func=translated(MEASURES_FR).get,
     key="mesure",
     horizontal=True,
 )

@@ -6,6 +6,7 @@ import streamlit as st
 from indicators.cards import NO_DATA_SENTENCE
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import N_, _
+from indicators.labels import translated
 from indicators.territories import MEASURES_FR, territory_choices
 from indicators.tilemap import clicked_territory
 from views.cached import field_index, ranking_view_of, tables, territory_publics
@@ -16,7 +17,7 @@ from views.components import (
     indicator_select,
     year_span_select,
 )
-from views.links import shared_choice, translated
+from views.links import shared_choice
 
 LEVELS = {"commune": N_("Communes"), "ept": N_("EPT")}
 
@@ -45,7 +46,7 @@ level = (
         level_column.segmented_control,
         _("Niveau"),
         list(LEVELS),
-        format_func=translated(LEVELS),
+        format_func=translated(LEVELS).get,
         default="commune",
         key="niveau",
     )
@@ -56,7 +57,7 @@ measure = (
         measure_column.segmented_control,
         _("Mesure"),
         list(MEASURES_FR),
-        format_func=translated(MEASURES_FR),
+        format_func=translated(MEASURES_FR).get,
         default="count",
         key="mesure",
     )

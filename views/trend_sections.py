@@ -10,17 +10,13 @@ from indicators.findings import published_finding
 from indicators.formatting import format_period
 from indicators.i18n import _, localized
 from indicators.key_dates import key_dates_for
-from indicators.labels import (
-    BREAKDOWN_FR,
-    FREQUENCY_FR,
-    QUALIFIER_FR,
-)
+from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, localized_column, translated
 from indicators.loading import DataTables
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
-from views.links import localized_column, shared_choice, translated, translated_text
+from views.links import shared_choice
 
 
 def published_date(period: object) -> str:
@@ -50,7 +46,7 @@ def field_trend(indicator_id: str) -> None:
             right.segmented_control,
             _("Regroupement"),
             frequencies,
-            format_func=translated(FREQUENCY_FR),
+            format_func=translated(FREQUENCY_FR).get,
             default=default_frequency,
             key="regroupement",
         )
@@ -58,7 +54,12 @@ def field_trend(indicator_id: str) -> None:
     )
     breakdowns = index.breakdowns.get(indicator_id, ["none"])
     breakdown = shared_choice(
-        st.radio, _("Répartition"), breakdowns, format_func=translated(BREAKDOWN_FR), horizontal=True, key="repartition"
+        st.radio,
+        _("Répartition"),
+        breakdowns,
+        format_func=translated(BREAKDOWN_FR).get,
+        horizontal=True,
+        key="repartition",
     )
 
     view = trend_view(indicator_id, territory, first_year, last_year, frequency, breakdown)
@@ -91,7 +92,7 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
         )
     table = points.assign(
         source=points["source_id"].map(source_descriptions(data.sources)),
-        precision=points["qualifier"].map(QUALIFIER_FR).map(translated_text),
+        precision=points["qualifier"].map(translated(QUALIFIER_FR)),
     )
     chart_block(
         finding=published_finding(points, localized(entry, "label")),

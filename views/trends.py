@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.i18n import N_, _, localized
 from views.cached import field_index, tables
 from views.components import indicator_select, row_of
-from views.links import shared_choice, translated_text
+from views.links import shared_choice
 from views.trend_sections import field_trend, published_trend
 
 data = tables()
@@ -21,7 +21,7 @@ family = shared_choice(
     _("Type de données"),
     [FIELD, PUBLISHED],
     default=FIELD,
-    format_func=translated_text,
+    format_func=_,
     key="donnees",
 )
 domain = "published" if family == PUBLISHED else "field"

@@ -93,9 +93,10 @@ def translations(language: Language) -> gettext.NullTranslations:
 
 
 def _(message: str) -> str:
-    """`message` (French) in the current language."""
+    """`message` (French) in the current language; an empty label stays empty (gettext would
+    give the catalogue's header for "")."""
     language = _LANGUAGE.get()
-    if language == DEFAULT_LANGUAGE:
+    if language == DEFAULT_LANGUAGE or not message:
         return message
     return translations(language).gettext(message)
 
