@@ -20,7 +20,12 @@ from views.errors import safe_download
 from views.interface_fr import french_interface
 from views.links import link_notice, shared_choice
 
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "fr"}
+
+def plotly_config() -> dict[str, object]:
+    """Plotly's options: no logo, and its own texts in the page's language (its mode bar has no
+    French locale in this bundle: views/interface_fr.py rewrites it in a French page)."""
+    return {"displaylogo": False, "locale": current_language()}
+
 
 # Static CSS only (never data): Streamlit's faded captions and badges miss the 4.5:1 contrast of
 # RGAA/WCAG AA, and keyboard focus must stay visible on every control.
@@ -125,7 +130,7 @@ def chart_block(
     if is_demo:
         st.caption(f":orange-badge[{_(DEMO_LABEL_FR)}]")
     # The finding doubles as the chart's text alternative; the table below gives every value.
-    st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"chart_{key}", alt=finding)
+    st.plotly_chart(figure, config=plotly_config(), key=f"chart_{key}", alt=finding)
     st.caption(source)
     st.caption(_("Précaution : {caveat}").format(caveat=caveat))
     with st.expander(_("Voir les données du graphique")):

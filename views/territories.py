@@ -11,10 +11,10 @@ from indicators.territories import MEASURES_FR, territory_choices
 from indicators.tilemap import clicked_territory
 from views.cached import field_index, ranking_view_of, tables, territory_publics
 from views.components import (
-    PLOTLY_CONFIG,
     chart_block,
     demo_banner,
     indicator_select,
+    plotly_config,
     year_span_select,
 )
 from views.links import shared_choice
@@ -80,7 +80,7 @@ if view.tile_map is not None:
         st.caption(f":orange-badge[{_(DEMO_LABEL_FR)}]")
     event = st.plotly_chart(
         view.tile_map.figure,
-        config=PLOTLY_CONFIG,
+        config=plotly_config(),
         key="carte",
         on_select="rerun",
         selection_mode="points",
