@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators.config import DEFAULT_DATA_DIR
 from indicators.loading import DataFileError, data_fingerprint, load_tables
 
 
@@ -120,3 +121,24 @@ def test_the_tables_offer_the_indexed_catalogue_and_the_field_indicator_ids():
         == tables.indicators.loc[tables.indicators["domain"] == "field", "indicator_id"].tolist()
     )
     assert tables.catalogue is tables.catalogue  # indexed once per tables
+
+
+def test_the_imports_sources_are_written_in_the_viewers_language_and_the_published_ones_as_published():
+    from indicators.i18n import in_language
+    from indicators.loading import with_import_sources
+    from indicators.store.contract import VersionInfo
+
+    data = load_tables(DEFAULT_DATA_DIR)
+    imported = VersionInfo(1, "2026-11-30T10:00:00", "import", "genere.csv", "ab" * 32, 3, 3, 0, 0, 0, None, None, None)
+    french = with_import_sources(data, [imported]).sources
+    with in_language("en"):
+        english = with_import_sources(with_import_sources(data, [imported]), [imported]).sources
+    assert len(french) == len(english) == len(data.sources) + 1
+    assert french.iloc[-1]["title"] == "Fichier « genere.csv »"
+    assert english.iloc[-1][["publisher", "title", "read_at"]].tolist() == [
+        "Hauts-de-Seine département (analyst's import)",
+        "File “genere.csv”",
+        f"import no. 1 (sha256 {'ab' * 6}…)",
+    ]
+    pd.testing.assert_frame_equal(english.iloc[:-1], data.sources, check_dtype=False)
+    assert english is not data.sources and with_import_sources(data, []).field_observations is data.field_observations

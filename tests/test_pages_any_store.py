@@ -6,6 +6,8 @@ exception or error box, no `nan`/`None`/`NaT`/`True` in any text, no demo wordin
 the data (or a sentence when an indicator has none), no number on a masked cell, arrows that follow
 the sign, count axes without repeated tick labels, and titles that name periods present in the data.
 
+A quarter of them again in English (`?lang=en`): the same checks, and no French interface word.
+
 INDICATORS_STORE_SHAPES sets how many stores are drawn (60 by default; more for a long run).
 """
 
@@ -26,11 +28,14 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.disclosure import SECRET_SYMBOL, lattice, suppress_small_counts
-from indicators.formatting import format_month, format_number
+from indicators.formatting import format_month, format_number, format_share
+from indicators.i18n import _, current_language, in_language
+from indicators.labels import FREQUENCY_FR
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, with_month
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
+from test_browser_english import FRENCH, FRENCH_NUMBER, interface_part
 
 STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "60"))
 PAGES = [
@@ -44,7 +49,7 @@ PAGES = [
 ]
 # Words that only a programming language writes, never a French sentence.
 FORBIDDEN = re.compile(r"\b(nan|NaN|None|NaT|True|False|null|undefined|Traceback)\b")
-DEMO_WORDS = re.compile(r"fictive|démonstration", re.IGNORECASE)
+DEMO_WORDS = re.compile(r"fictive|démonstration|fictitious|demonstration", re.IGNORECASE)
 _folders = count()
 
 
@@ -100,6 +105,10 @@ def check_common(app: AppTest, where: str, demo: bool) -> None:
     if not demo:
         for text in shown:
             assert not DEMO_WORDS.search(text), (where, text)
+    if current_language() == "en":
+        for text in shown + table_cells(app):
+            part = interface_part(text)
+            assert not FRENCH.search(part) and not FRENCH_NUMBER.search(part), (where, text)
     for spec in charts(app):
         check_chart(spec, where)
 
@@ -148,7 +157,10 @@ def new_app(query: dict[str, str] | None = None) -> AppTest:
     if _components:
         app._bidi_component_manager = _components[0]
     app.session_state["analyst_signed_in"] = True
-    for name, value in (query or {}).items():
+    query = dict(query or {})
+    if current_language() != "fr":
+        query["lang"] = current_language()
+    for name, value in query.items():
         app.query_params[name] = value
     app.run()
     if not _components:
@@ -176,7 +188,7 @@ def try_other_choices(
     every choice a viewer can make on the default indicator renders as well as the default."""
     if frequency_prefix:
         offered = widget_with_prefix(app.get("button_group"), frequency_prefix)
-        labels = {"Mois": "month", "Trimestre": "quarter", "Année": "year"}
+        labels = {_(label): code for code, label in FREQUENCY_FR.items()}
         for option in [labels[label] for label in offered.options] if offered is not None else []:
             widget_with_prefix(app.get("button_group"), frequency_prefix).set_value(option).run()
             check_common(app, f"{frequency_prefix}{option}", demo=False)
@@ -193,7 +205,7 @@ def check_overview(app: AppTest, observations: pd.DataFrame, catalogue: pd.DataF
     """Each field card: the indicator's latest twelve months from the data, « s » or a sentence; never 0 for nothing."""
     field = catalogue.loc[catalogue["domain"] == "field"]
     by_label = {metric.label: metric for metric in app.metric}
-    for indicator_id, label in zip(field["indicator_id"], field["label_fr"]):
+    for indicator_id, label in zip(field["indicator_id"], field[f"label_{current_language()}"]):
         metric = by_label[label]
         if indicator_id not in set(observations["indicator_id"]):
             assert not re.search(r"\d", metric.value), (indicator_id, metric.value)
@@ -205,7 +217,7 @@ def check_overview(app: AppTest, observations: pd.DataFrame, catalogue: pd.DataF
             negative = metric.delta.startswith(("−", "-"))
             zero = metric.delta.startswith("0")
             assert direction == ("NONE" if zero else ("DOWN" if negative else "UP")), (metric.delta, direction)
-            assert not zero or metric.delta.startswith("0\u202f%"), metric.delta
+            assert not zero or metric.delta.startswith(format_share(0)), metric.delta
 
 
 def check_trend_title(app: AppTest, observations: pd.DataFrame) -> None:
@@ -223,7 +235,7 @@ def check_trend_table(app: AppTest, observations: pd.DataFrame, indicator_id: st
     """The table under the default trend (the département's totals) against the lattice computed
     here: a masked cell shows « s », never a number; every other cell shows its own value."""
     grouping = widget_with_prefix(app.get("button_group"), "regroupement")
-    frequency = {"Mois": "month", "Trimestre": "quarter", "Année": "year"}.get(grouping.value, grouping.value)
+    frequency = {_(label): code for code, label in FREQUENCY_FR.items()}.get(grouping.value, grouping.value)
     # The secret works indicator by indicator: this indicator's lattice is the one that matters.
     # Communes add up to their EPT too: the same hierarchy as the app's (territories.csv as shipped).
     hierarchy = ept_of(load_tables(DEFAULT_DATA_DIR).territories)
@@ -235,25 +247,16 @@ def check_trend_table(app: AppTest, observations: pd.DataFrame, indicator_id: st
         format_month(start, frequency): SECRET_SYMBOL if secret else format_number(value)
         for start, value, secret in zip(cells["period_start"], cells["value"], cells["suppressed"])
     }
-    table = next(frame.value for frame in app.dataframe if "Période" in frame.value.columns)
-    shown = dict(zip(table["Période"], table.iloc[:, 2]))
+    period = _("Période")
+    table = next(frame.value for frame in app.dataframe if period in frame.value.columns)
+    shown = dict(zip(table[period], table.iloc[:, 2]))
     assert shown and shown.items() <= expected.items(), {
         period: (shown[period], expected.get(period)) for period in shown if shown[period] != expected.get(period)
     }
 
 
-# No shrinking: each example renders the whole app (about a second), and a failing store is
-# reported as drawn, which is readable enough (its rows are in the failure message).
-@settings(
-    max_examples=STORES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=(Phase.explicit, Phase.reuse, Phase.generate),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-)
-@given(observations=observation_tables())
-def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monkeypatch):
+def render_every_page_and_slide(observations: pd.DataFrame, tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The whole app on a store drawn from `observations`, in the current language, every check applied."""
     folder = write_store(tmp_path_factory.getbasetemp() / f"store_{next(_folders)}", observations)
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
     catalogue = pd.read_csv(folder / "indicators.csv")
@@ -286,3 +289,33 @@ def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monke
         presenter.run()
         check_common(presenter, f"slide {number}", demo=False)
         assert f"{number} / " in " ".join(header.value for header in presenter.header)
+
+
+# No shrinking: each example renders the whole app (about a second), and a failing store is
+# reported as drawn, which is readable enough (its rows are in the failure message).
+@settings(
+    max_examples=STORES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+@given(observations=observation_tables())
+def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monkeypatch):
+    render_every_page_and_slide(observations, tmp_path_factory, monkeypatch)
+
+
+@settings(
+    max_examples=max(1, STORES // 4),
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+@given(observations=observation_tables())
+def test_every_page_and_slide_on_any_store_in_english(observations, tmp_path_factory, monkeypatch):
+    # AppTest runs the script in the test's thread: the checks' formats follow the same language.
+    with in_language("en"):
+        render_every_page_and_slide(observations, tmp_path_factory, monkeypatch)

@@ -31,7 +31,7 @@ from indicators.disclosure import (
     protected_trend,
 )
 from indicators.exports import indicators_table, key_dates_table, published_table, sources_table, territories_table
-from indicators.i18n import _, current_language
+from indicators.i18n import _, as_language, current_language, in_language
 from indicators.labels import public_choices
 from indicators.loading import (
     DataFileError,
@@ -41,6 +41,7 @@ from indicators.loading import (
     load_tables,
     observation_store,
     published_digest,
+    with_import_sources,
 )
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
@@ -84,13 +85,22 @@ def _load_tables(folder: str, fingerprint: Fingerprint) -> DataTables:
     return load_tables(Path(folder))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _tables_in(folder: str, fingerprint: Fingerprint, language: str) -> DataTables:
+    # The loaded tables with the imports' source rows in `language` (the dashboard's own words
+    # about each file): every other table is the one loaded copy, shared by both languages.
+    with in_language(as_language(language)):
+        return with_import_sources(_load_tables(folder, fingerprint), _store(folder).versions())
+
+
 def tables() -> DataTables:
-    """Validated tables, or a French error on the page and a stop (never a traceback)."""
+    """Validated tables (the imports' sources in the viewer's language), or an error on the page in
+    the viewer's language and a stop (never a traceback)."""
     folder = data_dir()
     try:
         # The spinner here rather than on the cache: its text is in the viewer's language.
         with st.spinner(_("Chargement des données…")):
-            return _load_tables(str(folder), run_fingerprint(folder))
+            return _tables_in(str(folder), run_fingerprint(folder), current_language())
     except DataFileError as error:
         st.error(_("Les données n'ont pas pu être chargées.") + "\n\n" + str(error), icon=":material/error:")
         st.stop()
@@ -168,9 +178,11 @@ def _published_slides(digest: str, folder: str, language: str, _tables: DataTabl
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _slides(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int, language: str) -> list[Slide]:
     # Shared by every viewer and never mutated: pages style copies of the figures.
-    prebuilt = _published_slides(published_digest(Path(folder)), folder, language, _load_tables(folder, fingerprint))
+    prebuilt = _published_slides(
+        published_digest(Path(folder)), folder, language, _tables_in(folder, fingerprint, language)
+    )
     return build_slides(
-        _load_tables(folder, fingerprint),
+        _tables_in(folder, fingerprint, language),
         read_deck(Path(folder)),
         _protected_cells(folder, fingerprint, k),
         k,
@@ -197,7 +209,7 @@ def slides() -> list[Slide]:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _slides_left_out(folder: str, fingerprint: Fingerprint, deck_mtime: int, k: int, language: str) -> list[str]:
-    catalogue = _load_tables(folder, fingerprint).catalogue[f"label_{language}"]
+    catalogue = _tables_in(folder, fingerprint, language).catalogue[f"label_{language}"]
     planned = read_deck(Path(folder))
     slides_built = _slides(folder, fingerprint, deck_mtime, k, language)
     missing = planned.loc[planned["slide_id"].isin(left_out(planned, slides_built))]
@@ -256,7 +268,7 @@ def field_index() -> FieldIndex:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _headlines(folder: str, fingerprint: Fingerprint, language: str) -> list[Headline]:
-    data = _load_tables(folder, fingerprint)
+    data = _tables_in(folder, fingerprint, language)
     return [headline(data.published_estimates, data.catalogue, indicator_id) for indicator_id in HEADLINE_INDICATORS]
 
 
@@ -281,7 +293,7 @@ def _trend_series(
 ) -> tuple[pd.DataFrame, list[str], bool]:
     return protected_trend(
         _field_index(folder, fingerprint),
-        _load_tables(folder, fingerprint).territories,
+        _tables_in(folder, fingerprint, language).territories,
         _indicator_cells(folder, fingerprint, k, indicator_id),
         indicator_id,
         territory,
@@ -307,7 +319,7 @@ def _trend_view(
 ) -> FieldTrendView:
     choices = (indicator_id, territory, first_year, last_year, frequency, breakdown)
     return field_trend_view(
-        _load_tables(folder, fingerprint),
+        _tables_in(folder, fingerprint, language),
         _field_index(folder, fingerprint),
         _trend_series(folder, fingerprint, k, *choices, language),
         k,
@@ -358,7 +370,7 @@ def _territory_ranking(
 ) -> tuple[pd.DataFrame, list[str], bool]:
     return protected_ranking(
         _field_index(folder, fingerprint),
-        _load_tables(folder, fingerprint).territories,
+        _tables_in(folder, fingerprint, language).territories,
         _indicator_cells(folder, fingerprint, k, indicator_id),
         indicator_id,
         first_year,
@@ -394,7 +406,7 @@ def _ranking_view(
         return None
     public_label = _territory_publics(folder, fingerprint, indicator_id, first_year, last_year, language)[public]
     return ranking_view(
-        _load_tables(folder, fingerprint),
+        _tables_in(folder, fingerprint, language),
         _field_index(folder, fingerprint),
         ranked,
         k,
@@ -430,7 +442,7 @@ def ranking_view_of(
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _places(folder: str, fingerprint: Fingerprint, with_data: tuple[str, ...] | None, language: str) -> dict[str, str]:
-    territories = _load_tables(folder, fingerprint).territories
+    territories = _tables_in(folder, fingerprint, language).territories
     return territory_choices(
         territories, list(with_data) if with_data is not None else communes(territories)["territory_code"].tolist()
     )
@@ -456,7 +468,7 @@ class SourcesPage:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _sources_page(folder: str, fingerprint: Fingerprint, language: str) -> SourcesPage:
-    data = _load_tables(folder, fingerprint)
+    data = _tables_in(folder, fingerprint, language)
     return SourcesPage(
         sources=sources_shown(data.sources),
         published=published_shown(data.published_estimates, data.catalogue, data.territories),
@@ -478,7 +490,7 @@ def sources_page() -> SourcesPage:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _map_layout(folder: str, fingerprint: Fingerprint, language: str) -> pd.DataFrame:
-    return tile_layout(_load_tables(folder, fingerprint).territories)
+    return tile_layout(_tables_in(folder, fingerprint, language).territories)
 
 
 # --- Territory sheets (« Ma commune », views/sheet.py) ------------------------------------------------
@@ -490,7 +502,7 @@ def _sheet_basis(folder: str, fingerprint: Fingerprint, k: int, language: str) -
     from indicators.sheet import sheet_basis
 
     return sheet_basis(
-        _load_tables(folder, fingerprint),
+        _tables_in(folder, fingerprint, language),
         _protected_cells(folder, fingerprint, k),
         _field_index(folder, fingerprint),
         k,

@@ -8,7 +8,7 @@ territory). Problems are reported in French with the file, line and column.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import cast
@@ -168,16 +168,23 @@ def demo_observations(folder: Path | None = None) -> pd.DataFrame:
     return read_table((folder or data_dir()) / DEMO_FIELD_FILE, "field_observations")
 
 
+IMPORT_SOURCE_PREFIX = "IMPORT_"
+
+
 def import_sources(versions: list[VersionInfo]) -> pd.DataFrame:
-    """One source row per import, so imported figures name their file, date and checksum."""
+    """One source row per import, so imported figures name their file, date and checksum. These are
+    the dashboard's own words about an analyst's file, not a publication's: they are written in the
+    current language (`with_import_sources`)."""
     rows = [
         {
-            "source_id": f"IMPORT_{info.version:06d}",
-            "publisher": "Département des Hauts-de-Seine (import d'un analyste)",
-            "title": f"Fichier « {info.file_name} »",
+            "source_id": f"{IMPORT_SOURCE_PREFIX}{info.version:06d}",
+            "publisher": _("Département des Hauts-de-Seine (import d'un analyste)"),
+            "title": _("Fichier « {file} »").format(file=info.file_name),
             "published": info.created_at[:10],
             "primary_url": None,
-            "read_at": f"import n° {info.version} (sha256 {(info.sha256 or '')[:12]}…)",
+            "read_at": _("import n° {version} (sha256 {checksum}…)").format(
+                version=info.version, checksum=(info.sha256 or "")[:12]
+            ),
             "relay": None,
             "relay_date": None,
             "licence": None,
@@ -187,6 +194,13 @@ def import_sources(versions: list[VersionInfo]) -> pd.DataFrame:
         if info.action == "import"
     ]
     return pd.DataFrame(rows, columns=list(SourceSchema.to_schema().columns))
+
+
+def with_import_sources(data: DataTables, versions: list[VersionInfo]) -> DataTables:
+    """`data` whose sources name the imports of `versions` in the current language (the published
+    sources as they are); every other table is shared, not copied."""
+    published = data.sources.loc[~data.sources["source_id"].str.startswith(IMPORT_SOURCE_PREFIX)]
+    return replace(data, sources=pd.concat([published, import_sources(versions)], ignore_index=True))
 
 
 def load_tables(folder: Path | None = None) -> DataTables:
@@ -204,8 +218,9 @@ def load_tables(folder: Path | None = None) -> DataTables:
         tables["field_observations"] = validate_table(
             latest, "field_observations", _("store version {version}").format(version=store.latest_version())
         )
-        tables["sources"] = pd.concat([tables["sources"], import_sources(store.versions())], ignore_index=True)
     data = DataTables(**tables)
+    if latest is not None:
+        data = with_import_sources(data, store.versions())
     problems = check_references(data)
     if problems:
         raise DataFileError(_("Références incohérentes entre les tables :") + "\n- " + "\n- ".join(problems))
