@@ -25,12 +25,15 @@ ANALYST_PASSWORD = "mot de passe de test"
 ANALYST_HASH = hash_password(ANALYST_PASSWORD)
 
 
-def open_page(page: str, analyst: bool = False) -> AppTest:
-    """Run a page; `analyst=True` configures an analyst password and signs in with it."""
+def open_page(page: str, analyst: bool = False, query: dict[str, str] | None = None) -> AppTest:
+    """Run a page, opened from an address carrying `query`; `analyst=True` configures an analyst
+    password and signs in with it."""
     app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
     if analyst:
         app.secrets["analysts"] = {"password_hash": ANALYST_HASH}
         app.session_state["analyst_signed_in"] = True
+    for name, value in (query or {}).items():
+        app.query_params[name] = value
     app.run()
     if page != "views/overview.py":
         app.switch_page(page)

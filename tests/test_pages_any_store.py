@@ -294,13 +294,18 @@ def render_every_page_and_slide(observations: pd.DataFrame, tmp_path_factory, mo
 
 # No shrinking: each example renders the whole app (about a second), and a failing store is
 # reported as drawn, which is readable enough (its rows are in the failure message).
-@settings(
-    max_examples=STORES - STORES // 5,
+STORE_SETTINGS = dict(
     deadline=None,
     derandomize=True,
     database=None,
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+
+
+@settings(
+    max_examples=STORES - STORES // 5,
+    **STORE_SETTINGS,
 )
 @given(observations=observation_tables())
 def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monkeypatch):
@@ -309,11 +314,7 @@ def test_every_page_and_slide_on_any_store(observations, tmp_path_factory, monke
 
 @settings(
     max_examples=max(1, STORES // 5),
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=(Phase.explicit, Phase.reuse, Phase.generate),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+    **STORE_SETTINGS,
 )
 @given(observations=observation_tables())
 def test_every_page_and_slide_on_any_store_in_english(observations, tmp_path_factory, monkeypatch):

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.config import REPO_ROOT
 from indicators.i18n import in_language
+from test_pages import open_page
 
 
 @pytest.fixture(autouse=True)
@@ -20,19 +21,9 @@ def english_in_the_test_thread() -> Iterator[None]:
 
 
 def open_in_english(page: str, query: dict[str, str] | None = None) -> AppTest:
-    """A viewer opening `page` from an English link (`?lang=en`, and `query`)."""
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    app.query_params["lang"] = "en"
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    if page != "views/overview.py":
-        # The language is the session's from the first run: the page opens in it.
-        app.switch_page(page)
-        app.run()
-    assert not app.exception, [exception.message for exception in app.exception]
-    assert not app.error, [error.value for error in app.error]
-    return app
+    """A viewer opening `page` from an English link (`?lang=en`, and `query`): the language is the
+    session's from the first run, and the page opens in it."""
+    return open_page(page, query={"lang": "en", **(query or {})})
 
 
 def page_text(app: AppTest) -> str:
