@@ -6,10 +6,10 @@ from indicators.disclosure import (
     ShownComparison,
     lattice,
     protected_comparisons,
-    suppress_small_counts,
 )
 from indicators.i18n import in_language
 from indicators.observations import PeriodComparison, compare_with_year_before
+from indicators.suppression import suppress_small_counts
 
 NNBSP = "\u202f"
 

@@ -15,11 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.disclosure import (
-    determined_cells,
     lattice,
     relations,
-    suppress_small_counts,
 )
+from indicators.suppression import determined_cells, suppress_small_counts
 
 K = 5
 

@@ -38,12 +38,12 @@ from indicators.disclosure import (
     lattice,
     public_cells,
     relations,
-    suppress_small_counts,
 )
 from indicators.exports import to_french_csv
 from indicators.formatting import escape_markdown
 from indicators.ingest.pipeline import safe_label
 from indicators.store.protected import protected_cells
+from indicators.suppression import suppress_small_counts
 
 K = 5
 SMALL = {str(value) for value in range(1, K)}

@@ -1,21 +1,16 @@
 """Statistical disclosure control: small counts about children are never shown, nor recomputable.
 
 Every field-observation figure a viewer can see is a cell of one lattice: an indicator × a
-territory (a commune or the département) × a period (month, quarter or year) × a group (a sex,
-an age group, or everyone). Cells are tied by additive relations: sexes or age groups add up to
-everyone, months to quarters and quarters to years, communes to the département.
-
-1. Primary suppression: a count from 1 to k − 1 is hidden; zero may be shown.
-2. Complementary suppression: in every relation (parent = sum of children), the number of hidden
-   members must be 0 or at least 2, otherwise the hidden one is a subtraction away. While some
-   relation has exactly one hidden member, the smallest other member is hidden too.
+territory (a commune, its EPT or the département) × a period (month, quarter or year) × a group
+(a sex, an age group, or everyone). Cells are tied by additive relations: sexes or age groups add
+up to everyone, months to quarters and quarters to years, communes to their EPT and to the
+département. This module builds the lattice and its relations (`lattice`, `relations`) and reads
+protected cells into what pages, exports and slides show; which cells are hidden, in one release
+and across successive ones, is decided in `suppression`.
 
 Every hidden cell is shown with one symbol, SECRET_SYMBOL ("s", as INSEE writes it), whatever
 the reason it was hidden: "< k" would be false for a cell hidden only to protect another one, and
 two labels would tell which cells are the small ones.
-
-The result is one table of cells with a `suppressed` flag; pages, exports, images and the deck
-all read their figures through it, so the rule lives in this one place.
 """
 
 from __future__ import annotations
@@ -30,8 +25,7 @@ from numpy.typing import NDArray
 from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
 from indicators.formatting import format_month, format_number
 from indicators.i18n import N_, _
-from indicators.keys import pack_codes
-from indicators.loading import DataTables
+from indicators.keys import pack_codes, row_digests
 from indicators.observations import (
     FieldIndex,
     PeriodComparison,
@@ -47,7 +41,6 @@ from indicators.observations import (
 )
 from indicators.territories import (
     DEPARTMENT,
-    ept_of,
     members,
     populations,
     rate_per_10000,
@@ -64,6 +57,22 @@ SECRET_TEXT = N_("s (secret statistique)")  # shown with `_()`
 def suppressed_label(k: int | None = None) -> str:
     """What a hidden cell shows, on every output: one symbol for every masked cell (k is not in it)."""
     return SECRET_SYMBOL
+
+
+# What makes an observation row itself: its key and its value (not its source). Each cell carries
+# the sums of its rows' digests (two 31-bit halves, `digest_low` and `digest_high`): equal in two
+# releases exactly when the cell adds up the same rows with the same values, and equal to the sum
+# of its children's exactly when a relation truly holds (`relations`).
+ROW_IDENTITY = ["indicator_id", "territory_code", "period", "sex", "age_group", "value"]
+HALF_MASK = 2**31 - 1
+DIGEST_COLUMNS = ["digest_low", "digest_high"]
+# A stored row that crosses sex and age, where its commune's crossing for that period is partial
+# (some combinations missing, or beside rows split one way only): never shown, but the sexes' and
+# age groups' cells are sums of such rows, and only they say which ones (`relations`).
+ROW_DIMENSION = "row"
+FULL_CROSSING_ROW = "row_of_full_crossing"
+STORED_ROWS = (ROW_DIMENSION, FULL_CROSSING_ROW)
+ROW_SEPARATOR = "·"
 
 
 def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -87,7 +96,16 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
     months = pd.DatetimeIndex(months)
     # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
     span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
-    values = dated["value"].to_numpy(dtype=np.float64)
+    # Summed per cell with the counts: two 31-bit halves of each row's digest (exact in float64 up to
+    # 2²² rows a cell), which together say whether a cell adds up the same rows in another release.
+    digests = row_digests([dated[column] for column in ROW_IDENTITY])
+    values = np.column_stack(
+        [
+            dated["value"].to_numpy(dtype=np.float64),
+            (digests & np.uint64(HALF_MASK)).astype(np.float64),
+            ((digests >> np.uint64(32)) & np.uint64(HALF_MASK)).astype(np.float64),
+        ]
+    )
     starts = {
         "month": months,
         **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))},
@@ -165,7 +183,7 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
                         "territory_code": pd.Series(territory_codes, dtype="str"),
                         "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
                         "group": pd.Series(groups.take(cells["group"]), dtype="str"),
-                        "value": cell_sums,
+                        "value": cell_sums[:, 0],
                         "level": level,
                         "dimension": dimension,
                         "territory_level": pd.Categorical.from_codes(
@@ -173,6 +191,8 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
                             categories=pd.Index(TERRITORY_LEVELS),
                         ),
                         "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
+                        "digest_low": cell_sums[:, 1],
+                        "digest_high": cell_sums[:, 2],
                     }
                 )
     order = [
@@ -181,20 +201,78 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
         for level in ("month", "quarter", "year")
         for dimension in ("sex", "age_group", "none")
     ]
-    return pd.concat([built[piece] for piece in order], ignore_index=True)
+    rows = crossed_rows(dated, values, territories, territory_ept, ept_codes)
+    return pd.concat([*(built[piece] for piece in order), rows], ignore_index=True)
+
+
+def crossed_rows(
+    dated: pd.DataFrame, sums: np.ndarray, territories: pd.Index, territory_ept: np.ndarray, ept_codes: pd.Index
+) -> pd.DataFrame:
+    """The stored rows crossing sex and age, as cells never shown: `ROW_DIMENSION` where their commune's
+    crossing for that period is partial (some sex × age combinations missing, or rows split one way
+    only beside them), `FULL_CROSSING_ROW` where it is complete.
+
+    Where every combination is present, sexes and age groups add up to everyone and nothing more can
+    be said of one release; where some are missing, more can (with only girls of 11–14 and boys of
+    15–17, the girls' count is the 11–14 count), and only the rows themselves say it. Across releases
+    the rows of a complete crossing matter too, where some of them changed and others did not
+    (`suppression` ties those)."""
+    crossed = ((dated["sex"] != ALL) & (dated["age_group"] != ALL)).to_numpy()
+    unit = pd.MultiIndex.from_arrays([dated["indicator_id"], dated["territory_code"], dated["period"]])
+    codes, _units = pd.factorize(unit)
+    rows_per_unit = np.bincount(codes)
+    crossed_per_unit = np.bincount(codes, weights=crossed).astype(np.int64)
+    combos = pd.DataFrame({"unit": codes, "sex": dated["sex"].to_numpy(), "age": dated["age_group"].to_numpy()})
+    combos = combos.loc[crossed]
+    sexes = combos.groupby("unit")["sex"].nunique().reindex(range(len(rows_per_unit)), fill_value=0).to_numpy()
+    ages = combos.groupby("unit")["age"].nunique().reindex(range(len(rows_per_unit)), fill_value=0).to_numpy()
+    complete = (crossed_per_unit == rows_per_unit) & (crossed_per_unit == sexes * ages)
+    picked = crossed
+    chosen = dated.loc[picked]
+    spanned = chosen["months_spanned"].to_numpy()
+    months = pd.DatetimeIndex(chosen["month"])
+    level = np.where(spanned == 12, "year", np.where(spanned == 3, "quarter", "month"))
+    period_start = np.where(
+        spanned == 12,
+        months.to_period("Y").start_time,
+        np.where(spanned == 3, months.to_period("Q").start_time, months),
+    )
+    ept_positions = pd.Series(territory_ept, index=territories).reindex(chosen["territory_code"])
+    parent_codes = np.where(ept_positions.to_numpy() >= 0, ept_positions.to_numpy() + 1, 0)
+    return pd.DataFrame(
+        {
+            "indicator_id": pd.Series(chosen["indicator_id"].to_numpy(), dtype="str"),
+            "territory_code": pd.Series(chosen["territory_code"].to_numpy(), dtype="str"),
+            "period_start": pd.DatetimeIndex(period_start).as_unit("us"),
+            "group": pd.Series((chosen["sex"] + ROW_SEPARATOR + chosen["age_group"]).to_numpy(), dtype="str"),
+            "value": np.rint(sums[picked, 0]).astype(np.int64),
+            "level": level,
+            "dimension": np.where(complete[codes[picked]], FULL_CROSSING_ROW, ROW_DIMENSION),
+            "territory_level": pd.Categorical.from_codes(
+                np.zeros(len(chosen), dtype=np.int64), categories=pd.Index(TERRITORY_LEVELS)
+            ),
+            "parent_code": pd.Categorical.from_codes(parent_codes, categories=pd.Index([DEPARTMENT, *ept_codes])),
+            "digest_low": np.rint(sums[picked, 1]).astype(np.int64),
+            "digest_high": np.rint(sums[picked, 2]).astype(np.int64),
+        }
+    )
 
 
 def _sum_by(
     keys: dict[str, np.ndarray], sizes: dict[str, int], values: np.ndarray
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Sums of `values` per distinct combination of integer key columns (each in [0, size)).
+    """Sums of each column of `values` (rows × columns) per distinct combination of integer key
+    columns (each in [0, size)).
 
     The columns are packed into one int64 (mixed radix, first column most significant), so the
     combinations come back in the order of the columns, as a sorted group-by would give them.
     """
     packed = pack_codes(list(keys.values()), [sizes[name] for name in keys])
     codes, uniques = pd.factorize(packed, sort=True)
-    sums = np.rint(np.bincount(codes, weights=values, minlength=len(uniques))).astype(np.int64)
+    sums = np.column_stack(
+        [np.bincount(codes, weights=values[:, column], minlength=len(uniques)) for column in range(values.shape[1])]
+    )
+    sums = np.rint(sums).astype(np.int64).reshape(len(uniques), values.shape[1])
     unpacked: dict[str, np.ndarray] = {}
     rest = np.asarray(uniques, dtype=np.int64)
     for name in reversed(list(keys)):
@@ -206,7 +284,11 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     """(parent index, children indexes) arrays for each family of additive relations, as group ids.
 
     Returned as pairs (relation id per child row, relation id per parent row) so the iteration can
-    count hidden members per relation with vectorised group-bys.
+    count hidden members per relation with vectorised group-bys. Only relations that hold are kept
+    (`holding`): sexes add up to everyone only where every row has a sex, an EPT's months to its
+    quarter only where its communes report monthly, EPTs to the département only where every
+    commune has an EPT; elsewhere the same facts follow from the relations that do hold. Always the
+    same families in the same order (`RELATION_FAMILIES`), empty where no relation of one exists.
     """
     columns = ("indicator_id", "territory_code", "level", "period_start", "dimension", "group")
     codes, values, sizes = {}, {}, {}
@@ -267,7 +349,58 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
             child_maps={"territory_code": parent_territory},
         )
     )
-    return families
+    # Stored rows crossing sex and age add up to their sex's cell and to their age group's cell.
+    everything = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
+    group_values = pd.Index(values["group"])
+    for position, name in enumerate(("sex", "age_group")):
+        own = [label.split(ROW_SEPARATOR)[position] if ROW_SEPARATOR in label else "" for label in group_values]
+        group_map = group_values.get_indexer(pd.Index(own))
+        group_map = np.where(group_map >= 0, group_map, sizes["group"] - 1)
+        dimension_map = np.full(sizes["dimension"], sizes["dimension"] - 1, dtype=np.int64)
+        for stored in STORED_ROWS:
+            if stored in dimensions and name in dimensions:
+                dimension_map[dimensions.index(stored)] = dimensions.index(name)
+        families.append(
+            link(
+                rows[dimension_is(ROW_DIMENSION) | dimension_is(FULL_CROSSING_ROW)],
+                rows[dimension_is(name)],
+                codes,
+                sizes,
+                everything,
+                child_maps={"dimension": dimension_map, "group": group_map},
+            )
+        )
+    return [holding(members, ids, cells) for members, ids in families]
+
+
+# The families `relations` returns, in order.
+RELATION_FAMILIES = [
+    "sexes → everyone",
+    "age groups → everyone",
+    "months → quarter",
+    "quarters → year",
+    "communes → département",
+    "EPT → département",
+    "communes → EPT",
+    "rows → sex",
+    "rows → age group",
+]
+
+
+def holding(members: np.ndarray, ids: np.ndarray, cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The relations of one family that hold: the parent adds up exactly the rows of its children
+    (the sums of their row digests agree, in both halves)."""
+    if len(members) == 0:
+        return members, ids
+    child = members != ids
+    holds = np.ones(len(cells), dtype=bool)
+    for column in DIGEST_COLUMNS:
+        digest = cells[column].to_numpy(dtype=np.int64)
+        children_sum = np.zeros(len(cells), dtype=np.int64)
+        np.add.at(children_sum, ids[child], digest[members[child]])
+        holds &= children_sum == digest
+    keep = holds[ids]
+    return members[keep], ids[keep]
 
 
 def link(
@@ -298,165 +431,6 @@ def link(
     members = np.concatenate([children[matched], np.unique(relation_ids)])
     ids = np.concatenate([relation_ids, np.unique(relation_ids)])
     return members, ids
-
-
-def suppress_small_counts(cells: pd.DataFrame, k: int = 5, max_rounds: int = 50) -> pd.DataFrame:
-    """The cells with a `suppressed` flag: primary suppression (1 ≤ value < k), the pair rule on
-    every relation, then the exact audit: while the relations, solved together, still determine a
-    hidden cell, one more cell of one of its relations is hidden (and the pair rule applied again)."""
-    values = cells["value"].to_numpy()
-    hidden = (values >= 1) & (values < k)
-    families = relations(cells)
-    apply_pair_rule(hidden, values, families, max_rounds)
-    # Relations never cross an indicator or a calendar year: each (indicator, year) is solved on its
-    # own, and after a repair only the blocks it touched are solved again.
-    blocks = (
-        pd.factorize(pd.MultiIndex.from_arrays([cells["indicator_id"], cells["period_start"].dt.year]))[0]
-        if len(cells)
-        else np.array([], dtype=np.int64)
-    )
-    to_solve = np.unique(blocks[hidden])
-    for _round in range(max_rounds):
-        exposed = determined_cells(hidden, families, blocks, to_solve)
-        if exposed.size == 0:
-            break
-        before = hidden.copy()
-        hidden[partners_to_hide(exposed, hidden, values, families)] = True
-        apply_pair_rule(hidden, values, families, max_rounds)
-        to_solve = np.unique(blocks[hidden & ~before])
-    return cells.assign(suppressed=hidden)
-
-
-def apply_pair_rule(
-    hidden: np.ndarray, values: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]], max_rounds: int
-) -> None:
-    """Complementary suppression, in place: no relation may keep exactly one hidden member (it would be
-    the parent minus the others)."""
-    for _round in range(max_rounds):
-        added = False
-        for family, ids in families:
-            member_hidden = hidden[family]
-            hidden_per_relation = np.bincount(ids, weights=member_hidden, minlength=len(values))
-            exposed = np.flatnonzero(hidden_per_relation == 1)
-            if exposed.size == 0:
-                continue
-            # In each exposed relation, hide the smallest visible member (zeros carry no secret but
-            # hiding one would not protect anything: prefer non-zero members, then anything).
-            candidates = pd.DataFrame(
-                {"row": family, "relation": ids, "hidden": member_hidden, "value": values[family]}
-            )
-            candidates = candidates.loc[candidates["relation"].isin(exposed) & ~candidates["hidden"]]
-            candidates = candidates.assign(zero=candidates["value"] == 0).sort_values(["relation", "zero", "value"])
-            chosen = candidates.drop_duplicates("relation")["row"].to_numpy()
-            if chosen.size:
-                hidden[chosen] = True
-                added = True
-        if not added:
-            break
-
-
-def membership(families: list[tuple[np.ndarray, np.ndarray]], size: int) -> pd.DataFrame:
-    """Every (cell row, relation) pair of every family, relations numbered across families, and the
-    member's sign in its equation (+1 the parent, −1 a child)."""
-    return pd.DataFrame(
-        {
-            "row": np.concatenate([members for members, _ in families]) if families else np.array([], dtype=np.int64),
-            "relation": np.concatenate([ids + position * size for position, (_members, ids) in enumerate(families)])
-            if families
-            else np.array([], dtype=np.int64),
-            "sign": np.concatenate([np.where(members == ids, 1, -1) for members, ids in families])
-            if families
-            else np.array([], dtype=np.int64),
-        }
-    )
-
-
-# A prime below 2**31: ranks modulo it are those over the rationals for these small-coefficient systems,
-# and products of two residues stay exact in Python integers.
-MODULUS = 2_147_483_629
-
-
-def determined_cells(
-    hidden: np.ndarray,
-    families: list[tuple[np.ndarray, np.ndarray]],
-    blocks: np.ndarray | None = None,
-    to_solve: np.ndarray | None = None,
-) -> np.ndarray:
-    """Rows of the hidden cells that the visible cells and all the relations together determine.
-
-    Each relation is an equation; with the visible cells moved to the right-hand side, a hidden cell is
-    determined when its unit vector is in the row space of the equations on hidden cells, i.e. when its
-    pivot row of the reduced echelon form holds no other column. With `blocks` (a block id per cell)
-    and `to_solve`, only the relations of those blocks are solved. Sparse Gauss–Jordan elimination modulo
-    a large prime: the systems are very sparse (each equation has a few members), so this is fast where
-    a dense rank on thousands of cells is not."""
-    members = membership(families, len(hidden))
-    keep = hidden[members["row"].to_numpy()]
-    if blocks is not None and to_solve is not None:
-        keep &= np.isin(blocks[members["row"].to_numpy()], to_solve)
-    members = members.loc[keep]
-    if members.empty:
-        return np.array([], dtype=np.int64)
-    members = members.sort_values(["relation", "row"], kind="stable")
-    equations: list[dict[int, int]] = []
-    relation, row, sign = (members[column].to_numpy() for column in ("relation", "row", "sign"))
-    bounds = np.flatnonzero(np.diff(relation)) + 1
-    for rows, signs in zip(np.split(row, bounds), np.split(sign, bounds)):
-        equations.append({int(cell): int(coefficient) % MODULUS for cell, coefficient in zip(rows, signs)})
-    pivots = reduced_pivots(equations)
-    return np.array(sorted(cell for cell, equation in pivots if len(equation) == 1), dtype=np.int64)
-
-
-def reduced_pivots(equations: list[dict[int, int]]) -> list[tuple[int, dict[int, int]]]:
-    """Gauss–Jordan elimination modulo MODULUS on sparse rows ({column: coefficient}), the sparsest
-    rows first and, in each, the column found in fewest rows, to keep fill-in low. Returns (pivot
-    column, its reduced row) pairs."""
-    rows = [equation for equation in equations if equation]
-    rows_with: dict[int, set[int]] = {}
-    for index, equation in enumerate(rows):
-        for column in equation:
-            rows_with.setdefault(column, set()).add(index)
-    pivots: dict[int, int] = {}
-    for index in sorted(range(len(rows)), key=lambda position: len(rows[position])):
-        equation = rows[index]
-        if not equation:
-            continue
-        column = min(equation, key=lambda candidate: len(rows_with[candidate]))
-        if equation[column] != 1:  # most coefficients stay ±1: no inverse to compute for 1
-            inverse = MODULUS - 1 if equation[column] == MODULUS - 1 else pow(equation[column], MODULUS - 2, MODULUS)
-            for key in equation:
-                equation[key] = equation[key] * inverse % MODULUS
-        pivots[index] = column
-        for other in list(rows_with[column]):
-            if other == index:
-                continue
-            target = rows[other]
-            factor = target[column]
-            for key, coefficient in equation.items():
-                updated = (target.get(key, 0) - factor * coefficient) % MODULUS
-                if updated:
-                    if key not in target:
-                        rows_with[key].add(other)
-                    target[key] = updated
-                elif key in target:
-                    del target[key]
-                    rows_with[key].discard(other)
-    return [(column, rows[index]) for index, column in pivots.items()]
-
-
-def partners_to_hide(
-    exposed: np.ndarray, hidden: np.ndarray, values: np.ndarray, families: list[tuple[np.ndarray, np.ndarray]]
-) -> np.ndarray:
-    """For each determined hidden cell, one visible cell to hide with it: in one of its relations that
-    still has a visible member, the smallest non-zero one (then zeros)."""
-    members = membership(families, len(hidden))
-    members = members.assign(hidden=hidden[members["row"].to_numpy()], value=values[members["row"].to_numpy()])
-    open_relations = set(members.loc[~members["hidden"], "relation"])
-    theirs = members.loc[members["row"].isin(exposed) & members["relation"].isin(open_relations)]
-    chosen_relations = theirs.drop_duplicates("row")["relation"]
-    candidates = members.loc[members["relation"].isin(chosen_relations) & ~members["hidden"]]
-    candidates = candidates.assign(zero=candidates["value"] == 0).sort_values(["relation", "zero", "value"])
-    return candidates.drop_duplicates("relation")["row"].to_numpy()
 
 
 def masked_values(frame: pd.DataFrame, k: int, french: bool = False) -> pd.Series:
@@ -499,20 +473,6 @@ def protect_totals(
     ]
     hidden = set(year_cells.loc[year_cells["suppressed"], "territory_code"])
     return totals.assign(suppressed=totals["territory_code"].isin(hidden))
-
-
-# Raised whenever the rules change what is hidden: lattices kept on disk under an older number are
-# solved again (`store.protected`).
-SECRET_RULES_VERSION = 1
-
-
-def solve_protected_cells(tables: DataTables, k: int) -> pd.DataFrame:
-    """The protected lattice of the field observations, EPTs included: the one suppression every
-    page, export, image, slide and sheet reads its figures from.
-
-    The exact audit costs seconds at scale: callers go through `store.protected.protected_cells`,
-    which solves each data version once and keeps it."""
-    return suppress_small_counts(lattice(tables.field_observations, ept_of(tables.territories)), k)
 
 
 def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:

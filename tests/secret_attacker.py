@@ -1,0 +1,211 @@
+"""An outsider who saved every public release and solves them all at once, written without the
+package's lattice or relations, to check the statistical secret across versions.
+
+What the attacker is granted, the most a viewer could learn:
+- every visible cell of every release (what the pages, CSV downloads and `export` showed);
+- the structure of the data: which observation rows feed which cell (a row is an unknown),
+  whether a commune reports by month, quarter or year, by sex, by age group or in total;
+- which rows did not change from one release to the next (an unchanged row is one unknown
+  shared by every release that holds it): a correction is often announced, and the visible
+  ancestors of a corrected cell show it anyway.
+
+Each visible cell is a linear equation on the row unknowns (the sum of its rows equals the value
+shown). A hidden cell is recovered when its own sum lies in the span of the visible equations:
+then every solution gives it the same value. The span is computed in floating point (an SVD per
+indicator and calendar year: no cell adds rows across them), independently of the package's
+modular elimination on cell relations.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+KEY = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
+ENSEMBLE = "ensemble"
+DEPARTMENT = "92"
+TOLERANCE = 1e-7
+# What a release shows: totals, and splits by sex or by age group (never crossed).
+PUBLISHED_DIMENSIONS = ["none", "sex", "age_group"]
+
+
+@dataclass(frozen=True)
+class Release:
+    """One public release: the rows behind it (their keys and which stayed unchanged are known to
+    the attacker, their values only through `cells`) and its protected cells (`suppressed` flags)."""
+
+    observations: pd.DataFrame
+    cells: pd.DataFrame
+
+
+def period_cells(period: str) -> list[tuple[str, pd.Timestamp]]:
+    """The (level, period start) cells a stored period adds up into: a month into its month,
+    quarter and year; a quarter into its quarter and year; a year into its year."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return [("year", pd.Timestamp(year, 1, 1))]
+    if "Q" in period:
+        first = (int(period[-1]) - 1) * 3 + 1
+        return [("quarter", pd.Timestamp(year, first, 1)), ("year", pd.Timestamp(year, 1, 1))]
+    month = int(period[5:7])
+    quarter = (month - 1) // 3 * 3 + 1
+    return [
+        ("month", pd.Timestamp(year, month, 1)),
+        ("quarter", pd.Timestamp(year, quarter, 1)),
+        ("year", pd.Timestamp(year, 1, 1)),
+    ]
+
+
+def row_cells(row: Mapping[str, object], ept_of: Mapping[str, str]) -> Iterable[tuple[object, ...]]:
+    """Every cell key one observation row is counted in."""
+    territories = [row["territory_code"], DEPARTMENT]
+    if row["territory_code"] in ept_of:
+        territories.append(ept_of[row["territory_code"]])
+    groups = [("none", ENSEMBLE)]
+    if row["sex"] != ENSEMBLE:
+        groups.append(("sex", row["sex"]))
+    if row["age_group"] != ENSEMBLE:
+        groups.append(("age_group", row["age_group"]))
+    for territory in territories:
+        for level, start in period_cells(row["period"]):
+            for dimension, group in groups:
+                yield (row["indicator_id"], territory, level, start, dimension, group)
+
+
+def recovered_cells(releases: list[Release], ept_of: Mapping[str, str], every_block: bool = True) -> pd.DataFrame:
+    """The hidden cells of any release that the releases together determine, with the value the
+    attacker computes for each (`recovered`) beside the true one (`value`).
+
+    With `every_block` False, only the (indicator, year) blocks where the releases differ (in rows
+    or in what they hide) are solved: elsewhere every release is the same system as the first one
+    alone, which the single-release tests solve (an SVD per block costs seconds on the demo)."""
+    found = [
+        block_recovered(releases, ept_of, indicator_id, year)
+        for indicator_id, year in sorted(blocks(releases, every_block))
+    ]
+    columns = ["release", *KEY, "value", "recovered", "implied_before"]
+    return (
+        pd.concat([pd.DataFrame(columns=columns), *found], ignore_index=True)
+        if found
+        else pd.DataFrame(columns=columns)
+    )
+
+
+def blocks(releases: list[Release], every_block: bool) -> set[tuple[str, int]]:
+    """(indicator, calendar year) pairs where some release hides a cell (and, unless `every_block`,
+    where two releases differ)."""
+    found: set[tuple[str, int]] = set()
+    for release in releases:
+        hidden = release.cells.loc[release.cells["suppressed"] & release.cells["dimension"].isin(PUBLISHED_DIMENSIONS)]
+        found |= set(zip(hidden["indicator_id"], hidden["period_start"].dt.year))
+    if every_block or len(releases) < 2:
+        return found
+    differ: set[tuple[str, int]] = set()
+    for before, after in itertools.pairwise(releases):
+        rows = pd.concat([before.observations, after.observations]).drop_duplicates(
+            ["indicator_id", "territory_code", "period", "sex", "age_group", "value"], keep=False
+        )
+        differ |= set(zip(rows["indicator_id"], rows["period"].str[:4].astype(int)))
+        flags = pd.concat([before.cells[[*KEY, "suppressed"]], after.cells[[*KEY, "suppressed"]]]).drop_duplicates(
+            keep=False
+        )
+        differ |= set(zip(flags["indicator_id"], flags["period_start"].dt.year))
+    return found & differ
+
+
+def block_recovered(releases: list[Release], ept_of: Mapping[str, str], indicator_id: str, year: int) -> pd.DataFrame:
+    leaf_of: dict[tuple[object, ...], int] = {}  # (row key, value) -> unknown: unchanged rows are shared
+    visible_rows: list[tuple[list[int], float]] = []
+    visible_release: list[int] = []
+    hidden: list[tuple[int, tuple[object, ...], list[int], int]] = []
+    for position, release in enumerate(releases):
+        rows = release.observations.loc[
+            (release.observations["indicator_id"] == indicator_id)
+            & (release.observations["period"].str[:4] == str(year))
+        ]
+        members: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        for row in rows.to_dict("records"):
+            leaf = leaf_of.setdefault(
+                (row["territory_code"], row["period"], row["sex"], row["age_group"], int(row["value"])), len(leaf_of)
+            )
+            for key in row_cells(row, ept_of):
+                members[key].append(leaf)
+        cells = release.cells.loc[
+            (release.cells["indicator_id"] == indicator_id)
+            & (release.cells["period_start"].dt.year == year)
+            & release.cells["dimension"].isin(PUBLISHED_DIMENSIONS)
+        ]
+        for cell in cells.itertuples(index=False):
+            key = tuple(getattr(cell, column) for column in KEY)
+            leaves = members.get(key, [])
+            assert leaves or cell.value == 0, f"a cell with no row behind it: {key}"
+            if cell.suppressed:
+                hidden.append((position, key, leaves, int(cell.value)))
+            else:
+                visible_rows.append((leaves, float(cell.value)))
+                visible_release.append(position)
+    if not hidden:
+        return pd.DataFrame()
+    width = len(leaf_of)
+    visible = np.zeros((len(visible_rows), width))
+    values = np.array([value for _, value in visible_rows])
+    for index, (leaves, _) in enumerate(visible_rows):
+        np.add.at(visible[index], leaves, 1.0)
+    visible, unique_rows = np.unique(visible, axis=0, return_index=True)
+    values = values[unique_rows]
+    targets = np.zeros((len(hidden), width))
+    for index, (_, _, leaves, _) in enumerate(hidden):
+        np.add.at(targets[index], leaves, 1.0)
+    if visible.size:
+        left, singular, right = np.linalg.svd(visible, full_matrices=False)
+        kept = singular > TOLERANCE * max(singular.max(), 1.0)
+        basis = right[kept]
+        # The least-squares solution (exact here: the visible values are consistent).
+        solution = basis.T @ ((left[:, kept].T @ values) / singular[kept])
+    else:
+        basis = np.zeros((0, width))
+        solution = np.zeros(width)
+    determined = in_span(targets, basis)
+    records = [
+        {
+            "release": position,
+            **dict(zip(KEY, key)),
+            "value": value,
+            "recovered": float(targets[index] @ solution),
+            "implied_before": position > 0
+            and implied_before(targets[index], visible_rows, visible_release, position, width),
+        }
+        for index, (position, key, _, value) in enumerate(hidden)
+        if determined[index]
+    ]
+    return pd.DataFrame(records)
+
+
+def span_basis(matrix: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the rows' span."""
+    if matrix.size == 0:
+        return np.zeros((0, matrix.shape[1]))
+    _, singular, right = np.linalg.svd(matrix, full_matrices=False)
+    return right[singular > TOLERANCE * max(singular.max(), 1.0)]
+
+
+def in_span(targets: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    residual = targets - (targets @ basis.T) @ basis
+    return np.linalg.norm(residual, axis=1) < TOLERANCE * np.maximum(np.linalg.norm(targets, axis=1), 1.0)
+
+
+def implied_before(
+    target: np.ndarray, visible_rows: list[tuple[list[int], float]], releases: list[int], position: int, width: int
+) -> bool:
+    """Whether the releases before `position` alone give this cell's sum: it adds up rows whose
+    total they showed (as a sum of cells they kept hidden), so no suppression of this release could
+    hide it; the import that made it a cell of its own did."""
+    earlier = np.zeros((sum(release < position for release in releases), width))
+    for index, (leaves, _) in enumerate(row for row, release in zip(visible_rows, releases) if release < position):
+        np.add.at(earlier[index], leaves, 1.0)
+    return bool(in_span(target[None, :], span_basis(earlier))[0])
