@@ -49,6 +49,9 @@ class DataTables:
     territories: pd.DataFrame
     key_dates: pd.DataFrame
     field_observations: pd.DataFrame
+    # The store version the field observations are (0: the shipped demo file, or a table built in
+    # memory): a stored version's secret is solved against every earlier release (`store.protected`).
+    version: int = 0
 
     @cached_property
     def catalogue(self) -> pd.DataFrame:
@@ -211,14 +214,15 @@ def load_tables(folder: Path | None = None) -> DataTables:
     """
     folder = folder or data_dir()
     store = observation_store(folder)
-    latest = store.read()
+    version = store.latest_version()
+    latest = store.read(version)
     names = [name for name in TABLE_FILES if latest is None or name != "field_observations"]
     tables = {name: read_table(folder / TABLE_FILES[name], name) for name in names}
     if latest is not None:
         tables["field_observations"] = validate_table(
-            latest, "field_observations", _("store version {version}").format(version=store.latest_version())
+            latest, "field_observations", _("store version {version}").format(version=version)
         )
-    data = DataTables(**tables)
+    data = DataTables(**tables, version=version)
     if latest is not None:
         data = with_import_sources(data, store.versions())
     problems = check_references(data)

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import indicators.store.protected as kept
-from indicators.disclosure import solve_protected_cells
 from indicators.loading import DataTables
 from indicators.store.protected import (
     KEPT_ON_DISK,
@@ -18,6 +17,7 @@ from indicators.store.protected import (
     protected_cells,
     protection_key,
 )
+from indicators.suppression import solve_protected_cells
 
 
 @pytest.fixture()

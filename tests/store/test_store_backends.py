@@ -28,6 +28,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from store_rows import BASELINE, FIRST, SECOND, observations, upsert
 
+from indicators.disclosure import lattice
 from indicators.loading import observation_store
 from indicators.store import audit
 from indicators.store.commits import commit_if_changed, commit_with_retry, rollback
@@ -48,6 +49,7 @@ from indicators.store.postgres import (
     record_audit,
     upgrade_database,
 )
+from indicators.suppression import suppress_small_counts
 from postgres_support import (
     create_database,
     drop_database,
@@ -56,7 +58,7 @@ from postgres_support import (
 )
 
 SRC_DIR = Path(__file__).resolve().parents[1] / "src"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 # --- Servers, databases and the two stores ----------------------------------------------------
@@ -339,6 +341,55 @@ def test_a_large_version_commits_in_seconds(store: ObservationStore):
     pd.testing.assert_frame_equal(store.read(1), large)
 
 
+def released_cells(value: int) -> pd.DataFrame:
+    """A small protected lattice, as `store.protected` records one."""
+    cells = suppress_small_counts(lattice(FIRST.assign(value=FIRST["value"] + value)), 5)
+    assert len(cells) > 10
+    return cells
+
+
+def test_releases_are_recorded_in_order_and_read_back_exactly(store: ObservationStore):
+    assert store.releases() == []
+    store.commit(FIRST, action="import", parent=0)
+    store.commit(SECOND, action="import", parent=1)
+    first, second = released_cells(0), released_cells(3)
+    one = store.record_release(1, 5, 2, "digest-1", first)
+    two = store.record_release(2, 5, 2, "digest-2", second)
+    assert [(info.release, info.version, info.k, info.rules, info.digest) for info in store.releases()] == [
+        (1, 1, 5, 2, "digest-1"),
+        (2, 2, 5, 2, "digest-2"),
+    ]
+    assert store.releases() == [one, two] and one.created_at.endswith("+00:00")
+    pd.testing.assert_frame_equal(store.read_release(1), first)
+    pd.testing.assert_frame_equal(store.read_release(2), second)
+    with pytest.raises(LookupError):
+        store.read_release(3)
+
+
+def test_the_same_lattice_is_recorded_once(store: ObservationStore):
+    """Two processes solving one version: the second finds the first's release, and gets it back."""
+    store.commit(FIRST, action="import", parent=0)
+    first = store.record_release(1, 5, 2, "digest", released_cells(0))
+    again = store.record_release(1, 5, 2, "digest", released_cells(7))
+    assert again == first and len(store.releases()) == 1
+    pd.testing.assert_frame_equal(store.read_release(1), released_cells(0))
+    other_k = store.record_release(1, 11, 2, "digest", released_cells(0))
+    assert other_k.release == 2
+
+
+def record_one_release(address: tuple[str, str], rank: int, barrier) -> None:
+    store = open_store(address)
+    store.releases()
+    barrier.wait()
+    store.record_release(1, 5, 2, "digest", released_cells(rank))
+
+
+def test_replicas_recording_one_release_at_once_keep_one(store: ObservationStore):
+    store.commit(FIRST, action="import", parent=0)
+    assert run_together(record_one_release, [(store_address(store), rank) for rank in range(3)]) == [0, 0, 0]
+    assert [info.release for info in store.releases()] == [1]
+
+
 # --- Several processes at once ------------------------------------------------------------------
 
 
@@ -449,6 +500,8 @@ def test_migrations_create_exactly_the_tables_the_store_queries(database_url: st
         "DELETE FROM observation_versions",
         "UPDATE audit_log SET who = 'quelqu''un d''autre'",
         "TRUNCATE observations, observation_versions, audit_log",
+        "UPDATE secret_releases SET k = 2",
+        "DELETE FROM secret_releases",
     ],
 )
 def test_published_rows_and_audit_entries_cannot_be_changed(database_url: str, statement: str):

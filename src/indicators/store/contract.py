@@ -2,7 +2,9 @@
 
 Every import by an analyst publishes a new, immutable version; the dashboard reads the latest;
 the history lists versions with what each one added, changed and removed; a rollback publishes
-a new version equal to an older one, so nothing is ever deleted.
+a new version equal to an older one, so nothing is ever deleted. Beside the versions, the store
+keeps every release: each protected lattice as it was first shown, which every later one must
+take into account (`record_release` appends one unless the same one is there already).
 
 `ObservationStore` is what the pages and the import flow rely on; `store.commits` has the
 operations that work on any store. Two stores keep it:
@@ -56,6 +58,23 @@ class VersionInfo:
 
 
 @dataclass(frozen=True)
+class ReleaseInfo:
+    """One protected lattice as it was made public (`store.protected`): which data version, under
+    which k and rules, solved for which observations (`digest`), and when. Releases are numbered in
+    the order they were made; each one was solved with every earlier one as a constraint."""
+
+    release: int  # 1, 2, 3…
+    version: int  # the data version it shows
+    k: int
+    rules: int  # suppression.SECRET_RULES_VERSION it was solved under
+    digest: str  # store.protected.protection_key of the observations and hierarchy
+    created_at: str  # ISO 8601 UTC, seconds
+
+    def matches(self, version: int, k: int, rules: int, digest: str) -> bool:
+        return (self.version, self.k, self.rules, self.digest) == (version, k, rules, digest)
+
+
+@dataclass(frozen=True)
 class ObservationDiff:
     """Rows added, removed and changed (value only) between two observation tables."""
 
@@ -101,6 +120,12 @@ class ObservationStore(Protocol):
     ) -> VersionInfo: ...
 
     def fingerprint(self) -> str: ...
+
+    def releases(self) -> list[ReleaseInfo]: ...
+
+    def read_release(self, release: int) -> pd.DataFrame: ...
+
+    def record_release(self, version: int, k: int, rules: int, digest: str, cells: pd.DataFrame) -> ReleaseInfo: ...
 
 
 # --- Pure functions -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The observation store as files: one folder `versions/<NNNNNN>/` per version (Parquet + JSON).
+"""The observation store as files: one folder `versions/<NNNNNN>/` per version (Parquet + JSON),
+and one folder `releases/<NNNNNN>/` per release of the statistical secret (the same way).
 
 Writers serialise on an exclusive file lock (`filelock`, flock on POSIX) and publish a version by
 renaming a fully written, fsynced temporary folder: a process killed mid-write leaves the
@@ -13,10 +14,11 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from cachetools import LRUCache
@@ -25,6 +27,7 @@ from filelock import FileLock
 from indicators.store.contract import (
     ACTIONS,
     OBSERVATION_DTYPES,
+    ReleaseInfo,
     StaleParentError,
     VersionInfo,
     empty_observations,
@@ -35,7 +38,9 @@ from indicators.store.contract import (
 from indicators.store.diff import diff_counts
 
 VERSIONS_FOLDER = "versions"
+RELEASES_FOLDER = "releases"
 OBSERVATIONS_FILE = "observations.parquet"
+CELLS_FILE = "cells.parquet"
 META_FILE = "meta.json"
 LOCK_FILE = ".lock"
 _PUBLISHED_NAME = re.compile(r"^\d{6}$")
@@ -50,6 +55,13 @@ def _fsync_path(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _write_synced(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    with open(path, "wb") as handle:
+        write(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 class ParquetStore:
@@ -117,6 +129,48 @@ class ParquetStore:
         if latest == 0:
             return "0"
         return f"{latest}:{self._read_info(latest).created_at}"
+
+    def _release_numbers(self) -> list[int]:
+        folder = self.folder / RELEASES_FOLDER
+        if not folder.is_dir():
+            return []
+        return sorted(int(entry.name) for entry in folder.iterdir() if _PUBLISHED_NAME.match(entry.name))
+
+    def releases(self) -> list[ReleaseInfo]:
+        folder = self.folder / RELEASES_FOLDER
+        return [
+            ReleaseInfo(**json.loads((folder / f"{number:06d}" / META_FILE).read_text(encoding="utf-8")))
+            for number in self._release_numbers()
+        ]
+
+    def read_release(self, release: int) -> pd.DataFrame:
+        path = self.folder / RELEASES_FOLDER / f"{release:06d}" / CELLS_FILE
+        if not path.is_file():
+            raise LookupError(f"Publication {release} introuvable dans {self.folder / RELEASES_FOLDER}")
+        return pd.read_parquet(path, engine="pyarrow")
+
+    def record_release(self, version: int, k: int, rules: int, digest: str, cells: pd.DataFrame) -> ReleaseInfo:
+        """Append a release, unless one for the same version, k, rules and observations is there
+        already (another process solved it first): then that one is returned, and `cells` dropped."""
+        with self._exclusive_lock():
+            for info in self.releases():
+                if info.matches(version, k, rules, digest):
+                    return info
+            numbers = self._release_numbers()
+            info = ReleaseInfo(numbers[-1] + 1 if numbers else 1, version, k, rules, digest, utc_timestamp())
+            folder = self.folder / RELEASES_FOLDER
+            folder.mkdir(exist_ok=True)
+            staging = folder / f"{_STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
+            staging.mkdir()
+            _write_synced(staging / CELLS_FILE, lambda handle: cells.to_parquet(handle, engine="pyarrow", index=False))
+            _write_synced(
+                staging / META_FILE,
+                lambda handle: handle.write(json.dumps(asdict(info), ensure_ascii=False, indent=2).encode()),
+            )
+            _fsync_path(staging)
+            os.rename(staging, folder / f"{info.release:06d}")
+            _fsync_path(folder)
+        return info
 
     @contextmanager
     def _exclusive_lock(self) -> Iterator[None]:

@@ -42,10 +42,12 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Identity,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     func,
     insert,
@@ -62,6 +64,7 @@ from indicators.store.contract import (
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
     OBSERVATION_KEY,
+    ReleaseInfo,
     StaleParentError,
     VersionInfo,
     empty_observations,
@@ -81,6 +84,7 @@ def _lock_key(name: str) -> int:
 
 
 COMMIT_LOCK_KEY: Final[int] = _lock_key("indicators.observation_versions.commit")
+RELEASE_LOCK_KEY: Final[int] = _lock_key("indicators.secret_releases.record")
 MIGRATION_LOCK_KEY: Final[int] = _lock_key("indicators.schema.migration")
 
 # --- Tables (the migrations create them; queries are built from these definitions) ----------
@@ -138,6 +142,21 @@ audit_table = Table(
     Column("action", Text, nullable=False),
     Column("who", Text, nullable=False),
     Column("details", JSONB, nullable=False),
+)
+
+releases_table = Table(
+    "secret_releases",
+    metadata,
+    Column("release", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("k", Integer, nullable=False),
+    Column("rules", Integer, nullable=False),
+    Column("digest", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("cells", LargeBinary, nullable=False),
+    CheckConstraint("release >= 1", name="release_positive"),
+    ForeignKeyConstraint(["version"], ["observation_versions.version"], name="secret_releases_version_fkey"),
+    UniqueConstraint("version", "k", "rules", "digest", name="one_release_per_lattice"),
 )
 
 _COPY_COLUMNS: Final[list[str]] = ["version", "position", *OBSERVATION_COLUMNS]
@@ -446,6 +465,57 @@ class PostgresStore:
             )
             connection.execute(insert(versions_table).values(_version_row(info)))
         return info
+
+    def releases(self) -> list[ReleaseInfo]:
+        query = select(*(column for column in releases_table.c if column.name != "cells"))
+        with _engine(self._url).connect() as connection:
+            rows = connection.execute(query.order_by(releases_table.c.release))
+            return [_release_info(row) for row in rows]
+
+    def read_release(self, release: int) -> pd.DataFrame:
+        query = select(releases_table.c.cells).where(releases_table.c.release == int(release))
+        with _engine(self._url).connect() as connection:
+            cells = connection.execute(query).scalar_one_or_none()
+        if cells is None:
+            raise LookupError(f"Publication {release} introuvable dans la base PostgreSQL")
+        return pd.read_parquet(io.BytesIO(cells), engine="pyarrow")
+
+    def record_release(self, version: int, k: int, rules: int, digest: str, cells: pd.DataFrame) -> ReleaseInfo:
+        """Append a release in one transaction, unless one for the same version, k, rules and
+        observations is there already (another replica solved it first): then that one is returned."""
+        payload = io.BytesIO()
+        cells.to_parquet(payload, engine="pyarrow", index=False)
+        with _engine(self._url).begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RELEASE_LOCK_KEY})
+            existing = connection.execute(
+                select(*(column for column in releases_table.c if column.name != "cells")).where(
+                    releases_table.c.version == int(version),
+                    releases_table.c.k == int(k),
+                    releases_table.c.rules == int(rules),
+                    releases_table.c.digest == digest,
+                )
+            ).first()
+            if existing is not None:
+                return _release_info(existing)
+            latest = connection.execute(select(func.coalesce(func.max(releases_table.c.release), 0))).scalar_one()
+            info = ReleaseInfo(latest + 1, int(version), int(k), int(rules), digest, utc_timestamp())
+            connection.execute(
+                insert(releases_table).values(
+                    **{**vars(info), "created_at": datetime.fromisoformat(info.created_at)}, cells=payload.getvalue()
+                )
+            )
+        return info
+
+
+def _release_info(row: Any) -> ReleaseInfo:
+    return ReleaseInfo(
+        release=row.release,
+        version=row.version,
+        k=row.k,
+        rules=row.rules,
+        digest=row.digest,
+        created_at=_iso_utc(row.created_at),
+    )
 
 
 # --- Audit log ----------------------------------------------------------------------------------

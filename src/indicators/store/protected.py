@@ -1,11 +1,14 @@
-"""The protected lattice of each data version, solved once and kept: in memory for the process,
-on disk for every later process (a restart, another replica's data folder, the command line).
+"""The protected lattice of each data version, solved once and kept: every stored version's as a
+release in the store, the others (the shipped demo, tables built in memory) in the data folder.
 
-The exact secret audit (`disclosure.suppress_small_counts`) is the one costly step of showing a
+The exact secret audit (`suppression.suppress_small_counts`) is the one costly step of showing a
 data version: about 75 s for a million stored rows on a 2-core machine, a few seconds for the
-département's own data. It depends only on the observations, the commune → EPT hierarchy, k and
-the rules themselves, so its result is stored under a digest of those (`protection_key`) in
-`<data folder>/protected/`: a derived file, rebuilt if deleted, never a source of truth.
+département's own data. A stored version, once shown, is a release: any viewer may have saved
+it, so every later release is solved against it (docs/SECRET.md), and the store keeps each one as
+it was first solved (`ObservationStore.record_release`): a restart, another replica or the
+command line reads it back instead of solving it again, and never shows a different one.
+Anything else is kept under a digest of its inputs (`protection_key`) in `<data folder>/protected/`:
+a derived file, rebuilt if deleted, never a source of truth.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import contextlib
 import hashlib
 import os
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +26,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from cachetools import LRUCache
 
-from indicators.disclosure import SECRET_RULES_VERSION, solve_protected_cells
-from indicators.loading import DataTables
+from indicators.config import database_url
+from indicators.disclosure import STORED_ROWS
+from indicators.loading import DataTables, observation_store
+from indicators.store.contract import ObservationStore, ReleaseInfo, read_published
+from indicators.suppression import SECRET_RULES_VERSION, solve_protected_cells
 from indicators.territories import ept_of
 
 PROTECTED_FOLDER = "protected"
@@ -30,6 +38,8 @@ PROTECTED_FOLDER = "protected"
 KEPT_ON_DISK = 4
 # Lattices kept in memory per process (a handful of data versions, a few hundred MB at most).
 KEPT_IN_MEMORY = 4
+# The rules stored versions were shown under before releases were recorded (each version alone).
+FIRST_RULES = 1
 
 _IN_MEMORY: LRUCache[str, pd.DataFrame] = LRUCache(KEPT_IN_MEMORY)
 _LOCK = threading.Lock()  # cachetools' caches are not thread-safe; two sessions may ask at once
@@ -38,17 +48,81 @@ _LOCK = threading.Lock()  # cachetools' caches are not thread-safe; two sessions
 _SOLVING: dict[str, threading.Lock] = {}
 
 
-def protection_key(tables: DataTables, k: int) -> str:
-    """A digest of everything the lattice depends on: the observations, the hierarchy, k, the rules."""
+def protection_key(tables: DataTables, k: int, rules: int = SECRET_RULES_VERSION) -> str:
+    """A digest of everything a lattice depends on but earlier releases: the observations, the
+    hierarchy, k, the rules."""
     observations = tables.field_observations
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
-    digest.update(repr((sorted(ept_of(tables.territories).items()), k, SECRET_RULES_VERSION)).encode())
+    digest.update(repr((sorted(ept_of(tables.territories).items()), k, rules)).encode())
     return digest.hexdigest()[:32]
 
 
 def protected_path(folder: Path, key: str) -> Path:
     return folder / PROTECTED_FOLDER / f"{key}.parquet"
+
+
+def shown_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """The lattice as outputs read it: the stored rows it holds as unknowns (`disclosure.STORED_ROWS`)
+    are never a figure to show."""
+    return cells.loc[~cells["dimension"].isin(STORED_ROWS)].reset_index(drop=True)
+
+
+def protected_cells(tables: DataTables, k: int, folder: Path | None = None) -> pd.DataFrame:
+    """Every cell a page, export, image, slide or sheet may show, with its `suppressed` flag: a
+    stored version's release (solved against every earlier release, once), or the lattice of other
+    tables (solved alone, once, kept in `folder`). Each caller gets its own copy."""
+    key = protection_key(tables, k)
+    if tables.version and folder is not None:
+        store = observation_store(folder)
+        memory_key = f"{database_url() or folder}:{tables.version}:{key}"
+        return shown_cells(_once(memory_key, lambda: _release(store, tables, k, key)))
+    return shown_cells(_once(key, lambda: _kept_in_folder(key, tables, k, folder)))
+
+
+def _once(memory_key: str, solve: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """`solve()`, once per process and key: from memory, else solved by the first caller while the
+    others wait for it."""
+    with _LOCK:
+        cells = _IN_MEMORY.get(memory_key)
+    if cells is None:
+        with _LOCK:
+            solving = _SOLVING.setdefault(memory_key, threading.Lock())
+        with solving:
+            with _LOCK:
+                cells = _IN_MEMORY.get(memory_key)  # solved by another caller while this one waited
+            if cells is None:
+                cells = solve()
+                with _LOCK:
+                    _IN_MEMORY[memory_key] = cells
+                    _SOLVING.pop(memory_key, None)
+    return cells.copy()
+
+
+def _release(store: ObservationStore, tables: DataTables, k: int, key: str) -> pd.DataFrame:
+    """This version's release: as recorded, or solved against every earlier one and recorded (if
+    another process recorded it meanwhile, that one is read back: one release per lattice)."""
+    releases = store.releases()
+    found = next((info for info in releases if info.matches(tables.version, k, SECRET_RULES_VERSION, key)), None)
+    if found is not None:
+        return store.read_release(found.release)
+    if not releases:
+        releases = _record_earlier_versions(store, tables, k)
+    earlier = [store.read_release(info.release) for info in releases]
+    cells = solve_protected_cells(tables, k, earlier)
+    # Read back as recorded: if another process recorded this lattice meanwhile, its release is the one shown.
+    return store.read_release(store.record_release(tables.version, k, SECRET_RULES_VERSION, key, cells).release)
+
+
+def _record_earlier_versions(store: ObservationStore, tables: DataTables, k: int) -> list[ReleaseInfo]:
+    """A store whose versions were shown before releases were recorded: each earlier version is
+    recorded as it was then shown, solved alone (FIRST_RULES), so that this one is solved against them."""
+    recorded = []
+    for version in range(1, tables.version):
+        shown = replace(tables, field_observations=read_published(store, version), version=version)
+        cells = solve_protected_cells(shown, k)
+        recorded.append(store.record_release(version, k, FIRST_RULES, protection_key(shown, k, FIRST_RULES), cells))
+    return recorded
 
 
 def _read(path: Path) -> pd.DataFrame | None:
@@ -69,31 +143,13 @@ def _write(path: Path, cells: pd.DataFrame) -> None:
         old.unlink(missing_ok=True)
 
 
-def protected_cells(tables: DataTables, k: int, folder: Path | None = None) -> pd.DataFrame:
-    """`disclosure.solve_protected_cells`, solved once per data version: from memory, else from
-    `folder`'s kept lattices, else solved (and kept there). Each caller gets its own copy."""
-    key = protection_key(tables, k)
-    with _LOCK:
-        cells = _IN_MEMORY.get(key)
-    return (cells if cells is not None else _solve_once(key, tables, k, folder)).copy()
-
-
-def _solve_once(key: str, tables: DataTables, k: int, folder: Path | None) -> pd.DataFrame:
-    with _LOCK:
-        solving = _SOLVING.setdefault(key, threading.Lock())
-    with solving:
-        with _LOCK:
-            cells = _IN_MEMORY.get(key)  # solved by another caller while this one waited
-        if cells is None and folder is not None:
-            cells = _read(protected_path(folder, key))
-        if cells is None:
-            cells = solve_protected_cells(tables, k)
-            if folder is not None:
-                with contextlib.suppress(OSError):  # a read-only data folder: kept in memory only
-                    _write(protected_path(folder, key), cells)
-        with _LOCK:
-            _IN_MEMORY[key] = cells
-            _SOLVING.pop(key, None)
+def _kept_in_folder(key: str, tables: DataTables, k: int, folder: Path | None) -> pd.DataFrame:
+    cells = _read(protected_path(folder, key)) if folder is not None else None
+    if cells is None:
+        cells = solve_protected_cells(tables, k)
+        if folder is not None:
+            with contextlib.suppress(OSError):  # a read-only data folder: kept in memory only
+                _write(protected_path(folder, key), cells)
     return cells
 
 
