@@ -81,6 +81,7 @@ RESULT_KEYS: tuple[str, ...] = (
     "baseline_rss_mb",
     "secret_solve_s",
     "secret_read_s",
+    "secret_history_s",
     "page_cold_ms",
     "page_warm_ms",
     "plain_page_cold_ms",
@@ -457,16 +458,14 @@ def plain_page_timings(repeats: int) -> tuple[float, float]:
 
 
 def secret_seconds(data_folder: Path) -> tuple[float, float]:
-    """Seconds to solve the stored version's protected lattice (its first view, once per version),
-    then to read it back as kept in the data folder (every later cold start)."""
+    """Seconds to solve the stored version's protected lattice (its first view: the version becomes a
+    release, recorded in the store), then to read it back (every later cold start, any replica)."""
     from indicators.config import small_count_threshold
     from indicators.loading import load_tables
-    from indicators.store.protected import forget_in_memory, protected_cells, protected_path, protection_key
+    from indicators.store.protected import forget_in_memory, protected_cells
 
     k = small_count_threshold()
     tables = load_tables(data_folder)
-    key = protection_key(tables, k)
-    protected_path(data_folder, key).unlink(missing_ok=True)
     forget_in_memory()
     start = time.perf_counter()
     protected_cells(tables, k, data_folder)
@@ -475,6 +474,34 @@ def secret_seconds(data_folder: Path) -> tuple[float, float]:
     start = time.perf_counter()
     protected_cells(tables, k, data_folder)
     return solve_s, time.perf_counter() - start
+
+
+def history_seconds(data_folder: Path, versions: int, cells_corrected: int = 10, seed: int = SEED) -> list[float]:
+    """Seconds to solve each later release of the stored data: `versions` − 1 corrections of a few cells
+    each, every one solved against all the releases before it (the cost of history: versions × rows)."""
+    from indicators.config import small_count_threshold
+    from indicators.loading import load_tables, observation_store
+    from indicators.store.protected import forget_in_memory, protected_cells
+
+    k = small_count_threshold()
+    store = observation_store(data_folder)
+    rng = np.random.default_rng(seed)
+    seconds = []
+    for number in range(2, versions + 1):
+        latest = store.read()
+        assert latest is not None
+        corrected = rng.choice(len(latest), size=min(cells_corrected, len(latest)), replace=False)
+        values = latest["value"].to_numpy().copy()
+        values[corrected] = rng.integers(0, 12, len(corrected))
+        store.commit(
+            latest.assign(value=values), action="import", parent=store.latest_version(), file_name=f"v{number}.csv"
+        )
+        tables = load_tables(data_folder)
+        forget_in_memory()
+        start = time.perf_counter()
+        protected_cells(tables, k, data_folder)
+        seconds.append(time.perf_counter() - start)
+    return seconds
 
 
 def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES) -> dict[str, Any]:
@@ -563,7 +590,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> dict[str, Any]:
+def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True, versions: int = 1) -> dict[str, Any]:
     """Every measure for one size, on one generated file."""
     path = write_bench_csv(workdir / f"observations_{rows}.csv", rows)
     pyarrow_s, pandas_s = floor_seconds(path, repeats)
@@ -596,6 +623,10 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True) -> di
         solve_s, read_s = secret_seconds(folder)
         result |= {"secret_solve_s": round(solve_s, 3), "secret_read_s": round(read_s, 3)}
         result |= page_timings(folder, repeats)
+    if versions > 1:
+        if not pages:
+            secret_seconds(folder)  # the first release
+        result["secret_history_s"] = [round(seconds, 3) for seconds in history_seconds(folder, versions)]
     result["targets_met"] = targets_met(result)
     return result
 
@@ -621,6 +652,12 @@ def parser() -> argparse.ArgumentParser:
         "--workdir", type=Path, help="dossier de travail conservé (par défaut un dossier temporaire effacé)"
     )
     command.add_argument("--no-pages", action="store_true", help="sans les mesures de pages")
+    command.add_argument(
+        "--versions",
+        type=int,
+        default=3,
+        help="publications successives dont le secret est résolu (corrections de quelques cellules), au moins 1",
+    )
     return command
 
 
@@ -640,6 +677,11 @@ def describe(result: dict[str, Any]) -> str:
             f"relu en {result['secret_read_s']} s ; page témoin : froid {result['plain_page_cold_ms']} ms, "
             f"relance {result['plain_page_warm_ms']} ms"
         )
+    if "secret_history_s" in result:
+        lines.append(
+            "    secret des versions suivantes (chacune contre toutes les précédentes) : "
+            + ", ".join(f"{seconds} s" for seconds in result["secret_history_s"])
+        )
     if "page_cold_ms" in result:
         for page in result["page_cold_ms"]:
             lines.append(
@@ -652,14 +694,17 @@ def describe(result: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
-    if args.repeats < 1 or any(rows < 1 for rows in args.rows):
-        print("--repeats et --rows doivent être au moins 1", file=sys.stderr)
+    if args.repeats < 1 or args.versions < 1 or any(rows < 1 for rows in args.rows):
+        print("--repeats, --versions et --rows doivent être au moins 1", file=sys.stderr)
         return 2
     child_processes()  # while this process is still small
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="indicators-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        results = [bench_rows(rows, workdir, args.repeats, pages=not args.no_pages) for rows in args.rows]
+        results = [
+            bench_rows(rows, workdir, args.repeats, pages=not args.no_pages, versions=args.versions)
+            for rows in args.rows
+        ]
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)

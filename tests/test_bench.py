@@ -106,6 +106,8 @@ def test_bench_json_has_the_documented_keys(capsys):
     assert result["import_over_storage_floor"] == pytest.approx(result["import_s"] / storage_floor, rel=0.1, abs=0.1)
     # The secret: solved at a version's first view, read back afterwards.
     assert result["secret_solve_s"] > 0 and result["secret_read_s"] > 0
+    # History: each later release solved against all the earlier ones.
+    assert len(result["secret_history_s"]) == 2 and all(seconds > 0 for seconds in result["secret_history_s"])
     assert set(result["targets_met"]) == {"import_over_storage_floor", "peak_rss_mb", "page_cold_ms", "page_warm_ms"}
 
 
@@ -113,6 +115,7 @@ def test_several_sizes_print_a_list_and_bad_options_are_refused(capsys):
     assert main(["--rows", "500", "800", "--repeats", "1", "--no-pages", "--json"]) == 0
     assert [result["rows"] for result in json.loads(capsys.readouterr().out)] == [500, 800]
     assert main(["--rows", "0"]) == 2
+    assert main(["--rows", "500", "--versions", "0"]) == 2
 
 
 def test_chart_payloads_stay_bounded_when_the_data_grow_tenfold(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -43,9 +44,9 @@ def solves(monkeypatch) -> list[int]:
     """Counts the times the lattice is solved (rather than read from memory or disk)."""
     calls: list[int] = []
 
-    def counted(tables: DataTables, k: int) -> pd.DataFrame:
+    def counted(tables: DataTables, k: int, earlier=()) -> pd.DataFrame:
         calls.append(k)
-        return solve_protected_cells(tables, k)
+        return solve_protected_cells(tables, k, earlier)
 
     monkeypatch.setattr(kept, "solve_protected_cells", counted)
     return calls
@@ -62,7 +63,7 @@ def test_a_version_is_solved_once_then_read_back_from_the_data_folder(small, tmp
     again = protected_cells(small, 5, tmp_path)
     assert solves == [5]
     pd.testing.assert_frame_equal(again, first)
-    pd.testing.assert_frame_equal(again, solve_protected_cells(small, 5))
+    pd.testing.assert_frame_equal(again, kept.shown_cells(solve_protected_cells(small, 5)))
 
 
 def test_callers_get_their_own_copy(small, tmp_path):
@@ -87,7 +88,9 @@ def test_a_damaged_kept_lattice_is_solved_again(small, tmp_path, solves):
     (file,) = kept_files(tmp_path)
     file.write_bytes(b"not parquet")
     forget_in_memory()
-    pd.testing.assert_frame_equal(protected_cells(small, 5, tmp_path), solve_protected_cells(small, 5))
+    pd.testing.assert_frame_equal(
+        protected_cells(small, 5, tmp_path), kept.shown_cells(solve_protected_cells(small, 5))
+    )
     assert solves == [5, 5]
 
 
@@ -154,3 +157,100 @@ def test_a_failed_preparation_is_logged_not_raised(data_copy, expected_page_erro
         kept.prepare_in_background(data_copy, 5).join(timeout=60)
     assert kept_files(data_copy) == []
     assert any("préparation du secret statistique" in record.getMessage() for record in caplog.records)
+
+
+# --- Stored versions: releases ----------------------------------------------------------------------
+
+
+def store_folder(data_copy: Path, versions: list[pd.DataFrame]) -> Path:
+    """`data_copy` whose store holds `versions` in order (imports), nothing viewed yet."""
+    from indicators.loading import observation_store
+
+    shutil.rmtree(data_copy / PROTECTED_FOLDER, ignore_errors=True)  # the repository's own kept lattices
+    store = observation_store(data_copy)
+    for position, observations in enumerate(versions):
+        store.commit(observations, action="import", parent=position, file_name=f"v{position + 1}.csv")
+    return data_copy
+
+
+def as_imported(observations: pd.DataFrame) -> pd.DataFrame:
+    return observations.assign(source_id="IMPORT_000001")
+
+
+def test_a_stored_version_is_a_release_recorded_once_and_read_back_by_another_process(small, data_copy, solves):
+    from indicators.loading import load_tables, observation_store
+
+    folder = store_folder(data_copy, [as_imported(small.field_observations)])
+    first = protected_cells(load_tables(folder), 5, folder)
+    releases = observation_store(folder).releases()
+    assert [(info.release, info.version, info.k) for info in releases] == [(1, 1, 5)] and len(solves) == 1
+    forget_in_memory()  # the command line, or a second replica
+    pd.testing.assert_frame_equal(protected_cells(load_tables(folder), 5, folder), first)
+    assert len(solves) == 1 and len(observation_store(folder).releases()) == 1
+    assert not kept_files(folder), "a stored version's lattice lives in the store, not in protected/"
+
+
+def test_each_release_is_solved_against_the_earlier_ones_and_a_rollback_is_one_too(small, data_copy, monkeypatch):
+    from indicators.loading import load_tables, observation_store
+    from indicators.store.commits import rollback
+
+    histories: list[int] = []
+
+    def counted(tables: DataTables, k: int, earlier=()) -> pd.DataFrame:
+        histories.append(len(earlier))
+        return solve_protected_cells(tables, k, earlier)
+
+    monkeypatch.setattr(kept, "solve_protected_cells", counted)
+    observations = as_imported(small.field_observations)
+    folder = store_folder(data_copy, [observations])
+    protected_cells(load_tables(folder), 5, folder)
+    store = observation_store(folder)
+    store.commit(
+        observations.assign(value=observations["value"] + (observations.index == 3)), action="import", parent=1
+    )
+    protected_cells(load_tables(folder), 5, folder)
+    rollback(store, 1, baseline=None, user="test")
+    protected_cells(load_tables(folder), 5, folder)
+    assert histories == [0, 1, 2]
+    assert [info.version for info in store.releases()] == [1, 2, 3]
+
+
+def test_versions_shown_before_releases_were_recorded_are_recorded_as_then_shown(small, data_copy, solves):
+    """A store from before: its earlier versions were shown, each solved alone; the latest is solved
+    against them."""
+    from indicators.loading import load_tables, observation_store
+
+    observations = as_imported(small.field_observations)
+    corrected = observations.assign(value=observations["value"] + (observations.index == 0) * 5)
+    folder = store_folder(data_copy, [observations, corrected])
+    protected_cells(load_tables(folder), 5, folder)
+    releases = observation_store(folder).releases()
+    assert [(info.version, info.rules) for info in releases] == [(1, kept.FIRST_RULES), (2, kept.SECRET_RULES_VERSION)]
+    first = observation_store(folder).read_release(1)
+    pd.testing.assert_frame_equal(
+        first, solve_protected_cells(dataclasses.replace(small, field_observations=observations), 5)
+    )
+
+
+def test_the_probes_scenario_through_the_store_leaves_nothing_to_recover(tables, data_copy):
+    """The probe's history, as the app lives it: a full file imported and viewed (pages, CSV,
+    `export`), then one cell corrected from 2 to 7 and viewed again."""
+    from indicators.loading import load_tables, observation_store
+    from secret_attacker import Release, recovered_cells
+
+    first = as_imported(tables.field_observations)
+    cell = (
+        (first["indicator_id"] == "consultations_sexologie")
+        & (first["territory_code"] == "92004")
+        & (first["period"] == "2025-06")
+        & (first["sex"] == "F")
+        & (first["age_group"] == "15-17")
+    )
+    folder = store_folder(data_copy, [first])
+    before = protected_cells(load_tables(folder), 5, folder)
+    observation_store(folder).commit(first.assign(value=first["value"].where(~cell, 7)), action="import", parent=1)
+    after = protected_cells(load_tables(folder), 5, folder)
+    second = observation_store(folder).read(2)
+    hierarchy = kept.ept_of(tables.territories)
+    found = recovered_cells([Release(first, before), Release(second, after)], hierarchy, every_block=False)
+    assert found.empty, found
