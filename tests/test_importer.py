@@ -75,3 +75,14 @@ def test_a_quarterly_file_is_previewed_by_quarter(isolated_data):
     assert not app.exception
     finding = next(markdown.value for markdown in app.markdown if markdown.value.startswith("**Après import"))
     assert "T4 2025" in finding, finding  # drawn per quarter, not summed into the year
+
+
+def test_a_five_million_character_line_is_refused_in_french_and_audited(isolated_data):
+    content = b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2025-01;4\n" + b"x" * 5_000_000
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("longue.csv", content, "text/csv")).run()
+    assert not app.exception
+    [refusal] = [error.value for error in app.error]
+    assert refusal.startswith("Ligne 3, colonne « indicateur » \\: une cellule de plus de 131"), refusal
+    assert [entry["action"] for entry in audit.read_entries(isolated_data)] == ["import refusé (fichier illisible)"]
+    assert observation_store(isolated_data).latest_version() == 0

@@ -31,6 +31,8 @@ REFUSED = {
     # A quote never closed, after the lines the delimiter is guessed from: the cell runs past the csv limit.
     "guillemets.csv": (b"a;b\n" + b"1;2\n" * 50 + b'"ouvert;1\n' + b"x" * 200_000, UNREADABLE),
     "enorme.csv": (b"a;b\n" + b"1;2\n" * (MAX_UPLOAD_BYTES // 4 + 1), UNREADABLE),
+    # One line of five million characters (the csv module's limit is 131 072 per cell).
+    "ligne_longue.csv": ((VALID + "x" * 5_000_000 + "\n").encode(), UNREADABLE),
     "personnes.csv": (
         (HEADER + "consultations_sexologie;92050;2025-01;4;jean.dupont@example.org\n").encode(),
         PERSONAL_DATA,
@@ -98,6 +100,19 @@ def test_the_command_line_records_a_refusal_with_the_system_user(options, data_c
     assert not (data_copy / "store").exists()
     if "--json" in options:
         assert json.loads(done.stdout)["file_kind"] == "fichier illisible : ni CSV ni classeur XLSX"
+
+
+def test_the_command_line_refuses_a_five_million_character_line_by_line_and_column(data_copy, tmp_path):
+    upload = tmp_path / "ligne_longue.csv"
+    upload.write_bytes(REFUSED["ligne_longue.csv"][0])
+    done = run(data_copy, "ingest", str(upload), "--json")
+    assert done.returncode == 1, done.stderr.decode()[-500:]
+    report = json.loads(done.stdout)
+    assert report["refusal"].startswith("Ligne 3, colonne « indicateur » : une cellule de plus de 131")
+    assert b"Traceback" not in done.stderr
+    [entry] = audit.read_entries(data_copy)
+    assert entry["action"] == "import refusé (fichier illisible)"
+    assert not (data_copy / "store").exists()
 
 
 def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy, tmp_path):
