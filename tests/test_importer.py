@@ -86,3 +86,17 @@ def test_a_five_million_character_line_is_refused_in_french_and_audited(isolated
     assert refusal.startswith("Ligne 3, colonne « indicateur » \\: une cellule de plus de 131"), refusal
     assert [entry["action"] for entry in audit.read_entries(isolated_data)] == ["import refusé (fichier illisible)"]
     assert observation_store(isolated_data).latest_version() == 0
+
+
+def test_an_imported_file_name_is_quoted_under_every_chart_without_becoming_a_link(isolated_data):
+    content = "indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2025-01;4\n"
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("www.evil.example.csv", content.encode(), "text/csv")).run()
+    next(button for button in app.button if button.label == "Confirmer l'import").click().run()
+    assert observation_store(isolated_data).latest_version() == 1
+    trends = open_page("views/trends.py")
+    sources = [caption.value for caption in trends.caption if "Fichier" in caption.value]
+    assert sources and all("« www_evil.example.csv »" in source for source in sources), sources
+    history = open_page("views/history.py", analyst=True)
+    versions = history.dataframe[0].value.astype(str)
+    assert "www_evil.example.csv" in versions.to_string() and "www.evil" not in versions.to_string()

@@ -160,11 +160,17 @@ def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> 
     return sort_by_key(pd.concat([kept, imported], ignore_index=True))
 
 
+# What Markdown makes a link of by itself, in a stored name: « :/ » of an address, « www. ».
+AUTOLINK_TRIGGERS = re.compile(r"(?<=:)/|(?i:(?<=www)\.)")
+
+
 def safe_label(text: str, limit: int = 120) -> str:
     """A file name or declared source as stored and shown: letters, digits and plain punctuation only,
-    so it can carry no markup, link or formula into a page, a chart or a spreadsheet."""
+    so it can carry no markup, link or formula into a page, a chart or a spreadsheet. A file name is
+    quoted in the source line under every chart of imported data: « www. » and « :// » are broken
+    there too (« @ » is already gone), or the page's Markdown would link them."""
     cleaned = re.sub(r"[^\w .,;:'()/&°-]", "_", unicodedata.normalize("NFC", text)).strip()
-    cleaned = cleaned.lstrip("=+-@ ")
+    cleaned = AUTOLINK_TRIGGERS.sub("_", cleaned.lstrip("=+-@ "))
     return cleaned[:limit] or "fichier"
 
 
