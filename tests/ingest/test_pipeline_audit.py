@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from indicators.ingest.pipeline import (
+    ACTIVE_CONTENT,
     INVALID_ROWS,
     NO_VALID_ROW,
     PERSONAL_DATA,
@@ -21,6 +22,7 @@ from indicators.ingest.reading import MAX_UPLOAD_BYTES
 from indicators.loading import load_tables, observation_store
 from indicators.observations import is_demo
 from indicators.store import audit
+from workbooks import with_external_link, with_formula, with_macros, workbook_bytes
 
 HEADER = "indicateur;code_commune;periode;valeur;note\n"
 VALID = HEADER + "consultations_sexologie;92050;2025-01;4;\n"
@@ -38,6 +40,13 @@ REFUSED = {
         PERSONAL_DATA,
     ),
     "colonnes.csv": (b"commune;nombre\nNanterre;3\n", NO_VALID_ROW),
+    # An .xlsm renamed .xlsx, a workbook linked to another one, a value fetched from the network.
+    "macros.xlsx": (with_macros(workbook_bytes()), ACTIVE_CONTENT),
+    "liaison.xlsx": (with_external_link(workbook_bytes()), ACTIVE_CONTENT),
+    "webservice.xlsx": (
+        with_formula(workbook_bytes(), "D3", '_xlfn.WEBSERVICE("http://evil.example")', "5"),
+        ACTIVE_CONTENT,
+    ),
     "lignes.csv": ((VALID + "consultations_sexologie;99999;2025-02;4;\n").encode(), INVALID_ROWS),
 }
 
@@ -113,6 +122,25 @@ def test_the_command_line_refuses_a_five_million_character_line_by_line_and_colu
     [entry] = audit.read_entries(data_copy)
     assert entry["action"] == "import refusé (fichier illisible)"
     assert not (data_copy / "store").exists()
+
+
+def test_the_command_line_refuses_a_macro_workbook_and_names_a_formula_of_an_accepted_one(data_copy, tmp_path):
+    upload = tmp_path / "macros.xlsx"
+    upload.write_bytes(REFUSED["macros.xlsx"][0])
+    refused = run(data_copy, "ingest", str(upload))
+    assert refused.returncode == 1 and "Refusé : Classeur refusé : il contient des macros" in refused.stdout.decode()
+    [entry] = audit.read_entries(data_copy)
+    assert entry["action"] == f"import refusé ({ACTIVE_CONTENT})"
+    upload = tmp_path / "total.xlsx"
+    upload.write_bytes(with_formula(workbook_bytes(), "D4", "D2+D3", "9"))
+    dry = json.loads(run(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
+    assert dry["ok"] is True
+    assert [
+        (cell["sheet"], cell["line"], cell["column"], cell["cell"], cell["formula"], cell["value"])
+        for cell in dry["formulas"]
+    ] == [("Données", 4, "valeur", "D4", "=D2+D3", "9")]
+    text = run(data_copy, "ingest", str(upload), "--dry-run").stdout.decode()
+    assert "  formule : Feuille « Données », ligne 4, colonne « valeur » (cellule D4) : formule « =D2+D3 »" in text
 
 
 def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy, tmp_path):

@@ -19,6 +19,7 @@ from typing import Literal
 import pandas as pd
 
 from indicators.i18n import N_, _
+from indicators.ingest.active_content import FormulaCell
 from indicators.ingest.file_kinds import file_kind, recognised_binary
 from indicators.ingest.parsing import (
     KEY,
@@ -29,6 +30,7 @@ from indicators.ingest.parsing import (
 from indicators.ingest.privacy import PersonalDataFinding, find_personal_data
 from indicators.ingest.reading import (
     DELIMITER_NAMES,
+    ActiveContentError,
     MisencodedCell,
     UnreadableFileError,
     read_upload,
@@ -81,6 +83,10 @@ class ImportReport:
     unchanged: bool = False
     # Cells whose text would run as a formula or as HTML, neutralised: told to the analyst before confirming.
     neutralised: list[RowError] = field(default_factory=list)
+    # A workbook's formulas in the table read, whose saved values are imported: named before confirming.
+    formulas: list[FormulaCell] = field(default_factory=list)
+    # Refused for what the workbook runs or fetches (macros, links to other files, fetching formulas).
+    active_content: bool = False
 
     @property
     def rows_valid(self) -> int:
@@ -124,6 +130,18 @@ class ImportReport:
             "neutralised": [
                 {"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
                 for cell in self.neutralised
+            ],
+            "formulas": [
+                {
+                    "sheet": cell.sheet,
+                    "line": cell.line,
+                    "column": cell.column,
+                    "cell": cell.cell,
+                    "formula": cell.formula,
+                    "value": cell.value,
+                    "message": cell.message,
+                }
+                for cell in self.formulas
             ],
             "notes": self.notes,
             "rows_added": len(self.added),
@@ -196,10 +214,11 @@ def analyse_upload(
     try:
         raw = read_upload(content, file_name, sheet)
     except UnreadableFileError as error:
+        report.active_content = isinstance(error, ActiveContentError)
         return refused(report, str(error))
     report.file_kind = file_kind(raw)
     report.encoding, report.rows_read = raw.encoding, len(raw.cells)
-    report.misencoded = raw.misencoded
+    report.misencoded, report.formulas = raw.misencoded, raw.formulas
     delimiter_name = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
     report.delimiter = _(delimiter_name) if delimiter_name else None
     report.personal_data = find_personal_data(raw.cells, raw.lines)
@@ -289,6 +308,7 @@ def preview_observations(report: ImportReport, current: pd.DataFrame, current_is
 # Why a file was refused, as the audit log names it.
 PERSONAL_DATA = "données personnelles"
 UNREADABLE = "fichier illisible"  # binary, damaged, malformed, empty or over-size
+ACTIVE_CONTENT = "macros, liaisons ou formules externes"  # a workbook that runs or fetches (ingest/active_content.py)
 NO_VALID_ROW = "aucune ligne valide"
 INVALID_ROWS = "lignes invalides"
 
@@ -297,6 +317,8 @@ def refusal_reason(report: ImportReport, mode: Mode) -> str | None:
     """Why the file is refused in this mode; None when it may be written."""
     if report.personal_data:
         return PERSONAL_DATA
+    if report.active_content:
+        return ACTIVE_CONTENT
     if report.refusal:
         return UNREADABLE
     if report.rows_valid == 0:

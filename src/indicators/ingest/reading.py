@@ -23,6 +23,15 @@ from charset_normalizer import from_bytes
 
 from indicators.formatting import format_number
 from indicators.i18n import N_, _, ngettext
+from indicators.ingest.active_content import (
+    FETCHING_FUNCTIONS,
+    FormulaCell,
+    fetching_refusal,
+    has_formulas,
+    macro_or_link_refusal,
+    quoted,
+    sheet_formulas,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -59,6 +68,11 @@ DECODED_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 class UnreadableFileError(ValueError):
     """The file cannot be read as a table; the message is French and says why."""
+
+
+class ActiveContentError(UnreadableFileError):
+    """A workbook refused for what it runs or fetches: macros, links to other files, fetching formulas
+    (ingest/active_content.py); audited under its own reason."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,8 @@ class RawTable:
     header_line: int
     notes: list[str] = field(default_factory=list)
     misencoded: list[MisencodedCell] = field(default_factory=list)
+    # A workbook's formulas in the table read: their saved values are imported, to check before confirming.
+    formulas: list[FormulaCell] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -517,6 +533,8 @@ def guard_xlsx(content: bytes) -> None:
                 raise UnreadableFileError(_("Ce fichier compressé n'est pas un classeur XLSX."))
             if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
                 raise UnreadableFileError(_("Classeur refusé : une fois décompressé, il dépasserait 200 Mo."))
+            if refusal := macro_or_link_refusal(archive):
+                raise ActiveContentError(refusal)
     except UnreadableFileError:
         raise
     # A damaged central directory raises far more than BadZipFile: NotImplementedError for a
@@ -567,7 +585,50 @@ def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
     refuse_overlong_cells(rows)
     table = build_raw_table(rows, None, None)
     sheet_note = _("Feuille lue : « {sheet} »").format(sheet=worksheet.title)
-    return RawTable(table.cells, table.lines, None, None, table.header_line, [sheet_note, *table.notes])
+    formulas = table_formulas(content, worksheet.title, rows, table)
+    return RawTable(
+        table.cells, table.lines, None, None, table.header_line, [sheet_note, *table.notes], formulas=formulas
+    )
+
+
+def workbook_has_formulas(content: bytes) -> bool:
+    """Whether any worksheet of the (already guarded) archive holds a formula; True when a part cannot be
+    read, so that the formula pass decides."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return has_formulas(archive)
+    except Exception:  # damage in another sheet than the one read: zlib, zipfile or struct errors
+        return True
+
+
+def table_formulas(content: bytes, sheet: str, rows: list[tuple[int, list[str]]], table: RawTable) -> list[FormulaCell]:
+    """The formulas of the table read (header and data lines), with the value imported for each; a
+    formula that fetches its value anywhere in the sheet refuses the workbook (ingest/active_content.py)."""
+    if not workbook_has_formulas(content):
+        return []
+    from openpyxl.utils.cell import get_column_letter
+
+    names = list(table.cells.columns)
+    imported = {table.header_line, *table.lines.tolist()}
+    try:
+        found = list(sheet_formulas(content, sheet))
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise UnreadableFileError(
+            _("Le classeur XLSX est endommagé : les formules de la feuille « {sheet} » ne peuvent être lues.").format(
+                sheet=sheet
+            )
+        ) from error
+    flagged = []
+    for line, position, formula in found:
+        column = str(names[position]) if position < len(names) else unnamed_column(position)
+        cell = f"{get_column_letter(position + 1)}{line}"
+        if FETCHING_FUNCTIONS.search(formula):
+            raise ActiveContentError(fetching_refusal(sheet, line, column, cell, formula))
+        if line in imported:
+            cells = rows[line - 1][1] if line <= len(rows) else []
+            value = cells[position] if position < len(cells) else ""
+            flagged.append(FormulaCell(sheet, line, column, cell, quoted(formula), value))
+    return flagged
 
 
 def refuse_overlong_cells(rows: list[tuple[int, list[str]]]) -> None:
