@@ -132,6 +132,8 @@ def test_a_workbook_that_runs_or_fetches_is_refused_in_french_and_audited(name, 
     assert not app.exception
     errors = [as_read(error.value) for error in app.error]
     assert any(error.startswith(refusal) for error in errors), errors
+    # Named for what it is: a workbook, read, then refused (not « ni CSV ni classeur XLSX »).
+    assert any(markdown.value.endswith(" : classeur XLSX.") for markdown in app.markdown)
     assert [entry["action"] for entry in audit.read_entries(isolated_data)] == [
         "import refusé (macros, liaisons ou formules externes)"
     ]

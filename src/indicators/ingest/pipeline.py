@@ -20,7 +20,7 @@ import pandas as pd
 
 from indicators.i18n import N_, _
 from indicators.ingest.active_content import FormulaCell
-from indicators.ingest.file_kinds import file_kind, recognised_binary
+from indicators.ingest.file_kinds import WORKBOOK, file_kind, recognised_binary
 from indicators.ingest.parsing import (
     KEY,
     PreparedUpload,
@@ -214,7 +214,8 @@ def analyse_upload(
     try:
         raw = read_upload(content, file_name, sheet)
     except UnreadableFileError as error:
-        report.active_content = isinstance(error, ActiveContentError)
+        if isinstance(error, ActiveContentError):  # a workbook indeed, refused for what it runs or fetches
+            report.active_content, report.file_kind = True, _(WORKBOOK)
         return refused(report, str(error))
     report.file_kind = file_kind(raw)
     report.encoding, report.rows_read = raw.encoding, len(raw.cells)
