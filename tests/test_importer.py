@@ -160,3 +160,12 @@ def test_a_formula_whose_saved_value_is_imported_is_named_in_the_preview(isolate
     ]
     next(button for button in app.button if button.label == "Confirmer l'import").click().run()
     assert observation_store(isolated_data).latest_version() == 1
+
+
+def test_a_formula_never_computed_is_said_to_be_read_empty_on_the_page(isolated_data):
+    app = open_page("views/importer.py", analyst=True)
+    app.file_uploader[0].set_value(("script.xlsx", with_formula(workbook_bytes(), "D2", "D3+1", None), XLSX)).run()
+    formulas = next(frame.value for frame in app.dataframe if "Formule" in frame.value.columns)
+    shown = formulas[["Cellule", "Valeur importée"]].to_dict("records")
+    assert shown == [{"Cellule": "D2", "Valeur importée": "(vide)"}]
+    assert any("Une formule sans valeur enregistrée est lue vide" in caption.value for caption in app.caption)

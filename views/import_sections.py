@@ -144,6 +144,14 @@ def show_formulas(report: ImportReport) -> None:
         hide_index=True,
         column_config={formula: st.column_config.TextColumn(width="large")},
     )
+    if any(not cell.value for cell in report.formulas):
+        st.caption(
+            _(
+                "Une formule sans valeur enregistrée est lue vide : le classeur n'a jamais été calculé par un "
+                "tableur (il a été écrit par un programme). L'ouvrir et l'enregistrer dans un tableur, ou importer "
+                "un CSV."
+            )
+        )
 
 
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
