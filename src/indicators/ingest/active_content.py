@@ -4,9 +4,9 @@ An XLSX keeps, beside each formula, the value Excel computed when the file was l
 reader imports that value (openpyxl never computes). What is decided here, in French, by sheet,
 line and column:
 
-- **refused**: a macro workbook (a VBA project, Excel 4 macro or dialog sheets, a macro-enabled
-  content type: an `.xlsm` renamed `.xlsx` included), because its values may have been written by
-  code no one reviewed; a workbook linked to other files (`xl/externalLinks/`), because linked
+- **refused**: a workbook with macro code (a VBA project, Excel 4 macro or dialog sheets, found by
+  name or by declared content type: an `.xlsm` renamed `.xlsx` included), because its values may
+  have been written by code no one reviewed (a macro-enabled type with no code runs nothing: read); a workbook linked to other files (`xl/externalLinks/`), because linked
   values are copies, from an unknown date, of a file the dashboard never sees; a formula that
   fetches from the network or another program (WEBSERVICE, STOCKHISTORY, RTD, CALL, Google
   Sheets' IMPORT… kept in an export…) anywhere in the sheet read, for the same reason. None of
@@ -17,7 +17,8 @@ line and column:
   the preview with its formula, so that a stale or never-computed value is checked before
   confirming: refusing every formula would refuse most office workbooks for nothing.
 
-Nothing here raises: the reader (ingest/reading.py) turns a refusal into its own error.
+Refusals are returned as French sentences, never raised: the reader (ingest/reading.py) raises its
+own error with them, and turns any failure of the formula pass into a French refusal too.
 """
 
 from __future__ import annotations
