@@ -41,12 +41,13 @@ pages = [
     st.Page("views/deck_page.py", title=_("Présentation"), icon=":material/slideshow:", url_path="presentation"),
 ]
 if presenting:
-    # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N, at any address.
-    deck = [st.Page("views/presentation.py", title=_("Mode présentation"), default=True)]
-    if unknown := unknown_address([""]):
-        deck.append(
-            st.Page("views/presentation.py", title=_("Mode présentation"), url_path=unknown, visibility="hidden")
-        )
+    # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N, at any address
+    # (one that names no page gets its own hidden copy of the deck: views/routing.py).
+    unknown = unknown_address([""])
+    deck = [
+        st.Page("views/presentation.py", title=_("Mode présentation"), default=address is None, url_path=address)
+        for address in [None, *([unknown] if unknown else [])]
+    ]
     page = st.navigation(deck, position="hidden")
 else:
     # An address that names no page opens a page saying so, in the viewer's language (views/routing.py).

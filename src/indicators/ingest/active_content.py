@@ -6,12 +6,13 @@ line and column:
 
 - **refused**: a workbook with macro code (a VBA project, Excel 4 macro or dialog sheets, found by
   name or by declared content type: an `.xlsm` renamed `.xlsx` included), because its values may
-  have been written by code no one reviewed (a macro-enabled type with no code runs nothing: read); a workbook linked to other files (`xl/externalLinks/`), because linked
-  values are copies, from an unknown date, of a file the dashboard never sees; a formula that
-  fetches from the network or another program (WEBSERVICE, STOCKHISTORY, RTD, CALL, Google
-  Sheets' IMPORT… kept in an export…) anywhere in the sheet read, for the same reason. None of
-  these could carry a source line. Excel turns each into plain values (save as .xlsx without
-  macros, Data › Edit links › Break link, Paste special › Values): the refusal says how.
+  have been written by code no one reviewed (a macro-enabled type with no code runs nothing: it is
+  read); a workbook linked to other files (`xl/externalLinks/`), because linked values are copies,
+  from an unknown date, of a file the dashboard never sees; a formula that fetches from the network
+  or another program (WEBSERVICE, STOCKHISTORY, RTD, CALL, Google Sheets' IMPORT… kept in an
+  export…) anywhere in the sheet read, for the same reason. None of these could carry a source
+  line. Excel turns each into plain values (save as .xlsx without macros, Data › Edit links ›
+  Break link, Paste special › Values): the refusal says how.
 - **flagged**: any other formula in the table read (a total, a sum, a reference to another
   cell). Its cached value is what the analyst saw in Excel and is imported, but it is named in
   the preview with its formula, so that a stale or never-computed value is checked before
