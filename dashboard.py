@@ -11,6 +11,7 @@ from views.errors import error_boundary
 from views.language import language_switch, session_language
 from views.links import copy_link_button
 from views.process import collect_now_and_then, settle_imported_code
+from views.routing import not_found_page, unknown_address
 
 # Shipped with the app: a material-symbol favicon is fetched from an internet font host.
 PAGE_ICON = Path(__file__).parent / "assets" / "icone.png"
@@ -40,12 +41,18 @@ pages = [
     st.Page("views/deck_page.py", title=_("Présentation"), icon=":material/slideshow:", url_path="presentation"),
 ]
 if presenting:
-    # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N.
-    page = st.navigation(
-        [st.Page("views/presentation.py", title=_("Mode présentation"), default=True)], position="hidden"
-    )
+    # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N, at any address
+    # (one that names no page gets its own hidden copy of the deck: views/routing.py).
+    unknown = unknown_address([""])
+    deck = [
+        st.Page("views/presentation.py", title=_("Mode présentation"), default=address is None, url_path=address)
+        for address in [None, *([unknown] if unknown else [])]
+    ]
+    page = st.navigation(deck, position="hidden")
 else:
-    page = st.navigation(pages)
+    # An address that names no page opens a page saying so, in the viewer's language (views/routing.py).
+    unknown = unknown_address([page.url_path for page in pages])
+    page = st.navigation([*pages, not_found_page(unknown, pages)] if unknown else pages)
     # Below the navigation, on every page: the address carries the page's choices (views/links.py).
     copy_link_button(st.sidebar)
     language_switch()

@@ -21,6 +21,8 @@ PAGES = {
     "importer": "importer",
     "historique": "historique",
     "presentation": "presentation",
+    # An address that names no page (views/routing.py).
+    "page_introuvable": "adresse-inconnue",
     # The presentation theme: large type, high contrast, one slide per screen.
     "diapositive_1": "?mode=presentation&slide=1",
     "diapositive_4": "?mode=presentation&slide=4",

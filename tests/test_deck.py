@@ -5,7 +5,15 @@ import pandas as pd
 import pytest
 
 from indicators.config import DEFAULT_DATA_DIR, DEMO_LABEL_FR
-from indicators.deck import left_out, presentation_style, protected_deck, read_deck
+from indicators.deck import (
+    SlideRequest,
+    left_out,
+    presentation_style,
+    protected_deck,
+    read_deck,
+    requested_slide,
+    slide_notice,
+)
 from indicators.loading import DataFileError
 
 
@@ -517,3 +525,36 @@ def test_slides_in_english(secret_store, tables):
     assert slide.caveat.startswith("A rate per 10,000 inhabitants") and "fictitious" not in slide.caveat
     assert slide.description.startswith("Map of the 36 municipalities: ")
     assert "s: statistical confidentiality" in {trace.name for trace in slide.figure.data}
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        (None, SlideRequest(1, corrected=False)),
+        ("", SlideRequest(1, corrected=False)),
+        ("3", SlideRequest(3, corrected=False)),
+        ("0003", SlideRequest(3, corrected=False)),
+        ("10", SlideRequest(10, corrected=False)),
+        ("0", SlideRequest(1, corrected=True)),
+        ("11", SlideRequest(10, corrected=True)),
+        ("9" * 5000, SlideRequest(10, corrected=True)),  # int() would refuse it (over 4 300 digits)
+        ("0" * 5000 + "4", SlideRequest(4, corrected=False)),
+        ("²", SlideRequest(1, corrected=True)),  # str.isdigit() says yes, int() says no
+        ("٣", SlideRequest(1, corrected=True)),  # an Arabic-Indic three: a digit, not ASCII
+        ("３", SlideRequest(1, corrected=True)),  # a full-width three
+        ("-2", SlideRequest(1, corrected=True)),
+        ("+3", SlideRequest(1, corrected=True)),
+        (" 3", SlideRequest(1, corrected=True)),
+        ("3\n", SlideRequest(1, corrected=True)),
+        ("3.0", SlideRequest(1, corrected=True)),
+        ("abc", SlideRequest(1, corrected=True)),
+    ],
+)
+def test_a_slide_number_is_read_strictly_and_never_raises(asked, expected):
+    assert requested_slide(asked, 10) == expected
+
+
+def test_the_slide_notice_quotes_the_request_briefly():
+    notice = slide_notice("9" * 5000, 10, 10)
+    assert notice.startswith("Le lien demandait la diapositive « 9999999999999999999… »")
+    assert notice.endswith("(la présentation en compte 10) : diapositive 10 affichée.")

@@ -169,6 +169,36 @@ def test_history_version_is_shared_and_a_missing_one_is_said(data_copy, monkeypa
     assert app.selectbox(key="version").value == 1
 
 
+# Numbers only Python's str.isdigit() accepts, and one int() refuses for its length: every bound
+# parameter that names a number (a version, a year) compares labels, and never converts them.
+NOT_NUMBERS = ["²", "٣", "9" * 5000, "-1", "1e9"]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS, ids=["superscript", "arabic-indic", "5000-digits", "negative", "exp"])
+def test_a_number_like_version_or_year_in_the_address_gives_the_default_with_a_notice(
+    value, data_copy, monkeypatch, tmp_path
+):
+    observations = pd.DataFrame(
+        {
+            "indicator_id": ["jeunes_suivis_vaj"] * 2,
+            "territory_code": ["92050", "92051"],
+            "period": ["2024", "2025"],
+            "sex": ["ensemble"] * 2,
+            "age_group": ["ensemble"] * 2,
+            "value": [12, 30],
+            "source_id": ["IMPORT_000001"] * 2,
+        }
+    )
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(write_store(tmp_path / "store", observations)))
+    history = app_on("views/history.py", {"version": value})
+    assert not history.error, [error.value for error in history.error]
+    assert notices(history) == [notice_text([value], "Version à examiner")]
+    assert history.selectbox(key="version").value == 1
+    trends = app_on("views/trends.py", {"periode": [value, "2025"]})
+    assert not trends.error and notices(trends) == [notice_text([value, "2025"], "Période")]
+    assert trends.select_slider(key="periode").value == ("2024", "2025")
+
+
 def valid(app: AppTest) -> None:
     """No exception, no error, no notice (every change was the viewer's), every widget on an offered option."""
     assert not app.exception, [exception.message for exception in app.exception]

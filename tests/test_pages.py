@@ -338,7 +338,9 @@ def test_presentation_page_lists_the_deck(tables):
     ]
 
 
-@pytest.mark.parametrize(("requested", "shown"), [("5", 5), ("99", 10), ("abc", 1)])
+@pytest.mark.parametrize(
+    ("requested", "shown"), [("5", 5), ("99", 10), ("abc", 1), ("²", 1), ("9" * 5000, 10), ("0", 1)]
+)
 def test_presenter_mode_opens_the_named_slide(requested, shown):
     """views/presentation.py is reached through ?mode=presentation&slide=N."""
     app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
@@ -349,3 +351,11 @@ def test_presenter_mode_opens_the_named_slide(requested, shown):
     assert app.header[0].value == f"{shown} / 10"
     assert not app.get("download_button")  # no control of the normal app
     assert (len(app.warning) == 1) == (shown in {5, 6, 7, 8, 9, 10})  # demo label on demo slides only
+    # A number the deck has opens quietly; anything else says, in French, which slide opened instead.
+    notices = [info.value for info in app.info]
+    if requested == str(shown):
+        assert not notices
+    else:
+        [notice] = notices
+        assert notice.startswith("Le lien demandait la diapositive « ") and f"diapositive {shown} affichée" in notice
+        assert app.query_params["slide"] == str(shown)  # the address now names the slide shown

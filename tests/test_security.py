@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -287,11 +288,46 @@ def test_csv_exports_neutralise_formulas(payload):
 
 
 @pytest.mark.parametrize(
-    "name", ["<img src=x onerror=alert(1)>.csv", "[clic](javascript:alert(1)).csv", '=HYPERLINK("x").csv']
+    "name",
+    [
+        "<img src=x onerror=alert(1)>.csv",
+        "[clic](javascript:alert(1)).csv",
+        '=HYPERLINK("x").csv',
+        "http://evil.example.csv",
+        "WWW.evil.example.csv",
+        "moi@evil.example.csv",
+    ],
 )
-def test_uploaded_file_names_cannot_carry_markup_or_formulas(name):
+def test_uploaded_file_names_cannot_carry_markup_formulas_or_links(name):
     cleaned = safe_label(name)
-    assert not set(cleaned) & set('<>[]="')
+    assert not set(cleaned) & set('<>[]="@')
+    # Quoted in the source line under every chart of imported data, through Markdown: nothing it links by itself.
+    assert not re.search(r"(?i)://|www\.", cleaned), cleaned
+
+
+HOSTILE_HEADERS = [
+    "[piège](javascript:alert(1))",
+    '=HYPERLINK("http://evil.example";"x")',
+    "www.evil.example",
+    ":material/home:",
+]
+# A header that looks like an e-mail refuses the file (personal data): its message quotes it.
+EMAIL_HEADER = "moi@evil.example"
+# What Streamlit's Markdown links or draws by itself in the text it has read (escapes resolved).
+LINKED_BY_MARKDOWN = re.compile(r"(?i)[a-z]://|www\.|\w@|:material/")
+
+
+def read_markdown(markdown: str) -> str:
+    """The text Streamlit's Markdown reads: escapes resolved (word joiners still in place)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(text=st.text() | st.sampled_from([*HOSTILE_HEADERS, EMAIL_HEADER]))
+def test_escaped_text_reads_as_written_and_links_nothing(text):
+    read = read_markdown(escape_markdown(text))
+    assert read.replace("\u2060", "") == text.replace("\u2060", "")
+    assert not LINKED_BY_MARKDOWN.search(read)
 
 
 def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
@@ -302,13 +338,26 @@ def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
     app.run()
     app.switch_page("views/importer.py")
     app.run()
-    content = (
-        "indicateur;code_commune;periode;valeur;[piège](javascript:alert(1))\n"
-        "consultations_sexologie;92050;2025-01;4;a\n"
-    )
-    app.file_uploader[0].set_value(("f.csv", content.encode(), "text/csv")).run()
-    notes = [caption.value for caption in app.caption if "non reconnue" in caption.value]
-    assert notes and "\\[piège\\]\\(javascript\\:alert" in notes[0]
+    content = io.StringIO()
+    writer = csv.writer(content, delimiter=";", lineterminator="\n")
+    writer.writerow(["indicateur", "code_commune", "periode", "valeur", *HOSTILE_HEADERS])
+    # A formula in every hostile column: the neutralised cells are listed by column name too.
+    writer.writerow(["consultations_sexologie", "92050", "2025-01", "4", *["=1+1"] * len(HOSTILE_HEADERS)])
+    app.file_uploader[0].set_value(("www.evil.example.csv", content.getvalue().encode(), "text/csv")).run()
+    assert not app.error, [error.value for error in app.error]
+    notes = [read_markdown(caption.value) for caption in app.caption if "non reconnue" in caption.value]
+    assert [note.replace("\u2060", "") for note in notes] == [
+        f"colonne « {header} » non reconnue : ignorée" for header in HOSTILE_HEADERS
+    ]
+    shown = [element.value for kind in ("markdown", "caption", "info", "warning", "error") for element in app.get(kind)]
+    summary = next(text for text in shown if text.startswith("- Ligne 2 ; colonne "))
+    assert all(header in read_markdown(summary).replace("\u2060", "") for header in HOSTILE_HEADERS)
+    assert [text for text in shown if LINKED_BY_MARKDOWN.search(read_markdown(text))] == []
+    app.file_uploader[0].set_value(("f.csv", f"{EMAIL_HEADER};valeur\nx;1\n".encode(), "text/csv")).run()
+    refusals = [read_markdown(error.value) for error in app.error]
+    # Masked (it is personal data), shown as written, linked nowhere.
+    assert any("« m***@***.example »" in refusal.replace("\u2060", "") for refusal in refusals), refusals
+    assert not any(LINKED_BY_MARKDOWN.search(refusal) for refusal in refusals)
     assert escape_markdown("<b>") == "\\<b\\>"
 
 

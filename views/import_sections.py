@@ -112,6 +112,48 @@ def show_report(report: ImportReport) -> None:
         )
 
 
+def show_formulas(report: ImportReport) -> None:
+    """A workbook's formulas in the table read: their saved values are imported, each named to be checked."""
+    if not report.formulas:
+        return
+    st.warning(
+        ngettext(
+            "{count} cellule(s) du classeur sont calculées par une formule : la valeur importée est celle que "
+            "le tableur a enregistrée, jamais recalculée ici. À vérifier avant de confirmer :",
+            "{count} cellule(s) du classeur sont calculées par une formule : la valeur importée est celle que "
+            "le tableur a enregistrée, jamais recalculée ici. À vérifier avant de confirmer :",
+            len(report.formulas),
+        ).format(count=len(report.formulas)),
+        icon=":material/functions:",
+    )
+    formula = _("Formule")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    _("Feuille"): cell.sheet,
+                    _("Ligne"): cell.line,
+                    _("Colonne"): cell.column,
+                    _("Cellule"): cell.cell,
+                    formula: cell.formula,
+                    _("Valeur importée"): cell.value or _("(vide)"),
+                }
+                for cell in report.formulas[:500]
+            ]
+        ),
+        hide_index=True,
+        column_config={formula: st.column_config.TextColumn(width="large")},
+    )
+    if any(not cell.value for cell in report.formulas):
+        st.caption(
+            _(
+                "Une formule sans valeur enregistrée est lue vide : le classeur n'a jamais été calculé par un "
+                "tableur (il a été écrit par un programme). L'ouvrir et l'enregistrer dans un tableur, ou importer "
+                "un CSV."
+            )
+        )
+
+
 def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
     """Rows added, values changed (old → new), and the charts as they will look."""
     st.header(_("Aperçu avant import"))

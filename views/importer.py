@@ -20,7 +20,7 @@ from indicators.observations import is_demo
 from views.access import require_analyst
 from views.cached import prepare_new_version, store_and_baseline, tables
 from views.errors import in_viewer_language
-from views.import_sections import show_preview, show_report
+from views.import_sections import show_formulas, show_preview, show_report
 
 data = tables()
 catalogue = data.catalogue
@@ -95,6 +95,7 @@ if report.personal_data:
     st.rerun()
 
 show_report(report)
+show_formulas(report)
 if report.refusal or report.rows_valid == 0:
     # Recorded once per file and session: every widget change reruns this page with the same file.
     refused = st.session_state.setdefault("refusals_recorded", set())

@@ -90,6 +90,24 @@ INTERFACE_FR: dict[str, str] = {
     "Show closest data on hover": "Au survol : la donnée la plus proche",
     "Compare data on hover": "Au survol : comparer les données",
     "Produced with Plotly.js": "Réalisé avec Plotly.js",
+    # The uploader's refusals of a chosen file (the size one is in UPLOADER_FR), and Streamlit's modal for an
+    # address that names no page, should it ever show (dashboard.py opens a French page of its own instead).
+    "File size is too small.": "Le fichier est vide ou trop petit.",
+    "Only one file is allowed.": "Un seul fichier à la fois.",
+    "Unexpected error. Please try again.": "Erreur inattendue : réessayer.",
+    "Upload failed": "L'envoi du fichier a échoué",
+    "Page not found": "Page introuvable",
+    "The page that you have requested does not seem to exist. Running the app's main page.": (
+        "La page demandée n'existe pas : la page d'accueil du tableau de bord est affichée."
+    ),
+}
+# The uploader's messages that carry a value: a file over the size cap (Streamlit checks it in the
+# browser, before the file is sent: the pipeline never sees it) and a type the uploader does not take.
+UPLOADER_FR: dict[str, str] = {
+    "too_large": "Fichier refusé : il dépasse {size}, la taille maximale d'un import. Rien n'a été envoyé.",
+    "not_allowed": "Fichier refusé : le type « {type} » n'est pas accepté ici (CSV ou classeur XLSX).",
+    # Before the message, in the uploader's own alert (read by screen readers).
+    "Error:": "Erreur :",
 }
 # Texts that start with a fixed English part followed by a name or a label.
 PREFIXES_FR: dict[str, str] = {
@@ -104,18 +122,25 @@ SCRIPT = """<script>
 (() => {
   if (window.__interfaceFr) return;
   window.__interfaceFr = true;
-  const exact = %(exact)s, prefixes = %(prefixes)s, units = %(units)s;
+  const exact = %(exact)s, prefixes = %(prefixes)s, units = %(units)s, uploaderFr = %(uploader)s;
   const attributes = ["title", "aria-label", "data-title", "placeholder", "alt"];
   const size = "(\\\\d+(?:\\\\.\\\\d+)?)\\\\s?(B|KB|MB|GB)";
   const sizeOnly = new RegExp("^" + size + "$"), perFile = new RegExp("^" + size + " per file(.*)$");
   const french = (number, unit) => number.replace(".", ",") + "\\u202f" + units[unit];
   const anySize = new RegExp(size + "\\\\b", "g");
+  const tooLarge = new RegExp("^File must be " + size + " or smaller\\\\.$");
+  const notAllowed = /^(.+) files are not allowed\\.$/;
   const inUploader = (node) => node && node.closest && node.closest("[data-testid='stFileUploader']");
   function translate(text, uploader) {
     const value = text.trim();
     if (!value) return "";
     if (Object.prototype.hasOwnProperty.call(exact, value)) return text.replace(value, exact[value]);
-    let found = value.match(perFile);
+    let found = value.match(tooLarge);
+    if (found) return text.replace(value, uploaderFr.too_large.replace("{size}", french(found[1], found[2])));
+    found = value.match(notAllowed);
+    if (found) return text.replace(value, uploaderFr.not_allowed.replace("{type}", found[1]));
+    if (uploader && value === "Error:") return text.replace(value, uploaderFr["Error:"]);
+    found = value.match(perFile);
     if (found) return text.replace(value, "Jusqu'à " + french(found[1], found[2]) + " par fichier" + found[3]);
     found = value.match(sizeOnly);
     if (found) return text.replace(value, french(found[1], found[2]));
@@ -166,6 +191,7 @@ def interface_script() -> str:
         "exact": json.dumps(INTERFACE_FR, ensure_ascii=False),
         "prefixes": json.dumps(PREFIXES_FR, ensure_ascii=False),
         "units": json.dumps(UNITS_FR),
+        "uploader": json.dumps(UPLOADER_FR, ensure_ascii=False),
     }
 
 

@@ -9,8 +9,9 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck import presentation_style
+from indicators.deck import presentation_style, requested_slide, slide_notice
 from indicators.deck_export import first_sentence
+from indicators.formatting import escape_markdown
 from indicators.i18n import DEFAULT_LANGUAGE, _, current_language
 from views.cached import slides
 
@@ -84,9 +85,13 @@ if not deck:
     exit_link(st)
     st.stop()
 
-requested = st.query_params.get("slide", "1")
-number = min(max(int(requested) if requested.isdigit() else 1, 1), len(deck))
+asked = st.query_params.get("slide")
+request = requested_slide(asked, len(deck))
+number = request.number
 slide = deck[number - 1]
+if request.corrected and asked is not None:
+    st.query_params["slide"] = str(number)  # a bookmark or a copied link now names the slide shown
+    st.info(escape_markdown(slide_notice(asked, number, len(deck))), icon=":material/link_off:")
 
 
 def go_to(target: int) -> None:

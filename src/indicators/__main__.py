@@ -172,6 +172,8 @@ def print_report(report: ImportReport, accepted: bool, dry_run: bool) -> None:
         )
     for cell in report.misencoded:
         print(_("  encodage : {message}").format(message=cell.message))
+    for formula in report.formulas:
+        print(_("  formule : {message}").format(message=formula.message))
     for neutralised in report.neutralised:
         print(
             _("  texte neutralisé ligne {line}, colonne « {column} » : {message} (valeur : « {value} »)").format(

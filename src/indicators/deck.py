@@ -417,6 +417,48 @@ def left_out(deck: pd.DataFrame, slides: list[Slide]) -> list[str]:
     return [slide_id for slide_id in deck["slide_id"] if slide_id not in shown]
 
 
+# A slide number in an address (`?slide=N`): ASCII digits only, and no more than this many once the
+# leading zeros are gone (a deck never has a million slides).
+SLIDE_NUMBER = re.compile(r"[0-9]+")
+SLIDE_NUMBER_DIGITS = 6
+# A requested value is quoted this far in the notice: an address can be long.
+QUOTED_SLIDE_CHARS = 20
+
+
+@dataclass(frozen=True)
+class SlideRequest:
+    """The slide an address opens, and whether it asked for another one (a notice is due)."""
+
+    number: int
+    corrected: bool
+
+
+def requested_slide(asked: str | None, count: int) -> SlideRequest:
+    """The slide `?slide=…` opens in a deck of `count` (≥ 1) slides, parsed strictly.
+
+    `str.isdigit()` accepts « ² » or « ٣ », which `int()` refuses, and `int()` refuses more than
+    4 300 digits: only ASCII digits are read, and a number longer than any deck is never converted.
+    Not a number: slide 1; out of range: the nearest slide; either way `corrected`. No value: slide 1.
+    """
+    if not asked:
+        return SlideRequest(1, corrected=False)
+    if not SLIDE_NUMBER.fullmatch(asked):
+        return SlideRequest(1, corrected=True)
+    digits = asked.lstrip("0") or "0"
+    wanted = int(digits) if len(digits) <= SLIDE_NUMBER_DIGITS else count + 1
+    number = min(max(wanted, 1), count)
+    return SlideRequest(number, corrected=number != wanted)
+
+
+def slide_notice(asked: str, shown: int, count: int) -> str:
+    """Why the presenter sees another slide than the address asked for (the value quoted, briefly)."""
+    quoted = asked if len(asked) <= QUOTED_SLIDE_CHARS else asked[: QUOTED_SLIDE_CHARS - 1] + "…"
+    return _(
+        "Le lien demandait la diapositive « {asked} », qui n'existe pas (la présentation en compte {count}) : "
+        "diapositive {shown} affichée."
+    ).format(asked=quoted, count=count, shown=shown)
+
+
 KEY_DATE_LINE_CHARS = 38  # a key-date label runs over lines this long: never past the plot, even on a PDF page
 KEY_DATE_LINE_PX = 24  # one line of an 18-px label
 

@@ -186,9 +186,17 @@ def format_figure(row: pd.Series, kind: str) -> str:
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# Streamlit's Markdown makes links of addresses (« http:// », « www. »), e-mails (« @ ») and icons of
+# « :material/…: » in the text as read, escapes resolved: an escape cannot stop them. An invisible
+# word joiner after a colon that a word follows, before « @ » and inside « www. » breaks each one.
+WORD_JOINER = "\u2060"
+TEXT_TRIGGERS = re.compile(r"(\\:)(?=\S)|(?=@)|(?i:(?<=www)(?=\\\.))")
 
 
 def escape_markdown(text: str) -> str:
-    """Text from an uploaded file shown through Streamlit's markdown: every markup character escaped,
-    so a header or a cell can never become a link, an image or formatting on the page."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Text from an uploaded file or an address shown through Streamlit's Markdown, as plain text:
+    every markup character escaped, and what Markdown links by itself broken (see TEXT_TRIGGERS), so
+    a header, a cell or a sheet name never becomes a link, an icon, an image or formatting. Only an
+    invisible character is added: the viewer reads the text as written."""
+    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return TEXT_TRIGGERS.sub(lambda found: (found.group(1) or "") + WORD_JOINER, escaped)

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from indicators.ingest.pipeline import (
+    ACTIVE_CONTENT,
     INVALID_ROWS,
     NO_VALID_ROW,
     PERSONAL_DATA,
@@ -21,6 +22,7 @@ from indicators.ingest.reading import MAX_UPLOAD_BYTES
 from indicators.loading import load_tables, observation_store
 from indicators.observations import is_demo
 from indicators.store import audit
+from workbooks import with_external_link, with_formula, with_macros, workbook_bytes
 
 HEADER = "indicateur;code_commune;periode;valeur;note\n"
 VALID = HEADER + "consultations_sexologie;92050;2025-01;4;\n"
@@ -31,11 +33,20 @@ REFUSED = {
     # A quote never closed, after the lines the delimiter is guessed from: the cell runs past the csv limit.
     "guillemets.csv": (b"a;b\n" + b"1;2\n" * 50 + b'"ouvert;1\n' + b"x" * 200_000, UNREADABLE),
     "enorme.csv": (b"a;b\n" + b"1;2\n" * (MAX_UPLOAD_BYTES // 4 + 1), UNREADABLE),
+    # One line of five million characters (the csv module's limit is 131 072 per cell).
+    "ligne_longue.csv": ((VALID + "x" * 5_000_000 + "\n").encode(), UNREADABLE),
     "personnes.csv": (
         (HEADER + "consultations_sexologie;92050;2025-01;4;jean.dupont@example.org\n").encode(),
         PERSONAL_DATA,
     ),
     "colonnes.csv": (b"commune;nombre\nNanterre;3\n", NO_VALID_ROW),
+    # An .xlsm renamed .xlsx, a workbook linked to another one, a value fetched from the network.
+    "macros.xlsx": (with_macros(workbook_bytes()), ACTIVE_CONTENT),
+    "liaison.xlsx": (with_external_link(workbook_bytes()), ACTIVE_CONTENT),
+    "webservice.xlsx": (
+        with_formula(workbook_bytes(), "D3", '_xlfn.WEBSERVICE("http://evil.example")', "5"),
+        ACTIVE_CONTENT,
+    ),
     "lignes.csv": ((VALID + "consultations_sexologie;99999;2025-02;4;\n").encode(), INVALID_ROWS),
 }
 
@@ -98,6 +109,38 @@ def test_the_command_line_records_a_refusal_with_the_system_user(options, data_c
     assert not (data_copy / "store").exists()
     if "--json" in options:
         assert json.loads(done.stdout)["file_kind"] == "fichier illisible : ni CSV ni classeur XLSX"
+
+
+def test_the_command_line_refuses_a_five_million_character_line_by_line_and_column(data_copy, tmp_path):
+    upload = tmp_path / "ligne_longue.csv"
+    upload.write_bytes(REFUSED["ligne_longue.csv"][0])
+    done = run(data_copy, "ingest", str(upload), "--json")
+    assert done.returncode == 1, done.stderr.decode()[-500:]
+    report = json.loads(done.stdout)
+    assert report["refusal"].startswith("Ligne 3, colonne « indicateur » : une cellule de plus de 131")
+    assert b"Traceback" not in done.stderr
+    [entry] = audit.read_entries(data_copy)
+    assert entry["action"] == "import refusé (fichier illisible)"
+    assert not (data_copy / "store").exists()
+
+
+def test_the_command_line_refuses_a_macro_workbook_and_names_a_formula_of_an_accepted_one(data_copy, tmp_path):
+    upload = tmp_path / "macros.xlsx"
+    upload.write_bytes(REFUSED["macros.xlsx"][0])
+    refused = run(data_copy, "ingest", str(upload))
+    assert refused.returncode == 1 and "Refusé : Classeur refusé : il contient des macros" in refused.stdout.decode()
+    [entry] = audit.read_entries(data_copy)
+    assert entry["action"] == f"import refusé ({ACTIVE_CONTENT})"
+    upload = tmp_path / "total.xlsx"
+    upload.write_bytes(with_formula(workbook_bytes(), "D4", "D2+D3", "9"))
+    dry = json.loads(run(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
+    assert dry["ok"] is True
+    assert [
+        (cell["sheet"], cell["line"], cell["column"], cell["cell"], cell["formula"], cell["value"])
+        for cell in dry["formulas"]
+    ] == [("Données", 4, "valeur", "D4", "=D2+D3", "9")]
+    text = run(data_copy, "ingest", str(upload), "--dry-run").stdout.decode()
+    assert "  formule : Feuille « Données », ligne 4, colonne « valeur » (cellule D4) : formule « =D2+D3 »" in text
 
 
 def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy, tmp_path):

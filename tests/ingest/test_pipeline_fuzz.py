@@ -3,7 +3,9 @@
 Small valid and invalid files, in the shapes the importer accepts (long, wide per year or month,
 split by sex or age, French or English headers, CSV in several encodings and delimiters, XLSX),
 are mutated at random (bytes flipped, cells inserted, lines repeated or cut, delimiters swapped,
-re-encoded, truncated, XML inside a workbook damaged) and passed to `analyse_upload`, the
+re-encoded, truncated, XML inside a workbook damaged), beside the hostile probe's own files (a line of
+five million characters, a macro workbook, a workbook linked to another, formulas), and passed to
+`analyse_upload`, the
 function behind the page and `python -m indicators ingest`. Each case must end in a report
 (accepted, refused, or with errors), within a time and a memory bound.
 
@@ -25,6 +27,7 @@ import tracemalloc
 import zipfile
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 
 import pandas as pd
 import pytest
@@ -33,6 +36,7 @@ from openpyxl import Workbook
 from indicators.ingest.pipeline import ImportReport, analyse_upload
 from indicators.loading import DataTables
 from indicators.observations import is_demo
+from workbooks import with_external_link, with_formula, with_macros, workbook_bytes
 
 CASES = int(os.environ.get("INDICATORS_FUZZ_CASES", "800"))
 SEED = int(os.environ.get("INDICATORS_FUZZ_SEED", "20261130"))
@@ -256,8 +260,44 @@ def damage_workbook(content: bytes, rng: random.Random) -> bytes:
     return output.getvalue()
 
 
+def long_line_file() -> bytes:
+    """A valid file, then one line of five million characters (the csv module stops at 131 072 per cell)."""
+    return csv_file(LONG_FR, ";", "\n", "utf-8") + b"x" * 5_000_000 + b"\n"
+
+
+# Whole files from the hostile probe of issue #24, mutated like the others: built once, here (openpyxl
+# and zipfile, tests/workbooks.py), not kept as binary fixtures.
+SEED_FILES: list[tuple[str, Callable[[], bytes]]] = [
+    ("ligne_longue.csv", long_line_file),
+    ("macros.xlsx", lambda: with_macros(workbook_bytes())),
+    ("liaison.xlsx", lambda: with_external_link(workbook_bytes())),
+    ("webservice.xlsx", lambda: with_formula(workbook_bytes(), "D3", '_xlfn.WEBSERVICE("http://evil.example")', "5")),
+    ("total.xlsx", lambda: with_formula(workbook_bytes(), "D4", "SUM(D2:D3)", "9")),
+]
+SEED_SHARE = 0.05
+
+
+@cache
+def seed_file(name: str) -> bytes:
+    return dict(SEED_FILES)[name]()
+
+
+def mutated_seed(rng: random.Random) -> tuple[bytes, str, str | None]:
+    """One of the seed files, mutated as a workbook or as bytes (or not at all)."""
+    name = rng.choice([name for name, _build in SEED_FILES])
+    content = seed_file(name)
+    if name.endswith(".xlsx"):
+        if rng.random() < 0.5:
+            content = damage_workbook(content, rng)
+    elif rng.random() < 0.5:
+        content = rng.choice([flip_bytes, insert_bytes, swap_delimiters, paste_windows_1252])(content, rng)
+    return content, name, None
+
+
 def fuzz_case(rng: random.Random) -> tuple[bytes, str, str | None]:
     """One mutated file: its bytes, its name and the indicator chosen on the page."""
+    if rng.random() < SEED_SHARE:
+        return mutated_seed(rng)
     rows, indicator = rng.choice(SHAPES)
     rows = [list(row) for row in rows]
     for _ in range(rng.randint(0, 3)):
@@ -295,6 +335,27 @@ def contexts(tables: DataTables) -> list[tuple[pd.DataFrame, bool]]:
     """The store as the analyst may find it: the demo data, or a small real import."""
     real = tables.field_observations.head(200).assign(source_id="IMPORT_000001")
     return [(tables.field_observations, is_demo(tables.field_observations)), (real, False)]
+
+
+@pytest.mark.parametrize(
+    ("name", "refusal"),
+    [
+        ("ligne_longue.csv", "Ligne 6, colonne « Indicateur » : une cellule de plus de 131"),
+        ("macros.xlsx", "Classeur refusé : il contient des macros (xl/vbaProject.bin)."),
+        ("liaison.xlsx", "Classeur refusé : il est lié à 1 autre(s) classeur(s)"),
+        ("webservice.xlsx", "Feuille « Données », ligne 3, colonne « valeur » (cellule D3) : formule"),
+        ("total.xlsx", None),
+    ],
+)
+def test_each_seed_file_unmutated_is_refused_or_named(name, refusal, tables: DataTables):
+    communes = tables.territories.loc[tables.territories["level"] == "commune"]
+    current = tables.field_observations
+    report = analyse_upload(seed_file(name), name, tables.indicators, communes, current, is_demo(current))
+    check_report(report)
+    if refusal is None:
+        assert report.refusal is None and [cell.cell for cell in report.formulas] == ["D4"]
+    else:
+        assert report.refusal is not None and report.refusal.startswith(refusal), report.refusal
 
 
 def test_mutated_files_always_give_a_report(tables: DataTables, contexts):

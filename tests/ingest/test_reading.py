@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 from hypothesis import given, settings
@@ -262,3 +263,64 @@ def test_a_workbook_that_names_no_sheet_is_refused_in_french():
             )
     with pytest.raises(UnreadableFileError, match="aucune feuille lisible"):
         read_upload(archive.getvalue(), "f.xlsx")
+
+
+# --- A cell of millions of characters: refused by line and column, never raised -----------------
+
+LONG = "x" * 5_000_000
+HEAD = "indicateur;code_commune;periode;valeur\n"
+ROW = "consultations_sexologie;92050;2025-03;1\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        # The first line itself: in the lines the delimiter is sniffed from, before any header.
+        (f"a;{LONG}\nb;c\n", "Ligne 1, colonne 2 :"),
+        (f"{HEAD}{ROW}{LONG};2\n", "Ligne 3, colonne « indicateur » :"),
+        (f"{HEAD}{ROW * 50}consultations_sexologie;92050;2025-03;{LONG}\n", "Ligne 52, colonne « valeur » :"),
+        # A quoted cell spanning lines is named by the line it starts on.
+        (f'{HEAD}{ROW}consultations_sexologie;"{LONG}\n{LONG}";2025-03;1\n', "Ligne 3, colonne « code_commune » :"),
+        # Past the sniffed lines, read by Arrow's fast path (which takes cells the csv module refuses).
+        (f"{HEAD}{ROW * 60}consultations_sexologie;92050;2025-03;{'9' * 200_000}\n", "Ligne 62, colonne « valeur » :"),
+        (f"{HEAD}{LONG}\n", "Ligne 2, colonne « indicateur » :"),
+    ],
+    ids=["first-line", "third-line", "line-52", "quoted", "fast-path", "one-cell-line"],
+)
+def test_a_cell_beyond_the_csv_limit_is_refused_naming_its_line_and_column(content, where):
+    with pytest.raises(UnreadableFileError) as refusal:
+        read_upload(content.encode(), "f.csv")
+    message = str(refusal.value)
+    assert message.startswith(where), message
+    assert "une cellule de plus de 131\u202f072 caractères" in message and "refusé" in message
+    assert "field" not in message  # no English from the csv module
+
+
+def test_sniffing_reads_the_start_of_long_lines_only():
+    assert sniff_delimiter([f"a;{LONG}", "b;c", "d;e"]) == ";"
+
+
+def test_the_fast_path_leaves_an_overlong_cell_to_the_csv_module():
+    content = f"{HEAD}{ROW * 20}a;b;c;{'9' * 200_000}\n".encode()
+    assert read_plain_csv(content, content.decode(), "utf-8", ";") is None
+
+
+def test_a_cell_just_under_the_limit_is_read():
+    content = f"{HEAD}{ROW}consultations_sexologie;92050;2025-03;{'9' * 131_072}\n".encode()
+    assert read_upload(content, "f.csv").cells["valeur"].str.len().tolist() == [1, 131_072]
+
+
+def test_a_forged_workbook_cell_beyond_the_limit_is_refused_too():
+    """openpyxl writes at most Excel's 32 767 characters to a cell, but reads whatever the XML holds."""
+    workbook = Workbook()
+    for row in ROWS:
+        workbook.active.append(row)
+    workbook.active.append(["consultations_sexologie", "92050", "2025-04", "zzzzzzzzzz"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    forged = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(forged, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name).replace(b"zzzzzzzzzz", b"z" * 200_000))
+    with pytest.raises(UnreadableFileError, match=r"^Ligne 3, colonne « valeur » : une cellule de plus de"):
+        read_upload(forged.getvalue(), "f.xlsx")

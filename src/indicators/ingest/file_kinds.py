@@ -11,6 +11,8 @@ from indicators.ingest.reading import RawTable
 
 # Marked here, translated by `file_kind` when a report is made.
 UNREADABLE = N_("fichier illisible : ni CSV ni classeur XLSX")
+# Also what a workbook refused for its macros or links is (ingest/active_content.py): read, then refused.
+WORKBOOK = N_("classeur XLSX")
 
 # First bytes of the files most often picked by mistake in a file chooser.
 SIGNATURES: dict[bytes, str] = {
@@ -41,5 +43,5 @@ def file_kind(raw: RawTable | None) -> str:
     if raw is None:
         return _(UNREADABLE)
     if raw.encoding is None:
-        return _("classeur XLSX")
+        return _(WORKBOOK)
     return _("fichier CSV")

@@ -19,7 +19,8 @@ from typing import Literal
 import pandas as pd
 
 from indicators.i18n import N_, _
-from indicators.ingest.file_kinds import file_kind, recognised_binary
+from indicators.ingest.active_content import FormulaCell
+from indicators.ingest.file_kinds import WORKBOOK, file_kind, recognised_binary
 from indicators.ingest.parsing import (
     KEY,
     PreparedUpload,
@@ -29,6 +30,7 @@ from indicators.ingest.parsing import (
 from indicators.ingest.privacy import PersonalDataFinding, find_personal_data
 from indicators.ingest.reading import (
     DELIMITER_NAMES,
+    ActiveContentError,
     MisencodedCell,
     UnreadableFileError,
     read_upload,
@@ -81,6 +83,10 @@ class ImportReport:
     unchanged: bool = False
     # Cells whose text would run as a formula or as HTML, neutralised: told to the analyst before confirming.
     neutralised: list[RowError] = field(default_factory=list)
+    # A workbook's formulas in the table read, whose saved values are imported: named before confirming.
+    formulas: list[FormulaCell] = field(default_factory=list)
+    # Refused for what the workbook runs or fetches (macros, links to other files, fetching formulas).
+    active_content: bool = False
 
     @property
     def rows_valid(self) -> int:
@@ -125,6 +131,18 @@ class ImportReport:
                 {"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
                 for cell in self.neutralised
             ],
+            "formulas": [
+                {
+                    "sheet": cell.sheet,
+                    "line": cell.line,
+                    "column": cell.column,
+                    "cell": cell.cell,
+                    "formula": cell.formula,
+                    "value": cell.value,
+                    "message": cell.message,
+                }
+                for cell in self.formulas
+            ],
             "notes": self.notes,
             "rows_added": len(self.added),
             "rows_changed": len(self.changed),
@@ -160,11 +178,17 @@ def merge_observations(current: pd.DataFrame | None, imported: pd.DataFrame) -> 
     return sort_by_key(pd.concat([kept, imported], ignore_index=True))
 
 
+# What Markdown makes a link of by itself, in a stored name: « :/ » of an address, « www. ».
+AUTOLINK_TRIGGERS = re.compile(r"(?<=:)/|(?i:(?<=www)\.)")
+
+
 def safe_label(text: str, limit: int = 120) -> str:
     """A file name or declared source as stored and shown: letters, digits and plain punctuation only,
-    so it can carry no markup, link or formula into a page, a chart or a spreadsheet."""
+    so it can carry no markup, link or formula into a page, a chart or a spreadsheet. A file name is
+    quoted in the source line under every chart of imported data: « www. » and « :// » are broken
+    there too (« @ » is already gone), or the page's Markdown would link them."""
     cleaned = re.sub(r"[^\w .,;:'()/&°-]", "_", unicodedata.normalize("NFC", text)).strip()
-    cleaned = cleaned.lstrip("=+-@ ")
+    cleaned = AUTOLINK_TRIGGERS.sub("_", cleaned.lstrip("=+-@ "))
     return cleaned[:limit] or "fichier"
 
 
@@ -190,10 +214,12 @@ def analyse_upload(
     try:
         raw = read_upload(content, file_name, sheet)
     except UnreadableFileError as error:
+        if isinstance(error, ActiveContentError):  # a workbook indeed, refused for what it runs or fetches
+            report.active_content, report.file_kind = True, _(WORKBOOK)
         return refused(report, str(error))
     report.file_kind = file_kind(raw)
     report.encoding, report.rows_read = raw.encoding, len(raw.cells)
-    report.misencoded = raw.misencoded
+    report.misencoded, report.formulas = raw.misencoded, raw.formulas
     delimiter_name = DELIMITER_NAMES.get(raw.delimiter) if raw.delimiter else None
     report.delimiter = _(delimiter_name) if delimiter_name else None
     report.personal_data = find_personal_data(raw.cells, raw.lines)
@@ -283,6 +309,7 @@ def preview_observations(report: ImportReport, current: pd.DataFrame, current_is
 # Why a file was refused, as the audit log names it.
 PERSONAL_DATA = "données personnelles"
 UNREADABLE = "fichier illisible"  # binary, damaged, malformed, empty or over-size
+ACTIVE_CONTENT = "macros, liaisons ou formules externes"  # a workbook that runs or fetches (ingest/active_content.py)
 NO_VALID_ROW = "aucune ligne valide"
 INVALID_ROWS = "lignes invalides"
 
@@ -291,6 +318,8 @@ def refusal_reason(report: ImportReport, mode: Mode) -> str | None:
     """Why the file is refused in this mode; None when it may be written."""
     if report.personal_data:
         return PERSONAL_DATA
+    if report.active_content:
+        return ACTIVE_CONTENT
     if report.refusal:
         return UNREADABLE
     if report.rows_valid == 0:

@@ -21,7 +21,17 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from indicators.formatting import format_number
 from indicators.i18n import N_, _, ngettext
+from indicators.ingest.active_content import (
+    FETCHING_FUNCTIONS,
+    FormulaCell,
+    fetching_refusal,
+    has_formulas,
+    macro_or_link_refusal,
+    quoted,
+    sheet_formulas,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -34,6 +44,12 @@ MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 # A wide layout has one column per month: 30 years of months stay far below this.
 MAX_COLUMNS = 500
+# The csv module's own limit on one cell, its default: never raised here, since the setting is
+# process-wide (every viewer's session would share it). An observation's cell holds a few words; a
+# longer cell is no data, and the file is refused naming it, on every path (csv, Arrow, XLSX).
+MAX_CELL_CHARS = 131_072
+# Sniffing reads the start of each sample line only: 20 lines of this length stay under the limit above.
+SNIFF_LINE_CHARS = 6_000
 # What a cell pasted into a UTF-8 file from Word or Excel on Windows is written in.
 PASTED_ENCODING = "cp1252"
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
@@ -52,6 +68,11 @@ DECODED_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 class UnreadableFileError(ValueError):
     """The file cannot be read as a table; the message is French and says why."""
+
+
+class ActiveContentError(UnreadableFileError):
+    """A workbook refused for what it runs or fetches: macros, links to other files, fetching formulas
+    (ingest/active_content.py); audited under its own reason."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +114,8 @@ class RawTable:
     header_line: int
     notes: list[str] = field(default_factory=list)
     misencoded: list[MisencodedCell] = field(default_factory=list)
+    # A workbook's formulas in the table read: their saved values are imported, to check before confirming.
+    formulas: list[FormulaCell] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,8 +150,12 @@ def legacy_encoding(content: bytes) -> str:
 
 
 def sniff_delimiter(sample_lines: list[str]) -> str:
-    """The delimiter that splits the first lines into the same number (>1) of fields most often."""
-    lines = [line for line in sample_lines if line.strip()][:20]
+    """The delimiter that splits the first lines into the same number (>1) of fields most often.
+
+    Only the start of each line is read: a line of millions of characters would otherwise make the
+    csv module raise here, before the file could be refused by line and column.
+    """
+    lines = [line[:SNIFF_LINE_CHARS] for line in sample_lines if line.strip()][:20]
     best, best_score = ";", -1.0
     for delimiter in DELIMITERS:
         widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
@@ -207,8 +234,12 @@ def misencoded_cells(table: RawTable, decoded: DecodedText, delimiter: str) -> l
     for passage, row in zip(decoded.odd, rows, strict=True):
         start = starts[passage.line - 1]
         before = decoded.text[start : start + passage.offset]
-        # The cells before the passage on its line give its column (a cell spanning lines is not followed).
-        position = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1 if before else 0
+        # The cells before the passage on its line give its column (a cell spanning lines is not followed,
+        # and a line read from inside one can look like a cell beyond the csv module's limit).
+        try:
+            position = len(next(csv.reader([before], delimiter=delimiter), [""])) - 1 if before else 0
+        except csv.Error:
+            position = len(table.cells.columns)  # no column: the passage is named by its line
         column = table.cells.columns[position] if position < len(table.cells.columns) else None
         if column is not None and passage.line == table.header_line:
             value = column
@@ -275,10 +306,56 @@ def read_csv_text(text: str, encoding: str, delimiter: str) -> RawTable:
         for row in reader:
             rows.append((reader.line_num, [cell.strip() for cell in row]))
     except csv.Error as error:
-        raise UnreadableFileError(
-            _("Ligne {line} : structure CSV invalide ({error}).").format(line=reader.line_num, error=error)
-        ) from error
+        # The record that failed starts on the line after the last one read (csv counts every line).
+        start = rows[-1][0] + 1 if rows else 1
+        if "field larger than field limit" not in str(error):
+            raise UnreadableFileError(_("Ligne {line} : structure CSV invalide.").format(line=start)) from error
+        record = text[line_starts(text, start)[start - 1] :]
+        position = overlong_field_position(record, delimiter)
+        raise UnreadableFileError(overlong_cell(cell_place(rows, start, position))) from error
     return build_raw_table(rows, encoding, delimiter)
+
+
+def overlong_field_position(record: str, delimiter: str) -> int | None:
+    """Which field of the CSV record at the start of `record` is longer than MAX_CELL_CHARS (None if none).
+
+    Quotes are followed as the csv module follows them: a quote opens a field only at its start and
+    may span lines. Used only on a file already refused, to name the column.
+    """
+    other = f"[^{re.escape(delimiter)}\\r\\n]*+"
+    field_pattern = re.compile(f'"[^"]*+(?:""[^"]*+)*+"?{other}|{other}')
+    position, index = 0, 0
+    while True:
+        found = field_pattern.match(record, position)
+        if found is None:  # the second branch matches the empty string: never None
+            return None
+        if len(found.group()) > MAX_CELL_CHARS:
+            return index
+        position = found.end()
+        if not record.startswith(delimiter, position):
+            return None
+        position, index = position + 1, index + 1
+
+
+def cell_place(rows: list[tuple[int, list[str]]], line: int, position: int | None) -> str:
+    """« Ligne 3, colonne « valeur » » when the header before `line` names column `position`,
+    « Ligne 1, colonne 2 » when it does not, « Ligne 3 » when the column is unknown."""
+    if position is None:
+        return _("Ligne {line}").format(line=line)
+    non_blank = [cells for number, cells in rows if number < line and any(cells)][:HEADER_SEARCH_ROWS]
+    header = next((cells for cells in non_blank if looks_like_header(cells)), [])
+    if position < len(header) and header[position]:
+        column = unique_names([name or unnamed_column(place) for place, name in enumerate(header)])[position]
+        return _("Ligne {line}, colonne « {column} »").format(line=line, column=column)
+    return _("Ligne {line}, colonne {number}").format(line=line, number=position + 1)
+
+
+def overlong_cell(where: str) -> str:
+    """The refusal of a file with a cell longer than MAX_CELL_CHARS, `where` naming its line and column."""
+    return _(
+        "{where} : une cellule de plus de {limit} caractères. Une observation tient en quelques mots : "
+        "ce n'est pas un fichier d'observations, il est refusé."
+    ).format(where=where, limit=format_number(MAX_CELL_CHARS))
 
 
 def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> RawTable | None:
@@ -419,6 +496,8 @@ def arrow_string_columns(body: memoryview, delimiter: str, width: int) -> list[p
         )
         # Python's strip, on each distinct cell once: the same cells as read_csv_text gives.
         texts = cast("list[str]", encoded.dictionary.to_pylist())  # no null: strings_can_be_null=False
+        if any(len(text) > MAX_CELL_CHARS for text in texts):
+            return None  # Arrow takes cells the csv module refuses: the slow path names the line and column
         stripped = pd.Series([text.strip() for text in texts], dtype=object)
         remap, categories = pd.factorize(stripped)
         codes = remap[encoded.indices.to_numpy(zero_copy_only=False)]
@@ -454,6 +533,8 @@ def guard_xlsx(content: bytes) -> None:
                 raise UnreadableFileError(_("Ce fichier compressé n'est pas un classeur XLSX."))
             if sum(member.file_size for member in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
                 raise UnreadableFileError(_("Classeur refusé : une fois décompressé, il dépasserait 200 Mo."))
+            if refusal := macro_or_link_refusal(archive):
+                raise ActiveContentError(refusal)
     except UnreadableFileError:
         raise
     # A damaged central directory raises far more than BadZipFile: NotImplementedError for a
@@ -501,9 +582,62 @@ def read_xlsx_bytes(content: bytes, sheet: str | None = None) -> RawTable:
             ) from error
     finally:
         workbook.close()
+    refuse_overlong_cells(rows)
     table = build_raw_table(rows, None, None)
     sheet_note = _("Feuille lue : « {sheet} »").format(sheet=worksheet.title)
-    return RawTable(table.cells, table.lines, None, None, table.header_line, [sheet_note, *table.notes])
+    formulas = table_formulas(content, worksheet.title, rows, table)
+    return RawTable(
+        table.cells, table.lines, None, None, table.header_line, [sheet_note, *table.notes], formulas=formulas
+    )
+
+
+def workbook_has_formulas(content: bytes) -> bool:
+    """Whether any worksheet of the (already guarded) archive holds a formula; True when a part cannot be
+    read, so that the formula pass decides."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return has_formulas(archive)
+    except Exception:  # damage in another sheet than the one read: zlib, zipfile or struct errors
+        return True
+
+
+def table_formulas(content: bytes, sheet: str, rows: list[tuple[int, list[str]]], table: RawTable) -> list[FormulaCell]:
+    """The formulas of the table read (header and data lines), with the value imported for each; a
+    formula that fetches its value anywhere in the sheet refuses the workbook (ingest/active_content.py)."""
+    if not workbook_has_formulas(content):
+        return []
+    from openpyxl.utils.cell import get_column_letter
+
+    names = list(table.cells.columns)
+    imported = {table.header_line, *table.lines.tolist()}
+    try:
+        found = list(sheet_formulas(content, sheet))
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise UnreadableFileError(
+            _("Le classeur XLSX est endommagé : les formules de la feuille « {sheet} » ne peuvent être lues.").format(
+                sheet=sheet
+            )
+        ) from error
+    flagged = []
+    for line, position, formula in found:
+        column = str(names[position]) if position < len(names) else unnamed_column(position)
+        cell = f"{get_column_letter(position + 1)}{line}"
+        if FETCHING_FUNCTIONS.search(formula):
+            raise ActiveContentError(fetching_refusal(sheet, line, column, cell, formula))
+        if line in imported:
+            cells = rows[line - 1][1] if line <= len(rows) else []
+            value = cells[position] if position < len(cells) else ""
+            flagged.append(FormulaCell(sheet, line, column, cell, quoted(formula), value))
+    return flagged
+
+
+def refuse_overlong_cells(rows: list[tuple[int, list[str]]]) -> None:
+    """A workbook's cell longer than MAX_CELL_CHARS refuses the file as a CSV's would (Excel writes at
+    most 32 767 characters to a cell; only a forged workbook holds more)."""
+    for line, cells in rows:
+        for position, cell in enumerate(cells):
+            if len(cell) > MAX_CELL_CHARS:
+                raise UnreadableFileError(overlong_cell(cell_place(rows, line, position)))
 
 
 def looks_like_header(cells: list[str]) -> bool:
