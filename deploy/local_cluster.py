@@ -235,7 +235,7 @@ class Cluster:
         process = subprocess.Popen(
             [
                 sys.executable,
-                *("-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py")),
+                *("-m", "streamlit", "run", str(REPO_ROOT / "server.py")),
                 *("--server.port", str(self.replica_ports[name]), "--server.address", "127.0.0.1"),
                 *("--server.headless", "true"),
             ],

@@ -161,7 +161,7 @@ def serve(folder: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "dashboard.py"),
+        str(REPO_ROOT / "server.py"),
         "--server.port",
         str(port),
         "--server.address",
