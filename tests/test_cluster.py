@@ -28,6 +28,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -60,23 +62,29 @@ def cluster() -> Iterator[Cluster]:
         yield running
 
 
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: Message
+    body: str
+
+
 def request(
     cluster: Cluster, path: str, headers: dict[str, str] | None = None, method: str = "GET", source: str = "127.0.0.1"
-) -> http.client.HTTPResponse:
-    """One HTTPS request to nginx from `source` (any 127.x address), its body read."""
+) -> Answer:
+    """One HTTPS request to nginx from `source` (any 127.x address)."""
     connection = http.client.HTTPSConnection(
         "127.0.0.1", cluster.proxy_port, timeout=30, context=cluster.tls_context(), source_address=(source, 0)
     )
     try:
         connection.request(method, path, headers=headers or {})
         answer = connection.getresponse()
-        answer.read()
-        return answer
+        return Answer(answer.status, answer.headers, answer.read().decode("utf-8", "replace"))
     finally:
         connection.close()
 
 
-def replica_cookie(answer: http.client.HTTPResponse) -> str | None:
+def replica_cookie(answer: Answer) -> str | None:
     for value in answer.headers.get_all("Set-Cookie") or []:
         if value.startswith(f"{COOKIE}="):
             return value.split(";")[0].split("=", 1)[1]
@@ -274,6 +282,9 @@ def test_every_answer_through_nginx_carries_the_security_headers(cluster, path, 
         assert "secure" in flags, cookie
         if cookie.startswith(f"{COOKIE}="):
             assert "httponly" in flags
+    if status in (404, 400, 403):
+        # A refusal says so in French, whoever answers it (the app, or nginx for a closed path).
+        assert any(word in answer.body for word in ("introuvable", "refusée")), answer.body
     if path == "/_stcore/health" and status == 200:
         # Streamlit's XSRF cookie, which its page must read (never HttpOnly), is Secure behind nginx.
         assert any(cookie.startswith("_streamlit_xsrf=") for cookie in cookies)
@@ -562,6 +573,7 @@ def test_nginx_limits_what_it_can_see_per_client_address(cluster):
     # A foreign Origin: each handshake nginx lets through is refused by the app at once (no session).
     statuses = [handshake(cluster, "https://evil.example", source=flood) for _ in range(75)]
     assert set(statuses) == {403, 429} and statuses[:60] == [403] * 60
-    uploads = [request(cluster, "/_stcore/upload_file/s/f", method="PUT", source=flood).status for _ in range(15)]
-    assert 429 in uploads and uploads[0] != 429
+    uploads = [request(cluster, "/_stcore/upload_file/s/f", method="PUT", source=flood) for _ in range(15)]
+    assert 429 in [answer.status for answer in uploads] and uploads[0].status != 429
+    assert "Trop de requêtes" in uploads[-1].body
     assert handshake(cluster, cluster.url, source="127.0.0.6") == 101
