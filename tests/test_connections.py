@@ -23,6 +23,7 @@ from websockets.typing import Subprotocol
 from indicators.config import allowed_hosts, trusted_proxies
 from indicators.connection_guard import ConnectionGuard
 from indicators.connections import (
+    GUARD_TOKEN,
     ConnectionPolicy,
     TrustedProxies,
     client_address,
@@ -140,10 +141,14 @@ def test_the_settings_come_from_the_environment(monkeypatch):
     assert not TrustedProxies.parse(trusted_proxies()).trust("127.0.0.1")
 
 
-def test_a_page_reads_the_verdict_and_nothing_else():
+def test_a_page_reads_the_guard_s_verdict_and_nothing_else():
     assert session_connection({}).client_address == "inconnue" and not session_connection({}).local
-    told = session_connection({"x-indicateurs-client-address": "203.0.113.9", "x-indicateurs-local": "oui"})
+    verdict = {"x-indicateurs-client-address": "203.0.113.9", "x-indicateurs-local": "oui"}
+    told = session_connection({**verdict, "x-indicateurs-guard": GUARD_TOKEN})
     assert told.client_address == "203.0.113.9" and told.local
+    # Without the guard in front (dashboard.py served directly), a client's own verdict is ignored.
+    for forged in ({}, {"x-indicateurs-guard": "devine"}, {"x-indicateurs-guard": ""}):
+        assert session_connection({**verdict, **forged}) == session_connection({})
 
 
 # --- The ASGI guard ---------------------------------------------------------------------------------
@@ -204,6 +209,7 @@ def test_the_guard_passes_its_verdict_and_drops_a_forged_one():
     assert ("x-indicateurs-local", "non") in headers and ("x-indicateurs-local", "oui") not in headers
     assert [value for name, value in headers if name == "x-indicateurs-client-address"] == ["203.0.113.9"]
     assert seen["client"] == ("203.0.113.9", 50123)
+    assert session_connection(dict(headers)).client_address == "203.0.113.9"
 
 
 def test_every_http_answer_refuses_to_be_framed():

@@ -8,8 +8,9 @@ Streamlit sees it:
 
 - refused: 400 for a Host that is not an allowed name, 403 for another origin (and for a WebSocket
   without an Origin or from another one: no 101), 404 for a local-only path from elsewhere;
-- served: with the guard's verdict as two request headers the page scripts read
-  (`x-indicateurs-client-address`, `x-indicateurs-local`), any copy sent by the client dropped, and
+- served: with the guard's verdict as request headers the page scripts read
+  (`x-indicateurs-client-address`, `x-indicateurs-local`, and the guard's token that proves them),
+  any copy sent by the client dropped, and
   the client's address as the ASGI client; every HTTP answer refuses to be framed (the local
   analyst's rollback must not be clickable through another site's frame).
 
@@ -24,6 +25,8 @@ from typing import Any
 
 from indicators.connections import (
     CLIENT_ADDRESS_HEADER,
+    GUARD_HEADER,
+    GUARD_TOKEN,
     LOCAL_HEADER,
     VERDICT_HEADERS,
     ConnectionPolicy,
@@ -71,6 +74,7 @@ def with_verdict(scope: Scope, verdict: Verdict) -> Scope:
     headers += [
         (CLIENT_ADDRESS_HEADER.encode(), verdict.client_address.encode("latin-1", "replace")),
         (LOCAL_HEADER.encode(), b"oui" if verdict.local else b"non"),
+        (GUARD_HEADER.encode(), GUARD_TOKEN.encode()),
     ]
     client = scope.get("client")
     port = client[1] if client else 0

@@ -18,7 +18,9 @@ verdict (`views/access.py`). Four questions:
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -31,7 +33,12 @@ FORWARDING_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-
 # What the guard tells the page scripts (st.context.headers); any copy sent by a client is dropped.
 CLIENT_ADDRESS_HEADER = "x-indicateurs-client-address"
 LOCAL_HEADER = "x-indicateurs-local"
-VERDICT_HEADERS = (CLIENT_ADDRESS_HEADER, LOCAL_HEADER)
+# Proof that the verdict was written by the guard of this very process: a value drawn at start that
+# never leaves it. Without the guard (dashboard.py served directly, behind a proxy that passes
+# every header on), a client could send a verdict of its own; it would lack this value.
+GUARD_HEADER = "x-indicateurs-guard"
+GUARD_TOKEN = secrets.token_hex(16)
+VERDICT_HEADERS = (CLIENT_ADDRESS_HEADER, LOCAL_HEADER, GUARD_HEADER)
 UNKNOWN_ADDRESS = "inconnue"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Served only to a local connection: session counts and cache names (the sign-in throttle's among them).
@@ -219,9 +226,12 @@ class SessionConnection:
 def session_connection(headers: Mapping[str, str]) -> SessionConnection:
     """The guard's verdict, read from the WebSocket handshake's headers (st.context.headers).
 
-    Without the guard (a server started on dashboard.py rather than server.py, or AppTest), the
-    headers are absent: the session is then neither local nor from a known address.
+    Without the guard (a server started on dashboard.py rather than server.py, or AppTest), there is
+    no verdict, or only one a client wrote without the guard's token: the session is then neither
+    local nor from a known address.
     """
+    if not hmac.compare_digest((headers.get(GUARD_HEADER) or "").encode(), GUARD_TOKEN.encode()):
+        return SessionConnection(client_address=UNKNOWN_ADDRESS, local=False)
     address = (headers.get(CLIENT_ADDRESS_HEADER) or "").strip()
     return SessionConnection(
         client_address=address or UNKNOWN_ADDRESS,
