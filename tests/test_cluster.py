@@ -33,7 +33,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, Response
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
@@ -353,6 +353,21 @@ def test_every_page_and_slide_runs_under_the_policy_without_a_violation(cluster,
     page = context.new_page()
     messages: list[str] = []
     page.on("console", lambda message: messages.append(message.text))
+    # Every answer the browser gets from nginx (documents, scripts, styles, fonts, images, health
+    # checks), and the security headers it lacks.
+    unguarded: dict[str, list[str]] = {}
+    answers = []
+    expected = {name.lower(): value for name, value in SECURITY_HEADERS.items()}
+    expected["content-security-policy"] = policy()
+
+    def check(response: Response) -> None:
+        answers.append(response.url)
+        headers = response.all_headers()
+        missing = [name for name, value in expected.items() if headers.get(name) != value]
+        if missing:
+            unguarded[response.url] = missing
+
+    page.on("response", check)
     seen: dict[str, list[str]] = {}
     try:
         addresses = [f"{path}?lang={language}" for language in ("fr", "en") for path in page_paths()]
@@ -379,6 +394,7 @@ def test_every_page_and_slide_runs_under_the_policy_without_a_violation(cluster,
         context.close()
     assert slides >= 5 and len(seen) == 2 * len(page_paths()) + slides + 1
     assert {address: found for address, found in seen.items() if found} == {}
+    assert len(answers) > 100 and unguarded == {}
 
 
 def test_a_session_keeps_its_replica_and_new_sessions_use_both(cluster):
