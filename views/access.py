@@ -47,9 +47,10 @@ def connection() -> SessionConnection:
     return session_connection(st.context.headers)
 
 
-@st.cache_resource
-def _attempts_lock() -> threading.Lock:
-    # One attempt at a time in this server: an address's failures are read before the next is checked.
+@st.cache_resource(max_entries=10_000)
+def _attempts_lock(client_address: str) -> threading.Lock:
+    # One attempt at a time per address in this server: its failures are read before its next
+    # attempt is checked, while other addresses never queue behind it.
     return threading.Lock()
 
 
@@ -61,7 +62,7 @@ def password_gate(password_hash: str, client: SessionConnection) -> str:
         password = st.text_input(_("Mot de passe d'analyste"), type="password")
         submitted = st.form_submit_button(_("Se connecter"))
     if submitted:
-        with _attempts_lock():
+        with _attempts_lock(client.client_address):
             outcome = try_password(data_dir(), password_hash, password, client.client_address, time.time())
         if outcome.signed_in:
             st.session_state["analyst_signed_in"] = True
