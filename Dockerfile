@@ -33,4 +33,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # Listening on every interface: the analyst pages then open only with a sign-in configured in
 # .streamlit/secrets.toml (OpenID Connect or the analyst password), never on trust.
-CMD ["python", "-m", "streamlit", "run", "dashboard.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
+CMD ["python", "-m", "streamlit", "run", "server.py", "--server.address", "0.0.0.0", "--server.port", "8501"]

@@ -6,15 +6,18 @@
 
 What compose.yaml runs in containers, this runs as processes: a throwaway PostgreSQL cluster
 (Debian's `postgresql` server binaries, `initdb` in FOLDER), two `streamlit run dashboard.py`
-replicas with the same `DATABASE_URL` and cookie secret, and Debian's nginx with the shipped
-`deploy/nginx.conf`, of which only the addresses are rewritten (`nginx_config`): the affinity,
-WebSocket and upload settings are the very ones the containers use. It needs no image and no
-network, so the deployment for several servers is proven on any Debian machine
-(tests/test_cluster.py) and tried by a département before it builds images.
+replicas (`streamlit run server.py`) with the same `DATABASE_URL`, cookie secret and analyst
+password, and Debian's nginx with the shipped `deploy/nginx.conf`, of which only the addresses and
+the certificate are rewritten (`nginx_config`): TLS, headers, rate limits, affinity, WebSocket and
+upload settings are the very ones the containers use. It needs no image and no network, so the
+deployment for several servers is proven on any Debian machine (tests/test_cluster.py) and tried
+by a département before it builds images.
 
-Not for production: the database runs without fsync, everything listens on 127.0.0.1, and FOLDER
-(a temporary folder by default) holds the data. Each replica adds one response header for the
-tests, `X-Indicateurs-Replica`, naming the replica nginx chose.
+Not for production: the database runs without fsync, everything listens on 127.0.0.1, the
+certificate is self-signed (made by Debian's `openssl` at start, its key never leaves FOLDER), and
+FOLDER (a temporary folder by default) holds the data and the analyst password (cluster.json,
+readable by its owner only). nginx adds one response header for the tests,
+`X-Indicateurs-Replica`, naming the replica it chose.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -37,6 +41,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from indicators.access import hash_password
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NGINX_TEMPLATE = REPO_ROOT / "deploy" / "nginx.conf"
@@ -157,8 +163,33 @@ def throwaway_postgres() -> Iterator[str]:
 # --- nginx: the shipped configuration, addresses rewritten -------------------------------------------
 
 
-def nginx_config(template: str, listen_port: int, replica_ports: dict[str, int], prefix: Path) -> str:
-    """deploy/nginx.conf with loopback addresses for nginx and the replicas, and its files under `prefix`.
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost, and its private key, made here (never committed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    certificate, key = folder / "certificate.pem", folder / "private-key.pem"
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise RuntimeError("openssl introuvable : installer le paquet Debian openssl (apt-get install openssl)")
+    subprocess.run(
+        [
+            openssl,
+            *("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "7"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"),
+            *("-keyout", str(key), "-out", str(certificate)),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    key.chmod(0o600)
+    return certificate, key
+
+
+def nginx_config(
+    template: str, ports: dict[str, int], replica_ports: dict[str, int], prefix: Path, certificate: tuple[Path, Path]
+) -> str:
+    """deploy/nginx.conf with loopback addresses for nginx (`ports`: "http" and "https") and the
+    replicas, the local certificate, and its files under `prefix`.
 
     Every rewrite must find its line exactly once: a change to the shipped file that this cluster
     would silently miss fails here instead.
@@ -173,7 +204,12 @@ def nginx_config(template: str, listen_port: int, replica_ports: dict[str, int],
     config = template
     for name, port in replica_ports.items():
         config = rewrite(config, rf"^(\s*server\s+){name}:8501\b", rf"\g<1>127.0.0.1:{port}")
-    config = rewrite(config, r"^(\s*)listen\s+80;", rf"\g<1>listen 127.0.0.1:{listen_port};")
+    config = rewrite(config, r"^(\s*)listen\s+80;", rf"\g<1>listen 127.0.0.1:{ports['http']};")
+    config = rewrite(config, r"^(\s*)listen\s+443\s+ssl;", rf"\g<1>listen 127.0.0.1:{ports['https']} ssl;")
+    # The redirect names the HTTPS port, which is not 443 here.
+    config = rewrite(config, r"https://\$host\$request_uri;", rf"https://$host:{ports['https']}$request_uri;")
+    config = rewrite(config, r"^(\s*ssl_certificate)\s+\S+;", rf"\g<1> {certificate[0]};")
+    config = rewrite(config, r"^(\s*ssl_certificate_key)\s+\S+;", rf"\g<1> {certificate[1]};")
     config = rewrite(config, r"^(\s*)access_log\s+/dev/stdout;", rf"\g<1>access_log {prefix}/access.log;")
     config = rewrite(config, r"^(\s*)error_log\s+/dev/stderr\s+warn;", rf"\g<1>error_log {prefix}/error.log warn;")
     # A process of its own, not Debian's service: its pid and temporary files in `prefix`.
@@ -199,14 +235,29 @@ class Cluster:
     folder: Path
     database_url: str
     cookie_secret: str
+    analyst_password: str
     proxy_port: int
+    http_port: int
     replica_ports: dict[str, int]
     replica_pids: dict[str, int] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
-        """The address viewers open: nginx."""
-        return f"http://127.0.0.1:{self.proxy_port}"
+        """The address viewers open: nginx, over HTTPS."""
+        return f"https://127.0.0.1:{self.proxy_port}"
+
+    @property
+    def http_url(self) -> str:
+        """nginx's plain HTTP port, which only redirects to `url`."""
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def certificate(self) -> Path:
+        """The self-signed certificate nginx presents (a client may trust it as its own authority)."""
+        return self.folder / "tls" / "certificate.pem"
+
+    def tls_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.certificate))
 
     def replica_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.replica_ports[name]}"
@@ -235,9 +286,11 @@ class Cluster:
         process = subprocess.Popen(
             [
                 sys.executable,
-                *("-m", "streamlit", "run", str(REPO_ROOT / "dashboard.py")),
+                *("-m", "streamlit", "run", str(REPO_ROOT / "server.py")),
                 *("--server.port", str(self.replica_ports[name]), "--server.address", "127.0.0.1"),
                 *("--server.headless", "true"),
+                # The analyst password's hash, shared by both replicas (as compose mounts deploy/secrets.toml).
+                *("--secrets.files", str(self.folder / "secrets.toml")),
             ],
             cwd=REPO_ROOT,
             stdout=log,
@@ -249,6 +302,9 @@ class Cluster:
                 # Identical on every replica, as in compose.yaml: Streamlit signs its XSRF cookie with it.
                 "STREAMLIT_SERVER_COOKIE_SECRET": self.cookie_secret,
                 "INDICATORS_DATA_DIR": str(self.folder / "data"),
+                # nginx, on this machine: the only address whose X-Forwarded-For is believed.
+                "FORWARDED_ALLOW_IPS": "127.0.0.1",
+                "INDICATORS_ALLOWED_HOSTS": "127.0.0.1",
             },
         )
         log.close()
@@ -268,7 +324,10 @@ class Cluster:
     def start_proxy(self) -> None:
         prefix = self.folder / "nginx"
         prefix.mkdir(exist_ok=True)
-        config = nginx_config(NGINX_TEMPLATE.read_text(encoding="utf-8"), self.proxy_port, self.replica_ports, prefix)
+        ports = {"http": self.http_port, "https": self.proxy_port}
+        certificate = (self.certificate, self.folder / "tls" / "private-key.pem")
+        template = NGINX_TEMPLATE.read_text(encoding="utf-8")
+        config = nginx_config(template, ports, self.replica_ports, prefix, certificate)
         (prefix / "nginx.conf").write_text(config, encoding="utf-8")
         if os.geteuid() == 0:
             # Workers run as an unprivileged user: they must be able to write their temporary files.
@@ -285,7 +344,7 @@ class Cluster:
             )
         if started.returncode != 0:
             raise RuntimeError(f"nginx n'a pas démarré : {(prefix / 'start.log').read_text(errors='replace')}")
-        wait_until_healthy(self.url, 30)
+        wait_until_healthy(self.url, 30, context=self.tls_context())
 
     def stop_proxy(self) -> None:
         pid_file = self.folder / "nginx" / "nginx.pid"
@@ -300,11 +359,13 @@ def nginx_binary() -> str:
     return found
 
 
-def wait_until_healthy(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_until_healthy(
+    url: str, timeout: float, process: subprocess.Popen[bytes] | None = None, context: ssl.SSLContext | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2, context=context) as answer:
                 if answer.status == 200:
                     return
         except OSError:
@@ -346,11 +407,17 @@ def up(folder: Path) -> Cluster:
     # The published figures, sources and territories ship with the app, as in the image; the
     # observations and the audit log live in the database.
     shutil.copytree(REPO_ROOT / "data", folder / "data", ignore=shutil.ignore_patterns("store", "audit", "protected"))
+    password = secrets.token_urlsafe(12)
+    # As deploy/secrets.toml would hold it: the hash only, never the password.
+    (folder / "secrets.toml").write_text(f'[analysts]\npassword_hash = "{hash_password(password)}"\n', encoding="utf-8")
+    self_signed_certificate(folder / "tls")
     cluster = Cluster(
         folder=folder,
         database_url=init_postgres(folder / "postgres"),
         cookie_secret=secrets.token_hex(32),
+        analyst_password=password,
         proxy_port=free_port(),
+        http_port=free_port(),
         replica_ports={name: free_port() for name in REPLICAS},
     )
     cluster.save()
@@ -400,7 +467,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.action == "up":
             cluster = up(folder)
-            print(f"Tableau de bord derrière nginx : {cluster.url}")
+            print(f"Tableau de bord derrière nginx : {cluster.url} (certificat auto-signé : {cluster.certificate})")
+            print(f"- mot de passe d'analyste : {cluster.analyst_password}")
             for name in REPLICAS:
                 print(f"- {name} : {cluster.replica_url(name)} (journal : {folder / f'{name}.log'})")
             print(f"- PostgreSQL : {folder / 'postgres'} ; arrêter : scripts/cluster.sh down {folder}")
@@ -414,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
             # Secrets stay in cluster.json (readable by its owner only), not on the screen.
             state["database_url"] = re.sub(r":[^:@/]+@", ":***@", cluster.database_url)
             state["cookie_secret"] = "***"
+            state["analyst_password"] = "***"
             print(json.dumps(state, indent=2))
             return 0
         down(cluster)

@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -161,7 +162,7 @@ def serve(folder: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "dashboard.py"),
+        str(REPO_ROOT / "server.py"),
         "--server.port",
         str(port),
         "--server.address",
@@ -191,6 +192,11 @@ def serve(folder: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
             time.sleep(0.5)
     process.terminate()
     raise RuntimeError(f"le serveur n'a pas répondu en 90 s (voir {log})")
+
+
+async def new_context(browser: Browser) -> BrowserContext:
+    """A viewer's browser; a certificate error is taken as is (nginx of scripts/cluster.sh is self-signed)."""
+    return await browser.new_context(viewport=VIEWPORT, locale="fr-FR", ignore_https_errors=True)
 
 
 async def visit(
@@ -253,7 +259,7 @@ async def session(
     own browser context, or as a tab of `shared_context` (the tabs then share the HTTP and code
     caches, as one machine's browser would, but never a Streamlit session)."""
     await asyncio.sleep(delay_s)
-    context = shared_context or await browser.new_context(viewport=VIEWPORT, locale="fr-FR")
+    context = shared_context or await new_context(browser)
     page = await context.new_page()
     try:
         visits: list[Visit] = []
@@ -295,7 +301,7 @@ async def run_sessions(
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            shared = await browser.new_context(viewport=VIEWPORT, locale="fr-FR") if shared_cache else None
+            shared = await new_context(browser) if shared_cache else None
             if shared is not None:
                 # Fill the shared cache as a viewer's browser would have it: a chart page opened once before.
                 warm = await shared.new_page()
@@ -347,9 +353,13 @@ async def _protocol_visits(base: str, paths: list[str], timeout_s: float, think_
     from websockets.asyncio.client import connect
     from websockets.typing import Subprotocol
 
-    address = base.replace("http://", "ws://") + "/_stcore/stream"
+    address = base.replace("https://", "wss://").replace("http://", "ws://") + "/_stcore/stream"
+    # A measuring tool: nginx of scripts/cluster.sh presents a self-signed certificate, taken as is.
+    unverified = ssl.create_default_context()
+    unverified.check_hostname, unverified.verify_mode = False, ssl.CERT_NONE
     async with connect(
         address,
+        ssl=unverified if address.startswith("wss://") else None,
         subprotocols=[Subprotocol("streamlit")],
         additional_headers={"Origin": base},
         max_size=None,

@@ -9,4 +9,4 @@ ensure_venv
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   apt_install chromium
 fi
-exec .venv/bin/python -m streamlit run dashboard.py --server.port 8501 --server.address localhost "$@"
+exec .venv/bin/python -m streamlit run server.py --server.port 8501 --server.address localhost "$@"

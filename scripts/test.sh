@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need (.venv, Debian's chromium) and run the whole suite.
+# Install what the tests need (.venv, Debian's chromium, postgresql, nginx, openssl) and run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_environment.sh
@@ -17,6 +17,10 @@ fi
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   apt_install nginx
   as_root service nginx stop >/dev/null 2>&1 || true  # only the binary is wanted
+fi
+# The cluster test's self-signed certificate is made by Debian's openssl (not on every minimal system).
+if ! command -v openssl >/dev/null; then
+  apt_install openssl
 fi
 # One worker per core, at most four (each may start a server, Chromium or PostgreSQL); whole files per
 # worker, so a file's server and browser are started once. PYTEST_WORKERS=0 runs in this one process.

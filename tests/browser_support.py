@@ -38,7 +38,7 @@ def serve(data_folder: Path) -> Iterator[str]:
                 "-m",
                 "streamlit",
                 "run",
-                str(REPO_ROOT / "dashboard.py"),
+                str(REPO_ROOT / "server.py"),
                 "--server.port",
                 str(port),
                 "--server.address",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CHECKED = ["src", "views", "tests", "benchmarks", "scripts", "deploy", "dashboard.py"]
+CHECKED = ["src", "views", "tests", "benchmarks", "scripts", "deploy", "dashboard.py", "server.py"]
 
 
 def run(*command: str) -> subprocess.CompletedProcess[str]:

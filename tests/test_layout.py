@@ -38,7 +38,7 @@ def test_the_layout_names_every_module_and_sub_package():
 
 def test_the_layout_names_no_module_that_does_not_exist():
     scripts = {path.name for path in (REPO_ROOT / "scripts").iterdir()}
-    existing = {path.name for path in modules()} | scripts | {"dashboard.py"}
+    existing = {path.name for path in modules()} | scripts | {"dashboard.py", "server.py"}
     stale = set(re.findall(r"[\w]+\.(?:py|sh)\b", layout_section())) - existing
     assert not stale, f"la section Layout nomme des fichiers disparus : {sorted(stale)}"
 

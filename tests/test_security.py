@@ -26,12 +26,16 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from indicators.access import (
+    FAILED,
+    SUCCEEDED,
+    THROTTLED,
     AccessSettings,
-    Throttle,
+    SignInAttempt,
     hash_password,
     is_loopback,
     password_matches,
     sign_in_mode,
+    wait_seconds,
 )
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.deck import is_tile_map, protected_deck, read_deck
@@ -245,15 +249,23 @@ def test_wrong_passwords_are_refused_then_throttled(data_copy, monkeypatch):
     assert not app.file_uploader
     from indicators.store.audit import read_entries
 
-    assert [entry["result"] for entry in read_entries(data_copy) if entry["action"] == "connexion"][:3] == ["échec"] * 3
+    sign_ins = [entry for entry in read_entries(data_copy) if entry["action"] == "connexion"]
+    assert [entry["result"] for entry in sign_ins][:3] == [FAILED] * 3
+    assert THROTTLED in [entry["result"] for entry in sign_ins[3:]], "a throttled attempt is audited too"
+    # AppTest has no connection guard: the address is unknown, never invented; no password is logged.
+    assert {entry["client_address"] for entry in sign_ins} == {"inconnue"}
+    assert "mauvais" not in (data_copy / "audit" / "audit.log").read_text(encoding="utf-8")
 
 
 def test_sign_in_modes():
-    assert sign_in_mode(AccessSettings(oidc_configured=True), "0.0.0.0") == "oidc"
-    assert sign_in_mode(AccessSettings(password_hash="$argon2id$..."), "0.0.0.0") == "password"
-    assert sign_in_mode(AccessSettings(), "127.0.0.1") == "localhost"
-    assert sign_in_mode(AccessSettings(), "") == "disabled"
-    assert sign_in_mode(AccessSettings(), "0.0.0.0") == "disabled"
+    password = AccessSettings(password_hash="$argon2id$...")
+    assert sign_in_mode(AccessSettings(oidc_configured=True), "0.0.0.0", local_client=True) == "oidc"
+    assert sign_in_mode(password, "127.0.0.1", local_client=True) == "password"
+    assert sign_in_mode(AccessSettings(), "127.0.0.1", local_client=True) == "localhost"
+    # Behind a proxy on this machine, the server listens on loopback but the client is not local.
+    assert sign_in_mode(AccessSettings(), "127.0.0.1", local_client=False) == "disabled"
+    assert sign_in_mode(AccessSettings(), "", local_client=True) == "disabled"
+    assert sign_in_mode(AccessSettings(), "0.0.0.0", local_client=True) == "disabled"
     assert is_loopback("::1") and not is_loopback("192.0.2.10")
 
 
@@ -264,16 +276,16 @@ def test_password_is_checked_against_an_argon2_hash_only():
     assert not password_matches("pas une empreinte", "x")
 
 
-def test_throttle_grows_after_three_failures():
-    throttle = Throttle()
-    for second in range(3):
-        assert throttle.wait_seconds(second) == 0
-        throttle.record_failure(second)
-    assert throttle.wait_seconds(2) == 2
-    throttle.record_failure(10)
-    assert throttle.wait_seconds(10) == 4
-    throttle.record_success()
-    assert throttle.wait_seconds(11) == 0
+def test_throttle_grows_after_three_failures_and_ignores_its_own_refusals():
+    attempts = [SignInAttempt(second, FAILED) for second in range(3)]
+    assert wait_seconds(attempts[:2], 2) == 0
+    assert wait_seconds(attempts, 2) == 2
+    attempts.append(SignInAttempt(10, FAILED))
+    assert wait_seconds(attempts, 10) == 4
+    # Attempts refused while waiting are not failures: hammering does not lengthen the wait.
+    assert wait_seconds([*attempts, SignInAttempt(11, THROTTLED), SignInAttempt(12, THROTTLED)], 12) == 2
+    assert wait_seconds([*attempts, SignInAttempt(11, SUCCEEDED)], 11) == 0
+    assert wait_seconds([SignInAttempt(second, FAILED) for second in range(40)], 39) == 300
 
 
 # 4. Injection -----------------------------------------------------------------------------

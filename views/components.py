@@ -15,10 +15,10 @@ from streamlit.delta_generator import DeltaGenerator
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_csv
-from indicators.i18n import _, current_language, localized
+from indicators.i18n import LANGUAGES, _, current_language, in_language, localized
 from views.errors import safe_download
-from views.interface_fr import french_interface
-from views.links import link_notice, shared_choice
+from views.interface_fr import french_interface, interface_script
+from views.links import copy_link_markup, link_notice, shared_choice
 
 
 def plotly_config() -> dict[str, object]:
@@ -83,19 +83,36 @@ UPLOADER_ZONE_SCRIPT = """<script>
 </script>"""
 
 
+def language_script() -> str:
+    """LANGUAGE_SCRIPT for the current language."""
+    return LANGUAGE_SCRIPT % {
+        "language": json.dumps(current_language()),
+        "announcement": json.dumps(_("Le tableau de bord est maintenant en français.")),
+    }
+
+
 def apply_page_conventions() -> None:
     """Contrast and focus styles, the page's language for screen readers (and its change announced),
     and, in French, Streamlit's and Plotly's own controls in French."""
-    language = current_language()
     st.html(PAGE_STYLE)
-    script = LANGUAGE_SCRIPT % {
-        "language": json.dumps(language),
-        "announcement": json.dumps(_("Le tableau de bord est maintenant en français.")),
-    }
-    st.html(script, unsafe_allow_javascript=True)
+    st.html(language_script(), unsafe_allow_javascript=True)
     st.html(UPLOADER_ZONE_SCRIPT, unsafe_allow_javascript=True)
-    if language == "fr":
+    if current_language() == "fr":
         french_interface()
+
+
+def page_scripts() -> list[str]:
+    """The markup of every script the pages set (st.html with JavaScript), in every language.
+
+    The deployment's Content-Security-Policy allows inline scripts by their hash only
+    (deploy/content_policy.py reads this list): a script added to a page but not here is blocked by
+    the browser, which the cluster test sees as a violation on the page that sets it.
+    """
+    markups = [UPLOADER_ZONE_SCRIPT, interface_script()]
+    for language in LANGUAGES:
+        with in_language(language):
+            markups += [language_script(), copy_link_markup()]
+    return markups
 
 
 def demo_banner() -> None:

@@ -74,6 +74,7 @@ INTERFACE_FR: dict[str, str] = {
     "Previous page": "Page précédente",
     "Next page": "Page suivante",
     "Pagination": "Pagination",
+    "Error:": "Erreur :",
     # Plotly's mode bar
     "Download plot as a PNG": "Télécharger le graphique (PNG)",
     "Download plot": "Télécharger le graphique",
@@ -115,6 +116,8 @@ PREFIXES_FR: dict[str, str] = {
     "Remove ": "Retirer ",
     "Upload ": "Importer ",
     "Shortcut ": "Raccourci ",
+    # An upload refused on the way (nginx's rate limit: 429), drawn as "Error: " then this text.
+    "AxiosError: Request failed with status code ": "envoi refusé par le serveur, code ",
 }
 UNITS_FR: dict[str, str] = {"B": "o", "KB": "Ko", "MB": "Mo", "GB": "Go"}
 

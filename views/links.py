@@ -197,6 +197,11 @@ COPY_LINK_HTML = Template("""
 def copy_link_button(place: Any = None) -> None:
     """« Copier le lien de cette vue »: a real button (keyboard, screen readers), its confirmation
     announced politely, and the address shown as selectable text where the clipboard is refused."""
+    (place or st).html(copy_link_markup(), unsafe_allow_javascript=True)
+
+
+def copy_link_markup() -> str:
+    """The button's markup and script, in the current language."""
     texts = {
         "button": _("Copier le lien de cette vue"),
         "fallback": _("Lien de cette vue, à copier (Ctrl+C) :"),
@@ -206,5 +211,4 @@ def copy_link_button(place: Any = None) -> None:
             "copiez-le avec Ctrl+C."
         ),
     }
-    markup = COPY_LINK_HTML.substitute({name: html.escape(text, quote=True) for name, text in texts.items()})
-    (place or st).html(markup, unsafe_allow_javascript=True)
+    return COPY_LINK_HTML.substitute({name: html.escape(text, quote=True) for name, text in texts.items()})

@@ -17,6 +17,14 @@ DEMO_FIELD_FILE = "field_observations_demo.csv"
 DEMO_LABEL_FR = N_("Données fictives de démonstration")
 DEMO_SOURCE_ID = "DEMO_FICTIVE"
 DATABASE_URL_VARIABLE = "DATABASE_URL"
+ALLOWED_HOSTS_VARIABLE = "INDICATORS_ALLOWED_HOSTS"
+# The very variable uvicorn (Streamlit's server) reads to believe X-Forwarded-For: one setting, so
+# that the server and the app never disagree on who the client is.
+TRUSTED_PROXIES_VARIABLE = "FORWARDED_ALLOW_IPS"
+# This machine's own names: always allowed, and the only ones a sign-in-free local analyst may use.
+LOOPBACK_HOSTS: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1"})
+# uvicorn's default when FORWARDED_ALLOW_IPS is unset: a proxy on this machine.
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
 def demo_label() -> str:
@@ -44,3 +52,29 @@ def database_url() -> str | None:
     """
     configured = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
     return configured or None
+
+
+def allowed_hosts() -> frozenset[str]:
+    """The host names this server answers to: $INDICATORS_ALLOWED_HOSTS (comma-separated, ports aside),
+    plus this machine's own names.
+
+    Any other Host header is refused, on every request and on the WebSocket: a DNS-rebinding page
+    reaches the server under its own name (`rebind.evil.example`), never under one of these.
+    Behind a proxy, list the public name(s) viewers type (`tableau-de-bord.departement.fr`).
+    """
+    configured = os.environ.get(ALLOWED_HOSTS_VARIABLE, "")
+    names = {name.strip().lower().rstrip(".").strip("[]") for name in configured.split(",")}
+    return frozenset(name for name in names if name) | LOOPBACK_HOSTS
+
+
+def trusted_proxies() -> tuple[str, ...]:
+    """Addresses or networks (CIDR) of the proxies whose X-Forwarded-For and X-Real-IP are believed:
+    $FORWARDED_ALLOW_IPS, comma-separated, as uvicorn reads it (same default: this machine).
+
+    A forwarded address from anyone else is ignored: the client is then the address that connected.
+    `*` trusts every peer, which only a server unreachable except through its proxy may use.
+    """
+    configured = os.environ.get(TRUSTED_PROXIES_VARIABLE)
+    if configured is None:
+        return DEFAULT_TRUSTED_PROXIES
+    return tuple(entry.strip() for entry in configured.split(",") if entry.strip())

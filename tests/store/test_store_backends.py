@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -572,6 +573,29 @@ def test_audit_entries_read_back_as_the_file_log_does(database_url: str, tmp_pat
     assert [{**entry, "time": None} for entry in from_database] == [{**entry, "time": None} for entry in from_file]
     assert from_database[1]["who"] == "inconnu"
     assert all(entry["time"].endswith("+00:00") and len(entry["time"]) == 25 for entry in from_database)
+
+
+def test_one_address_s_sign_ins_read_back_as_the_file_log_does(database_url: str, tmp_path: Path, monkeypatch):
+    """The sign-in throttle reads one client address's recent attempts: the same from the database as from the file."""
+    long_ago, now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC), datetime.now(UTC)
+    attempts = [
+        ("203.0.113.66", "échec", long_ago),
+        ("203.0.113.66", "échec", now),
+        ("198.51.100.20", "réussie", now),
+        ("203.0.113.66", "refusée (trop d'essais)", now),
+    ]
+    found = []
+    for url in (None, database_url):
+        if url:
+            monkeypatch.setenv("DATABASE_URL", url)
+        for address, result, moment in attempts:
+            audit.record_sign_in(tmp_path, None, result, client_address=address, method="mot de passe", at=moment)
+        audit.record(tmp_path, "import", "analyste", client_address="203.0.113.66")  # not a sign-in
+        found.append(audit.sign_ins_from(tmp_path, "203.0.113.66", now - timedelta(hours=1)))
+    from_file, from_database = found
+    assert [entry["result"] for entry in from_database] == ["échec", "refusée (trop d'essais)"]
+    assert [{**entry, "time": None} for entry in from_database] == [{**entry, "time": None} for entry in from_file]
+    assert [entry["time"] for entry in from_database] == [entry["time"] for entry in from_file]
 
 
 # --- Choosing the store ---------------------------------------------------------------------------

@@ -16,18 +16,22 @@ from typing import Any
 from indicators.config import database_url
 
 AUDIT_FILE = Path("audit") / "audit.log"
+SIGN_IN = "connexion"
 
 
-def record(folder: Path, action: str, who: str | None, **details: object) -> None:
-    """Append one entry: to PostgreSQL when DATABASE_URL is set (shared by every server), else to the file."""
+def record(folder: Path, action: str, who: str | None, at: datetime | None = None, **details: object) -> None:
+    """Append one entry: to PostgreSQL when DATABASE_URL is set (shared by every server), else to the file.
+
+    `at` (default: now) lets a caller that decided on a moment record that very moment.
+    """
     url = database_url()
     if url:
         from indicators.store.postgres import record_audit
 
-        record_audit(url, action, who or "inconnu", **details)
+        record_audit(url, action, who or "inconnu", at=at, **details)
         return
     entry = {
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "time": (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
         "action": action,
         "who": who or "inconnu",
         **details,
@@ -70,6 +74,37 @@ def record_unsuppressed_export(
     )
 
 
-def record_sign_in(folder: Path, who: str | None, result: str) -> None:
-    """An analyst's sign-in, successful or not (who: the account, or « inconnu » for a wrong password)."""
-    record(folder, "connexion", who, result=result)
+def record_sign_in(
+    folder: Path, who: str | None, result: str, client_address: str, method: str, at: datetime | None = None
+) -> None:
+    """An analyst's sign-in attempt, whatever its outcome (refused by the throttle included): who (the
+    account, or « inconnu » for a wrong password), from which client address, by which method. Never
+    the password."""
+    record(folder, SIGN_IN, who, at=at, result=result, client_address=client_address, method=method)
+
+
+def sign_ins_from(folder: Path, client_address: str, since: datetime) -> list[dict[str, Any]]:
+    """The sign-in attempts from one client address since a moment, oldest first: what every
+    replica reads to throttle that address (the audit log is the one record they share)."""
+    url = database_url()
+    if url:
+        from indicators.store.postgres import read_sign_ins
+
+        return read_sign_ins(url, client_address, since)
+    path = folder / AUDIT_FILE
+    if not path.exists():
+        return []
+    quoted = json.dumps(client_address, ensure_ascii=False)
+    entries = (
+        json.loads(line)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        # Most lines are imports and exports: only sign-in lines naming this address are parsed.
+        if quoted in line and f'"{SIGN_IN}"' in line
+    )
+    return [
+        entry
+        for entry in entries
+        if entry.get("action") == SIGN_IN
+        and entry.get("client_address") == client_address
+        and datetime.fromisoformat(entry["time"]) >= since
+    ]

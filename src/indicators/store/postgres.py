@@ -521,17 +521,35 @@ def _release_info(row: Any) -> ReleaseInfo:
 # --- Audit log ----------------------------------------------------------------------------------
 
 
-def record_audit(url: str, action: str, who: str | None, **details: object) -> None:
+def record_audit(url: str, action: str, who: str | None, at: datetime | None = None, **details: object) -> None:
     """Append one entry, as audit.record does to its file (committed before returning)."""
     with _engine(normalised_url(url)).begin() as connection:
         connection.execute(
             insert(audit_table).values(
-                recorded_at=datetime.now(UTC).replace(microsecond=0),
+                recorded_at=(at or datetime.now(UTC)).replace(microsecond=0),
                 action=action,
                 who=who or "inconnu",
                 details=details,
             )
         )
+
+
+def read_sign_ins(url: str, client_address: str, since: datetime) -> list[dict[str, Any]]:
+    """audit.sign_ins_from in the database: one client address's sign-in attempts since `since`, oldest first."""
+    query = (
+        select(audit_table)
+        .where(
+            audit_table.c.action == "connexion",
+            audit_table.c.recorded_at >= since,
+            audit_table.c.details["client_address"].astext == client_address,
+        )
+        .order_by(audit_table.c.id)
+    )
+    with _engine(normalised_url(url)).connect() as connection:
+        return [
+            {"time": _iso_utc(row.recorded_at), "action": row.action, "who": row.who, **row.details}
+            for row in connection.execute(query)
+        ]
 
 
 def read_audit(url: str) -> list[dict[str, Any]]:
