@@ -172,7 +172,9 @@ def test_no_hidden_cell_of_any_release_is_recoverable_from_all_of_them(seed, com
         values, hidden = release.cells["value"].to_numpy(), release.cells["suppressed"].to_numpy()
         assert hidden[(values >= 1) & (values < K)].all(), "every small count of every release is hidden"
     found = recovered_cells(releases, hierarchy)
-    assert found.empty, found
+    # A sum an earlier release gave (two hidden cells beside their shown total) that a reshaping
+    # import made a cell of its own: no suppression of the later release can hide it (docs/SECRET.md).
+    assert found.loc[~found["implied_before"].astype(bool)].empty, found
 
 
 def test_a_cell_hidden_before_stays_hidden_while_its_rows_are_unchanged():
