@@ -71,7 +71,11 @@ fichiers téléchargés, images, présentation et document PDF) :
 - **tout chiffre masqué s'écrit « s »** (secret statistique, comme à l'INSEE), quelle que soit la raison du
   masquage : un chiffre masqué pour en protéger un autre peut être grand, et deux symboles diraient lesquels
   sont les petits ;
-- les répartitions se lisent par sexe **ou** par âge, jamais les deux croisés.
+- les répartitions se lisent par sexe **ou** par âge, jamais les deux croisés ;
+- **d'une version à l'autre, rien ne se recoupe** : chaque version publiée a pu être enregistrée par quelqu'un ;
+  une nouvelle version (import, correction, retour à une version antérieure) est donc masquée en tenant compte
+  de toutes celles déjà publiées, et comparer deux versions ne redonne aucun chiffre masqué. Un chiffre masqué
+  le reste tant que ses données ne changent pas.
 
 Le seuil ({threshold}) se règle par la variable d'environnement `INDICATORS_SMALL_COUNT_K`. Les analystes habilités
 voient les chiffres complets sur les pages d'import et d'historique.
