@@ -230,15 +230,14 @@ def test_after_an_import_the_new_version_s_secret_is_prepared_before_anyone_asks
     url, folder = served_folder
     export, _ = spreadsheet_export(tmp_path)
     import_through_the_page(page, url, export, 24)
-    # Nobody opens a page: the lattice of version 1 is solved in the background and kept.
-    kept = folder / "protected"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not list(kept.glob("*.parquet")):
-        time.sleep(0.5)
-    files = list(kept.glob("*.parquet"))
-    assert len(files) == 1, "le secret de la nouvelle version n'a pas été préparé"
-
-    from indicators.loading import load_tables
+    # Nobody opens a page: the lattice of version 1 is solved in the background and recorded as a release.
+    from indicators.loading import load_tables, observation_store
     from indicators.store.protected import protection_key
 
-    assert files[0].stem == protection_key(load_tables(folder), 5)
+    store = observation_store(folder)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not store.releases():
+        time.sleep(0.5)
+    releases = store.releases()
+    assert len(releases) == 1, "le secret de la nouvelle version n'a pas été préparé"
+    assert (releases[0].version, releases[0].digest) == (1, protection_key(load_tables(folder), 5))

@@ -500,13 +500,15 @@ def test_migrations_create_exactly_the_tables_the_store_queries(database_url: st
         "UPDATE observations SET value = value + 1",
         "DELETE FROM observation_versions",
         "UPDATE audit_log SET who = 'quelqu''un d''autre'",
-        "TRUNCATE observations, observation_versions, audit_log",
+        "TRUNCATE observations, observation_versions, audit_log, secret_releases",
         "UPDATE secret_releases SET k = 2",
         "DELETE FROM secret_releases",
     ],
 )
 def test_published_rows_and_audit_entries_cannot_be_changed(database_url: str, statement: str):
-    PostgresStore(database_url).commit(FIRST, action="import", parent=0)
+    store = PostgresStore(database_url)
+    store.commit(FIRST, action="import", parent=0)
+    store.record_release(1, 5, 2, "digest", released_cells(0))
     record_audit(database_url, "import", "analyste", version=1)
     with (
         psycopg.connect(libpq_url(database_url)) as connection,
@@ -515,6 +517,7 @@ def test_published_rows_and_audit_entries_cannot_be_changed(database_url: str, s
         connection.execute(statement)
     pd.testing.assert_frame_equal(PostgresStore(database_url).read(), FIRST)
     assert len(read_audit(database_url)) == 1
+    assert [info.k for info in store.releases()] == [5]
 
 
 KILLED_COMMIT = """
