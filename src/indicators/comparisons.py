@@ -1,0 +1,259 @@
+"""Fair comparisons: what a total covers, changes computed like for like, chance tested, rates with
+their intervals and compared with the whole (docs/METHODS.md).
+
+Every function here is pure and works on figures a caller may show: the statistical secret comes
+first, so a caller passes only visible cells (an interval, a test or a class computed from a masked
+count would give it back). The statistics come from statsmodels (exact, conditional and Garwood
+methods), checked in `tests/test_comparisons.py` against published values and an independent exact
+computation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import statsmodels.stats.rates as rates
+from numpy.typing import NDArray
+
+from indicators.i18n import _, ngettext
+
+# Two-sided 5 %: a change or a difference is said to be beyond chance below it.
+LEVEL = 0.95
+# Funnel-plot limits (Spiegelhalter 2005): 95 % (« alerte ») and 99.8 % (« alarme »).
+FUNNEL_LEVELS = (0.95, 0.998)
+PER = 10_000  # rates per 10 000 inhabitants
+
+Direction = Literal["up", "down", "flat"]
+Standing = Literal["above", "similar", "below"]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which part of a territory and of a span a total adds up: communes that sent figures, and
+    months their figures cover."""
+
+    communes: int
+    communes_expected: int
+    months: int
+    months_expected: int
+
+    @property
+    def complete(self) -> bool:
+        return self.communes >= self.communes_expected and self.months >= self.months_expected
+
+    def describe(self) -> str:
+        """« 10 communes sur 36 ont transmis ; 3 mois sur 12 », or nothing for a complete total."""
+        parts = []
+        if self.communes < self.communes_expected:
+            parts.append(
+                ngettext(
+                    "{count} commune sur {total} a transmis",
+                    "{count} communes sur {total} ont transmis",
+                    self.communes,
+                ).format(count=self.communes, total=self.communes_expected)
+            )
+        if self.months < self.months_expected:
+            parts.append(
+                ngettext("{count} mois sur {total}", "{count} mois sur {total}", self.months).format(
+                    count=self.months, total=self.months_expected
+                )
+            )
+        return _(" ; ").join(parts)
+
+
+def months_covered(rows: pd.DataFrame) -> int:
+    """Distinct calendar months the rows cover (a quarter counts three, a year twelve)."""
+    if rows.empty:
+        return 0
+    spans = rows[["month", "months_spanned"]].drop_duplicates()
+    months = {
+        start + pd.DateOffset(months=offset)
+        for start, spanned in zip(spans["month"], spans["months_spanned"])
+        for offset in range(int(spanned))
+    }
+    return len(months)
+
+
+def coverage(rows: pd.DataFrame, communes_expected: int, months_expected: int) -> Coverage:
+    """The coverage of dated rows (`observations.with_month`) of one indicator over one span."""
+    return Coverage(
+        communes=int(rows["territory_code"].nunique()),
+        communes_expected=communes_expected,
+        months=months_covered(rows),
+        months_expected=months_expected,
+    )
+
+
+@dataclass(frozen=True)
+class ChangeTest:
+    """Two counts over equal exposures (or `exposure_ratio` apart) and whether chance explains the
+    difference: an exact conditional test, two-sided (the counts as Poisson)."""
+
+    current: int
+    previous: int
+    p_value: float
+    exposure_ratio: float = 1.0
+
+    @property
+    def percent(self) -> float | None:
+        if self.previous <= 0:
+            return None
+        return (self.current / self.exposure_ratio - self.previous) / self.previous * 100
+
+    @property
+    def beyond_chance(self) -> bool:
+        return self.p_value < 1 - LEVEL
+
+    @property
+    def direction(self) -> Direction:
+        """ "up" or "down" only for a change beyond chance: an arrow says a change is real."""
+        if not self.beyond_chance:
+            return "flat"
+        return "up" if self.current / self.exposure_ratio > self.previous else "down"
+
+
+def change_test(
+    current: int, previous: int, current_exposure: float = 1.0, previous_exposure: float = 1.0
+) -> ChangeTest:
+    """Whether `current` differs from `previous` beyond chance (exact, conditional on their sum: the
+    binomial test of Breslow & Day; `statsmodels.stats.rates.test_poisson_2indep`, "exact-cond")."""
+    if current + previous == 0:
+        p_value = 1.0
+    else:
+        with np.errstate(divide="ignore"):  # a ratio over zero previous events: the test stands
+            tested = rates.test_poisson_2indep(
+                int(current), current_exposure, int(previous), previous_exposure, method="exact-cond"
+            )
+        p_value = float(min(1.0, tested.pvalue))
+    return ChangeTest(int(current), int(previous), p_value, current_exposure / previous_exposure)
+
+
+@dataclass(frozen=True)
+class LikeForLike:
+    """Two windows compared on what both cover: the same communes and the same months of the
+    period (« à champ constant »). `common` is that field; `test` is None when there is none."""
+
+    current_total: int
+    previous_total: int
+    current: Coverage
+    previous: Coverage
+    common: Coverage
+    current_common: int
+    previous_common: int
+    test: ChangeTest | None
+
+    @property
+    def same_field(self) -> bool:
+        """Both windows cover exactly the same communes and months: the totals compare as they are."""
+        return self.common == self.current == self.previous
+
+    def describe(self) -> str:
+        """« à champ constant : 4 communes, 9 mois », or nothing when the field is the same."""
+        if self.same_field or self.test is None:
+            return ""
+        return _("à champ constant : {communes}, {months}").format(
+            communes=ngettext("{count} commune", "{count} communes", self.common.communes).format(
+                count=self.common.communes
+            ),
+            months=ngettext("{count} mois", "{count} mois", self.common.months).format(count=self.common.months),
+        )
+
+
+def window_units(rows: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
+    """Each row's place in its window: commune, months since the window's start, span, value."""
+    offset = (rows["month"].dt.year - start.year) * 12 + (rows["month"].dt.month - start.month)
+    return pd.DataFrame(
+        {
+            "territory_code": rows["territory_code"].to_numpy(),
+            "offset": offset.to_numpy(),
+            "span": rows["months_spanned"].to_numpy(),
+            "value": rows["value"].to_numpy(),
+        }
+    )
+
+
+def like_for_like(
+    rows: pd.DataFrame,
+    current: tuple[pd.Timestamp, pd.Timestamp],
+    previous: tuple[pd.Timestamp, pd.Timestamp],
+    communes_expected: int,
+) -> LikeForLike:
+    """The totals of two windows (first months of their periods, inclusive) and their change on the
+    field both cover. Rows are dated rows of one indicator (`observations.with_month`)."""
+    months_expected = (current[1].year - current[0].year) * 12 + current[1].month - current[0].month + 1
+    in_current = rows.loc[rows["month"].between(*current)]
+    in_previous = rows.loc[rows["month"].between(*previous)]
+    now, before = window_units(in_current, current[0]), window_units(in_previous, previous[0])
+    unit = ["territory_code", "offset", "span"]
+    now_sums = now.groupby(unit)["value"].sum()
+    before_sums = before.groupby(unit)["value"].sum()
+    shared = now_sums.index.intersection(before_sums.index)
+    common_rows = in_current.loc[pd.MultiIndex.from_frame(now[unit]).isin(shared)]
+    common = coverage(common_rows, communes_expected, months_expected)
+    current_common, previous_common = int(now_sums.loc[shared].sum()), int(before_sums.loc[shared].sum())
+    return LikeForLike(
+        current_total=int(now["value"].sum()),
+        previous_total=int(before["value"].sum()),
+        current=coverage(in_current, communes_expected, months_expected),
+        previous=coverage(in_previous, communes_expected, months_expected),
+        common=common,
+        current_common=current_common,
+        previous_common=previous_common,
+        test=change_test(current_common, previous_common) if len(shared) else None,
+    )
+
+
+def rate_interval(
+    counts: NDArray[np.float64] | pd.Series, populations: NDArray[np.float64] | pd.Series, level: float = LEVEL
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Exact (Garwood) interval of each rate per 10 000 inhabitants: `confint_poisson`, "exact-c".
+    NaN where the population is unknown."""
+    count = np.asarray(counts, dtype=np.float64)
+    exposure = np.asarray(populations, dtype=np.float64) / PER
+    low = np.full(count.shape, np.nan)
+    high = np.full(count.shape, np.nan)
+    known = np.isfinite(exposure) & (exposure > 0) & np.isfinite(count)
+    if known.any():
+        low[known], high[known] = rates.confint_poisson(
+            count[known], exposure[known], method="exact-c", alpha=1 - level
+        )
+    return low, high
+
+
+def standing(
+    counts: NDArray[np.float64] | pd.Series,
+    populations: NDArray[np.float64] | pd.Series,
+    benchmark_rate: float,
+    level: float = FUNNEL_LEVELS[0],
+) -> NDArray[np.object_]:
+    """Each territory against the whole's rate per 10 000: "above", "similar" or "below" — beyond the
+    exact two-sided Poisson test at `level`, the funnel plot's limits (Spiegelhalter 2005). None
+    where the population is unknown."""
+    count = np.asarray(counts, dtype=np.float64)
+    exposure = np.asarray(populations, dtype=np.float64) / PER
+    result = np.full(count.shape, None, dtype=object)
+    for index in np.flatnonzero(np.isfinite(exposure) & (exposure > 0) & np.isfinite(count)):
+        tested = rates.test_poisson(int(count[index]), exposure[index], value=benchmark_rate, method="exact-c")
+        if tested.pvalue >= 1 - level:
+            result[index] = "similar"
+        else:
+            result[index] = "above" if count[index] / exposure[index] > benchmark_rate else "below"
+    return result
+
+
+def funnel_limits(
+    populations: NDArray[np.float64] | pd.Series, benchmark_rate: float, level: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The funnel's limits (rates per 10 000) at each population: the rates a territory of that
+    size shows, with the whole's rate, in `level` of cases (exact Poisson quantiles)."""
+    from scipy import stats
+
+    exposure = np.asarray(populations, dtype=np.float64) / PER
+    expected = benchmark_rate * exposure
+    tail = (1 - level) / 2
+    low = stats.poisson.ppf(tail, expected) / exposure
+    high = stats.poisson.ppf(1 - tail, expected) / exposure
+    return low, high
