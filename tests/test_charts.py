@@ -126,4 +126,6 @@ def test_charts_in_english(tables):
     assert "National plan against the prostitution of minors" in [
         annotation.text.split(" (")[0] for annotation in figure.layout.annotations
     ]
-    assert ranking.data[0].hovertemplate == "%{y}: %{text} reports<extra></extra>"
+    # After the value, the bar's interval and standing when it has them (`customdata`, empty here).
+    assert ranking.data[0].hovertemplate == "%{y}: %{text} reports%{customdata}<extra></extra>"
+    assert list(ranking.data[0].customdata) == [""]

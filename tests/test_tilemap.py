@@ -256,14 +256,37 @@ def test_clicked_territory(event, expected):
 
 
 def test_sentence_names_highest_and_lowest_and_counts_the_rest(layout):
-    values = values_for(layout, secret={"92078"}, missing={"92077"})
+    values = values_for(layout, missing={"92077"})
     sentence = map_sentence(layout, values, "pour 10 000 mineurs", {})
     assert sentence == (
-        "Carte des 36 communes : la valeur la plus élevée est à Vaucresson "
-        "(34,5 pour 10 000 mineurs), la plus faible à Antony (1,5 pour 10 000 mineurs) ; "
-        "1 commune masquée par le secret statistique, 1 commune sans donnée."
+        "Carte des 36 communes : la valeur la plus élevée est à Villeneuve-la-Garenne "
+        "(35,5 pour 10 000 mineurs), la plus faible à Antony (1,5 pour 10 000 mineurs) ; "
+        "1 commune sans donnée."
     )
-    assert "Villeneuve" not in sentence
+
+
+def test_with_masked_communes_the_sentence_claims_only_what_the_secret_allows(layout):
+    # « la plus faible à Sèvres (5 signalements) ; 6 communes masquées »: the masked ones are below k.
+    values = values_for(layout, secret={"92078"}, missing={"92077"})
+    unbounded = map_sentence(layout, values, "signalements", {})
+    assert unbounded == (
+        "Carte des 36 communes : parmi les communes affichées, la valeur la plus élevée est à Vaucresson "
+        "(34,5 signalements), la plus faible à Antony (1,5 signalement) ; 1 commune masquée par le secret "
+        "statistique, qui peut compter plus ou moins, 1 commune sans donnée."
+    )
+    assert "Villeneuve" not in unbounded
+    # The département's public total leaves at most 20 for the masked commune: it cannot be the highest.
+    bounded = map_sentence(layout, values, "signalements", {}, masked_at_most=20)
+    assert bounded.startswith("Carte des 36 communes : la valeur la plus élevée est à Vaucresson (34,5 signalements)")
+    assert "parmi les communes affichées, la plus faible est à Antony" in bounded
+    assert "qui peut compter moins" in bounded and "plus ou moins" not in bounded
+    # At most 40: it could count more than Vaucresson's 34,5.
+    assert map_sentence(layout, values, "signalements", {}, masked_at_most=40) == unbounded
+
+
+def test_a_rate_map_without_classes_names_no_place_for_its_extremes(layout):
+    sentence = map_sentence(layout, values_for(layout), "pour 10 000 habitants", {}, measure="rate")
+    assert sentence == "Carte des 36 communes : taux des communes affichées de 1,5 à 36,5 pour 10 000 habitants."
 
 
 def test_sentence_when_everything_is_secret_or_empty(layout):
@@ -350,12 +373,79 @@ def test_sentence_hover_and_legend_in_english(layout, ept_names):
             {},
         )
         figure = tile_map_figure(layout, values, "per 10,000 minors", "Rate", ept_names)
-    assert sentence.startswith("Map of the 36 municipalities: the highest value is in Vaucresson (")
+    assert sentence.startswith("Map of the 36 municipalities: among the municipalities shown, the highest value is in ")
     assert ", the lowest in Antony (" in sentence
-    assert sentence.endswith("; 1 municipality withheld for statistical confidentiality, 1 municipality without data.")
+    assert sentence.endswith(
+        "; 1 municipality withheld for statistical confidentiality, which may count more or less, "
+        "1 municipality without data."
+    )
     assert one == "Map of one municipality: Le Plessis-Robinson, 3 victims."
     hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
     assert hovers["92002"].startswith("<b>Antony</b><br>Vallée Sud-Grand Paris<br>Rate: ")
     assert hovers["92078"].endswith("Rate: statistical confidentiality")
     assert hovers["92077"].endswith("Rate: no data")
     assert {"s: statistical confidentiality", "no data"} <= {trace.name for trace in figure.data if trace.showlegend}
+
+
+# Colours by standing against the département ----------------------------------------------------------
+
+
+def classed_values(layout: pd.DataFrame, secret: set[str] = frozenset()) -> pd.DataFrame:
+    """Rates with intervals and a standing: the first five communes above, the next five below, the
+    rest comparable; a secret commune keeps a real standing underneath, which must never show."""
+    values = values_for(layout, secret=secret)
+    standings = ["above"] * 5 + ["below"] * 5 + ["similar"] * (len(values) - 10)
+    return values.assign(
+        rate=values["value"],
+        rate_low=values["value"] * 0.8,
+        rate_high=values["value"] * 1.25,
+        standing=standings,
+    )
+
+
+def test_a_classed_map_colours_by_standing_and_says_so_in_its_legend(layout, ept_names):
+    from indicators.charts import STANDING_COLOURS
+    from indicators.tilemap import map_values
+
+    values = map_values(classed_values(layout, secret={"92002"}), 1)
+    tiles = tile_fills(tile_states(layout, values)).set_index("territory_code")
+    assert tiles.at["92004", "fill"] == STANDING_COLOURS["above"] and tiles.at["92004", "mark"] == "▲"
+    # The secret commune (first in code order, « above » underneath) is hatched grey, with no class.
+    assert tiles.at["92002", "state"] == "secret" and pd.isna(tiles.at["92002", "standing"])
+    assert tiles.at["92002", "mark"] == ""
+    figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", ept_names, rate_unit="pour 10 000")
+    assert not clickable(figure).marker.showscale  # no colour bar: the legend names the classes
+    assert figure.layout.legend.title.text.startswith("Couleur : taux comparé à celui du département (limite à 99,8")
+    legend = {trace.name for trace in figure.data if trace.showlegend}
+    assert {"Au-dessus ▲", "En dessous ▼", "Comparable"} <= legend
+    hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
+    assert "IC 95\u202f% : " in hovers["92004"] and "Par rapport au département : au-dessus" in hovers["92004"]
+    assert hovers["92002"].endswith("secret statistique") and "IC" not in hovers["92002"]
+    assert "4321" not in figure.to_json() and "4 321" not in figure.to_json()
+
+
+def test_a_classed_map_sentence_names_the_communes_beyond_chance(layout):
+    from indicators.tilemap import map_values
+
+    values = map_values(classed_values(layout, secret={"92002"}), 1)
+    sentence = map_sentence(layout, values, "pour 10 000 habitants", {}, measure="rate")
+    assert sentence.startswith("Carte des 36 communes : couleurs selon le taux comparé à celui du département, ")
+    assert "au-dessus de celui du département à Asnières-sur-Seine" in sentence
+    assert "Antony" not in sentence  # masked: never named, never classed
+    assert "26 communes comparables ; 1 commune masquée par le secret statistique." in sentence
+
+
+def test_one_outlier_does_not_flatten_the_colour_scale(layout, ept_names):
+    # Marnes-la-Coquette's 313,9 beside rates from 1,5 to 36,5: the scale stops at the upper fence.
+    from indicators.tilemap import capped_at, colour_range
+
+    values = values_for(layout)
+    values.loc[values["territory_code"] == "92047", "value"] = 313.9
+    cap = capped_at(values["value"])
+    assert cap is not None and cap < 100
+    assert colour_range(values["value"]) == (0.0, cap)
+    tiles = tile_fills(tile_states(layout, values))
+    assert tiles["fill"].nunique() > 30  # the 35 others keep distinct shades
+    figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", ept_names)
+    assert "échelle arrêtée à" in clickable(figure).marker.colorbar.title.text
+    assert capped_at(values_for(layout)["value"]) is None  # no outlier, no cap

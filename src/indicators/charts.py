@@ -11,18 +11,28 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_date
 
+from indicators.comparisons import FUNNEL_LEVELS, LEVEL, funnel_limits
 from indicators.disclosure import SECRET_SYMBOL, SECRET_TEXT
-from indicators.formatting import format_day, format_month, format_number
+from indicators.formatting import format_day, format_month, format_number, format_share, with_unit
 from indicators.i18n import _, current_language, current_locale, localized
+from indicators.territories import STANDINGS_FR, standing_label
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star", "hexagon")
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 GRID_COLOUR = "#d9d9d9"
+# A territory against the département: no judgement (more reports may mean better detection), so
+# two blues for above and below, a sand for comparable; tiles and points also carry a mark or a
+# symbol, so colour is never the only cue.
+STANDING_COLOURS = {"above": "#1F4E9A", "similar": "#E6D4A0", "below": "#9CCBEA"}
+STANDING_MARKS = {"above": "▲", "below": "▼"}
+STANDING_SYMBOLS = {"above": "triangle-up", "similar": "circle", "below": "triangle-down"}
+STANDING_EDGE = "#4a4a4a"  # outlines light bars and points against the white page (3:1 for graphics)
 
 # Plotly's layout and axis properties, as keyword arguments (Plotly has no type stubs).
 PlotlyProperties = dict[str, Any]
@@ -281,27 +291,97 @@ def change_figure(points: pd.DataFrame, unit: str, series_labels: dict[str, str]
     return figure
 
 
+def interval_text(low: float, high: float, decimals: int) -> str:
+    """ "IC 95 % : 38,1 – 53,0" (English "95% CI: 38.1 – 53.0")."""
+    return _("IC {level} : {low} – {high}").format(
+        level=format_share(LEVEL * 100), low=format_number(low, decimals), high=format_number(high, decimals)
+    )
+
+
+def standing_legend_entries(standings: pd.Series) -> list[go.Scatter]:
+    """Legend-only entries for the classes present (a bar chart colours its bars one by one)."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker=dict(
+                symbol="square", size=14, color=STANDING_COLOURS[standing], line=dict(color=STANDING_EDGE, width=1)
+            ),
+            name=standing_label(standing).capitalize(),
+            showlegend=True,
+            hoverinfo="skip",
+        )
+        for standing in STANDINGS_FR
+        if (standings == standing).any()
+    ]
+
+
 def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 0) -> go.Figure:
     """Ranked horizontal bars, largest at the top, one bar per territory; secret cells drawn empty.
-    `decimals` for rates (counts are whole)."""
+    `decimals` for rates (counts are whole): a rate's bar then carries its exact 95 % interval as an
+    error bar and in its hover. Bars are coloured by standing against the département when the
+    ranking carries one (`territories.with_standing`), with a legend of the classes."""
     figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
     hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
+    standings = (
+        ranked["standing"].where(~hidden, None)
+        if "standing" in ranked
+        else pd.Series(None, index=ranked.index, dtype=object)
+    )
+    classed = bool(standings.notna().any())
+    rated = decimals > 0 and {"rate_low", "rate_high"} <= set(ranked.columns)
+    intervals = (
+        [
+            "" if secret or pd.isna(low) else " (" + interval_text(low, high, decimals) + ")"
+            for low, high, secret in zip(ranked["rate_low"], ranked["rate_high"], hidden)
+        ]
+        if rated
+        else [""] * len(ranked)
+    )
+    classes = [
+        ""
+        if pd.isna(standing)
+        else "<br>" + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
+        for standing in standings
+    ]
     figure.add_trace(
         go.Bar(
             # A secret bar has no length, only its secret label: its place says nothing either (listed last).
             x=ranked["value"].where(~hidden, 0),
             y=ranked["name_fr"],
             orientation="h",
-            marker=dict(color=PALETTE[0]),
+            marker=dict(
+                color=[STANDING_COLOURS.get(str(standing), "#d9d9d9") for standing in standings]
+                if classed
+                else PALETTE[0],
+                line=dict(color=STANDING_EDGE, width=1 if classed else 0),
+            ),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=(ranked["rate_high"] - ranked["value"]).where(~hidden).tolist(),
+                arrayminus=(ranked["value"] - ranked["rate_low"]).where(~hidden).tolist(),
+                color="#1a1a1a",
+                thickness=1.2,
+                width=3,
+            )
+            if rated
+            else None,
             text=[
                 _(SECRET_TEXT) if secret else format_number(value, decimals)
                 for value, secret in zip(ranked["value"], hidden)
             ],
+            customdata=[interval + standing for interval, standing in zip(intervals, classes)],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate=hover_pair("%{y}", "%{text} " + unit) + "<extra></extra>",
+            hovertemplate=hover_pair("%{y}", "%{text} " + unit) + "%{customdata}<extra></extra>",
+            showlegend=False,
         )
     )
+    if classed:
+        for entry in standing_legend_entries(standings):
+            figure.add_trace(entry)
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
         xaxis=dict(
@@ -312,6 +392,113 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 
                 else {"tickformat": ",.1f"}
             ),
         ),
-        margin=dict(l=180, r=40, t=30, b=60),
+        margin=dict(l=180, r=40, t=30 if not classed else 50, b=60),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
+    )
+    return figure
+
+
+def population_ticks(low: float, high: float) -> PlotlyProperties:
+    """Log-axis ticks at 1, 2 and 5 × 10ⁿ between `low` and `high`, written in the viewer's language."""
+    ticks = [
+        base * 10**power
+        for power in range(int(np.floor(np.log10(max(low, 1.0)))), int(np.ceil(np.log10(max(high, 1.0)))) + 1)
+        for base in (1, 2, 5)
+        if low <= base * 10**power <= high
+    ]
+    return dict(tickmode="array", tickvals=ticks, ticktext=[format_number(tick) for tick in ticks])
+
+
+def funnel_figure(
+    points: pd.DataFrame, benchmark_rate: float, rate_unit: str, count_unit: str, exposure_label: str, decimals: int
+) -> go.Figure:
+    """The funnel plot (Spiegelhalter 2005): each shown territory's rate against its population (log
+    scale), the département's rate as a line, and the limits within which 95 % and 99,8 % of
+    territories of each size fall by chance alone around it (`comparisons.funnel_limits`, exact
+    Poisson). `points` (name_fr, exposure, rate, rate_low, rate_high, standing, count) hold visible
+    territories only: a secret one is not placed (its position would give its count back). Points are
+    coloured and shaped by standing; hovers give the count, the exposure (`exposure_label`: the
+    population, or people × years), the rate and its 95 % interval."""
+    lowest, highest = float(points["exposure"].min()), float(points["exposure"].max())
+    grid = np.geomspace(lowest / 1.3, highest * 1.3, 240)
+    figure = go.Figure(layout=base_layout(rate_unit, height=520))
+    benchmark_text = format_number(benchmark_rate, decimals)
+    for level, dash, width in ((FUNNEL_LEVELS[1], "dot", 2.2), (FUNNEL_LEVELS[0], "dash", 1.6)):
+        low, high = funnel_limits(grid, benchmark_rate, level)
+        name = _("Limites à {level}").format(level=format_share(level * 100, 1 if level > LEVEL else 0))
+        for values, shown in ((high, True), (low, False)):
+            figure.add_trace(
+                go.Scatter(
+                    x=grid,
+                    y=values,
+                    mode="lines",
+                    line=dict(color="#3a3a3a", dash=dash, width=width, shape="hv"),
+                    name=name,
+                    legendgroup=name,
+                    showlegend=shown,
+                    hoverinfo="skip",
+                )
+            )
+    figure.add_trace(
+        go.Scatter(
+            x=[grid[0], grid[-1]],
+            y=[benchmark_rate, benchmark_rate],
+            mode="lines",
+            line=dict(color="#000000", width=2.5),
+            name=_("Taux du département : {rate}").format(rate=benchmark_text),
+            hoverinfo="skip",
+        )
+    )
+    for standing in STANDINGS_FR:
+        group = points.loc[points["standing"] == standing]
+        if group.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=group["exposure"],
+                y=group["rate"],
+                mode="markers",
+                marker=dict(
+                    symbol=STANDING_SYMBOLS[standing],
+                    size=13,
+                    color=STANDING_COLOURS[standing],
+                    line=dict(color=STANDING_EDGE, width=1.2),
+                ),
+                name=standing_label(standing).capitalize(),
+                customdata=group["territory_code"].tolist() if "territory_code" in group else None,
+                hovertext=[
+                    f"<b>{name}</b><br>"
+                    + hover_pair(_("Effectif"), with_unit(count, count_unit))
+                    + "<br>"
+                    + hover_pair(exposure_label, format_number(exposure))
+                    + "<br>"
+                    + _("Taux : {rate} {unit} ({interval})").format(
+                        rate=format_number(rate, decimals),
+                        unit=rate_unit,
+                        interval=interval_text(low, high, decimals),
+                    )
+                    + "<br>"
+                    + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
+                    for name, count, exposure, rate, low, high in zip(
+                        group["name_fr"],
+                        group["count"] if "count" in group else group["value"],
+                        group["exposure"],
+                        group["rate"],
+                        group["rate_low"],
+                        group["rate_high"],
+                    )
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        xaxis=dict(
+            type="log",
+            title_text=_("{exposure} (échelle logarithmique)").format(exposure=exposure_label),
+            **population_ticks(grid[0], grid[-1]),
+        ),
+        yaxis=dict(title_text=rate_unit, tickformat=",.1f" if decimals == 1 else ",.2f", rangemode="tozero"),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0, xanchor="left"),
+        margin=dict(l=80, r=30, t=30, b=130),
     )
     return figure

@@ -41,9 +41,13 @@ from indicators.observations import (
 )
 from indicators.territories import (
     DEPARTMENT,
+    Benchmark,
+    benchmark_of,
+    counted_exposure,
     members,
-    populations,
-    rate_per_10000,
+    rates_with_intervals,
+    standing_label,
+    with_standing,
 )
 
 ALL = "ensemble"
@@ -475,13 +479,14 @@ def protect_totals(
     return totals.assign(suppressed=totals["territory_code"].isin(hidden))
 
 
-def with_rates(frame: pd.DataFrame, population: pd.Series) -> pd.DataFrame:
-    """`frame` (territory_code, value, suppressed) with each territory's population and its rate
-    per 10 000 inhabitants. A secret count has a secret rate: with the population public, the rate
-    would give the count back."""
-    people = frame["territory_code"].map(population).astype("Int64")
-    rates = rate_per_10000(frame["value"], people)
-    return frame.assign(population=people, rate=np.where(frame["suppressed"].to_numpy(dtype=bool), np.nan, rates))
+def with_rates(frame: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (territory_code, value, suppressed) with what its rates rest on (`counted`, from
+    `territories.counted_exposure`: communes counted and expected, their population, the exposure)
+    and each rate per 10 000 with its exact 95 % interval. A secret count has neither rate nor
+    interval, and is never passed to them: with the population public, either gives the count back."""
+    joined = frame.merge(counted, on="territory_code", how="left")
+    visible = joined["value"].astype(float).where(~joined["suppressed"].astype(bool))
+    return joined.assign(**rates_with_intervals(visible, joined["exposure"]))
 
 
 def protected_trend(
@@ -509,6 +514,40 @@ def protected_trend(
     return series, rows["source_id"].unique().tolist(), is_demo(rows)
 
 
+def public_rows(index: FieldIndex, indicator_id: str, first_year: str, last_year: str, public: str) -> pd.DataFrame:
+    """The indicator's rows of whole years for one public ("none:", "sex:F", "age_group:15-17")."""
+    rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
+    dimension, group = public.split(":")
+    return rows.loc[rows[dimension] == group] if dimension != "none" else rows
+
+
+def department_shown(cells: pd.DataFrame, indicator_id: str, public: str, years: list[int]) -> bool:
+    """Whether the département's total of one public over whole years may be shown (every year cell is)."""
+    dimension, group = public.split(":")
+    department = pd.DataFrame({"territory_code": [DEPARTMENT]})
+    return not bool(protect_totals(department, cells, indicator_id, dimension, group, years)["suppressed"].iloc[0])
+
+
+def protected_benchmark(
+    index: FieldIndex,
+    territories: pd.DataFrame,
+    cells: pd.DataFrame,
+    indicator_id: str,
+    first_year: str,
+    last_year: str,
+    public: str,
+) -> Benchmark:
+    """The whole a ranking compares its territories with: the communes counted, their total and
+    exposure; not shown (no comparison) while the département's total is under the secret."""
+    years = list(range(int(first_year), int(last_year) + 1))
+    return benchmark_of(
+        public_rows(index, indicator_id, first_year, last_year, public),
+        territories,
+        department_shown(cells, indicator_id, public, years),
+        12 * len(years),
+    )
+
+
 def protected_ranking(
     index: FieldIndex,
     territories: pd.DataFrame,
@@ -520,17 +559,19 @@ def protected_ranking(
     level: str = "commune",
 ) -> tuple[pd.DataFrame, list[str], bool]:
     """Communes (or EPTs) ranked for one indicator, whole years and public ("none:", "sex:F",
-    "age_group:15-17"), secret applied (secret totals last), with population and rate per 10 000
-    inhabitants (secret where the count is); with the sources of its rows and whether they are the demo's."""
-    rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
+    "age_group:15-17"), secret applied (secret totals last), with the communes counted, their
+    population, the rate per 10 000 and its interval (none where the count is secret) and the
+    standing against the département (`protected_benchmark`; none for a secret count); with the
+    sources of its rows and whether they are the demo's."""
+    rows = public_rows(index, indicator_id, first_year, last_year, public)
     dimension, group = public.split(":")
-    if dimension != "none":
-        rows = rows.loc[rows[dimension] == group]
     years = list(range(int(first_year), int(last_year) + 1))
     ranked = rank_with_secret_last(
         protect_totals(rank_territories(rows, territories, level), cells, indicator_id, dimension, group, years)
     )
-    return with_rates(ranked, populations(territories)), rows["source_id"].unique().tolist(), is_demo(rows)
+    benchmark = benchmark_of(rows, territories, department_shown(cells, indicator_id, public, years), 12 * len(years))
+    rated = with_rates(ranked, counted_exposure(rows, territories, level))
+    return with_standing(rated, benchmark), rows["source_id"].unique().tolist(), is_demo(rows)
 
 
 def mask_column(frame: pd.DataFrame, column: str, k: int, french: bool = False) -> pd.DataFrame:
@@ -679,17 +720,23 @@ def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
 
 def masked_ranking(ranked: pd.DataFrame, k: int, decimals: int, french: bool = False) -> pd.DataFrame:
     """A ranking by count or rate (`territories.by_measure`) as text to show or export: name, code,
-    count, population, rate; the secret symbol for a secret count and its rate, « – » (screens) or
-    an empty cell (files) for a rate without population."""
+    count, population (of the communes counted), rate, its 95 % interval and its standing against
+    the département; for EPTs, the communes counted and expected. The secret symbol for a secret
+    count and everything drawn from it, « – » (screens) or an empty cell (files) for what is not
+    known (no population, no comparison)."""
     missing = "–" if french else ""
-    rates = [
-        SECRET_SYMBOL
-        if secret
-        else (missing if pd.isna(rate) else format_number(rate, decimals) if french else f"{rate:.{decimals}f}")
-        for rate, secret in zip(ranked["rate"], ranked["suppressed"])
-    ]
+    secret = ranked["suppressed"].astype(bool).tolist()
+
+    def rate_texts(column: str) -> list[str]:
+        return [
+            SECRET_SYMBOL
+            if hidden
+            else (missing if pd.isna(rate) else format_number(rate, decimals) if french else f"{rate:.{decimals}f}")
+            for rate, hidden in zip(ranked[column], secret)
+        ]
+
     people = ranked["population"].astype("Float64")
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "name_fr": ranked["name_fr"],
             "territory_code": ranked["territory_code"],
@@ -697,6 +744,15 @@ def masked_ranking(ranked: pd.DataFrame, k: int, decimals: int, french: bool = F
             "population": [
                 missing if pd.isna(value) else format_number(value) if french else str(int(value)) for value in people
             ],
-            "rate": rates,
+            "rate": rate_texts("rate"),
+            "rate_low": rate_texts("rate_low"),
+            "rate_high": rate_texts("rate_high"),
+            "standing": [
+                SECRET_SYMBOL if hidden else (standing_label(value) or missing)
+                for value, hidden in zip(ranked["standing"], secret)
+            ],
         }
     )
+    if (ranked["communes_expected"] > 1).any():
+        table = table.assign(communes=ranked["communes"].astype("Int64"), communes_expected=ranked["communes_expected"])
+    return table

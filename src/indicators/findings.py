@@ -13,7 +13,7 @@ from indicators.formatting import (
     format_span,
     with_unit,
 )
-from indicators.i18n import _
+from indicators.i18n import _, ngettext
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
 
 
@@ -117,23 +117,152 @@ def covered_label(rows: pd.DataFrame) -> str:
     return first if last is None else _("{start} à {end}").format(start=first, end=last)
 
 
-def ranking_finding(
-    ranked: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int = 0, places: str = "commune"
+# A headline names at most this many territories of a class, then says how many more.
+NAMED_AT_MOST = 3
+
+
+def named_places(names: list[str]) -> str:
+    """ "Nanterre, Colombes", or "Antony, Bagneux, Clamart et 2 autres"."""
+    if len(names) <= NAMED_AT_MOST:
+        return ", ".join(names)
+    rest = len(names) - NAMED_AT_MOST
+    return ngettext("{names} et {count} autre", "{names} et {count} autres", rest).format(
+        names=", ".join(names[:NAMED_AT_MOST]), count=rest
+    )
+
+
+def standing_finding(visible: pd.DataFrame, label: str, period_text: str, communes: bool, benchmark_rate: str) -> str:
+    """The territories whose rate differs from the département's beyond chance (`standing`), by name;
+    or that none does. Only visible territories carry a class: a masked one is never named."""
+    above = visible.loc[visible["standing"] == "above", "name_fr"].tolist()
+    below = visible.loc[visible["standing"] == "below", "name_fr"].tolist()
+    if not above and not below:
+        none = (
+            _("{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) au-delà du hasard")
+            if communes
+            else _("{label} {period} : aucun EPT ne s'écarte du taux du département ({rate}) au-delà du hasard")
+        )
+        return none.format(label=label, period=period_text, rate=benchmark_rate)
+    parts = []
+    if above:
+        parts.append(
+            (
+                ngettext(
+                    "{count} commune au-dessus du taux du département ({names})",
+                    "{count} communes au-dessus du taux du département ({names})",
+                    len(above),
+                )
+                if communes
+                else ngettext(
+                    "{count} EPT au-dessus du taux du département ({names})",
+                    "{count} EPT au-dessus du taux du département ({names})",
+                    len(above),
+                )
+            ).format(count=len(above), names=named_places(above))
+        )
+    if below:
+        below_text = (
+            ngettext("{count} en dessous ({names})", "{count} en dessous ({names})", len(below))
+            if above
+            else (
+                ngettext(
+                    "{count} commune en dessous du taux du département ({names})",
+                    "{count} communes en dessous du taux du département ({names})",
+                    len(below),
+                )
+                if communes
+                else ngettext(
+                    "{count} EPT en dessous du taux du département ({names})",
+                    "{count} EPT en dessous du taux du département ({names})",
+                    len(below),
+                )
+            )
+        )
+        parts.append(below_text.format(count=len(below), names=named_places(below)))
+    return _("{label} {period} : {comparisons}, au-delà du hasard").format(
+        label=label, period=period_text, comparisons=", ".join(parts)
+    )
+
+
+def top_count_finding(
+    visible: pd.DataFrame, unit: str, period_text: str, communes: bool, masked: int, masked_at_most: int | None
 ) -> str:
-    """Which territory counts most over the period, and the one after it (secret cells left out).
-    With `decimals`, the values are rates: the territory "has the highest rate" rather than "counts most".
-    `places` is "commune" or "EPT" (the level ranked, as a code)."""
-    visible = ranked.loc[~ranked["suppressed"]] if "suppressed" in ranked else ranked
+    """The territory that counts most, said as the secret allows: « compte le plus » only when no
+    masked territory can count more (their public sum, `masked_at_most`, is below the first's
+    count); otherwise « parmi les communes affichées », with the masked ones counted. Territories
+    tied first are counted, none named first."""
+    first = visible.iloc[0]
+    allowed = masked == 0 or (masked_at_most is not None and masked_at_most < first["value"])
+    tied = int((visible["value"] == first["value"]).sum())
+    value = format_number(first["value"])
+    if tied > 1:
+        text = (
+            _("{count} territoires à égalité en tête {period} ({value})")
+            if allowed
+            else _("{count} territoires à égalité en tête des territoires affichés {period} ({value})")
+        ).format(count=tied, period=period_text, value=with_unit(first["value"], unit))
+    elif allowed:
+        text = _("{place} compte le plus de {unit} {period} ({value})").format(
+            place=first["name_fr"], unit=unit, period=period_text, value=value
+        )
+    else:
+        among = (
+            _("{place} compte le plus de {unit} parmi les communes affichées {period} ({value})")
+            if communes
+            else _("{place} compte le plus de {unit} parmi les EPT affichés {period} ({value})")
+        )
+        text = among.format(place=first["name_fr"], unit=unit, period=period_text, value=value)
+    if tied == 1 and len(visible) > 1:
+        second = visible.iloc[1]
+        text = _("{finding}, devant {place} ({value})").format(
+            finding=text, place=second["name_fr"], value=format_number(second["value"])
+        )
+    if masked:
+        hidden = (
+            ngettext(
+                "{finding} ; {count} commune masquée par le secret statistique",
+                "{finding} ; {count} communes masquées par le secret statistique",
+                masked,
+            )
+            if communes
+            else ngettext(
+                "{finding} ; {count} EPT masqué par le secret statistique",
+                "{finding} ; {count} EPT masqués par le secret statistique",
+                masked,
+            )
+        )
+        text = hidden.format(finding=text, count=masked)
+    return text
+
+
+def ranking_finding(
+    ranked: pd.DataFrame,
+    label: str,
+    unit: str,
+    period_text: str,
+    decimals: int = 0,
+    places: str = "commune",
+    benchmark_rate: str = "",
+    masked_at_most: int | None = None,
+) -> str:
+    """A ranking's headline. With a `standing` column (`territories.with_standing`), the territories
+    whose rate differs from the département's (`benchmark_rate`, as text) beyond chance, by name:
+    never a raw maximum, which on small populations is chance's doing. Without one, a ranking by
+    count names the first territory as far as the secret allows (`masked_at_most`: what the masked
+    territories add up to at most, `territories.masked_bound`), and a ranking by rate (`decimals`)
+    names no territory at all. `places` is "commune" or "EPT" (the level ranked, as a code)."""
+    hidden = ranked["suppressed"].astype(bool) if "suppressed" in ranked else pd.Series(False, index=ranked.index)
+    visible = ranked.loc[~hidden]
     communes = places == "commune"  # else EPTs (French: « seule commune », « seul EPT »)
     if visible.empty:
         if ranked.empty:
             return _("{label} : aucune donnée {period}").format(label=label, period=period_text)
-        masked = (
+        masked_text = (
             _("{label} {period} : chiffres des communes masqués par le secret statistique")
             if communes
             else _("{label} {period} : chiffres des EPTs masqués par le secret statistique")
         )
-        return masked.format(label=label, period=period_text)
+        return masked_text.format(label=label, period=period_text)
     if len(ranked) == 1:
         first = visible.iloc[0]
         shown = f"{format_number(first['value'], decimals)} {unit}" if decimals else with_unit(first["value"], unit)
@@ -151,19 +280,14 @@ def ranking_finding(
             else _("{label} : {value} dans chaque EPT affiché {period}")
         )
         return everywhere.format(label=label, value=zero, period=period_text)
-    first = visible.iloc[0]
+    if "standing" in visible and visible["standing"].notna().any():
+        return standing_finding(visible, label, period_text, communes, benchmark_rate)
     if decimals:
-        rate = f"{format_number(first['value'], decimals)} {unit}"
-        text = _("{place} a le taux le plus élevé {period} ({rate})").format(
-            place=first["name_fr"], period=period_text, rate=rate
+        unclassed = (
+            _("{label} {period} : taux des communes sans comparaison possible avec le département")
+            if communes
+            else _("{label} {period} : taux des EPT sans comparaison possible avec le département")
         )
-    else:
-        text = _("{place} compte le plus de {unit} {period} ({value})").format(
-            place=first["name_fr"], unit=unit, period=period_text, value=format_number(first["value"])
-        )
-    if len(visible) > 1:
-        second = visible.iloc[1]
-        text = _("{finding}, devant {place} ({value})").format(
-            finding=text, place=second["name_fr"], value=format_number(second["value"], decimals)
-        )
-    return text
+        return unclassed.format(label=label, period=period_text)
+    masked = int(hidden.sum())
+    return top_count_finding(visible, unit, period_text, communes, masked, masked_at_most)

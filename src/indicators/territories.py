@@ -12,12 +12,15 @@ Populations are the INSEE municipal populations (all inhabitants, not minors): a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from indicators.i18n import N_, _
+from indicators.comparisons import FUNNEL_LEVELS, Coverage, months_covered, rate_interval, standing
+from indicators.formatting import format_number, format_share
+from indicators.i18n import N_, _, ngettext
 from indicators.labels import localized_column
 
 # Counts or populations: a column, an array or a list (missing values allowed).
@@ -37,6 +40,8 @@ LEVEL_SINGULAR_FR = {"commune": N_("commune"), "ept": "EPT", "departement": N_("
 
 RATE_BASE = 10_000
 RATE_UNIT_FR = N_("pour 10 000 habitants")
+# When the communes counted do not cover the same number of months, rates are put on one year each.
+ANNUAL_RATE_UNIT_FR = N_("pour 10 000 habitants et par an")
 RATE_CAVEAT_FR = N_(
     "Un taux pour 10 000 habitants rapporte l'effectif à toute la population municipale (INSEE), "
     "pas au nombre de mineurs : il permet de comparer des territoires de tailles différentes, "
@@ -154,6 +159,193 @@ def by_measure(ranked: pd.DataFrame, measure: str) -> pd.DataFrame:
     )
 
 
-def measure_unit(unit: str, measure: str) -> str:
-    """ "jeunes" for counts, "jeunes pour 10 000 habitants" for rates (`unit` in the current language)."""
-    return f"{unit} {_(RATE_UNIT_FR)}" if measure == "rate" else unit
+def measure_unit(unit: str, measure: str, annualised: bool = False) -> str:
+    """ "jeunes" for counts, "jeunes pour 10 000 habitants" for rates, "… et par an" for annualised
+    ones (`unit` in the current language)."""
+    return f"{unit} {rate_unit(annualised)}" if measure == "rate" else unit
+
+
+def rate_unit(annualised: bool = False) -> str:
+    """ "pour 10 000 habitants", or "pour 10 000 habitants et par an" for an annualised rate."""
+    return _(ANNUAL_RATE_UNIT_FR) if annualised else _(RATE_UNIT_FR)
+
+
+# --- Coverage, intervals and the comparison with the whole ------------------------------------------
+
+# Territories are classed against the whole at the funnel's outer limit (99,8 %): among 36 communes
+# like the département, chance alone sets apart 0,07 on average at that level, 1,8 at 95 %
+# (the limit is close to a Bonferroni correction for 36 comparisons: 0,05 / 36 ≈ 0,0014).
+STANDING_LEVEL = FUNNEL_LEVELS[1]
+STANDINGS_FR = {"above": N_("au-dessus"), "similar": N_("comparable"), "below": N_("en dessous")}
+
+
+def standing_label(value: str | None) -> str:
+    """ "au-dessus", "comparable", "en dessous" in the current language; "" for no class."""
+    return _(STANDINGS_FR[value]) if value in STANDINGS_FR else ""
+
+
+def commune_months(rows: pd.DataFrame) -> pd.Series:
+    """Distinct calendar months each commune's dated rows cover (`comparisons.months_covered`)."""
+    if rows.empty:
+        return pd.Series(dtype="int64", name="months")
+    spans = rows[["territory_code", "month", "months_spanned"]].drop_duplicates()
+    return (
+        spans.groupby("territory_code", observed=True)[["month", "months_spanned"]]
+        .apply(months_covered)
+        .rename("months")
+    )
+
+
+def counted_exposure(rows: pd.DataFrame, territories: pd.DataFrame, level: str = "commune") -> pd.DataFrame:
+    """Per territory of `level` with rows (dated, `observations.with_month`): the communes counted
+    (those with rows) and expected, the population of the communes counted (never the whole
+    territory's: a total of 10 communes divided by 36 communes' people reads as a low rate), and the
+    exposure a rate divides by. When the communes counted cover different numbers of months, the
+    exposure is people × years covered (`annualised`): three months of one commune and twelve of
+    another are then compared per year. Population and exposure are NaN where a commune counted
+    has no known population."""
+    mine = communes(territories)
+    people = mine.set_index("territory_code")["population"].astype("Float64")
+    months = commune_months(rows.loc[rows["territory_code"].isin(people.index)])
+    annualised = months.nunique() > 1
+    frame = pd.DataFrame(
+        {
+            "territory_code": months.index.astype(str),
+            "population": people.reindex(months.index).to_numpy(dtype=np.float64, na_value=np.nan),
+            "months": months.to_numpy(),
+        }
+    )
+    frame = frame.assign(exposure=frame["population"] * (frame["months"] / 12 if annualised else 1.0))
+    if level == "ept":
+        frame = frame.assign(territory_code=frame["territory_code"].map(ept_of(territories))).dropna(
+            subset=["territory_code"]
+        )
+        expected = mine.dropna(subset=["ept_code"]).groupby("ept_code").size()
+    else:
+        expected = pd.Series(1, index=frame["territory_code"])
+    grouped = frame.assign(unknown=frame["population"].isna()).groupby("territory_code", sort=True)
+    summed = grouped.agg(
+        population=("population", "sum"),
+        exposure=("exposure", "sum"),
+        communes=("months", "size"),
+        unknown=("unknown", "any"),
+    )
+    return (
+        summed.assign(
+            population=summed["population"].mask(summed["unknown"]),
+            exposure=summed["exposure"].mask(summed["unknown"]),
+            communes_expected=expected.reindex(summed.index).fillna(summed["communes"]).astype("int64"),
+            annualised=annualised,
+        )
+        .drop(columns="unknown")
+        .reset_index()
+    )
+
+
+def rates_with_intervals(counts: pd.Series, exposure: pd.Series) -> pd.DataFrame:
+    """Rate per 10 000 and its exact 95 % interval (Garwood, `comparisons.rate_interval`), NaN where
+    the exposure is unknown. Callers pass visible counts only: an interval gives its count back."""
+    low, high = rate_interval(counts.astype(float), exposure.astype(float))
+    return pd.DataFrame(
+        {"rate": rate_per_10000(counts, exposure), "rate_low": low, "rate_high": high}, index=counts.index
+    )
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The whole each territory is compared with: the département's count over the communes counted,
+    divided by their exposure (their population, or people × years when annualised). `shown` is
+    False when the département's total is under the secret, or a commune counted has no population:
+    there is then no benchmark, hence no comparison."""
+
+    count: int
+    exposure: float
+    coverage: Coverage
+    annualised: bool
+    shown: bool
+
+    @property
+    def rate(self) -> float | None:
+        if not self.shown or not self.exposure > 0:
+            return None
+        return self.count * RATE_BASE / self.exposure
+
+    @property
+    def comparable(self) -> bool:
+        """Territories can be compared with it: shown, and a rate above zero (against a rate of 0 every
+        territory with a report would be « au-dessus » and none could be below)."""
+        return self.rate is not None and self.rate > 0
+
+
+def benchmark_of(rows: pd.DataFrame, territories: pd.DataFrame, total_shown: bool, months_expected: int) -> Benchmark:
+    """The benchmark of dated rows (one indicator and public over a span of `months_expected`
+    months): the département's communes that have rows, their count and exposure."""
+    counted = counted_exposure(rows, territories, "commune")
+    mine = rows.loc[rows["territory_code"].isin(counted["territory_code"])]
+    exposure = float(counted["exposure"].sum()) if not counted["exposure"].isna().any() else float("nan")
+    return Benchmark(
+        count=int(mine["value"].sum()),
+        exposure=exposure,
+        coverage=Coverage(
+            communes=len(counted),
+            communes_expected=len(communes(territories)),
+            months=months_covered(mine),
+            months_expected=months_expected,
+        ),
+        annualised=bool(counted["annualised"].any()) if len(counted) else False,
+        shown=total_shown and bool(len(counted)) and bool(np.isfinite(exposure)),
+    )
+
+
+def with_standing(ranked: pd.DataFrame, benchmark: Benchmark) -> pd.DataFrame:
+    """Each visible, rated territory "above", "similar" or "below" the benchmark at STANDING_LEVEL
+    (`comparisons.standing`, the funnel's exact limits); None for a secret count (a class narrows
+    it), a territory without a rate, or when the benchmark cannot be compared with."""
+    classes = np.full(len(ranked), None, dtype=object)
+    rated = (~ranked["suppressed"].astype(bool) & ranked["exposure"].notna()).to_numpy()
+    if benchmark.comparable and rated.any():
+        assert benchmark.rate is not None  # comparable
+        classes[rated] = standing(
+            ranked.loc[rated, "count" if "count" in ranked else "value"].astype(float),
+            ranked.loc[rated, "exposure"].astype(float),
+            benchmark.rate,
+            STANDING_LEVEL,
+        )
+    return ranked.assign(standing=classes)
+
+
+def masked_bound(ranked: pd.DataFrame, benchmark: Benchmark | None) -> int | None:
+    """What the secret allows about the masked territories of a ranking by count: their sum is the
+    département's public total minus the visible ones, so none of them counts more than that.
+    None when the total is itself secret (nothing bounds them). 0 when nothing is masked."""
+    hidden = ranked["suppressed"].astype(bool)
+    if not hidden.any():
+        return 0
+    if benchmark is None or not benchmark.shown:
+        return None
+    counts = ranked["count"] if "count" in ranked else ranked["value"]
+    return max(0, benchmark.count - int(counts.loc[~hidden].sum()))
+
+
+def chance_note(classified: int, level: str) -> str:
+    """Which limit the classes use and what chance alone would do among `classified` territories
+    like the whole, at that limit and at 95 %."""
+    expected = classified * (1 - STANDING_LEVEL)
+    loose = classified * (1 - FUNNEL_LEVELS[0])
+    places = (
+        ngettext("{count} commune", "{count} communes", classified)
+        if level == "commune"
+        else ngettext("{count} EPT", "{count} EPT", classified)
+    ).format(count=classified)
+    return _(
+        "Un territoire est « au-dessus » ou « en dessous » quand son taux sort de la limite à {level} de "
+        "l'entonnoir (test exact de Poisson contre le taux du département), « comparable » sinon. "
+        "Parmi {places} semblables au département, le hasard seul en écarterait {expected} en moyenne à cette "
+        "limite ({loose} à {loose_level})."
+    ).format(
+        level=format_share(STANDING_LEVEL * 100, 1),
+        places=places,
+        expected=format_number(expected, 2),
+        loose=format_number(loose, 1),
+        loose_level=format_share(FUNNEL_LEVELS[0] * 100),
+    )

@@ -22,10 +22,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from indicators.charts import plotly_separators
+from indicators.charts import STANDING_COLOURS, STANDING_MARKS, interval_text, plotly_separators
 from indicators.disclosure import SECRET_SYMBOL
-from indicators.formatting import format_number, with_unit
+from indicators.formatting import format_number, format_share, with_unit
 from indicators.i18n import N_, _, current_language, ngettext
+from indicators.territories import STANDING_LEVEL, STANDINGS_FR, rate_decimals, standing_label
 from indicators.territories import communes as communes_of
 
 COLOUR_SCALE = "cividis"  # sequential, readable with colour-vision deficiencies, light/dark at both ends
@@ -258,11 +259,46 @@ def text_colour(fill: str) -> str:
 
 
 def colour_range(values: pd.Series) -> tuple[float, float]:
-    """Scale from 0 (or the lowest value below 0) to the highest: a rate or a count starts at 0, so
-    a pale tile means few, not merely fewest."""
+    """Scale from 0 (or the lowest value below 0) to the highest, or to the upper fence of the values
+    (third quartile + 1.5 × the interquartile range, Tukey) when one lies beyond it: a rate or a count
+    starts at 0, so a pale tile means few, not merely fewest; and one small commune's outlying rate
+    must not leave the 35 others one shade (`capped_at` says where the scale stops)."""
     low = min(0.0, float(values.min())) if len(values) else 0.0
     high = float(values.max()) if len(values) else 1.0
+    cap = capped_at(values)
+    if cap is not None:
+        high = cap
     return low, (high if high > low else low + 1.0)
+
+
+def capped_at(values: pd.Series) -> float | None:
+    """Where the colour scale stops short of the highest value (every value above shares the darkest
+    colour), or None when it runs to the highest. Four values at least: fewer have no quartiles."""
+    if len(values) < 4:
+        return None
+    first, third = (float(quantile) for quantile in values.quantile([0.25, 0.75]))
+    fence = third + 1.5 * (third - first)
+    return fence if float(values.max()) > fence and fence > 0 else None
+
+
+def classed(states: pd.DataFrame) -> bool:
+    """The map colours by standing against the département: some shown tile carries one."""
+    return "standing" in states and bool(states.loc[states["state"] == "valeur", "standing"].notna().any())
+
+
+def colour_title(states: pd.DataFrame, unit: str) -> str:
+    """What the colours say, for the legend: the standing and its limit, or the value and where its
+    scale stops."""
+    if classed(states):
+        return _("Couleur : taux comparé à celui du département (limite à {level})").format(
+            level=format_share(STANDING_LEVEL * 100, 1)
+        )
+    cap = capped_at(states["value"].dropna())
+    if cap is None:
+        return unit
+    return _("{unit} (échelle arrêtée à {cap} : au-delà, la couleur la plus foncée)").format(
+        unit=unit, cap=format_number(cap, value_decimals(states["value"].dropna()))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,25 +311,31 @@ def value_decimals(values: pd.Series) -> int:
     return 0 if bool(((values - values.round()).abs() < 1e-9).all()) else 1
 
 
+RATE_COLUMNS = ("rate", "rate_low", "rate_high")
+
+
 def map_values(shown: pd.DataFrame, decimals: int) -> pd.DataFrame:
     """The ranking as the map reads it: « s » on a secret commune, the formatted number elsewhere;
-    a secret commune's count, rate and population-derived figures are blanked, not only hidden."""
+    a secret commune's count, rate, interval and standing are blanked, not only hidden."""
     secret = shown["suppressed"].astype(bool)
     display = [
         SECRET_SYMBOL if hidden else format_number(value, decimals) for value, hidden in zip(shown["value"], secret)
     ]
-    blanked = {
+    blanked: dict[str, pd.Series] = {
         column: shown[column].astype(float).mask(secret)
-        for column in ("value", "count", "rate")
+        for column in ("value", "count", *RATE_COLUMNS)
         if column in shown.columns
     }
+    if "standing" in shown.columns:
+        blanked["standing"] = shown["standing"].astype(object).where(~secret, None)
     return shown.assign(**blanked, display=display)
 
 
 def tile_states(layout: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     """The layout with each tile's state ("valeur", "secret", "vide"), its value (NaN unless shown)
     and display text. A masked commune's value is dropped here, so nothing drawn later can leak it."""
-    columns = ["territory_code", "value", "suppressed"] + (["display"] if "display" in values.columns else [])
+    extra = [column for column in ("display", *RATE_COLUMNS, "standing") if column in values.columns]
+    columns = ["territory_code", "value", "suppressed", *extra]
     joined = layout.merge(values[columns].astype({"territory_code": str}), on="territory_code", how="left")
     suppressed = joined["suppressed"].fillna(False).astype(bool)
     value = pd.to_numeric(joined["value"], errors="coerce").astype(float).where(~suppressed)
@@ -303,18 +345,32 @@ def tile_states(layout: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
     formatted = [format_number(v, decimals) for v in value]
     display = given.where(given.notna() & (state == "valeur"), pd.Series(formatted, index=joined.index))
     display = display.where(state == "valeur", np.where(state == "secret", SECRET_SYMBOL, NO_DATA_TEXT))
+    shown_only = {
+        column: joined[column].astype(float).where(state == "valeur")
+        for column in RATE_COLUMNS
+        if column in joined.columns
+    }
+    if "standing" in joined.columns:
+        shown_only["standing"] = joined["standing"].astype(object).where(state == "valeur", None)
+    mark = [
+        STANDING_MARKS.get(str(standing), "") for standing in shown_only.get("standing", pd.Series(None, joined.index))
+    ]
     return joined.drop(columns=[c for c in ("value", "suppressed", "display") if c in joined.columns]).assign(
-        state=state, value=value, display=display.astype(str)
+        state=state, value=value, display=display.astype(str), **shown_only, mark=mark
     )
 
 
 def tile_fills(states: pd.DataFrame) -> pd.DataFrame:
-    """Fill and text colour of each tile: cividis by value, light grey for a secret, near-white for none."""
-    shown = states["value"].dropna()
-    low, high = colour_range(shown)
-    position = ((states["value"] - low) / (high - low)).clip(0, 1)
-    scaled = sample_colorscale(COLOUR_SCALE, position.fillna(0).tolist())
+    """Fill and text colour of each tile: by standing against the département when the tiles carry
+    one (a shown tile without a standing, for want of a population, gets the no-data fill), else
+    cividis by value on `colour_range`; light grey for a secret, near-white for none."""
     other = np.where(states["state"] == "secret", SECRET_FILL, NO_DATA_FILL)
+    if classed(states):
+        scaled = [STANDING_COLOURS.get(str(standing), NO_DATA_FILL) for standing in states["standing"]]
+    else:
+        low, high = colour_range(states["value"].dropna())
+        position = ((states["value"] - low) / (high - low)).clip(0, 1)
+        scaled = sample_colorscale(COLOUR_SCALE, position.fillna(0).tolist())
     fill = np.where(states["state"] == "valeur", scaled, other)
     return states.assign(fill=fill, text_colour=[text_colour(colour) for colour in fill])
 
@@ -326,16 +382,49 @@ def value_with_unit(value: float, display: str, unit: str) -> str:
     return f"{display} {words}".strip()
 
 
-def hover_texts(states: pd.DataFrame, unit: str, measure_label: str, ept_names: Mapping[str, str]) -> list[str]:
-    """Full name, EPT, then the value with its unit, « secret statistique » or « pas de donnée »."""
-    texts = []
-    tiles = zip(states["state"], states["value"], states["display"], states["ept_code"], states["name_fr"])
-    for state, value, display, ept_code, name in tiles:
-        figure = {"secret": _("secret statistique"), "vide": _(NO_DATA_LEGEND)}.get(state) or value_with_unit(
-            value, display, unit
+def rate_hover(tile: pd.Series, rate_unit: str, decimals: int, rate_shown: bool) -> str:
+    """A shown tile's rate (unless `rate_shown` already) with its 95 % interval and standing, as
+    hover lines ("" without a rate)."""
+    if "rate" not in tile or pd.isna(tile["rate"]):
+        return ""
+    interval = interval_text(tile["rate_low"], tile["rate_high"], decimals)
+    text = "<br>" + (
+        interval
+        if rate_shown
+        else _("Taux : {rate} {unit} ({interval})").format(
+            rate=format_number(tile["rate"], decimals), unit=rate_unit, interval=interval
         )
-        ept = ept_names.get(ept_code, ept_code)
-        texts.append(f"<b>{name}</b><br>{ept}<br>" + _("{label} : {value}").format(label=measure_label, value=figure))
+    )
+    standing = standing_label(tile.get("standing"))
+    if standing:
+        text += "<br>" + _("Par rapport au département : {standing}").format(standing=standing)
+    return text
+
+
+def hover_texts(
+    states: pd.DataFrame,
+    unit: str,
+    measure_label: str,
+    ept_names: Mapping[str, str],
+    rate_unit: str = "",
+    rate_shown: bool = False,
+) -> list[str]:
+    """Full name, EPT, then the value with its unit, « secret statistique » or « pas de donnée »; for a
+    shown tile with a rate (`rate_unit` given), the rate (unless the value is it: `rate_shown`), its
+    95 % interval and its standing."""
+    texts = []
+    decimals = rate_decimals(states["rate"]) if "rate" in states else 1
+    for _index, tile in states.iterrows():
+        state = tile["state"]
+        figure = {"secret": _("secret statistique"), "vide": _(NO_DATA_LEGEND)}.get(state) or value_with_unit(
+            tile["value"], tile["display"], unit
+        )
+        ept = ept_names.get(tile["ept_code"], tile["ept_code"])
+        text = f"<b>{tile['name_fr']}</b><br>{ept}<br>" + _("{label} : {value}").format(
+            label=measure_label, value=figure
+        )
+        extra = rate_hover(tile, rate_unit, decimals, rate_shown) if rate_unit and state == "valeur" else ""
+        texts.append(text + extra)
     return texts
 
 
@@ -402,10 +491,17 @@ def tile_traces(tiles: pd.DataFrame) -> list[go.Scatter]:
     the first secret and the first empty tile carry the legend entries of their kind."""
     traces = []
     first_of = {state: tiles.index[tiles["state"] == state].min() for state in ("secret", "vide")}
+    by_standing = classed(tiles)
+    standings = tiles["standing"] if by_standing else pd.Series(None, index=tiles.index, dtype=object)
+    first_of |= {
+        standing: tiles.index[standings == standing].min() for standing in STANDINGS_FR if (standings == standing).any()
+    }
     for index, tile in tiles.iterrows():
         corners = hexagon(tile["x"], tile["y"])
         corners.append(corners[0])
         secret, empty = tile["state"] == "secret", tile["state"] == "vide"
+        standing = tile.get("standing") if tile["state"] == "valeur" and by_standing else None
+        standing = standing if isinstance(standing, str) else None
         traces.append(
             go.Scatter(
                 x=[c[0] for c in corners],
@@ -417,13 +513,23 @@ def tile_traces(tiles: pd.DataFrame) -> list[go.Scatter]:
                 fillpattern=SECRET_PATTERN if secret else None,
                 customdata=[tile["territory_code"]] * len(corners),
                 hoverinfo="skip",
-                name=secret_legend() if secret else (_(NO_DATA_LEGEND) if empty else tile["name_fr"]),
-                legendgroup=tile["state"],
-                legendrank=900 if secret else 950,
-                showlegend=bool((secret or empty) and index == first_of[tile["state"]]),
+                name=secret_legend() if secret else (_(NO_DATA_LEGEND) if empty else standing_legend(standing, tile)),
+                legendgroup=tile["state"] if standing is None else f"standing-{standing}",
+                legendrank=900 if secret else (950 if empty else 10 + list(STANDINGS_FR).index(standing or "above")),
+                showlegend=bool(
+                    ((secret or empty) and index == first_of[tile["state"]])
+                    or (standing is not None and index == first_of[standing])
+                ),
             )
         )
     return traces
+
+
+def standing_legend(standing: str | None, tile: pd.Series) -> str:
+    """A class's legend entry, « Au-dessus ▲ », or the commune's name for a tile without one."""
+    if standing is None:
+        return str(tile["name_fr"])
+    return f"{standing_label(standing).capitalize()} {STANDING_MARKS.get(standing, '')}".strip()
 
 
 def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> list[go.Scatter]:
@@ -456,7 +562,8 @@ def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> lis
 def click_trace(tiles: pd.DataFrame, hovers: list[str], unit: str) -> go.Scatter:
     """The clickable trace (named "communes", the last of the figure): one invisible marker per tile
     centre with customdata = territory_code, which is what a Streamlit point selection returns. Its
-    marker colours carry the colour bar; a secret tile's colour is left empty."""
+    marker colours carry the colour bar (none when tiles are coloured by standing: the legend names
+    the classes); a secret tile's colour is left empty."""
     shown = tiles["value"].dropna()
     low, high = colour_range(shown)
     return go.Scatter(
@@ -476,9 +583,9 @@ def click_trace(tiles: pd.DataFrame, hovers: list[str], unit: str) -> go.Scatter
             colorscale=COLOUR_SCALE,
             cmin=low,
             cmax=high,
-            showscale=not shown.empty,
+            showscale=not shown.empty and not classed(tiles),
             colorbar=dict(
-                title=dict(text=unit, side="top"),
+                title=dict(text=colour_title(tiles, unit), side="top"),
                 x=0.9,
                 xanchor="left",
                 len=0.7,
@@ -490,6 +597,11 @@ def click_trace(tiles: pd.DataFrame, hovers: list[str], unit: str) -> go.Scatter
         selected=dict(marker=dict(opacity=0)),
         unselected=dict(marker=dict(opacity=0)),
     )
+
+
+def tile_value(display: str, mark: str) -> str:
+    """A tile's value and its standing's mark (« 45,2 ▲ »): colour is never the only cue."""
+    return f"{display} {mark}" if mark else display
 
 
 def label_traces(tiles: pd.DataFrame, font_size: int) -> list[go.Scatter]:
@@ -504,7 +616,10 @@ def label_traces(tiles: pd.DataFrame, font_size: int) -> list[go.Scatter]:
                 x=group["x"],
                 y=group["y"],
                 mode="text",
-                text=[f"{tile.short_name}<br><b>{tile.display}</b>" for tile in group.itertuples()],
+                text=[
+                    f"{tile.short_name}<br><b>{tile_value(str(tile.display), str(tile.mark))}</b>"
+                    for tile in group.itertuples()
+                ],
                 textfont=dict(size=font_size, color=colour, family=FONT_FAMILY),
                 textposition="middle center",
                 customdata=group["territory_code"].tolist(),
@@ -526,15 +641,21 @@ def tile_map_figure(
     ept_names: dict[str, str],
     title_free: bool = True,
     height: int = HEIGHT,
+    rate_unit: str = "",
+    rate_shown: bool = False,
 ) -> go.Figure:
-    """The tile map: hexagons coloured by value (cividis, colour bar titled with the unit), secret tiles
-    hatched grey with « s », empty tiles near-white with « – », EPT groups outlined and named in the
-    legend, hovers in the current language. Clicks: the last trace ("communes") holds one point per tile whose
-    `customdata` is the territory_code (see `clicked_territory`); every other trace's customdata also
-    holds territory codes. `title_free` leaves the title to the page; otherwise `measure_label` is it.
+    """The tile map: hexagons coloured by standing against the département when `values` carry one
+    (`territories.with_standing`: three classes named in the legend, whose title says so), else by
+    value (cividis on `colour_range`, colour bar titled with the unit and where its scale stops);
+    secret tiles hatched grey with « s », empty tiles near-white with « – », EPT groups outlined and
+    named in the legend, hovers in the current language (with `rate_unit`, a shown tile's rate, its
+    95 % interval and standing; `rate_shown` when the value is the rate). Clicks: the last trace
+    ("communes") holds one point per tile whose `customdata` is the territory_code (see
+    `clicked_territory`); every other trace's customdata also holds territory codes. `title_free`
+    leaves the title to the page; otherwise `measure_label` is it.
     Text sizes follow `height` (560 on a page; 1080 for a 1920×1080 image)."""
     tiles = tile_fills(tile_states(layout, values))
-    hovers = hover_texts(tiles, unit, measure_label, ept_names)
+    hovers = hover_texts(tiles, unit, measure_label, ept_names, rate_unit, rate_shown)
     font_size = max(9, round(height / 56))
     # The layout goes into the constructor: `update_layout(template=…)` afterwards copies and checks
     # the whole template a second time (20 ms of every new map view).
@@ -565,6 +686,7 @@ def tile_map_figure(
                 itemclick=False,
                 itemdoubleclick=False,
                 font=dict(size=font_size + 2),
+                title=dict(text=colour_title(tiles, unit) if classed(tiles) else ""),
             ),
             xaxis=dict(visible=False, constrain="domain", fixedrange=True, domain=[0, 0.88]),
             yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", fixedrange=True),
@@ -633,20 +755,87 @@ def communes_without_data(count: int) -> str:
     return ngettext("{count} commune sans donnée", "{count} communes sans donnée", count).format(count=count)
 
 
-def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: Mapping[str, str]) -> str:
-    """The map in one sentence (in the current language), for screen readers: highest and lowest
-    values and where, how many communes are secret or without data. A secret commune is counted,
-    never named with a value. `names` maps territory codes to the names to say (the layout's names
-    otherwise)."""
+def standing_sentence(shown: pd.DataFrame) -> str:
+    """The classes of a map coloured by standing, in words: where the rate is above or below the
+    département's beyond chance, by name, and how many are comparable."""
+    above = shown.loc[shown["standing"] == "above", "spoken"].tolist()
+    below = shown.loc[shown["standing"] == "below", "spoken"].tolist()
+    similar = int((shown["standing"] == "similar").sum())
+    parts = []
+    if above:
+        parts.append(_("taux au-dessus de celui du département {places}").format(places=joined_places(above)))
+    if below:
+        parts.append(_("en dessous {places}").format(places=joined_places(below)))
+    if not parts:
+        parts.append(_("aucune commune ne s'écarte du taux du département au-delà du hasard"))
+    if similar and (above or below):
+        parts.append(
+            ngettext("{count} commune comparable", "{count} communes comparables", similar).format(count=similar)
+        )
+    return _("couleurs selon le taux comparé à celui du département, {parts}").format(parts=" ; ".join(parts))
+
+
+def extremes_sentence(shown: pd.DataFrame, unit: str, secret: int, masked_at_most: int | None) -> tuple[str, str]:
+    """Highest and lowest counts as far as the secret allows, and how to count the masked communes: a
+    masked commune may count less than any shown one (it is often below k), and more unless the
+    département's public total bounds the masked ones below the highest shown (`masked_at_most`)."""
+    high = shown.loc[shown["value"] == shown["value"].max()]
+    low = shown.loc[shown["value"] == shown["value"].min()]
+    highest, lowest = joined_places(high["spoken"].head(3).tolist()), joined_places(low["spoken"].head(3).tolist())
+    values = dict(
+        highest=highest,
+        highest_value=value_with_unit(high["value"].iloc[0], high["display"].iloc[0], unit),
+        lowest=lowest,
+        lowest_value=value_with_unit(low["value"].iloc[0], low["display"].iloc[0], unit),
+    )
+    if not secret:
+        return _(
+            "la valeur la plus élevée est {highest} ({highest_value}), la plus faible {lowest} ({lowest_value})"
+        ).format(**values), ""
+    if masked_at_most is not None and masked_at_most < high["value"].iloc[0]:
+        body = _(
+            "la valeur la plus élevée est {highest} ({highest_value}) ; parmi les communes affichées, la plus "
+            "faible est {lowest} ({lowest_value})"
+        ).format(**values)
+        masked = ngettext(
+            "{count} commune masquée par le secret statistique, qui peut compter moins",
+            "{count} communes masquées par le secret statistique, qui peuvent compter moins",
+            secret,
+        )
+        return body, masked.format(count=secret)
+    body = _(
+        "parmi les communes affichées, la valeur la plus élevée est {highest} ({highest_value}), la plus faible "
+        "{lowest} ({lowest_value})"
+    ).format(**values)
+    masked = ngettext(
+        "{count} commune masquée par le secret statistique, qui peut compter plus ou moins",
+        "{count} communes masquées par le secret statistique, qui peuvent compter plus ou moins",
+        secret,
+    )
+    return body, masked.format(count=secret)
+
+
+def map_sentence(
+    layout: pd.DataFrame,
+    values: pd.DataFrame,
+    unit: str,
+    names: Mapping[str, str],
+    measure: str = "count",
+    masked_at_most: int | None = None,
+) -> str:
+    """The map in one sentence (in the current language), for screen readers: the communes above and
+    below the département's rate when the map is coloured by standing; else, for counts, the highest
+    and lowest as far as the secret allows (`extremes_sentence`, `masked_at_most` from
+    `territories.masked_bound`), and for rates only their span (a raw highest rate on a small
+    population is chance's doing); how many communes are secret or without data. A secret commune
+    is counted, never named with a value. `names` maps territory codes to the names to say (the
+    layout's names otherwise)."""
     tiles = tile_states(layout, values)
     spoken = [names.get(code, name) for code, name in zip(tiles["territory_code"], tiles["name_fr"])]
     tiles = tiles.assign(spoken=spoken)
     total = len(tiles)
     shown = tiles.loc[tiles["state"] == "valeur"]
     secret, empty = int((tiles["state"] == "secret").sum()), int((tiles["state"] == "vide").sum())
-
-    def figure(row: pd.Series) -> str:
-        return value_with_unit(row["value"], row["display"], unit)
 
     if total == 0:
         return _("Carte des communes : aucune commune à afficher.")
@@ -659,24 +848,30 @@ def map_sentence(layout: pd.DataFrame, values: pd.DataFrame, unit: str, names: M
         return _("{opening} : aucune valeur affichable ; {secret}, {empty}.").format(
             opening=opening, secret=masked_communes(secret), empty=communes_without_data(empty)
         )
-    high = shown.loc[shown["value"] == shown["value"].max()]
-    low = shown.loc[shown["value"] == shown["value"].min()]
+    first, masked = shown.iloc[0], ""
     if total == 1:
         return _("{opening} : {place}, {value}.").format(
-            opening=opening, place=shown["spoken"].iloc[0], value=figure(shown.iloc[0])
+            opening=opening, place=first["spoken"], value=value_with_unit(first["value"], first["display"], unit)
         )
-    if len(shown) == 1:
+    if classed(shown):
+        body = standing_sentence(shown)
+    elif len(shown) == 1:
         body = _("une seule commune a une valeur, {place} ({value})").format(
-            place=high["spoken"].iloc[0], value=figure(high.iloc[0])
+            place=first["spoken"], value=value_with_unit(first["value"], first["display"], unit)
         )
-    elif len(high) == len(shown):
-        body = _("toutes les communes affichées ont la même valeur ({value})").format(value=figure(high.iloc[0]))
+    elif shown["value"].nunique() == 1:
+        body = _("toutes les communes affichées ont la même valeur ({value})").format(
+            value=value_with_unit(first["value"], first["display"], unit)
+        )
+    elif measure == "rate":
+        decimals = rate_decimals(shown["value"])
+        body = _("taux des communes affichées de {low} à {high}").format(
+            low=format_number(shown["value"].min(), decimals),
+            high=value_with_unit(shown["value"].max(), format_number(shown["value"].max(), decimals), unit),
+        )
     else:
-        highest, lowest = joined_places(high["spoken"].head(3).tolist()), joined_places(low["spoken"].head(3).tolist())
-        body = _(
-            "la valeur la plus élevée est {highest} ({highest_value}), la plus faible {lowest} ({lowest_value})"
-        ).format(highest=highest, highest_value=figure(high.iloc[0]), lowest=lowest, lowest_value=figure(low.iloc[0]))
-    rest = [masked_communes(secret)] if secret else []
+        body, masked = extremes_sentence(shown, unit, secret, masked_at_most)
+    rest = [masked or masked_communes(secret)] if secret else []
     rest += [communes_without_data(empty)] if empty else []
     if not rest:
         return _("{opening} : {body}.").format(opening=opening, body=body)
@@ -745,15 +940,15 @@ def tile_map_svg(
                 f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * scale:.1f}"/>'
             )
     name_size, value_size = 0.27 * scale, 0.33 * scale
-    for tile_x, tile_y, ink, label, display in zip(
-        tiles["x"], tiles["y"], tiles["text_colour"], tiles["short_name"], tiles["display"]
+    for tile_x, tile_y, ink, label, display, mark in zip(
+        tiles["x"], tiles["y"], tiles["text_colour"], tiles["short_name"], tiles["display"], tiles["mark"]
     ):
         x, y = (float(coordinate) for coordinate in point(tile_x, tile_y).split(","))
         parts.append(
             f'<text x="{x:.1f}" y="{y - 0.05 * scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
             f'fill="{ink}">{html.escape(label)}</text>'
             f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
-            f'font-weight="bold" fill="{ink}">{html.escape(display)}</text>'
+            f'font-weight="bold" fill="{ink}">{html.escape(tile_value(display, mark))}</text>'
         )
     parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 30, height=height))
     parts.append("</svg>")
@@ -761,15 +956,33 @@ def tile_map_svg(
 
 
 def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], left: float, height: int) -> list[str]:
-    """Colour bar (titled with the unit, ticks in the current language), then the EPTs, the secret and
-    the empty tiles."""
+    """What the colours say: the classes of standing (titled with their limit), or a colour bar
+    (titled with the unit and where its scale stops, ticks in the current language); then the EPTs,
+    the secret and the empty tiles."""
     parts: list[str] = []
     font = 24
     y = 40.0
     shown = tiles["value"].dropna()
-    if not shown.empty:
+    if classed(tiles):
+        for line in _wrapped(colour_title(tiles, unit), 26):
+            parts.append(
+                f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
+            )
+            y += font * 1.2
+        y += font * 0.6
+        for standing in STANDINGS_FR:
+            if not (tiles["standing"] == standing).any():
+                continue
+            parts.append(
+                f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{STANDING_COLOURS[standing]}" '
+                f'stroke="#4a4a4a"/><text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">'
+                f"{html.escape(standing_legend(standing, tiles.iloc[0]))}</text>"
+            )
+            y += font * 1.5
+        y += font
+    elif not shown.empty:
         low, high = colour_range(shown)
-        for line in _wrapped(unit, 22):
+        for line in _wrapped(colour_title(tiles, unit), 22):
             parts.append(
                 f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
             )
@@ -784,11 +997,13 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
             f'<rect x="{left:.0f}" y="{bar_top:.0f}" width="28" height="{bar_height:.0f}" fill="url(#scale)"/>'
         )
         decimals = value_decimals(shown)
+        capped = capped_at(shown) is not None
         for fraction in (0.0, 0.5, 1.0):
-            tick = high - fraction * (high - low)
+            tick = format_number(high - fraction * (high - low), decimals)
+            tick = f"≥ {tick}" if capped and fraction == 0.0 else tick
             parts.append(
                 f'<text x="{left + 38:.0f}" y="{bar_top + fraction * bar_height + font * 0.35:.0f}" '
-                f'font-size="{font}" fill="#000000">{html.escape(format_number(tick, decimals))}</text>'
+                f'font-size="{font}" fill="#000000">{html.escape(tick)}</text>'
             )
         y = bar_top + bar_height + 50
     entries = [
