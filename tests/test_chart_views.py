@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 
 from indicators.chart_views import field_trend_view, ranking_view
-from indicators.disclosure import SECRET_SYMBOL, protected_ranking, protected_trend, series_tables
+from indicators.disclosure import (
+    SECRET_SYMBOL,
+    protected_benchmark,
+    protected_ranking,
+    protected_trend,
+    series_tables,
+)
 from indicators.i18n import in_language
 from indicators.labels import group_labels
 from indicators.loading import DataTables
@@ -72,8 +78,14 @@ def test_a_trend_view_without_rows_says_so_instead_of_drawing(tables, index, cel
     assert view.chart is None and view.empty is not None and "Antony" in view.empty
 
 
-def ranking_view_2025(tables, index, protected, level: str, measure: str):
-    """The Territoires view of INDICATOR in 2025, everyone, as the page asks for it."""
+def ranking_view_2025(tables, index, protected, level: str, measure: str, cells=None):
+    """The Territoires view of INDICATOR in 2025, everyone, as the page asks for it (compared with the
+    département when `cells` are given)."""
+    benchmark = (
+        protected_benchmark(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble")
+        if cells is not None
+        else None
+    )
     return ranking_view(
         tables,
         index,
@@ -86,6 +98,7 @@ def ranking_view_2025(tables, index, protected, level: str, measure: str):
         level,
         measure,
         tile_layout(tables.territories),
+        benchmark,
     )
 
 
@@ -119,11 +132,11 @@ def test_views_in_english_take_the_english_labels_and_sentences(tables, index, c
         index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble", "commune"
     )
     with in_language("en"):
-        ranking = ranking_view_2025(tables, index, protected, "commune", "count")
+        ranking = ranking_view_2025(tables, index, protected, "commune", "count", cells)
         (_series, _sources, _demo), trend_view = trend(tables, index, cells)
     label = str(tables.catalogue.at[INDICATOR, "label_en"])
     assert ranking.chart.finding == "Ranking of municipalities (count) in 2025"
-    assert ranking.tile_map is not None and " has the most reports in 2025 (" in ranking.tile_map.finding
+    assert ranking.tile_map is not None and ranking.tile_map.finding.startswith(f"{label} in 2025: ")
     assert ranking.tile_map.sentence.startswith("Map of the 36 municipalities: ")
     assert ranking.tile_map.captions[0].endswith(" Clicking a municipality opens its fact sheet.")
     assert list(ranking.chart.display_data.columns[:2]) == ["Municipality", "Reports"]
@@ -135,3 +148,31 @@ def test_views_in_english_take_the_english_labels_and_sentences(tables, index, c
     )
     assert trend_view.chart.caveat == tables.catalogue.at[INDICATOR, "caveat_en"]
     assert list(trend_view.chart.display_data.columns) == ["Period", "Group", "Reports", "Complete period"]
+
+
+def test_a_ranking_view_compares_with_the_departement_and_offers_the_funnel(tables, index, cells):
+    protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble")
+    view = ranking_view_2025(tables, index, protected, "commune", "rate", cells)
+    ranked = protected[0]
+    named = ranked.loc[ranked["standing"].isin(["above", "below"]), "name_fr"]
+    assert view.tile_map is not None and "au-delà du hasard" in view.tile_map.finding
+    assert any(name in view.tile_map.finding for name in named)
+    assert not any(name in view.tile_map.finding for name in ranked.loc[ranked["suppressed"], "name_fr"])
+    assert view.notes[0].startswith("Taux du département en 2025 : ") and "IC 95" in view.notes[0]
+    assert any("limite à 99,8" in note and "Parmi " in note for note in view.notes)
+    assert view.funnel is not None and view.funnel_empty is None
+    assert view.funnel.finding.startswith("Taux selon la population en 2025 : ")
+    masked = int(ranked["suppressed"].sum())
+    assert view.funnel_note is not None and view.funnel_note.startswith(f"{masked} communes masquées")
+    table = view.chart.display_data.set_index("Commune")
+    secret = ranked.loc[ranked["suppressed"], "name_fr"]
+    columns = ["Taux pour 10 000 habitants", "IC 95 % bas", "IC 95 % haut", "Par rapport au département"]
+    assert (table.loc[secret, columns] == SECRET_SYMBOL).all(axis=None)
+    assert {"taux_ic95_bas", "taux_ic95_haut", "comparaison_departement", "taux_departement"} <= set(view.chart.data)
+
+
+def test_without_a_benchmark_the_view_says_why_and_draws_no_funnel(tables, index, cells):
+    protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble")
+    view = ranking_view_2025(tables, index, protected, "commune", "rate")
+    assert view.funnel is None and view.funnel_empty is not None
+    assert view.tile_map is not None and "le plus élevé" not in view.tile_map.finding

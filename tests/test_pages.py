@@ -146,10 +146,28 @@ def expected_ranking(tables, protected, dimension="none", group="ensemble"):
 
 
 def test_territories_ranking_equals_the_data(tables, protected):
+    from indicators.disclosure import protected_ranking
+    from indicators.observations import index_observations
+
     app = open_page("views/territories.py")
     ranked = expected_ranking(tables, protected)
-    assert app.header[0].value == ranking_finding(
-        ranked, "Signalements liés à un risque prostitutionnel", "signalements", "en 2025"
+    compared, _sources, _demo = protected_ranking(
+        index_observations(tables.field_observations),
+        tables.territories,
+        protected,
+        "signalements_risque_prostitutionnel",
+        "2025",
+        "2025",
+        "none:ensemble",
+    )
+    # The headline names the communes beyond chance against the département, never a masked one.
+    header = app.header[0].value
+    above, below = (int((compared["standing"] == standing).sum()) for standing in ("above", "below"))
+    assert header.startswith("Signalements liés à un risque prostitutionnel en 2025 : ")
+    assert f"{above} communes au-dessus du taux du département (" in header and f", {below} en dessous (" in header
+    assert not any(name in header for name in ranked.loc[ranked["suppressed"], "name_fr"])
+    assert ranking_finding(ranked, "S", "signalements", "en 2025", masked_at_most=None).startswith(
+        f"{ranked.iloc[0]['name_fr']} compte le plus de signalements parmi les communes affichées"
     )
     tile_map, bars = chart_specs(app)[:2]
     assert len(bars["data"][0]["y"]) == 36
@@ -174,7 +192,7 @@ def test_territories_rates_are_counts_per_10000_inhabitants_with_the_secret(tabl
         else:
             expected = ranked.at[name, "value"] * 10_000 / people[name]
             assert float(rate.replace(",", ".").replace("\u202f", "")) == pytest.approx(expected, abs=0.05)
-    assert "pour 10 000 habitants" in app.header[0].value or "secret" in app.header[0].value
+    assert "taux du département" in app.header[0].value and "le plus élevé" not in app.header[0].value
     assert any("INSEE" in caption.value for caption in app.caption)
 
 
@@ -192,9 +210,11 @@ def test_territories_filter_by_sex_keeps_the_secret(tables, protected, sex):
     app = open_page("views/territories.py")
     app.selectbox(key="public").set_value(f"sex:{sex}").run()
     ranked = expected_ranking(tables, protected, "sex", sex)
-    visible = ranked.loc[~ranked["suppressed"]]
-    assert app.header[0].value.startswith(f"{visible.iloc[0]['name_fr']} compte le plus")
+    # No masked commune is named, nor claimed above or below the département.
+    assert not any(name in app.header[0].value for name in ranked.loc[ranked["suppressed"], "name_fr"])
     shown = app.dataframe[0].value
+    masked = shown.loc[shown["Signalements"] == "s"]
+    assert (masked[["Taux pour 10 000 habitants", "IC 95 % bas", "Par rapport au département"]] == "s").all(axis=None)
     secret = set(ranked.loc[ranked["suppressed"], "name_fr"])
     assert secret, "le jeu de démonstration doit contenir des effectifs masqués"
     # One symbol for every masked cell, whether small or hidden to protect another one.

@@ -26,6 +26,7 @@ from indicators.config import data_dir, small_count_threshold
 from indicators.deck import Slide, build_slides, left_out, published_slides, read_deck
 from indicators.disclosure import (
     ShownComparison,
+    protected_benchmark,
     protected_comparisons,
     protected_ranking,
     protected_trend,
@@ -405,8 +406,18 @@ def _ranking_view(
     if ranked[0].empty:
         return None
     public_label = _territory_publics(folder, fingerprint, indicator_id, first_year, last_year, language)[public]
+    tables_now = _tables_in(folder, fingerprint, language)
+    benchmark = protected_benchmark(
+        _field_index(folder, fingerprint),
+        tables_now.territories,
+        _indicator_cells(folder, fingerprint, k, indicator_id),
+        indicator_id,
+        first_year,
+        last_year,
+        public,
+    )
     return ranking_view(
-        _tables_in(folder, fingerprint, language),
+        tables_now,
         _field_index(folder, fingerprint),
         ranked,
         k,
@@ -417,14 +428,15 @@ def _ranking_view(
         level,
         measure,
         _map_layout(folder, fingerprint, language),
+        benchmark,
     )
 
 
 def ranking_view_of(
     indicator_id: str, first_year: str, last_year: str, public: str, level: str, measure: str
 ) -> RankingView | None:
-    """`chart_views.ranking_view` (map, ranking, communes without data) for one choice of filters,
-    built once for every viewer of a data version; None when no territory has data."""
+    """`chart_views.ranking_view` (comparison, map, ranking, funnel, communes without data) for one
+    choice of filters, built once for every viewer of a data version; None when no territory has data."""
     folder = data_dir()
     return _ranking_view(
         str(folder),

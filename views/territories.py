@@ -1,5 +1,6 @@
 """Territoires: the communes or the EPTs of the Hauts-de-Seine compared for one indicator and
-period, by count or by rate per 10 000 inhabitants, on a tile map and in a ranking."""
+period, by count or by rate per 10 000 inhabitants, with the département's rate: on a tile map, in
+a ranking or on a funnel plot."""
 
 import streamlit as st
 
@@ -20,6 +21,7 @@ from views.components import (
 from views.links import shared_choice
 
 LEVELS = {"commune": N_("Communes"), "ept": N_("EPT")}
+VIEWS = {"classement": N_("Classement"), "entonnoir": N_("Entonnoir : taux selon la population")}
 
 data = tables()
 catalogue = data.catalogue
@@ -78,6 +80,8 @@ if view.tile_map is not None:
     st.header(view.tile_map.finding, anchor=False)
     if view.chart.is_demo:
         st.caption(f":orange-badge[{_(DEMO_LABEL_FR)}]")
+    for note in view.notes:
+        st.caption(note)
     event = st.plotly_chart(
         view.tile_map.figure,
         config=plotly_config(),
@@ -93,6 +97,29 @@ if view.tile_map is not None:
         st.switch_page("views/sheet.py", query_params={"territoire": choices.get(clicked, clicked)})
     for caption in view.tile_map.captions:
         st.caption(caption)
-chart_block(**vars(view.chart), key="territories")
+else:
+    for note in view.notes:
+        st.caption(note)
+
+# The ranking or the funnel plot (rate against population, with the limits chance allows).
+shown_view = (
+    shared_choice(
+        st.segmented_control,
+        _("Vue"),
+        list(VIEWS),
+        format_func=translated(VIEWS).get,
+        default="classement",
+        key="vue",
+    )
+    or "classement"
+)
+if shown_view == "entonnoir" and view.funnel is None:
+    st.info(view.funnel_empty or "", icon=":material/info:")
+elif shown_view == "entonnoir" and view.funnel is not None:
+    chart_block(**vars(view.funnel), key="funnel")
+    if view.funnel_note:
+        st.caption(view.funnel_note)
+else:
+    chart_block(**vars(view.chart), key="territories")
 if view.missing:
     st.caption(view.missing)

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.charts import observation_figure, ranking_figure
+from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
+from indicators.comparisons import Coverage, rate_interval
 from indicators.disclosure import SECRET_SYMBOL, masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
+from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized, ngettext
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
@@ -26,13 +28,18 @@ from indicators.territories import (
     PARTIAL_EPT,
     PARTIAL_EPT_NOTE_FR,
     RATE_CAVEAT_FR,
+    STANDING_LEVEL,
+    Benchmark,
     by_measure,
+    chance_note,
     epts,
+    masked_bound,
     measure_label,
     measure_unit,
     members,
     names,
     rate_decimals,
+    rate_unit,
 )
 from indicators.tilemap import map_sentence, map_values, tile_map_figure, unplaced_communes
 
@@ -152,11 +159,252 @@ class TileMapView:
 
 @dataclass(frozen=True)
 class RankingView:
-    """Territoires: the map (communes only), the ranking chart, and the communes without data."""
+    """Territoires: the comparison with the département in words (`notes`), the map (communes only),
+    the ranking chart, the funnel plot (or why there is none: `funnel_empty`, and what it leaves out:
+    `funnel_note`), and the communes without data."""
 
     tile_map: TileMapView | None
     chart: ChartView
     missing: str | None
+    notes: tuple[str, ...] = ()
+    funnel: ChartView | None = None
+    funnel_empty: str | None = None
+    funnel_note: str | None = None
+
+
+@dataclass(frozen=True)
+class RankingTexts:
+    """What every part of a Territoires view says the same way: the indicator's label and units, the
+    period, the secret's note, the rates' decimals, and the places ranked."""
+
+    label: str
+    count_unit: str
+    unit: str
+    rate_unit: str
+    period_text: str
+    secret: str
+    decimals: int
+    rate_decimals: int
+    communes: bool
+
+
+def benchmark_text(benchmark: Benchmark, texts: RankingTexts) -> str:
+    """ "3,0 pour 10 000 habitants (IC 95 % : 2,7 – 3,3)": the département's rate and its interval."""
+    assert benchmark.rate is not None
+    low, high = rate_interval(pd.Series([float(benchmark.count)]), pd.Series([benchmark.exposure]))
+    return _("{rate} {unit} ({interval})").format(
+        rate=format_number(benchmark.rate, texts.rate_decimals),
+        unit=texts.rate_unit,
+        interval=interval_text(low[0], high[0], texts.rate_decimals),
+    )
+
+
+def comparison_notes(shown: pd.DataFrame, benchmark: Benchmark | None, texts: RankingTexts) -> tuple[str, ...]:
+    """The comparison with the whole, in words: the département's rate, over which communes (a partial
+    total says so, and its rate divides by the communes counted only), whether rates are annualised,
+    which limit the classes use and what chance alone would do; or why there is no comparison."""
+    if benchmark is None:
+        return ()
+    notes = []
+    if not benchmark.shown:
+        notes.append(
+            _(
+                "Le total du département est masqué par le secret statistique, ou une commune n'a pas de "
+                "population connue : les territoires ne sont pas comparés au taux du département."
+            )
+        )
+    elif benchmark.rate is not None:
+        rate = benchmark_text(benchmark, texts)
+        notes.append(
+            _("Taux du département {period} : {rate}.").format(period=texts.period_text, rate=rate)
+            if benchmark.coverage.communes >= benchmark.coverage.communes_expected
+            else _(
+                "Taux du département {period} : {rate}, sur les communes qui ont transmis ({coverage}) : "
+                "leur effectif rapporté à leur seule population."
+            ).format(period=texts.period_text, rate=rate, coverage=benchmark.coverage.describe())
+        )
+    if benchmark.annualised:
+        notes.append(
+            _(
+                "Les communes n'ont pas transmis le même nombre de mois : les taux sont annualisés "
+                "({unit}) pour être comparables."
+            ).format(unit=texts.rate_unit)
+        )
+    classified = int(shown["standing"].notna().sum()) if "standing" in shown else 0
+    if classified:
+        notes.append(chance_note(classified, "commune" if texts.communes else "ept"))
+    partial = shown.loc[shown["communes"] < shown["communes_expected"]] if "communes" in shown else shown.iloc[0:0]
+    if not texts.communes and not partial.empty:
+        notes.append(
+            _(
+                "Couverture partielle : {epts}. Leurs taux divisent par la population des seules communes "
+                "qui ont transmis."
+            ).format(
+                epts=" ; ".join(
+                    f"{name} : " + Coverage(int(communes), int(expected), 0, 0).describe()
+                    for name, communes, expected in zip(
+                        partial["name_fr"], partial["communes"], partial["communes_expected"]
+                    )
+                )
+            )
+        )
+    return tuple(notes)
+
+
+def ranking_tables(
+    shown: pd.DataFrame, k: int, texts: RankingTexts, described: dict[str, str], benchmark: Benchmark | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The table behind the ranking and the funnel: the file (plain values, coverage and the
+    département's rate as columns) and the screen's (formatted), « s » on a secret count and all
+    that would come from it."""
+    export_names = {
+        "name_fr": _("commune") if texts.communes else "EPT",
+        "territory_code": _("code_territoire"),
+        "count": _("effectif"),
+        "rate": _("taux_pour_10000_habitants"),
+        "rate_low": _("taux_ic95_bas"),
+        "rate_high": _("taux_ic95_haut"),
+        "standing": _("comparaison_departement"),
+        "communes": _("communes_ayant_transmis"),
+        "communes_expected": _("communes_attendues"),
+    }
+    rate = benchmark.rate if benchmark is not None and benchmark.comparable else None
+    export = (
+        masked_ranking(shown, k, texts.rate_decimals)
+        .rename(columns=export_names)
+        .assign(
+            **described,
+            **({_("taux_departement"): f"{rate:.{texts.rate_decimals}f}"} if rate is not None else {}),
+            **({_("taux_annualise"): _("oui")} if benchmark is not None and benchmark.annualised else {}),
+        )
+    )
+    display = (
+        masked_ranking(shown, k, texts.rate_decimals, french=True)
+        .drop(columns="territory_code")
+        .rename(
+            columns={
+                "name_fr": _("Commune") if texts.communes else "EPT",
+                "count": texts.count_unit.capitalize(),
+                "population": _("Population"),
+                "rate": measure_label("rate"),
+                "rate_low": _("IC 95 % bas"),
+                "rate_high": _("IC 95 % haut"),
+                "standing": _("Par rapport au département"),
+                "communes": _("Communes ayant transmis"),
+                "communes_expected": _("Communes de l'EPT"),
+            }
+        )
+    )
+    return export, display
+
+
+def funnel_parts(
+    shown: pd.DataFrame, benchmark: Benchmark | None, texts: RankingTexts
+) -> tuple[go.Figure | None, str | None, str | None, str]:
+    """The funnel plot of the shown territories, or why there is none; what it leaves out (secret
+    territories are not placed); and its title, which states how many lie beyond the 99,8 % limit."""
+    if benchmark is None or not benchmark.comparable or benchmark.rate is None:
+        empty = _(
+            "Pas d'entonnoir : il faut le taux du département pour tracer ses limites, et il n'est pas disponible "
+            "(voir ci-dessus)."
+        )
+        return None, empty, None, ""
+    points = shown.loc[shown["standing"].notna()]
+    if points.empty:
+        return None, _("Pas d'entonnoir : aucun territoire n'a de taux affichable."), None, ""
+    hidden = int(shown["suppressed"].astype(bool).sum())
+    note = (
+        (
+            ngettext(
+                "{count} commune masquée par le secret statistique n'est pas placée : sa position donnerait "
+                "son effectif.",
+                "{count} communes masquées par le secret statistique ne sont pas placées : leur position "
+                "donnerait leur effectif.",
+                hidden,
+            )
+            if texts.communes
+            else ngettext(
+                "{count} EPT masqué par le secret statistique n'est pas placé : sa position donnerait son effectif.",
+                "{count} EPT masqués par le secret statistique ne sont pas placés : leur position donnerait "
+                "leur effectif.",
+                hidden,
+            )
+        ).format(count=hidden)
+        if hidden
+        else None
+    )
+    exposure_label = _("Habitants × années couvertes") if benchmark.annualised else _("Population")
+    figure = funnel_figure(
+        points, benchmark.rate, texts.rate_unit, texts.count_unit, exposure_label, texts.rate_decimals
+    )
+    beyond = int(points["standing"].isin(["above", "below"]).sum())
+    title = (
+        ngettext(
+            "Taux selon la population {period} : {count} commune au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} communes au-delà des limites à {level}",
+            beyond,
+        )
+        if texts.communes
+        else ngettext(
+            "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
+            beyond,
+        )
+    ).format(period=texts.period_text, count=beyond, level=format_share(STANDING_LEVEL * 100, 1))
+    return figure, None, note, title
+
+
+def tile_map_view(
+    data: DataTables,
+    shown: pd.DataFrame,
+    layout: pd.DataFrame,
+    finding: str,
+    texts: RankingTexts,
+    measure: str,
+    sources: list[str],
+    masked_at_most: int | None,
+) -> TileMapView:
+    """The communes' tile map, its sentence and captions (the map first, as officials expect; the
+    ranked table below is its keyboard and screen-reader alternative)."""
+    place_names = names(data.territories)
+    values = map_values(shown, texts.decimals)
+    sentence = map_sentence(layout, values, texts.unit, place_names, measure, masked_at_most)
+    unplaced = unplaced_communes(data.territories)
+    captions = (
+        sentence + " " + _("Cliquer sur une commune ouvre sa fiche."),
+        *(
+            [
+                ngettext(
+                    "{count} commune sans coordonnées ne figure pas sur la carte : "
+                    "le classement ci-dessous les compte.",
+                    "{count} communes sans coordonnées ne figurent pas sur la carte : "
+                    "le classement ci-dessous les compte.",
+                    len(unplaced),
+                ).format(count=len(unplaced))
+            ]
+            if unplaced
+            else []
+        ),
+        _(
+            "{sources} ; {period} ; {secret}. Une tuile par commune, placée près de ses voisines : "
+            "ni les surfaces ni les frontières ne sont dessinées."
+        ).format(
+            sources=source_line([*sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources),
+            period=texts.period_text,
+            secret=texts.secret,
+        ),
+    )
+    ept_names = {code: place_names.get(code, code) for code in epts(data.territories)["territory_code"]}
+    figure = tile_map_figure(
+        layout,
+        values,
+        texts.unit,
+        measure_label(measure),
+        ept_names,
+        rate_unit=texts.rate_unit,
+        rate_shown=measure == "rate",
+    )
+    return TileMapView(finding=finding, figure=figure, sentence=sentence, captions=captions)
 
 
 def ranking_view(
@@ -171,22 +419,30 @@ def ranking_view(
     level: str,
     measure: str,
     layout: pd.DataFrame,
+    benchmark: Benchmark | None = None,
 ) -> RankingView:
     """Communes or EPTs ranked by count or rate (`protected`: a non-empty ranking from
-    `disclosure.protected_ranking`, with its sources and whether they are the demo's); `layout` is
-    the communes' tile layout."""
+    `disclosure.protected_ranking`, with its sources and whether they are the demo's), compared with
+    the département (`benchmark`, from `disclosure.protected_benchmark`; None: no comparison);
+    `layout` is the communes' tile layout."""
     ranked, source_ids, demo = protected
     entry = data.catalogue.loc[indicator_id]
     shown = by_measure(ranked, measure)
-    decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
-    label = localized(entry, "label")
-    count_unit = localized(entry, "unit")
-    unit = measure_unit(count_unit, measure)
-    measure_text = measure_label(measure)
+    annualised = benchmark is not None and benchmark.annualised
     rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
-    period_text = covered_text(rows)
-    secret = secret_note(k)
-    rate_sources = ["INSEE_POPULATIONS_LEGALES"] if measure == "rate" else []
+    rate_places = rate_decimals(shown["rate"])
+    texts = RankingTexts(
+        label=localized(entry, "label"),
+        count_unit=localized(entry, "unit"),
+        unit=measure_unit(localized(entry, "unit"), measure, annualised),
+        rate_unit=rate_unit(annualised),
+        period_text=covered_text(rows),
+        secret=secret_note(k),
+        decimals=rate_places if measure == "rate" else 0,
+        rate_decimals=rate_places,
+        communes=level == "commune",
+    )
+    rate_sources = ["INSEE_POPULATIONS_LEGALES"]
     level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if level == "ept" else []
     caveat = (
         localized(entry, "caveat")
@@ -203,101 +459,67 @@ def ranking_view(
     if level == "ept":
         caveat += " " + _(PARTIAL_EPT_NOTE_FR)
 
-    place_names = names(data.territories)
-    finding = ranking_finding(shown, label, unit, period_text, decimals, "commune" if level == "commune" else "EPT")
+    masked_at_most = masked_bound(shown, benchmark)
+    finding = ranking_finding(
+        shown,
+        texts.label,
+        texts.unit,
+        texts.period_text,
+        texts.decimals,
+        "commune" if texts.communes else "EPT",
+        f"{format_number(benchmark.rate, texts.rate_decimals)} {texts.rate_unit}"
+        if benchmark is not None and benchmark.rate is not None and benchmark.comparable
+        else "",
+        masked_at_most,
+    )
     tile_map = None
-    if level == "commune":
-        # The map first, as officials expect; the ranked table below is its keyboard and screen-reader alternative.
-        values = map_values(shown, decimals)
-        sentence = map_sentence(layout, values, unit, place_names)
-        ept_rows = epts(data.territories)
-        unplaced = unplaced_communes(data.territories)
-        captions = (
-            sentence + " " + _("Cliquer sur une commune ouvre sa fiche."),
-            *(
-                [
-                    ngettext(
-                        "{count} commune sans coordonnées ne figure pas sur la carte : "
-                        "le classement ci-dessous les compte.",
-                        "{count} communes sans coordonnées ne figurent pas sur la carte : "
-                        "le classement ci-dessous les compte.",
-                        len(unplaced),
-                    ).format(count=len(unplaced))
-                ]
-                if unplaced
-                else []
-            ),
-            _(
-                "{sources} ; {period} ; {secret}. Une tuile par commune, placée près de ses voisines : "
-                "ni les surfaces ni les frontières ne sont dessinées."
-            ).format(
-                sources=source_line([*source_ids, *rate_sources, "IGN_ADMIN_EXPRESS_CENTROIDES"], data.sources),
-                period=period_text,
-                secret=secret,
-            ),
-        )
-        tile_map = TileMapView(
-            finding=finding,
-            figure=tile_map_figure(
-                layout,
-                values,
-                unit,
-                measure_text,
-                {code: place_names.get(code, code) for code in ept_rows["territory_code"]},
-            ),
-            sentence=sentence,
-            captions=captions,
+    if texts.communes:
+        tile_map = tile_map_view(
+            data, shown, layout, finding, texts, measure, [*source_ids, *rate_sources], masked_at_most
         )
         finding = _("Classement des communes ({measure}) {period}").format(
-            measure=measure_text.lower(), period=period_text
+            measure=measure_label(measure).lower(), period=texts.period_text
         )
-
-    place_title = _("Commune") if level == "commune" else "EPT"
-    described = {
-        _("indicateur"): label,
-        _("periode"): covered_label(rows),
-        _("public"): public_label,
-    }
-    export = (
-        masked_ranking(shown, k, decimals)
-        .rename(
-            columns={
-                "name_fr": _("commune") if level == "commune" else "EPT",
-                "territory_code": _("code_territoire"),
-                "count": _("effectif"),
-                "rate": _("taux_pour_10000_habitants"),
-            }
-        )
-        .assign(**described)
-    )
-    display = (
-        masked_ranking(shown, k, decimals, french=True)
-        .drop(columns="territory_code")
-        .rename(
-            columns={
-                "name_fr": place_title,
-                "count": count_unit.capitalize(),
-                "population": _("Population"),
-                "rate": measure_label("rate"),
-            }
-        )
+    described = {_("indicateur"): texts.label, _("periode"): covered_label(rows), _("public"): public_label}
+    export, display = ranking_tables(shown, k, texts, described, benchmark)
+    source = _("{sources} ; {period} ; {secret}").format(
+        sources=source_line([*source_ids, *rate_sources, *level_sources], data.sources),
+        period=texts.period_text,
+        secret=texts.secret,
     )
     chart = ChartView(
         finding=finding,
-        figure=ranking_figure(shown, unit, k, decimals),
+        figure=ranking_figure(
+            shown,
+            texts.unit,
+            k,
+            texts.decimals,
+            benchmark.rate if benchmark is not None and benchmark.comparable else None,
+        ),
         data=export,
         display_data=display,
-        source=_("{sources} ; {period} ; {secret}").format(
-            sources=source_line([*source_ids, *rate_sources, *level_sources], data.sources),
-            period=period_text,
-            secret=secret,
-        ),
+        source=source,
         caveat=caveat,
         file_name=f"{indicator_id}_{level}_{measure}_{first_year}_{last_year}.csv",
         is_demo=demo,
     )
+    figure, funnel_empty, funnel_note, funnel_title = funnel_parts(shown, benchmark, texts)
+    funnel = (
+        ChartView(
+            finding=funnel_title,
+            figure=figure,
+            data=export,
+            display_data=display,
+            source=source,
+            caveat=caveat if measure == "rate" else localized(entry, "caveat") + " " + _(RATE_CAVEAT_FR),
+            file_name=f"{indicator_id}_{level}_entonnoir_{first_year}_{last_year}.csv",
+            is_demo=demo,
+        )
+        if figure is not None
+        else None
+    )
     missing = None
-    if level == "commune":
+    if texts.communes:
         absent = communes_without_data(ranked, data.territories)
         if absent:
             missing = ngettext(
@@ -306,5 +528,13 @@ def ranking_view(
                 "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
                 "Une commune sans donnée n'est pas une commune à zéro.",
                 len(absent),
-            ).format(period=period_text, count=len(absent), names=", ".join(absent))
-    return RankingView(tile_map, chart, missing)
+            ).format(period=texts.period_text, count=len(absent), names=", ".join(absent))
+    return RankingView(
+        tile_map,
+        chart,
+        missing,
+        comparison_notes(shown, benchmark, texts),
+        funnel,
+        funnel_empty,
+        funnel_note,
+    )

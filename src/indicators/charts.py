@@ -317,11 +317,20 @@ def standing_legend_entries(standings: pd.Series) -> list[go.Scatter]:
     ]
 
 
-def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 0) -> go.Figure:
+def rate_axis(highest: pd.Series) -> PlotlyProperties:
+    """A rate axis from 0 with room past the highest bar end (or interval) for its label."""
+    top = float(highest.max()) if highest.notna().any() else 0.0
+    return {"tickformat": ",.1f", "range": [0, top * 1.15 if top > 0 else 1.0]}
+
+
+def ranking_figure(
+    ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 0, benchmark_rate: float | None = None
+) -> go.Figure:
     """Ranked horizontal bars, largest at the top, one bar per territory; secret cells drawn empty.
     `decimals` for rates (counts are whole): a rate's bar then carries its exact 95 % interval as an
     error bar and in its hover. Bars are coloured by standing against the département when the
-    ranking carries one (`territories.with_standing`), with a legend of the classes."""
+    ranking carries one (`territories.with_standing`), with a legend of the classes; a ranking by rate
+    draws the département's rate (`benchmark_rate`) as a vertical line."""
     figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
     hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
     standings = (
@@ -368,20 +377,59 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 
             )
             if rated
             else None,
+            # With intervals, a rate's label goes past its error bar (the trace below): on the bar's end, the
+            # error bar would strike it through.
             text=[
-                _(SECRET_TEXT) if secret else format_number(value, decimals)
+                _(SECRET_TEXT) if secret else ("" if rated else format_number(value, decimals))
                 for value, secret in zip(ranked["value"], hidden)
             ],
-            customdata=[interval + standing for interval, standing in zip(intervals, classes)],
+            # The hover: the value with its unit (a rate with its interval), then its standing.
+            customdata=[
+                (_(SECRET_TEXT) if secret else f"{format_number(value, decimals)} {unit}" + interval) + standing
+                if rated
+                else interval + standing
+                for value, secret, interval, standing in zip(ranked["value"], hidden, intervals, classes)
+            ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate=hover_pair("%{y}", "%{text} " + unit) + "%{customdata}<extra></extra>",
+            hovertemplate=(
+                hover_pair("%{y}", "%{customdata}")
+                if rated
+                else hover_pair("%{y}", "%{text} " + unit) + "%{customdata}"
+            )
+            + "<extra></extra>",
             showlegend=False,
         )
     )
+    if rated:
+        shown = ~hidden & ranked["value"].notna()
+        figure.add_trace(
+            go.Scatter(
+                x=ranked.loc[shown, "rate_high"].fillna(ranked.loc[shown, "value"]),
+                y=ranked.loc[shown, "name_fr"],
+                mode="text",
+                text=[" " + format_number(value, decimals) for value in ranked.loc[shown, "value"]],
+                textposition="middle right",
+                cliponaxis=False,
+                hoverinfo="skip",
+                showlegend=False,
+                name="valeurs",
+            )
+        )
     if classed:
         for entry in standing_legend_entries(standings):
             figure.add_trace(entry)
+    if rated and benchmark_rate is not None:
+        figure.add_vline(
+            x=benchmark_rate,
+            line=dict(color="#000000", width=2, dash="dash"),
+            annotation=dict(
+                text=_("Taux du département : {rate}").format(rate=format_number(benchmark_rate, decimals)),
+                yanchor="bottom",
+                font=dict(size=13, color="#000000"),
+            ),
+            annotation_position="top right",
+        )
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
         xaxis=dict(
@@ -389,7 +437,7 @@ def ranking_figure(ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 
             **(
                 count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)
                 if decimals == 0
-                else {"tickformat": ",.1f"}
+                else rate_axis(ranked.loc[~hidden, "rate_high"] if rated else ranked.loc[~hidden, "value"])
             ),
         ),
         margin=dict(l=180, r=40, t=30 if not classed else 50, b=60),
