@@ -114,7 +114,8 @@ def test_offline_deck_renders_every_chart_with_the_network_blocked(tables, brows
         page.goto(deck.as_uri())
         for number in range(1, 11):
             slide = page.locator(f"#slide-{number}")
-            slide.locator(".main-svg").first.wait_for(timeout=15_000)
+            # A chart drawn by Plotly, or a map's picture (one SVG, see deck_export.map_section).
+            slide.locator(".main-svg, .map-slide svg").first.wait_for(timeout=15_000)
             assert "active" in slide.get_attribute("class")
             assert page.locator("#counter").inner_text() == f"{number} / 10"
             page.screenshot(path=str(SCREENSHOTS / f"deck_hors_ligne_{number}.png"))

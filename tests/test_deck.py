@@ -384,9 +384,11 @@ def test_the_map_slide_holds_the_36_communes(slides, tables):
     assert slide.is_demo and "Données fictives" in slide.source
     assert "INSEE" in slide.source and "IGN" in slide.source and "Populations légales" in slide.full_source
     assert slide.caveat.startswith("Un taux pour 10 000 habitants")
-    assert slide.headline.startswith("Signalements liés à un risque prostitutionnel en 2025 : taux le plus élevé ")
-    assert "pour 10 000 habitants" in slide.headline
-    assert slide.description.startswith("Carte des 36 communes")
+    # The communes beyond chance, by name: never the raw highest rate (a small commune's, by chance).
+    assert slide.headline.startswith("Signalements liés à un risque prostitutionnel en 2025 : ")
+    assert "au-dessus du taux du département" in slide.headline and "au-delà du hasard" in slide.headline
+    assert "le plus élevé" not in slide.headline
+    assert slide.description.startswith("Carte des 36 communes : couleurs selon le taux comparé")
 
 
 @pytest.mark.parametrize("measure", ["count", "rate"])
@@ -424,22 +426,26 @@ def test_rates_are_counts_times_10000_over_the_population(secret_store, tables):
     assert shown["value"].to_numpy() == pytest.approx(expected[shown.index].to_numpy())
     assert shown["count"].to_dict() == {code: counts[code] for code in shown.index}
     texts = tile_texts(slide)
-    assert all(texts[code].endswith(f"<b>{format_number(rate, 1)}</b>") for code, rate in expected.items())
+    marks = slide.data.set_index("territory_code")["standing"].map({"above": " ▲", "below": " ▼"}).fillna("")
+    assert all(texts[code].endswith(f"<b>{format_number(rate, 1)}{marks[code]}</b>") for code, rate in expected.items())
     assert "en 2024" in slide.headline and "INSEE" in slide.source
 
 
-def test_a_count_map_is_the_default_and_needs_no_population(secret_store):
+def test_a_count_map_is_the_default_and_is_coloured_by_standing(secret_store):
+    from indicators.charts import STANDING_COLOURS
     from indicators.formatting import format_number
 
     data, counts = secret_store
     slide = protected_deck(data, map_deck(None), SECRET_K)[0]
-    assert "Un taux" not in slide.caveat and "INSEE" not in slide.source
-    top = max(
-        (code for code in counts if code not in set(slide.data.loc[slide.data["suppressed"], "territory_code"])),
-        key=counts.get,
-    )
-    assert f"en tête ({format_number(counts[top])} signalements)" in slide.headline
+    # The tiles write counts; their colours compare rates with the département's, hence INSEE's populations.
+    assert "Un taux" not in slide.caveat and "INSEE" in slide.source
+    texts = tile_texts(slide)
+    shown = slide.data.loc[~slide.data["suppressed"]]
+    assert all(f"<b>{format_number(counts[code])}" in texts[code] for code in shown["territory_code"])
+    fills = {trace.customdata[0]: trace.fillcolor for trace in slide.figure.data if trace.fill == "toself"}
+    assert {fills[code] for code in shown["territory_code"]} <= set(STANDING_COLOURS.values())
     assert slide.headline.startswith("Signalements liés à un risque prostitutionnel en 2024 : ")
+    assert "en tête" not in slide.headline
 
 
 def test_the_map_is_left_out_without_rows_or_with_every_commune_secret(tables):
@@ -454,8 +460,9 @@ def test_the_map_shows_the_latest_complete_year_or_says_the_year_is_partial(tabl
     whole = [(MAP_INDICATOR, code, f"2024-{month:02d}", 3) for code in ("92002", "92004") for month in range(1, 13)]
     partial = [(MAP_INDICATOR, code, f"2025-{month:02d}", 4) for code in ("92002", "92004") for month in range(1, 4)]
     slide = protected_deck(imported(tables, whole + partial), map_deck("count"), 5)[0]
-    # Both communes count 36 in 2024: neither is named first.
-    assert "en 2024" in slide.headline and "2 communes à égalité en tête (36 signalements)" in slide.headline
+    # Two communes of 36 sent figures: the headline says so, and compares them with their own rate.
+    assert "en 2024" in slide.headline and slide.headline.endswith("(2 communes sur 36 ont transmis)")
+    assert "aucune commune ne s'écarte du taux du département" in slide.headline
     only_partial = protected_deck(imported(tables, partial), map_deck("count"), 5)[0]
     assert "année incomplète : 3 mois sur 12" in only_partial.headline
 
@@ -519,9 +526,8 @@ def test_slides_in_english(secret_store, tables):
     assert national is not None and national.headline.startswith("Minors in prostitution or at risk of it (estimate): ")
     assert national.source.startswith("Source") and " : " not in national.source
     label = str(tables.catalogue.at[MAP_INDICATOR, "label_en"])
-    assert (
-        slide.headline.startswith(f"{label} in 2024: highest rate in ") and "per 10,000 inhabitants" in slide.headline
-    )
+    assert slide.headline.startswith(f"{label} in 2024: ") and " above the département's rate (" in slide.headline
+    assert "beyond chance" in slide.headline and "highest" not in slide.headline
     assert slide.caveat.startswith("A rate per 10,000 inhabitants") and "fictitious" not in slide.caveat
     assert slide.description.startswith("Map of the 36 municipalities: ")
     assert "s: statistical confidentiality" in {trace.name for trace in slide.figure.data}

@@ -37,7 +37,18 @@ st.html("""<style>
     > [data-testid="stElementContainer"]:has(.slide-map) {
     flex: 1 1 0; min-height: 260px; }
 [data-testid="stElementContainer"]:has(.slide-map) [data-testid="stHtml"], .slide-map { height: 100%; width: 100%; }
-.slide-map img { display: block; width: 100%; height: 100%; object-fit: contain; }
+.slide-map img { display: block; width: 100%; height: 100%; object-fit: contain; object-position: left top; }
+/* A map slide: the map on the left, as high as the screen allows (the département is taller than wide),
+   its words on the right. */
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+    > [data-testid="stLayoutWrapper"]:has(.slide-map),
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"]
+    > [data-testid="stHorizontalBlock"]:has(.slide-map) { flex: 1 1 0; min-height: 0; }
+[data-testid="stHorizontalBlock"]:has(.slide-map), [data-testid="stColumn"]:has(.slide-map),
+[data-testid="stColumn"]:has(.slide-map) > [data-testid="stVerticalBlock"] { height: 100%; }
+[data-testid="stColumn"]:has(.slide-map) [data-testid="stElementContainer"]:has(.slide-map) {
+    flex: 1 1 0; min-height: 0; }
+[data-testid="stColumn"]:has(.slide-words) h1 { font-size: 32px !important; }
 [data-testid="stMain"] h1 { font-size: 36px !important; line-height: 1.2 !important; padding: 0 0 0.3rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
     font-size: 18px !important; color: #1a1a1a !important; }
@@ -98,25 +109,34 @@ def go_to(target: int) -> None:
     st.query_params["slide"] = str(target)
 
 
-st.title(slide.headline, anchor=False)
-if slide.is_demo:
-    st.warning(_(DEMO_LABEL_FR), icon=":material/science:")
 if slide.picture:
     # A map is one picture that shrinks as a whole: labels sized in pixels would spill over smaller tiles.
+    # It takes the left of the slide at its full height, the demo label under it (the département is
+    # taller than wide: there is room below); the headline and captions stand beside it.
+    picture_place, words = st.columns([4, 3], gap="medium")
     picture = base64.b64encode(slide.picture.encode("utf-8")).decode("ascii")
-    st.html(
+    picture_place.html(
         f'<div class="slide-map"><img src="data:image/svg+xml;base64,{picture}" '
         f'alt="{html.escape(slide.description or slide.headline, quote=True)}"></div>'
     )
+    if slide.is_demo:
+        picture_place.warning(_(DEMO_LABEL_FR), icon=":material/science:")
+    words.html('<span class="slide-words"></span>')
+    words.title(slide.headline, anchor=False)
+    words.caption(slide.source)
+    words.caption(_("Précaution : {caveat}").format(caveat=first_sentence(slide.caveat)))
 else:
+    st.title(slide.headline, anchor=False)
+    if slide.is_demo:
+        st.warning(_(DEMO_LABEL_FR), icon=":material/science:")
     st.plotly_chart(
         presentation_style(slide.figure, None),
         config={"displayModeBar": False, "responsive": True},
         height="stretch",
         key=f"slide_{number}",
     )
-st.caption(slide.source)
-st.caption(_("Précaution : {caveat}").format(caveat=first_sentence(slide.caveat)))
+    st.caption(slide.source)
+    st.caption(_("Précaution : {caveat}").format(caveat=first_sentence(slide.caveat)))
 
 previous, counter, following, leave = st.columns([2, 1, 2, 2], vertical_alignment="center")
 # The arrow keys are the buttons' shortcuts: Streamlit draws the key (← or →) after the label,

@@ -16,8 +16,10 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, hover_pair, observation_figure, percent_suffix, published_figure
+from indicators.comparisons import Coverage
 from indicators.disclosure import (
     protect_series,
+    protected_benchmark,
     protected_ranking,
 )
 from indicators.findings import (
@@ -26,7 +28,7 @@ from indicators.findings import (
     published_finding,
     ranking_finding,
 )
-from indicators.formatting import format_number, with_unit
+from indicators.formatting import format_number
 from indicators.i18n import N_, _, localized
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels, localized_column
@@ -49,17 +51,18 @@ from indicators.store.protected import protected_cells
 from indicators.territories import (
     DEPARTMENT,
     RATE_CAVEAT_FR,
-    RATE_UNIT_FR,
+    Benchmark,
     by_measure,
     epts,
+    masked_bound,
     measure_label,
     measure_unit,
     members,
     names,
     rate_decimals,
+    rate_unit,
 )
 from indicators.tilemap import (
-    at_place,
     map_sentence,
     map_values,
     tile_layout,
@@ -311,7 +314,8 @@ def map_caveat(caveat: str, measure: str, demo: bool) -> str:
 
 def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, index: FieldIndex) -> Slide | None:
     """The 36 communes' tiles for one indicator over its latest complete year, by count or rate per
-    10 000 inhabitants; None when the indicator has no rows or no commune can be shown."""
+    10 000 inhabitants, coloured by standing against the département's rate when it can be compared
+    with; None when the indicator has no rows or no commune can be shown."""
     indicator = row["indicators"]
     entry = tables.catalogue.loc[indicator]
     rows = index.rows(indicator)
@@ -319,62 +323,75 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
         return None
     year = map_year(rows)
     year_text = str(year["period_start"].year)
-    ranked, source_ids, demo = protected_ranking(
-        index, tables.territories, cells, indicator, year_text, year_text, "none:ensemble", "commune"
-    )
+    choice = (indicator, year_text, year_text, "none:ensemble")
+    ranked, source_ids, demo = protected_ranking(index, tables.territories, cells, *choice, "commune")
+    benchmark = protected_benchmark(index, tables.territories, cells, *choice)
     measure = setting(row, "measure", "count")
     shown = by_measure(ranked, measure)
     if not shown.loc[~shown["suppressed"].astype(bool), "value"].notna().any():
         return None  # every commune under the secret (or, for a rate, without a population)
     decimals = rate_decimals(shown["value"]) if measure == "rate" else 0
-    unit = measure_unit(localized(entry, "unit"), measure)
+    unit = measure_unit(localized(entry, "unit"), measure, benchmark.annualised)
     period_text = map_period_text(index.rows(indicator, None, *year_bounds(year_text, year_text)), year)
     values = map_values(shown, decimals)
     layout = tile_layout(tables.territories)
     place_names = names(tables.territories)
     ept_names = {code: place_names.get(code, code) for code in epts(tables.territories)["territory_code"]}
-    figure = tile_map_figure(layout, values, unit, measure_label(measure), ept_names, True, MAP_HEIGHT)
-    sources = [*source_ids, *(RATE_SOURCES if measure == "rate" else []), *MAP_SOURCES]
+    figure = tile_map_figure(
+        layout,
+        values,
+        unit,
+        measure_label(measure),
+        ept_names,
+        True,
+        MAP_HEIGHT,
+        rate_unit=rate_unit(benchmark.annualised),
+        rate_shown=measure == "rate",
+    )
+    sources = [*source_ids, *(RATE_SOURCES if measure == "rate" or benchmark.comparable else []), *MAP_SOURCES]
+    masked_at_most = masked_bound(shown, benchmark)
     return Slide(
         0,
         row["slide_id"],
-        map_headline(shown, localized(entry, "label"), unit, period_text, decimals, measure),
+        map_headline(shown, localized(entry, "label"), unit, period_text, decimals, benchmark, masked_at_most),
         figure,
         short_source_line(sources, tables.sources),
         map_caveat(localized(entry, "caveat"), measure, demo),
         demo,
         values,
         source_line(sources, tables.sources),
-        map_sentence(layout, values, unit, place_names),
+        map_sentence(layout, values, unit, place_names, measure, masked_at_most),
         tile_map_svg(layout, values, unit, ept_names),
     )
 
 
-def map_headline(shown: pd.DataFrame, label: str, unit: str, period_text: str, decimals: int, measure: str) -> str:
-    """A map slide stands alone (no indicator choice beside it): its headline names the indicator, then
-    where the value is highest, short enough for two lines on a projector. Secret communes are never named."""
-    visible = shown.loc[~shown["suppressed"] & shown["value"].notna()]
-    if visible.empty or visible["value"].max() == 0:
-        finding = ranking_finding(shown, label, unit, period_text, decimals, "commune")
-        return finding if finding.startswith(label) else _("{label} : {value}").format(label=label, value=finding)
-    top = visible.iloc[0]
-    value = format_number(top["value"], decimals)
-    rate_value = f"{value} {_(RATE_UNIT_FR)}"
-    tied = int((visible["value"] == top["value"]).sum())
-    if tied > 1:
-        return _("{label} {period} : {count} communes à égalité en tête ({value})").format(
-            label=label,
-            period=period_text,
-            count=tied,
-            value=rate_value if measure == "rate" else with_unit(top["value"], unit),
-        )
-    if measure == "rate":
-        return _("{label} {period} : taux le plus élevé {place} ({value})").format(
-            label=label, period=period_text, place=at_place(top["name_fr"]), value=rate_value
-        )
-    return _("{label} {period} : {place} en tête ({value})").format(
-        label=label, period=period_text, place=top["name_fr"], value=with_unit(top["value"], unit)
+def map_headline(
+    shown: pd.DataFrame,
+    label: str,
+    unit: str,
+    period_text: str,
+    decimals: int,
+    benchmark: Benchmark,
+    masked_at_most: int | None,
+) -> str:
+    """A map slide stands alone (no indicator choice beside it): its headline names the indicator,
+    then the communes whose rate differs from the département's beyond chance (`ranking_finding`),
+    never a raw maximum; and, when some communes sent nothing, how many did. Short enough for two
+    lines on a projector. Secret communes are never named."""
+    rate = (
+        f"{format_number(benchmark.rate, rate_decimals(shown['rate']))} {rate_unit(benchmark.annualised)}"
+        if benchmark.rate is not None and benchmark.comparable
+        else ""
     )
+    finding = ranking_finding(shown, label, unit, period_text, decimals, "commune", rate, masked_at_most)
+    finding = finding if finding.startswith(label) else _("{label} : {value}").format(label=label, value=finding)
+    coverage = benchmark.coverage
+    if coverage.communes < coverage.communes_expected:
+        finding = _("{finding} ({coverage})").format(
+            finding=finding,
+            coverage=Coverage(coverage.communes, coverage.communes_expected, 0, 0).describe(),
+        )
+    return finding
 
 
 BUILDERS = {"published": published_slide, "shares": shares_slide, "field": field_slide}
@@ -528,8 +545,21 @@ def map_presentation_style(figure: go.Figure, height: int | None) -> go.Figure:
             title=dict(text=wrap(str(colour_bar.title.text or ""), 16), font=dict(size=22, color="#000000")),
         ),
     )
-    # The EPT legend in a column under the colour bar: the map keeps the slide's whole height.
-    styled.update_layout(legend=dict(orientation="v", x=0.88, xanchor="left", y=0.38, yanchor="top", font_size=20))
+    # The EPT legend in a column under the colour bar (or alone, titled with what the colours say, when
+    # the tiles are coloured by standing): the map keeps the slide's whole height.
+    scaled = bool(styled.data[-1].marker.showscale)
+    legend_title = str(styled.layout.legend.title.text or "")
+    styled.update_layout(
+        legend=dict(
+            orientation="v",
+            x=0.88,
+            xanchor="left",
+            y=0.38 if scaled else 1.0,
+            yanchor="top",
+            font_size=20,
+            title=dict(text=wrap(legend_title, 22), side="top", font=dict(size=20, color="#000000")),
+        )
+    )
     return styled
 
 

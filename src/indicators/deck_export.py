@@ -42,8 +42,47 @@ def first_sentence(text: str) -> str:
     return text.split(". ")[0].rstrip(".") + "."
 
 
+def map_for_image(figure: go.Figure, headline: str, footer: list[str]) -> go.Figure:
+    """A tile map as a 1920×1080 image: the map on the left at the image's whole height (the
+    département is taller than wide: under a headline it would shrink to a third of the width), its
+    headline, legend, source and caveat on the right."""
+    framed = presentation_style(figure, IMAGE_HEIGHT)
+    title = wrap(headline, 46)
+    scaled = bool(framed.data[-1].marker.showscale)
+    legend_top = 0.94 - 0.04 * (title.count("<br>") + 1)
+    framed.update_layout(
+        width=IMAGE_WIDTH,
+        height=IMAGE_HEIGHT,
+        title=dict(text=title, x=0.47, xanchor="left", y=0.97, yanchor="top", font=dict(size=34, color="#000000")),
+        margin=dict(t=30, b=30, l=30, r=40),
+        xaxis=dict(domain=[0, 0.45]),
+        legend=dict(x=0.47 if not scaled else 0.57, y=legend_top, yanchor="top", font_size=20, tracegroupgap=4),
+    )
+    framed.update_traces(
+        selector=dict(name="communes"),
+        marker_colorbar=dict(x=0.47, xanchor="left", y=legend_top, yanchor="top", len=0.35),
+    )
+    framed.add_annotation(
+        text="<br>".join(footer),
+        xref="paper",
+        yref="paper",
+        x=0.47,
+        y=0,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
+        font=dict(size=19, color="#1a1a1a"),
+    )
+    return framed
+
+
 def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool) -> go.Figure:
-    """The chart with its headline as title and source, caveat and demo label drawn under it."""
+    """The chart with its headline as title and source, caveat and demo label drawn under it (beside
+    it for a tile map: `map_for_image`)."""
+    if is_tile_map(figure):
+        footer = [wrap(source, 80), _("Précaution : {caveat}").format(caveat=wrap(first_sentence(caveat), 80))]
+        return map_for_image(figure, headline, [*footer, f"<b>{_(DEMO_LABEL_FR)}</b>"] if is_demo else footer)
     framed = presentation_style(figure, IMAGE_HEIGHT)
     footer = [wrap(source, 150), _("Précaution : {caveat}").format(caveat=wrap(first_sentence(caveat), 140))]
     if is_demo:
@@ -51,8 +90,7 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
     title = wrap(headline, 75)
     # The headline on top, then the key-date labels stacked above the plot: the plot starts below both.
     top = 50 + 42 * (title.count("<br>") + 1) + stack_key_date_labels(framed)
-    # A map's legend stands beside it (see deck.map_presentation_style): the footer comes right under the plot.
-    legend_room = 20 if is_tile_map(figure) else 115
+    legend_room = 115
     framed.update_layout(
         width=IMAGE_WIDTH,
         height=IMAGE_HEIGHT,
@@ -61,8 +99,7 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
             t=max(150, top), b=legend_room + 35 + 26 * sum(part.count("<br>") + 1 for part in footer), l=110, r=60
         ),
     )
-    if not is_tile_map(figure):
-        framed.update_layout(legend=dict(y=-0.06, yanchor="top"))
+    framed.update_layout(legend=dict(y=-0.06, yanchor="top"))
     framed.add_annotation(
         text="<br>".join(footer),
         xref="paper",
@@ -127,6 +164,13 @@ nav button:focus { outline: 3px solid #0072B2; }
 .printing nav { display: none; }
 .printing .sources { display: block; font-size: 11pt; }
 .printing .sources li { margin-bottom: 4pt; }
+/* A map slide: the map at the slide's whole height on the left (the département is taller than wide),
+   its words on the right. */
+.map-slide { flex: 1 1 auto; min-height: 0; display: grid; grid-template-columns: 56% 1fr; gap: 2.5vw; }
+.map-slide .picture { min-height: 0; height: 100%; }
+.map-slide .picture svg { display: block; width: 100%; height: 100%; }
+.map-slide .words { overflow: hidden; }
+.map-slide h1 { font-size: max(26px, 3.2vh); }
 """
 
 DECK_SCRIPT = """
@@ -136,6 +180,7 @@ let current = 0;
 function draw(index) {
   const slide = slides[index];
   const target = slide.querySelector('.chart');
+  if (!target) return;  // a map slide is one picture, drawn by the browser itself
   if (!target.dataset.drawn) {
     const spec = JSON.parse(slide.querySelector('script[type="application/json"]').textContent);
     if (target.dataset.textHeight) fitText(spec, target.clientHeight / Number(target.dataset.textHeight));
@@ -188,7 +233,28 @@ if (location.search.includes('print')) {
 """
 
 
+def map_section(slide: Slide, total: int) -> str:
+    """A map slide as one picture (`Slide.picture`, the SVG of the presenter mode, inline: it scales as a whole,
+    labels with their tiles) on the left at the slide's whole height, and its headline, demo label,
+    source and caveat on the right: on a 16:9 page the map and its legend then take more than half
+    the width, where under a headline the map took a third."""
+    demo = f'<div class="demo">{html.escape(_(DEMO_LABEL_FR))}</div>' if slide.is_demo else ""
+    where = html.escape(_("Diapositive {number} sur {total}").format(number=slide.number, total=total), quote=True)
+    caveat = html.escape(_("Précaution : {caveat}").format(caveat=first_sentence(slide.caveat)))
+    description = html.escape(slide.description or slide.headline, quote=True)
+    # The picture inline (no file, no address to fetch): every text in it was escaped by tile_map_svg.
+    return (
+        f'<section class="slide" id="slide-{slide.number}" aria-label="{where}">'
+        f'<div class="map-slide"><div class="picture" role="img" aria-label="{description}">{slide.picture}'
+        f'</div><div class="words"><h1>{html.escape(slide.headline)}</h1>{demo}'
+        f'<p class="source">{html.escape(slide.source)}</p><p class="caveat">{caveat}</p></div></div>'
+        "</section>"
+    )
+
+
 def slide_section(slide: Slide, total: int) -> str:
+    if slide.picture:
+        return map_section(slide, total)
     map_text = slide.figure.layout.height if is_tile_map(slide.figure) else None
     figure = presentation_style(slide.figure, 560)
     figure.update_layout(height=None, autosize=True)

@@ -40,6 +40,7 @@ NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", N_("pas de donnée")  # the legend show
 MAX_LABEL = 11
 ROW_STEPS = 7.0  # north-south extent of the département, in rows of tiles
 HEIGHT = 560
+LEGEND_LINE_CHARS = 24  # the SVG legend's lines, in characters of its 22-unit type (330 units wide)
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 SQRT3 = math.sqrt(3.0)
 
@@ -899,17 +900,21 @@ def tile_map_svg(
     values: pd.DataFrame,
     unit: str,
     ept_names: Mapping[str, str],
-    width: int = 1400,
+    legend_width: int = 330,
     height: int = 860,
 ) -> str:
     """The tile map drawn as SVG with a viewBox: in any box it shrinks or grows as one picture, so its
     labels always fit their tiles (Plotly sizes text in pixels for the height it was drawn for).
     Same tiles, colours, « s », EPT outlines and legend as `tile_map_figure`; no hover, no click. A
-    secret tile's value is dropped by `tile_states` before anything is drawn."""
+    secret tile's value is dropped by `tile_states` before anything is drawn. The map takes the
+    whole height and the legend stands right beside it (`legend_width`), with no gap between: the
+    département is taller than wide, and every unit of the picture's width left to blank space would
+    shrink the tiles on a 16:9 slide."""
     tiles = tile_fills(tile_states(layout, values))
     xs, ys = tiles["x"].to_numpy(float), tiles["y"].to_numpy(float)
-    map_width = width * 0.66
-    scale = min((map_width - 20) / (xs.max() - xs.min() + 2), (height - 20) / (ys.max() - ys.min() + 2))
+    scale = (height - 20) / (ys.max() - ys.min() + 2)
+    map_width = 20 + (xs.max() - xs.min() + 2) * scale
+    width = round(map_width + 10 + legend_width)
 
     def point(x: float, y: float) -> str:
         # Plot units to pixels, north up (SVG's y grows downwards).
@@ -917,6 +922,7 @@ def tile_map_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
+        'preserveAspectRatio="xMinYMin meet" '
         f'font-family="{FONT_FAMILY}">',
         f'<defs><pattern id="secret" patternUnits="userSpaceOnUse" width="8" height="8" '
         f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{SECRET_FILL}"/>'
@@ -950,7 +956,7 @@ def tile_map_svg(
             f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
             f'font-weight="bold" fill="{ink}">{html.escape(tile_value(display, mark))}</text>'
         )
-    parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 30, height=height))
+    parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 10, height=height))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -960,11 +966,11 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
     (titled with the unit and where its scale stops, ticks in the current language); then the EPTs,
     the secret and the empty tiles."""
     parts: list[str] = []
-    font = 24
+    font = 22
     y = 40.0
     shown = tiles["value"].dropna()
     if classed(tiles):
-        for line in _wrapped(colour_title(tiles, unit), 26):
+        for line in _wrapped(colour_title(tiles, unit), LEGEND_LINE_CHARS + 2):
             parts.append(
                 f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
             )
@@ -982,7 +988,7 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
         y += font
     elif not shown.empty:
         low, high = colour_range(shown)
-        for line in _wrapped(colour_title(tiles, unit), 22):
+        for line in _wrapped(colour_title(tiles, unit), LEGEND_LINE_CHARS):
             parts.append(
                 f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
             )
@@ -1024,8 +1030,11 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
             parts.append(
                 f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{colour}" stroke="#9a9a9a"/>'
             )
-        parts.append(
-            f'<text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(label)}</text>'
-        )
-        y += font * 1.5
+        # A long entry (« s: statistical confidentiality ») runs over two lines rather than past the picture.
+        for line in _wrapped(label, LEGEND_LINE_CHARS):
+            parts.append(
+                f'<text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
+            )
+            y += font * 1.2
+        y += font * 0.3
     return parts
