@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts import observation_figure, ranking_figure
+from indicators.comparisons import series_coverage
 from indicators.disclosure import SECRET_SYMBOL, masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.i18n import N_, _, localized, ngettext
@@ -27,6 +28,7 @@ from indicators.territories import (
     PARTIAL_EPT_NOTE_FR,
     RATE_CAVEAT_FR,
     by_measure,
+    communes,
     epts,
     measure_label,
     measure_unit,
@@ -112,6 +114,7 @@ def field_trend_view(
     labels = group_labels(breakdown)
     label = localized(entry, "label")
     unit = localized(entry, "unit")
+    inside = members(data.territories, territory)
     table, shown_table = series_tables(
         series,
         indicator=label,
@@ -120,6 +123,12 @@ def field_trend_view(
         frequency=frequency,
         group_names=labels,
         k=k,
+        coverage=series_coverage(
+            index.rows(indicator_id, inside, *year_bounds(first_year, last_year)),
+            frequency,
+            breakdown,
+            len(inside) if inside is not None else len(communes(data.territories)),
+        ),
     )
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart = ChartView(
