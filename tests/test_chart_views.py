@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from indicators.chart_views import field_trend_view, ranking_view
+from indicators.comparisons import series_coverage
 from indicators.disclosure import (
     SECRET_SYMBOL,
     protected_benchmark,
@@ -19,7 +20,7 @@ from indicators.disclosure import (
 from indicators.i18n import in_language
 from indicators.labels import group_labels
 from indicators.loading import DataTables
-from indicators.observations import index_observations
+from indicators.observations import index_observations, year_bounds
 from indicators.provenance import source_line
 from indicators.store.protected import protected_cells
 from indicators.tilemap import tile_layout
@@ -57,8 +58,12 @@ def test_a_trend_view_holds_the_protected_series_tables_and_its_provenance(table
         frequency="month",
         group_names=group_labels("sex"),
         k=K,
+        coverage=series_coverage(index.rows(INDICATOR, None, *year_bounds("2024", "2025")), "month", "sex", 36),
     )
     pd.testing.assert_frame_equal(chart.data, table)
+    # Each point of the download says what it adds up: the demo's 36 communes, each month whole.
+    assert set(table["communes_comptees"]) == set(table["communes_attendues"]) == {36}
+    assert set(table["mois_couverts"]) == {1}
     pd.testing.assert_frame_equal(chart.display_data, shown)
     assert chart.is_demo is demo is True
     assert "2024–2025" in chart.source and SECRET_SYMBOL in chart.source

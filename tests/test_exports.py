@@ -2,12 +2,14 @@ import io
 
 import numpy as np
 import pandas as pd
+from hypothesis import HealthCheck, given, settings
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from indicators.__main__ import main
+from indicators.comparisons import CELL_KEYS, cell_coverage, series_coverage
 from indicators.config import REPO_ROOT
-from indicators.disclosure import public_cells
+from indicators.disclosure import STORED_ROWS, lattice, public_cells, series_tables
 from indicators.exports import (
     DEMO_COLUMN,
     ENGLISH_ONLY,
@@ -29,6 +31,9 @@ from indicators.exports import (
     to_french_csv,
 )
 from indicators.i18n import in_language
+from indicators.observations import with_month
+from indicators.territories import ept_of
+from store_shapes import observation_tables, write_store
 
 
 def test_csv_is_french_spreadsheet_format():
@@ -255,6 +260,8 @@ def test_every_download_of_the_sources_page_is_french(monkeypatch):
     assert cells.loc[cells["niveau"] == "trimestre", "période"].str.fullmatch(r"T[1-4] \d{4}").all()
     assert cells.loc[cells["niveau"] == "mois", "période"].str.fullmatch(r"\d{4}-\d{2}").all()
     assert cells["valeur"].str.fullmatch(r"\d+|s").all() and (cells["valeur"] == "s").any()
+    assert list(cells.columns[-4:]) == ["communes comptées", "communes attendues", "mois couverts", "mois attendus"]
+    assert cells[list(cells.columns[-4:])].apply(lambda column: column.str.fullmatch(r"\d+")).all().all()
 
 
 def test_export_command_writes_french_headers(tmp_path):
@@ -271,7 +278,20 @@ def test_export_command_writes_french_headers(tmp_path):
         "répartition",
         "groupe",
         "valeur",
+        "communes comptées",
+        "communes attendues",
+        "mois couverts",
+        "mois attendus",
     ]
+    # Every figure says how many communes and months it adds up: the département's years all 36
+    # communes and 12 months in the demo, a commune's month itself.
+    years = frame.loc[(frame["territoire"] == "92") & (frame["niveau"] == "année")]
+    assert set(years["communes comptées"]) == set(years["communes attendues"]) == {"36"}
+    assert set(years["mois couverts"]) == set(years["mois attendus"]) == {"12"}
+    months = frame.loc[(frame["territoire"] == "92050") & (frame["niveau"] == "mois")]
+    assert set(
+        months[["communes comptées", "communes attendues", "mois couverts", "mois attendus"]].to_numpy().ravel()
+    ) == {"1"}
 
 
 # --- In English (?lang=en, --lang en): English headers and codes, English spreadsheet format. ---
@@ -366,7 +386,161 @@ def test_export_command_in_english_writes_an_english_csv(tmp_path):
     command = ["export", "--lang", "en", "--indicator", "signalements_risque_prostitutionnel", "--out", str(out)]
     assert main(command) == 0
     frame = read_english_csv(out.read_bytes())
-    assert list(frame.columns) == ["data_status", "indicator", "area", "level", "period", "breakdown", "group", "value"]
+    assert list(frame.columns) == [
+        "data_status",
+        "indicator",
+        "area",
+        "level",
+        "period",
+        "breakdown",
+        "group",
+        "value",
+        "municipalities counted",
+        "municipalities expected",
+        "months covered",
+        "months expected",
+    ]
     assert set(frame["level"]) == {"month", "quarter", "year"}
     assert frame.loc[frame["level"] == "quarter", "period"].str.fullmatch(r"Q[1-4] \d{4}").all()
     assert ";" not in out.read_bytes().decode("utf-8-sig").splitlines()[0]
+
+
+# --- Coverage columns: how many communes and months a figure adds up (issue 25) ------------------------
+
+
+def stored(cells: list[tuple[str, str, str, str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(cells, columns=["territory_code", "period", "sex", "age_group", "value"]).assign(
+        indicator_id="signalements", source_id="IMPORT_000001"
+    )
+
+
+def naive_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> dict[tuple, tuple[int, int]]:
+    """Communes and months of every cell, row by row with Python sets: the independent reading."""
+    ept = dict(zip(territories["territory_code"], territories["ept_code"]))
+    spans = {"month": 1, "quarter": 3, "year": 12}
+    found: dict[tuple, tuple[set, set]] = {}
+    for row in with_month(rows).itertuples(index=False):
+        groups = [("none", "ensemble")]
+        groups += [("sex", row.sex)] if row.sex != "ensemble" else []
+        groups += [("age_group", row.age_group)] if row.age_group != "ensemble" else []
+        months = [row.month + pd.DateOffset(months=offset) for offset in range(row.months_spanned)]
+        places = [row.territory_code, "92"] + (
+            [ept[row.territory_code]] if pd.notna(ept.get(row.territory_code)) else []
+        )
+        for level, span in spans.items():
+            if row.months_spanned > span:
+                continue
+            for month in months:
+                start = pd.Timestamp(year=month.year, month=(month.month - 1) // span * span + 1, day=1)
+                for place in places:
+                    for dimension, group in groups:
+                        communes, covered = found.setdefault(
+                            (row.indicator_id, place, level, start, dimension, group), (set(), set())
+                        )
+                        communes.add(row.territory_code)
+                        covered.add(month)
+    return {key: (len(communes), len(covered)) for key, (communes, covered) in found.items()}
+
+
+def test_cell_coverage_counts_the_communes_and_months_of_each_cell(tables):
+    """10 communes of 36 in 2025 (yearly), then January–March 2026 monthly from one, by sex."""
+    reporting = tables.territories.query("level == 'commune'")["territory_code"].tolist()[:10]
+    rows = stored(
+        [(code, "2025", "ensemble", "ensemble", 40) for code in reporting]
+        + [("92050", month, sex, "ensemble", 6) for month in ("2026-01", "2026-02", "2026-03") for sex in "FM"]
+    )
+    coverage = cell_coverage(rows, tables.territories).set_index(CELL_KEYS)
+    columns = ["communes", "communes_expected", "months", "months_expected"]
+
+    def at(territory, level, start, dimension="none", group="ensemble"):
+        key = ("signalements", territory, level, pd.Timestamp(start), dimension, group)
+        return coverage.loc[key, columns].tolist()
+
+    assert at("92", "year", "2025-01-01") == [10, 36, 12, 12]
+    assert at("92", "year", "2026-01-01") == [1, 36, 3, 12]
+    assert at("92", "quarter", "2026-01-01", "sex", "F") == [1, 36, 3, 3]
+    assert at("200057982", "month", "2026-02-01") == [1, 11, 1, 1]  # Paris Ouest La Défense: 11 communes
+    assert at("92050", "year", "2026-01-01") == [1, 1, 3, 12]
+    assert ("signalements", "92", "quarter", pd.Timestamp("2025-01-01"), "none", "ensemble") not in coverage.index
+    independent = naive_coverage(rows, tables.territories)
+    assert {key: tuple(value) for key, value in coverage[["communes", "months"]].iterrows()} == independent
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@given(observations=observation_tables())
+def test_cell_coverage_is_the_row_by_row_count_and_has_every_cell_of_the_lattice(observations, tables):
+    observations = observations.head(3_000)
+    coverage = cell_coverage(observations, tables.territories)
+    assert {key: tuple(value) for key, value in coverage.set_index(CELL_KEYS)[["communes", "months"]].iterrows()} == (
+        naive_coverage(observations, tables.territories)
+    )
+    cells = lattice(observations, ept_of(tables.territories))
+    shown = cells.loc[~cells["dimension"].isin(STORED_ROWS)]
+    merged = shown.merge(coverage, on=CELL_KEYS, how="left")
+    assert merged["communes"].notna().all() and (merged["communes"] <= merged["communes_expected"]).all()
+    assert (merged["months"] <= merged["months_expected"]).all()
+
+
+def test_export_command_gives_coverage_of_an_unequal_store(tmp_path, tables, monkeypatch):
+    reporting = tables.territories.query("level == 'commune'")["territory_code"].tolist()[:10]
+    rows = stored([(code, "2025", "ensemble", "ensemble", 40) for code in reporting])
+    folder = write_store(tmp_path / "data", rows.assign(indicator_id="participants_prevention"))
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
+    out = tmp_path / "export.csv"
+    assert main(["export", "--territory", "92", "--out", str(out)]) == 0
+    frame = read_french_csv(out.read_bytes())
+    assert frame[
+        ["valeur", "communes comptées", "communes attendues", "mois couverts", "mois attendus"]
+    ].to_numpy().tolist() == [["400", "10", "36", "12", "12"]]
+    with in_language("en"):
+        assert main(["export", "--territory", "92", "--out", str(out)]) == 0
+    english = read_english_csv(out.read_bytes())
+    assert english["municipalities counted"].tolist() == ["10"] and english["months expected"].tolist() == ["12"]
+
+
+def test_a_chart_csv_says_what_each_point_adds_up():
+    series = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2025-01-01", "2026-01-01"]),
+            "group": "ensemble",
+            "value": [400, 30],
+            "complete": [True, False],
+            "suppressed": [False, False],
+        }
+    )
+    rows = stored(
+        [(f"920{n:02d}", "2025", "ensemble", "ensemble", 40) for n in range(2, 12)]
+        + [("92050", month, "ensemble", "ensemble", 10) for month in ("2026-01", "2026-02", "2026-03")]
+    )
+    coverage = series_coverage(rows, "year", "none", 36)
+    download, shown = series_tables(
+        series,
+        indicator="Signalements",
+        territory="Hauts-de-Seine",
+        unit="signalements",
+        frequency="year",
+        group_names={},
+        k=5,
+        coverage=coverage,
+    )
+    assert download[
+        ["communes_comptees", "communes_attendues", "mois_couverts", "mois_attendus"]
+    ].to_numpy().tolist() == [[10, 36, 12, 12], [1, 36, 3, 12]]
+    assert "communes_comptees" not in shown.columns  # the table on screen is unchanged
+    with in_language("en"):
+        english, _shown = series_tables(
+            series,
+            indicator="Reports",
+            territory="Hauts-de-Seine",
+            unit="reports",
+            frequency="year",
+            group_names={},
+            k=5,
+            coverage=coverage,
+        )
+    assert list(english.columns[-4:]) == [
+        "municipalities_counted",
+        "municipalities_expected",
+        "months_covered",
+        "months_expected",
+    ]

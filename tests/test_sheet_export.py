@@ -3,12 +3,17 @@ the demo label."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import unicodedata
+from itertools import count
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from indicators.__main__ import main
@@ -27,9 +32,10 @@ from indicators.sheet_export import (
     trend_svg,
 )
 from indicators.store.protected import protected_cells
-from store_shapes import write_store
+from store_shapes import observation_tables, write_store
 
 K = 5
+_folders = count()
 A4_POINTS = (595.0, 842.0)
 
 
@@ -78,7 +84,9 @@ def spaced(text: str) -> str:
 
 def count_tokens(text: str, sheet) -> list[int]:
     """Whole numbers standing alone in the text once every sentence that is not a figure is taken out
-    (definitions, caveats, sources, dates, version, the secret's own definition « de 1 à 4 »)."""
+    (definitions, caveats, sources, dates, version, the secret's own definition « de 1 à 4 », the
+    periods and what partial totals cover: « janvier – mars 2026 (3 mois) », « 3 mois sur 12 »)."""
+    figures = [figure for block in sheet.blocks for figure in (block.current, block.previous, block.department)]
     phrases = [
         sheet.secret_text,
         sheet.version_text,
@@ -86,12 +94,19 @@ def count_tokens(text: str, sheet) -> list[int]:
         sheet.sources_text,
         sheet.population_source,
         sheet.rate_caveat,
+        sheet.method_text,
         sheet.level_text,
         sheet.population_text,
         *(block.definition for block in sheet.blocks),
         *(block.caveat for block in sheet.blocks),
+        *(block.window_text for block in sheet.blocks),
+        *(card.label for block in sheet.blocks for card in block.cards),
+        *(figure.coverage for figure in figures if figure is not None and figure.coverage),
+        *(block.change.field for block in sheet.blocks if block.change is not None and block.change.field),
     ]
-    for phrase in sorted(phrases, key=len, reverse=True):  # a date inside a source line goes with its line
+    for phrase in sorted(
+        filter(None, phrases), key=len, reverse=True
+    ):  # a date inside a source line goes with its line
         text = text.replace(folded(spaced(phrase)), " ")
     return [int(token) for token in re.findall(r"(?<![\w,.\u202f/])\d+(?![\w,.\u202f/%])", text)]
 
@@ -143,14 +158,7 @@ def test_pdf_of_small_counts_shows_s_and_no_count_below_k(small_basis):
         assert sheet.name in text and DEMO_LABEL_FR not in text
         if any(block.current and block.current.masked for block in sheet.blocks):
             assert re.search(rf"(?<!\w){SECRET_SYMBOL}(?!\w)", text)
-        ranks = {
-            number
-            for block in sheet.blocks
-            if block.count_rank
-            for number in (block.count_rank.position, block.rate_rank.position, block.count_rank.among)
-            if number
-        }
-        small = [number for number in count_tokens(text, sheet) if 1 <= number < K and number not in ranks]
+        small = [number for number in count_tokens(text, sheet) if 1 <= number < K]
         assert not small, (code, small, text)
 
 
@@ -192,7 +200,7 @@ def test_html_in_english(demo_basis):
         page = sheet_html(sheet)
         name = sheet_file_name(sheet)
     assert page.startswith('<!DOCTYPE html><html lang="en">')
-    assert "Last 12 months" in page and "One year earlier" in page and "Rate / 10,000 inhab." in page
+    assert "2025 (12 months)" in page and "12-month rate / 10,000 inhab." in page and "95% CI: " in page
     assert "Caveat: " in page and "Field observations of the Département; " in page
     assert "Derniers 12 mois" not in page and "Précaution" not in page and "fiche produite" not in page
     assert name == "fact_sheet_92050_nanterre.pdf"
@@ -223,7 +231,7 @@ def test_cli_in_english_writes_an_english_sheet(data_copy, monkeypatch, capsys, 
     said = capsys.readouterr().out
     assert f": {tmp_path / 's.pdf'} (1 kB, 1 A4 page)" in said and "1 fact sheet written in " in said
     assert len(printed) == 1 and printed[0].startswith('<!DOCTYPE html><html lang="en">')
-    assert "Last 12 months" in printed[0]
+    assert "12-month rate / 10,000 inhab." in printed[0]
 
 
 def test_cli_unknown_territory_in_english(data_copy, monkeypatch, capsys, tmp_path):
@@ -241,4 +249,91 @@ def test_pdfs_printed_side_by_side_keep_the_language(demo_basis):
         sheets = [build_sheet(demo_basis, code) for code in ("92050", "92002")]
         pdfs = _parallel_pdfs(sheets, 2)
     texts = [pdf_text(pdf) for pdf in pdfs]
-    assert all("Last 12 months" in text and "Derniers 12 mois" not in text for text in texts)
+    assert all("12-month rate" in text and "Taux" not in text for text in texts)
+
+
+# --- Fair comparisons on the printed sheet ---------------------------------------------------------------
+
+LAST_TWELVE = ("12 derniers mois", "Derniers 12 mois", "last 12 months", "Last 12 months")
+INTERVALS = ("IC 95 % : ", "95% CI: ")
+
+
+def expected_marks(sheet) -> tuple[int, int, int]:
+    """How many up arrows, down arrows and intervals the sheet states: an arrow per change beyond
+    chance, an interval per visible figure with a rate (the territory's and the département's)."""
+    arrows = [block.change.arrow for block in sheet.blocks if block.change is not None]
+    figures = [figure for block in sheet.blocks for figure in (block.current, block.department) if figure]
+    intervals = sum(1 for figure in figures if not figure.masked and figure.low is not None)
+    return arrows.count("up"), arrows.count("down"), intervals
+
+
+def check_printed(text: str, sheet) -> None:
+    """A sheet's text (HTML or PDF): named as summed, an arrow only beyond chance, an interval only
+    beside a visible count."""
+    assert not [phrase for phrase in LAST_TWELVE if phrase in text]
+    text = spaced(text).replace(folded(spaced(sheet.method_text)), " ")  # the footer says what « IC 95 % » is
+    ups, downs, intervals = expected_marks(sheet)
+    assert (text.count("↑"), text.count("↓")) == (ups, downs), sheet.name
+    assert sum(text.count(marker) for marker in INTERVALS) == intervals, sheet.name
+    for block in sheet.blocks:
+        if block.has_data:
+            length = block.window.months
+            assert f"({length} mois)" in text or f"({length} months)" in text or f"({length} month)" in text
+
+
+@pytest.fixture(scope="module")
+def unequal_basis(tmp_path_factory):
+    from test_sheet_page import unequal_store
+
+    tables = load_tables(Path(unequal_store(tmp_path_factory)))
+    return sheet_basis(tables, protected_cells(tables, K), index_observations(tables.field_observations), K)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_html_of_unequal_coverage_states_what_is_fair(unequal_basis, language):
+    with in_language(language):
+        sheets = {code: build_sheet(unequal_basis, code) for code in ("92050", "92", "92047", "92002")}
+        pages = {code: sheet_html(sheet) for code, sheet in sheets.items()}
+    for code, sheet in sheets.items():
+        check_printed(html.unescape(pages[code]), sheet)
+    nanterre = html.unescape(pages["92050"])
+    if language == "fr":
+        assert "janvier – mars 2026 (3 mois)" in nanterre and "Taux annualisé / 10 000 hab." in nanterre
+        assert "↑ hausse nette : +200\u202f% en un an" in nanterre and "dans les marges du hasard" in nanterre
+    else:
+        assert "January – March 2026 (3 months)" in nanterre and "Annualised rate / 10,000 inhab." in nanterre
+        assert "↑ clear rise: +200% in a year" in nanterre and "within the margins of chance" in nanterre
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_pdf_of_unequal_coverage_states_what_is_fair(unequal_basis, language):
+    with in_language(language):
+        sheets = [build_sheet(unequal_basis, code) for code in ("92050", "92")]
+        pdfs = [sheet_pdf(sheet) for sheet in sheets]
+    for sheet, pdf in zip(sheets, pdfs):
+        assert page_count(pdf) == 1
+        text = pdf_text(pdf)
+        check_printed(text, sheet)
+        assert not [number for number in count_tokens(text, sheet) if 1 <= number < K]
+    french = pdf_text(pdfs[0])
+    assert ("janvier – mars 2026 (3 mois)" if language == "fr" else "January – March 2026 (3 months)") in french
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
+@given(observations=observation_tables(), english=st.booleans())
+def test_html_of_any_store_states_what_is_fair(observations, english, tmp_path_factory):
+    folder = write_store(tmp_path_factory.getbasetemp() / f"sheet_html_{next(_folders)}", observations)
+    tables = load_tables(folder)
+    basis = sheet_basis(tables, protected_cells(tables, K), index_observations(tables.field_observations), K)
+    touched = sorted(set(observations["territory_code"]))
+    with in_language("en" if english else "fr"):
+        for code in ("92", touched[0], "200057982"):
+            sheet = build_sheet(basis, code)
+            check_printed(html.unescape(sheet_html(sheet)), sheet)

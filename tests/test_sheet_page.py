@@ -1,19 +1,27 @@
-"""« Ma commune » through AppTest: the linked territory opens, figures equal the sheet, and any store renders."""
+"""« Ma commune » through AppTest: the linked territory opens, figures equal the sheet, and any store renders
+with periods named as summed, an arrow only beyond chance and nothing computed from a masked cell."""
 
 from __future__ import annotations
 
 from itertools import count
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.disclosure import SECRET_SYMBOL
-from store_shapes import observation_tables, write_store
-from test_pages_any_store import check_common, new_app
+from indicators.i18n import in_language
+from store_shapes import COMMUNES, observation_tables, write_store
+from test_pages_any_store import check_common, new_app, texts
 
 PAGE = "views/sheet.py"
 _folders = count()
+LAST_TWELVE = ("12 derniers mois", "Derniers 12 mois", "last 12 months", "Last 12 months")
+CHANCE = ("dans les marges du hasard", "within the margins of chance")
+BEYOND = ("hausse nette", "baisse nette", "clear rise", "clear fall")
+INTERVAL = ("IC 95", "95% CI")
 
 
 def open_sheet(query: dict[str, str] | None = None):
@@ -30,9 +38,20 @@ def test_linked_commune_opens_its_sheet():
     assert [header.value for header in app.header] == ["Nanterre — fiche territoriale"]
     values = [metric.value for metric in app.metric]
     assert values[:4] == ["15", "18", "1,5", "568"]
+    assert [metric.label for metric in app.metric[:4]] == [
+        "2025 (12 mois)",
+        "2024",
+        "Taux sur 12 mois / 10 000 hab.",
+        "Hauts-de-Seine, mêmes mois",
+    ]
+    # 15 after 18: chance explains it, so no arrow and no colour; the interval beside the rate.
+    assert app.metric[0].delta == "dans les marges du hasard"
+    assert app.metric[0].proto.direction == MetricProto.MetricDirection.NONE
+    assert app.metric[2].delta == "IC 95 % : 0,9 – 2,5"
     assert SECRET_SYMBOL in values  # consultations de sexologie, 2025: masked, with its rate
     assert any(DEMO_LABEL_FR in warning.value for warning in app.warning)
     assert not app.info
+    check_fair(app)
 
 
 def test_unknown_linked_territory_is_said_in_french():
@@ -46,7 +65,111 @@ def test_ept_and_rate_charts():
     check_common(app, PAGE, demo=True)
     assert app.radio(key="mesure").value == "rate"
     captions = " ".join(caption.value for caption in app.caption)
-    assert "Argenteuil" in captions and "sur 4 EPT avec une valeur publiable" in captions
+    assert "Argenteuil" in captions and "celui des Hauts-de-Seine" in captions
+    assert "rang" not in captions  # no raw rank: where the EPT stands against the département instead
+    # The trend by rate: per year, each bar with its exact interval, read aloud in the image's caption.
+    assert any("pour 10 000 habitants et par an : " in text and "(IC 95 % : " in text for text in texts(app))
+    check_fair(app)
+
+
+def check_fair(app) -> None:
+    """What every sheet page keeps: no « 12 derniers mois », an arrow and a colour only on a change
+    beyond chance, no interval or class beside a masked count."""
+    assert not [text for text in texts(app) if any(phrase in text for phrase in LAST_TWELVE)]
+    metrics = list(app.metric)
+    for position, metric in enumerate(metrics):
+        delta = metric.delta or ""
+        arrow = metric.proto.direction != MetricProto.MetricDirection.NONE
+        assert arrow == any(word in delta for word in BEYOND), (metric.label, delta)
+        if any(phrase in delta for phrase in CHANCE):
+            assert metric.proto.color == MetricProto.MetricColor.GRAY and "%" not in delta
+        if metric.value == SECRET_SYMBOL:
+            assert not any(phrase in delta for phrase in INTERVAL), (metric.label, delta)
+        if metric.label.startswith(("Taux", "Annualised rate", "12-month rate")):
+            # The rate card follows its count's card: masked together, an interval only when shown.
+            assert (metric.value == SECRET_SYMBOL) == (metrics[position - 2].value == SECRET_SYMBOL)
+
+
+def unequal_store(tmp_path_factory) -> str:
+    """The probe's files, rebuilt: 2025 from 4 communes then January–March 2026 from 36; one
+    indicator going from 8 to 10 (chance) and one from 20 to 60 (not); prevention reported by 10
+    communes of 36, and by Marnes-la-Coquette with a count the secret masks."""
+    rows = []
+
+    def add(indicator_id: str, code: str, value: int, periods: list[str]) -> None:
+        rows.extend(
+            dict(
+                indicator_id=indicator_id,
+                territory_code=code,
+                period=period,
+                sex="ensemble",
+                age_group="ensemble",
+                value=value,
+                source_id="IMPORT_000001",
+            )
+            for period in periods
+        )
+
+    months_2025 = [f"2025-{month:02d}" for month in range(1, 13)]
+    first_quarter = ["2026-01", "2026-02", "2026-03"]
+    for position, code in enumerate(COMMUNES):
+        if position < 4:
+            add("signalements_risque_prostitutionnel", code, 6, months_2025)
+        add("signalements_risque_prostitutionnel", code, 7, first_quarter)
+    add("jeunes_suivis_vaj", "92050", 8, ["2024"])
+    add("jeunes_suivis_vaj", "92050", 10, ["2025"])
+    add("consultations_sexologie", "92050", 20, ["2024"])
+    add("consultations_sexologie", "92050", 60, ["2025"])
+    for code in COMMUNES[:10]:
+        add("participants_prevention", code, 300, ["2024", "2025"])
+    add("participants_prevention", "92047", 2, ["2024", "2025"])
+    folder = write_store(tmp_path_factory.getbasetemp() / f"sheet_unequal_{next(_folders)}", pd.DataFrame(rows))
+    return str(folder)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_unequal_coverage_reads_fairly(tmp_path_factory, monkeypatch, language):
+    monkeypatch.setenv("INDICATORS_DATA_DIR", unequal_store(tmp_path_factory))
+    with in_language(language):
+        app = open_sheet({"territoire": "Nanterre"})
+        check_common(app, PAGE, demo=False)
+        check_fair(app)
+        by_label = {metric.label: metric for metric in app.metric}
+        shown = " ".join(texts(app))
+        if language == "fr":
+            # January–March only: named as summed, an annualised rate; 8 then 10 is chance, 20 then 60 is not.
+            assert by_label["janvier – mars 2026 (3 mois)"].value == "21"
+            assert "Taux annualisé / 10 000 hab." in by_label
+            deltas = [metric.delta for metric in app.metric]
+            assert "dans les marges du hasard" in deltas and "hausse nette : +200\u202f% en un an" in deltas
+        else:
+            assert by_label["January – March 2026 (3 months)"].value == "21"
+            assert "Annualised rate / 10,000 inhab." in by_label
+        app.selectbox(key="territoire").set_value("92").run()
+        check_fair(app)
+        # The département compares on the four communes of both years only, and says so; its
+        # prevention total adds up the 11 communes that reported.
+        shown = " ".join(texts(app))
+        assert "4 communes, 3 mois" in shown or "4 municipalities, 3 months" in shown
+        assert (
+            "Hauts-de-Seine : 11 communes sur 36 ont transmis." in shown
+            or "Hauts-de-Seine: 11 municipalities out of 36 reported." in shown
+        )
+        app.selectbox(key="territoire").set_value("92047").run()
+        check_fair(app)
+        # Marnes-la-Coquette: its prevention count of 2 masked, with its rate, and no class; its
+        # reports (21 in three months among 1 752 inhabitants) stand above the département.
+        assert by_label_value(app, SECRET_SYMBOL)
+        standings = [
+            caption.value
+            for caption in app.caption
+            if "celui des Hauts-de-Seine" in caption.value or "that of Hauts-de-Seine" in caption.value
+        ]
+        assert len(standings) == 1 and standings[0].startswith(("Taux au-dessus", "Rate above"))
+
+
+def by_label_value(app, value: str) -> list[str]:
+    return [metric.label for metric in app.metric if metric.value == value]
 
 
 @settings(
@@ -80,5 +203,7 @@ def test_sheet_page_on_any_store(observations, tmp_path_factory, monkeypatch):
             # Nothing imported for this commune: said for every indicator, never a zero.
             assert not app.metric
             assert len([text for text in app.markdown if text.value.startswith("Aucune donnée")]) == 5
+        check_fair(app)
     app.radio(key="mesure").set_value("rate").run()
     check_common(app, f"{PAGE} taux", demo=False)
+    check_fair(app)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from indicators.cards import DELTA_COLOURS
-from indicators.formatting import change_direction
 from indicators.i18n import _
 from indicators.labels import translated
 from indicators.sheet_export import (
@@ -82,42 +81,21 @@ for block in sheet.blocks:
                 _("Aucune donnée : rien n'a été importé pour ce territoire et cet indicateur (ce n'est pas un zéro).")
             )
             continue
-        current, previous = block.current, block.previous
-        assert current is not None  # a block with data always has its latest window
-        st.caption(
-            _("{period}, comparé à {previous}").format(period=current.period, previous=previous.period)
-            if previous
-            else _("{period} (pas de chiffre un an plus tôt)").format(period=current.period)
-        )
+        st.caption(block.window_text)
         figures, chart = st.columns([3, 2])
-        cards = figures.columns(4 if block.department else 3)
-        # The arrow follows the sign; neither colour says "good" or "bad" (cards.DELTA_COLOURS).
-        direction = change_direction(block.change_percent)
-        cards[0].metric(
-            _("Derniers 12 mois"),
-            current.text,
-            delta=block.change_text,
-            delta_color=DELTA_COLOURS[direction],
-            delta_arrow=direction,
-        )
-        cards[1].metric(_("Un an plus tôt"), previous.text if previous else "—")
-        cards[2].metric(_("Taux / 10 000 hab."), current.rate_text)
-        if block.department:
-            cards[3].metric(
-                "Hauts-de-Seine",
-                block.department.text,
-                delta=_("taux : {rate}").format(rate=block.department.rate_text),
-                delta_color="off",
-                delta_arrow="off",
+        cards = block.cards
+        # An arrow and a colour only for a change beyond chance; neither colour says "good" or "bad".
+        for column, card in zip(figures.columns(len(cards)), cards):
+            column.metric(
+                card.label,
+                card.value,
+                delta=card.note or None,
+                delta_color=DELTA_COLOURS[card.arrow] if card.arrow != "off" else "off",
+                delta_arrow=card.arrow,
+                help=card.help or None,
             )
-        if block.count_rank and block.rate_rank:
-            figures.caption(
-                _("Classement {year} : effectif, {count_rank} ; taux, {rate_rank}.").format(
-                    year=block.rank_year, count_rank=block.count_rank.text, rate_rank=block.rate_rank.text
-                )
-            )
-        elif sheet.level != "departement":
-            figures.caption(_("Classement : pas d'année complète à classer."))
+        for note in block.notes:
+            figures.caption(note)
         if block.trend:
             chart.image(trend_svg(block, measure), caption=trend_alt(block, measure), width="stretch")
 
@@ -125,6 +103,7 @@ st.caption(sheet.sources_text)
 st.caption(sheet.population_source)
 st.caption(sheet.secret_text)
 st.caption(sheet.rate_caveat)
+st.caption(sheet.method_text)
 for caveat in dict.fromkeys(block.caveat for block in sheet.blocks if block.has_data):
     st.caption(_("Précaution : {caveat}").format(caveat=caveat))
 if sheet.partial_note:

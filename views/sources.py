@@ -6,6 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from indicators.comparisons import cell_coverage
 from indicators.config import small_count_threshold
 from indicators.disclosure import public_cells
 from indicators.exports import to_csv
@@ -130,7 +131,11 @@ downloads: dict[str, tuple[str, pd.DataFrame | Callable[[], pd.DataFrame], bool]
     # Built only when asked for: the protected cells of a large store make a large file.
     _("Observations de terrain (agrégats protégés)"): (
         "observations_terrain.csv",
-        lambda: public_cells(protected_cells(), small_count_threshold()),
+        lambda: public_cells(
+            protected_cells(),
+            small_count_threshold(),
+            cell_coverage(tables().field_observations, tables().territories),
+        ),
         field_index().is_demo,
     ),
 }

@@ -16,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from indicators.comparisons import cell_coverage
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import public_cells
 from indicators.exports import observations_table, public_table, to_csv
@@ -242,7 +243,8 @@ def run_export(args: argparse.Namespace) -> int:
             cells = cells.loc[cells["indicator_id"] == args.indicator]
         if args.territory:
             cells = cells.loc[cells["territory_code"] == args.territory]
-        payload = to_csv(public_table(public_cells(cells, k)), is_demo=is_demo(observations))
+        coverage = cell_coverage(observations, tables.territories)
+        payload = to_csv(public_table(public_cells(cells, k, coverage)), is_demo=is_demo(observations))
     if args.out:
         args.out.write_bytes(payload)
     else:

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
-from indicators.comparisons import Coverage, rate_interval
+from indicators.comparisons import Coverage, rate_interval, series_coverage
 from indicators.disclosure import SECRET_SYMBOL, masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share
@@ -32,6 +32,7 @@ from indicators.territories import (
     Benchmark,
     by_measure,
     chance_note,
+    communes,
     epts,
     masked_bound,
     measure_label,
@@ -119,6 +120,7 @@ def field_trend_view(
     labels = group_labels(breakdown)
     label = localized(entry, "label")
     unit = localized(entry, "unit")
+    inside = members(data.territories, territory)
     table, shown_table = series_tables(
         series,
         indicator=label,
@@ -127,6 +129,12 @@ def field_trend_view(
         frequency=frequency,
         group_names=labels,
         k=k,
+        coverage=series_coverage(
+            index.rows(indicator_id, inside, *year_bounds(first_year, last_year)),
+            frequency,
+            breakdown,
+            len(inside) if inside is not None else len(communes(data.territories)),
+        ),
     )
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart = ChartView(

@@ -22,7 +22,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from indicators.exports import LEVEL_CODES_FR, SPLIT_CODES_FR, period_labels
+from indicators.comparisons import CELL_KEYS
+from indicators.exports import (
+    COVERAGE_HEADERS_FR,
+    LEVEL_CODES_FR,
+    SERIES_COVERAGE_HEADERS_FR,
+    SPLIT_CODES_FR,
+    period_labels,
+)
 from indicators.formatting import format_month, format_number
 from indicators.i18n import N_, _
 from indicators.keys import pack_codes, row_digests
@@ -589,18 +596,24 @@ def series_tables(
     frequency: str,
     group_names: dict[str, str],
     k: int,
+    coverage: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A protected trend series (`protect_series`) as the two tables behind its chart: the file to
     download (plain values, « s » where secret, one row per period and group) and the table on
     screen (formatted values), headers and words in the current language. Pages show these, never
-    the series' own values."""
+    the series' own values. With `coverage` (the series' cells in `comparisons.cell_coverage`:
+    period_start, group and its counts), the file says how many communes and months each point adds
+    up out of how many."""
+    extra = list(SERIES_COVERAGE_HEADERS_FR) if coverage is not None else []
+    if coverage is not None:
+        series = series.merge(coverage[["period_start", "group", *extra]], on=["period_start", "group"], how="left")
     base = series.assign(
         indicateur=indicator,
         territoire=territory,
         periode=[format_month(start, frequency) for start in series["period_start"]],
         groupe=series["group"].map(lambda group: group_names.get(group, group)),
         complete=series["complete"].map({True: _("oui"), False: _("non (partielle)")}),
-    )[["indicateur", "territoire", "periode", "groupe", "value", "complete", "suppressed"]]
+    )[["indicateur", "territoire", "periode", "groupe", "value", "complete", *extra, "suppressed"]]
     download = mask_column(base, "value", k).rename(
         columns={
             "indicateur": _("indicateur"),
@@ -609,11 +622,12 @@ def series_tables(
             "groupe": _("groupe"),
             "value": _("valeur"),
             "complete": _("periode_complete"),
+            **{column: _(header) for column, header in SERIES_COVERAGE_HEADERS_FR.items()},
         }
     )
     shown = (
         mask_column(base, "value", k, french=True)
-        .drop(columns=["indicateur", "territoire"])
+        .drop(columns=["indicateur", "territoire", *extra])
         .rename(
             columns={
                 "periode": _("Période"),
@@ -696,15 +710,20 @@ def protected_comparisons(
     return shown
 
 
-def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
+def public_cells(cells: pd.DataFrame, k: int, coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """The whole protected lattice as a table anyone may download: secret values written with the
     secret symbol, periods as "2025-03", "T1 2025" or "2025" (exports.period_labels); headers in the
-    current language."""
+    current language. With `coverage` (`comparisons.cell_coverage`), each line also says how many
+    communes and months it adds up out of how many (exports.COVERAGE_HEADERS_FR)."""
+    columns = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group", "value", "suppressed"]
+    if coverage is not None:
+        cells = cells.merge(coverage, on=CELL_KEYS, how="left", validate="one_to_one")
+        columns += list(COVERAGE_HEADERS_FR)
     readable = cells.assign(
         period_start=period_labels(cells["period_start"], cells["level"]),
         level=cells["level"].map(LEVEL_CODES_FR),
         dimension=cells["dimension"].map(SPLIT_CODES_FR),
-    )[["indicator_id", "territory_code", "level", "period_start", "dimension", "group", "value", "suppressed"]]
+    )[columns]
     return mask_column(readable, "value", k).rename(
         columns={
             "indicator_id": _("indicateur"),
@@ -714,6 +733,7 @@ def public_cells(cells: pd.DataFrame, k: int) -> pd.DataFrame:
             "dimension": _("répartition"),
             "group": _("groupe"),
             "value": _("valeur"),
+            **{column: _(header) for column, header in COVERAGE_HEADERS_FR.items()},
         }
     )
 

@@ -312,6 +312,23 @@ def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# The coverage columns of a file whose figures add up several communes or months
+# (`comparisons.cell_coverage`): how many communes sent rows for a figure out of how many it
+# covers, how many months its rows cover out of how many its period has.
+COVERAGE_HEADERS_FR = {
+    "communes": N_("communes comptées"),
+    "communes_expected": N_("communes attendues"),
+    "months": N_("mois couverts"),
+    "months_expected": N_("mois attendus"),
+}
+# The same in a chart's table (`disclosure.series_tables`), whose headers are written without accents.
+SERIES_COVERAGE_HEADERS_FR = {
+    "communes": N_("communes_comptees"),
+    "communes_expected": N_("communes_attendues"),
+    "months": N_("mois_couverts"),
+    "months_expected": N_("mois_attendus"),
+}
+
 # The headers `disclosure.public_cells` writes (in French), and the words of its level and
 # breakdown columns.
 PUBLIC_HEADERS_FR = (
@@ -322,6 +339,7 @@ PUBLIC_HEADERS_FR = (
     N_("répartition"),
     N_("groupe"),
     N_("valeur"),
+    *COVERAGE_HEADERS_FR.values(),
 )
 
 

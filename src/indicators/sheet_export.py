@@ -24,17 +24,22 @@ from pypdf import PdfReader, PdfWriter
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import CHROMIUM
 from indicators.disclosure import SECRET_SYMBOL
-from indicators.formatting import format_number
+from indicators.formatting import MISSING, format_number
 from indicators.i18n import N_, _, current_language, current_locale
 from indicators.sheet import IndicatorBlock, Sheet, TrendPoint
 from indicators.text import file_name_part
 
-# The rate's unit: territories.RATE_UNIT_FR, marked here for the catalogue.
-RATE_UNIT = N_("pour 10 000 habitants")
+# The rate's unit on a sheet: per year, so that bars of months, quarters and years compare; said
+# annualised when a bar does not rest on twelve months of every commune.
+RATE_UNIT = N_("pour 10 000 habitants et par an")
+ANNUALISED_RATE_UNIT = N_("pour 10 000 habitants et par an (taux annualisés)")
+# The arrow beside a change beyond chance (`ChangeStatement.arrow`); none beside one that chance explains.
+ARROW_SIGNS = {"up": "↑ ", "down": "↓ ", "off": ""}
 # The measures a sheet's charts can show, in French: `measure_labels()` in the current language.
 MEASURES_FR = {"count": N_("Effectif"), "rate": N_("Taux pour 10 000 habitants")}
-CHART_WIDTH, CHART_HEIGHT = 300, 112  # SVG user units; drawn 72 mm wide on the page
+CHART_WIDTH, CHART_HEIGHT = 300, 112  # SVG user units; drawn 62 mm wide on the page
 BAR_COLOUR, PARTIAL_COLOUR = "#0072B2", "#9cc3e0"
+DENSE_NOTES = 8  # notes on a sheet beyond which its type is set tighter (one A4 page)
 
 
 def measure_labels() -> dict[str, str]:
@@ -59,8 +64,23 @@ def point_value(point: TrendPoint, measure: str) -> float | None:
 def point_text(point: TrendPoint, measure: str) -> str:
     value = point_value(point, measure)
     if value is None:
-        return SECRET_SYMBOL
+        return SECRET_SYMBOL if point.value is None else MISSING
     return format_number(value, 1 if measure == "rate" else 0)
+
+
+def point_description(point: TrendPoint, measure: str) -> str:
+    """A bar's value as read aloud, its interval with a rate: « 1,5 (IC 95 % : 0,9 – 2,5) »."""
+    text = point_text(point, measure)
+    if measure != "rate" or point.low is None or point.high is None:
+        return text
+    return _("{value} (IC 95 % : {low} – {high})").format(
+        value=text, low=format_number(point.low, 1), high=format_number(point.high, 1)
+    )
+
+
+def rate_unit(block: IndicatorBlock) -> str:
+    """The trend's rate unit, said annualised when any bar is (a month, a quarter, a partial year)."""
+    return _(ANNUALISED_RATE_UNIT) if any(point.annualised for point in block.trend) else _(RATE_UNIT)
 
 
 def axis_label(point: TrendPoint, frequency: str) -> tuple[str, str]:
@@ -76,10 +96,10 @@ def axis_label(point: TrendPoint, frequency: str) -> tuple[str, str]:
 
 def trend_alt(block: IndicatorBlock, measure: str) -> str:
     """The chart's text alternative: every bar's period and value, as a screen reader reads them."""
-    unit = block.unit if measure == "count" else _(RATE_UNIT)
+    unit = block.unit if measure == "count" else rate_unit(block)
     complete, partial = _("{period} : {value}"), _("{period} : {value} (incomplet)")
     values = _(" ; ").join(
-        (complete if point.complete else partial).format(period=point.label, value=point_text(point, measure))
+        (complete if point.complete else partial).format(period=point.label, value=point_description(point, measure))
         for point in block.trend
     )
     return _("{indicator}, {unit} : {values}.").format(indicator=block.label, unit=unit, values=values)
@@ -93,13 +113,23 @@ SVG_STYLE = (
 )
 
 
+def interval_mark(middle: float, low_y: float, high_y: float) -> str:
+    """A rate's 95 % interval drawn over its bar: a vertical line with short caps."""
+    return (
+        f'<path d="M{middle - 3:.1f},{high_y:.1f} h6 M{middle:.1f},{high_y:.1f} V{low_y:.1f} '
+        f'M{middle - 3:.1f},{low_y:.1f} h6" stroke="#222" stroke-width="1" fill="none"/>'
+    )
+
+
 def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
-    """Bars of the latest periods; a masked bar is a gap with « s », a partial period a lighter bar."""
+    """Bars of the latest periods; a masked bar is a gap with « s », a partial period a lighter bar;
+    a rate carries its 95 % interval."""
     points = block.trend
     if not points:
         return ""
     values = [point_value(point, measure) for point in points]
-    top = max([value for value in values if value is not None] + [0]) or 1
+    highs = [point.high for point in points if measure == "rate" and point.high is not None]
+    top = max([value for value in values if value is not None] + highs + [0]) or 1
     left, bottom, plot_top = 4, CHART_HEIGHT - 26, 16
     step = (CHART_WIDTH - 2 * left) / len(points)
     width = step * 0.66
@@ -109,7 +139,7 @@ def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
     for position, (point, value) in enumerate(zip(points, values)):
         middle = left + step * (position + 0.5)
         if value is None:
-            parts.append(f'<text x="{middle:.1f}" y="{bottom - 3}" class="secret">{SECRET_SYMBOL}</text>')
+            parts.append(f'<text x="{middle:.1f}" y="{bottom - 3}" class="secret">{point_text(point, measure)}</text>')
         else:
             height = (bottom - plot_top) * value / top
             colour = BAR_COLOUR if point.complete else PARTIAL_COLOUR
@@ -117,8 +147,13 @@ def trend_svg(block: IndicatorBlock, measure: str = "count") -> str:
                 f'<rect x="{middle - width / 2:.1f}" y="{bottom - height:.1f}" width="{width:.1f}" '
                 f'height="{max(height, 0.0):.1f}" fill="{colour}"/>'
             )
+            label_top = bottom - height
+            if measure == "rate" and point.low is not None and point.high is not None:
+                high_y = bottom - (bottom - plot_top) * point.high / top
+                parts.append(interval_mark(middle, bottom - (bottom - plot_top) * point.low / top, high_y))
+                label_top = high_y
             parts.append(
-                f'<text x="{middle:.1f}" y="{bottom - height - 3:.1f}" class="value">'
+                f'<text x="{middle:.1f}" y="{label_top - 3:.1f}" class="value">'
                 f"{escape(point_text(point, measure))}</text>"
             )
         first, second = axis_label(point, block.trend_frequency)
@@ -140,45 +175,25 @@ def figure_cell(caption: str, value: str, note: str = "") -> str:
     )
 
 
-def block_html(block: IndicatorBlock, sheet: Sheet) -> str:
-    """One indicator: its latest window, the year before, its rate, the département, its rank, its trend."""
+def block_html(block: IndicatorBlock) -> str:
+    """One indicator: its latest window and its change, the year before, its rate and interval, the
+    département over the same months (the cards name their periods), the notes (coverage, field of
+    the change, standing), its trend."""
     title = f'<h2>{escape(block.label)} <span class="unit">({escape(block.unit)})</span></h2>'
     if not block.has_data:
         nodata = _("Aucune donnée : rien n'a été importé pour ce territoire et cet indicateur (ce n'est pas un zéro).")
         return f'<section class="block empty">{title}<p class="nodata">{nodata}</p></section>'
-    current, previous = block.current, block.previous
-    assert current is not None  # a block with data has its latest window
-    window = (
-        _("{period}, comparé à {previous}").format(period=current.period, previous=previous.period)
-        if previous
-        else _("{period} (pas de chiffre un an plus tôt)").format(period=current.period)
-    )
-    cells = [
-        figure_cell(_("Derniers 12 mois"), current.text, block.change_text or ""),
-        figure_cell(_("Un an plus tôt"), previous.text if previous else "—"),
-        figure_cell(_("Taux / 10 000 hab."), current.rate_text),
-    ]
-    if block.department is not None:
-        department_rate = _("taux : {rate}").format(rate=block.department.rate_text)
-        cells.append(figure_cell("Hauts-de-Seine", block.department.text, department_rate))
-    ranks = ""
-    if block.count_rank is not None and block.rate_rank is not None:  # both ranks, or neither
-        ranking = _("Classement {year} : effectif, {count_rank} ; taux, {rate_rank}.").format(
-            year=block.rank_year, count_rank=escape(block.count_rank.text), rate_rank=escape(block.rate_rank.text)
-        )
-        ranks = f'<p class="rank">{ranking}</p>'
-    elif sheet.level != "departement":
-        no_rank = _("Classement : pas d'année complète à classer.")
-        ranks = f'<p class="rank">{no_rank}</p>'
+    cells = [figure_cell(card.label, card.value, ARROW_SIGNS[card.arrow] + card.note) for card in block.cards]
+    notes = "".join(f'<p class="note">{escape(note)}</p>' for note in block.notes)
     chart = trend_svg(block)
     legend = ""
     if not all(point.complete for point in block.trend):
         partial_bar = _("barre claire : période incomplète")
         legend = f'<div class="legend">{partial_bar}</div>'
     return (
-        f'<section class="block">{title}<div class="row"><div class="text"><p class="window">{escape(window)}</p>'
+        f'<section class="block">{title}<div class="row"><div class="text">'
         f'<div class="figures">{"".join(cells)}</div>'
-        f'{ranks}<p class="definition">{escape(block.definition)}</p></div>'
+        f'{notes}<p class="definition">{escape(block.definition)}</p></div>'
         f'<div class="chart">{chart}{legend}</div></div></section>'
     )
 
@@ -200,20 +215,24 @@ h2 { font-size: 10.5pt; margin: 0 0 1mm; }
 h2 .unit { font-weight: normal; color: #333; font-size: 9pt; }
 .row { display: flex; gap: 3mm; }
 .text { flex: 1 1 auto; min-width: 0; }
-.chart { flex: 0 0 70mm; }
-.chart svg { width: 70mm; height: auto; display: block; }
+.chart { flex: 0 0 62mm; }
+.chart svg { width: 62mm; height: auto; display: block; }
 .legend { font-size: 7.5pt; color: #333; }
 .figures { display: flex; gap: 1.5mm; }
 .figure { flex: 1 1 0; border: 1px solid #ccc; border-radius: 1mm; padding: 0.8mm 1.5mm; min-width: 0; }
 .figure .caption { font-size: 7.5pt; color: #333; }
 .figure .value { font-size: 12pt; font-weight: bold; line-height: 1.1; }
 .figure .note { font-size: 7.5pt; color: #333; min-height: 1em; }
-.window { margin: 0 0 0.8mm; font-size: 8.5pt; }
-.rank { margin: 1mm 0 0; font-size: 8pt; }
+.note { margin: 0.5mm 0 0; font-size: 7.5pt; }
 .definition { margin: 0.6mm 0 0; font-size: 7.5pt; color: #333; }
 .nodata { margin: 0; font-size: 9pt; }
 footer { margin-top: 2mm; font-size: 7.5pt; color: #222; }
 footer p { margin: 0 0 0.8mm; }
+.dense { font-size: 7.8pt; }
+.dense .block { padding: 0.8mm 0; }
+.dense .note, .dense .definition, .dense .figure .note, .dense .figure .caption, .dense footer { font-size: 7pt; }
+.dense .chart { flex-basis: 56mm; }
+.dense .chart svg { width: 56mm; }
 .sheet { break-after: page; }
 .sheet:last-child { break-after: auto; }
 """
@@ -228,17 +247,21 @@ def sheet_body(sheet: Sheet) -> str:
         sheet.population_source,
         sheet.secret_text,
         sheet.rate_caveat,
+        sheet.method_text,
         *(_("Précaution : {caveat}").format(caveat=caveat) for caveat in caveats),
     ]
     if sheet.partial_note:
         notes.append(sheet.partial_note)
     footer = "".join(f"<p>{escape(note)}</p>" for note in notes)
-    blocks = "".join(block_html(block, sheet) for block in sheet.blocks)
+    blocks = "".join(block_html(block) for block in sheet.blocks)
     meta = _("Observations de terrain du Département ; {version} ; fiche produite le {day}.").format(
         version=escape(sheet.version_text), day=escape(sheet.produced_on)
     )
+    # A sheet with many notes (partial totals, changes on a common field) is set a little tighter to hold on one page.
+    dense = " dense" if sum(len(block.notes) for block in sheet.blocks) > DENSE_NOTES else ""
     return (
-        f'<article class="sheet"><header><h1>{escape(sheet.title)}</h1><p class="facts">{escape(sheet.level_text)} · '
+        f'<article class="sheet{dense}"><header><h1>{escape(sheet.title)}</h1>'
+        f'<p class="facts">{escape(sheet.level_text)} · '
         f"{escape(sheet.population_text)} (INSEE)</p>"
         f'<p class="meta">{meta}</p>{demo}</header>'
         f"<main>{blocks}</main><footer>{footer}</footer></article>"
