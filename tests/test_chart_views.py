@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from indicators.cell_coverage import series_coverage
 from indicators.chart_views import field_trend_view, ranking_view
-from indicators.comparisons import series_coverage
 from indicators.disclosure import (
     SECRET_SYMBOL,
     protected_benchmark,

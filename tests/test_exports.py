@@ -7,7 +7,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from indicators.__main__ import main
-from indicators.comparisons import CELL_KEYS, cell_coverage, series_coverage
+from indicators.cell_coverage import CELL_KEYS, cell_coverage, series_coverage
 from indicators.config import REPO_ROOT
 from indicators.disclosure import STORED_ROWS, lattice, public_cells, series_tables
 from indicators.exports import (
@@ -492,8 +492,7 @@ def test_export_command_gives_coverage_of_an_unequal_store(tmp_path, tables, mon
     assert frame[
         ["valeur", "communes comptées", "communes attendues", "mois couverts", "mois attendus"]
     ].to_numpy().tolist() == [["400", "10", "36", "12", "12"]]
-    with in_language("en"):
-        assert main(["export", "--territory", "92", "--out", str(out)]) == 0
+    assert main(["export", "--territory", "92", "--lang", "en", "--out", str(out)]) == 0
     english = read_english_csv(out.read_bytes())
     assert english["municipalities counted"].tolist() == ["10"] and english["months expected"].tolist() == ["12"]
 

@@ -6,7 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from indicators.comparisons import cell_coverage
+from indicators.cell_coverage import cell_coverage
 from indicators.config import small_count_threshold
 from indicators.disclosure import public_cells
 from indicators.exports import to_csv

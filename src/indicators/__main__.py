@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from indicators.comparisons import cell_coverage
+from indicators.cell_coverage import cell_coverage
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import public_cells
 from indicators.exports import observations_table, public_table, to_csv

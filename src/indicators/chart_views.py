@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from indicators.cell_coverage import series_coverage
 from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
-from indicators.comparisons import Coverage, rate_interval, series_coverage
+from indicators.comparisons import Coverage, rate_interval
 from indicators.disclosure import SECRET_SYMBOL, masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from indicators.comparisons import CELL_KEYS
+from indicators.cell_coverage import CELL_KEYS
 from indicators.exports import (
     COVERAGE_HEADERS_FR,
     LEVEL_CODES_FR,
