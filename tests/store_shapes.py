@@ -118,3 +118,63 @@ def write_store(folder: Path, observations: pd.DataFrame) -> Path:
         observations, action="import", parent=0, file_name="genere.csv", sha256="0" * 64, user="test"
     )
     return folder
+
+
+# --- Unequal coverage between years (fair comparisons, issue 25) -----------------------------------------
+# An analyst's first file often holds a year for a few communes, the next one a few months for all:
+# a change between the two years must then be computed on what both cover, or not at all.
+COVERAGE_SCALES = {"small": (0, 12), "mixed": (0, 60), "large": (50, 2_000)}
+
+
+@st.composite
+def communes_of(draw: st.DrawFn, including: list[str] | None = None) -> list[str]:
+    """Some communes: one, a few, most, all 36, or a few more than `including`."""
+    if including is not None and draw(st.booleans()):
+        extra = draw(st.lists(st.sampled_from(COMMUNES), min_size=0, max_size=6, unique=True))
+        return sorted({*including, *extra})
+    return draw(
+        st.one_of(
+            st.sampled_from(COMMUNES).map(lambda code: [code]),
+            st.lists(st.sampled_from(COMMUNES), min_size=2, max_size=12, unique=True),
+            st.just(COMMUNES),
+        )
+    )
+
+
+@st.composite
+def unequal_coverage_tables(draw: st.DrawFn) -> pd.DataFrame:
+    """A store whose latest year covers other communes or months than the year before: 1 to 3
+    indicators, each a first year (whole, its first or its last periods) for some communes, then the
+    next year's first periods (or whole year) for the same communes, more, or others; months,
+    quarters or years; values small (chance), mixed or large."""
+    frames = []
+    for indicator_id in draw(st.lists(st.sampled_from(FIELD_INDICATORS), min_size=1, max_size=3, unique=True)):
+        granularity = draw(st.sampled_from(["month", "month", "quarter", "year"]))
+        per_year = {"month": 12, "quarter": 4, "year": 1}[granularity]
+        year = draw(st.integers(2019, 2025))
+        first = draw(communes_of())
+        second = draw(communes_of(including=first))
+        first_count = draw(st.integers(1, per_year))
+        # The first year's periods from January (mostly: months a year apart to compare) or up to December.
+        first_start = draw(st.sampled_from([0, 0, per_year - first_count]))
+        second_count = draw(st.integers(1, per_year))
+        low, high = COVERAGE_SCALES[draw(st.sampled_from(list(COVERAGE_SCALES)))]
+        cells = [
+            (commune, period)
+            for communes, first_step, count, in_year in (
+                (first, first_start, first_count, year),
+                (second, 0, second_count, year + 1),
+            )
+            for commune in communes
+            for period in periods(granularity, in_year, first_step * (12 // per_year), count)
+        ]
+        values = np.random.default_rng(draw(st.integers(0, 2**32 - 1))).integers(low, high + 1, size=len(cells))
+        frames.append(
+            pd.DataFrame(cells, columns=["territory_code", "period"]).assign(
+                indicator_id=indicator_id, sex="ensemble", age_group="ensemble", value=values
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return table.assign(source_id=f"{IMPORT_SOURCE_PREFIX}000001")[
+        ["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
+    ]

@@ -42,7 +42,7 @@ def cells(tables: DataTables) -> pd.DataFrame:
 def trend(tables, index, cells, territory="92", first="2024", last="2025", frequency="month", breakdown="sex"):
     choices = (INDICATOR, territory, first, last, frequency, breakdown)
     protected = protected_trend(index, tables.territories, cells, *choices)
-    return protected, field_trend_view(tables, index, protected, K, *choices)
+    return protected, field_trend_view(tables, index, protected, K, *choices, cells)
 
 
 def test_a_trend_view_holds_the_protected_series_tables_and_its_provenance(tables, index, cells):
@@ -60,11 +60,19 @@ def test_a_trend_view_holds_the_protected_series_tables_and_its_provenance(table
         k=K,
         coverage=series_coverage(index.rows(INDICATOR, None, *year_bounds("2024", "2025")), "month", "sex", 36),
     )
-    pd.testing.assert_frame_equal(chart.data, table)
+    # The series' own columns, then each period's change (like for like, tested) behind them.
+    pd.testing.assert_frame_equal(chart.data[table.columns], table)
     # Each point of the download says what it adds up: the demo's 36 communes, each month whole.
     assert set(table["communes_comptees"]) == set(table["communes_attendues"]) == {36}
     assert set(table["mois_couverts"]) == {1}
-    pd.testing.assert_frame_equal(chart.display_data, shown)
+    pd.testing.assert_frame_equal(chart.display_data[shown.columns], shown)
+    assert list(chart.display_data.columns[len(shown.columns) :]) == [
+        "Communes ayant transmis",
+        "Évolution sur un an (total)",
+        "Champ comparé",
+        "p (test exact)",
+        "Lecture",
+    ]
     assert chart.is_demo is demo is True
     assert "2024–2025" in chart.source and SECRET_SYMBOL in chart.source
     assert chart.file_name == f"{INDICATOR}_92_month.csv"
@@ -152,7 +160,17 @@ def test_views_in_english_take_the_english_labels_and_sentences(tables, index, c
         "statistical confidentiality" in trend_view.chart.source and "; period 2024–2025; " in trend_view.chart.source
     )
     assert trend_view.chart.caveat == tables.catalogue.at[INDICATOR, "caveat_en"]
-    assert list(trend_view.chart.display_data.columns) == ["Period", "Group", "Reports", "Complete period"]
+    assert list(trend_view.chart.display_data.columns) == [
+        "Period",
+        "Group",
+        "Reports",
+        "Complete period",
+        "Municipalities that reported",
+        "One-year change (total)",
+        "Field compared",
+        "p (exact test)",
+        "Reading",
+    ]
 
 
 def test_a_ranking_view_compares_with_the_departement_and_offers_the_funnel(tables, index, cells):

@@ -22,13 +22,18 @@ import mpmath
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators.comparisons import (
     Coverage,
     change_test,
+    coverage,
     funnel_limits,
     like_for_like,
+    like_for_like_by_period,
     rate_interval,
+    shared_units,
     standing,
 )
 from indicators.i18n import in_language
@@ -147,6 +152,62 @@ def test_coverage_says_what_a_partial_total_adds_up():
     with in_language("en"):
         assert covered.describe() == "10 municipalities out of 36 reported; 3 months out of 12"
     assert Coverage(36, 36, 12, 12).describe() == "" and Coverage(36, 36, 12, 12).complete
+
+
+def test_coverage_says_when_communes_cover_different_months():
+    """4 communes for the twelve months, 32 for three: 36 communes and 12 months, not a complete total."""
+    twelve = [(f"920{n:02d}", f"2025-{month:02d}", 4) for n in range(4) for month in range(1, 13)]
+    three = [(f"920{n:02d}", f"2025-{month:02d}", 4) for n in range(4, 36) for month in (10, 11, 12)]
+    covered = coverage(rows(twelve + three), 36, 12)
+    assert (covered.communes, covered.months, covered.fewest_months) == (36, 12, 3) and not covered.complete
+    with in_language("fr"):
+        assert covered.describe() == "de 3 à 12 mois sur 12 selon la commune"
+    with in_language("en"):
+        assert covered.describe() == "3 to 12 months out of 12 depending on the municipality"
+    assert coverage(rows(twelve), 36, 12).fewest_months is None
+
+
+@st.composite
+def field_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """A few communes over two or three years, each in its own granularity (never two that overlap),
+    some periods missing, values from 0 to 30."""
+    cells = []
+    for commune in draw(st.lists(st.sampled_from(["92001", "92002", "92003", "92004"]), min_size=1, unique=True)):
+        granularity = draw(st.sampled_from(["month", "quarter", "year"]))
+        for year in (2024, 2025, 2026):
+            steps = {"month": 12, "quarter": 4, "year": 1}[granularity]
+            for step in draw(st.lists(st.integers(0, steps - 1), max_size=steps, unique=True)):
+                period = {"month": f"{year}-{step + 1:02d}", "quarter": f"{year}-Q{step + 1}", "year": str(year)}
+                cells.append((commune, period[granularity], draw(st.integers(0, 30))))
+    return rows(cells or [("92001", "2025", 1)])
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(observations=field_rows(), months=st.sampled_from([1, 3, 12]))
+def test_like_for_like_by_period_is_like_for_like_period_by_period(observations, months):
+    shown = observations.loc[observations["months_spanned"] <= months]
+    compared, shared = like_for_like_by_period(shown, months, 36)
+    starts = set(shown["month"].dt.to_period({1: "M", 3: "Q", 12: "Y"}[months]).dt.start_time)
+    year = pd.DateOffset(years=1)
+    for start in starts:
+        window = (start, start + pd.DateOffset(months=months - 1))
+        earlier = (window[0] - year, window[1] - year)
+        if not shown["month"].between(*earlier).any():
+            assert start not in compared
+            continue
+        assert compared[start] == like_for_like(shown, window, earlier, 36), start
+        units = shared.loc[shared["period"] == start, ["territory_code", "offset", "span"]]
+        expected = shared_units(shown, window, earlier)
+        assert sorted(map(tuple, units.to_numpy().tolist())) == sorted(map(tuple, expected.to_numpy().tolist()))
+
+
+def test_shared_units_are_what_both_windows_cover():
+    shared = shared_units(
+        rows([("92001", "2025-01", 4), ("92001", "2026-01", 9), ("92002", "2026-01", 3), ("92003", "2025-Q1", 5)]),
+        (pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01")),
+        (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-03-01")),
+    )
+    assert shared.to_dict("records") == [{"territory_code": "92001", "offset": 0, "span": 1}]
 
 
 def test_four_communes_then_thirty_six_compare_on_the_four_only():

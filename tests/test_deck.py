@@ -155,8 +155,8 @@ def test_a_yearly_import_of_one_indicator_keeps_only_the_slides_with_data(tables
     # The deck asks for a split by sex the import does not carry: the total is drawn, not a secret gap.
     assert field.data["group"].tolist() == ["ensemble", "ensemble"] and not field.data["suppressed"].any()
     assert field.headline.replace("\u202f", " ") == (
-        "Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : 22 signalements en 2024, "
-        "+5 % par rapport à 2023"
+        "Signalements liés à un risque prostitutionnel (Hauts-de-Seine) : 22 signalements en 2024 "
+        "(2 communes sur 36 ont transmis), +5 % par rapport à 2023 (dans les marges du hasard)"
     )
     assert field.source.startswith("Source : Département des Hauts-de-Seine (import d'un analyste)")
 
@@ -175,7 +175,7 @@ def test_quarterly_data_are_drawn_per_quarter_or_coarser_never_spread_into_month
     starts = [start.strftime("%Y-%m") for start in field.data["period_start"]]
     if asked == "year":
         assert starts == ["2024-01"]  # one quarter of 2025 is not drawn after a whole 2024 (see below)
-        assert field.headline.endswith(" : 68 jeunes en 2024")
+        assert field.headline.endswith(" : 68 jeunes en 2024 (2 communes sur 36 ont transmis)")
     else:
         assert starts == ["2024-01", "2024-04", "2024-07", "2024-10", "2025-01"]
         assert "24 jeunes en T1 2025" in field.headline.replace("\u202f", " ")

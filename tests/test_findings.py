@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from indicators.disclosure import period_changes
 from indicators.findings import (
     covered_text,
     observation_finding,
@@ -8,6 +9,7 @@ from indicators.findings import (
     ranking_finding,
 )
 from indicators.i18n import in_language
+from indicators.observations import with_month
 
 NNBSP = "\u202f"
 
@@ -23,9 +25,25 @@ def yearly(values: dict[int, int], complete: dict[int, bool] | None = None) -> p
     )
 
 
+def yearly_changes(values: dict[int, int]) -> dict:
+    """Each year's change like for like, for one commune's yearly figures (not yet published: no secret)."""
+    rows = with_month(
+        pd.DataFrame({"indicator_id": "a", "territory_code": "92002", "period": [str(year) for year in values]}).assign(
+            value=list(values.values())
+        )
+    )
+    return period_changes(rows, [pd.Timestamp(f"{year}-01-01") for year in values], "year", 1, None)
+
+
 def test_finding_states_latest_complete_year_and_change():
-    text = observation_finding(yearly({2024: 400, 2025: 500}), "Signalements", "signalements", "year")
-    assert text == f"Signalements : 500 signalements en 2025, +25{NNBSP}% par rapport à 2024"
+    text = observation_finding(
+        yearly({2024: 400, 2025: 500}),
+        "Signalements",
+        "signalements",
+        "year",
+        changes=yearly_changes({2024: 400, 2025: 500}),
+    )
+    assert text == f"Signalements : 500 signalements en 2025, +25{NNBSP}% par rapport à 2024 (hausse nette)"
 
 
 def test_partial_year_is_not_the_finding():
@@ -102,7 +120,9 @@ def test_ranking_of_one_commune_says_so():
 
 def test_findings_in_english():
     with in_language("en"):
-        finding = observation_finding(yearly({2024: 400, 2025: 500}), "Reports", "reports", "year")
+        finding = observation_finding(
+            yearly({2024: 400, 2025: 500}), "Reports", "reports", "year", changes=yearly_changes({2024: 400, 2025: 500})
+        )
         partial = observation_finding(
             yearly({2026: 45}, {2026: False}).assign(months_covered=3), "R", "reports", "year"
         )
@@ -111,7 +131,9 @@ def test_findings_in_english():
             pd.DataFrame({"name_fr": ["Nanterre", "Antony"], "value": [45, 30]}), "R", "reports", "in 2025"
         )
         covered = covered_text(pd.DataFrame({"period": ["2024", "2025"], "value": 1}))
-    assert finding.startswith("Reports: 500 reports in 2025, ") and finding.endswith(" compared with 2024")
+    assert finding.startswith("Reports: 500 reports in 2025, ") and finding.endswith(
+        " compared with 2024 (a clear rise)"
+    )
     assert partial.endswith(" in 2026 (incomplete period: 3 of 12 months)")
     assert secret == "Reports in 2025: s (value withheld for statistical confidentiality)"
     assert ranked == "Nanterre has the most reports in 2025 (45), ahead of Antony (30)"

@@ -70,11 +70,14 @@ def test_comparison_uses_the_same_months_one_year_before():
     assert comparison.current_start == pd.Timestamp("2024-01-01")
 
 
-def test_comparison_has_no_change_when_the_year_before_is_incomplete():
-    frame = observations(monthly("a", "2023-06", [1] * 19))
+def test_comparison_with_an_incomplete_year_before_is_like_for_like():
+    # June 2023 – December 2024: 2024 is compared with 2023 on the seven months both have.
+    frame = observations(monthly("a", "2023-06", [1] * 7 + [2] * 12))
     comparison = compare_with_year_before(frame, "a")
-    assert comparison.previous_total is None
-    assert comparison.change_percent is None
+    assert comparison.previous_total is None  # the raw total of the year before is not the same field
+    assert comparison.compared is not None and not comparison.compared.same_field
+    assert (comparison.compared.current_common, comparison.compared.previous_common) == (14, 7)
+    assert comparison.compared.common.months == 7 and comparison.change_percent == pytest.approx(100.0)
 
 
 def test_ranking_leaves_out_communes_without_data_and_names_them():

@@ -9,8 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.access import hash_password
+from indicators.comparisons import change_test
 from indicators.config import REPO_ROOT
 from indicators.findings import observation_finding, ranking_finding
+from indicators.formatting import format_change
 from indicators.observations import (
     aggregate_series,
     compare_with_year_before,
@@ -75,10 +77,18 @@ def test_trends_default_chart_equals_the_data(tables):
     app = open_page("views/trends.py")
     rows = select_observations(tables.field_observations, "signalements_risque_prostitutionnel")
     series = aggregate_series(rows, "quarter")
-    expected = observation_finding(
+    total = observation_finding(
         series, "Signalements liés à un risque prostitutionnel (Hauts-de-Seine)", "signalements", "quarter"
     )
-    assert app.header[0].value == expected
+    # The latest quarter's total, then its change against the same quarter a year before: the demo's
+    # 36 communes report every month, so like for like is the two totals, tested exactly.
+    header = app.header[0].value
+    assert header.startswith(total + ", ")
+    latest = series.iloc[-1]
+    before = series.loc[series["period_start"] == latest["period_start"] - pd.DateOffset(years=1), "value"]
+    tested = change_test(int(latest["value"]), int(before.iloc[0]))
+    assert format_change(tested.percent) in header and "champ constant" not in header
+    assert ("dans les marges du hasard" in header) == (not tested.beyond_chance)
     spec = chart_specs(app)[0]
     assert values(spec["data"][0]["y"]) == series["value"].tolist()
     assert any("Données fictives" in warning.value for warning in app.warning)

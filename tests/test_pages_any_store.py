@@ -27,9 +27,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
+from fair_checks import check_cards, check_trend
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.disclosure import SECRET_SYMBOL, lattice
-from indicators.formatting import format_month, format_number, format_share
+from indicators.formatting import format_month, format_number
 from indicators.i18n import _, current_language, in_language
 from indicators.labels import FREQUENCY_FR
 from indicators.loading import load_tables
@@ -218,8 +219,11 @@ def check_overview(app: AppTest, observations: pd.DataFrame, catalogue: pd.DataF
             direction = MetricProto.MetricDirection.Name(metric.proto.direction)
             negative = metric.delta.startswith(("−", "-"))
             zero = metric.delta.startswith("0")
-            assert direction == ("NONE" if zero else ("DOWN" if negative else "UP")), (metric.delta, direction)
-            assert not zero or metric.delta.startswith(format_share(0)), metric.delta
+            # An arrow follows the sign, and only a change beyond chance has one (issue 25).
+            assert direction in ("NONE", "DOWN" if negative else "UP"), (metric.delta, direction)
+            assert not zero or direction == "NONE", (metric.delta, direction)
+    # Each stated change like for like, tested, through the secret (recomputed in fair_checks).
+    check_cards(app, observations, catalogue)
 
 
 def check_trend_title(app: AppTest, observations: pd.DataFrame) -> None:
@@ -275,6 +279,9 @@ def render_every_page_and_slide(observations: pd.DataFrame, tmp_path_factory, mo
         if page == "views/trends.py":
             check_trend_title(app, observations)
             check_trend_table(app, observations, first_with_data)
+            grouping = widget_with_prefix(app.get("button_group"), "regroupement")
+            codes = {_(label): code for code, label in FREQUENCY_FR.items()}
+            check_trend(app, observations, first_with_data, codes.get(grouping.value, grouping.value))
             try_other_choices(app, "regroupement", "periode", observations)
         if page == "views/territories.py":
             try_other_choices(app, None, "periode", observations)

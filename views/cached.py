@@ -241,16 +241,21 @@ def _latest_comparisons(
     field_ids = data.field_indicator_ids
     observations = data.field_observations
     return (
-        protected_comparisons(observations, _protected_cells(folder, fingerprint, k), field_ids),
+        protected_comparisons(
+            observations,
+            _protected_cells(folder, fingerprint, k),
+            field_ids,
+            communes_expected=len(communes(data.territories)),
+        ),
         observations["source_id"].unique().tolist(),
         is_demo(observations),
     )
 
 
 def latest_comparisons() -> tuple[dict[str, ShownComparison], list[str], bool]:
-    """Per field indicator, the latest twelve months against the year before (secret applied),
-    the sources of the observations and whether they are the demo's: the same for every viewer
-    until the data change."""
+    """Per field indicator, the latest twelve months against the year before (like for like, secret
+    applied), the sources of the observations and whether they are the demo's: the same for every
+    viewer until the data change."""
     folder = data_dir()
     return _latest_comparisons(str(folder), run_fingerprint(folder), small_count_threshold())
 
@@ -325,6 +330,7 @@ def _trend_view(
         _trend_series(folder, fingerprint, k, *choices, language),
         k,
         *choices,
+        _indicator_cells(folder, fingerprint, k, indicator_id),
     )
 
 

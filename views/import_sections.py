@@ -10,17 +10,12 @@ from indicators.findings import observation_finding
 from indicators.formatting import escape_markdown
 from indicators.i18n import _, localized, ngettext
 from indicators.ingest.parsing import error_summary
-from indicators.ingest.pipeline import ImportReport, preview_observations
+from indicators.ingest.pipeline import ImportReport, preview_charts
 from indicators.key_dates import key_dates_for
 from indicators.labels import OBSERVATION_COLUMNS_FR, localized_column
 from indicators.loading import DataTables
-from indicators.observations import (
-    aggregate_series,
-    frequency_choices,
-    is_demo,
-    select_observations,
-)
-from indicators.territories import DEPARTMENT
+from indicators.observations import is_demo
+from indicators.territories import DEPARTMENT, communes
 
 
 def observation_columns() -> dict[str, str]:
@@ -231,22 +226,18 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
             .rename(columns=columns),
             hide_index=True,
         )
-    after = preview_observations(report, current, is_demo(current))
     catalogue = data.catalogue
-    for indicator_id in report.rows["indicator_id"].unique():
-        rows = select_observations(after, indicator_id)
-        # The coarsest grouping present, so every row shows (quarters stay quarters); months read as quarters.
-        frequency = frequency_choices(rows)[1]
-        assert frequency is not None  # the file brings rows of this indicator: they have a granularity
-        frequency = "quarter" if frequency == "month" else frequency
-        series = aggregate_series(rows, frequency)
-        entry = catalogue.loc[indicator_id]
+    key_dates = key_dates_for(data.key_dates, DEPARTMENT, data.territories)
+    for chart in preview_charts(report, current, is_demo(current), len(communes(data.territories))):
+        entry = catalogue.loc[chart.indicator_id]
         unit = localized(entry, "unit")
-        finding = observation_finding(series, localized(entry, "label"), unit, frequency)
+        label = localized(entry, "label")
+        finding = observation_finding(
+            chart.series, label, unit, chart.frequency, changes=chart.changes, coverage=chart.covered
+        )
         st.markdown(_("**Après import — {finding}**").format(finding=finding))
-        key_dates = key_dates_for(data.key_dates, DEPARTMENT, data.territories)
         st.plotly_chart(
-            observation_figure(series, unit, frequency, key_dates),
-            key=f"preview_{indicator_id}",
+            observation_figure(chart.series, unit, chart.frequency, key_dates),
+            key=f"preview_{chart.indicator_id}",
             config={"displaylogo": False},
         )

@@ -19,14 +19,15 @@ indicator, other years) and the widget returns to its default quietly.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from string import Template
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from indicators.formatting import escape_markdown
-from indicators.i18n import LANGUAGES, _, current_language, in_language
+from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, in_language
 
 BIND = "query-params"
 # A typed or damaged address can be long: the notice quotes its beginning only.
@@ -212,3 +213,39 @@ def copy_link_markup() -> str:
         ),
     }
     return COPY_LINK_HTML.substitute({name: html.escape(text, quote=True) for name, text in texts.items()})
+
+
+def view_address(choices: Mapping[str, str | Sequence[str]]) -> str:
+    """The address of another view of the same page: each choice under its key, written as its widget
+    writes it (the formatted option; a range as the key repeated), and the viewer's language.
+    Relative (« ?… »): it also works under a base URL path. Built from the page's own choices, not
+    read from `st.query_params`, which the server does not refresh on a rerun of the same page."""
+    pairs = [
+        (key, value)
+        for key, values in choices.items()
+        for value in ([values] if isinstance(values, str) else list(values))
+    ]
+    if current_language() != DEFAULT_LANGUAGE:
+        pairs.append(("lang", current_language()))
+    return "?" + urlencode(pairs)
+
+
+# A plain link styled as the app's buttons; it opens the view in this tab (a new session reads the
+# choices from the address, as a shared link does).
+VIEW_LINK_HTML = Template("""<a class="view-link" href="$href" target="_self">$label</a>
+<style>
+a.view-link { display: inline-flex; align-items: center; min-height: 2.5rem; padding: 0.25rem 0.9rem;
+    border-radius: 0.5rem; border: 1px solid rgba(49, 51, 63, 0.3); color: inherit; text-decoration: none;
+    background: #ffffff; }
+a.view-link:hover { border-color: #0072B2; color: #0b57a4; }
+a.view-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
+</style>""")
+
+
+def view_link(label: str, choices: Mapping[str, str | Sequence[str]], place: Any = None) -> None:
+    """A link to the same page with other choices (`view_address`), in this tab."""
+    (place or st).html(
+        VIEW_LINK_HTML.substitute(
+            href=html.escape(view_address(choices), quote=True), label=html.escape(label, quote=True)
+        )
+    )

@@ -51,19 +51,19 @@ field = catalogue.loc[data.field_indicator_ids]
 for column, indicator_id in zip([*st.columns(3), *st.columns(3)], field.index):
     entry, shown = row_of(field, indicator_id), comparisons.get(indicator_id)
     label = localized(entry, "label")
+    figure = field_card(shown, localized(entry, "unit")) if shown is not None else None
     with column.container(border=True, height="stretch"):
-        st.markdown(
-            f"**{label}**",
-            help=_("{definition}\n\nPrécaution : {caveat}").format(
-                definition=localized(entry, "definition"), caveat=localized(entry, "caveat")
-            ),
+        explained = _("{definition}\n\nPrécaution : {caveat}").format(
+            definition=localized(entry, "definition"), caveat=localized(entry, "caveat")
         )
-        if shown is None:
+        # The test behind the change is there for whoever asks, not forced on officials.
+        tested = f"\n\n{figure.test_note}" if figure is not None and figure.test_note else ""
+        st.markdown(f"**{label}**", help=explained + tested)
+        if figure is None:
             # Nothing imported is not zero: say so instead of drawing a figure.
             st.metric(label, _(NO_DATA), label_visibility="collapsed")
             st.caption(_(NO_DATA_NOTE))
             continue
-        figure = field_card(shown, localized(entry, "unit"))
         st.metric(
             label,
             figure.value,

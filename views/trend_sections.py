@@ -16,14 +16,16 @@ from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
-from views.links import shared_choice
+from views.links import shared_choice, view_link
 
 
 def published_date(period: object) -> str:
     return format_period(period) if isinstance(period, str) else _("sans date")
 
 
-def field_trend(indicator_id: str) -> None:
+def field_trend(indicator_id: str, address: dict[str, str]) -> None:
+    """The field half of Tendances; `address`: the page's choices made above it, as its address
+    carries them (for the link to a coarser view)."""
     index = field_index()
     if index.is_demo:
         demo_banner()
@@ -68,6 +70,22 @@ def field_trend(indicator_id: str) -> None:
     if view.chart is None:
         st.info(view.empty or _(NO_DATA_SENTENCE), icon=":material/info:")
         return
+    if view.sparse is not None:
+        # Most points are « s »: the same view one grouping coarser, as a link (copyable, in this tab).
+        st.info(view.sparse.note, icon=":material/visibility_off:")
+        if view.sparse.coarser is not None:
+            grouping = translated(FREQUENCY_FR)
+            choices = {
+                **address,
+                "territoire": place_choices[territory],
+                "periode": [first_year, last_year],
+                "regroupement": grouping[view.sparse.coarser],
+                "repartition": translated(BREAKDOWN_FR)[breakdown],
+            }
+            view_link(
+                _("Voir le même graphique par {grouping}").format(grouping=grouping[view.sparse.coarser].lower()),
+                choices,
+            )
     chart_block(**vars(view.chart), key="trend_field")
 
 

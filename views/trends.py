@@ -33,6 +33,6 @@ st.caption(
 )
 
 if domain == "field":
-    field_trend(indicator_id)
+    field_trend(indicator_id, {"donnees": _(FIELD), "indicateur": localized(row_of(catalogue, indicator_id), "label")})
 else:
     published_trend(data, indicator_id)

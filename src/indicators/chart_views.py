@@ -8,22 +8,33 @@ Pages draw a view; they compute nothing of their own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.cell_coverage import series_coverage
+from indicators.changes import change_columns
 from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
 from indicators.comparisons import Coverage, rate_interval
-from indicators.disclosure import SECRET_SYMBOL, masked_ranking, series_tables
+from indicators.disclosure import SECRET_SYMBOL, ProtectedChange, masked_ranking, period_changes, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized, ngettext
 from indicators.key_dates import key_dates_for
 from indicators.labels import group_labels
 from indicators.loading import DataTables
-from indicators.observations import FieldIndex, coarser_granularities, communes_without_data, year_bounds
+from indicators.observations import (
+    FREQUENCIES,
+    FieldIndex,
+    Frequency,
+    as_frequency,
+    coarser_granularities,
+    communes_without_data,
+    period_coverage,
+    year_bounds,
+)
 from indicators.provenance import source_line
 from indicators.territories import (
     PARTIAL_EPT,
@@ -82,6 +93,34 @@ class ChartView:
     is_demo: bool
 
 
+# When most points of a chart are secret: the same view one grouping coarser, by the grouping offered.
+SPARSE_NOTES = {
+    "quarter": N_(
+        "La plupart des points de ce graphique ({masked} sur {total}) sont masqués par le secret statistique "
+        "({symbol}) : regroupés par trimestre, les chiffres en montrent souvent davantage."
+    ),
+    "year": N_(
+        "La plupart des points de ce graphique ({masked} sur {total}) sont masqués par le secret statistique "
+        "({symbol}) : regroupés par année, les chiffres en montrent souvent davantage."
+    ),
+    None: N_(
+        "La plupart des points de ce graphique ({masked} sur {total}) sont masqués par le secret statistique "
+        "({symbol}) : un territoire plus large (son EPT ou le département) en montre davantage."
+    ),
+}
+# Most points: more than half of them.
+SPARSE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class SparseView:
+    """Most points of a chart are secret: what the page says, and the grouping one step coarser that
+    the data offer (None when the chart is already by the coarsest)."""
+
+    note: str
+    coarser: str | None
+
+
 @dataclass(frozen=True)
 class FieldTrendView:
     """Tendances, field observations: notes before the chart, then the chart, or why there is none."""
@@ -89,6 +128,81 @@ class FieldTrendView:
     notes: tuple[str, ...]
     empty: str | None
     chart: ChartView | None
+    sparse: SparseView | None = None
+
+
+def sparse_view(series: pd.DataFrame, frequency: str, offered: Sequence[str]) -> SparseView | None:
+    """When more than half the points drawn are secret (« s »): say so, and offer the same view one
+    grouping coarser among those `offered` (a quarter of three months holds more than each month)."""
+    masked, total = int(series["suppressed"].sum()), len(series)
+    if total == 0 or masked <= SPARSE_SHARE * total:
+        return None
+    finer = FREQUENCIES[: FREQUENCIES.index(frequency) + 1] if frequency in FREQUENCIES else FREQUENCIES
+    coarser = next((choice for choice in FREQUENCIES if choice not in finer and choice in offered), None)
+    note = _(SPARSE_NOTES[coarser]).format(
+        masked=masked, total=total, symbol=_("« {name} »").format(name=SECRET_SYMBOL)
+    )
+    return SparseView(note, coarser)
+
+
+def trend_changes(
+    data: DataTables,
+    index: FieldIndex,
+    cells: pd.DataFrame,
+    series: pd.DataFrame,
+    indicator_id: str,
+    territory: str,
+    first_year: str,
+    last_year: str,
+    frequency: Frequency,
+) -> tuple[dict[pd.Timestamp, ProtectedChange], dict[pd.Timestamp, Coverage]]:
+    """Each drawn period's change against the same period a year before, like for like and through
+    the secret (the first year drawn is compared with the year before it, though not drawn), and
+    what each period's total adds up."""
+    inside = members(data.territories, territory)
+    start, end = year_bounds(first_year, last_year)
+    rows = index.rows(indicator_id, inside, start - pd.DateOffset(years=1), end)
+    expected = len(inside) if inside is not None else len(communes(data.territories))
+    starts = sorted(pd.DatetimeIndex(series["period_start"].unique()))
+    return (
+        period_changes(rows, starts, frequency, expected, cells, territory),
+        period_coverage(rows, starts, frequency, expected),
+    )
+
+
+def with_changes(
+    table: pd.DataFrame,
+    shown: pd.DataFrame,
+    series: pd.DataFrame,
+    changes: dict[pd.Timestamp, ProtectedChange],
+    covered: dict[pd.Timestamp, Coverage],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tables behind a trend with what each period's total adds up (communes that reported)
+    and its change against the year before: like for like, the field compared, the exact test's
+    p-value and its reading (not forced on officials in the title: here for whoever checks)."""
+    columns = change_columns(series["period_start"], changes)
+    reported = [covered.get(pd.Timestamp(start)) for start in series["period_start"]]
+    out_of = [
+        "" if part is None else _("{count} sur {total}").format(count=part.communes, total=part.communes_expected)
+        for part in reported
+    ]
+    download_columns: dict[str, pd.Series] = {
+        _("evolution_un_an_pct"): columns["change_percent"],
+        _("champ_compare"): columns["field"],
+        _("p_valeur"): columns["p_value"],
+        _("lecture_evolution"): columns["verdict"],
+    }
+    shown_columns: dict[str, pd.Series] = {
+        _("Communes ayant transmis"): pd.Series(out_of, index=series.index, dtype="str"),
+        _("Évolution sur un an (total)"): columns["change_text"],
+        _("Champ comparé"): columns["field"],
+        _("p (test exact)"): columns["p_value_text"],
+        _("Lecture"): columns["verdict"],
+    }
+    # The tables keep the series' rows in order (series_tables): positions match.
+    download = table.assign(**{name: column.to_numpy() for name, column in download_columns.items()})
+    read = shown.assign(**{name: column.to_numpy() for name, column in shown_columns.items()})
+    return download, read
 
 
 def field_trend_view(
@@ -102,10 +216,12 @@ def field_trend_view(
     last_year: str,
     frequency: str,
     breakdown: str,
+    cells: pd.DataFrame,
 ) -> FieldTrendView:
     """One indicator's series for a territory, years, grouping and split (`protected`: the series
-    from `disclosure.protected_trend`, with its sources and whether they are the demo's), its texts
-    in the current language."""
+    from `disclosure.protected_trend`, with its sources and whether they are the demo's; `cells`: the
+    protected lattice, or the indicator's part of it, which every stated change goes through), its
+    texts in the current language."""
     series, source_ids, demo = protected
     entry = data.catalogue.loc[indicator_id]
     place_names = names(data.territories)
@@ -137,9 +253,16 @@ def field_trend_view(
             len(inside) if inside is not None else len(communes(data.territories)),
         ),
     )
+    grouping = as_frequency(frequency)
+    changes, covered = trend_changes(
+        data, index, cells, series, indicator_id, territory, first_year, last_year, grouping
+    )
+    table, shown_table = with_changes(table, shown_table, series, changes, covered)
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     chart = ChartView(
-        finding=observation_finding(series, f"{label} ({place_names[territory]})", unit, frequency, k),
+        finding=observation_finding(
+            series, f"{label} ({place_names[territory]})", unit, frequency, k, changes, covered
+        ),
         figure=observation_figure(
             series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k
         ),
@@ -152,7 +275,7 @@ def field_trend_view(
         file_name=f"{indicator_id}_{territory}_{frequency}.csv",
         is_demo=demo,
     )
-    return FieldTrendView(notes, None, chart)
+    return FieldTrendView(notes, None, chart, sparse_view(series, frequency, index.frequencies_of[indicator_id][0]))
 
 
 @dataclass(frozen=True)

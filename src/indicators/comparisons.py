@@ -39,13 +39,21 @@ class Coverage:
     communes_expected: int
     months: int
     months_expected: int
+    # When the communes counted do not cover the same months (4 communes for 12 months, 32 for 3):
+    # the fewest months one of them covers. 36 communes and 12 months would otherwise read as complete.
+    fewest_months: int | None = None
 
     @property
     def complete(self) -> bool:
-        return self.communes >= self.communes_expected and self.months >= self.months_expected
+        return (
+            self.communes >= self.communes_expected
+            and self.months >= self.months_expected
+            and (self.fewest_months is None or self.fewest_months >= self.months_expected)
+        )
 
     def describe(self) -> str:
-        """« 10 communes sur 36 ont transmis ; 3 mois sur 12 », or nothing for a complete total."""
+        """« 10 communes sur 36 ont transmis ; 3 mois sur 12 » (« de 3 à 12 mois sur 12 selon la
+        commune » when they differ), or nothing for a complete total."""
         parts = []
         if self.communes < self.communes_expected:
             parts.append(
@@ -55,7 +63,13 @@ class Coverage:
                     self.communes,
                 ).format(count=self.communes, total=self.communes_expected)
             )
-        if self.months < self.months_expected:
+        if self.fewest_months is not None and self.fewest_months < self.months:
+            parts.append(
+                _("de {fewest} à {count} mois sur {total} selon la commune").format(
+                    fewest=self.fewest_months, count=self.months, total=self.months_expected
+                )
+            )
+        elif self.months < self.months_expected:
             parts.append(
                 ngettext("{count} mois sur {total}", "{count} mois sur {total}", self.months).format(
                     count=self.months, total=self.months_expected
@@ -77,6 +91,18 @@ def months_covered(rows: pd.DataFrame) -> int:
     return len(months)
 
 
+def fewest_months(rows: pd.DataFrame) -> int | None:
+    """The fewest months one commune's rows cover, when the communes do not all cover as many
+    (`Coverage.fewest_months`); None when they do. Within a commune, an indicator's periods never
+    overlap (the importer refuses it), so its months are the sum of its distinct periods' spans."""
+    if rows.empty:
+        return None
+    periods = rows[["territory_code", "month", "months_spanned"]].drop_duplicates()
+    per_commune = periods.groupby("territory_code", observed=True)["months_spanned"].sum()
+    fewest, most = int(per_commune.min()), int(per_commune.max())
+    return fewest if fewest < most else None
+
+
 def coverage(rows: pd.DataFrame, communes_expected: int, months_expected: int) -> Coverage:
     """The coverage of dated rows (`observations.with_month`) of one indicator over one span."""
     return Coverage(
@@ -84,6 +110,7 @@ def coverage(rows: pd.DataFrame, communes_expected: int, months_expected: int) -
         communes_expected=communes_expected,
         months=months_covered(rows),
         months_expected=months_expected,
+        fewest_months=fewest_months(rows),
     )
 
 
@@ -144,11 +171,14 @@ class LikeForLike:
     current_common: int
     previous_common: int
     test: ChangeTest | None
+    # Units (a commune's period) in one window and not in the other: counts of communes and months
+    # can agree while the units differ (one commune's months a year before, another's now).
+    unshared: int = 0
 
     @property
     def same_field(self) -> bool:
         """Both windows cover exactly the same communes and months: the totals compare as they are."""
-        return self.common == self.current == self.previous
+        return self.unshared == 0 and self.common == self.current == self.previous
 
     def describe(self) -> str:
         """« à champ constant : 4 communes, 9 mois », or nothing when the field is the same."""
@@ -175,6 +205,25 @@ def window_units(rows: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
     )
 
 
+UNIT = ["territory_code", "offset", "span"]
+
+
+def unit_sums(rows: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    """Each unit's total in a window (first months of its periods, inclusive): a commune's month,
+    quarter or year, by its offset from the window's start and its span (splits added up)."""
+    inside = rows.loc[rows["month"].between(*window)]
+    return window_units(inside, window[0]).groupby(UNIT)["value"].sum()
+
+
+def shared_units(
+    rows: pd.DataFrame, current: tuple[pd.Timestamp, pd.Timestamp], previous: tuple[pd.Timestamp, pd.Timestamp]
+) -> pd.DataFrame:
+    """The units both windows cover (territory_code, offset, span): the cells a like-for-like total
+    adds up in each window, which the statistical secret must let show before it is stated."""
+    shared = unit_sums(rows, current).index.intersection(unit_sums(rows, previous).index)
+    return shared.to_frame(index=False)
+
+
 def like_for_like(
     rows: pd.DataFrame,
     current: tuple[pd.Timestamp, pd.Timestamp],
@@ -187,7 +236,7 @@ def like_for_like(
     in_current = rows.loc[rows["month"].between(*current)]
     in_previous = rows.loc[rows["month"].between(*previous)]
     now, before = window_units(in_current, current[0]), window_units(in_previous, previous[0])
-    unit = ["territory_code", "offset", "span"]
+    unit = UNIT
     now_sums = now.groupby(unit)["value"].sum()
     before_sums = before.groupby(unit)["value"].sum()
     shared = now_sums.index.intersection(before_sums.index)
@@ -203,7 +252,103 @@ def like_for_like(
         current_common=current_common,
         previous_common=previous_common,
         test=change_test(current_common, previous_common) if len(shared) else None,
+        unshared=len(now_sums) + len(before_sums) - 2 * len(shared),
     )
+
+
+PERIOD_CODES = {1: "M", 3: "Q", 12: "Y"}
+
+
+def period_units(rows: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Each unit's total (period, territory_code, offset, span, value): a commune's month, quarter or
+    year, in the calendar period `months` long that holds it (splits added up)."""
+    period = rows["month"].dt.to_period(PERIOD_CODES[months]).dt.start_time
+    offset = (rows["month"].dt.year - period.dt.year) * 12 + (rows["month"].dt.month - period.dt.month)
+    return (
+        pd.DataFrame(
+            {
+                "period": period.to_numpy(),
+                "territory_code": rows["territory_code"].to_numpy(),
+                "offset": offset.to_numpy(),
+                "span": rows["months_spanned"].to_numpy(),
+                "value": rows["value"].to_numpy(),
+            }
+        )
+        .groupby(["period", *UNIT])["value"]
+        .sum()
+        .reset_index()
+    )
+
+
+def unit_coverages(units: pd.DataFrame, communes_expected: int, months: int) -> dict[pd.Timestamp, Coverage]:
+    """`coverage` of each period's units (period, territory_code, offset, span) at once."""
+    if units.empty:
+        return {}
+    months_of = units.loc[units.index.repeat(units["span"].to_numpy())]
+    inside = months_of["offset"].to_numpy() + months_of.groupby(level=0).cumcount().to_numpy()
+    union = months_of.assign(inside=inside).groupby("period")["inside"].nunique()
+    communes = units.groupby("period")["territory_code"].nunique()
+    per_commune = units.groupby(["period", "territory_code"])["span"].sum().groupby(level="period")
+    fewest, most = per_commune.min(), per_commune.max()
+    return {
+        pd.Timestamp(period): Coverage(
+            communes=int(communes[period]),
+            communes_expected=communes_expected,
+            months=int(union[period]),
+            months_expected=months,
+            fewest_months=int(fewest[period]) if fewest[period] < most[period] else None,
+        )
+        for period in communes.index
+    }
+
+
+def like_for_like_by_period(
+    rows: pd.DataFrame, months: int, communes_expected: int
+) -> tuple[dict[pd.Timestamp, LikeForLike], pd.DataFrame]:
+    """`like_for_like` of every calendar period `months` long (a month, quarter or year) against the
+    same period a year before, at once: a chart's table compares each of its periods, and one call
+    per period costs a second on a few years of months. Periods without figures a year before are
+    left out. Also returns the shared units (period, territory_code, offset, span), which the secret
+    must let show. Rows: dated rows of one indicator, none longer than `months`
+    (`tests/test_comparisons.py` checks that it equals `like_for_like` period by period)."""
+    keys = ["period", *UNIT]
+    units = period_units(rows, months)
+    # The year before, keyed by the period it is compared with.
+    earlier = units.assign(period=units["period"] + pd.DateOffset(years=1))
+    earlier = earlier.loc[earlier["period"].isin(units["period"])]
+    both = units.merge(earlier, on=keys, how="outer", suffixes=("", "_before"), indicator=True)
+    both = both.loc[both["period"].isin(earlier["period"])].reset_index(drop=True)
+    now = both.loc[both["_merge"] != "right_only"].reset_index(drop=True)
+    before = both.loc[both["_merge"] != "left_only"].reset_index(drop=True)
+    shared = both.loc[both["_merge"] == "both"].reset_index(drop=True)
+    coverages = [unit_coverages(part, communes_expected, months) for part in (now, before, shared)]
+    sums = {
+        "current_total": now.groupby("period")["value"].sum(),
+        "previous_total": before.groupby("period")["value_before"].sum(),
+        "current_common": shared.groupby("period")["value"].sum(),
+        "previous_common": shared.groupby("period")["value_before"].sum(),
+    }
+    counted = {
+        name: part.groupby("period").size() for name, part in (("now", now), ("before", before), ("shared", shared))
+    }
+    empty = Coverage(0, communes_expected, 0, months)
+    compared = {}
+    for start in sorted(earlier["period"].unique()):
+        key = pd.Timestamp(start)
+        common_now, common_before = (int(sums[name].get(start, 0)) for name in ("current_common", "previous_common"))
+        in_both = int(counted["shared"].get(start, 0))
+        compared[key] = LikeForLike(
+            current_total=int(sums["current_total"].get(start, 0)),
+            previous_total=int(sums["previous_total"].get(start, 0)),
+            current=coverages[0].get(key, empty),
+            previous=coverages[1].get(key, empty),
+            common=coverages[2].get(key, empty),
+            current_common=common_now,
+            previous_common=common_before,
+            test=change_test(common_now, common_before) if in_both else None,
+            unshared=int(counted["now"].get(start, 0)) + int(counted["before"].get(start, 0)) - 2 * in_both,
+        )
+    return compared, shared[keys]
 
 
 def rate_interval(

@@ -18,12 +18,14 @@ from pandera.typing import Series
 from indicators.charts import PALETTE, base_layout, hover_pair, observation_figure, percent_suffix, published_figure
 from indicators.comparisons import Coverage
 from indicators.disclosure import (
+    period_changes,
     protect_series,
     protected_benchmark,
     protected_ranking,
 )
 from indicators.findings import (
     covered_text,
+    latest_period,
     observation_finding,
     published_finding,
     ranking_finding,
@@ -42,6 +44,7 @@ from indicators.observations import (
     available_breakdowns,
     index_observations,
     is_demo,
+    period_coverage,
     select_observations,
     year_bounds,
 )
@@ -53,6 +56,7 @@ from indicators.territories import (
     RATE_CAVEAT_FR,
     Benchmark,
     by_measure,
+    communes,
     epts,
     masked_bound,
     measure_label,
@@ -271,10 +275,16 @@ def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int)
     demo = is_demo(rows)
     key_dates = key_dates_for(tables.key_dates, territory, tables.territories)
     label, unit, caveat = localized(entry, "label"), localized(entry, "unit"), localized(entry, "caveat")
+    # The headline's change: like for like and through the secret, as on Tendances.
+    inside = members(tables.territories, territory)
+    expected = len(inside) if inside is not None else len(communes(tables.territories))
+    stated = [latest_period(series, frequency)["period_start"]]
+    changes = period_changes(rows, stated, frequency, expected, cells, territory)
+    covered = period_coverage(rows, stated, frequency, expected)
     return Slide(
         0,
         row["slide_id"],
-        observation_finding(series, f"{label} ({place})", unit, frequency, k),
+        observation_finding(series, f"{label} ({place})", unit, frequency, k, changes, covered),
         observation_figure(series, unit, frequency, key_dates, group_labels(breakdown), k),
         short_source_line(rows["source_id"].unique(), tables.sources),
         caveat if demo else without_demo_wording(caveat),

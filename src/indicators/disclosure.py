@@ -23,6 +23,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from indicators.cell_coverage import CELL_KEYS
+from indicators.comparisons import (
+    ChangeTest,
+    LikeForLike,
+    like_for_like,
+    like_for_like_by_period,
+    shared_units,
+    window_units,
+)
 from indicators.exports import (
     COVERAGE_HEADERS_FR,
     LEVEL_CODES_FR,
@@ -34,6 +42,8 @@ from indicators.formatting import format_month, format_number
 from indicators.i18n import N_, _
 from indicators.keys import pack_codes, row_digests
 from indicators.observations import (
+    GRANULARITIES,
+    MONTHS_PER_PERIOD,
     FieldIndex,
     PeriodComparison,
     aggregate_series,
@@ -43,6 +53,7 @@ from indicators.observations import (
     is_demo,
     rank_territories,
     rank_with_secret_last,
+    select_observations,
     with_month,
     year_bounds,
 )
@@ -669,44 +680,209 @@ def window_visible(
 
 
 @dataclass(frozen=True)
+class ProtectedChange:
+    """A change between two windows as it may be stated: `compared` on the field both cover (the
+    same communes and months), and whether the secret hides a cell its totals add up (then neither
+    the change nor its test is stated)."""
+
+    compared: LikeForLike
+    masked: bool
+
+    @property
+    def test(self) -> ChangeTest | None:
+        """The test of the like-for-like change; None when there is no shared field or it is masked."""
+        return None if self.masked else self.compared.test
+
+
+Window = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def commune_cells(cells: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """One indicator's commune totals (everyone, every level), the cells like-for-like totals add up."""
+    return cells.loc[
+        (cells["indicator_id"] == indicator_id)
+        & (cells["territory_level"] == "commune")
+        & (cells["dimension"] == "none")
+        & (cells["group"] == ALL)
+    ]
+
+
+def units_visible(communes: pd.DataFrame, units: pd.DataFrame, start: pd.Timestamp) -> bool:
+    """Whether every unit (a commune's period: territory_code, offset from `start` in months, span)
+    is a cell of the lattice that the secret shows (`communes`: from `commune_cells`). A unit that
+    is no cell is taken as hidden: unknown means hidden."""
+    if units.empty:
+        return True
+    starts = [start + pd.DateOffset(months=int(offset)) for offset in units["offset"]]
+    wanted = pd.DataFrame(
+        {
+            "territory_code": units["territory_code"].to_numpy(),
+            "level": [GRANULARITIES[int(span)] for span in units["span"]],
+            "period_start": pd.DatetimeIndex(starts).as_unit("ns"),
+        }
+    )
+    known = communes[["territory_code", "level", "period_start", "suppressed"]].assign(
+        period_start=lambda frame: pd.DatetimeIndex(frame["period_start"]).as_unit("ns")
+    )
+    found = wanted.merge(known, on=["territory_code", "level", "period_start"], how="left")
+    return not bool(found["suppressed"].astype("boolean").fillna(True).any())
+
+
+def protected_change(
+    rows: pd.DataFrame,
+    windows: tuple[Window, Window],
+    communes_expected: int,
+    communes: pd.DataFrame | None,
+    whole_visible: bool,
+) -> ProtectedChange | None:
+    """The change between two windows (current, then previous) like for like, through the secret.
+
+    A like-for-like total is a new aggregate (a sum over some communes and months): it is stated only
+    when every commune cell it adds up is visible (`communes`: `commune_cells`), or when the field is
+    the whole of both windows and `whole_visible` (the territory's own cells of both windows are
+    shown). `communes` None: figures not yet published (the import preview, for an analyst), no
+    secret applies. None when the earlier window has no figure."""
+    current, previous = windows
+    if not rows["month"].between(*previous).any():
+        return None
+    compared = like_for_like(rows, current, previous, communes_expected)
+    if communes is None or compared.test is None:
+        return ProtectedChange(compared, False)
+    if compared.same_field and whole_visible:
+        return ProtectedChange(compared, False)
+    shared = shared_units(rows, current, previous)
+    visible = units_visible(communes, shared, current[0]) and units_visible(communes, shared, previous[0])
+    return ProtectedChange(compared, not visible)
+
+
+def period_cell_visible(cells: pd.DataFrame, territory_code: str, level: str, start: pd.Timestamp) -> bool:
+    """Whether a territory's total (everyone) of one period is a visible cell (`cells`: one indicator's)."""
+    cell = cells.loc[
+        (cells["territory_code"] == territory_code)
+        & (cells["level"] == level)
+        & (cells["period_start"] == start)
+        & (cells["dimension"] == "none"),
+        "suppressed",
+    ]
+    return not cell.empty and not bool(cell.iloc[0])
+
+
+def visible_keys(cells: pd.DataFrame) -> set[tuple[str, str, pd.Timestamp]]:
+    """The (territory, level, period start) of every visible total cell (everyone) of `cells`."""
+    shown = cells.loc[(cells["dimension"] == "none") & (cells["group"] == ALL) & ~cells["suppressed"].astype(bool)]
+    return set(zip(shown["territory_code"], shown["level"], pd.DatetimeIndex(shown["period_start"])))
+
+
+def period_changes(
+    rows: pd.DataFrame,
+    starts: list[pd.Timestamp],
+    frequency: str,
+    communes_expected: int,
+    cells: pd.DataFrame | None,
+    territory_code: str = DEPARTMENT,
+) -> dict[pd.Timestamp, ProtectedChange]:
+    """Each period's change against the same period a year before, like for like and through the
+    secret (`cells`: the protected lattice, None for figures not yet published): what a chart's
+    title states of its latest period and its table of every period. Rows are the dated rows of one
+    indicator that the chart adds up (the territory's communes); periods without figures a year
+    before have no entry.
+
+    The rule is `protected_change`'s, for every period at once: stated when the field is the whole
+    of both periods and the territory's two cells are visible, or when every commune cell the
+    like-for-like totals add up is visible."""
+    months = MONTHS_PER_PERIOD[frequency]
+    rows = rows.loc[rows["months_spanned"] <= months]
+    if rows.empty:
+        return {}
+    compared, shared = like_for_like_by_period(rows, months, communes_expected)
+    wanted = {pd.Timestamp(start) for start in starts}
+    if cells is None:
+        return {start: ProtectedChange(change, False) for start, change in compared.items() if start in wanted}
+    visible = visible_keys(cells.loc[cells["indicator_id"] == rows["indicator_id"].iloc[0]])
+    year = pd.DateOffset(years=1)
+    # Each shared unit as the commune cell it is in each period: a hidden (or unknown) one masks its period.
+    first = pd.DatetimeIndex(shared["period"])
+    month_number = first.year.to_numpy() * 12 + first.month.to_numpy() - 1 + shared["offset"].to_numpy()
+    levels = shared["span"].map(GRANULARITIES).to_numpy()
+    hidden: set[pd.Timestamp] = set()
+    for back in (0, 12):
+        number = month_number - back
+        cell_starts = pd.to_datetime({"year": number // 12, "month": number % 12 + 1, "day": 1})
+        for period, code, level, when in zip(first, shared["territory_code"], levels, cell_starts):
+            if (code, level, when) not in visible:
+                hidden.add(pd.Timestamp(period))
+    changes = {}
+    for start, change in compared.items():
+        if start not in wanted:
+            continue
+        whole = change.same_field and all(
+            (territory_code, frequency, when) in visible for when in (start, start - year)
+        )
+        masked = change.test is not None and not whole and start in hidden
+        changes[start] = ProtectedChange(change, masked)
+    return changes
+
+
+@dataclass(frozen=True)
 class ShownComparison:
-    """The latest months against the year before, with what the statistical secret lets show."""
+    """The latest months against the year before, with what the statistical secret lets show:
+    each window's total, and the like-for-like change (`change`, None without figures a year before)."""
 
     comparison: PeriodComparison
     current_shown: bool
     previous_shown: bool
+    change: ProtectedChange | None = None
 
     @property
     def change_shown(self) -> bool:
-        return self.comparison.change_percent is not None and self.current_shown and self.previous_shown
+        return self.change is not None and self.change.test is not None and self.comparison.change_percent is not None
+
+
+def window_shown(
+    totals: pd.DataFrame, communes: pd.DataFrame, rows: pd.DataFrame, comparison: PeriodComparison, window: Window
+) -> bool:
+    """Whether a window's total (the rows of the comparison's granularity in it) may show: by the
+    département's cells (`window_visible`), or as a sum of its communes' visible cells. With figures
+    of another granularity in the window, the département's cells add them and the window's total
+    does not: only the communes' own cells may vouch for it then."""
+    by_department = not comparison.mixed and window_visible(
+        totals, comparison.indicator_id, *window, comparison.granularity
+    )
+    inside = rows.loc[rows["month"].between(*window)]
+    return by_department or units_visible(communes, window_units(inside, window[0]), window[0])
 
 
 def protected_comparisons(
-    observations: pd.DataFrame, cells: pd.DataFrame, indicator_ids: list[str], months: int = 12
+    observations: pd.DataFrame,
+    cells: pd.DataFrame,
+    indicator_ids: list[str],
+    months: int = 12,
+    communes_expected: int | None = None,
 ) -> dict[str, ShownComparison]:
     """Each indicator's latest `months` against the same months a year before, each window shown
-    only when the lattice lets it (see `window_visible`). Indicators without any row are left out:
+    only when the lattice lets it (see `window_visible`), the change like for like and only when
+    every cell it adds up may show (`protected_change`). Indicators without any row are left out:
     nothing imported is not zero."""
     # The département's totals only: a few thousand cells instead of the whole lattice, filtered once.
     totals = cells.loc[(cells["territory_code"] == DEPARTMENT) & (cells["dimension"] == "none")]
     shown = {}
     present = set(observations["indicator_id"].unique())
+    expected = communes_expected or int(observations["territory_code"].nunique())
     for indicator_id in (indicator for indicator in indicator_ids if indicator in present):
-        comparison = compare_with_year_before(observations, indicator_id, months)
+        comparison = compare_with_year_before(observations, indicator_id, months, expected)
         year = pd.DateOffset(years=1)
-        shown[indicator_id] = ShownComparison(
-            comparison,
-            window_visible(
-                totals, indicator_id, comparison.current_start, comparison.current_end, comparison.granularity
-            ),
-            window_visible(
-                totals,
-                indicator_id,
-                comparison.current_start - year,
-                comparison.current_end - year,
-                comparison.granularity,
-            ),
+        current = (comparison.current_start, comparison.current_end)
+        previous = (current[0] - year, current[1] - year)
+        communes = commune_cells(cells, indicator_id)
+        rows = select_observations(observations, indicator_id)
+        rows = rows.loc[rows["months_spanned"] == MONTHS_PER_PERIOD[comparison.granularity]]
+        visible = [window_shown(totals, communes, rows, comparison, window) for window in (current, previous)]
+        change = (
+            protected_change(rows, (current, previous), expected, communes, all(visible))
+            if comparison.compared is not None
+            else None
         )
+        shown[indicator_id] = ShownComparison(comparison, visible[0], visible[1], change)
     return shown
 
 

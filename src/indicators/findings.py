@@ -3,11 +3,15 @@ current language: labels and units are given in it by the caller."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import pandas as pd
 
-from indicators.disclosure import SECRET_SYMBOL
+from indicators.changes import finding_clause, read_change
+from indicators.comparisons import Coverage
+from indicators.disclosure import SECRET_SYMBOL, ProtectedChange
 from indicators.formatting import (
-    format_change,
     format_month,
     format_number,
     format_span,
@@ -17,14 +21,9 @@ from indicators.i18n import _, ngettext
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
 
 
-def observation_finding(series: pd.DataFrame, label: str, unit: str, frequency: str, k: int = 5) -> str:
-    """Latest complete period's total and its change against the same period one year before;
-    the latest period, said to be partial, when none is complete.
-
-    A total with a secret point in it is never stated: it would give the secret away.
-    """
-    if series.empty:
-        return _("{label} : aucune donnée pour cette sélection").format(label=label)
+def latest_period(series: pd.DataFrame, frequency: str) -> pd.Series:
+    """The period a finding states: the latest complete one, else the latest (period_start, value,
+    complete, hidden: any point of it secret, covered: months it covers)."""
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
     covered = (
         series["months_covered"]
@@ -37,7 +36,30 @@ def observation_finding(series: pd.DataFrame, label: str, unit: str, frequency: 
         .agg(value=("value", "sum"), complete=("complete", "all"), hidden=("hidden", "any"), covered=("covered", "max"))
     )
     complete = totals.loc[totals["complete"]]
-    latest = (complete if not complete.empty else totals).iloc[-1]
+    return (complete if not complete.empty else totals).iloc[-1]
+
+
+def observation_finding(
+    series: pd.DataFrame,
+    label: str,
+    unit: str,
+    frequency: str,
+    k: int = 5,
+    changes: Mapping[pd.Timestamp, ProtectedChange] | None = None,
+    coverage: Mapping[pd.Timestamp, Coverage] | None = None,
+) -> str:
+    """Latest complete period's total and its change against the same period one year before;
+    the latest period, said to be partial, when none is complete; what it adds up when some
+    communes did not report (`coverage`: `observations.period_coverage`).
+
+    The change is the one `changes` gives for that period (`disclosure.period_changes`: like for
+    like, through the secret), in the words of `changes.finding_clause`: « hausse nette » only beyond
+    chance, « à champ constant » when the field is smaller than the periods; none without `changes`.
+    A total with a secret point in it is never stated: it would give the secret away.
+    """
+    if series.empty:
+        return _("{label} : aucune donnée pour cette sélection").format(label=label)
+    latest = latest_period(series, frequency)
     when = format_month(latest["period_start"], frequency)
     partial = (
         ""
@@ -52,15 +74,21 @@ def observation_finding(series: pd.DataFrame, label: str, unit: str, frequency: 
         )
     text = _("{label} : {value} en {period}{partial}").format(
         label=label, value=with_unit(latest["value"], unit), period=when, partial=partial
-    )
+    ) + coverage_note((coverage or {}).get(pd.Timestamp(latest["period_start"])), bool(latest["complete"]))
+    change = (changes or {}).get(pd.Timestamp(latest["period_start"]))
     year_before = latest["period_start"] - pd.DateOffset(years=1)
-    previous = complete.loc[(complete["period_start"] == year_before) & ~complete["hidden"], "value"]
-    if latest["complete"] and not previous.empty and previous.iloc[0] > 0:
-        change = (latest["value"] - previous.iloc[0]) / previous.iloc[0] * 100
-        text = _("{finding}, {change} par rapport à {period}").format(
-            finding=text, change=format_change(change), period=format_month(year_before, frequency)
-        )
-    return text
+    return text + finding_clause(read_change(change), format_month(year_before, frequency))
+
+
+def coverage_note(covered: Coverage | None, complete: bool) -> str:
+    """ " (4 communes sur 36 ont transmis)" after a period's total; its missing months are said by
+    the period's own note when it is incomplete."""
+    if covered is None:
+        return ""
+    described = (
+        covered if complete else replace(covered, months=covered.months_expected, fewest_months=None)
+    ).describe()
+    return f" ({described})" if described else ""
 
 
 def published_finding(points: pd.DataFrame, label: str) -> str:

@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from indicators.comparisons import Coverage, LikeForLike, coverage, like_for_like, period_units, unit_coverages
 from indicators.config import DEMO_SOURCE_ID
 from indicators.i18n import _
 from indicators.keys import pack_codes
@@ -24,7 +25,12 @@ TOTAL_GROUP = "ensemble"
 
 @dataclass(frozen=True)
 class PeriodComparison:
-    """A total over the latest months against the same months one year before."""
+    """A total over the latest months against the same months one year before.
+
+    `compared` is the two windows on the field both cover (the same communes and months, « à champ
+    constant »): the only change ever stated. None when the year before has no figure of this
+    granularity. `mixed`: figures of another granularity lie in the windows (left out of these
+    totals, but in the département's cells of the lattice)."""
 
     indicator_id: str
     current_start: pd.Timestamp
@@ -32,12 +38,18 @@ class PeriodComparison:
     current_total: int
     previous_total: int | None
     granularity: Frequency = "month"  # of the figures compared
+    compared: LikeForLike | None = None
+    mixed: bool = False
+    # What the current window's total adds up: communes and months, said when partial.
+    covered: Coverage | None = None
 
     @property
     def change_percent(self) -> float | None:
-        if not self.previous_total:
+        """The change like for like (never the raw totals': they may not cover the same communes
+        or months); None without a shared field or with nothing in it a year before."""
+        if self.compared is None or self.compared.test is None:
             return None
-        return (self.current_total - self.previous_total) / self.previous_total * 100
+        return self.compared.test.percent
 
 
 def with_month(observations: pd.DataFrame) -> pd.DataFrame:
@@ -177,17 +189,21 @@ def coarser_granularities(rows: pd.DataFrame, frequency: str) -> list[str]:
     ]
 
 
-def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, months: int = 12) -> PeriodComparison:
+def compare_with_year_before(
+    observations: pd.DataFrame, indicator_id: str, months: int = 12, communes_expected: int | None = None
+) -> PeriodComparison:
     """Total of the latest `months` months against the same months one year earlier.
 
     The window is counted in the granularity of the latest figure (months, quarters or a year):
     quarterly or yearly figures are compared whole, never spread into months. The window starts at
     its first period present, so three months of data read "janvier – mars", not a whole year, and
-    are compared with the same three months a year before.
+    are compared with the same three months a year before, on the communes and months both cover
+    (`comparisons.like_for_like`; `communes_expected`: the territory's communes, by default those
+    the observations name).
     """
-    rows = select_observations(observations, indicator_id)
-    latest_span = int(rows.loc[rows["month"] == rows["month"].max(), "months_spanned"].max())
-    rows = rows.loc[rows["months_spanned"] == latest_span]
+    every = select_observations(observations, indicator_id)
+    latest_span = int(every.loc[every["month"] == every["month"].max(), "months_spanned"].max())
+    rows = every.loc[every["months_spanned"] == latest_span]
     window = max(months, latest_span)
     current_last = rows["month"].max()
     current_end = current_last + pd.DateOffset(months=latest_span - 1)
@@ -198,6 +214,10 @@ def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, mont
     previous_rows = rows.loc[rows["month"].between(previous_start, previous_end)]
     wanted = rows.loc[rows["month"].between(current_start, current_last), "period"].nunique()
     covered = previous_rows["period"].nunique() >= wanted
+    year = pd.DateOffset(years=1)
+    windows = ((current_start, current_end), (current_start - year, current_end - year))
+    expected = communes_expected or int(observations["territory_code"].nunique())
+    others = every.loc[every["months_spanned"] != latest_span, "month"]
     return PeriodComparison(
         indicator_id=indicator_id,
         current_start=current_start,
@@ -205,7 +225,28 @@ def compare_with_year_before(observations: pd.DataFrame, indicator_id: str, mont
         current_total=int(current),
         previous_total=int(previous_rows["value"].sum()) if covered else None,
         granularity=GRANULARITIES[latest_span],
+        compared=like_for_like(rows, *windows, expected) if not previous_rows.empty else None,
+        mixed=bool(any(others.between(*window).any() for window in windows)),
+        covered=coverage(rows.loc[rows["month"].between(*windows[0])], expected, months_between(*windows[0])),
     )
+
+
+def period_coverage(
+    rows: pd.DataFrame, starts: list[pd.Timestamp], frequency: Frequency, communes_expected: int
+) -> dict[pd.Timestamp, Coverage]:
+    """What each period's total at `frequency` adds up (communes and months; rows of a coarser
+    granularity are not in it): a chart's point of 4 communes among 36 must say so."""
+    months = MONTHS_PER_PERIOD[frequency]
+    rows = rows.loc[rows["months_spanned"] <= months]
+    if rows.empty:
+        return {}
+    covered = unit_coverages(period_units(rows, months), communes_expected, months)
+    return {pd.Timestamp(start): covered[pd.Timestamp(start)] for start in starts if pd.Timestamp(start) in covered}
+
+
+def months_between(first: pd.Timestamp, last: pd.Timestamp) -> int:
+    """Months from `first` to `last`, both included."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def rank_with_secret_last(ranked: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,8 @@ from typing import Literal
 
 import pandas as pd
 
+from indicators.comparisons import Coverage
+from indicators.disclosure import ProtectedChange, period_changes
 from indicators.i18n import N_, _
 from indicators.ingest.active_content import FormulaCell
 from indicators.ingest.file_kinds import WORKBOOK, file_kind, recognised_binary
@@ -35,7 +37,15 @@ from indicators.ingest.reading import (
     UnreadableFileError,
     read_upload,
 )
-from indicators.observations import is_demo, overlapped_by
+from indicators.observations import (
+    Frequency,
+    aggregate_series,
+    frequency_choices,
+    is_demo,
+    overlapped_by,
+    period_coverage,
+    select_observations,
+)
 from indicators.store.audit import record
 from indicators.store.commits import commit_if_changed
 from indicators.store.contract import OBSERVATION_COLUMNS, ObservationStore, VersionInfo
@@ -304,6 +314,41 @@ def commit_import(
 def preview_observations(report: ImportReport, current: pd.DataFrame, current_is_demo: bool) -> pd.DataFrame:
     """The observation table as it will be after the import (for the preview's charts)."""
     return merge_observations(None if current_is_demo else current, report.rows.assign(source_id="IMPORT"))
+
+
+@dataclass(frozen=True)
+class PreviewChart:
+    """One indicator of the file as the département's chart will draw it after the import: by the
+    coarsest grouping present (so every row shows; months read as quarters), with each period's
+    change against the year before, like for like. The figures are not published yet and only an
+    analyst sees them: no secret applies."""
+
+    indicator_id: str
+    frequency: Frequency
+    series: pd.DataFrame
+    changes: dict[pd.Timestamp, ProtectedChange]
+    covered: dict[pd.Timestamp, Coverage]
+
+
+def preview_charts(
+    report: ImportReport, current: pd.DataFrame, current_is_demo: bool, communes_expected: int
+) -> list[PreviewChart]:
+    """The file's indicators as they will be drawn after the import. A change is stated only on
+    the communes and months both periods cover: a file of 36 communes for a quarter against 4 a year
+    before reads « à champ constant : 4 communes », never « +2 510 % »."""
+    after = preview_observations(report, current, current_is_demo)
+    charts = []
+    for indicator_id in report.rows["indicator_id"].unique():
+        rows = select_observations(after, indicator_id)
+        frequency = frequency_choices(rows)[1]
+        assert frequency is not None  # the file brings rows of this indicator: they have a granularity
+        frequency = "quarter" if frequency == "month" else frequency
+        series = aggregate_series(rows, frequency)
+        starts = sorted(pd.DatetimeIndex(series["period_start"].unique()))
+        changes = period_changes(rows, starts, frequency, communes_expected, None)
+        covered = period_coverage(rows, starts, frequency, communes_expected)
+        charts.append(PreviewChart(str(indicator_id), frequency, series, changes, covered))
+    return charts
 
 
 # Why a file was refused, as the audit log names it.
