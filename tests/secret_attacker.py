@@ -209,3 +209,50 @@ def implied_before(
     for index, (leaves, _) in enumerate(row for row, release in zip(visible_rows, releases) if release < position):
         np.add.at(earlier[index], leaves, 1.0)
     return bool(in_span(target[None, :], span_basis(earlier))[0])
+
+
+def recovered_with_statements(
+    observations: pd.DataFrame,
+    cells: pd.DataFrame,
+    ept_of: Mapping[str, str],
+    statements: Iterable[np.ndarray],
+) -> pd.DataFrame:
+    """The hidden cells of one release that its visible cells and `statements` determine together.
+
+    A statement is any other figure an output states from the rows (a like-for-like total, the count
+    behind an interval or a class), given as a boolean mask over `observations`' rows: the sum of
+    those rows is known. Every indicator is solved over all its years at once, since a statement
+    may add up months of two calendar years."""
+    statements = [np.asarray(mask, dtype=bool) for mask in statements]
+    found = []
+    positions = observations.reset_index(drop=True)
+    for indicator_id in sorted(positions["indicator_id"].unique()):
+        mine = np.flatnonzero((positions["indicator_id"] == indicator_id).to_numpy())
+        local = {row: column for column, row in enumerate(mine)}
+        members: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        for row, record in zip(mine, positions.iloc[mine].to_dict("records")):
+            for key in row_cells(record, ept_of):
+                members[key].append(local[row])
+        shown = cells.loc[(cells["indicator_id"] == indicator_id) & cells["dimension"].isin(PUBLISHED_DIMENSIONS)]
+        equations, targets, hidden = [], [], []
+        for cell in shown.itertuples(index=False):
+            key = tuple(getattr(cell, column) for column in KEY)
+            vector = np.zeros(len(mine))
+            np.add.at(vector, members.get(key, []), 1.0)
+            if cell.suppressed:
+                targets.append(vector)
+                hidden.append({**dict(zip(KEY, key)), "value": int(cell.value)})
+            else:
+                equations.append(vector)
+        for mask in statements:
+            inside = mask[mine]
+            if inside.any():
+                if mask.sum() != inside.sum():
+                    raise ValueError("a statement adds up rows of two indicators")
+                equations.append(inside.astype(float))
+        if not targets:
+            continue
+        basis = span_basis(np.array(equations)) if equations else np.zeros((0, len(mine)))
+        determined = in_span(np.array(targets), basis)
+        found += [record for record, known in zip(hidden, determined) if known]
+    return pd.DataFrame(found, columns=[*KEY, "value"])

@@ -51,6 +51,22 @@ st.markdown(
     + ("  " + _("Celles affichées ici sont fictives et marquées comme telles.") + "\n" if field_index().is_demo else "")
 )
 
+st.header(_("Comparer avec justesse"))
+# Three plain sentences for officials; the tests, intervals and references are in docs/METHODS.md.
+st.markdown(
+    _(
+        """
+- **Une évolution ne compare que ce qui est comparable** : les mêmes communes et les mêmes mois d'une année sur
+  l'autre (« à champ constant »), et chaque total dit combien de communes et de mois il additionne.
+- **Une hausse ou une baisse n'est dite « nette » que si le hasard l'explique mal** (test exact, au seuil de 5 %) ;
+  sinon elle est dite « dans les marges du hasard », sans flèche ni couleur.
+- **Un taux vient avec sa fourchette d'incertitude**, et une commune n'est dite au-dessus ou en dessous du
+  département que si l'écart dépasse ce que le hasard produit à sa taille : sur une petite commune, quelques
+  signalements de plus suffisent à faire un taux très élevé.
+"""
+    )
+)
+
 st.header(_("Secret statistique"))
 k = small_count_threshold()
 st.markdown(

@@ -72,6 +72,7 @@ from indicators.territories import (
     PARTIAL_EPT_NOTE_FR,
     RATE_BASE,
     RATE_CAVEAT_FR,
+    STANDING_LEVEL,
     communes,
     epts,
     level_of,
@@ -84,7 +85,8 @@ from indicators.territories import (
 TREND_PERIODS = 10  # bars a small chart can hold legibly on one A4 page
 YEAR = 12  # months: every rate on a sheet is per year, so that windows of any length compare
 
-# Where a territory stands against the département's rate over the same months (funnel limits at 95 %).
+# Where a territory stands against the département's rate over the same months (the funnel's 99,8 %
+# limit, as on Territoires and the map).
 STANDING_SENTENCES: dict[Standing, str] = {
     "above": N_("Taux au-dessus de celui des {department} (mêmes mois), au-delà du hasard."),
     "similar": N_("Taux comparable à celui des {department} (écart dans les marges du hasard)."),
@@ -685,9 +687,11 @@ def block_standing(current: WindowFigure, department: WindowFigure | None) -> St
         return None
     if department.rate is None or current.value is None:
         return None
-    found: Standing | None = standing(np.array([float(current.value)]), np.array([current.exposure]), department.rate)[
-        0
-    ]
+    # At Territoires' level (the funnel's 99,8 % limit): a commune classed « comparable » on the map
+    # must not read « au-dessus » on its own sheet.
+    found: Standing | None = standing(
+        np.array([float(current.value)]), np.array([current.exposure]), department.rate, STANDING_LEVEL
+    )[0]
     return found
 
 
