@@ -6,6 +6,8 @@ These tests fail, never skip, when the browser is missing: CI installs Debian's 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from browser_support import assert_no_error, open_and_wait
@@ -43,7 +45,8 @@ def test_charts_are_drawn(server, page, name):
     open_and_wait(page, f"{server}/{PAGES[name]}")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     assert page.locator(".js-plotly-plot .point, .js-plotly-plot .bars path").count() > 5
-    assert "Source : " in page.locator("[data-testid='stMain']").inner_text()
+    # « Source : » or « Sources : » (Territoires also cites the populations and the contours).
+    assert re.search(r"Sources? : ", page.locator("[data-testid='stMain']").inner_text())
 
 
 def test_published_figures_in_trends(server, page):

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from browser_support import assert_no_error, copy_data, open_and_wait, serve, wait_until_idle
+from browser_support import SCREENSHOTS, assert_no_error, copy_data, open_and_wait, serve, wait_until_idle
 from fair_scenarios import LARGE_NAME, SMALL_NAME, first_file, second_file
 from indicators.config import REPO_ROOT
 
@@ -37,6 +37,12 @@ def plain(text: str) -> str:
     return text.replace(NNBSP, " ").replace("\u00a0", " ")
 
 
+def shot(page: Page, name: str) -> None:
+    """Kept for the closing note's screenshot list (artifacts/screenshots/equite_*.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"equite_{name}.png"), full_page=True)
+
+
 def import_through_the_page(page: Page, server: str, path: Path, version: int) -> None:
     open_and_wait(page, f"{server}/importer")
     with page.expect_file_chooser() as chooser:
@@ -44,6 +50,7 @@ def import_through_the_page(page: Page, server: str, path: Path, version: int) -
     chooser.value.set_files(str(path))
     page.get_by_role("button", name="Confirmer l'import").wait_for(timeout=60_000)
     wait_until_idle(page)
+    shot(page, f"apercu_import_{version}")
     assert_no_error(page, f"scenario_apercu_{version}")
     page.get_by_role("button", name="Confirmer l'import").click()
     page.get_by_text(f"Import enregistré : version {version}").wait_for(timeout=60_000)
@@ -61,6 +68,7 @@ def cards(page: Page) -> dict[str, tuple[str, bool]]:
 
 
 def test_the_scenarios_read_like_for_like_and_tested_everywhere(server, page, tmp_path, data_folder):
+    page.set_viewport_size({"width": 1440, "height": 2400})  # Streamlit scrolls inside: a tall window shows all
     import_through_the_page(page, server, first_file(tmp_path), 1)
     # The second file's preview compares like for like too: the 4 communes' months a year before.
     import_through_the_page(page, server, second_file(tmp_path), 2)
@@ -76,13 +84,14 @@ def test_the_scenarios_read_like_for_like_and_tested_everywhere(server, page, tm
     assert "1 commune sur 36 a transmis" in young
     consultations, arrow = shown["Consultations de sexologie"]
     assert "+200 % en un an, hausse nette" in consultations and arrow  # 20 → 60
-    page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
+    shot(page, "vue_ensemble")
     assert_no_error(page, "scenario_vue_ensemble")
 
     open_and_wait(page, f"{server}/tendances")
     heading = plain(page.locator("h2").first.inner_text())
     assert "à champ constant (4 communes, 1 mois)" in heading and "dans les marges du hasard" in heading, heading
     assert "%" not in heading.split("à champ constant")[0]
+    shot(page, "tendances")
     assert_no_error(page, "scenario_tendances")
 
     open_and_wait(page, f"{server}/territoires?indicateur=Participants%20aux%20actions%20de%20pr%C3%A9vention")
@@ -93,6 +102,7 @@ def test_the_scenarios_read_like_for_like_and_tested_everywhere(server, page, tm
     assert f"au-dessus du taux du département ({LARGE_NAME})" in headline, headline
     assert SMALL_NAME not in headline and "le plus élevé" not in headline
     assert "IC 95 %" in main and "limite à 99,8 %" in main
+    shot(page, "territoires")
     assert_no_error(page, "scenario_territoires")
 
     open_and_wait(page, f"{server}/fiche?territoire={SMALL_NAME}")
@@ -103,6 +113,7 @@ def test_the_scenarios_read_like_for_like_and_tested_everywhere(server, page, tm
     # Only January–March 2026 exist for the reports: no twelve months are claimed.
     reports_block = sheet.split("Signalements liés à un risque prostitutionnel (signalements)")[1]
     assert "janvier – mars 2026 (3 mois)" in reports_block and "12 derniers mois" not in sheet
+    shot(page, "fiche_petite_commune")
     assert_no_error(page, "scenario_fiche")
 
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -116,7 +127,7 @@ def test_the_scenarios_read_like_for_like_and_tested_everywhere(server, page, tm
     title = plain(page.locator("h1").first.inner_text())
     assert "au-delà du hasard" in title and "le plus élevé" not in title and "4 communes sur 36 ont transmis" in title
     assert page.locator(".slide-map").bounding_box()["width"] >= 640  # at least half of 1280
-    page.screenshot(path=str(tmp_path / "map_slide.png"))
+    shot(page, "diapositive_carte_1280x720")
     assert_no_error(page, "scenario_diapositive_carte")
 
     pdf = tmp_path / "deck.pdf"

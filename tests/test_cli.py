@@ -57,8 +57,12 @@ def test_ingest_json_then_export(data_copy, tmp_path):
     # The public export of the same figures: the protected cells, the month, its quarter and its year.
     public = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
     rows = public.stdout.decode("utf-8-sig").splitlines()
-    assert rows[0] == "indicateur;territoire;niveau;période;répartition;groupe;valeur"
-    assert "jeunes_suivis_vaj;92050;mois;2026-03;aucune;ensemble;1204" in rows
+    # Then what each figure adds up: one commune of one, one month of one.
+    assert rows[0] == (
+        "indicateur;territoire;niveau;période;répartition;groupe;valeur;"
+        "communes comptées;communes attendues;mois couverts;mois attendus"
+    )
+    assert "jeunes_suivis_vaj;92050;mois;2026-03;aucune;ensemble;1204;1;1;1;1" in rows
 
 
 def audit_entries(data_dir) -> list[dict]:
@@ -73,7 +77,8 @@ def test_the_default_export_is_public_and_the_raw_one_is_audited(data_copy, tmp_
     public = run(data_copy, "export", "--out", str(tmp_path / "public.csv"))
     assert public.returncode == 0
     rows = (tmp_path / "public.csv").read_text(encoding="utf-8-sig").splitlines()
-    values = [row.rsplit(";", 1)[1] for row in rows[1:]]
+    value = rows[0].split(";").index("valeur")
+    values = [row.split(";")[value] for row in rows[1:]]
     assert "s" in values, "les données de démonstration ont des effectifs masqués"
     assert not [value for value in values if re.fullmatch(r"[1-4]", value)]
     assert not (data_copy / "audit" / "audit.log").exists()  # a public export is not an event

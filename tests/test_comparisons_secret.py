@@ -125,7 +125,7 @@ def ranking_statements(dated: pd.DataFrame, cells: pd.DataFrame, territories: pd
     return statements
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(observations=unequal_coverage_tables())
 def test_the_fair_comparisons_give_no_hidden_cell_back(observations, tables: DataTables):
     territories = tables.territories

@@ -105,16 +105,19 @@ def expected_person_years(dated: pd.DataFrame, population: pd.Series) -> float |
     return sum(int(population[code]) * covered / 12 for code, covered in months.items())
 
 
-_SUMMED: dict[int, pd.DataFrame] = {}
+_SUMMED: dict[int, tuple[object, pd.DataFrame]] = {}
 
 
 def summed_rows(tables) -> pd.DataFrame:
     """The stored rows, their groups (sexes, ages) summed per commune and period, dated: once per store."""
-    if id(tables) not in _SUMMED:
+    # Keyed by id() but holding the tables too: once an object is collected, its id can be given to
+    # the next store's tables, which would then read the previous store's rows.
+    cached = _SUMMED.get(id(tables))
+    if cached is None or cached[0] is not tables:
         keys = ["indicator_id", "territory_code", "period"]
         summed = tables.field_observations.groupby(keys, as_index=False, observed=True)["value"].sum()
-        _SUMMED[id(tables)] = with_month(summed)
-    return _SUMMED[id(tables)]
+        cached = _SUMMED[id(tables)] = (tables, with_month(summed))
+    return cached[1]
 
 
 def check_figure(figure, dated: pd.DataFrame, population: pd.Series, k: int) -> None:
