@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from indicators.i18n import _
+from indicators.pages import PAGES, PRESENTATION
 from views.cached import start_run
 from views.components import apply_page_conventions
 from views.errors import error_boundary
@@ -30,22 +31,17 @@ st.set_page_config(
 
 apply_page_conventions()
 
+# Every page, declared once in indicators/pages.py (the tests' tours and the load test read it too).
 pages = [
-    st.Page("views/overview.py", title=_("Vue d'ensemble"), icon=":material/dashboard:", default=True),
-    st.Page("views/trends.py", title=_("Tendances"), icon=":material/show_chart:", url_path="tendances"),
-    st.Page("views/territories.py", title=_("Territoires"), icon=":material/map:", url_path="territoires"),
-    st.Page("views/sheet.py", title=_("Ma commune"), icon=":material/location_city:", url_path="fiche"),
-    st.Page("views/sources.py", title=_("Sources et méthode"), icon=":material/menu_book:", url_path="sources"),
-    st.Page("views/importer.py", title=_("Importer des données"), icon=":material/upload_file:", url_path="importer"),
-    st.Page("views/history.py", title=_("Historique"), icon=":material/history:", url_path="historique"),
-    st.Page("views/deck_page.py", title=_("Présentation"), icon=":material/slideshow:", url_path="presentation"),
+    st.Page(entry.script, title=_(entry.title), icon=entry.icon, url_path=entry.address or None, default=entry.default)
+    for entry in PAGES
 ]
 if presenting:
     # The presenter mode is the only page, with no navigation: ?mode=presentation&slide=N, at any address
     # (one that names no page gets its own hidden copy of the deck: views/routing.py).
     unknown = unknown_address([""])
     deck = [
-        st.Page("views/presentation.py", title=_("Mode présentation"), default=address is None, url_path=address)
+        st.Page(PRESENTATION.script, title=_(PRESENTATION.title), default=address is None, url_path=address)
         for address in [None, *([unknown] if unknown else [])]
     ]
     page = st.navigation(deck, position="hidden")

@@ -21,7 +21,6 @@ viewers do not run on the server's cores.
 from __future__ import annotations
 
 import argparse
-import ast
 import asyncio
 import json
 import os
@@ -46,6 +45,7 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize  # 
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from benchmarks.bench import fresh_data_folder, import_file, write_bench_csv  # noqa: E402
+from indicators.pages import addresses  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,20 +89,8 @@ class Visit(TypedDict):
 
 
 def page_paths() -> list[str]:
-    """URL path of every page the navigation declares ("" for the default page)."""
-    tree = ast.parse((REPO_ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    declared = next(
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "pages" for t in node.targets)
-    )
-    assert isinstance(declared, ast.List)
-    paths: list[str] = []
-    for page in declared.elts:
-        assert isinstance(page, ast.Call)
-        url_path = next((k.value for k in page.keywords if k.arg == "url_path"), None)
-        paths.append(str(url_path.value) if isinstance(url_path, ast.Constant) else "")
-    return paths
+    """URL path of every registered page ("" for the default page): indicators/pages.py."""
+    return addresses()
 
 
 def free_port() -> int:

@@ -10,17 +10,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from browser_support import ARTIFACTS, open_and_wait
+from indicators.pages import PAGES as REGISTERED
 
 pytestmark = pytest.mark.browser
 
 PAGES = {
-    "vue_ensemble": "",
-    "tendances": "tendances",
-    "territoires": "territoires",
-    "sources": "sources",
-    "importer": "importer",
-    "historique": "historique",
-    "presentation": "presentation",
+    # Every registered page (indicators/pages.py), the home page as « vue_ensemble ».
+    **{entry.address or "vue_ensemble": entry.address for entry in REGISTERED},
     # An address that names no page (views/routing.py).
     "page_introuvable": "adresse-inconnue",
     # The presentation theme: large type, high contrast, one slide per screen.

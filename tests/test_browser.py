@@ -11,17 +11,12 @@ import re
 import pytest
 
 from browser_support import assert_no_error, open_and_wait
+from indicators.pages import PAGES as REGISTERED
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "overview": "",
-    "tendances": "tendances",
-    "territoires": "territoires",
-    "sources": "sources",
-    "importer": "importer",
-    "historique": "historique",
-}
+# Every registered page, named by its address (the home page « overview »).
+PAGES = {entry.address or "overview": entry.address for entry in REGISTERED}
 
 
 @pytest.mark.parametrize("name", list(PAGES))

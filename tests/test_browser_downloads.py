@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from browser_support import open_and_wait
+from indicators.pages import addresses
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +89,7 @@ def test_every_table_of_the_sources_page_clicked_in_quick_succession_arrives(ser
 
 @pytest.mark.parametrize(
     "path",
-    ["", "tendances", "territoires", "sources", "importer", "historique", "presentation", "?mode=presentation&slide=1"],
+    [*addresses(), "?mode=presentation&slide=1"],
 )
 def test_no_request_leaves_localhost(server, page, path):
     hosts = set()

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page
 
 from browser_support import open_and_wait, wait_until_idle
+from indicators.pages import addresses
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +81,7 @@ READ_PAGE = """() => {
   return found;
 }"""
 
-PAGES = ["", "tendances", "territoires", "fiche", "sources", "importer", "historique", "presentation"]
+PAGES = addresses()  # every registered page (indicators/pages.py)
 SLIDES = 10  # data/deck.csv
 
 

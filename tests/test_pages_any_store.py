@@ -35,21 +35,16 @@ from indicators.i18n import _, current_language, in_language
 from indicators.labels import FREQUENCY_FR
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, with_month
+from indicators.pages import PAGES as REGISTERED
 from indicators.suppression import suppress_small_counts
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 from test_browser_english import FRENCH, FRENCH_NUMBER, interface_part
 
 STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "60"))
-PAGES = [
-    "views/overview.py",
-    "views/trends.py",
-    "views/territories.py",
-    "views/sources.py",
-    "views/history.py",
-    "views/deck_page.py",
-    "views/importer.py",
-]
+# Every registered page but Ma commune, whose own tour on generated stores checks more of it
+# (tests/test_sheet_page.py: every territory's sheet, its PDF).
+PAGES = [entry.script for entry in REGISTERED if entry.address != "fiche"]
 # Words that only a programming language writes, never a French sentence.
 FORBIDDEN = re.compile(r"\b(nan|NaN|None|NaT|True|False|null|undefined|Traceback)\b")
 DEMO_WORDS = re.compile(r"fictive|démonstration|fictitious|demonstration", re.IGNORECASE)

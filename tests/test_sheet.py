@@ -332,8 +332,8 @@ def test_a_departement_where_ten_communes_of_thirty_six_reported(tmp_path_factor
     ("before", "after", "words", "arrow"),
     [
         (8, 10, "dans les marges du hasard", "off"),
-        (20, 60, "hausse nette : +200\u202f% en un an", "up"),
-        (60, 20, "baisse nette : \u221267\u202f% en un an", "down"),
+        (20, 60, "+200\u202f%, hausse nette", "up"),
+        (60, 20, "\u221267\u202f%, baisse nette", "down"),
     ],
 )
 def test_a_change_is_called_a_change_only_beyond_chance(tmp_path_factory, before, after, words, arrow):

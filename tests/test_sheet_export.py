@@ -299,10 +299,10 @@ def test_html_of_unequal_coverage_states_what_is_fair(unequal_basis, language):
     nanterre = html.unescape(pages["92050"])
     if language == "fr":
         assert "janvier – mars 2026 (3 mois)" in nanterre and "Taux annualisé / 10 000 hab." in nanterre
-        assert "↑ hausse nette : +200\u202f% en un an" in nanterre and "dans les marges du hasard" in nanterre
+        assert "↑ +200\u202f%, hausse nette" in nanterre and "dans les marges du hasard" in nanterre
     else:
         assert "January – March 2026 (3 months)" in nanterre and "Annualised rate / 10,000 inhab." in nanterre
-        assert "↑ clear rise: +200% in a year" in nanterre and "within the margins of chance" in nanterre
+        assert "↑ +200%, a clear rise" in nanterre and "within the margins of chance" in nanterre
 
 
 @pytest.mark.browser

@@ -141,7 +141,7 @@ def test_unequal_coverage_reads_fairly(tmp_path_factory, monkeypatch, language):
             assert by_label["janvier – mars 2026 (3 mois)"].value == "21"
             assert "Taux annualisé / 10 000 hab." in by_label
             deltas = [metric.delta for metric in app.metric]
-            assert "dans les marges du hasard" in deltas and "hausse nette : +200\u202f% en un an" in deltas
+            assert "dans les marges du hasard" in deltas and "+200\u202f%, hausse nette" in deltas
         else:
             assert by_label["January – March 2026 (3 months)"].value == "21"
             assert "Annualised rate / 10,000 inhab." in by_label

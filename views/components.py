@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import json
 from collections.abc import Callable
 from functools import partial
@@ -232,3 +234,14 @@ def year_span_select(
     link_notice(key, _("Période"), years)
     container.markdown(_("**Période**\n\n{year} (seule année couverte)").format(year=years[0]))
     return years[0], years[0]
+
+
+def svg_figure(place: Any, svg: str, name: str, description: str) -> None:
+    """A drawn SVG with its text alternative: the image is named (`alt`), and its values are read
+    in the caption under it, for everyone (`st.image` writes no `alt`: axe's « image-alt »)."""
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    place.html(
+        f'<figure style="margin: 0"><img src="{source}" alt="{html.escape(name, quote=True)}" '
+        'style="max-width: 100%; width: 100%">'
+        f'<figcaption style="font-size: 0.875rem; color: #4a4a4a">{html.escape(description)}</figcaption></figure>'
+    )

@@ -13,7 +13,7 @@ from indicators.sheet_export import (
     trend_svg,
 )
 from views.cached import places, tables, territory_sheet
-from views.components import demo_banner
+from views.components import demo_banner, svg_figure
 from views.errors import safe_download
 from views.links import shared_choice
 
@@ -97,7 +97,7 @@ for block in sheet.blocks:
         for note in block.notes:
             figures.caption(note)
         if block.trend:
-            chart.image(trend_svg(block, measure), caption=trend_alt(block, measure), width="stretch")
+            svg_figure(chart, trend_svg(block, measure), block.label, trend_alt(block, measure))
 
 st.caption(sheet.sources_text)
 st.caption(sheet.population_source)

@@ -356,13 +356,14 @@ def change_statement(
 
 
 def change_words(direction: ChangeDirection, percent: float | None) -> str:
-    """ "hausse nette : +150 % en un an", "baisse nette en un an" (from zero), or « dans les marges du
-    hasard »: a change that chance explains gets no figure that would read as a trend."""
+    """ "+150 %, hausse nette", "hausse nette" (from zero), or « dans les marges du hasard »: a change
+    that chance explains gets no figure that would read as a trend. Short: the card names the year
+    compared, and a longer line is cut on a narrow card."""
     if direction == "flat":
         return _("dans les marges du hasard")
     if percent is None:
-        return _("hausse nette en un an") if direction == "up" else _("baisse nette en un an")
-    template = _("hausse nette : {change} en un an") if direction == "up" else _("baisse nette : {change} en un an")
+        return _("hausse nette") if direction == "up" else _("baisse nette")
+    template = _("{change}, hausse nette") if direction == "up" else _("{change}, baisse nette")
     return template.format(change=format_change(percent))
 
 
