@@ -462,7 +462,7 @@ def secret_seconds(data_folder: Path) -> tuple[float, float]:
     release, recorded in the store), then to read it back (every later cold start, any replica)."""
     from indicators.config import small_count_threshold
     from indicators.loading import load_tables
-    from indicators.store.protected import forget_in_memory, protected_cells
+    from indicators.secret.releases import forget_in_memory, protected_cells
 
     k = small_count_threshold()
     tables = load_tables(data_folder)
@@ -481,7 +481,7 @@ def history_seconds(data_folder: Path, versions: int, cells_corrected: int = 10,
     each, every one solved against all the releases before it (the cost of history: versions × rows)."""
     from indicators.config import small_count_threshold
     from indicators.loading import load_tables, observation_store
-    from indicators.store.protected import forget_in_memory, protected_cells
+    from indicators.secret.releases import forget_in_memory, protected_cells
 
     k = small_count_threshold()
     store = observation_store(data_folder)
@@ -514,7 +514,7 @@ def page_timings(data_folder: Path, repeats: int, pages: dict[str, str] = PAGES)
     from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
-    from indicators.store.protected import forget_in_memory
+    from indicators.secret.releases import forget_in_memory
 
     logger.set_log_level("error")  # AppTest outside a server warns on every run
     previous = os.environ.get("INDICATORS_DATA_DIR")

@@ -18,12 +18,12 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from indicators.config import DEFAULT_DATA_DIR
-from indicators.disclosure import lattice
 from indicators.formatting import format_change, format_month, format_number
 from indicators.i18n import _, current_language
 from indicators.loading import load_tables
 from indicators.observations import MONTHS_PER_PERIOD, compare_with_year_before, with_month
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import lattice
+from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
 
 # What only a window of twelve months may be called.

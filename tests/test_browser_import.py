@@ -232,7 +232,7 @@ def test_after_an_import_the_new_version_s_secret_is_prepared_before_anyone_asks
     import_through_the_page(page, url, export, 24)
     # Nobody opens a page: the lattice of version 1 is solved in the background and recorded as a release.
     from indicators.loading import load_tables, observation_store
-    from indicators.store.protected import protection_key
+    from indicators.secret.releases import protection_key
 
     store = observation_store(folder)
     deadline = time.monotonic() + 90

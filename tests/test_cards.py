@@ -5,10 +5,11 @@ import pandas as pd
 import pytest
 
 from indicators.cards import FieldCard, field_card
-from indicators.disclosure import ShownComparison, lattice, protected_comparisons
+from indicators.disclosure import ShownComparison, protected_comparisons
 from indicators.i18n import in_language
 from indicators.observations import PeriodComparison, compare_with_year_before
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import lattice
+from indicators.secret.suppression import suppress_small_counts
 
 NNBSP = "\u202f"
 COMMUNES = [f"920{number:02d}" for number in range(36)]

@@ -15,19 +15,19 @@ from scipy.stats import binomtest
 
 from indicators.changes import card_delta, change_columns, finding_clause, read_change
 from indicators.comparisons import LikeForLike
-from indicators.disclosure import (
+from indicators.findings import observation_finding
+from indicators.i18n import in_language
+from indicators.observations import aggregate_series, period_coverage, with_month
+from indicators.secret.lattice import lattice
+from indicators.secret.rules import (
     ProtectedChange,
     commune_cells,
-    lattice,
     period_cell_visible,
     period_changes,
     protected_change,
     units_visible,
 )
-from indicators.findings import observation_finding
-from indicators.i18n import in_language
-from indicators.observations import aggregate_series, period_coverage, with_month
-from indicators.suppression import suppress_small_counts
+from indicators.secret.suppression import suppress_small_counts
 
 NNBSP = "\u202f"
 COMMUNES = [f"920{number:02d}" for number in range(36)]

@@ -10,19 +10,14 @@ import pytest
 
 from indicators.cell_coverage import series_coverage
 from indicators.chart_views import field_trend_view, ranking_view
-from indicators.disclosure import (
-    SECRET_SYMBOL,
-    protected_benchmark,
-    protected_ranking,
-    protected_trend,
-    series_tables,
-)
+from indicators.disclosure import protected_benchmark, protected_ranking, protected_trend, series_tables
 from indicators.i18n import in_language
 from indicators.labels import group_labels
 from indicators.loading import DataTables
 from indicators.observations import index_observations, year_bounds
 from indicators.provenance import source_line
-from indicators.store.protected import protected_cells
+from indicators.secret.lattice import SECRET_SYMBOL
+from indicators.secret.releases import protected_cells
 from indicators.tilemap import tile_layout
 
 K = 5

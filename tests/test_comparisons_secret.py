@@ -15,16 +15,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 
 from indicators.comparisons import like_for_like_by_period, shared_units
-from indicators.disclosure import (
-    lattice,
-    period_changes,
-    protected_benchmark,
-    protected_comparisons,
-    protected_ranking,
-)
+from indicators.disclosure import protected_benchmark, protected_comparisons, protected_ranking
 from indicators.loading import DataTables
 from indicators.observations import MONTHS_PER_PERIOD, index_observations, with_month
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import lattice
+from indicators.secret.rules import period_changes
+from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import DEPARTMENT, communes, ept_of, epts, members
 from secret_attacker import recovered_with_statements
 from store_shapes import unequal_coverage_tables

@@ -476,7 +476,7 @@ def test_a_deck_written_before_maps_still_reads(data_copy):
 def test_an_ept_slide_is_the_sum_of_its_communes_protected_series(slides, tables):
     from indicators.disclosure import protect_series
     from indicators.observations import aggregate_series, select_observations
-    from indicators.store.protected import protected_cells
+    from indicators.secret.releases import protected_cells
     from indicators.territories import members
 
     slide = next(slide for slide in slides if slide.slide_id == "signalements_paris_ouest")

@@ -8,21 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.disclosure import (
-    ALL,
     DEPARTMENT,
-    FULL_CROSSING_ROW,
-    RELATION_FAMILIES,
-    ROW_DIMENSION,
-    SECRET_SYMBOL,
-    STORED_ROWS,
     ShownComparison,
-    lattice,
     protect_series,
     protect_totals,
     protected_comparisons,
     protected_ranking,
     protected_trend,
-    relations,
     series_tables,
 )
 from indicators.i18n import in_language
@@ -32,8 +24,18 @@ from indicators.observations import (
     rank_territories,
     select_observations,
 )
-from indicators.store.protected import protected_cells
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import (
+    ALL,
+    FULL_CROSSING_ROW,
+    RELATION_FAMILIES,
+    ROW_DIMENSION,
+    SECRET_SYMBOL,
+    STORED_ROWS,
+    lattice,
+    relations,
+)
+from indicators.secret.releases import protected_cells
+from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from indicators.__main__ import main
 from indicators.cell_coverage import CELL_KEYS, cell_coverage, series_coverage
 from indicators.config import REPO_ROOT
-from indicators.disclosure import STORED_ROWS, lattice, public_cells, series_tables
+from indicators.disclosure import public_cells, series_tables
 from indicators.exports import (
     DEMO_COLUMN,
     ENGLISH_ONLY,
@@ -32,6 +32,7 @@ from indicators.exports import (
 )
 from indicators.i18n import in_language
 from indicators.observations import with_month
+from indicators.secret.lattice import STORED_ROWS, lattice
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 

@@ -1,7 +1,6 @@
 import pandas as pd
 import pytest
 
-from indicators.disclosure import period_changes
 from indicators.findings import (
     covered_text,
     observation_finding,
@@ -10,6 +9,7 @@ from indicators.findings import (
 )
 from indicators.i18n import in_language
 from indicators.observations import with_month
+from indicators.secret.rules import period_changes
 
 NNBSP = "\u202f"
 

@@ -14,11 +14,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.disclosure import (
-    lattice,
-    relations,
-)
-from indicators.suppression import determined_cells, suppress_small_counts
+from indicators.secret.lattice import lattice, relations
+from indicators.secret.suppression import determined_cells, suppress_small_counts
 
 K = 5
 

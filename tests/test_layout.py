@@ -32,7 +32,7 @@ def test_the_layout_names_every_module_and_sub_package():
     named = set(re.findall(r"[\w.]+\.py\b", layout))
     missing = [str(path.relative_to(REPO_ROOT)) for path in modules() if path.name not in named]
     assert not missing, f"absents de la section Layout du README : {missing}"
-    for package in (PACKAGE / "ingest", PACKAGE / "store"):
+    for package in (PACKAGE / "ingest", PACKAGE / "store", PACKAGE / "secret"):
         assert f"{package.name}/" in layout
 
 

@@ -131,7 +131,7 @@ def test_trends_estimate_range_is_a_range():
 
 @pytest.fixture(scope="module")
 def protected(tables):
-    from indicators.store.protected import protected_cells
+    from indicators.secret.releases import protected_cells
 
     return protected_cells(tables, 5)
 

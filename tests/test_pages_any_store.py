@@ -29,14 +29,14 @@ from streamlit.testing.v1 import AppTest
 
 from fair_checks import check_cards, check_trend
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
-from indicators.disclosure import SECRET_SYMBOL, lattice
 from indicators.formatting import format_month, format_number
 from indicators.i18n import _, current_language, in_language
 from indicators.labels import FREQUENCY_FR
 from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, with_month
 from indicators.pages import PAGES as REGISTERED
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import SECRET_SYMBOL, lattice
+from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 from test_browser_english import FRENCH, FRENCH_NUMBER, interface_part

@@ -39,17 +39,14 @@ from indicators.access import (
 )
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
 from indicators.deck import is_tile_map, protected_deck, read_deck
-from indicators.disclosure import (
-    lattice,
-    public_cells,
-    relations,
-)
+from indicators.disclosure import public_cells
 from indicators.exports import to_french_csv
 from indicators.formatting import escape_markdown
 from indicators.ingest.pipeline import safe_label
 from indicators.pages import PAGES
-from indicators.store.protected import protected_cells
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import lattice, relations
+from indicators.secret.releases import protected_cells
+from indicators.secret.suppression import suppress_small_counts
 
 K = 5
 SMALL = {str(value) for value in range(1, K)}

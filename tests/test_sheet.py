@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from scipy import stats
 
-from indicators.disclosure import SECRET_SYMBOL
 from indicators.i18n import in_language
 from indicators.loading import load_tables
 from indicators.observations import index_observations, with_month
+from indicators.secret.lattice import SECRET_SYMBOL
+from indicators.secret.releases import protected_cells
 from indicators.sheet import (
     PARTIAL_EPT,
     IndicatorBlock,
@@ -27,7 +28,6 @@ from indicators.sheet import (
     sheet_basis,
     sheet_territories,
 )
-from indicators.store.protected import protected_cells
 from indicators.territories import DEPARTMENT, communes, members, populations
 from store_shapes import COMMUNES, observation_tables, write_store
 

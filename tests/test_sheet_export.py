@@ -18,10 +18,11 @@ from pypdf import PdfReader
 
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
-from indicators.disclosure import SECRET_SYMBOL
 from indicators.i18n import in_language
 from indicators.loading import load_tables
 from indicators.observations import index_observations
+from indicators.secret.lattice import SECRET_SYMBOL
+from indicators.secret.releases import protected_cells
 from indicators.sheet import TrendPoint, build_sheet, sheet_basis
 from indicators.sheet_export import (
     axis_label,
@@ -31,7 +32,6 @@ from indicators.sheet_export import (
     sheet_pdf,
     trend_svg,
 )
-from indicators.store.protected import protected_cells
 from store_shapes import observation_tables, write_store
 
 K = 5

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.disclosure import SECRET_SYMBOL
 from indicators.i18n import in_language
+from indicators.secret.lattice import SECRET_SYMBOL
 from store_shapes import COMMUNES, observation_tables, write_store
 from test_pages_any_store import check_common, new_app, texts
 

@@ -20,11 +20,11 @@ import pandas as pd
 from hypothesis import given, settings
 
 from indicators.config import DEFAULT_DATA_DIR
-from indicators.disclosure import SECRET_SYMBOL, lattice
 from indicators.i18n import current_language, in_language
 from indicators.loading import load_tables
 from indicators.observations import with_month
-from indicators.suppression import suppress_small_counts
+from indicators.secret.lattice import SECRET_SYMBOL, lattice
+from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 from test_pages_any_store import STORE_SETTINGS, _folders, check_common, new_app, texts, widget_with_prefix

@@ -16,10 +16,11 @@ import pytest
 
 from indicators.charts import funnel_figure
 from indicators.config import DEFAULT_DATA_DIR
-from indicators.disclosure import SECRET_SYMBOL, masked_ranking, with_rates
+from indicators.disclosure import masked_ranking, with_rates
 from indicators.findings import ranking_finding
 from indicators.i18n import in_language
 from indicators.observations import rank_territories, with_month
+from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.territories import (
     Benchmark,
     benchmark_of,

@@ -46,11 +46,11 @@ from indicators.loading import (
 )
 from indicators.observations import FieldIndex, index_observations, is_demo, year_bounds
 from indicators.published import HEADLINE_INDICATORS, Headline, headline
+from indicators.secret.releases import prepare_in_background
+from indicators.secret.releases import protected_cells as kept_protected_cells
 from indicators.source_tables import published_shown, sources_shown
 from indicators.store.contract import ObservationDiff, ObservationStore
 from indicators.store.history import version_changes
-from indicators.store.protected import prepare_in_background
-from indicators.store.protected import protected_cells as kept_protected_cells
 from indicators.territories import communes, territory_choices
 from indicators.tilemap import tile_layout
 
@@ -153,7 +153,7 @@ def _indicator_cells(folder: str, fingerprint: Fingerprint, k: int, indicator_id
 
 def prepare_new_version() -> None:
     """Right after an import or a rollback, in the served app: the new version's statistical secret
-    solved in the background (`store.protected.prepare_in_background`), so that the officials who
+    solved in the background (`secret.releases.prepare_in_background`), so that the officials who
     open a page later do not wait for it. Not under AppTest (no runtime): tests stay sequential."""
     from streamlit import runtime
 

@@ -30,9 +30,9 @@ from indicators.loading import (
     observation_store,
 )
 from indicators.observations import is_demo
+from indicators.secret.releases import protected_cells
 from indicators.store.audit import record_unsuppressed_export
 from indicators.store.history import restore_version
-from indicators.store.protected import protected_cells
 from indicators.territories import members
 
 

@@ -8,10 +8,11 @@ from typing import Literal
 import pandas as pd
 
 from indicators.changes import CHANCE, ChangeReading, card_delta, card_note, p_value_text, read_change
-from indicators.disclosure import SECRET_SYMBOL, ShownComparison
+from indicators.disclosure import ShownComparison
 from indicators.formatting import Direction, format_number, format_span
 from indicators.i18n import N_, _
 from indicators.observations import MONTHS_PER_PERIOD
+from indicators.secret.lattice import SECRET_SYMBOL
 
 # Shown with `_()`: the French texts, marked for the catalogue.
 NO_DATA = N_("Aucune donnée")

@@ -49,7 +49,7 @@ def months_of_units(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def cell_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame:
-    """Which communes and months each cell of the lattice adds up (keys as `disclosure.lattice`:
+    """Which communes and months each cell of the lattice adds up (keys as `secret.lattice.lattice`:
     indicator, territory, level, period_start, dimension, group): `communes` that sent a row for it
     out of `communes_expected` (1, the EPT's, the département's), `months` some row covers out of
     `months_expected` (1, 3, 12). Whether a commune sent a row is no secret: every commune cell is

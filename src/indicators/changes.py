@@ -19,9 +19,9 @@ from typing import Literal
 
 import pandas as pd
 
-from indicators.disclosure import ProtectedChange
 from indicators.formatting import Direction, change_direction, format_change, format_number
 from indicators.i18n import N_, _, ngettext
+from indicators.secret.rules import ProtectedChange
 
 # Shown with `_()`.
 UP = N_("hausse nette")

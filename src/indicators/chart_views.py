@@ -18,7 +18,7 @@ from indicators.cell_coverage import series_coverage
 from indicators.changes import change_columns
 from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
 from indicators.comparisons import Coverage, rate_interval
-from indicators.disclosure import SECRET_SYMBOL, ProtectedChange, masked_ranking, period_changes, series_tables
+from indicators.disclosure import masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized, ngettext
@@ -36,6 +36,8 @@ from indicators.observations import (
     year_bounds,
 )
 from indicators.provenance import source_line
+from indicators.secret.lattice import SECRET_SYMBOL
+from indicators.secret.rules import ProtectedChange, period_changes
 from indicators.territories import (
     PARTIAL_EPT,
     PARTIAL_EPT_NOTE_FR,

@@ -17,9 +17,9 @@ import plotly.graph_objects as go
 from babel.dates import format_date
 
 from indicators.comparisons import FUNNEL_LEVELS, LEVEL, funnel_limits
-from indicators.disclosure import SECRET_SYMBOL, SECRET_TEXT
 from indicators.formatting import format_day, format_month, format_number, format_share, with_unit
 from indicators.i18n import _, current_language, current_locale, localized
+from indicators.secret.lattice import SECRET_SYMBOL, SECRET_TEXT
 from indicators.territories import STANDINGS_FR, standing_label
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")

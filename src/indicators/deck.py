@@ -17,12 +17,7 @@ from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, hover_pair, observation_figure, percent_suffix, published_figure
 from indicators.comparisons import Coverage
-from indicators.disclosure import (
-    period_changes,
-    protect_series,
-    protected_benchmark,
-    protected_ranking,
-)
+from indicators.disclosure import protect_series, protected_benchmark, protected_ranking
 from indicators.findings import (
     covered_text,
     latest_period,
@@ -50,7 +45,8 @@ from indicators.observations import (
 )
 from indicators.provenance import short_source_line, source_line
 from indicators.published import published_series
-from indicators.store.protected import protected_cells
+from indicators.secret.releases import protected_cells
+from indicators.secret.rules import period_changes
 from indicators.territories import (
     DEPARTMENT,
     RATE_CAVEAT_FR,

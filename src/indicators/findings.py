@@ -10,7 +10,6 @@ import pandas as pd
 
 from indicators.changes import finding_clause, read_change
 from indicators.comparisons import Coverage
-from indicators.disclosure import SECRET_SYMBOL, ProtectedChange
 from indicators.formatting import (
     format_month,
     format_number,
@@ -19,6 +18,8 @@ from indicators.formatting import (
 )
 from indicators.i18n import _, ngettext
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
+from indicators.secret.lattice import SECRET_SYMBOL
+from indicators.secret.rules import ProtectedChange
 
 
 def latest_period(series: pd.DataFrame, frequency: str) -> pd.Series:

@@ -50,7 +50,7 @@ class DataTables:
     key_dates: pd.DataFrame
     field_observations: pd.DataFrame
     # The store version the field observations are (0: the shipped demo file, or a table built in
-    # memory): a stored version's secret is solved against every earlier release (`store.protected`).
+    # memory): a stored version's secret is solved against every earlier release (`secret.releases`).
     version: int = 0
 
     @cached_property

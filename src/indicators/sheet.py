@@ -14,7 +14,7 @@ Poisson test), and only a change beyond chance is called « hausse nette » or �
 rank, since a raw rank on small populations is mostly chance.
 
 The secret comes first: every count comes from the protected lattice
-(`store.protected.protected_cells`); a masked count has no rate, interval, test or class; a
+(`secret.releases.protected_cells`); a masked count has no rate, interval, test or class; a
 like-for-like total over part of a territory is a new sum, shown only when every cell it adds up
 is. A territory without rows says « Aucune donnée », never zero. Pure: tables and cells in, frozen
 dataclasses out.
@@ -35,14 +35,9 @@ from indicators.comparisons import (
     like_for_like,
     rate_interval,
     standing,
-    window_units,
 )
 from indicators.comparisons import Direction as ChangeDirection
-from indicators.disclosure import (
-    SECRET_SYMBOL,
-    protected_trend,
-    window_visible,
-)
+from indicators.disclosure import protected_trend
 from indicators.formatting import (
     Direction,
     format_change,
@@ -54,7 +49,6 @@ from indicators.formatting import (
 from indicators.i18n import N_, _, localized, ngettext
 from indicators.loading import DataTables
 from indicators.observations import (
-    GRANULARITIES,
     MONTHS_PER_PERIOD,
     FieldIndex,
     Frequency,
@@ -64,6 +58,8 @@ from indicators.observations import (
     years_covered,
 )
 from indicators.provenance import source_line
+from indicators.secret.lattice import SECRET_SYMBOL
+from indicators.secret.rules import common_field_visible, window_visible
 from indicators.store.contract import VersionInfo
 from indicators.territories import (
     DEPARTMENT,
@@ -291,39 +287,6 @@ class ChangeStatement:
         )
 
 
-def field_units(rows: pd.DataFrame, window: Window) -> pd.MultiIndex:
-    """The units (commune, month offset, span) of the window's rows, as `comparisons.like_for_like` pairs them."""
-    units = window_units(rows.loc[rows["month"].between(window.start, window.end)], window.start)
-    return pd.MultiIndex.from_frame(units[["territory_code", "offset", "span"]]).unique()
-
-
-def common_field_visible(
-    visible: frozenset[tuple[str, str, pd.Timestamp]],
-    rows: pd.DataFrame,
-    window: Window,
-    shown: tuple[bool, bool],
-) -> bool:
-    """Whether the two like-for-like totals may show. Each is the territory's own window total when
-    its window holds nothing outside the common field (shown as that total is, `shown`), else a new
-    sum of commune cells: shown only when every one of them is visible (`visible`: the lattice keys
-    of the visible total cells), since a sum with a masked cell, minus the others, gives it back."""
-    windows = (window, window.year_before())
-    units = [field_units(rows, side) for side in windows]
-    shared = units[0].intersection(units[1])
-    for side, side_units, whole_shown in zip(windows, units, shown):
-        if len(side_units) == len(shared):
-            if not whole_shown:
-                return False
-            continue
-        keys = (
-            (str(code), GRANULARITIES[int(span)], side.start + pd.DateOffset(months=int(offset)))
-            for code, offset, span in shared
-        )
-        if not all(key in visible for key in keys):
-            return False
-    return True
-
-
 def change_statement(
     visible: frozenset[tuple[str, str, pd.Timestamp]],
     rows: pd.DataFrame,
@@ -340,7 +303,8 @@ def change_statement(
         return ChangeStatement(
             _("pas d'évolution : aucune commune ni aucun mois en commun avec un an plus tôt"), "flat"
         )
-    if not common_field_visible(visible, level_rows, window, (not figures[0].masked, not figures[1].masked)):
+    windows = ((window.start, window.end), (before.start, before.end))
+    if not common_field_visible(visible, level_rows, windows, (not figures[0].masked, not figures[1].masked)):
         return ChangeStatement(_("évolution non publiable (secret statistique)"), "flat")
     tested = compared.test
     text = change_words(tested.direction, tested.percent)

@@ -47,9 +47,9 @@ def run_sheets(args: argparse.Namespace) -> int:
     from indicators.formatting import format_number
     from indicators.loading import load_tables, observation_store
     from indicators.observations import index_observations
+    from indicators.secret.releases import protected_cells
     from indicators.sheet import build_sheet, sheet_basis, sheet_territories
     from indicators.sheet_export import page_count, sheet_file_name, sheet_pdfs
-    from indicators.store.protected import protected_cells
     from indicators.territories import DEPARTMENT, names
 
     if args.territory and args.out_dir:

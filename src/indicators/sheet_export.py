@@ -23,9 +23,9 @@ from pypdf import PdfReader, PdfWriter
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import CHROMIUM
-from indicators.disclosure import SECRET_SYMBOL
 from indicators.formatting import MISSING, format_number
 from indicators.i18n import N_, _, current_language, current_locale
+from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.sheet import IndicatorBlock, Sheet, TrendPoint
 from indicators.text import file_name_part
 

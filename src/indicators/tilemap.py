@@ -23,9 +23,9 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from indicators.charts import STANDING_COLOURS, STANDING_MARKS, interval_text, plotly_separators
-from indicators.disclosure import SECRET_SYMBOL
 from indicators.formatting import format_number, format_share, with_unit
 from indicators.i18n import N_, _, current_language, ngettext
+from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.territories import STANDING_LEVEL, STANDINGS_FR, rate_decimals, standing_label
 from indicators.territories import communes as communes_of
 

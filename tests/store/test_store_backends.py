@@ -29,8 +29,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from store_rows import BASELINE, FIRST, SECOND, observations, upsert
 
-from indicators.disclosure import lattice
 from indicators.loading import observation_store
+from indicators.secret.lattice import lattice
+from indicators.secret.suppression import suppress_small_counts
 from indicators.store import audit
 from indicators.store.commits import commit_if_changed, commit_with_retry, rollback
 from indicators.store.contract import (
@@ -50,7 +51,6 @@ from indicators.store.postgres import (
     record_audit,
     upgrade_database,
 )
-from indicators.suppression import suppress_small_counts
 from postgres_support import (
     create_database,
     drop_database,

@@ -19,7 +19,6 @@ from typing import Literal
 import pandas as pd
 
 from indicators.comparisons import Coverage
-from indicators.disclosure import ProtectedChange, period_changes
 from indicators.i18n import N_, _
 from indicators.ingest.active_content import FormulaCell
 from indicators.ingest.file_kinds import WORKBOOK, file_kind, recognised_binary
@@ -46,6 +45,7 @@ from indicators.observations import (
     period_coverage,
     select_observations,
 )
+from indicators.secret.rules import ProtectedChange, period_changes
 from indicators.store.audit import record
 from indicators.store.commits import commit_if_changed
 from indicators.store.contract import OBSERVATION_COLUMNS, ObservationStore, VersionInfo

@@ -59,7 +59,7 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """One protected lattice as it was made public (`store.protected`): which data version, under
+    """One protected lattice as it was made public (`secret.releases`): which data version, under
     which k and rules, solved for which observations (`digest`), and when. Releases are numbered in
     the order they were made; each one was solved with every earlier one as a constraint."""
 
@@ -67,7 +67,7 @@ class ReleaseInfo:
     version: int  # the data version it shows
     k: int
     rules: int  # suppression.SECRET_RULES_VERSION it was solved under
-    digest: str  # store.protected.protection_key of the observations and hierarchy
+    digest: str  # secret.releases.protection_key of the observations and hierarchy
     created_at: str  # ISO 8601 UTC, seconds
 
     def matches(self, version: int, k: int, rules: int, digest: str) -> bool:

@@ -27,10 +27,10 @@ import pyarrow.parquet as pq
 from cachetools import LRUCache
 
 from indicators.config import database_url
-from indicators.disclosure import STORED_ROWS
 from indicators.loading import DataTables, observation_store
+from indicators.secret.lattice import STORED_ROWS
+from indicators.secret.suppression import SECRET_RULES_VERSION, solve_protected_cells
 from indicators.store.contract import ObservationStore, ReleaseInfo, read_published
-from indicators.suppression import SECRET_RULES_VERSION, solve_protected_cells
 from indicators.territories import ept_of
 
 PROTECTED_FOLDER = "protected"

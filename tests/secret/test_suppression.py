@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.disclosure import lattice
 from indicators.ingest.pipeline import merge_observations
 from indicators.loading import DataTables
-from indicators.suppression import cell_identities, suppress_small_counts
+from indicators.secret.lattice import lattice
+from indicators.secret.suppression import cell_identities, suppress_small_counts
 from indicators.territories import ept_of
 from secret_attacker import Release, recovered_cells
 

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from indicators.disclosure import (
+from indicators.keys import mix64, row_digests
+from indicators.loading import DataTables
+from indicators.secret.lattice import (
     DIGEST_COLUMNS,
     FULL_CROSSING_ROW,
     RELATION_FAMILIES,
@@ -34,12 +36,10 @@ from indicators.disclosure import (
     lattice,
     relations,
 )
-from indicators.keys import mix64, row_digests
-from indicators.loading import DataTables
 from indicators.territories import ept_of
 
 # Raised whenever the rules change what is hidden: lattices kept under an older number are solved
-# again (`store.protected`). 2: earlier releases taken into account.
+# again (`secret.releases`). 2: earlier releases taken into account.
 SECRET_RULES_VERSION = 2
 
 # A prime below 2**31: ranks modulo it are those over the rationals for these small-coefficient systems,
@@ -65,7 +65,7 @@ def cell_keys(cells: pd.DataFrame) -> np.ndarray:
 
 def cell_identities(cells: pd.DataFrame) -> np.ndarray:
     """One int64 per cell, equal in two releases exactly when the cell has the same key and adds up
-    the same rows with the same values (`disclosure.lattice`'s digest sums): then its value is the
+    the same rows with the same values (`secret.lattice.lattice`'s digest sums): then its value is the
     same. Different cells differ, but with probability about 2⁻⁶²."""
     low, high = (cells[column].to_numpy(dtype=np.int64).view(np.uint64) for column in DIGEST_COLUMNS)
     inputs = mix64(low * np.uint64(0x9E3779B97F4A7C15) + mix64(high))
@@ -622,6 +622,6 @@ def solve_protected_cells(tables: DataTables, k: int, earlier: Sequence[pd.DataF
     page, export, image, slide and sheet reads its figures from, given the `earlier` releases'
     protected lattices (oldest first).
 
-    The exact audit costs seconds at scale: callers go through `store.protected.protected_cells`,
+    The exact audit costs seconds at scale: callers go through `secret.releases.protected_cells`,
     which solves each release once and keeps it."""
     return suppress_small_counts(lattice(tables.field_observations, ept_of(tables.territories)), k, earlier)

@@ -9,16 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import indicators.store.protected as kept
+import indicators.secret.releases as kept
 from indicators.loading import DataTables
-from indicators.store.protected import (
+from indicators.secret.releases import (
     KEPT_ON_DISK,
     PROTECTED_FOLDER,
     forget_in_memory,
     protected_cells,
     protection_key,
 )
-from indicators.suppression import solve_protected_cells
+from indicators.secret.suppression import solve_protected_cells
 
 
 @pytest.fixture()

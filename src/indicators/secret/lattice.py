@@ -1,0 +1,414 @@
+"""The lattice of every figure a viewer may see, and the additive relations that tie its cells.
+
+A cell is an indicator × a territory (a commune, its EPT or the département) × a period (month,
+quarter or year) × a group (a sex, an age group, or everyone). Sexes or age groups add up to
+everyone, months to quarters and quarters to years, communes to their EPT and to the département
+(`relations`). Which cells are hidden is decided in `secret.suppression`.
+
+Every hidden cell is shown with one symbol, SECRET_SYMBOL ("s", as INSEE writes it), whatever
+the reason it was hidden: "< k" would be false for a cell hidden only to protect another one, and
+two labels would tell which cells are the small ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from indicators.i18n import N_
+from indicators.keys import pack_codes, row_digests
+from indicators.observations import (
+    with_month,
+)
+from indicators.territories import (
+    DEPARTMENT,
+)
+
+ALL = "ensemble"
+TERRITORY_LEVELS = ["commune", "ept", "departement"]
+
+
+SECRET_SYMBOL = "s"
+SECRET_TEXT = N_("s (secret statistique)")  # shown with `_()`
+
+
+def suppressed_label(k: int | None = None) -> str:
+    """What a hidden cell shows, on every output: one symbol for every masked cell (k is not in it)."""
+    return SECRET_SYMBOL
+
+
+# What makes an observation row itself: its key and its value (not its source). Each cell carries
+# the sums of its rows' digests (two 31-bit halves, `digest_low` and `digest_high`): equal in two
+# releases exactly when the cell adds up the same rows with the same values, and equal to the sum
+# of its children's exactly when a relation truly holds (`relations`).
+ROW_IDENTITY = ["indicator_id", "territory_code", "period", "sex", "age_group", "value"]
+HALF_MASK = 2**31 - 1
+DIGEST_COLUMNS = ["digest_low", "digest_high"]
+# A stored row that crosses sex and age, where its commune's crossing for that period is partial
+# (some combinations missing, or beside rows split one way only): never shown, but the sexes' and
+# age groups' cells are sums of such rows, and only they say which ones (`relations`).
+ROW_DIMENSION = "row"
+FULL_CROSSING_ROW = "row_of_full_crossing"
+STORED_ROWS = (ROW_DIMENSION, FULL_CROSSING_ROW)
+ROW_SEPARATOR = "·"
+
+
+def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value),
+    with the territory's level ("commune", "ept", "departement") and the territory it adds up to.
+
+    Built from the commune cells as given: quarters and years are sums of months, a quarterly
+    figure exists only as a quarter and in its year, a yearly figure only as a year cell; an EPT
+    (given `ept_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
+    Keys are integer codes, so a million observations cost a few hash factorisations, not
+    eighteen text group-bys.
+    """
+    ept_of = dict(ept_of or {})
+    dated = with_month(observations)
+    indicator, indicators = pd.factorize(dated["indicator_id"], sort=True)
+    territory, territories = pd.factorize(dated["territory_code"], sort=True)
+    ept_codes = pd.Index(sorted(set(ept_of.values())))
+    # Each commune's EPT as a position in ept_codes (-1: none, the commune adds up to the département only).
+    territory_ept = ept_codes.get_indexer(pd.Index([ept_of.get(code) for code in territories])).astype(np.int64)
+    month, months = pd.factorize(dated["month"], sort=True)
+    months = pd.DatetimeIndex(months)
+    # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
+    span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
+    # Summed per cell with the counts: two 31-bit halves of each row's digest (exact in float64 up to
+    # 2²² rows a cell), which together say whether a cell adds up the same rows in another release.
+    digests = row_digests([dated[column] for column in ROW_IDENTITY])
+    values = np.column_stack(
+        [
+            dated["value"].to_numpy(dtype=np.float64),
+            (digests & np.uint64(HALF_MASK)).astype(np.float64),
+            ((digests >> np.uint64(32)) & np.uint64(HALF_MASK)).astype(np.float64),
+        ]
+    )
+    starts = {
+        "month": months,
+        **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))},
+    }
+    period_codes = {level: pd.factorize(starts[level], sort=True) for level in starts}
+    parent_categories = pd.Index([DEPARTMENT, *ept_codes])
+
+    built: dict[tuple[str, str, str], pd.DataFrame] = {}
+    for dimension in ("sex", "age_group", "none"):
+        if dimension == "none":
+            group, groups = np.zeros(len(dated), dtype=np.int64), pd.Index([ALL])
+        else:
+            group, groups = pd.factorize(dated[dimension], sort=True)
+        sizes = {
+            "indicator": len(indicators),
+            "territory": len(territories),
+            "month": len(months),
+            "span": 3,
+            "group": len(groups),
+        }
+        commune_months = _sum_by(
+            {"indicator": indicator, "territory": territory, "month": month, "span": span, "group": group},
+            sizes,
+            values,
+        )
+        department_months = _sum_by(
+            {name: commune_months[0][name] for name in ("indicator", "month", "span", "group")},
+            sizes,
+            commune_months[1],
+        )
+        commune_ept = territory_ept[commune_months[0]["territory"]]
+        inside = commune_ept >= 0
+        ept_sizes = {**sizes, "territory": max(len(ept_codes), 1)}
+        ept_months = _sum_by(
+            {
+                **{name: commune_months[0][name][inside] for name in ("indicator", "month", "span", "group")},
+                "territory": commune_ept[inside],
+            },
+            ept_sizes,
+            commune_months[1][inside],
+        )
+        pieces = {
+            "commune": (commune_months, sizes),
+            "ept": (ept_months, ept_sizes),
+            "departement": (department_months, sizes),
+        }
+        for territory_level, ((keys, sums), level_sizes) in pieces.items():
+            for level in ("month", "quarter", "year"):
+                # A yearly figure only exists as a year cell, a quarterly one as a quarter or a year.
+                keep = keys["span"] <= {"month": 0, "quarter": 1, "year": 2}[level]
+                if dimension != "none" and ALL in groups:
+                    # A dimension that an indicator does not split ("ensemble") is the same cell as the total.
+                    keep &= keys["group"] != groups.get_loc(ALL)
+                period_of_month, period_starts = period_codes[level]
+                level_keys = {"indicator": keys["indicator"][keep]}
+                if territory_level != "departement":
+                    level_keys["territory"] = keys["territory"][keep]
+                level_keys["period"] = period_of_month[keys["month"][keep]]
+                level_keys["group"] = keys["group"][keep]
+                cells, cell_sums = _sum_by(level_keys, {**level_sizes, "period": len(period_starts)}, sums[keep])
+                territory_codes: pd.Index | NDArray[np.object_]
+                if territory_level == "commune":
+                    territory_codes = territories.take(cells["territory"])
+                    ept_positions = territory_ept[cells["territory"]]
+                    parent_codes = np.where(ept_positions >= 0, ept_positions + 1, 0)
+                elif territory_level == "ept":
+                    territory_codes = ept_codes.take(cells["territory"])
+                    parent_codes = np.zeros(len(cell_sums), dtype=np.int64)
+                else:
+                    territory_codes = np.full(len(cell_sums), DEPARTMENT, dtype=object)
+                    parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
+                built[(territory_level, level, dimension)] = pd.DataFrame(
+                    {
+                        "indicator_id": pd.Series(indicators.take(cells["indicator"]), dtype="str"),
+                        "territory_code": pd.Series(territory_codes, dtype="str"),
+                        "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
+                        "group": pd.Series(groups.take(cells["group"]), dtype="str"),
+                        "value": cell_sums[:, 0],
+                        "level": level,
+                        "dimension": dimension,
+                        "territory_level": pd.Categorical.from_codes(
+                            np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level), dtype=np.int64),
+                            categories=pd.Index(TERRITORY_LEVELS),
+                        ),
+                        "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
+                        "digest_low": cell_sums[:, 1],
+                        "digest_high": cell_sums[:, 2],
+                    }
+                )
+    order = [
+        (territory_level, level, dimension)
+        for territory_level in TERRITORY_LEVELS
+        for level in ("month", "quarter", "year")
+        for dimension in ("sex", "age_group", "none")
+    ]
+    rows = crossed_rows(dated, values, territories, territory_ept, ept_codes)
+    return pd.concat([*(built[piece] for piece in order), rows], ignore_index=True)
+
+
+def crossed_rows(
+    dated: pd.DataFrame, sums: np.ndarray, territories: pd.Index, territory_ept: np.ndarray, ept_codes: pd.Index
+) -> pd.DataFrame:
+    """The stored rows crossing sex and age, as cells never shown: `ROW_DIMENSION` where their commune's
+    crossing for that period is partial (some sex × age combinations missing, or rows split one way
+    only beside them), `FULL_CROSSING_ROW` where it is complete.
+
+    Where every combination is present, sexes and age groups add up to everyone and nothing more can
+    be said of one release; where some are missing, more can (with only girls of 11–14 and boys of
+    15–17, the girls' count is the 11–14 count), and only the rows themselves say it. Across releases
+    the rows of a complete crossing matter too, where some of them changed and others did not
+    (`suppression` ties those)."""
+    crossed = ((dated["sex"] != ALL) & (dated["age_group"] != ALL)).to_numpy()
+    unit = pd.MultiIndex.from_arrays([dated["indicator_id"], dated["territory_code"], dated["period"]])
+    codes, _units = pd.factorize(unit)
+    rows_per_unit = np.bincount(codes)
+    crossed_per_unit = np.bincount(codes, weights=crossed).astype(np.int64)
+    combos = pd.DataFrame({"unit": codes, "sex": dated["sex"].to_numpy(), "age": dated["age_group"].to_numpy()})
+    combos = combos.loc[crossed]
+    sexes = combos.groupby("unit")["sex"].nunique().reindex(range(len(rows_per_unit)), fill_value=0).to_numpy()
+    ages = combos.groupby("unit")["age"].nunique().reindex(range(len(rows_per_unit)), fill_value=0).to_numpy()
+    complete = (crossed_per_unit == rows_per_unit) & (crossed_per_unit == sexes * ages)
+    picked = crossed
+    chosen = dated.loc[picked]
+    spanned = chosen["months_spanned"].to_numpy()
+    months = pd.DatetimeIndex(chosen["month"])
+    level = np.where(spanned == 12, "year", np.where(spanned == 3, "quarter", "month"))
+    period_start = np.where(
+        spanned == 12,
+        months.to_period("Y").start_time,
+        np.where(spanned == 3, months.to_period("Q").start_time, months),
+    )
+    ept_positions = pd.Series(territory_ept, index=territories).reindex(chosen["territory_code"])
+    parent_codes = np.where(ept_positions.to_numpy() >= 0, ept_positions.to_numpy() + 1, 0)
+    return pd.DataFrame(
+        {
+            "indicator_id": pd.Series(chosen["indicator_id"].to_numpy(), dtype="str"),
+            "territory_code": pd.Series(chosen["territory_code"].to_numpy(), dtype="str"),
+            "period_start": pd.DatetimeIndex(period_start).as_unit("us"),
+            "group": pd.Series((chosen["sex"] + ROW_SEPARATOR + chosen["age_group"]).to_numpy(), dtype="str"),
+            "value": np.rint(sums[picked, 0]).astype(np.int64),
+            "level": level,
+            "dimension": np.where(complete[codes[picked]], FULL_CROSSING_ROW, ROW_DIMENSION),
+            "territory_level": pd.Categorical.from_codes(
+                np.zeros(len(chosen), dtype=np.int64), categories=pd.Index(TERRITORY_LEVELS)
+            ),
+            "parent_code": pd.Categorical.from_codes(parent_codes, categories=pd.Index([DEPARTMENT, *ept_codes])),
+            "digest_low": np.rint(sums[picked, 1]).astype(np.int64),
+            "digest_high": np.rint(sums[picked, 2]).astype(np.int64),
+        }
+    )
+
+
+def _sum_by(
+    keys: dict[str, np.ndarray], sizes: dict[str, int], values: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Sums of each column of `values` (rows × columns) per distinct combination of integer key
+    columns (each in [0, size)).
+
+    The columns are packed into one int64 (mixed radix, first column most significant), so the
+    combinations come back in the order of the columns, as a sorted group-by would give them.
+    """
+    packed = pack_codes(list(keys.values()), [sizes[name] for name in keys])
+    codes, uniques = pd.factorize(packed, sort=True)
+    sums = np.column_stack(
+        [np.bincount(codes, weights=values[:, column], minlength=len(uniques)) for column in range(values.shape[1])]
+    )
+    sums = np.rint(sums).astype(np.int64).reshape(len(uniques), values.shape[1])
+    unpacked: dict[str, np.ndarray] = {}
+    rest = np.asarray(uniques, dtype=np.int64)
+    for name in reversed(list(keys)):
+        rest, unpacked[name] = np.divmod(rest, sizes[name])
+    return unpacked, sums
+
+
+def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(parent index, children indexes) arrays for each family of additive relations, as group ids.
+
+    Returned as pairs (relation id per child row, relation id per parent row) so the iteration can
+    count hidden members per relation with vectorised group-bys. Only relations that hold are kept
+    (`holding`): sexes add up to everyone only where every row has a sex, an EPT's months to its
+    quarter only where its communes report monthly, EPTs to the département only where every
+    commune has an EPT; elsewhere the same facts follow from the relations that do hold. Always the
+    same families in the same order (`RELATION_FAMILIES`), empty where no relation of one exists.
+    """
+    columns = ("indicator_id", "territory_code", "level", "period_start", "dimension", "group")
+    codes, values, sizes = {}, {}, {}
+    for column in columns:
+        codes[column], values[column] = pd.factorize(cells[column], sort=True)
+        sizes[column] = len(values[column]) + 1  # room for "no such value" (a parent that does not exist)
+    period_starts = pd.DatetimeIndex(values["period_start"])
+    level, levels = codes["level"], list(values["level"])
+    dimension, dimensions = codes["dimension"], list(values["dimension"])
+    rows = np.arange(len(cells))
+
+    def level_is(name: str) -> np.ndarray:
+        return level == levels.index(name) if name in levels else np.zeros(len(cells), dtype=bool)
+
+    def dimension_is(name: str) -> np.ndarray:
+        return dimension == dimensions.index(name) if name in dimensions else np.zeros(len(cells), dtype=bool)
+
+    families = []
+    # Groups (sexes, age groups) add up to everyone, at the same territory and period.
+    keys = ["indicator_id", "territory_code", "level", "period_start"]
+    for name in ("sex", "age_group"):
+        families.append(link(rows[dimension_is(name)], rows[dimension_is("none")], codes, sizes, keys))
+    # Months add up to quarters, quarters to years (same territory and group).
+    for child_level, parent_level, code in (("month", "quarter", "Q"), ("quarter", "year", "Y")):
+        parent_start = period_starts.get_indexer(period_starts.to_period(code).start_time)
+        parent_start = np.where(parent_start < 0, len(period_starts), parent_start)
+        keys = ["indicator_id", "territory_code", "dimension", "group", "period_start"]
+        families.append(
+            link(
+                rows[level_is(child_level)],
+                rows[level_is(parent_level)],
+                codes,
+                sizes,
+                keys,
+                child_maps={"period_start": parent_start},
+            )
+        )
+    # Communes add up to their EPT and to the département, EPTs to the département (same period and group).
+    territory_level = cells["territory_level"].to_numpy()
+    is_commune, is_ept = territory_level == "commune", territory_level == "ept"
+    is_department = territory_level == "departement"
+    across = ["indicator_id", "level", "period_start", "dimension", "group"]
+    families.append(link(rows[is_commune], rows[is_department], codes, sizes, across))
+    families.append(link(rows[is_ept], rows[is_department], codes, sizes, across))
+    # A commune's EPT as a territory code: its parent's position among the territory values.
+    parent_of = pd.DataFrame({"territory": codes["territory_code"], "parent": cells["parent_code"].astype("object")})
+    parent_of = parent_of.drop_duplicates("territory")
+    parent_territory = np.full(sizes["territory_code"], sizes["territory_code"] - 1, dtype=np.int64)
+    found = pd.Index(values["territory_code"]).get_indexer(parent_of["parent"])
+    parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, sizes["territory_code"] - 1)
+    families.append(
+        link(
+            rows[is_commune],
+            rows[is_ept],
+            codes,
+            sizes,
+            ["indicator_id", "territory_code", *across[1:]],
+            child_maps={"territory_code": parent_territory},
+        )
+    )
+    # Stored rows crossing sex and age add up to their sex's cell and to their age group's cell.
+    everything = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
+    group_values = pd.Index(values["group"])
+    for position, name in enumerate(("sex", "age_group")):
+        own = [label.split(ROW_SEPARATOR)[position] if ROW_SEPARATOR in label else "" for label in group_values]
+        group_map = group_values.get_indexer(pd.Index(own))
+        group_map = np.where(group_map >= 0, group_map, sizes["group"] - 1)
+        dimension_map = np.full(sizes["dimension"], sizes["dimension"] - 1, dtype=np.int64)
+        for stored in STORED_ROWS:
+            if stored in dimensions and name in dimensions:
+                dimension_map[dimensions.index(stored)] = dimensions.index(name)
+        families.append(
+            link(
+                rows[dimension_is(ROW_DIMENSION) | dimension_is(FULL_CROSSING_ROW)],
+                rows[dimension_is(name)],
+                codes,
+                sizes,
+                everything,
+                child_maps={"dimension": dimension_map, "group": group_map},
+            )
+        )
+    return [holding(members, ids, cells) for members, ids in families]
+
+
+# The families `relations` returns, in order.
+RELATION_FAMILIES = [
+    "sexes → everyone",
+    "age groups → everyone",
+    "months → quarter",
+    "quarters → year",
+    "communes → département",
+    "EPT → département",
+    "communes → EPT",
+    "rows → sex",
+    "rows → age group",
+]
+
+
+def holding(members: np.ndarray, ids: np.ndarray, cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The relations of one family that hold: the parent adds up exactly the rows of its children
+    (the sums of their row digests agree, in both halves)."""
+    if len(members) == 0:
+        return members, ids
+    child = members != ids
+    holds = np.ones(len(cells), dtype=bool)
+    for column in DIGEST_COLUMNS:
+        digest = cells[column].to_numpy(dtype=np.int64)
+        children_sum = np.zeros(len(cells), dtype=np.int64)
+        np.add.at(children_sum, ids[child], digest[members[child]])
+        holds &= children_sum == digest
+    keep = holds[ids]
+    return members[keep], ids[keep]
+
+
+def link(
+    children: np.ndarray,
+    parents: np.ndarray,
+    codes: dict[str, np.ndarray],
+    sizes: dict[str, int],
+    keys: list[str],
+    child_maps: dict[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relation members as (row, relation id) pairs: each parent and its children share one id.
+
+    `child_maps` maps, per key column, a child's code to its parent's (a month to its quarter's
+    start, a commune to its EPT).
+    """
+    child_maps = child_maps or {}
+
+    def packed(rows: np.ndarray, is_child: bool) -> np.ndarray:
+        columns = [
+            child_maps[name][codes[name][rows]] if is_child and name in child_maps else codes[name][rows]
+            for name in keys
+        ]
+        return pack_codes(columns, [sizes[name] for name in keys])
+
+    parent_of = pd.Index(packed(parents, False)).get_indexer(packed(children, True))
+    matched = parent_of >= 0
+    relation_ids = parents[parent_of[matched]]
+    members = np.concatenate([children[matched], np.unique(relation_ids)])
+    ids = np.concatenate([relation_ids, np.unique(relation_ids)])
+    return members, ids
