@@ -180,7 +180,7 @@ def protected_ranking(
     ranked = rank_with_secret_last(
         protect_totals(rank_territories(rows, territories, level), cells, indicator_id, dimension, group, years)
     )
-    benchmark = benchmark_of(rows, territories, department_shown(cells, indicator_id, public, years), 12 * len(years))
+    benchmark = protected_benchmark(index, territories, cells, indicator_id, first_year, last_year, public)
     rated = with_rates(ranked, counted_exposure(rows, territories, level))
     return with_standing(rated, benchmark), rows["source_id"].unique().tolist(), is_demo(rows)
 
