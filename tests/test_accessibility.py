@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from browser_support import ARTIFACTS, open_and_wait
+from browser_support import ARTIFACTS, open_and_wait, wait_until_idle
 from indicators.pages import PAGES as REGISTERED
 
 pytestmark = pytest.mark.browser
@@ -99,7 +99,11 @@ def test_keyboard_alone_changes_the_indicator_and_reaches_the_data_table(server,
         timeout=30_000,
     )
     # Then the chart's data: open the expander and enter the table, still by keyboard; focus is visible.
-    tab_until(page, "element.innerText && element.innerText.includes('Voir les données du graphique')")
+    # The new indicator's chart is drawn first: under two loaded workers, a redraw once took the
+    # focus back to the page between the Tab and the reading of its outline.
+    wait_until_idle(page)
+    expander = "element.innerText && element.innerText.includes('Voir les données du graphique')"
+    tab_until(page, expander)
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")
