@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from browser_support import assert_no_error, open_and_wait
+from browser_support import assert_no_error, open_and_wait, wait_until_idle
 from indicators.pages import PAGES as REGISTERED
 
 pytestmark = pytest.mark.browser
@@ -72,9 +72,12 @@ def test_chart_image_download_is_a_full_hd_png(server, page, tmp_path):
     import struct
 
     open_and_wait(page, f"{server}/territoires")
-    page.get_by_text("Voir les données du graphique").click()
-    with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="Image PNG 1920×1080").click()
+    page.get_by_text("Voir les données du graphique").first.click()
+    # The image is built on click: clicked once the page is idle (under load, a click during a rerun
+    # was lost), and given longer.
+    wait_until_idle(page)
+    with page.expect_download(timeout=240_000) as download:
+        page.get_by_role("button", name="Image PNG 1920×1080").first.click()
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     content = saved.read_bytes()
