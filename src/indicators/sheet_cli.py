@@ -10,9 +10,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indicators.i18n import _, ngettext
 from indicators.text import comparable
+
+if TYPE_CHECKING:
+    from indicators.sheet import Sheet
 
 
 def add_sheet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -40,6 +44,48 @@ def resolve_territory(asked: str, names: dict[str, str]) -> str | None:
     return by_name.get(comparable(asked))
 
 
+def option_conflict(args: argparse.Namespace) -> str | None:
+    """Why the output options do not go with the target asked for (in the command's language), None when they do."""
+    if args.territory and args.out_dir:
+        return _("--out-dir va avec --all ; pour une seule fiche, donner --out FICHIER.pdf")
+    if args.all and args.out:
+        return _("--out va avec --territory ; pour toutes les fiches, donner --out-dir DOSSIER")
+    return None
+
+
+def unknown_territory(asked: str) -> str:
+    """The error for a territory neither a code nor a name of the sheets, with an example of each kind of code."""
+    return _(
+        "Territoire inconnu : « {territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
+        "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92."
+    ).format(territory=asked)
+
+
+def sheet_paths(args: argparse.Namespace, sheets: list[Sheet]) -> list[Path]:
+    """Where each sheet is written (one per sheet under --out-dir with --all, else --out), folders made."""
+    from indicators.sheet_export import sheet_file_name
+
+    if args.all:
+        folder = args.out_dir or Path(".")
+        folder.mkdir(parents=True, exist_ok=True)
+        return [folder / sheet_file_name(sheet) for sheet in sheets]
+    path = args.out or Path(sheet_file_name(sheets[0]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return [path]
+
+
+def written_line(sheet: Sheet, path: Path, pdf: bytes) -> str:
+    """The line printed for a sheet written: its territory, its file and the file's size and pages."""
+    from indicators.formatting import format_number
+    from indicators.sheet_export import page_count
+
+    pages = page_count(pdf)
+    size = ngettext("{size} ko, {count} page A4", "{size} ko, {count} pages A4", pages).format(
+        size=format_number(max(1, round(len(pdf) / 1e3))), count=pages
+    )
+    return _("- {name} : {path} ({size})").format(name=sheet.name, path=path.resolve(), size=size)
+
+
 def run_sheets(args: argparse.Namespace) -> int:
     """Write the sheets asked for and print each file written; an error (in the command's language)
     and exit 2 on a bad request."""
@@ -49,14 +95,12 @@ def run_sheets(args: argparse.Namespace) -> int:
     from indicators.observations import index_observations
     from indicators.secret.releases import protected_cells
     from indicators.sheet import build_sheet, sheet_basis, sheet_territories
-    from indicators.sheet_export import page_count, sheet_file_name, sheet_pdfs
+    from indicators.sheet_export import sheet_pdfs
     from indicators.territories import DEPARTMENT, names
 
-    if args.territory and args.out_dir:
-        print(_("--out-dir va avec --all ; pour une seule fiche, donner --out FICHIER.pdf"), file=sys.stderr)
-        return 2
-    if args.all and args.out:
-        print(_("--out va avec --territory ; pour toutes les fiches, donner --out-dir DOSSIER"), file=sys.stderr)
+    conflict = option_conflict(args)
+    if conflict is not None:
+        print(conflict, file=sys.stderr)
         return 2
     tables = load_tables()
     territory_names = {**names(tables.territories)}
@@ -64,13 +108,7 @@ def run_sheets(args: argparse.Namespace) -> int:
     if args.territory:
         code = resolve_territory(args.territory, {code: territory_names[code] for code in [DEPARTMENT, *codes]})
         if code is None:
-            print(
-                _(
-                    "Territoire inconnu : « {territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
-                    "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92."
-                ).format(territory=args.territory),
-                file=sys.stderr,
-            )
+            print(unknown_territory(args.territory), file=sys.stderr)
             return 2
         codes = [code]
     started = time.perf_counter()
@@ -80,20 +118,10 @@ def run_sheets(args: argparse.Namespace) -> int:
     )
     sheets = [build_sheet(basis, code, observation_store().versions()) for code in codes]
     pdfs = sheet_pdfs(sheets)
-    if args.all:
-        folder = args.out_dir or Path(".")
-        folder.mkdir(parents=True, exist_ok=True)
-        paths = [folder / sheet_file_name(sheet) for sheet in sheets]
-    else:
-        paths = [args.out or Path(sheet_file_name(sheets[0]))]
-        paths[0].parent.mkdir(parents=True, exist_ok=True)
+    paths = sheet_paths(args, sheets)
     for sheet, path, pdf in zip(sheets, paths, pdfs):
         path.write_bytes(pdf)
-        pages = page_count(pdf)
-        size = ngettext("{size} ko, {count} page A4", "{size} ko, {count} pages A4", pages).format(
-            size=format_number(max(1, round(len(pdf) / 1e3))), count=pages
-        )
-        print(_("- {name} : {path} ({size})").format(name=sheet.name, path=path.resolve(), size=size))
+        print(written_line(sheet, path, pdf))
     seconds = format_number(time.perf_counter() - started, 1)
     print(
         ngettext("{count} fiche écrite en {seconds} s.", "{count} fiches écrites en {seconds} s.", len(paths)).format(

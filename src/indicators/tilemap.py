@@ -15,6 +15,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -797,23 +798,59 @@ def extremes_sentence(shown: pd.DataFrame, unit: str, secret: int, masked_at_mos
         body = _(
             "la valeur la plus élevée est {highest} ({highest_value}) ; parmi les communes affichées, la plus "
             "faible est {lowest} ({lowest_value})"
-        ).format(**values)
+        )
         masked = ngettext(
             "{count} commune masquée par le secret statistique, qui peut compter moins",
             "{count} communes masquées par le secret statistique, qui peuvent compter moins",
             secret,
         )
-        return body, masked.format(count=secret)
-    body = _(
-        "parmi les communes affichées, la valeur la plus élevée est {highest} ({highest_value}), la plus faible "
-        "{lowest} ({lowest_value})"
-    ).format(**values)
-    masked = ngettext(
-        "{count} commune masquée par le secret statistique, qui peut compter plus ou moins",
-        "{count} communes masquées par le secret statistique, qui peuvent compter plus ou moins",
-        secret,
+    else:
+        body = _(
+            "parmi les communes affichées, la valeur la plus élevée est {highest} ({highest_value}), la plus faible "
+            "{lowest} ({lowest_value})"
+        )
+        masked = ngettext(
+            "{count} commune masquée par le secret statistique, qui peut compter plus ou moins",
+            "{count} communes masquées par le secret statistique, qui peuvent compter plus ou moins",
+            secret,
+        )
+    return body.format(**values), masked.format(count=secret)
+
+
+def nothing_shown_sentence(opening: str, total: int, secret: int, empty: int) -> str:
+    """The sentence of a map whose communes are all secret or without data: which, or how many of each."""
+    if secret == total:
+        return _("{opening} : toutes les valeurs sont masquées par le secret statistique.").format(opening=opening)
+    if empty == total:
+        return _("{opening} : aucune donnée.").format(opening=opening)
+    return _("{opening} : aucune valeur affichable ; {secret}, {empty}.").format(
+        opening=opening, secret=masked_communes(secret), empty=communes_without_data(empty)
     )
-    return body, masked.format(count=secret)
+
+
+def shown_values_clause(
+    shown: pd.DataFrame, unit: str, measure: str, secret: int, masked_at_most: int | None
+) -> tuple[str, str]:
+    """What the shown values say (classes, a single value, a span of rates, or the extremes of counts)
+    and, for counts beside secret communes, how to count the masked ones ("" when the plain count will do)."""
+    first = shown.iloc[0]
+    if classed(shown):
+        return standing_sentence(shown), ""
+    if len(shown) == 1:
+        return _("une seule commune a une valeur, {place} ({value})").format(
+            place=first["spoken"], value=value_with_unit(first["value"], first["display"], unit)
+        ), ""
+    if shown["value"].nunique() == 1:
+        return _("toutes les communes affichées ont la même valeur ({value})").format(
+            value=value_with_unit(first["value"], first["display"], unit)
+        ), ""
+    if measure == "rate":
+        decimals = rate_decimals(shown["value"])
+        return _("taux des communes affichées de {low} à {high}").format(
+            low=format_number(shown["value"].min(), decimals),
+            high=value_with_unit(shown["value"].max(), format_number(shown["value"].max(), decimals), unit),
+        ), ""
+    return extremes_sentence(shown, unit, secret, masked_at_most)
 
 
 def map_sentence(
@@ -842,36 +879,13 @@ def map_sentence(
         return _("Carte des communes : aucune commune à afficher.")
     opening = ngettext("Carte d'une commune", "Carte des {count} communes", total).format(count=total)
     if shown.empty:
-        if secret == total:
-            return _("{opening} : toutes les valeurs sont masquées par le secret statistique.").format(opening=opening)
-        if empty == total:
-            return _("{opening} : aucune donnée.").format(opening=opening)
-        return _("{opening} : aucune valeur affichable ; {secret}, {empty}.").format(
-            opening=opening, secret=masked_communes(secret), empty=communes_without_data(empty)
-        )
-    first, masked = shown.iloc[0], ""
+        return nothing_shown_sentence(opening, total, secret, empty)
     if total == 1:
+        first = shown.iloc[0]
         return _("{opening} : {place}, {value}.").format(
             opening=opening, place=first["spoken"], value=value_with_unit(first["value"], first["display"], unit)
         )
-    if classed(shown):
-        body = standing_sentence(shown)
-    elif len(shown) == 1:
-        body = _("une seule commune a une valeur, {place} ({value})").format(
-            place=first["spoken"], value=value_with_unit(first["value"], first["display"], unit)
-        )
-    elif shown["value"].nunique() == 1:
-        body = _("toutes les communes affichées ont la même valeur ({value})").format(
-            value=value_with_unit(first["value"], first["display"], unit)
-        )
-    elif measure == "rate":
-        decimals = rate_decimals(shown["value"])
-        body = _("taux des communes affichées de {low} à {high}").format(
-            low=format_number(shown["value"].min(), decimals),
-            high=value_with_unit(shown["value"].max(), format_number(shown["value"].max(), decimals), unit),
-        )
-    else:
-        body, masked = extremes_sentence(shown, unit, secret, masked_at_most)
+    body, masked = shown_values_clause(shown, unit, measure, secret, masked_at_most)
     rest = [masked or masked_communes(secret)] if secret else []
     rest += [communes_without_data(empty)] if empty else []
     if not rest:
@@ -895,6 +909,77 @@ def _wrapped(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
+@dataclass(frozen=True)
+class SvgPlane:
+    """Plot units to the picture's pixels: a 10-pixel margin, one tile of room around the map, north up."""
+
+    x_min: float
+    y_max: float
+    scale: float
+
+    def point(self, x: float, y: float) -> str:
+        """ "x,y" in pixels (SVG's y grows downwards)."""
+        return f"{10 + (x - self.x_min + 1) * self.scale:.1f},{10 + (self.y_max + 1 - y) * self.scale:.1f}"
+
+
+def _svg_opening(width: int, height: int) -> list[str]:
+    """The picture's root element, the secret's hatching and a white ground."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
+        'preserveAspectRatio="xMinYMin meet" '
+        f'font-family="{FONT_FAMILY}">',
+        f'<defs><pattern id="secret" patternUnits="userSpaceOnUse" width="8" height="8" '
+        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{SECRET_FILL}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="8" stroke="{SECRET_HATCH}" stroke-width="2"/></pattern></defs>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+
+
+def _svg_tiles(tiles: pd.DataFrame, plane: SvgPlane) -> list[str]:
+    """One hexagon per commune: its colour, the secret's hatching, or a grey edge when it has no data."""
+    parts: list[str] = []
+    for tile_x, tile_y, state, tile_fill, code in zip(
+        tiles["x"], tiles["y"], tiles["state"], tiles["fill"], tiles["territory_code"]
+    ):
+        corners = " ".join(plane.point(x, y) for x, y in hexagon(tile_x, tile_y))
+        fill = "url(#secret)" if state == "secret" else tile_fill
+        parts.append(
+            f'<polygon data-code="{code}" points="{corners}" fill="{fill}" '
+            f'stroke="{"#9a9a9a" if state == "vide" else TILE_EDGE}" stroke-width="1.5"/>'
+        )
+    return parts
+
+
+def _svg_ept_outlines(tiles: pd.DataFrame, plane: SvgPlane) -> list[str]:
+    """Each EPT's group of tiles outlined just inside its edge, in the EPT's colour."""
+    parts: list[str] = []
+    for position, (_ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
+        colour = EPT_COLOURS[position % len(EPT_COLOURS)]
+        for loop in group_boundary_loops(zip(group["x"], group["y"])):
+            outline = " ".join(plane.point(x, y) for x, y in inset_loop(loop, 0.09))
+            parts.append(
+                f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * plane.scale:.1f}"/>'
+            )
+    return parts
+
+
+def _svg_labels(tiles: pd.DataFrame, plane: SvgPlane) -> list[str]:
+    """Each tile's short name and value (or « s »), sized with the tiles."""
+    parts: list[str] = []
+    name_size, value_size = 0.27 * plane.scale, 0.33 * plane.scale
+    for tile_x, tile_y, ink, label, display, mark in zip(
+        tiles["x"], tiles["y"], tiles["text_colour"], tiles["short_name"], tiles["display"], tiles["mark"]
+    ):
+        x, y = (float(coordinate) for coordinate in plane.point(tile_x, tile_y).split(","))
+        parts.append(
+            f'<text x="{x:.1f}" y="{y - 0.05 * plane.scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
+            f'fill="{ink}">{html.escape(label)}</text>'
+            f'<text x="{x:.1f}" y="{y + 0.38 * plane.scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
+            f'font-weight="bold" fill="{ink}">{html.escape(tile_value(display, mark))}</text>'
+        )
+    return parts
+
+
 def tile_map_svg(
     layout: pd.DataFrame,
     values: pd.DataFrame,
@@ -915,103 +1000,80 @@ def tile_map_svg(
     scale = (height - 20) / (ys.max() - ys.min() + 2)
     map_width = 20 + (xs.max() - xs.min() + 2) * scale
     width = round(map_width + 10 + legend_width)
-
-    def point(x: float, y: float) -> str:
-        # Plot units to pixels, north up (SVG's y grows downwards).
-        return f"{10 + (x - xs.min() + 1) * scale:.1f},{10 + (ys.max() + 1 - y) * scale:.1f}"
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" height="100%" '
-        'preserveAspectRatio="xMinYMin meet" '
-        f'font-family="{FONT_FAMILY}">',
-        f'<defs><pattern id="secret" patternUnits="userSpaceOnUse" width="8" height="8" '
-        f'patternTransform="rotate(45)"><rect width="8" height="8" fill="{SECRET_FILL}"/>'
-        f'<line x1="0" y1="0" x2="0" y2="8" stroke="{SECRET_HATCH}" stroke-width="2"/></pattern></defs>',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-    ]
-    for tile_x, tile_y, state, tile_fill, code in zip(
-        tiles["x"], tiles["y"], tiles["state"], tiles["fill"], tiles["territory_code"]
-    ):
-        corners = " ".join(point(x, y) for x, y in hexagon(tile_x, tile_y))
-        fill = "url(#secret)" if state == "secret" else tile_fill
-        parts.append(
-            f'<polygon data-code="{code}" points="{corners}" fill="{fill}" '
-            f'stroke="{"#9a9a9a" if state == "vide" else TILE_EDGE}" stroke-width="1.5"/>'
-        )
-    for position, (_ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
-        colour = EPT_COLOURS[position % len(EPT_COLOURS)]
-        for loop in group_boundary_loops(zip(group["x"], group["y"])):
-            outline = " ".join(point(x, y) for x, y in inset_loop(loop, 0.09))
-            parts.append(
-                f'<polygon points="{outline}" fill="none" stroke="{colour}" stroke-width="{0.07 * scale:.1f}"/>'
-            )
-    name_size, value_size = 0.27 * scale, 0.33 * scale
-    for tile_x, tile_y, ink, label, display, mark in zip(
-        tiles["x"], tiles["y"], tiles["text_colour"], tiles["short_name"], tiles["display"], tiles["mark"]
-    ):
-        x, y = (float(coordinate) for coordinate in point(tile_x, tile_y).split(","))
-        parts.append(
-            f'<text x="{x:.1f}" y="{y - 0.05 * scale:.1f}" text-anchor="middle" font-size="{name_size:.1f}" '
-            f'fill="{ink}">{html.escape(label)}</text>'
-            f'<text x="{x:.1f}" y="{y + 0.38 * scale:.1f}" text-anchor="middle" font-size="{value_size:.1f}" '
-            f'font-weight="bold" fill="{ink}">{html.escape(tile_value(display, mark))}</text>'
-        )
-    parts.extend(_svg_legend(tiles, unit, ept_names, left=map_width + 10, height=height))
-    parts.append("</svg>")
-    return "".join(parts)
+    plane = SvgPlane(x_min=xs.min(), y_max=ys.max(), scale=scale)
+    return "".join(
+        [
+            *_svg_opening(width, height),
+            *_svg_tiles(tiles, plane),
+            *_svg_ept_outlines(tiles, plane),
+            *_svg_labels(tiles, plane),
+            *_svg_legend(tiles, unit, ept_names, left=map_width + 10, height=height),
+            "</svg>",
+        ]
+    )
 
 
-def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], left: float, height: int) -> list[str]:
-    """What the colours say: the classes of standing (titled with their limit), or a colour bar
-    (titled with the unit and where its scale stops, ticks in the current language); then the EPTs,
-    the secret and the empty tiles."""
+LEGEND_FONT = 22  # the SVG legend's type, in picture units
+
+
+def _svg_text_lines(lines: list[str], x: float, y: float) -> tuple[list[str], float]:
+    """Lines of legend text from `y` down, and the `y` below the last."""
     parts: list[str] = []
-    font = 22
-    y = 40.0
-    shown = tiles["value"].dropna()
-    if classed(tiles):
-        for line in _wrapped(colour_title(tiles, unit), LEGEND_LINE_CHARS + 2):
-            parts.append(
-                f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
-            )
-            y += font * 1.2
-        y += font * 0.6
-        for standing in STANDINGS_FR:
-            if not (tiles["standing"] == standing).any():
-                continue
-            parts.append(
-                f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{STANDING_COLOURS[standing]}" '
-                f'stroke="#4a4a4a"/><text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">'
-                f"{html.escape(standing_legend(standing, tiles.iloc[0]))}</text>"
-            )
-            y += font * 1.5
-        y += font
-    elif not shown.empty:
-        low, high = colour_range(shown)
-        for line in _wrapped(colour_title(tiles, unit), LEGEND_LINE_CHARS):
-            parts.append(
-                f'<text x="{left:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
-            )
-            y += font * 1.2
-        bar_top, bar_height = y, height * 0.32
-        stops = "".join(
-            f'<stop offset="{offset:.2f}" stop-color="{colour}"/>'
-            for offset, colour in zip(np.linspace(0, 1, 9), sample_colorscale(COLOUR_SCALE, list(np.linspace(1, 0, 9))))
-        )
+    for line in lines:
         parts.append(
-            f'<defs><linearGradient id="scale" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
-            f'<rect x="{left:.0f}" y="{bar_top:.0f}" width="28" height="{bar_height:.0f}" fill="url(#scale)"/>'
+            f'<text x="{x:.0f}" y="{y:.0f}" font-size="{LEGEND_FONT}" fill="#000000">{html.escape(line)}</text>'
         )
-        decimals = value_decimals(shown)
-        capped = capped_at(shown) is not None
-        for fraction in (0.0, 0.5, 1.0):
-            tick = format_number(high - fraction * (high - low), decimals)
-            tick = f"≥ {tick}" if capped and fraction == 0.0 else tick
-            parts.append(
-                f'<text x="{left + 38:.0f}" y="{bar_top + fraction * bar_height + font * 0.35:.0f}" '
-                f'font-size="{font}" fill="#000000">{html.escape(tick)}</text>'
-            )
-        y = bar_top + bar_height + 50
+        y += LEGEND_FONT * 1.2
+    return parts, y
+
+
+def _svg_standing_legend(tiles: pd.DataFrame, unit: str, left: float, y: float) -> tuple[list[str], float]:
+    """The title of a map coloured by standing and a swatch per standing it shows; the `y` below."""
+    font = LEGEND_FONT
+    parts, y = _svg_text_lines(_wrapped(colour_title(tiles, unit), LEGEND_LINE_CHARS + 2), left, y)
+    y += font * 0.6
+    for standing in STANDINGS_FR:
+        if not (tiles["standing"] == standing).any():
+            continue
+        parts.append(
+            f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{STANDING_COLOURS[standing]}" '
+            f'stroke="#4a4a4a"/><text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">'
+            f"{html.escape(standing_legend(standing, tiles.iloc[0]))}</text>"
+        )
+        y += font * 1.5
+    return parts, y + font
+
+
+def _svg_colour_bar(
+    tiles: pd.DataFrame, shown: pd.Series, unit: str, left: float, y: float, height: int
+) -> tuple[list[str], float]:
+    """The colour scale's title, the bar (high at the top) and three ticks, "≥" on a capped top; the `y` below."""
+    font = LEGEND_FONT
+    low, high = colour_range(shown)
+    parts, y = _svg_text_lines(_wrapped(colour_title(tiles, unit), LEGEND_LINE_CHARS), left, y)
+    bar_top, bar_height = y, height * 0.32
+    stops = "".join(
+        f'<stop offset="{offset:.2f}" stop-color="{colour}"/>'
+        for offset, colour in zip(np.linspace(0, 1, 9), sample_colorscale(COLOUR_SCALE, list(np.linspace(1, 0, 9))))
+    )
+    parts.append(
+        f'<defs><linearGradient id="scale" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
+        f'<rect x="{left:.0f}" y="{bar_top:.0f}" width="28" height="{bar_height:.0f}" fill="url(#scale)"/>'
+    )
+    decimals = value_decimals(shown)
+    capped = capped_at(shown) is not None
+    for fraction in (0.0, 0.5, 1.0):
+        tick = format_number(high - fraction * (high - low), decimals)
+        tick = f"≥ {tick}" if capped and fraction == 0.0 else tick
+        parts.append(
+            f'<text x="{left + 38:.0f}" y="{bar_top + fraction * bar_height + font * 0.35:.0f}" '
+            f'font-size="{font}" fill="#000000">{html.escape(tick)}</text>'
+        )
+    return parts, bar_top + bar_height + 50
+
+
+def _svg_key_entries(tiles: pd.DataFrame, ept_names: Mapping[str, str], left: float, y: float) -> list[str]:
+    """The EPTs' outline colours, then the secret's and the empty tiles' boxes, each with its label."""
     entries = [
         (EPT_COLOURS[position % len(EPT_COLOURS)], "line", ept_names.get(code, code))
         for position, code in enumerate(sorted(tiles["ept_code"].dropna().unique()))
@@ -1020,6 +1082,7 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
         entries.append(("url(#secret)", "box", secret_legend()))
     if (tiles["state"] == "vide").any():
         entries.append((NO_DATA_FILL, "box", _(NO_DATA_LEGEND)))
+    parts: list[str] = []
     for colour, kind, label in entries:
         if kind == "line":
             parts.append(
@@ -1031,10 +1094,21 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
                 f'<rect x="{left:.0f}" y="{y - 22:.0f}" width="36" height="24" fill="{colour}" stroke="#9a9a9a"/>'
             )
         # A long entry (« s: statistical confidentiality ») runs over two lines rather than past the picture.
-        for line in _wrapped(label, LEGEND_LINE_CHARS):
-            parts.append(
-                f'<text x="{left + 46:.0f}" y="{y:.0f}" font-size="{font}" fill="#000000">{html.escape(line)}</text>'
-            )
-            y += font * 1.2
-        y += font * 0.3
+        label_parts, y = _svg_text_lines(_wrapped(label, LEGEND_LINE_CHARS), left + 46, y)
+        parts.extend(label_parts)
+        y += LEGEND_FONT * 0.3
     return parts
+
+
+def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], left: float, height: int) -> list[str]:
+    """What the colours say: the classes of standing (titled with their limit), or a colour bar
+    (titled with the unit and where its scale stops, ticks in the current language); then the EPTs,
+    the secret and the empty tiles."""
+    y = 40.0
+    shown = tiles["value"].dropna()
+    parts: list[str] = []
+    if classed(tiles):
+        parts, y = _svg_standing_legend(tiles, unit, left, y)
+    elif not shown.empty:
+        parts, y = _svg_colour_bar(tiles, shown, unit, left, y, height)
+    return parts + _svg_key_entries(tiles, ept_names, left, y)
