@@ -148,6 +148,67 @@ def add_key_dates(figure: go.Figure, key_dates: pd.DataFrame, start: pd.Timestam
     return figure
 
 
+def group_line(rows: pd.DataFrame, position: int, label: str, unit: str, frequency: str) -> go.Scatter:
+    """One group's line: its secret points left out (a gap), partial periods' markers hollow, and a
+    hover with the period, the value (or the secret) and whether the period is incomplete."""
+    shown = [None if secret else value for value, secret in zip(rows["value"], rows["hidden"])]
+    return go.Scatter(
+        x=rows["period_start"],
+        y=shown,
+        name=label,
+        mode="lines+markers",
+        line=dict(color=PALETTE[position % len(PALETTE)], width=2.5),
+        marker=dict(
+            symbol=[SYMBOLS[position % len(SYMBOLS)] + ("" if done else "-open") for done in rows["complete"]],
+            size=8,
+        ),
+        customdata=list(
+            zip(
+                [format_month(start, frequency) for start in rows["period_start"]],
+                [
+                    _(SECRET_TEXT) if secret else format_number(value)
+                    for value, secret in zip(rows["value"], rows["hidden"])
+                ],
+                ["" if done else " (" + _("période incomplète") + ")" for done in rows["complete"]],
+            )
+        ),
+        hovertemplate=(
+            f"{label}<br>"
+            + hover_pair("%{customdata[0]}", f"%{{customdata[1]}} {unit}")
+            + "%{customdata[2]}<extra></extra>"
+        ),
+    )
+
+
+def secret_period_marks(secret_periods: pd.DataFrame, frequency: str) -> go.Scatter:
+    """The secret symbol on the axis under each period with a secret point, with its legend entry."""
+    return go.Scatter(
+        x=secret_periods["period_start"],
+        y=[0] * len(secret_periods),
+        mode="text",
+        text=[SECRET_SYMBOL] * len(secret_periods),
+        textposition="top center",
+        textfont=dict(color="#4a4a4a", size=15),
+        name=secret_legend(),
+        cliponaxis=False,
+        customdata=[format_month(start, frequency) for start in secret_periods["period_start"]],
+        hovertemplate=hover_pair("%{customdata}", _(SECRET_TEXT)) + "<extra></extra>",
+    )
+
+
+def frame_observation_axes(
+    figure: go.Figure, series: pd.DataFrame, hidden: pd.Series, frequency: str, key_dates: pd.DataFrame
+) -> None:
+    """Fit the axes to a non-empty series (a margin of half a period each side, a count axis over the
+    shown values) and annotate the key dates inside its span, with room above for their labels."""
+    start, end = series["period_start"].min(), series["period_start"].max()
+    margin = pd.Timedelta(days=PERIOD_MARGIN_DAYS.get(frequency, 20))
+    figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end, frequency))
+    figure.update_yaxes(**count_axis(series.loc[~hidden, "value"].max() if (~hidden).any() else 0))
+    add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
+    figure.update_layout(margin_t=40 + 28 * len(figure.layout.annotations))
+
+
 def observation_figure(
     series: pd.DataFrame,
     unit: str,
@@ -165,59 +226,13 @@ def observation_figure(
     hidden = series["suppressed"] if "suppressed" in series else pd.Series(False, index=series.index)
     for position, (group, rows) in enumerate(series.assign(hidden=hidden).groupby("group", sort=True)):
         label = (group_labels or {}).get(str(group), str(group))
-        shown = [None if secret else value for value, secret in zip(rows["value"], rows["hidden"])]
-        figure.add_trace(
-            go.Scatter(
-                x=rows["period_start"],
-                y=shown,
-                name=label,
-                mode="lines+markers",
-                line=dict(color=PALETTE[position % len(PALETTE)], width=2.5),
-                marker=dict(
-                    symbol=[SYMBOLS[position % len(SYMBOLS)] + ("" if done else "-open") for done in rows["complete"]],
-                    size=8,
-                ),
-                customdata=list(
-                    zip(
-                        [format_month(start, frequency) for start in rows["period_start"]],
-                        [
-                            _(SECRET_TEXT) if secret else format_number(value)
-                            for value, secret in zip(rows["value"], rows["hidden"])
-                        ],
-                        ["" if done else " (" + _("période incomplète") + ")" for done in rows["complete"]],
-                    )
-                ),
-                hovertemplate=(
-                    f"{label}<br>"
-                    + hover_pair("%{customdata[0]}", f"%{{customdata[1]}} {unit}")
-                    + "%{customdata[2]}<extra></extra>"
-                ),
-            )
-        )
+        figure.add_trace(group_line(rows, position, label, unit, frequency))
     secret_periods = series.loc[hidden].drop_duplicates("period_start")
     if not secret_periods.empty:
         # The gap in the line gets its symbol on the axis and a legend entry: a hole alone reads as missing data.
-        figure.add_trace(
-            go.Scatter(
-                x=secret_periods["period_start"],
-                y=[0] * len(secret_periods),
-                mode="text",
-                text=[SECRET_SYMBOL] * len(secret_periods),
-                textposition="top center",
-                textfont=dict(color="#4a4a4a", size=15),
-                name=secret_legend(),
-                cliponaxis=False,
-                customdata=[format_month(start, frequency) for start in secret_periods["period_start"]],
-                hovertemplate=hover_pair("%{customdata}", _(SECRET_TEXT)) + "<extra></extra>",
-            )
-        )
+        figure.add_trace(secret_period_marks(secret_periods, frequency))
     if not series.empty:
-        start, end = series["period_start"].min(), series["period_start"].max()
-        margin = pd.Timedelta(days=PERIOD_MARGIN_DAYS.get(frequency, 20))
-        figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end, frequency))
-        figure.update_yaxes(**count_axis(series.loc[~hidden, "value"].max() if (~hidden).any() else 0))
-        add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
-        figure.update_layout(margin_t=40 + 28 * len(figure.layout.annotations))
+        frame_observation_axes(figure, series, hidden, frequency, key_dates)
     figure.update_layout(showlegend=series["group"].nunique() > 1 or not secret_periods.empty)
     return figure
 
@@ -323,6 +338,131 @@ def rate_axis(highest: pd.Series) -> PlotlyProperties:
     return {"tickformat": ",.1f", "range": [0, top * 1.15 if top > 0 else 1.0]}
 
 
+def ranking_standings(ranked: pd.DataFrame, hidden: pd.Series) -> pd.Series:
+    """Each bar's standing against the département, none for a secret bar or a ranking without one."""
+    if "standing" in ranked:
+        return ranked["standing"].where(~hidden, None)
+    return pd.Series(None, index=ranked.index, dtype=object)
+
+
+def interval_suffixes(ranked: pd.DataFrame, hidden: pd.Series, decimals: int, rated: bool) -> list[str]:
+    """ " (IC 95 % : 38,1 – 53,0)" after each rate with an interval; "" for a secret bar, a missing
+    interval or a ranking without intervals."""
+    if not rated:
+        return [""] * len(ranked)
+    return [
+        "" if secret or pd.isna(low) else " (" + interval_text(low, high, decimals) + ")"
+        for low, high, secret in zip(ranked["rate_low"], ranked["rate_high"], hidden)
+    ]
+
+
+def standing_lines(standings: pd.Series) -> list[str]:
+    """The hover's line saying each bar's standing against the département ("" without one)."""
+    return [
+        ""
+        if pd.isna(standing)
+        else "<br>" + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
+        for standing in standings
+    ]
+
+
+def interval_error_bars(ranked: pd.DataFrame, hidden: pd.Series) -> PlotlyProperties:
+    """Each shown rate's 95 % interval as an error bar around its bar's end."""
+    return dict(
+        type="data",
+        symmetric=False,
+        array=(ranked["rate_high"] - ranked["value"]).where(~hidden).tolist(),
+        arrayminus=(ranked["value"] - ranked["rate_low"]).where(~hidden).tolist(),
+        color="#1a1a1a",
+        thickness=1.2,
+        width=3,
+    )
+
+
+def ranking_bars(
+    ranked: pd.DataFrame, hidden: pd.Series, standings: pd.Series, unit: str, decimals: int, rated: bool
+) -> go.Bar:
+    """The ranking's bars: coloured by standing when it has one, a rate's with its interval; a secret
+    bar has no length, only its secret label."""
+    classed = bool(standings.notna().any())
+    intervals = interval_suffixes(ranked, hidden, decimals, rated)
+    return go.Bar(
+        # A secret bar has no length, only its secret label: its place says nothing either (listed last).
+        x=ranked["value"].where(~hidden, 0),
+        y=ranked["name_fr"],
+        orientation="h",
+        marker=dict(
+            color=[STANDING_COLOURS.get(str(standing), "#d9d9d9") for standing in standings] if classed else PALETTE[0],
+            line=dict(color=STANDING_EDGE, width=1 if classed else 0),
+        ),
+        error_x=interval_error_bars(ranked, hidden) if rated else None,
+        # With intervals, a rate's label goes past its error bar (the trace below): on the bar's end, the
+        # error bar would strike it through.
+        text=[
+            _(SECRET_TEXT) if secret else ("" if rated else format_number(value, decimals))
+            for value, secret in zip(ranked["value"], hidden)
+        ],
+        # The hover: the value with its unit (a rate with its interval), then its standing.
+        customdata=[
+            (_(SECRET_TEXT) if secret else f"{format_number(value, decimals)} {unit}" + interval) + standing
+            if rated
+            else interval + standing
+            for value, secret, interval, standing in zip(ranked["value"], hidden, intervals, standing_lines(standings))
+        ],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=(
+            hover_pair("%{y}", "%{customdata}") if rated else hover_pair("%{y}", "%{text} " + unit) + "%{customdata}"
+        )
+        + "<extra></extra>",
+        showlegend=False,
+    )
+
+
+def rate_labels(ranked: pd.DataFrame, hidden: pd.Series, decimals: int) -> go.Scatter:
+    """Each shown rate written just past its interval's end (or its bar's, without one)."""
+    shown = ~hidden & ranked["value"].notna()
+    return go.Scatter(
+        x=ranked.loc[shown, "rate_high"].fillna(ranked.loc[shown, "value"]),
+        y=ranked.loc[shown, "name_fr"],
+        mode="text",
+        text=[" " + format_number(value, decimals) for value in ranked.loc[shown, "value"]],
+        textposition="middle right",
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+        name="valeurs",
+    )
+
+
+def add_benchmark_line(figure: go.Figure, benchmark_rate: float, decimals: int) -> None:
+    """The département's rate as a dashed vertical line, labelled at its top."""
+    figure.add_vline(
+        x=benchmark_rate,
+        line=dict(color="#000000", width=2, dash="dash"),
+        annotation=dict(
+            text=_("Taux du département : {rate}").format(rate=format_number(benchmark_rate, decimals)),
+            yanchor="bottom",
+            font=dict(size=13, color="#000000"),
+        ),
+        annotation_position="top right",
+    )
+
+
+def ranking_value_axis(
+    ranked: pd.DataFrame, hidden: pd.Series, unit: str, decimals: int, rated: bool
+) -> PlotlyProperties:
+    """The value axis: whole ticks for counts, a rate axis reaching past the highest interval for rates."""
+    return dict(
+        title_text=unit,
+        **(
+            count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)
+            if decimals == 0
+            else rate_axis(ranked.loc[~hidden, "rate_high"] if rated else ranked.loc[~hidden, "value"])
+        ),
+    )
+
+
 def ranking_figure(
     ranked: pd.DataFrame, unit: str, k: int = 5, decimals: int = 0, benchmark_rate: float | None = None
 ) -> go.Figure:
@@ -333,113 +473,20 @@ def ranking_figure(
     draws the département's rate (`benchmark_rate`) as a vertical line."""
     figure = go.Figure(layout=base_layout(unit, height=max(320, 26 * len(ranked) + 90)))
     hidden = ranked["suppressed"] if "suppressed" in ranked else pd.Series(False, index=ranked.index)
-    standings = (
-        ranked["standing"].where(~hidden, None)
-        if "standing" in ranked
-        else pd.Series(None, index=ranked.index, dtype=object)
-    )
+    standings = ranking_standings(ranked, hidden)
     classed = bool(standings.notna().any())
     rated = decimals > 0 and {"rate_low", "rate_high"} <= set(ranked.columns)
-    intervals = (
-        [
-            "" if secret or pd.isna(low) else " (" + interval_text(low, high, decimals) + ")"
-            for low, high, secret in zip(ranked["rate_low"], ranked["rate_high"], hidden)
-        ]
-        if rated
-        else [""] * len(ranked)
-    )
-    classes = [
-        ""
-        if pd.isna(standing)
-        else "<br>" + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
-        for standing in standings
-    ]
-    figure.add_trace(
-        go.Bar(
-            # A secret bar has no length, only its secret label: its place says nothing either (listed last).
-            x=ranked["value"].where(~hidden, 0),
-            y=ranked["name_fr"],
-            orientation="h",
-            marker=dict(
-                color=[STANDING_COLOURS.get(str(standing), "#d9d9d9") for standing in standings]
-                if classed
-                else PALETTE[0],
-                line=dict(color=STANDING_EDGE, width=1 if classed else 0),
-            ),
-            error_x=dict(
-                type="data",
-                symmetric=False,
-                array=(ranked["rate_high"] - ranked["value"]).where(~hidden).tolist(),
-                arrayminus=(ranked["value"] - ranked["rate_low"]).where(~hidden).tolist(),
-                color="#1a1a1a",
-                thickness=1.2,
-                width=3,
-            )
-            if rated
-            else None,
-            # With intervals, a rate's label goes past its error bar (the trace below): on the bar's end, the
-            # error bar would strike it through.
-            text=[
-                _(SECRET_TEXT) if secret else ("" if rated else format_number(value, decimals))
-                for value, secret in zip(ranked["value"], hidden)
-            ],
-            # The hover: the value with its unit (a rate with its interval), then its standing.
-            customdata=[
-                (_(SECRET_TEXT) if secret else f"{format_number(value, decimals)} {unit}" + interval) + standing
-                if rated
-                else interval + standing
-                for value, secret, interval, standing in zip(ranked["value"], hidden, intervals, classes)
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate=(
-                hover_pair("%{y}", "%{customdata}")
-                if rated
-                else hover_pair("%{y}", "%{text} " + unit) + "%{customdata}"
-            )
-            + "<extra></extra>",
-            showlegend=False,
-        )
-    )
+    figure.add_trace(ranking_bars(ranked, hidden, standings, unit, decimals, rated))
     if rated:
-        shown = ~hidden & ranked["value"].notna()
-        figure.add_trace(
-            go.Scatter(
-                x=ranked.loc[shown, "rate_high"].fillna(ranked.loc[shown, "value"]),
-                y=ranked.loc[shown, "name_fr"],
-                mode="text",
-                text=[" " + format_number(value, decimals) for value in ranked.loc[shown, "value"]],
-                textposition="middle right",
-                cliponaxis=False,
-                hoverinfo="skip",
-                showlegend=False,
-                name="valeurs",
-            )
-        )
+        figure.add_trace(rate_labels(ranked, hidden, decimals))
     if classed:
         for entry in standing_legend_entries(standings):
             figure.add_trace(entry)
     if rated and benchmark_rate is not None:
-        figure.add_vline(
-            x=benchmark_rate,
-            line=dict(color="#000000", width=2, dash="dash"),
-            annotation=dict(
-                text=_("Taux du département : {rate}").format(rate=format_number(benchmark_rate, decimals)),
-                yanchor="bottom",
-                font=dict(size=13, color="#000000"),
-            ),
-            annotation_position="top right",
-        )
+        add_benchmark_line(figure, benchmark_rate, decimals)
     figure.update_layout(
         yaxis=dict(autorange="reversed", title_text="", tickformat=None, rangemode=None),
-        xaxis=dict(
-            title_text=unit,
-            **(
-                count_axis(ranked["value"].where(~hidden, 0).max() if len(ranked) else 0)
-                if decimals == 0
-                else rate_axis(ranked.loc[~hidden, "rate_high"] if rated else ranked.loc[~hidden, "value"])
-            ),
-        ),
+        xaxis=ranking_value_axis(ranked, hidden, unit, decimals, rated),
         margin=dict(l=180, r=40, t=30 if not classed else 50, b=60),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, xanchor="left"),
     )
@@ -457,6 +504,86 @@ def population_ticks(low: float, high: float) -> PlotlyProperties:
     return dict(tickmode="array", tickvals=ticks, ticktext=[format_number(tick) for tick in ticks])
 
 
+def funnel_limit_lines(grid: np.ndarray, benchmark_rate: float) -> list[go.Scatter]:
+    """The 99,8 % then the 95 % limits around the département's rate, upper and lower, one legend
+    entry per level."""
+    lines = []
+    for level, dash, width in ((FUNNEL_LEVELS[1], "dot", 2.2), (FUNNEL_LEVELS[0], "dash", 1.6)):
+        low, high = funnel_limits(grid, benchmark_rate, level)
+        name = _("Limites à {level}").format(level=format_share(level * 100, 1 if level > LEVEL else 0))
+        for values, shown in ((high, True), (low, False)):
+            lines.append(
+                go.Scatter(
+                    x=grid,
+                    y=values,
+                    mode="lines",
+                    line=dict(color="#3a3a3a", dash=dash, width=width, shape="hv"),
+                    name=name,
+                    legendgroup=name,
+                    showlegend=shown,
+                    hoverinfo="skip",
+                )
+            )
+    return lines
+
+
+def funnel_hovers(
+    group: pd.DataFrame, standing: str, rate_unit: str, count_unit: str, exposure_label: str, decimals: int
+) -> list[str]:
+    """Each point's hover: its name, count, exposure, rate with its 95 % interval, and standing."""
+    return [
+        f"<b>{name}</b><br>"
+        + hover_pair(_("Effectif"), with_unit(count, count_unit))
+        + "<br>"
+        + hover_pair(exposure_label, format_number(exposure))
+        + "<br>"
+        + _("Taux : {rate} {unit} ({interval})").format(
+            rate=format_number(rate, decimals),
+            unit=rate_unit,
+            interval=interval_text(low, high, decimals),
+        )
+        + "<br>"
+        + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
+        for name, count, exposure, rate, low, high in zip(
+            group["name_fr"],
+            group["count"] if "count" in group else group["value"],
+            group["exposure"],
+            group["rate"],
+            group["rate_low"],
+            group["rate_high"],
+        )
+    ]
+
+
+def funnel_points(
+    points: pd.DataFrame, rate_unit: str, count_unit: str, exposure_label: str, decimals: int
+) -> list[go.Scatter]:
+    """The territories' points, one trace per standing present, coloured and shaped by it."""
+    traces = []
+    for standing in STANDINGS_FR:
+        group = points.loc[points["standing"] == standing]
+        if group.empty:
+            continue
+        traces.append(
+            go.Scatter(
+                x=group["exposure"],
+                y=group["rate"],
+                mode="markers",
+                marker=dict(
+                    symbol=STANDING_SYMBOLS[standing],
+                    size=13,
+                    color=STANDING_COLOURS[standing],
+                    line=dict(color=STANDING_EDGE, width=1.2),
+                ),
+                name=standing_label(standing).capitalize(),
+                customdata=group["territory_code"].tolist() if "territory_code" in group else None,
+                hovertext=funnel_hovers(group, standing, rate_unit, count_unit, exposure_label, decimals),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    return traces
+
+
 def funnel_figure(
     points: pd.DataFrame, benchmark_rate: float, rate_unit: str, count_unit: str, exposure_label: str, decimals: int
 ) -> go.Figure:
@@ -470,75 +597,17 @@ def funnel_figure(
     lowest, highest = float(points["exposure"].min()), float(points["exposure"].max())
     grid = np.geomspace(lowest / 1.3, highest * 1.3, 240)
     figure = go.Figure(layout=base_layout(rate_unit, height=520))
-    benchmark_text = format_number(benchmark_rate, decimals)
-    for level, dash, width in ((FUNNEL_LEVELS[1], "dot", 2.2), (FUNNEL_LEVELS[0], "dash", 1.6)):
-        low, high = funnel_limits(grid, benchmark_rate, level)
-        name = _("Limites à {level}").format(level=format_share(level * 100, 1 if level > LEVEL else 0))
-        for values, shown in ((high, True), (low, False)):
-            figure.add_trace(
-                go.Scatter(
-                    x=grid,
-                    y=values,
-                    mode="lines",
-                    line=dict(color="#3a3a3a", dash=dash, width=width, shape="hv"),
-                    name=name,
-                    legendgroup=name,
-                    showlegend=shown,
-                    hoverinfo="skip",
-                )
-            )
-    figure.add_trace(
-        go.Scatter(
-            x=[grid[0], grid[-1]],
-            y=[benchmark_rate, benchmark_rate],
-            mode="lines",
-            line=dict(color="#000000", width=2.5),
-            name=_("Taux du département : {rate}").format(rate=benchmark_text),
-            hoverinfo="skip",
-        )
+    benchmark_line = go.Scatter(
+        x=[grid[0], grid[-1]],
+        y=[benchmark_rate, benchmark_rate],
+        mode="lines",
+        line=dict(color="#000000", width=2.5),
+        name=_("Taux du département : {rate}").format(rate=format_number(benchmark_rate, decimals)),
+        hoverinfo="skip",
     )
-    for standing in STANDINGS_FR:
-        group = points.loc[points["standing"] == standing]
-        if group.empty:
-            continue
-        figure.add_trace(
-            go.Scatter(
-                x=group["exposure"],
-                y=group["rate"],
-                mode="markers",
-                marker=dict(
-                    symbol=STANDING_SYMBOLS[standing],
-                    size=13,
-                    color=STANDING_COLOURS[standing],
-                    line=dict(color=STANDING_EDGE, width=1.2),
-                ),
-                name=standing_label(standing).capitalize(),
-                customdata=group["territory_code"].tolist() if "territory_code" in group else None,
-                hovertext=[
-                    f"<b>{name}</b><br>"
-                    + hover_pair(_("Effectif"), with_unit(count, count_unit))
-                    + "<br>"
-                    + hover_pair(exposure_label, format_number(exposure))
-                    + "<br>"
-                    + _("Taux : {rate} {unit} ({interval})").format(
-                        rate=format_number(rate, decimals),
-                        unit=rate_unit,
-                        interval=interval_text(low, high, decimals),
-                    )
-                    + "<br>"
-                    + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
-                    for name, count, exposure, rate, low, high in zip(
-                        group["name_fr"],
-                        group["count"] if "count" in group else group["value"],
-                        group["exposure"],
-                        group["rate"],
-                        group["rate_low"],
-                        group["rate_high"],
-                    )
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
+    points_by_standing = funnel_points(points, rate_unit, count_unit, exposure_label, decimals)
+    for trace in [*funnel_limit_lines(grid, benchmark_rate), benchmark_line, *points_by_standing]:
+        figure.add_trace(trace)
     figure.update_layout(
         xaxis=dict(
             type="log",
