@@ -10,7 +10,7 @@ from views.cached import start_run
 from views.components import apply_page_conventions
 from views.errors import error_boundary
 from views.language import language_switch, session_language
-from views.links import copy_link_button
+from views.links import copy_link_button, presenter_mode
 from views.process import collect_now_and_then, settle_imported_code
 from views.routing import not_found_page, unknown_address
 
@@ -21,7 +21,7 @@ settle_imported_code()
 start_run()  # the data's fingerprint, read once for this run (views/cached.py)
 session_language()  # French, or English with ?lang=en, for every text of this run (views/language.py)
 
-presenting = st.query_params.get("mode") == "presentation"
+presenting = presenter_mode()
 st.set_page_config(
     page_title=_("Prostitution des mineurs : tableau de bord"),
     page_icon=str(PAGE_ICON),

@@ -5,7 +5,7 @@ import pytest
 from indicators.charts import (
     PALETTE,
     count_axis,
-    french_date_ticks,
+    date_ticks,
     observation_figure,
     published_figure,
     ranking_figure,
@@ -80,9 +80,9 @@ def test_one_theme_with_french_separators(tables):
 
 
 def test_date_ticks_are_french():
-    ticks = french_date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"))
+    ticks = date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"))
     assert ticks["ticktext"][:2] == ["janv. 2024", "févr. 2024"]
-    long_span = french_date_ticks(pd.Timestamp("2019-01-01"), pd.Timestamp("2025-12-01"))
+    long_span = date_ticks(pd.Timestamp("2019-01-01"), pd.Timestamp("2025-12-01"))
     assert long_span["ticktext"] == [str(year) for year in range(2019, 2026)]
 
 
@@ -104,7 +104,7 @@ def test_count_axis_has_whole_distinct_ticks(largest, dtick):
     ],
 )
 def test_date_ticks_follow_the_data_granularity(start, end, frequency, first_labels):
-    ticks = french_date_ticks(pd.Timestamp(start), pd.Timestamp(end), frequency)
+    ticks = date_ticks(pd.Timestamp(start), pd.Timestamp(end), frequency)
     assert ticks["ticktext"][:2] == first_labels
     assert len(ticks["ticktext"]) == len(set(ticks["ticktext"])) <= 13
 
@@ -113,7 +113,7 @@ def test_charts_in_english(tables):
     observations = tables.field_observations
     rows = observations.loc[observations["indicator_id"] == "jeunes_suivis_vaj"]
     with in_language("en"):
-        ticks = french_date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"))
+        ticks = date_ticks(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-01"))
         figure = observation_figure(
             aggregate_series(rows, "year"), "young people", "year", tables.key_dates, group_labels("none")
         )

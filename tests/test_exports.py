@@ -20,11 +20,11 @@ from indicators.exports import (
     SOURCES_FR,
     TERRITORIES_FR,
     chart_table,
+    exported_periods,
     indicators_table,
     observations_table,
     public_table,
     published_table,
-    stored_period_fr,
     territories_table,
     to_csv,
     to_english_csv,
@@ -196,7 +196,7 @@ def test_protected_aggregates_are_written_in_french():
 
 def test_stored_quarters_are_exported_like_the_screen_writes_them():
     periods = pd.Series(["2025", "2025-03", "2025-Q4"])
-    assert stored_period_fr(periods).tolist() == ["2025", "2025-03", "T4 2025"]
+    assert exported_periods(periods).tolist() == ["2025", "2025-03", "T4 2025"]
 
 
 def record_downloads(monkeypatch) -> dict:

@@ -12,8 +12,10 @@ from indicators.formatting import (
     format_month,
     format_number,
     format_period,
+    format_publication_date,
     format_range,
     format_share,
+    format_short_month,
     format_span,
     format_value,
     with_unit,
@@ -77,6 +79,16 @@ def test_dates_are_day_month_year():
 )
 def test_published_periods_in_words(period, expected):
     assert format_period(period) == expected
+
+
+@pytest.mark.parametrize(("published", "expected"), [("2021-11", "novembre 2021"), (None, "sans date")])
+def test_a_source_s_publication_date_or_none(published, expected):
+    assert format_publication_date(published) == expected
+
+
+@pytest.mark.parametrize(("month", "expected"), [("2025-01-01", "janv. 2025"), ("2025-03-01", "mars 2025")])
+def test_a_short_month_for_date_axes(month, expected):
+    assert format_short_month(pd.Timestamp(month)) == expected
 
 
 @pytest.mark.parametrize(("frequency", "expected"), [("month", "mars 2024"), ("quarter", "T1 2024"), ("year", "2024")])
@@ -165,6 +177,8 @@ def test_change_arrow_follows_the_written_sign(percent, text, arrow):
         (lambda: format_day("2022-11-23"), "23 Nov 2022"),
         (lambda: format_period("2021-11"), "November 2021"),
         (lambda: format_period("2016/2020"), "from 2016 to 2020"),
+        (lambda: format_publication_date(float("nan")), "undated"),
+        (lambda: format_short_month(pd.Timestamp("2025-03-01")), "Mar 2025"),
         (lambda: format_month(pd.Timestamp("2024-01-01"), "quarter"), "Q1 2024"),
         (lambda: format_span(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01")), "January \u2013 March 2026"),
         (lambda: with_unit(1, "young people"), "1 young person"),

@@ -8,6 +8,7 @@ import threading
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
@@ -19,6 +20,7 @@ from indicators.i18n import (
     current_language,
     in_language,
     localized,
+    localized_column,
     ngettext,
     set_language,
 )
@@ -135,6 +137,16 @@ def test_a_data_text_in_english_falls_back_to_french_when_empty():
         assert localized(row, "label") == "Identified minors"
         assert localized(row, "caveat") == "Partiel"
     assert localized(row, "label") == "Mineurs repérés"
+
+
+def test_a_data_column_in_english_falls_back_to_french_where_empty_or_missing():
+    names = pd.DataFrame(
+        {"name_fr": ["Monde", "Nanterre", "Antony"], "name_en": ["World", "  ", None], "note_fr": ["a", "b", "c"]}
+    )
+    with in_language("en"):
+        assert localized_column(names, "name").tolist() == ["World", "Nanterre", "Antony"]
+        assert localized_column(names, "note").tolist() == ["a", "b", "c"]
+    assert localized_column(names, "name").tolist() == ["Monde", "Nanterre", "Antony"]
 
 
 def test_two_viewers_in_two_languages_never_see_each_others_words():

@@ -16,10 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.access import hash_password
 from indicators.config import REPO_ROOT
+from indicators.i18n import in_language
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR
 from indicators.territories import territory_choices
 from store_shapes import observation_tables, write_store
-from views.links import notice_text, unoffered
+from views.links import address_of, notice_text, presenter_address, unoffered, view_address
 
 NOTICE = "Le lien demandait"
 ANALYST_HASH = hash_password("mot de passe de test")
@@ -58,6 +59,16 @@ def test_the_notice_quotes_the_value_as_plain_text_and_briefly():
     assert text.startswith("Le lien demandait « ") and "pour « Territoire »" in text
     assert "**gras**" not in text and "](http" not in text
     assert "…" in notice_text(["x" * 500], "Indicateur") and len(notice_text(["x" * 500], "Indicateur")) < 200
+
+
+def test_a_link_carries_the_viewer_s_language_french_needing_none():
+    assert presenter_address(3) == "./?mode=presentation&slide=3"
+    assert address_of("./presentation") == "./presentation"
+    assert view_address({"periode": ["2019", "2025"]}) == "?periode=2019&periode=2025"
+    with in_language("en"):
+        assert presenter_address(3) == "./?mode=presentation&slide=3&lang=en"
+        assert address_of("./presentation") == "./presentation?lang=en"
+        assert view_address({"territoire": "Nanterre"}) == "?territoire=Nanterre&lang=en"
 
 
 def app_on(page: str, query: dict[str, str | list[str]] | None = None) -> AppTest:

@@ -6,9 +6,10 @@ import streamlit as st
 
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck_export import deck_html, deck_pdf, slides_zip
-from indicators.i18n import DEFAULT_LANGUAGE, _, current_language
+from indicators.i18n import _
 from views.cached import slides, slides_left_out
 from views.errors import in_viewer_language
+from views.links import presenter_address
 
 # Links into the presenter mode open in this tab (relative: they also work under a base URL path);
 # « Quitter la présentation » brings the speaker back here, in the same tab.
@@ -25,8 +26,7 @@ a.deck-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 def presenter_link(label: str, slide: int, primary: bool = False) -> None:
     css = "deck-link primary" if primary else "deck-link"
     # The link opens a new session: it carries the language (?lang=en), French needing none.
-    language = "" if current_language() == DEFAULT_LANGUAGE else f"&amp;lang={current_language()}"
-    href = f"./?mode=presentation&amp;slide={slide}{language}"
+    href = html.escape(presenter_address(slide), quote=True)
     st.html(f'<a class="{css}" href="{href}" target="_self">{html.escape(label)}</a>')
 
 

@@ -8,11 +8,11 @@ import streamlit as st
 from indicators.charts import observation_figure
 from indicators.findings import observation_finding
 from indicators.formatting import escape_markdown
-from indicators.i18n import _, localized, ngettext
+from indicators.i18n import _, localized, localized_column, ngettext
 from indicators.ingest.parsing import error_summary
 from indicators.ingest.pipeline import ImportReport, preview_charts
 from indicators.key_dates import key_dates_for
-from indicators.labels import OBSERVATION_COLUMNS_FR, localized_column
+from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
 from indicators.observations import is_demo
 from indicators.territories import DEPARTMENT, communes

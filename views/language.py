@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Language, as_language, set_language
+from indicators.i18n import LANGUAGE_NAMES, LANGUAGES, Language, as_language, set_language
+from views.links import address_language, write_language
 
-QUERY_KEY = "lang"
 SWITCH_KEY = "langue"
 # The switch's label says itself in both languages: a guest who reads no French must find it.
 SWITCH_LABEL = "Langue · Language"
@@ -27,14 +27,10 @@ def session_language() -> Language:
     """The language of this run, set for the whole package (indicators.i18n): the switch's value
     once the session has one, else the address's `?lang=`."""
     if SWITCH_KEY not in st.session_state:
-        st.session_state[SWITCH_KEY] = as_language(st.query_params.get(QUERY_KEY))
+        st.session_state[SWITCH_KEY] = address_language()
     language = as_language(st.session_state[SWITCH_KEY])
     set_language(language)
-    if language == DEFAULT_LANGUAGE:
-        if QUERY_KEY in st.query_params:
-            del st.query_params[QUERY_KEY]
-    elif st.query_params.get(QUERY_KEY) != language:
-        st.query_params[QUERY_KEY] = language
+    write_language(language)
     return language
 
 

@@ -14,6 +14,10 @@ Streamlit drops a linked value that the widget does not offer, silently. `shared
 speaks only for a value that comes from the address (a shared link, a bookmark, a typed URL): once
 the widget lives in the session, a value no longer offered follows the viewer's own change (another
 indicator, other years) and the widget returns to its default quietly.
+
+The address's other parameters are read and written here only, their names declared once: the
+language (`?lang=en`, views/language.py), the presenter mode and its slide
+(`?mode=presentation&slide=N`), the commune a link opens Ma commune on (`?territoire=…`).
 """
 
 from __future__ import annotations
@@ -27,11 +31,72 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from indicators.formatting import escape_markdown
-from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, current_language, in_language
+from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, _, as_language, current_language, in_language
+from indicators.pages import page_at
 
 BIND = "query-params"
 # A typed or damaged address can be long: the notice quotes its beginning only.
 QUOTED_LENGTH = 60
+
+# The address's parameters that no widget is bound to.
+LANGUAGE_PARAMETER = "lang"
+MODE_PARAMETER = "mode"
+PRESENTER_MODE = "presentation"
+SLIDE_PARAMETER = "slide"
+# Ma commune's territory choice (its widget's key): a tile of the map opens the sheet on it.
+SHEET_TERRITORY_PARAMETER = "territoire"
+
+
+def address_language() -> Language:
+    """The language the address asks for: English with `?lang=en`, French otherwise."""
+    return as_language(st.query_params.get(LANGUAGE_PARAMETER))
+
+
+def write_language(language: Language) -> None:
+    """The address names `language` (French, the default, goes unnamed), so that a copied link keeps it."""
+    if language == DEFAULT_LANGUAGE:
+        if LANGUAGE_PARAMETER in st.query_params:
+            del st.query_params[LANGUAGE_PARAMETER]
+    elif st.query_params.get(LANGUAGE_PARAMETER) != language:
+        st.query_params[LANGUAGE_PARAMETER] = language
+
+
+def language_parameters() -> list[tuple[str, str]]:
+    """The viewer's language as a link carries it: `[("lang", "en")]`, nothing in French."""
+    language = current_language()
+    return [] if language == DEFAULT_LANGUAGE else [(LANGUAGE_PARAMETER, language)]
+
+
+def presenter_mode() -> bool:
+    """Whether the address asks for the presenter mode (`?mode=presentation`)."""
+    return st.query_params.get(MODE_PARAMETER) == PRESENTER_MODE
+
+
+def slide_asked() -> str | None:
+    """The slide the address asks for (`?slide=N`), as typed: the deck checks it."""
+    return st.query_params.get(SLIDE_PARAMETER)
+
+
+def write_slide(number: int) -> None:
+    """The address names the slide shown, for a bookmark or a copied link."""
+    st.query_params[SLIDE_PARAMETER] = str(number)
+
+
+def address_of(path: str, parameters: Sequence[tuple[str, str]] = ()) -> str:
+    """A link to `path` with `parameters` and the viewer's language: it opens a new session, which
+    reads them from the address (`?` only when there are parameters)."""
+    pairs = [*parameters, *language_parameters()]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def presenter_address(slide: int) -> str:
+    """The presenter mode at `slide`, from any page (relative: it also works under a base URL path)."""
+    return address_of("./", [(MODE_PARAMETER, PRESENTER_MODE), (SLIDE_PARAMETER, str(slide))])
+
+
+def open_sheet(territory_label: str) -> None:
+    """Ma commune, on the territory its choice names `territory_label`, with that sheet's address."""
+    st.switch_page(page_at("fiche").script, query_params={SHEET_TERRITORY_PARAMETER: territory_label})
 
 
 def requested(key: str) -> list[str]:
@@ -225,9 +290,7 @@ def view_address(choices: Mapping[str, str | Sequence[str]]) -> str:
         for key, values in choices.items()
         for value in ([values] if isinstance(values, str) else list(values))
     ]
-    if current_language() != DEFAULT_LANGUAGE:
-        pairs.append(("lang", current_language()))
-    return "?" + urlencode(pairs)
+    return "?" + urlencode([*pairs, *language_parameters()])
 
 
 # A plain link styled as the app's buttons; it opens the view in this tab (a new session reads the

@@ -12,8 +12,9 @@ from indicators.config import DEMO_LABEL_FR
 from indicators.deck import presentation_style, requested_slide, slide_notice
 from indicators.deck_export import first_sentence
 from indicators.formatting import escape_markdown
-from indicators.i18n import DEFAULT_LANGUAGE, _, current_language
+from indicators.i18n import _
 from views.cached import slides
+from views.links import address_of, slide_asked, write_slide
 
 # Back to the Présentation page in the same tab (relative: it also works under a base URL path).
 # st.link_button always opens a new tab, which leaves the speaker with two copies of the app.
@@ -73,8 +74,7 @@ class HtmlPlace(Protocol):
 def exit_link(place: HtmlPlace) -> None:
     """A plain link, styled as the other buttons, that leaves the presenter mode in the same tab (a new
     session: it carries the language, French needing none)."""
-    language = current_language()
-    url = EXIT_URL if language == DEFAULT_LANGUAGE else f"{EXIT_URL}?lang={language}"
+    url = address_of(EXIT_URL)
     # Translated outside the f-string: the catalogue's extractor does not read inside one (Python 3.11).
     label = _("Quitter la présentation")
     place.html(
@@ -96,17 +96,17 @@ if not deck:
     exit_link(st)
     st.stop()
 
-asked = st.query_params.get("slide")
+asked = slide_asked()
 request = requested_slide(asked, len(deck))
 number = request.number
 slide = deck[number - 1]
 if request.corrected and asked is not None:
-    st.query_params["slide"] = str(number)  # a bookmark or a copied link now names the slide shown
+    write_slide(number)  # a bookmark or a copied link now names the slide shown
     st.info(escape_markdown(slide_notice(asked, number, len(deck))), icon=":material/link_off:")
 
 
 def go_to(target: int) -> None:
-    st.query_params["slide"] = str(target)
+    write_slide(target)
 
 
 if slide.picture:

@@ -18,7 +18,7 @@ from views.components import (
     plotly_config,
     year_span_select,
 )
-from views.links import shared_choice
+from views.links import open_sheet, shared_choice
 
 LEVELS = {"commune": N_("Communes"), "ept": N_("EPT")}
 VIEWS = {"classement": N_("Classement"), "entonnoir": N_("Entonnoir : taux selon la population")}
@@ -94,7 +94,7 @@ if view.tile_map is not None:
     if clicked:
         # A tile opens that commune's sheet, with the address of that sheet.
         choices = territory_choices(data.territories, [clicked])
-        st.switch_page("views/sheet.py", query_params={"territoire": choices.get(clicked, clicked)})
+        open_sheet(choices.get(clicked, clicked))
     for caption in view.tile_map.captions:
         st.caption(caption)
 else:

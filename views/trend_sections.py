@@ -7,20 +7,16 @@ import streamlit as st
 from indicators.cards import NO_DATA_SENTENCE
 from indicators.charts import change_figure, published_figure
 from indicators.findings import published_finding
-from indicators.formatting import format_period
-from indicators.i18n import _, localized
+from indicators.formatting import format_publication_date
+from indicators.i18n import _, localized, localized_column
 from indicators.key_dates import key_dates_for
-from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, localized_column, translated
+from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, translated
 from indicators.loading import DataTables
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
 from views.links import shared_choice, view_link
-
-
-def published_date(period: object) -> str:
-    return format_period(period) if isinstance(period, str) else _("sans date")
 
 
 def field_trend(indicator_id: str, address: dict[str, str]) -> None:
@@ -98,7 +94,8 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     points = points.loc[points["territory_code"] == territory]
     sources = data.sources.set_index("source_id")
     series_labels = {
-        source_id: f"{sources.at[source_id, 'publisher']!s} ({published_date(sources.at[source_id, 'published'])})"
+        source_id: f"{sources.at[source_id, 'publisher']!s} "
+        f"({format_publication_date(sources.at[source_id, 'published'])})"
         for source_id in points["source_id"].unique()
     }
     unit = localized(entry, "unit")

@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from babel.dates import format_date
 
 from indicators.comparisons import FUNNEL_LEVELS, LEVEL, funnel_limits
-from indicators.formatting import format_day, format_month, format_number, format_share, with_unit
-from indicators.i18n import _, current_language, current_locale, localized
+from indicators.formatting import format_day, format_month, format_number, format_share, format_short_month, with_unit
+from indicators.i18n import _, current_language, localized
 from indicators.secret.lattice import SECRET_SYMBOL, SECRET_TEXT
 from indicators.territories import STANDINGS_FR, standing_label
 
@@ -92,7 +91,7 @@ def count_axis(largest: float) -> PlotlyProperties:
 PERIOD_MARGIN_DAYS = {"month": 16, "quarter": 46, "year": 183}
 
 
-def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> PlotlyProperties:
+def date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "month") -> PlotlyProperties:
     """Date-axis ticks labelled in the current language, one per period of the data when they are few
     ("T1 2025", "mars 2025", "2025"), else one per year (or every few years): never a finer tick than
     the data."""
@@ -102,10 +101,10 @@ def french_date_ticks(start: pd.Timestamp, end: pd.Timestamp, frequency: str = "
         labels = [format_month(tick, "quarter") for tick in ticks]
     elif frequency == "month" and (end - start).days <= 366:
         ticks = pd.date_range(start, end, freq="MS")
-        labels = [format_date(tick.date(), "MMM yyyy", locale=current_locale()) for tick in ticks]
+        labels = [format_short_month(tick) for tick in ticks]
     elif frequency == "month" and (end - start).days <= 3 * 366:
         ticks = pd.date_range(start.to_period("Q").start_time, end, freq="QS")
-        labels = [format_date(tick.date(), "MMM yyyy", locale=current_locale()) for tick in ticks]
+        labels = [format_short_month(tick) for tick in ticks]
     else:
         step = max(1, -(-years // 12))
         ticks = pd.date_range(start.to_period("Y").start_time, end, freq=f"{step}YS")
@@ -203,7 +202,7 @@ def frame_observation_axes(
     shown values) and annotate the key dates inside its span, with room above for their labels."""
     start, end = series["period_start"].min(), series["period_start"].max()
     margin = pd.Timedelta(days=PERIOD_MARGIN_DAYS.get(frequency, 20))
-    figure.update_xaxes(range=[start - margin, end + margin], **french_date_ticks(start, end, frequency))
+    figure.update_xaxes(range=[start - margin, end + margin], **date_ticks(start, end, frequency))
     figure.update_yaxes(**count_axis(series.loc[~hidden, "value"].max() if (~hidden).any() else 0))
     add_key_dates(figure, key_dates, start, end + pd.DateOffset(months=1))
     figure.update_layout(margin_t=40 + 28 * len(figure.layout.annotations))
@@ -281,7 +280,7 @@ def published_figure(
         # Wide margins: a lone published figure sits in its year, not on a month-by-month axis.
         start = points["date"].min() - pd.DateOffset(months=14)
         end = points["date"].max() + pd.DateOffset(months=14)
-        figure.update_xaxes(range=[start, end], **french_date_ticks(start, end, "year"))
+        figure.update_xaxes(range=[start, end], **date_ticks(start, end, "year"))
         add_key_dates(figure, key_dates, start, end)
     return figure
 

@@ -26,9 +26,9 @@ from indicators.findings import (
     ranking_finding,
 )
 from indicators.formatting import format_number
-from indicators.i18n import N_, _, localized
+from indicators.i18n import N_, _, localized, localized_column
 from indicators.key_dates import key_dates_for
-from indicators.labels import group_labels, localized_column
+from indicators.labels import group_labels
 from indicators.loading import DataFileError, DataTables, validate_table
 from indicators.observations import (
     MONTHS_PER_PERIOD,

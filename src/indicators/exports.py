@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEMO_LABEL_FR
-from indicators.i18n import N_, _, current_language
+from indicators.formatting import QUARTER_LABEL
+from indicators.i18n import N_, _, current_language, localized_column
 from indicators.labels import KIND_FR
 
 # The demo column's header (French by default; `_(DEMO_COLUMN)` in the current language).
@@ -63,7 +64,7 @@ def to_csv(frame: pd.DataFrame, is_demo: bool = False) -> bytes:
 
 
 def spreadsheet_csv(frame: pd.DataFrame, is_demo: bool, separator: str, decimal: str) -> bytes:
-    safe = neutralise_formulas(whole_numbers(french_booleans(label_demo(frame, is_demo))))
+    safe = neutralise_formulas(whole_numbers(booleans_as_words(label_demo(frame, is_demo))))
     # CRLF line ends: what spreadsheets expect, and cells holding a carriage return get quoted.
     return safe.to_csv(
         index=False, sep=separator, decimal=decimal, date_format="%Y-%m-%d", lineterminator="\r\n"
@@ -157,7 +158,7 @@ SPLIT_CODES_FR = {"none": N_("aucune"), "sex": N_("sexe"), "age_group": N_("tran
 BOOLEANS_FR = {True: N_("oui"), False: N_("non")}
 
 
-def french_table(
+def readable_table(
     frame: pd.DataFrame, headers: dict[str, str], codes: dict[str, dict[str, str]] | None = None
 ) -> pd.DataFrame:
     """The named columns, in that order, with their codes and headers written in the current
@@ -167,28 +168,18 @@ def french_table(
     A code with no word is kept as it is (an identifier such as a source or a commune code).
     """
     present = [column for column in headers if column in frame.columns]
-    table = french_codes(in_language_columns(frame, present), codes or {})
+    table = codes_as_words(in_language_columns(frame, present), codes or {})
     return table.rename(columns={column: _(header) for column, header in headers.items()})
 
 
 def in_language_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """`columns` of `frame`, each `…_fr` text column in the current language (the French text where
     the other language's is empty or missing)."""
-    language = current_language()
-    table = frame[columns]
-    if language == "fr":
-        return table
-    replaced = {}
-    for column in columns:
-        other = f"{column.removesuffix('_fr')}_{language}"
-        if column.endswith("_fr") and other in frame.columns:
-            texts = frame[other]
-            filled = texts.map(lambda text: isinstance(text, str) and bool(text.strip())).astype(bool)
-            replaced[column] = texts.where(filled, frame[column])
-    return table.assign(**replaced)
+    french = [column for column in columns if column.endswith("_fr")]
+    return frame[columns].assign(**{column: localized_column(frame, column.removesuffix("_fr")) for column in french})
 
 
-def french_codes(frame: pd.DataFrame, codes: dict[str, dict[str, str]]) -> pd.DataFrame:
+def codes_as_words(frame: pd.DataFrame, codes: dict[str, dict[str, str]]) -> pd.DataFrame:
     """Codes written as words of the current language (French by default) in the columns that have
     them; an unknown code is kept as it is."""
     written = {column: {code: _(word) for code, word in words.items()} for column, words in codes.items()}
@@ -204,34 +195,30 @@ def french_codes(frame: pd.DataFrame, codes: dict[str, dict[str, str]]) -> pd.Da
 
 
 def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
-    return french_table(sources, SOURCES_FR)
+    return readable_table(sources, SOURCES_FR)
 
 
 def indicators_table(indicators: pd.DataFrame) -> pd.DataFrame:
-    return french_table(indicators, INDICATORS_FR, {"kind": KIND_FR, "domain": DOMAIN_CODES_FR})
+    return readable_table(indicators, INDICATORS_FR, {"kind": KIND_FR, "domain": DOMAIN_CODES_FR})
 
 
 def published_table(estimates: pd.DataFrame) -> pd.DataFrame:
-    return french_table(
+    return readable_table(
         estimates, PUBLISHED_FR, {"qualifier": QUALIFIER_CODES_FR, "territory_code": TERRITORY_CODES_FR}
     )
 
 
 def territories_table(territories: pd.DataFrame) -> pd.DataFrame:
-    return french_table(
+    return readable_table(
         territories, TERRITORIES_FR, {"territory_code": TERRITORY_CODES_FR, "parent_code": TERRITORY_CODES_FR}
     )
 
 
 def key_dates_table(key_dates: pd.DataFrame) -> pd.DataFrame:
-    return french_table(key_dates, KEY_DATES_FR, {"territory_code": TERRITORY_CODES_FR})
+    return readable_table(key_dates, KEY_DATES_FR, {"territory_code": TERRITORY_CODES_FR})
 
 
-# A quarter as the exports write it: "T1 2025" in French, "Q1 2025" in English.
-QUARTER_LABEL = N_("T{quarter} {year}")
-
-
-def stored_period_fr(periods: pd.Series) -> pd.Series:
+def exported_periods(periods: pd.Series) -> pd.Series:
     """Stored periods as the exports write them: "2025", "2025-03", and "2025-Q1" → "T1 2025"
     (in English "Q1 2025")."""
     replacement = _(QUARTER_LABEL).replace("\\", "\\\\").replace("{quarter}", r"\2").replace("{year}", r"\1")
@@ -240,7 +227,7 @@ def stored_period_fr(periods: pd.Series) -> pd.Series:
 
 def observations_table(observations: pd.DataFrame) -> pd.DataFrame:
     """Field observations as `python -m indicators export` writes them."""
-    return french_table(observations.assign(period=stored_period_fr(observations["period"])), OBSERVATIONS_FR)
+    return readable_table(observations.assign(period=exported_periods(observations["period"])), OBSERVATIONS_FR)
 
 
 def period_labels(starts: pd.Series, levels: pd.Series) -> pd.Series:
@@ -260,7 +247,7 @@ def period_labels(starts: pd.Series, levels: pd.Series) -> pd.Series:
     )
 
 
-def french_booleans(frame: pd.DataFrame) -> pd.DataFrame:
+def booleans_as_words(frame: pd.DataFrame) -> pd.DataFrame:
     """« oui » / « non » (in English "yes" / "no") instead of True / False, in any column holding
     only booleans (and blanks)."""
 
@@ -307,7 +294,7 @@ CHART_CODES_FR = {
 def chart_table(frame: pd.DataFrame) -> pd.DataFrame:
     """A chart's table with its known codes and headers in the current language (French by
     default); other columns kept as they are."""
-    return french_codes(frame, CHART_CODES_FR).rename(
+    return codes_as_words(frame, CHART_CODES_FR).rename(
         columns={column: _(header) for column, header in CHART_COLUMNS_FR.items()}
     )
 

@@ -18,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_percent, parse_pattern
 
-from indicators.i18n import _, current_language, current_locale, ngettext
+from indicators.i18n import N_, _, current_language, current_locale, ngettext
 
 EN_DASH = "\u2013"
 MISSING = "—"
@@ -108,12 +108,27 @@ def format_period(period: str) -> str:
     return format_day(period)
 
 
+def format_publication_date(published: object) -> str:
+    """When a source was published (a period of data/sources.csv, `format_period`), or « sans date »
+    ("undated") when the source gives none."""
+    return format_period(published) if isinstance(published, str) else _("sans date")
+
+
+def format_short_month(month_start: pd.Timestamp) -> str:
+    """A month in few letters, as a date axis writes it: "mars 2025" ("Mar 2025"); "janv. 2025"."""
+    return format_date(month_start.date(), "MMM yyyy", locale=current_locale())
+
+
+# A quarter, on screen and in the exports: "T1 2025" in French, "Q1 2025" in English.
+QUARTER_LABEL = N_("T{quarter} {year}")
+
+
 def format_month(month_start: pd.Timestamp, frequency: str = "month") -> str:
     """Label of an aggregated period: "mars 2024", "T1 2024" or "2024" ("March 2024", "Q1 2024")."""
     if frequency == "year":
         return str(month_start.year)
     if frequency == "quarter":
-        return _("T{quarter} {year}").format(quarter=month_start.quarter, year=month_start.year)
+        return _(QUARTER_LABEL).format(quarter=month_start.quarter, year=month_start.year)
     return format_date(month_start.date(), "MMMM yyyy", locale=current_locale())
 
 

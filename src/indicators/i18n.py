@@ -12,6 +12,10 @@ labels) are marked `N_("…")` and translated with `_()` where they are shown.
 
 Texts with values use named fields, translated before they are filled:
 `_("{count} communes sans coordonnées").format(count=…)`.
+
+The data tables carry their own texts in both languages (`label_fr`, `label_en`, `name_en`…):
+`localized` (a row) and `localized_column` (a column) are the one place that picks the viewer's,
+the French text standing in where the English one is empty or missing.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeGuard
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Language = Literal["fr", "en"]
 LANGUAGES: tuple[Language, ...] = ("fr", "en")
@@ -116,16 +123,32 @@ def N_(message: str) -> str:
     return message
 
 
+def has_text(value: object) -> TypeGuard[str]:
+    """Whether a data table's text cell says something: a blank, missing or non-text cell does not."""
+    return isinstance(value, str) and bool(value.strip())
+
+
 def localized(row: object, field: str) -> str:
-    """A text column of a data table in the current language: `label_fr` or `label_en` of `row`
-    (a pandas row or a mapping). An empty English text falls back to the French one."""
+    """A text field of a data table's row in the current language: `label_fr` or `label_en` of `row`
+    (a pandas row or a mapping). An empty or missing English text falls back to the French one."""
     getter = getattr(row, "get", None)
     if getter is None:
         raise TypeError("localized() needs a row with .get()")
     language = _LANGUAGE.get()
     if language != DEFAULT_LANGUAGE:
         text = getter(f"{field}_{language}")
-        if isinstance(text, str) and text.strip():
+        if has_text(text):
             return text
     french = getter(f"{field}_fr")
     return french if isinstance(french, str) else ""
+
+
+def localized_column(table: pd.DataFrame, field: str) -> pd.Series:
+    """A text column of a data table in the current language (`label_en`, `name_en`…), with the
+    French text where the other language's is empty or missing: `localized` for a whole column."""
+    french = table[f"{field}_fr"]
+    column = f"{field}_{_LANGUAGE.get()}"
+    if column == f"{field}_fr" or column not in table.columns:
+        return french
+    own = table[column]
+    return own.where(own.map(has_text).astype(bool), french)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from indicators.i18n import N_, _, current_language
+from indicators.i18n import N_, _
 
 SEX_FR = {
     "F": N_("Filles et jeunes femmes"),
@@ -45,17 +45,6 @@ QUALIFIER_FR = {
 def translated(labels: Mapping[str, str]) -> dict[str, str]:
     """A table of labels marked N_ above, in the current language (an empty label stays empty)."""
     return {code: _(label) if label else label for code, label in labels.items()}
-
-
-def localized_column(table: pd.DataFrame, field: str) -> pd.Series:
-    """A text column of a data table in the current language (`label_en`, `name_en`…), the French
-    text where the other language's is missing or blank (`i18n.localized` for a whole column)."""
-    french = table[f"{field}_fr"]
-    column = f"{field}_{current_language()}"
-    if column == f"{field}_fr" or column not in table.columns:
-        return french
-    own = table[column]
-    return own.where((own.astype("string").str.strip().fillna("") != "").astype(bool), french)
 
 
 def group_labels(breakdown: str) -> dict[str, str]:

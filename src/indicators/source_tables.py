@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.formatting import format_figure, format_period
-from indicators.i18n import _
-from indicators.labels import localized_column
+from indicators.i18n import _, localized_column
 from indicators.provenance import source_descriptions
 from indicators.territories import names
 

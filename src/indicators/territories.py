@@ -20,8 +20,7 @@ from numpy.typing import NDArray
 
 from indicators.comparisons import FUNNEL_LEVELS, Coverage, months_covered, rate_interval, standing
 from indicators.formatting import format_number, format_share
-from indicators.i18n import N_, _, ngettext
-from indicators.labels import localized_column
+from indicators.i18n import N_, _, localized_column, ngettext
 
 # Counts or populations: a column, an array or a list (missing values allowed).
 Numbers = pd.Series | NDArray[np.generic] | Sequence[float | None]
