@@ -45,16 +45,12 @@ from playwright.async_api import Browser, BrowserContext, Page, ViewportSize  # 
 from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from benchmarks.bench import fresh_data_folder, import_file, write_bench_csv  # noqa: E402
+from indicators.chromium import QUIET_FLAGS  # noqa: E402
+from indicators.config import chromium_path  # noqa: E402
 from indicators.pages import addresses  # noqa: E402
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = chromium_path()
+CHROMIUM_ARGS = list(QUIET_FLAGS)
 # A traceback box, or an error message (the pages' error boundary says what went wrong in French: a
 # page that shows one under load has failed as surely as one with a traceback).
 EXCEPTION = "[data-testid='stException'], [data-testid='stAlertContentError']"

@@ -62,11 +62,7 @@ def chromium_only_with_the_browser_marker(request, monkeypatch):
     points nowhere, so a test that would start it fails and says which marker it lacks."""
     if request.node.get_closest_marker("browser"):
         return
-    import indicators.deck_export
-    import indicators.sheet_export
-
-    monkeypatch.setattr(indicators.deck_export, "CHROMIUM", NO_BROWSER)
-    monkeypatch.setattr(indicators.sheet_export, "CHROMIUM", NO_BROWSER)
+    monkeypatch.setenv("CHROMIUM_PATH", NO_BROWSER)  # read by config.chromium_path() at each print or image
     monkeypatch.setenv("BROWSER_PATH", NO_BROWSER)
 
 

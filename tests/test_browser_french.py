@@ -144,3 +144,36 @@ def test_the_uploader_with_a_file_chosen_speaks_french_and_gives_french_sizes(se
     assert re.fullmatch(r"observations\.csv, \d+,\d\u202fKo", chip.get_attribute("aria-label") or "")
     reveal_controls(page)
     assert english_on(page) == []
+
+
+# A table and a paragraph as Streamlit draws st.table and st.markdown, holding data that happen to be
+# interface words: added to the real importer page, under the real script.
+DATA_READING_LIKE_THE_INTERFACE = """() => {
+  const main = document.querySelector("[data-testid='stMainBlockContainer']");
+  const table = document.createElement("div");
+  table.setAttribute("data-testid", "stTable");
+  table.innerHTML = "<table><tr><th>Open</th><td>Delete</td><td title='Format'>Format</td></tr></table>";
+  const markdown = document.createElement("div");
+  markdown.setAttribute("data-testid", "stMarkdown");
+  markdown.innerHTML = "<div data-testid='stMarkdownContainer'><p>Open</p><p aria-label='Delete'>Delete</p></div>";
+  const added = document.createElement("div");
+  added.id = "data-like-the-interface";
+  added.append(table, markdown);
+  main.append(added);
+}"""
+
+
+def test_data_reading_like_an_interface_word_stay_as_they_are(server, page):
+    open_and_wait(page, f"{server}/importer")
+    page.evaluate(DATA_READING_LIKE_THE_INTERFACE)
+    page.wait_for_timeout(300)  # the script's observer has seen the new elements
+    added = page.locator("#data-like-the-interface")
+    table = added.locator("[data-testid='stTable']")
+    assert table.locator("th").inner_text() == "Open"
+    assert table.locator("td").all_inner_texts() == ["Delete", "Format"]
+    assert table.locator("td").nth(1).get_attribute("title") == "Format"
+    paragraphs = added.locator("[data-testid='stMarkdown'] p")
+    assert paragraphs.last.inner_text() == "Delete" and paragraphs.last.get_attribute("aria-label") == "Delete"
+    assert paragraphs.first.inner_text() == "Open"
+    dropzone = page.locator("[data-testid='stFileUploaderDropzone']")
+    assert dropzone.locator("button [data-testid='stMarkdownContainer']").inner_text() == "Choisir un fichier"

@@ -19,14 +19,14 @@ from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_csv
 from indicators.i18n import LANGUAGES, _, current_language, in_language, localized
 from views.errors import safe_download
-from views.interface_fr import french_interface, interface_script
+from views.interface_fr import french_interface, interface_script, plotly_locales
 from views.links import copy_link_markup, link_notice, shared_choice
 
 
 def plotly_config() -> dict[str, object]:
-    """Plotly's options: no logo, and its own texts in the page's language (its mode bar has no
-    French locale in this bundle: views/interface_fr.py rewrites it in a French page)."""
-    return {"displaylogo": False, "locale": current_language()}
+    """Plotly's options: no logo, and its mode bar in the page's language (the bundled Plotly has no
+    French: its French words, from views/interface_fr.py, are given to Plotly as a locale)."""
+    return {"displaylogo": False, "locale": current_language(), "locales": plotly_locales()}
 
 
 # Static CSS only (never data): Streamlit's faded captions and badges miss the 4.5:1 contrast of

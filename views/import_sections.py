@@ -16,6 +16,7 @@ from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
 from indicators.observations import is_demo
 from indicators.territories import DEPARTMENT, communes
+from views.components import plotly_config
 
 
 def observation_columns() -> dict[str, str]:
@@ -239,5 +240,5 @@ def show_preview(report: ImportReport, data: DataTables, current: pd.DataFrame) 
         st.plotly_chart(
             observation_figure(chart.series, unit, chart.frequency, key_dates),
             key=f"preview_{chart.indicator_id}",
-            config={"displaylogo": False},
+            config=plotly_config(),
         )

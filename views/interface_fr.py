@@ -1,10 +1,12 @@
 """Streamlit's and Plotly's own controls in French: their labels, tooltips and accessible names.
 
 Streamlit has no option for the language of its widgets (the file uploader, the table toolbar and
-column menu, the sidebar, the status widget) and the Plotly bundled with it has no French locale
-for its mode bar. A short script, set once on every page, rewrites those texts as they appear:
-visible text, `title`, `aria-label`, `data-title`, `placeholder` and `alt`, from the fixed table
-below (exact interface strings, never data), and the file sizes in French units (« 13,1 Ko »).
+column menu, the sidebar, the status widget). A short script, set once on every page, rewrites those
+texts as they appear: visible text, `title`, `aria-label`, `data-title`, `placeholder` and `alt`, from
+the fixed table below, and the file sizes in French units (« 13,1 Ko »); only inside Streamlit's own
+controls, found by their `data-testid`, never in what the page shows (tables, markdown, charts, a
+chosen option): a cell reading « Open » stays « Open ». Plotly's mode bar speaks French through
+Plotly's own locale (`PLOTLY_FR`, set in each chart's config by views/components.py).
 tests/test_browser_french.py opens every page and slide and fails on any English interface word.
 """
 
@@ -14,7 +16,7 @@ import json
 
 import streamlit as st
 
-# Whole texts or attribute values, as Streamlit 1.67 and Plotly write them.
+# Whole texts or attribute values, as Streamlit 1.67 writes them.
 INTERFACE_FR: dict[str, str] = {
     # File uploader
     "Upload": "Choisir un fichier",
@@ -75,22 +77,6 @@ INTERFACE_FR: dict[str, str] = {
     "Next page": "Page suivante",
     "Pagination": "Pagination",
     "Error:": "Erreur :",
-    # Plotly's mode bar
-    "Download plot as a PNG": "Télécharger le graphique (PNG)",
-    "Download plot": "Télécharger le graphique",
-    "Zoom": "Zoom sur une zone",
-    "Pan": "Déplacer",
-    "Box Select": "Sélection rectangulaire",
-    "Lasso Select": "Sélection au lasso",
-    "Zoom in": "Agrandir",
-    "Zoom out": "Réduire",
-    "Autoscale": "Échelle automatique",
-    "Reset axes": "Réinitialiser les axes",
-    "Reset view": "Réinitialiser la vue",
-    "Toggle Spike Lines": "Lignes de repère",
-    "Show closest data on hover": "Au survol : la donnée la plus proche",
-    "Compare data on hover": "Au survol : comparer les données",
-    "Produced with Plotly.js": "Réalisé avec Plotly.js",
     # The uploader's refusals of a chosen file (the size one is in UPLOADER_FR), and Streamlit's modal for an
     # address that names no page, should it ever show (dashboard.py opens a French page of its own instead).
     "File size is too small.": "Le fichier est vide ou trop petit.",
@@ -121,11 +107,97 @@ PREFIXES_FR: dict[str, str] = {
 }
 UNITS_FR: dict[str, str] = {"B": "o", "KB": "Ko", "MB": "Mo", "GB": "Go"}
 
+
+def by_test_id(*test_ids: str) -> tuple[str, ...]:
+    return tuple(f"[data-testid='{test_id}']" for test_id in test_ids)
+
+
+# Where Streamlit writes its own words, as CSS selectors. The nearest of all the elements below around
+# a text or an attribute decides whether it is rewritten: Streamlit's control (text and accessible
+# names), a control that also shows a viewer's choice as text (its accessible names only), or the
+# page's own content (never), so that a table's toolbar inside the table, or a label inside the
+# uploader, is told apart.
+STREAMLIT_CONTROLS: tuple[str, ...] = (
+    *by_test_id(
+        "stFileUploader",  # its button, instructions, chosen files and refusals
+        "stElementToolbar",  # a table's toolbar: download, search, columns, full screen
+        "stTooltipContent",  # the toolbar buttons' tooltips (drawn in a portal)
+        "stDataFrameColumnMenu",  # a column's menu (portal)
+        "stDataFrameColumnFormattingMenu",
+        "stSelectboxVirtualDropdown",  # a list of choices (portal): « No results »
+        "stMultiSelectDropdown",
+        "stSidebarHeader",
+        "stSidebarNav",
+        "stExpandSidebarButton",
+        "stStatusWidget",
+        "stToolbar",
+        "stMainMenu",
+        "stMainMenuPopover",
+        "stSkipToContent",
+        "stHeaderActionElements",  # a heading's link
+        "stTabsScrollLeft",
+        "stTabsScrollRight",
+        "stPagination",
+        "stNumberInput",
+        "stTextInput",
+        "stDialog",
+        "stToast",
+    ),
+    ".modebar",  # Plotly's mode bar, where Streamlit adds its full-screen button (Plotly's own: PLOTLY_FR)
+    ".gdg-search-bar",  # a table's search bar (glide-data-grid's, inside stDataFrame)
+)
+STREAMLIT_NAMED: tuple[str, ...] = by_test_id("stSidebar", "stSelectbox", "stMultiSelect")
+PAGE_CONTENT: tuple[str, ...] = (
+    *by_test_id(
+        "stMarkdown",
+        "stTable",
+        "stDataFrame",  # its cells (a canvas, and a hidden table for screen readers)
+        "stPlotlyChart",
+        "stWidgetLabel",
+        "stFileChipName",
+        "stSidebarUserContent",
+        "stToastText",
+    ),
+    "[role='option'][data-key]",  # a choice offered in a list (its empty state, « No results », has no key)
+)
+
+# Plotly's mode bar in French, through Plotly's own locale (`config.locales`, views/components.py):
+# the words of its buttons and of the download they start, as Plotly 3 writes them.
+PLOTLY_FR: dict[str, str] = {
+    "Download plot as a PNG": "Télécharger le graphique (PNG)",
+    "Download plot": "Télécharger le graphique",
+    "Zoom": "Zoom sur une zone",
+    "Pan": "Déplacer",
+    "Box Select": "Sélection rectangulaire",
+    "Lasso Select": "Sélection au lasso",
+    "Zoom in": "Agrandir",
+    "Zoom out": "Réduire",
+    "Autoscale": "Échelle automatique",
+    "Reset axes": "Réinitialiser les axes",
+    "Reset view": "Réinitialiser la vue",
+    "Toggle Spike Lines": "Lignes de repère",
+    "Show closest data on hover": "Au survol : la donnée la plus proche",
+    "Compare data on hover": "Au survol : comparer les données",
+    "Produced with Plotly.js": "Réalisé avec Plotly.js",
+    "Preparing image - this may take a few seconds": "Préparation de l'image : quelques secondes",
+    "Image download succeeded": "Image téléchargée",
+    "Sorry, there was a problem downloading your image!": "L'image n'a pas pu être téléchargée.",
+    "Double-click to zoom back out": "Double-cliquer pour revenir à l'échelle d'origine",
+}
+
+
+def plotly_locales() -> dict[str, object]:
+    """Plotly's `config.locales`: the French words of its mode bar (numbers and dates keep their format)."""
+    return {"fr": {"dictionary": PLOTLY_FR}}
+
+
 SCRIPT = """<script>
 (() => {
   if (window.__interfaceFr) return;
   window.__interfaceFr = true;
   const exact = %(exact)s, prefixes = %(prefixes)s, units = %(units)s, uploaderFr = %(uploader)s;
+  const controls = %(controls)s, named = %(named)s, content = %(content)s;
+  const anyScope = [controls, named, content].join(", ");
   const attributes = ["title", "aria-label", "data-title", "placeholder", "alt"];
   const size = "(\\\\d+(?:\\\\.\\\\d+)?)\\\\s?(B|KB|MB|GB)";
   const sizeOnly = new RegExp("^" + size + "$"), perFile = new RegExp("^" + size + " per file(.*)$");
@@ -134,6 +206,12 @@ SCRIPT = """<script>
   const tooLarge = new RegExp("^File must be " + size + " or smaller\\\\.$");
   const notAllowed = /^(.+) files are not allowed\\.$/;
   const inUploader = (node) => node && node.closest && node.closest("[data-testid='stFileUploader']");
+  // "text" inside Streamlit's control, "names" inside one showing a choice, "" in the page's content.
+  function scopeOf(element) {
+    const nearest = element && element.closest && element.closest(anyScope);
+    if (!nearest || nearest.matches(content)) return "";
+    return nearest.matches(controls) ? "text" : "names";
+  }
   function translate(text, uploader) {
     const value = text.trim();
     if (!value) return "";
@@ -158,14 +236,14 @@ SCRIPT = """<script>
     for (const name of attributes) {
       const value = element.getAttribute && element.getAttribute(name);
       const translated = value && translate(value, inUploader(element));
-      if (translated && translated !== value) element.setAttribute(name, translated);
+      if (translated && translated !== value && scopeOf(element)) element.setAttribute(name, translated);
     }
   }
   function fixText(node) {
     const parent = node.parentElement;
     if (!parent || parent.closest("script, style, [data-testid='stIconMaterial']")) return;
     const translated = translate(node.data, inUploader(parent));
-    if (translated && translated !== node.data) node.data = translated;
+    if (translated && translated !== node.data && scopeOf(parent) === "text") node.data = translated;
   }
   function fix(root) {
     if (root.nodeType === Node.TEXT_NODE) return fixText(root);
@@ -189,12 +267,15 @@ SCRIPT = """<script>
 
 
 def interface_script() -> str:
-    """The page script, with the tables above (constants only, never data)."""
+    """The page script, with the tables and selectors above (constants only, never data)."""
     return SCRIPT % {
         "exact": json.dumps(INTERFACE_FR, ensure_ascii=False),
         "prefixes": json.dumps(PREFIXES_FR, ensure_ascii=False),
         "units": json.dumps(UNITS_FR),
         "uploader": json.dumps(UPLOADER_FR, ensure_ascii=False),
+        "controls": json.dumps(", ".join(STREAMLIT_CONTROLS)),
+        "named": json.dumps(", ".join(STREAMLIT_NAMED)),
+        "content": json.dumps(", ".join(PAGE_CONTENT)),
     }
 
 

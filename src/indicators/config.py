@@ -25,6 +25,9 @@ TRUSTED_PROXIES_VARIABLE = "FORWARDED_ALLOW_IPS"
 LOOPBACK_HOSTS: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1"})
 # uvicorn's default when FORWARDED_ALLOW_IPS is unset: a proxy on this machine.
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
+CHROMIUM_PATH_VARIABLE = "CHROMIUM_PATH"
+# Debian's package, which the Dockerfile and scripts/serve.sh install.
+DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
 
 
 def demo_label() -> str:
@@ -78,3 +81,10 @@ def trusted_proxies() -> tuple[str, ...]:
     if configured is None:
         return DEFAULT_TRUSTED_PROXIES
     return tuple(entry.strip() for entry in configured.split(",") if entry.strip())
+
+
+def chromium_path() -> str:
+    """The headless Chromium that prints the deck and the sheets and draws chart images (`indicators.chromium`),
+    and that the browser tests and the load test drive: $CHROMIUM_PATH, or Debian's /usr/bin/chromium."""
+    configured = os.environ.get(CHROMIUM_PATH_VARIABLE, "").strip()
+    return configured or DEFAULT_CHROMIUM_PATH

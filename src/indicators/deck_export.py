@@ -1,8 +1,8 @@
 """Offline exports of the deck and charts: one self-contained HTML file, PNG/SVG images, a PDF.
 
 The HTML inlines plotly.js and makes no network request, so it opens from a USB stick. Images
-are drawn by kaleido and the PDF printed by headless Chromium (Debian's package), both with
-the headline, source line, caveat and demo label drawn into the page, not only the plot area.
+and the PDF are made by headless Chromium (`indicators.chromium`), both with the headline, source
+line, caveat and demo label drawn into the page, not only the plot area.
 Their words follow the current language (`indicators.i18n`), the page's `lang` too.
 """
 
@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import html
 import io
-import os
-import subprocess
-import tempfile
 import zipfile
-from pathlib import Path
 
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from indicators.chromium import figure_image, html_to_pdf
 from indicators.config import DEMO_LABEL_FR
 from indicators.deck import (
     Slide,
@@ -30,16 +26,33 @@ from indicators.deck import (
 )
 from indicators.i18n import N_, _, current_language
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# kaleido drives a Chromium; point it at Debian's when nothing else is configured.
-os.environ.setdefault("BROWSER_PATH", CHROMIUM)
-
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
+PRINTED_SLIDE = (1122, 631)  # the 297 × 167 mm page at 96 dpi: charts are drawn at page width
 DECK_TITLE = N_("Prostitution des mineurs : chiffres clés")
 
 
 def first_sentence(text: str) -> str:
     return text.split(". ")[0].rstrip(".") + "."
+
+
+def with_footer(
+    figure: go.Figure, footer: list[str], x: float, yanchor: str, font_size: int, yshift: int = 0
+) -> go.Figure:
+    """The image's source, caveat and demo label, one per line, left-aligned from `x` (a fraction of
+    the plot's width) at the foot of the plot: above its bottom edge (`yanchor="bottom"`) or below."""
+    return figure.add_annotation(
+        text="<br>".join(footer),
+        xref="paper",
+        yref="paper",
+        x=x,
+        y=0,
+        yshift=yshift,
+        xanchor="left",
+        yanchor=yanchor,
+        align="left",
+        showarrow=False,
+        font=dict(size=font_size, color="#1a1a1a"),
+    )
 
 
 def map_for_image(figure: go.Figure, headline: str, footer: list[str]) -> go.Figure:
@@ -62,19 +75,7 @@ def map_for_image(figure: go.Figure, headline: str, footer: list[str]) -> go.Fig
         selector=dict(name="communes"),
         marker_colorbar=dict(x=0.47, xanchor="left", y=legend_top, yanchor="top", len=0.35),
     )
-    framed.add_annotation(
-        text="<br>".join(footer),
-        xref="paper",
-        yref="paper",
-        x=0.47,
-        y=0,
-        xanchor="left",
-        yanchor="bottom",
-        align="left",
-        showarrow=False,
-        font=dict(size=19, color="#1a1a1a"),
-    )
-    return framed
+    return with_footer(framed, footer, x=0.47, yanchor="bottom", font_size=19)
 
 
 def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool) -> go.Figure:
@@ -100,33 +101,16 @@ def figure_for_image(figure: go.Figure, headline: str, source: str, caveat: str,
         ),
     )
     framed.update_layout(legend=dict(y=-0.06, yanchor="top"))
-    framed.add_annotation(
-        text="<br>".join(footer),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-legend_room,
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        showarrow=False,
-        font=dict(size=18, color="#1a1a1a"),
-    )
-    return framed
+    return with_footer(framed, footer, x=0, yanchor="top", font_size=18, yshift=-legend_room)
 
 
 def chart_image(
     figure: go.Figure, headline: str, source: str, caveat: str, is_demo: bool, image_format: str = "png"
 ) -> bytes:
     """A 1920×1080 PNG or an SVG of a chart, ready to paste into slides or a report."""
-    image: bytes = pio.to_image(  # Plotly is untyped: to_image returns the file's bytes
-        figure_for_image(figure, headline, source, caveat, is_demo),
-        format=image_format,
-        width=IMAGE_WIDTH,
-        height=IMAGE_HEIGHT,
+    return figure_image(
+        figure_for_image(figure, headline, source, caveat, is_demo), image_format, IMAGE_WIDTH, IMAGE_HEIGHT
     )
-    return image
 
 
 def slides_zip(slides: list[Slide]) -> bytes:
@@ -303,29 +287,6 @@ def deck_html(slides: list[Slide], title: str | None = None) -> str:
 
 
 def deck_pdf(slides: list[Slide]) -> bytes:
-    """The deck printed by headless Chromium: one slide per page, the sources on the last page."""
-    with tempfile.TemporaryDirectory() as folder:
-        page, output = Path(folder) / "deck.html", Path(folder) / "deck.pdf"
-        page.write_text(deck_html(slides), encoding="utf-8")
-        subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={folder}/profile",
-                "--window-size=1122,631",  # the 297 × 167 mm page at 96 dpi: charts are drawn at page width
-                "--no-pdf-header-footer",
-                "--virtual-time-budget=20000",
-                f"--print-to-pdf={output}",
-                page.as_uri() + "?print",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return output.read_bytes()
+    """The deck printed by headless Chromium: one slide per page, the sources on the last page (`?print`
+    shows every slide; twenty seconds of script time let Plotly draw them all)."""
+    return html_to_pdf(deck_html(slides), PRINTED_SLIDE, query="?print", script_time_ms=20_000)

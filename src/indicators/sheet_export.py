@@ -2,7 +2,7 @@
 
 The HTML needs nothing but itself: the small trend charts are SVG drawn here (no plotly.js, no
 kaleido), so a sheet prints in one Chromium run of about a second, and forty sheets in one run,
-split into one file per territory (pypdf). Chromium is the one deck_export drives (Debian's, `deck_export.CHROMIUM`).
+split into one file per territory (pypdf), by the Chromium of `indicators.chromium`.
 Its words, month names and `lang` follow the current language (`indicators.i18n`).
 """
 
@@ -12,17 +12,14 @@ import contextvars
 import html
 import io
 import re
-import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
-from pathlib import Path
 
 from babel.dates import get_month_names
 from pypdf import PdfReader, PdfWriter
 
+from indicators.chromium import html_to_pdf
 from indicators.config import DEMO_LABEL_FR
-from indicators.deck_export import CHROMIUM
 from indicators.formatting import MISSING, format_number
 from indicators.i18n import N_, _, current_language, current_locale
 from indicators.secret.lattice import SECRET_SYMBOL
@@ -296,41 +293,13 @@ def sheet_file_name(sheet: Sheet, suffix: str = "pdf") -> str:
     )
 
 
-def print_pdf(page: Path, output: Path, profile: Path) -> None:
-    """One HTML file printed by headless Chromium (the deck's), at the page size its CSS asks for."""
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--window-size=794,1123",  # A4 at 96 dpi
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={output}",
-            page.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
 def sheet_pdfs(sheets: list[Sheet], workers: int = 4) -> list[bytes]:
     """Every sheet as its own one-page A4 PDF (in the order given). All sheets are printed in one
     Chromium run, one per page, and the document split into pages: a Chromium start costs more than
     a page. Should a sheet ever take more than one page, each is printed on its own instead (a few
     runs at once), so that a file never holds another territory's page."""
     if len(sheets) > 1:
-        with tempfile.TemporaryDirectory() as folder:
-            page, output = Path(folder) / "fiches.html", Path(folder) / "fiches.pdf"
-            page.write_text(sheets_html(sheets, _("Fiches territoriales")), encoding="utf-8")
-            print_pdf(page, output, Path(folder) / "profile")
-            pages = split_pages(output.read_bytes())
+        pages = split_pages(html_to_pdf(sheets_html(sheets, _("Fiches territoriales"))))
         if len(pages) == len(sheets):
             return pages
     return [one_pdf(sheet) for sheet in sheets] if workers <= 1 else _parallel_pdfs(sheets, workers)
@@ -350,11 +319,7 @@ def split_pages(pdf: bytes) -> list[bytes]:
 
 
 def one_pdf(sheet: Sheet) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        page, output = Path(folder) / "fiche.html", Path(folder) / "fiche.pdf"
-        page.write_text(sheet_html(sheet), encoding="utf-8")
-        print_pdf(page, output, Path(folder) / "profile")
-        return output.read_bytes()
+    return html_to_pdf(sheet_html(sheet))
 
 
 def _parallel_pdfs(sheets: list[Sheet], workers: int) -> list[bytes]:
