@@ -6,9 +6,9 @@ import streamlit as st
 
 from indicators.i18n import _
 from indicators.pages import PAGES, PRESENTATION
-from views.cached import start_run
 from views.components import apply_page_conventions
 from views.errors import error_boundary
+from views.keyed import start_run
 from views.language import language_switch, session_language
 from views.links import copy_link_button, presenter_mode
 from views.process import collect_now_and_then, settle_imported_code

@@ -7,17 +7,17 @@ import threading
 
 import pytest
 
-import views.cached
+import views.keyed
 from indicators.loading import data_fingerprint
-from views.cached import run_fingerprint, start_run
+from views.keyed import run_fingerprint, start_run
 
 
 @pytest.fixture(autouse=True)
 def run_memo_left_as_found():
     """These tests play script runs in pytest's own thread: its memo is put back afterwards."""
-    token = views.cached._RUN_FINGERPRINT.set(None)
+    token = views.keyed._RUN_FINGERPRINT.set(None)
     yield
-    views.cached._RUN_FINGERPRINT.reset(token)
+    views.keyed._RUN_FINGERPRINT.reset(token)
 
 
 def touch_later(path) -> None:

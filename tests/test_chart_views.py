@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from indicators.cell_coverage import series_coverage
-from indicators.chart_views import field_trend_view, ranking_view
+from indicators.chart_views import RankingChoice, TrendChoice, field_trend_view, ranking_view
 from indicators.disclosure import protected_benchmark, protected_ranking, protected_trend, series_tables
 from indicators.i18n import in_language
 from indicators.labels import group_labels
@@ -35,9 +35,9 @@ def cells(tables: DataTables) -> pd.DataFrame:
 
 
 def trend(tables, index, cells, territory="92", first="2024", last="2025", frequency="month", breakdown="sex"):
-    choices = (INDICATOR, territory, first, last, frequency, breakdown)
-    protected = protected_trend(index, tables.territories, cells, *choices)
-    return protected, field_trend_view(tables, index, protected, K, *choices, cells)
+    choice = TrendChoice(INDICATOR, territory, first, last, frequency, breakdown)
+    protected = protected_trend(index, tables.territories, cells, *choice.filters)
+    return protected, field_trend_view(tables, index, protected, K, choice, cells)
 
 
 def test_a_trend_view_holds_the_protected_series_tables_and_its_provenance(tables, index, cells):
@@ -99,12 +99,8 @@ def ranking_view_2025(tables, index, protected, level: str, measure: str, cells=
         index,
         protected,
         K,
-        INDICATOR,
-        "2025",
-        "2025",
+        RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level, measure),
         "Ensemble",
-        level,
-        measure,
         tile_layout(tables.territories),
         benchmark,
     )

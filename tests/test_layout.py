@@ -57,3 +57,32 @@ def test_the_package_never_imports_streamlit():
             if any(name.split(".")[0] == "streamlit" for name in names):
                 offenders.append(str(path.relative_to(REPO_ROOT)))
     assert not offenders
+
+
+def names_in_architecture() -> tuple[set[str], set[str]]:
+    """The files (`views/cached.py`, `secret/lattice.py`, `data/indicators.csv`…) and the package's
+    functions and classes (`chart_views.TrendChoice`, `i18n.localized`) docs/ARCHITECTURE.md names."""
+    text = (REPO_ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"`([^`]+)`", text)
+    files = {name for name in quoted if re.fullmatch(r"[\w./-]+\.(?:py|csv|md)|[\w/]+/", name)}
+    attributes = {name for name in quoted if re.fullmatch(r"[a-z_0-9]+(?:\.[a-z_0-9]+)*\.[A-Za-z_]+", name)} - files
+    return files, attributes
+
+
+def test_every_path_and_function_the_architecture_names_exists():
+    """docs/ARCHITECTURE.md stays true: a file moved or a function renamed fails here."""
+    import importlib
+
+    files, attributes = names_in_architecture()
+    roots = [REPO_ROOT, PACKAGE, REPO_ROOT / "src"]
+    stale = sorted(name for name in files if not any((root / name).exists() for root in roots))
+    for dotted in attributes:
+        module_name, attribute = dotted.rsplit(".", 1)
+        try:
+            module = importlib.import_module(f"indicators.{module_name}")
+        except ImportError:
+            module = None
+        if module is None or not hasattr(module, attribute):
+            stale.append(dotted)
+    assert files and attributes
+    assert not stale, f"docs/ARCHITECTURE.md nomme ce qui n'existe plus : {stale}"

@@ -6,9 +6,10 @@ from indicators.config import data_dir
 from indicators.i18n import _
 from indicators.store.history import restore_version, version_table
 from views.access import require_analyst
-from views.cached import changes_of, prepare_new_version, store_and_baseline
+from views.cached import changes_of, store_and_baseline
 from views.import_sections import observation_columns
 from views.links import shared_choice
+from views.process import prepare_new_version
 
 st.title(_("Historique des données"))
 analyst = require_analyst()

@@ -18,9 +18,10 @@ from indicators.ingest.templates import (
 from indicators.labels import translated
 from indicators.observations import is_demo
 from views.access import require_analyst
-from views.cached import prepare_new_version, store_and_baseline, tables
+from views.cached import store_and_baseline, tables
 from views.errors import in_viewer_language
 from views.import_sections import show_formulas, show_preview, show_report
+from views.process import prepare_new_version
 
 data = tables()
 catalogue = data.catalogue

@@ -19,6 +19,9 @@ import gc
 import threading
 import time
 
+from indicators.config import data_dir, small_count_threshold
+from indicators.secret.releases import prepare_in_background
+
 _settled = threading.Event()
 _lock = threading.Lock()
 # Seconds between two full collections at most (a full collection costs 10–40 ms here).
@@ -72,3 +75,13 @@ def settle_imported_code() -> None:
         gc.collect()
         gc.freeze()
         _settled.set()
+
+
+def prepare_new_version() -> None:
+    """After an import or a rollback, in the served app: the new version's statistical secret solved
+    in a background thread, so that officials opening a page later do not wait. Not under AppTest
+    (no runtime): tests stay sequential."""
+    from streamlit import runtime
+
+    if runtime.exists():
+        prepare_in_background(data_dir(), small_count_threshold())

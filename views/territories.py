@@ -5,12 +5,13 @@ a ranking or on a funnel plot."""
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
+from indicators.chart_views import RankingChoice
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import N_, _
 from indicators.labels import translated
 from indicators.territories import MEASURES_FR, territory_choices
 from indicators.tilemap import clicked_territory
-from views.cached import field_index, ranking_view_of, tables, territory_publics
+from views.cached import field_index, ranking_view, tables, territory_publics
 from views.components import (
     chart_block,
     demo_banner,
@@ -66,7 +67,7 @@ measure = (
     or "count"
 )
 
-view = ranking_view_of(indicator_id, first_year, last_year, public, level, measure)
+view = ranking_view(RankingChoice(indicator_id, first_year, last_year, public, level, measure))
 if view is None:
     st.info(
         _("Aucune donnée pour cet indicateur de {first_year} à {last_year}.").format(

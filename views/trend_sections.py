@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
+from indicators.chart_views import TrendChoice
 from indicators.charts import change_figure, published_figure
 from indicators.findings import published_finding
 from indicators.formatting import format_publication_date
@@ -60,7 +61,7 @@ def field_trend(indicator_id: str, address: dict[str, str]) -> None:
         key="repartition",
     )
 
-    view = trend_view(indicator_id, territory, first_year, last_year, frequency, breakdown)
+    view = trend_view(TrendChoice(indicator_id, territory, first_year, last_year, frequency, breakdown))
     for note in view.notes:
         st.info(note, icon=":material/info:")
     if view.chart is None:

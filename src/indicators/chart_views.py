@@ -8,6 +8,7 @@ Pages draw a view; they compute nothing of their own.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,7 +29,6 @@ from indicators.loading import DataTables
 from indicators.observations import (
     FREQUENCIES,
     FieldIndex,
-    Frequency,
     as_frequency,
     coarser_granularities,
     communes_without_data,
@@ -78,6 +78,51 @@ def secret_note(k: int) -> str:
     return _(
         "{symbol} : effectif de 1 à {largest}, ou qui permettrait d'en retrouver un, masqué (secret statistique)"
     ).format(symbol=SECRET_SYMBOL, largest=k - 1)
+
+
+@dataclass(frozen=True)
+class TrendChoice:
+    """A viewer's choice of filters on Tendances (field observations). Hashable: with the data
+    version, the key of its cached view (views/cached.py)."""
+
+    indicator_id: str
+    territory: str
+    first_year: str
+    last_year: str
+    frequency: str
+    breakdown: str
+
+    @property
+    def years(self) -> tuple[str, str]:
+        return self.first_year, self.last_year
+
+    @property
+    def filters(self) -> tuple[str, str, str, str, str, str]:
+        """The choice in the order `disclosure.protected_trend` takes it."""
+        return self.indicator_id, self.territory, self.first_year, self.last_year, self.frequency, self.breakdown
+
+
+@dataclass(frozen=True)
+class RankingChoice:
+    """A viewer's choice of filters on Territoires: the indicator, years, public (`labels` code),
+    level (« commune » or « ept ») and measure (« count » or « rate »). Hashable, like TrendChoice."""
+
+    indicator_id: str
+    first_year: str
+    last_year: str
+    public: str
+    level: str
+    measure: str
+
+    @property
+    def years(self) -> tuple[str, str]:
+        return self.first_year, self.last_year
+
+    @property
+    def selection(self) -> tuple[str, str, str, str]:
+        """What the counts depend on, in the order `disclosure.protected_benchmark` takes it (the
+        level and the measure only change how they are grouped and shown)."""
+        return self.indicator_id, self.first_year, self.last_year, self.public
 
 
 @dataclass(frozen=True)
@@ -148,26 +193,19 @@ def sparse_view(series: pd.DataFrame, frequency: str, offered: Sequence[str]) ->
 
 
 def trend_changes(
-    data: DataTables,
-    index: FieldIndex,
-    cells: pd.DataFrame,
-    series: pd.DataFrame,
-    indicator_id: str,
-    territory: str,
-    first_year: str,
-    last_year: str,
-    frequency: Frequency,
+    data: DataTables, index: FieldIndex, cells: pd.DataFrame, series: pd.DataFrame, choice: TrendChoice
 ) -> tuple[dict[pd.Timestamp, ProtectedChange], dict[pd.Timestamp, Coverage]]:
     """Each drawn period's change against the same period a year before, like for like and through
     the secret (the first year drawn is compared with the year before it, though not drawn), and
     what each period's total adds up."""
-    inside = members(data.territories, territory)
-    start, end = year_bounds(first_year, last_year)
-    rows = index.rows(indicator_id, inside, start - pd.DateOffset(years=1), end)
+    inside = members(data.territories, choice.territory)
+    start, end = year_bounds(choice.first_year, choice.last_year)
+    rows = index.rows(choice.indicator_id, inside, start - pd.DateOffset(years=1), end)
     expected = len(inside) if inside is not None else len(communes(data.territories))
     starts = sorted(pd.DatetimeIndex(series["period_start"].unique()))
+    frequency = as_frequency(choice.frequency)
     return (
-        period_changes(rows, starts, frequency, expected, cells, territory),
+        period_changes(rows, starts, frequency, expected, cells, choice.territory),
         period_coverage(rows, starts, frequency, expected),
     )
 
@@ -212,72 +250,76 @@ def field_trend_view(
     index: FieldIndex,
     protected: tuple[pd.DataFrame, list[str], bool],
     k: int,
-    indicator_id: str,
-    territory: str,
-    first_year: str,
-    last_year: str,
-    frequency: str,
-    breakdown: str,
+    choice: TrendChoice,
     cells: pd.DataFrame,
 ) -> FieldTrendView:
     """One indicator's series for a territory, years, grouping and split (`protected`: the series
     from `disclosure.protected_trend`, with its sources and whether they are the demo's; `cells`: the
     protected lattice, or the indicator's part of it, which every stated change goes through), its
     texts in the current language."""
-    series, source_ids, demo = protected
-    entry = data.catalogue.loc[indicator_id]
-    place_names = names(data.territories)
-    left_out = coarser_granularities(
-        index.rows(indicator_id, members(data.territories, territory), *year_bounds(first_year, last_year)), frequency
-    )
+    series = protected[0]
+    rows = index.rows(choice.indicator_id, members(data.territories, choice.territory), *year_bounds(*choice.years))
+    left_out = coarser_granularities(rows, choice.frequency)
     notes = (_(COARSER_NOTES[left_out[-1]]),) if left_out else ()
     if series.empty:
         empty = _("Aucune donnée pour {place} de {first_year} à {last_year} à ce regroupement.").format(
-            place=place_names[territory], first_year=first_year, last_year=last_year
+            place=names(data.territories)[choice.territory], first_year=choice.first_year, last_year=choice.last_year
         )
         return FieldTrendView(notes, empty, None)
-    labels = group_labels(breakdown)
-    label = localized(entry, "label")
-    unit = localized(entry, "unit")
-    inside = members(data.territories, territory)
+    offered = index.frequencies_of[choice.indicator_id][0]
+    chart = trend_chart(data, index, protected, k, choice, cells)
+    return FieldTrendView(notes, None, chart, sparse_view(series, choice.frequency, offered))
+
+
+def trend_chart(
+    data: DataTables,
+    index: FieldIndex,
+    protected: tuple[pd.DataFrame, list[str], bool],
+    k: int,
+    choice: TrendChoice,
+    cells: pd.DataFrame,
+) -> ChartView:
+    """The chart block of a non-empty series: its finding, figure, tables (with each period's
+    coverage and change), source line and caveat."""
+    series, source_ids, demo = protected
+    entry = data.catalogue.loc[choice.indicator_id]
+    place = names(data.territories)[choice.territory]
+    labels = group_labels(choice.breakdown)
+    label, unit = localized(entry, "label"), localized(entry, "unit")
+    inside = members(data.territories, choice.territory)
     table, shown_table = series_tables(
         series,
         indicator=label,
-        territory=place_names[territory],
+        territory=place,
         unit=unit,
-        frequency=frequency,
+        frequency=choice.frequency,
         group_names=labels,
         k=k,
         coverage=series_coverage(
-            index.rows(indicator_id, inside, *year_bounds(first_year, last_year)),
-            frequency,
-            breakdown,
+            index.rows(choice.indicator_id, inside, *year_bounds(*choice.years)),
+            choice.frequency,
+            choice.breakdown,
             len(inside) if inside is not None else len(communes(data.territories)),
         ),
     )
-    grouping = as_frequency(frequency)
-    changes, covered = trend_changes(
-        data, index, cells, series, indicator_id, territory, first_year, last_year, grouping
-    )
+    changes, covered = trend_changes(data, index, cells, series, choice)
     table, shown_table = with_changes(table, shown_table, series, changes, covered)
+    first_year, last_year = choice.years
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
-    chart = ChartView(
-        finding=observation_finding(
-            series, f"{label} ({place_names[territory]})", unit, frequency, k, changes, covered
-        ),
-        figure=observation_figure(
-            series, unit, frequency, key_dates_for(data.key_dates, territory, data.territories), labels, k
-        ),
+    dates = key_dates_for(data.key_dates, choice.territory, data.territories)
+    partial = f" {_(PARTIAL_EPT_NOTE_FR)}" if choice.territory == PARTIAL_EPT else ""
+    return ChartView(
+        finding=observation_finding(series, f"{label} ({place})", unit, choice.frequency, k, changes, covered),
+        figure=observation_figure(series, unit, choice.frequency, dates, labels, k),
         data=table,
         display_data=shown_table,
         source=_("{sources} ; période {period} ; {symbol} : valeur masquée par le secret statistique").format(
             sources=source_line(source_ids, data.sources), period=period_text, symbol=SECRET_SYMBOL
         ),
-        caveat=localized(entry, "caveat") + (f" {_(PARTIAL_EPT_NOTE_FR)}" if territory == PARTIAL_EPT else ""),
-        file_name=f"{indicator_id}_{territory}_{frequency}.csv",
+        caveat=localized(entry, "caveat") + partial,
+        file_name=f"{choice.indicator_id}_{choice.territory}_{choice.frequency}.csv",
         is_demo=demo,
     )
-    return FieldTrendView(notes, None, chart, sparse_view(series, frequency, index.frequencies_of[indicator_id][0]))
 
 
 @dataclass(frozen=True)
@@ -541,17 +583,66 @@ def tile_map_view(
     return TileMapView(finding=finding, figure=figure, sentence=sentence, captions=captions)
 
 
+def ranking_texts(
+    data: DataTables, shown: pd.DataFrame, rows: pd.DataFrame, k: int, choice: RankingChoice, annualised: bool
+) -> RankingTexts:
+    """What every part of the view says the same way, in the current language."""
+    entry = data.catalogue.loc[choice.indicator_id]
+    rate_places = rate_decimals(shown["rate"])
+    return RankingTexts(
+        label=localized(entry, "label"),
+        count_unit=localized(entry, "unit"),
+        unit=measure_unit(localized(entry, "unit"), choice.measure, annualised),
+        rate_unit=rate_unit(annualised),
+        period_text=covered_text(rows),
+        secret=secret_note(k),
+        decimals=rate_places if choice.measure == "rate" else 0,
+        rate_decimals=rate_places,
+        communes=choice.level == "commune",
+    )
+
+
+def ranking_caveat(entry: object, measure: str, level: str) -> str:
+    """The indicator's caveat, then why raw counts mislead (or what a rate hides), then the partial
+    EPT's note when EPTs are ranked."""
+    about_measure = (
+        _(RATE_CAVEAT_FR)
+        if measure == "rate"
+        else _(
+            "Les effectifs sont bruts : une grande commune compte mécaniquement davantage ; "
+            "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes."
+        )
+    )
+    partial = " " + _(PARTIAL_EPT_NOTE_FR) if level == "ept" else ""
+    return localized(entry, "caveat") + " " + about_measure + partial
+
+
+def communes_missing_text(ranked: pd.DataFrame, data: DataTables, texts: RankingTexts) -> str | None:
+    """The communes with no data for the selection, named (a commune without data is not a zero)."""
+    absent = communes_without_data(ranked, data.territories) if texts.communes else []
+    if not absent:
+        return None
+    return ngettext(
+        "Sans donnée pour cet indicateur {period} ({count} commune) : {names}. "
+        "Une commune sans donnée n'est pas une commune à zéro.",
+        "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
+        "Une commune sans donnée n'est pas une commune à zéro.",
+        len(absent),
+    ).format(period=texts.period_text, count=len(absent), names=", ".join(absent))
+
+
+def comparable_rate(benchmark: Benchmark | None) -> float | None:
+    """The département's rate when the territories may be compared with it."""
+    return benchmark.rate if benchmark is not None and benchmark.comparable else None
+
+
 def ranking_view(
     data: DataTables,
     index: FieldIndex,
     protected: tuple[pd.DataFrame, list[str], bool],
     k: int,
-    indicator_id: str,
-    first_year: str,
-    last_year: str,
+    choice: RankingChoice,
     public_label: str,
-    level: str,
-    measure: str,
     layout: pd.DataFrame,
     benchmark: Benchmark | None = None,
 ) -> RankingView:
@@ -560,40 +651,14 @@ def ranking_view(
     the département (`benchmark`, from `disclosure.protected_benchmark`; None: no comparison);
     `layout` is the communes' tile layout."""
     ranked, source_ids, demo = protected
-    entry = data.catalogue.loc[indicator_id]
-    shown = by_measure(ranked, measure)
-    annualised = benchmark is not None and benchmark.annualised
-    rows = index.rows(indicator_id, None, *year_bounds(first_year, last_year))
-    rate_places = rate_decimals(shown["rate"])
-    texts = RankingTexts(
-        label=localized(entry, "label"),
-        count_unit=localized(entry, "unit"),
-        unit=measure_unit(localized(entry, "unit"), measure, annualised),
-        rate_unit=rate_unit(annualised),
-        period_text=covered_text(rows),
-        secret=secret_note(k),
-        decimals=rate_places if measure == "rate" else 0,
-        rate_decimals=rate_places,
-        communes=level == "commune",
-    )
+    entry = data.catalogue.loc[choice.indicator_id]
+    shown = by_measure(ranked, choice.measure)
+    rows = index.rows(choice.indicator_id, None, *year_bounds(*choice.years))
+    texts = ranking_texts(data, shown, rows, k, choice, benchmark is not None and benchmark.annualised)
     rate_sources = ["INSEE_POPULATIONS_LEGALES"]
-    level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if level == "ept" else []
-    caveat = (
-        localized(entry, "caveat")
-        + " "
-        + (
-            _(RATE_CAVEAT_FR)
-            if measure == "rate"
-            else _(
-                "Les effectifs sont bruts : une grande commune compte mécaniquement davantage ; "
-                "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes."
-            )
-        )
-    )
-    if level == "ept":
-        caveat += " " + _(PARTIAL_EPT_NOTE_FR)
-
+    level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if choice.level == "ept" else []
     masked_at_most = masked_bound(shown, benchmark)
+    rate = comparable_rate(benchmark)
     finding = ranking_finding(
         shown,
         texts.label,
@@ -601,18 +666,16 @@ def ranking_view(
         texts.period_text,
         texts.decimals,
         "commune" if texts.communes else "EPT",
-        f"{format_number(benchmark.rate, texts.rate_decimals)} {texts.rate_unit}"
-        if benchmark is not None and benchmark.rate is not None and benchmark.comparable
-        else "",
+        f"{format_number(rate, texts.rate_decimals)} {texts.rate_unit}" if rate is not None else "",
         masked_at_most,
     )
     tile_map = None
     if texts.communes:
         tile_map = tile_map_view(
-            data, shown, layout, finding, texts, measure, [*source_ids, *rate_sources], masked_at_most
+            data, shown, layout, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
         )
         finding = _("Classement des communes ({measure}) {period}").format(
-            measure=measure_label(measure).lower(), period=texts.period_text
+            measure=measure_label(choice.measure).lower(), period=texts.period_text
         )
     described = {_("indicateur"): texts.label, _("periode"): covered_label(rows), _("public"): public_label}
     export, display = ranking_tables(shown, k, texts, described, benchmark)
@@ -621,54 +684,31 @@ def ranking_view(
         period=texts.period_text,
         secret=texts.secret,
     )
+    years = f"{choice.first_year}_{choice.last_year}"
     chart = ChartView(
         finding=finding,
-        figure=ranking_figure(
-            shown,
-            texts.unit,
-            k,
-            texts.decimals,
-            benchmark.rate if benchmark is not None and benchmark.comparable else None,
-        ),
+        figure=ranking_figure(shown, texts.unit, k, texts.decimals, rate),
         data=export,
         display_data=display,
         source=source,
-        caveat=caveat,
-        file_name=f"{indicator_id}_{level}_{measure}_{first_year}_{last_year}.csv",
+        caveat=ranking_caveat(entry, choice.measure, choice.level),
+        file_name=f"{choice.indicator_id}_{choice.level}_{choice.measure}_{years}.csv",
         is_demo=demo,
     )
     figure, funnel_empty, funnel_note, funnel_title = funnel_parts(shown, benchmark, texts)
+    # The funnel draws rates whatever the measure chosen: its caveat is the rates' one.
     funnel = (
-        ChartView(
+        dataclasses.replace(
+            chart,
             finding=funnel_title,
             figure=figure,
-            data=export,
-            display_data=display,
-            source=source,
-            caveat=caveat if measure == "rate" else localized(entry, "caveat") + " " + _(RATE_CAVEAT_FR),
-            file_name=f"{indicator_id}_{level}_entonnoir_{first_year}_{last_year}.csv",
-            is_demo=demo,
+            caveat=chart.caveat if choice.measure == "rate" else localized(entry, "caveat") + " " + _(RATE_CAVEAT_FR),
+            file_name=f"{choice.indicator_id}_{choice.level}_entonnoir_{years}.csv",
         )
         if figure is not None
         else None
     )
-    missing = None
-    if texts.communes:
-        absent = communes_without_data(ranked, data.territories)
-        if absent:
-            missing = ngettext(
-                "Sans donnée pour cet indicateur {period} ({count} commune) : {names}. "
-                "Une commune sans donnée n'est pas une commune à zéro.",
-                "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
-                "Une commune sans donnée n'est pas une commune à zéro.",
-                len(absent),
-            ).format(period=texts.period_text, count=len(absent), names=", ".join(absent))
+    missing = communes_missing_text(ranked, data, texts)
     return RankingView(
-        tile_map,
-        chart,
-        missing,
-        comparison_notes(shown, benchmark, texts),
-        funnel,
-        funnel_empty,
-        funnel_note,
+        tile_map, chart, missing, comparison_notes(shown, benchmark, texts), funnel, funnel_empty, funnel_note
     )

@@ -440,6 +440,17 @@ def left_out(deck: pd.DataFrame, slides: list[Slide]) -> list[str]:
     return [slide_id for slide_id in deck["slide_id"] if slide_id not in shown]
 
 
+def left_out_topics(deck: pd.DataFrame, slides: list[Slide], catalogue: pd.DataFrame) -> list[str]:
+    """What each left-out slide would have shown, by its indicators' names in the current language
+    (« Signalements … et Participants … »): officials never read a slide's internal id."""
+    labels = localized_column(catalogue, "label")
+    missing = deck.loc[deck["slide_id"].isin(left_out(deck, slides))]
+    return [
+        _(" et ").join(str(labels.get(indicator, indicator)) for indicator in indicators.split("|"))
+        for indicators in missing["indicators"]
+    ]
+
+
 # A slide number in an address (`?slide=N`): ASCII digits only, and no more than this many once the
 # leading zeros are gone (a deck never has a million slides).
 SLIDE_NUMBER = re.compile(r"[0-9]+")

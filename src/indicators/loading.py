@@ -248,11 +248,11 @@ def published_digest(folder: Path | None = None, extra: tuple[str, ...] = ("deck
 
 
 def data_fingerprint(folder: Path | None = None) -> tuple[FingerprintEntry, ...]:
-    """Name, modification time and size of each table, and the store's latest version:
-    a cache key that changes whenever the data do."""
+    """Name, modification time and size of each table and of the deck's plan, and the store's
+    latest version: a cache key that changes whenever the data do."""
     folder = folder or data_dir()
     entries: list[FingerprintEntry] = []
-    for file in sorted(TABLE_FILES.values()):
+    for file in sorted([*TABLE_FILES.values(), "deck.csv"]):
         path = folder / file
         stat = path.stat() if path.exists() else None
         entries.append((file, stat.st_mtime_ns if stat else 0, stat.st_size if stat else 0))

@@ -3,10 +3,14 @@ of codes). Source titles, publishers, terms and notes stay as published (in Fren
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from indicators.exports import indicators_table, key_dates_table, published_table, sources_table, territories_table
 from indicators.formatting import format_figure, format_period
 from indicators.i18n import _, localized_column
+from indicators.loading import DataTables
 from indicators.provenance import source_descriptions
 from indicators.territories import names
 
@@ -56,4 +60,28 @@ def published_shown(estimates: pd.DataFrame, catalogue: pd.DataFrame, territorie
             "source_id": _("Source"),
             "note_fr": _("Remarque"),
         }
+    )
+
+
+@dataclass(frozen=True)
+class SourcesPage:
+    """The Sources page's tables: on screen, and to download (label → file name, frame)."""
+
+    sources: pd.DataFrame
+    published: pd.DataFrame
+    downloads: dict[str, tuple[str, pd.DataFrame]]
+
+
+def sources_page(data: DataTables) -> SourcesPage:
+    """The Sources page's tables in the current language."""
+    return SourcesPage(
+        sources=sources_shown(data.sources),
+        published=published_shown(data.published_estimates, data.catalogue, data.territories),
+        downloads={
+            _("Sources"): ("sources.csv", sources_table(data.sources)),
+            _("Catalogue des indicateurs"): (_("indicateurs.csv"), indicators_table(data.indicators)),
+            _("Chiffres publiés"): (_("chiffres_publies.csv"), published_table(data.published_estimates)),
+            _("Territoires"): (_("territoires.csv"), territories_table(data.territories)),
+            _("Dates clés"): (_("dates_cles.csv"), key_dates_table(data.key_dates)),
+        },
     )
