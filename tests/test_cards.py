@@ -172,12 +172,14 @@ def test_secret_card_shows_the_symbol():
 
 
 def test_a_like_for_like_total_with_a_secret_cell_in_it_is_not_stated():
-    # Antony's January 2025 (3) is secret, so is its partner; Issy-les-Moulineaux is new in 2026.
-    # The like-for-like total (Antony and Bagneux, both years) would add up secret cells.
+    # Antony's January 2025 (3) is secret, so is its partner; Issy-les-Moulineaux is new in 2026 and
+    # Clamart left. The 2025 like-for-like total (Antony and Bagneux) would be a new sum of secret
+    # cells. (Without Clamart, it would be the département's own January 2025 total: stated.)
     observations = cells_of(
         [
             ("92002", "2025-01", 3),
             ("92007", "2025-01", 30),
+            ("92023", "2025-01", 25),
             ("92002", "2026-01", 20),
             ("92007", "2026-01", 30),
             ("92040", "2026-01", 40),

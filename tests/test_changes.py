@@ -14,18 +14,18 @@ from hypothesis import strategies as st
 from scipy.stats import binomtest
 
 from indicators.changes import card_delta, change_columns, finding_clause, read_change
-from indicators.comparisons import LikeForLike
+from indicators.comparisons import Coverage, LikeForLike
 from indicators.findings import observation_finding
 from indicators.i18n import in_language
 from indicators.observations import aggregate_series, period_coverage, with_month
 from indicators.secret.lattice import lattice
 from indicators.secret.rules import (
     ProtectedChange,
-    commune_cells,
-    period_cell_visible,
+    like_for_like_shown,
     period_changes,
     protected_change,
-    units_visible,
+    units_shown,
+    visible_keys,
 )
 from indicators.secret.suppression import suppress_small_counts
 
@@ -158,12 +158,13 @@ def test_zero_a_year_before_is_written_as_counts():
 
 
 def test_a_like_for_like_total_over_a_secret_commune_cell_is_masked():
-    # Antony's 2024 (3) is secret, and so its partner; Bagneux is new in 2025: the like-for-like
-    # total (Antony and Issy, both years) adds up secret cells.
+    # Antony's 2024 (3) is secret, and so its partner; Bagneux is new in 2025 and Clamart left: the
+    # 2024 like-for-like total (Antony and Issy) is a new sum of secret cells.
     rows = dated(
         [
             ("92002", "2024", 3),
             ("92040", "2024", 30),
+            ("92023", "2024", 25),
             ("92002", "2025", 20),
             ("92040", "2025", 30),
             ("92007", "2025", 40),
@@ -180,6 +181,25 @@ def test_a_like_for_like_total_over_a_secret_commune_cell_is_masked():
     assert not open_change.masked and open_change.test is not None
 
 
+def test_a_side_that_is_the_published_total_is_stated_over_secret_commune_cells():
+    # Antony's 2024 (3) and its partner are secret, but 2024 holds nothing outside the field
+    # compared: its like-for-like total is the département's 2024 total (33), already shown.
+    rows = dated(
+        [
+            ("92002", "2024", 3),
+            ("92040", "2024", 30),
+            ("92002", "2025", 20),
+            ("92040", "2025", 30),
+            ("92007", "2025", 40),
+        ]
+    )
+    cells = secret_of(rows)
+    assert ("92002", "year", pd.Timestamp("2024-01-01")) not in visible_keys(cells)
+    [change] = period_changes(rows, [pd.Timestamp("2025-01-01")], "year", 36, cells).values()
+    assert not change.masked and change.test is not None
+    assert (change.test.current, change.test.previous) == (50, 33)
+
+
 def test_the_whole_field_compares_the_territory_cells_when_they_show():
     # The same communes both years: the département's totals (33 and 50) are visible cells.
     rows = dated([("92002", "2024", 3), ("92040", "2024", 30), ("92002", "2025", 20), ("92040", "2025", 30)])
@@ -191,12 +211,28 @@ def test_the_whole_field_compares_the_territory_cells_when_they_show():
 
 def test_a_unit_that_is_no_cell_counts_as_hidden():
     rows = dated([("92002", "2025-01", 30)])
-    cells = secret_of(rows)
-    communes = cells.loc[(cells["territory_level"] == "commune") & (cells["dimension"] == "none")]
-    known = pd.DataFrame({"territory_code": ["92002"], "offset": [0], "span": [1]})
-    unknown = pd.DataFrame({"territory_code": ["92007"], "offset": [0], "span": [1]})
-    assert units_visible(communes, known, pd.Timestamp("2025-01-01"))
-    assert not units_visible(communes, unknown, pd.Timestamp("2025-01-01"))
+    visible = visible_keys(secret_of(rows))
+    assert units_shown(visible, [("92002", 0, 1)], pd.Timestamp("2025-01-01"))
+    assert not units_shown(visible, [("92007", 0, 1)], pd.Timestamp("2025-01-01"))
+
+
+def test_a_side_that_is_its_territory_total_needs_no_commune_cell():
+    """The rule, side by side: a window holding nothing outside the common field is stated as the
+    territory's own total when that total shows, whatever its communes' cells; the other side, a
+    new sum, only when each commune cell it adds up is visible."""
+    # 92002 both years (3, then 4); 92040 only in 2025 (30): 2024 is whole, 2025 is not.
+    compared = LikeForLike(34, 3, *(Coverage(1, 36, 12, 12),) * 3, 4, 3, None, current_only=1)
+    assert compared.wholes == (False, True)
+    starts = (pd.Timestamp("2025-01-01"), pd.Timestamp("2024-01-01"))
+    shared = [("92002", 0, 12)]
+    both_cells = {("92002", "year", start) for start in starts}
+    assert like_for_like_shown(both_cells, compared, shared, starts, (False, False))
+    only_before = {("92002", "year", starts[1])}
+    assert like_for_like_shown(only_before, compared, shared, starts, (False, True)) is False
+    assert like_for_like_shown(only_before | {("92002", "year", starts[0])}, compared, shared, starts, (False, True))
+    # The whole side needs no cell when its total shows; the other side still does.
+    assert like_for_like_shown({("92002", "year", starts[0])}, compared, shared, starts, (False, True))
+    assert not like_for_like_shown({("92002", "year", starts[0])}, compared, shared, starts, (False, False))
 
 
 # --- Words and tables ------------------------------------------------------------------------------------
@@ -299,10 +335,10 @@ def test_period_changes_follow_the_rule_of_protected_change(rows, frequency):
     shown = rows.loc[rows["months_spanned"] <= months]
     starts = sorted(set(shown["month"].dt.to_period({1: "M", 3: "Q", 12: "Y"}[months]).dt.start_time))
     changes = period_changes(rows, starts, frequency, 36, cells)
-    communes = commune_cells(cells, "a")
+    visible = visible_keys(cells.loc[cells["indicator_id"] == "a"])
     year = pd.DateOffset(years=1)
     for start in starts:
         window = (start, start + pd.DateOffset(months=months - 1))
-        whole = all(period_cell_visible(cells, "92", frequency, when) for when in (start, start - year))
-        expected = protected_change(shown, (window, (window[0] - year, window[1] - year)), 36, communes, whole)
+        totals = (("92", frequency, start) in visible, ("92", frequency, start - year) in visible)
+        expected = protected_change(shown, (window, (window[0] - year, window[1] - year)), 36, visible, totals)
         assert changes.get(start) == expected, start

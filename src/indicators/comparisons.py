@@ -173,7 +173,18 @@ class LikeForLike:
     test: ChangeTest | None
     # Units (a commune's period) in one window and not in the other: counts of communes and months
     # can agree while the units differ (one commune's months a year before, another's now).
-    unshared: int = 0
+    current_only: int = 0
+    previous_only: int = 0
+
+    @property
+    def unshared(self) -> int:
+        return self.current_only + self.previous_only
+
+    @property
+    def wholes(self) -> tuple[bool, bool]:
+        """Whether each window (current, then previous) holds nothing outside the common field: its
+        like-for-like total is then its own total."""
+        return self.current_only == 0, self.previous_only == 0
 
     @property
     def same_field(self) -> bool:
@@ -252,7 +263,8 @@ def like_for_like(
         current_common=current_common,
         previous_common=previous_common,
         test=change_test(current_common, previous_common) if len(shared) else None,
-        unshared=len(now_sums) + len(before_sums) - 2 * len(shared),
+        current_only=len(now_sums) - len(shared),
+        previous_only=len(before_sums) - len(shared),
     )
 
 
@@ -346,7 +358,8 @@ def like_for_like_by_period(
             current_common=common_now,
             previous_common=common_before,
             test=change_test(common_now, common_before) if in_both else None,
-            unshared=int(counted["now"].get(start, 0)) + int(counted["before"].get(start, 0)) - 2 * in_both,
+            current_only=int(counted["now"].get(start, 0)) - in_both,
+            previous_only=int(counted["before"].get(start, 0)) - in_both,
         )
     return compared, shared[keys]
 

@@ -35,7 +35,7 @@ from indicators.observations import (
     year_bounds,
 )
 from indicators.secret.lattice import SECRET_SYMBOL, suppressed_label
-from indicators.secret.rules import ProtectedChange, commune_cells, protected_change, window_shown
+from indicators.secret.rules import ProtectedChange, protected_change, visible_keys, window_shown
 from indicators.territories import (
     DEPARTMENT,
     Benchmark,
@@ -280,12 +280,12 @@ def protected_comparisons(
         year = pd.DateOffset(years=1)
         current = (comparison.current_start, comparison.current_end)
         previous = (current[0] - year, current[1] - year)
-        communes = commune_cells(cells, indicator_id)
+        keys = visible_keys(cells.loc[cells["indicator_id"] == indicator_id])
         rows = select_observations(observations, indicator_id)
         rows = rows.loc[rows["months_spanned"] == MONTHS_PER_PERIOD[comparison.granularity]]
-        visible = [window_shown(totals, communes, rows, comparison, window) for window in (current, previous)]
+        visible = [window_shown(totals, keys, rows, comparison, window) for window in (current, previous)]
         change = (
-            protected_change(rows, (current, previous), expected, communes, all(visible))
+            protected_change(rows, (current, previous), expected, keys, (visible[0], visible[1]))
             if comparison.compared is not None
             else None
         )

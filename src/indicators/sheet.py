@@ -34,6 +34,7 @@ from indicators.comparisons import (
     Standing,
     like_for_like,
     rate_interval,
+    shared_units,
     standing,
 )
 from indicators.comparisons import Direction as ChangeDirection
@@ -59,7 +60,7 @@ from indicators.observations import (
 )
 from indicators.provenance import source_line
 from indicators.secret.lattice import SECRET_SYMBOL
-from indicators.secret.rules import common_field_visible, window_visible
+from indicators.secret.rules import like_for_like_shown, window_visible
 from indicators.store.contract import VersionInfo
 from indicators.territories import (
     DEPARTMENT,
@@ -303,8 +304,10 @@ def change_statement(
         return ChangeStatement(
             _("pas d'évolution : aucune commune ni aucun mois en commun avec un an plus tôt"), "flat"
         )
-    windows = ((window.start, window.end), (before.start, before.end))
-    if not common_field_visible(visible, level_rows, windows, (not figures[0].masked, not figures[1].masked)):
+    shared = shared_units(level_rows, (window.start, window.end), (before.start, before.end))
+    units = shared[["territory_code", "offset", "span"]].itertuples(index=False)
+    totals_shown = (not figures[0].masked, not figures[1].masked)
+    if not like_for_like_shown(visible, compared, units, (window.start, before.start), totals_shown):
         return ChangeStatement(_("évolution non publiable (secret statistique)"), "flat")
     tested = compared.test
     text = change_words(tested.direction, tested.percent)

@@ -3,13 +3,15 @@
 - A window of months (the overview's cards, a sheet's figures) shows its total only when the
   lattice's cells of that window are visible (`window_visible`), or its communes' cells are
   (`window_shown`).
-- A like-for-like total adds up some communes' months: a new aggregate, stated only when every
-  commune cell it adds up is visible, or when it is the territory's own visible total
-  (`protected_change`, `period_changes`, `units_visible`).
+- A like-for-like total adds up some communes' months: a new aggregate. `like_for_like_shown` is
+  the one rule that says when a pair of them may be stated; the cards (`protected_change`), every
+  chart's periods (`period_changes`) and the sheets (`sheet.change_statement`) all ask it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,15 +24,16 @@ from indicators.comparisons import (
     shared_units,
     window_units,
 )
-from indicators.observations import (
-    GRANULARITIES,
-    MONTHS_PER_PERIOD,
-    PeriodComparison,
-)
+from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, PeriodComparison
 from indicators.secret.lattice import ALL
-from indicators.territories import (
-    DEPARTMENT,
-)
+from indicators.territories import DEPARTMENT
+
+# A total cell of the lattice (everyone) by its territory, level and period start; and the units a
+# like-for-like total adds up: a commune's period by its offset in months from the window's start.
+CellKey = tuple[str, str, pd.Timestamp]
+VisibleKeys = AbstractSet[CellKey]
+Window = tuple[pd.Timestamp, pd.Timestamp]
+Unit = tuple[str, int, int]
 
 
 def window_visible(
@@ -76,83 +79,59 @@ class ProtectedChange:
         return None if self.masked else self.compared.test
 
 
-Window = tuple[pd.Timestamp, pd.Timestamp]
+def visible_keys(cells: pd.DataFrame) -> set[CellKey]:
+    """The (territory, level, period start) of every visible total cell (everyone) of `cells`."""
+    shown = cells.loc[(cells["dimension"] == "none") & (cells["group"] == ALL) & ~cells["suppressed"].astype(bool)]
+    return set(zip(shown["territory_code"], shown["level"], pd.DatetimeIndex(shown["period_start"])))
 
 
-def commune_cells(cells: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """One indicator's commune totals (everyone, every level), the cells like-for-like totals add up."""
-    return cells.loc[
-        (cells["indicator_id"] == indicator_id)
-        & (cells["territory_level"] == "commune")
-        & (cells["dimension"] == "none")
-        & (cells["group"] == ALL)
-    ]
-
-
-def units_visible(communes: pd.DataFrame, units: pd.DataFrame, start: pd.Timestamp) -> bool:
-    """Whether every unit (a commune's period: territory_code, offset from `start` in months, span)
-    is a cell of the lattice that the secret shows (`communes`: from `commune_cells`). A unit that
-    is no cell is taken as hidden: unknown means hidden."""
-    if units.empty:
-        return True
-    starts = [start + pd.DateOffset(months=int(offset)) for offset in units["offset"]]
-    wanted = pd.DataFrame(
-        {
-            "territory_code": units["territory_code"].to_numpy(),
-            "level": [GRANULARITIES[int(span)] for span in units["span"]],
-            "period_start": pd.DatetimeIndex(starts).as_unit("ns"),
-        }
+def units_shown(visible: VisibleKeys, units: Iterable[Unit], start: pd.Timestamp) -> bool:
+    """Whether every unit (territory_code, offset from `start` in months, span) is a visible cell.
+    A unit that is no cell is taken as hidden: unknown means hidden."""
+    return all(
+        (str(code), GRANULARITIES[int(span)], start + pd.DateOffset(months=int(offset))) in visible
+        for code, offset, span in units
     )
-    known = communes[["territory_code", "level", "period_start", "suppressed"]].assign(
-        period_start=lambda frame: pd.DatetimeIndex(frame["period_start"]).as_unit("ns")
+
+
+def like_for_like_shown(
+    visible: VisibleKeys,
+    compared: LikeForLike,
+    shared: Iterable[Unit],
+    starts: tuple[pd.Timestamp, pd.Timestamp],
+    totals_shown: tuple[bool, bool],
+) -> bool:
+    """The rule: whether a like-for-like pair (current window, then the year before) may be stated.
+
+    Each side is stated when it holds nothing outside the common field and the territory's own total
+    of that window shows (`totals_shown`: it is that total), or when every commune cell it adds up
+    (`shared`, from `starts`) is visible: a sum with a masked cell, minus the others, gives it back."""
+    units = list(shared)
+    return all(
+        (whole and total_shown) or units_shown(visible, units, start)
+        for whole, total_shown, start in zip(compared.wholes, totals_shown, starts)
     )
-    found = wanted.merge(known, on=["territory_code", "level", "period_start"], how="left")
-    return not bool(found["suppressed"].astype("boolean").fillna(True).any())
 
 
 def protected_change(
     rows: pd.DataFrame,
     windows: tuple[Window, Window],
     communes_expected: int,
-    communes: pd.DataFrame | None,
-    whole_visible: bool,
+    visible: VisibleKeys | None,
+    totals_shown: tuple[bool, bool],
 ) -> ProtectedChange | None:
-    """The change between two windows (current, then previous) like for like, through the secret.
-
-    A like-for-like total is a new aggregate (a sum over some communes and months): it is stated only
-    when every commune cell it adds up is visible (`communes`: `commune_cells`), or when the field is
-    the whole of both windows and `whole_visible` (the territory's own cells of both windows are
-    shown). `communes` None: figures not yet published (the import preview, for an analyst), no
-    secret applies. None when the earlier window has no figure."""
+    """The change between two windows (current, then previous) like for like, through the secret
+    (`like_for_like_shown`). `visible` None: figures not yet published (the import preview, for an
+    analyst), no secret applies. None when the earlier window has no figure."""
     current, previous = windows
     if not rows["month"].between(*previous).any():
         return None
     compared = like_for_like(rows, current, previous, communes_expected)
-    if communes is None or compared.test is None:
+    if visible is None or compared.test is None:
         return ProtectedChange(compared, False)
-    if compared.same_field and whole_visible:
-        return ProtectedChange(compared, False)
-    shared = shared_units(rows, current, previous)
-    visible = units_visible(communes, shared, current[0]) and units_visible(communes, shared, previous[0])
-    return ProtectedChange(compared, not visible)
-
-
-def period_cell_visible(cells: pd.DataFrame, territory_code: str, level: str, start: pd.Timestamp) -> bool:
-    """Whether a territory's total (everyone) of one period is a visible cell (`cells`: one indicator's)."""
-    cell = cells.loc[
-        (cells["territory_code"] == territory_code)
-        & (cells["level"] == level)
-        & (cells["period_start"] == start)
-        & (cells["dimension"] == "none"),
-        "suppressed",
-    ]
-    return not cell.empty and not bool(cell.iloc[0])
-
-
-def visible_keys(cells: pd.DataFrame) -> set[tuple[str, str, pd.Timestamp]]:
-    """The (territory, level, period start) of every visible total cell (everyone) of `cells`."""
-    shown = cells.loc[(cells["dimension"] == "none") & (cells["group"] == ALL) & ~cells["suppressed"].astype(bool)]
-    return set(zip(shown["territory_code"], shown["level"], pd.DatetimeIndex(shown["period_start"])))
+    shared = shared_units(rows, current, previous)[["territory_code", "offset", "span"]].itertuples(index=False)
+    shown = like_for_like_shown(visible, compared, shared, (current[0], previous[0]), totals_shown)
+    return ProtectedChange(compared, not shown)
 
 
 def period_changes(
@@ -167,11 +146,8 @@ def period_changes(
     secret (`cells`: the protected lattice, None for figures not yet published): what a chart's
     title states of its latest period and its table of every period. Rows are the dated rows of one
     indicator that the chart adds up (the territory's communes); periods without figures a year
-    before have no entry.
-
-    The rule is `protected_change`'s, for every period at once: stated when the field is the whole
-    of both periods and the territory's two cells are visible, or when every commune cell the
-    like-for-like totals add up is visible."""
+    before have no entry. The rule is `like_for_like_shown`'s, the territory's own cells of each
+    period as its totals."""
     months = MONTHS_PER_PERIOD[frequency]
     rows = rows.loc[rows["months_spanned"] <= months]
     if rows.empty:
@@ -181,32 +157,24 @@ def period_changes(
     if cells is None:
         return {start: ProtectedChange(change, False) for start, change in compared.items() if start in wanted}
     visible = visible_keys(cells.loc[cells["indicator_id"] == rows["indicator_id"].iloc[0]])
+    units_by_period: dict[pd.Timestamp, list[Unit]] = {}
+    for period, code, offset, span in shared[["period", "territory_code", "offset", "span"]].itertuples(index=False):
+        units_by_period.setdefault(pd.Timestamp(period), []).append((code, offset, span))
     year = pd.DateOffset(years=1)
-    # Each shared unit as the commune cell it is in each period: a hidden (or unknown) one masks its period.
-    first = pd.DatetimeIndex(shared["period"])
-    month_number = first.year.to_numpy() * 12 + first.month.to_numpy() - 1 + shared["offset"].to_numpy()
-    levels = shared["span"].map(GRANULARITIES).to_numpy()
-    hidden: set[pd.Timestamp] = set()
-    for back in (0, 12):
-        number = month_number - back
-        cell_starts = pd.to_datetime({"year": number // 12, "month": number % 12 + 1, "day": 1})
-        for period, code, level, when in zip(first, shared["territory_code"], levels, cell_starts):
-            if (code, level, when) not in visible:
-                hidden.add(pd.Timestamp(period))
     changes = {}
-    for start, change in compared.items():
-        if start not in wanted:
-            continue
-        whole = change.same_field and all(
-            (territory_code, frequency, when) in visible for when in (start, start - year)
+    for start in sorted(wanted.intersection(compared)):
+        change = compared[start]
+        starts_compared = (start, start - year)
+        totals = tuple((territory_code, frequency, when) in visible for when in starts_compared)
+        shown = like_for_like_shown(
+            visible, change, units_by_period.get(start, []), starts_compared, (totals[0], totals[1])
         )
-        masked = change.test is not None and not whole and start in hidden
-        changes[start] = ProtectedChange(change, masked)
+        changes[start] = ProtectedChange(change, change.test is not None and not shown)
     return changes
 
 
 def window_shown(
-    totals: pd.DataFrame, communes: pd.DataFrame, rows: pd.DataFrame, comparison: PeriodComparison, window: Window
+    totals: pd.DataFrame, visible: VisibleKeys, rows: pd.DataFrame, comparison: PeriodComparison, window: Window
 ) -> bool:
     """Whether a window's total (the rows of the comparison's granularity in it) may show: by the
     département's cells (`window_visible`), or as a sum of its communes' visible cells. With figures
@@ -215,39 +183,6 @@ def window_shown(
     by_department = not comparison.mixed and window_visible(
         totals, comparison.indicator_id, *window, comparison.granularity
     )
-    inside = rows.loc[rows["month"].between(*window)]
-    return by_department or units_visible(communes, window_units(inside, window[0]), window[0])
-
-
-def field_units(rows: pd.DataFrame, window: Window) -> pd.MultiIndex:
-    """The units (commune, month offset, span) of the window's rows, as `comparisons.like_for_like` pairs them."""
-    units = window_units(rows.loc[rows["month"].between(*window)], window[0])
-    return pd.MultiIndex.from_frame(units[["territory_code", "offset", "span"]]).unique()
-
-
-def common_field_visible(
-    visible: frozenset[tuple[str, str, pd.Timestamp]] | set[tuple[str, str, pd.Timestamp]],
-    rows: pd.DataFrame,
-    windows: tuple[Window, Window],
-    shown: tuple[bool, bool],
-) -> bool:
-    """Whether the two like-for-like totals of a sheet may show (current window, then the year
-    before). Each is the territory's own window total when its window holds nothing outside the
-    common field (shown as that total is, `shown`), else a new sum of commune cells: shown only when
-    every one of them is visible (`visible`: the lattice keys of the visible total cells), since a
-    sum with a masked cell, minus the others, gives it back. Side by side, this is
-    `protected_change`'s rule, which asks both sides at once."""
-    units = [field_units(rows, side) for side in windows]
-    shared = units[0].intersection(units[1])
-    for side, side_units, whole_shown in zip(windows, units, shown):
-        if len(side_units) == len(shared):
-            if not whole_shown:
-                return False
-            continue
-        keys = (
-            (str(code), GRANULARITIES[int(span)], side[0] + pd.DateOffset(months=int(offset)))
-            for code, offset, span in shared
-        )
-        if not all(key in visible for key in keys):
-            return False
-    return True
+    inside = window_units(rows.loc[rows["month"].between(*window)], window[0])
+    units = inside[["territory_code", "offset", "span"]].itertuples(index=False)
+    return by_department or units_shown(visible, units, window[0])
