@@ -517,34 +517,21 @@ def value_errors(numbers: pd.Series, raw: pd.Series, lines: pd.Series, header: s
 
 def bound_errors(cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], values: pd.Series) -> list[RowError]:
     """Optional bounds: low ≤ value ≤ high."""
-    errors: list[RowError] = []
     low = parse_numbers(cells[columns["value_low"]]) if "value_low" in columns else None
     high = parse_numbers(cells[columns["value_high"]]) if "value_high" in columns else None
+    # (rows breaking the rule, the bound's column, the message)
+    checks: list[tuple[pd.Series, str, str]] = []
     if low is not None:
-        errors += column_errors(
-            low > values,
-            lines,
-            columns["value_low"],
-            cells[columns["value_low"]],
-            _("borne basse supérieure à la valeur"),
-        )
+        checks.append((low > values, "value_low", _("borne basse supérieure à la valeur")))
     if high is not None:
-        errors += column_errors(
-            values > high,
-            lines,
-            columns["value_high"],
-            cells[columns["value_high"]],
-            _("valeur supérieure à la borne haute"),
-        )
+        checks.append((values > high, "value_high", _("valeur supérieure à la borne haute")))
     if low is not None and high is not None:
-        errors += column_errors(
-            low > high,
-            lines,
-            columns["value_low"],
-            cells[columns["value_low"]],
-            _("borne basse supérieure à la borne haute"),
-        )
-    return errors
+        checks.append((low > high, "value_low", _("borne basse supérieure à la borne haute")))
+    return [
+        error
+        for bad, bound, message in checks
+        for error in column_errors(bad, lines, columns[bound], cells[columns[bound]], message)
+    ]
 
 
 def missing_columns(columns: dict[str, str], default_indicator: str | None) -> list[RowError]:
@@ -584,10 +571,21 @@ def key_numbers(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(combined, index=rows.index)
 
 
-def prepare_observations(
-    raw: RawTable, catalogue: pd.DataFrame, communes: pd.DataFrame, default_indicator: str | None = None
-) -> PreparedUpload:
-    """Recognise, parse and validate every row; valid rows come out in the store's format."""
+@dataclass(frozen=True)
+class RecognisedTable:
+    """A raw table with its columns recognised: total rows dropped, a wide table melted long."""
+
+    cells: pd.DataFrame
+    lines: pd.Series
+    columns: dict[str, str]  # canonical name → the file's header
+    split_headers: tuple[str, ...]  # the file's sex and age group headers, those it has
+    notes: list[str]
+    neutralised: list[RowError]
+
+
+def recognise_table(raw: RawTable) -> RecognisedTable:
+    """The file's headers mapped to canonical columns, cells neutralised, total rows dropped, a wide
+    table melted long; notes on what was left out or ignored."""
     mapping = map_headers(list(raw.cells.columns))
     by_canonical = {canonical: header for header, canonical in mapping.items()}
     split_headers = tuple(by_canonical[name] for name in ("sex", "age_group") if name in by_canonical)
@@ -598,27 +596,114 @@ def prepare_observations(
     notes = [*raw.notes, *wide_notes, *notes]
     unrecognised = _("colonne « {header} » non reconnue : ignorée")
     notes += [unrecognised.format(header=header) for header in cells.columns if header not in mapping]
+    return RecognisedTable(cells, lines, columns, split_headers, notes, neutralised)
+
+
+def read_indicators(
+    table: RecognisedTable, catalogue: pd.DataFrame, default_indicator: str | None
+) -> tuple[pd.Series, list[RowError]]:
+    """Each row's field indicator, from its column or the one chosen at import, and the unknown ones."""
+    if "indicator" not in table.columns:
+        return pd.Series(default_indicator, index=table.cells.index), []
+    field_catalogue = catalogue.loc[catalogue["domain"] == "field"]
+    header = table.columns["indicator"]
+    indicators = match_indicators(table.cells[header], field_catalogue, categorical=True)
+    known = ", ".join(field_catalogue["indicator_id"])
+    return indicators, column_errors(
+        indicators.isna(),
+        table.lines,
+        header,
+        table.cells[header],
+        _("indicateur inconnu ; indicateurs connus : {known}").format(known=known),
+    )
+
+
+def read_groups(table: RecognisedTable) -> tuple[pd.Series, pd.Series, list[RowError]]:
+    """Each row's sex and age group ("ensemble" without such a column), and the unrecognised ones."""
+    cells, lines, columns = table.cells, table.lines, table.columns
+    sexes = ages = pd.Series("ensemble", index=cells.index)
+    errors: list[RowError] = []
+    if "sex" in columns:
+        sexes = per_distinct(
+            cells[columns["sex"]], lambda distinct: comparable_values(distinct).map(SEX_CODES), categorical=True
+        )
+        errors += column_errors(
+            sexes.isna(), lines, columns["sex"], cells[columns["sex"]], _("sexe non reconnu (F, M ou ensemble)")
+        )
+    if "age_group" in columns:
+        ages = normalise_age_groups(cells[columns["age_group"]], categorical=True)
+        errors += column_errors(
+            ages.isna(),
+            lines,
+            columns["age_group"],
+            cells[columns["age_group"]],
+            _("tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)"),
+        )
+    return sexes, ages, errors
+
+
+def without_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+    """The rows without those repeating an earlier row's key, and an error naming each repeat's first line."""
+    duplicated, first_line = duplicate_rows(rows)
+    duplicate = _("doublon de la ligne {line} (même indicateur, commune, période, sexe et âge)")
+    errors = [
+        RowError(int(line), "—", "", duplicate.format(line=int(first)))
+        for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])
+    ]
+    return rows.loc[~duplicated], errors
+
+
+def without_overlapping_totals(
+    rows: pd.DataFrame, cells: pd.DataFrame, split_headers: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[RowError]]:
+    """The rows without totals that count other rows again, and an error for each, with its split
+    cells as the file wrote them ("Total", an empty cell…) so the analyst finds the line."""
+    overlapping = overlapping_totals(rows)
+    empty = _("(vide)")
+    written = (
+        cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or empty)
+    )
+    overlap = _(
+        "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
+        "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
+        "détail ou le total, pas les deux"
+    )
+    errors = [
+        RowError(
+            int(line),
+            " / ".join(split_headers) or "—",
+            " / ".join(cells_written),
+            overlap,
+        )
+        for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))
+    ]
+    return rows.loc[~overlapping], errors
+
+
+def declared_sources(table: RecognisedTable) -> list[str]:
+    """The distinct sources the file's source column names, sorted (none without the column)."""
+    if "source" not in table.columns:
+        return []
+    return sorted({text for text in distinct_texts(table.cells[table.columns["source"]]).str.strip() if text})
+
+
+def prepare_observations(
+    raw: RawTable, catalogue: pd.DataFrame, communes: pd.DataFrame, default_indicator: str | None = None
+) -> PreparedUpload:
+    """Recognise, parse and validate every row; valid rows come out in the store's format."""
+    table = recognise_table(raw)
+    cells, lines, columns = table.cells, table.lines, table.columns
     missing = missing_columns(columns, default_indicator)
     if missing:
         return PreparedUpload(
-            pd.DataFrame(columns=[*KEY, "value", "line"]), missing, notes, len(cells), neutralised=neutralised
+            pd.DataFrame(columns=[*KEY, "value", "line"]),
+            missing,
+            table.notes,
+            len(cells),
+            neutralised=table.neutralised,
         )
 
-    field_catalogue = catalogue.loc[catalogue["domain"] == "field"]
-    errors: list[RowError] = []
-    if "indicator" in columns:
-        header = columns["indicator"]
-        indicators = match_indicators(cells[header], field_catalogue, categorical=True)
-        known = ", ".join(field_catalogue["indicator_id"])
-        errors += column_errors(
-            indicators.isna(),
-            lines,
-            header,
-            cells[header],
-            _("indicateur inconnu ; indicateurs connus : {known}").format(known=known),
-        )
-    else:
-        indicators = pd.Series(default_indicator, index=cells.index)
+    indicators, errors = read_indicators(table, catalogue, default_indicator)
     territories, territory_errors = resolve_territories(cells, lines, columns, communes)
     periods, period_header, period_raw = read_periods(cells, columns)
     values = parse_numbers(cells[columns["value"]])
@@ -632,30 +717,8 @@ def prepare_observations(
     )
     errors += value_errors(values, cells[columns["value"]], lines, columns["value"])
     errors += bound_errors(cells, lines, columns, values)
-    sexes = (
-        per_distinct(
-            cells[columns["sex"]], lambda distinct: comparable_values(distinct).map(SEX_CODES), categorical=True
-        )
-        if "sex" in columns
-        else pd.Series("ensemble", index=cells.index)
-    )
-    ages = (
-        normalise_age_groups(cells[columns["age_group"]], categorical=True)
-        if "age_group" in columns
-        else pd.Series("ensemble", index=cells.index)
-    )
-    if "sex" in columns:
-        errors += column_errors(
-            sexes.isna(), lines, columns["sex"], cells[columns["sex"]], _("sexe non reconnu (F, M ou ensemble)")
-        )
-    if "age_group" in columns:
-        errors += column_errors(
-            ages.isna(),
-            lines,
-            columns["age_group"],
-            cells[columns["age_group"]],
-            _("tranche d'âge non reconnue (11-14, 15-17, 18-25 ou ensemble)"),
-        )
+    sexes, ages, group_errors = read_groups(table)
+    errors += group_errors
 
     rows = pd.DataFrame(
         {
@@ -671,40 +734,11 @@ def prepare_observations(
     bad_lines = {error.line for error in errors}
     if bad_lines:
         rows = rows.loc[~rows["line"].isin(bad_lines)]
-    duplicated, first_line = duplicate_rows(rows)
-    duplicate = _("doublon de la ligne {line} (même indicateur, commune, période, sexe et âge)")
-    errors += [
-        RowError(int(line), "—", "", duplicate.format(line=int(first)))
-        for line, first in zip(rows.loc[duplicated, "line"], first_line[duplicated])
-    ]
-    rows = rows.loc[~duplicated]
-    overlapping = overlapping_totals(rows)
-    # The cells as the file wrote them ("Total", an empty cell…), so the analyst finds the line.
-    empty = _("(vide)")
-    written = (
-        cells.loc[rows.index[overlapping], list(split_headers)].astype(str).map(lambda cell: cell.strip() or empty)
-    )
-    overlap = _(
-        "total qui recompte d'autres lignes (même indicateur et commune, même période ou période "
-        "incluse : mois d'un trimestre ou d'une année), compté deux fois dans les sommes : gardez le "
-        "détail ou le total, pas les deux"
-    )
-    errors += [
-        RowError(
-            int(line),
-            " / ".join(split_headers) or "—",
-            " / ".join(cells_written),
-            overlap,
-        )
-        for line, cells_written in zip(rows.loc[overlapping, "line"], written.itertuples(index=False))
-    ]
+    rows, duplicate_errors = without_duplicates(rows)
+    rows, overlap_errors = without_overlapping_totals(rows, cells, table.split_headers)
+    errors += duplicate_errors + overlap_errors
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
-    rows = rows.loc[~overlapping].reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
     rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
-    sources = (
-        sorted({text for text in distinct_texts(cells[columns["source"]]).str.strip() if text})
-        if "source" in columns
-        else []
-    )
     errors.sort(key=lambda error: (error.line or 0, error.column))
-    return PreparedUpload(rows, errors, notes, len(cells), sources, neutralised)
+    return PreparedUpload(rows, errors, table.notes, len(cells), declared_sources(table), table.neutralised)

@@ -358,18 +358,18 @@ def overlong_cell(where: str) -> str:
     ).format(where=where, limit=format_number(MAX_CELL_CHARS))
 
 
-def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> RawTable | None:
-    """The fast way for the common case, giving exactly what read_csv_text would; None otherwise.
-
-    A file with no quote, no NUL and no lone carriage return has one row per line: the header
-    is found by the csv module in the first lines, the body is parsed by Arrow's multithreaded
-    reader and each distinct cell is stripped once. Any irregular line (another number of
-    cells, a line of spaces) makes Arrow fail, and the caller reads the file the slow way.
-    """
+def plain_source(content: bytes, text: str, encoding: str) -> bytes | None:
+    """The file as UTF-8 bytes when it is plain (no quote, no NUL, no lone carriage return), None otherwise."""
     # Without quotes, line n ends at the n-th line feed, in the text as in its UTF-8 bytes.
     source = content if encoding in ("utf-8", "utf-8-sig") else text.encode("utf-8")
     if b'"' in source or b"\x00" in source or (b"\r" in source and source.count(b"\r") != source.count(b"\r\n")):
         return None
+    return source
+
+
+def header_search_lines(text: str, delimiter: str) -> list[tuple[int, list[str]]] | None:
+    """The first lines (file line, stripped cells) as the csv module reads them, up to HEADER_SEARCH_ROWS
+    non-blank ones; None when they are not all within a prefix of whole lines (very long lines)."""
     # The header is among the first lines: the csv module reads a prefix, whole lines only.
     prefix = text[:65_536]
     complete_lines = prefix.count("\n") if len(prefix) < len(text) else len(text)
@@ -385,19 +385,70 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
             break
     if found < HEADER_SEARCH_ROWS and len(prefix) < len(text):
         return None  # very long lines: the header search needs more than the prefix
+    return head
+
+
+def after_line(source: bytes, line: int) -> memoryview | None:
+    """`source` from the start of the line after `line` (counted from 1); None when it has no such line."""
+    body_start = 0
+    for _line in range(line):
+        body_start = source.find(b"\n", body_start) + 1
+        if body_start == 0:
+            return None
+    return memoryview(source)[body_start:]
+
+
+def named_cells(columns: list[pd.Categorical], header: list[str]) -> pd.DataFrame:
+    """The body's columns under the header's names (an unnamed one by its place); a header wider than
+    the body gets empty columns."""
+    width = max(len(columns), len(header))
+    names = unique_names(
+        [name or unnamed_column(position) for position, name in enumerate(header + [""] * (width - len(header)))]
+    )
+    rows = len(columns[0])
+    return pd.DataFrame(
+        {
+            name: columns[position] if position < len(columns) else pd.Categorical([""] * rows)
+            for position, name in enumerate(names)
+        }
+    )
+
+
+def skipped_lines_notes(
+    head: list[tuple[int, list[str]]], header_index: int, header_line: int, blank_body_rows: int
+) -> list[str]:
+    """The notes on lines left out: title lines before the header, blank lines before it and in the body."""
+    notes = []
+    if header_index:
+        notes.append(title_lines_note(header_index, header_line))
+    blank = sum(1 for line, row_cells in head if line < header_line and not any(row_cells)) + blank_body_rows
+    if blank:
+        notes.append(blank_lines_note(blank))
+    return notes
+
+
+def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> RawTable | None:
+    """The fast way for the common case, giving exactly what read_csv_text would; None otherwise.
+
+    A file with no quote, no NUL and no lone carriage return has one row per line: the header
+    is found by the csv module in the first lines, the body is parsed by Arrow's multithreaded
+    reader and each distinct cell is stripped once. Any irregular line (another number of
+    cells, a line of spaces) makes Arrow fail, and the caller reads the file the slow way.
+    """
+    source = plain_source(content, text, encoding)
+    if source is None:
+        return None
+    head = header_search_lines(text, delimiter)
+    if head is None:
+        return None
     non_blank = [(line, cells) for line, cells in head if any(cells)]
     if not non_blank:
         return None
     header_index = next((index for index, (_, cells) in enumerate(non_blank) if looks_like_header(cells)), 0)
     header_line, header = non_blank[header_index]
-    body_start = 0
-    for _line in range(header_line):
-        body_start = source.find(b"\n", body_start) + 1
-        if body_start == 0:
-            return None
-    body = memoryview(source)[body_start:]
-    first_row = re.search(rb"[^\r\n][^\n]*", body)
-    if first_row is None:
+    body = after_line(source, header_line)
+    first_row = re.search(rb"[^\r\n][^\n]*", body) if body is not None else None
+    if body is None or first_row is None:
         return None
     width = first_row.group().count(delimiter.encode()) + 1
     if max(width, len(header)) > MAX_COLUMNS:
@@ -405,29 +456,16 @@ def read_plain_csv(content: bytes, text: str, encoding: str, delimiter: str) -> 
     columns = arrow_string_columns(body, delimiter, width) if width >= 2 else None
     if columns is None:
         return None
-    width = max(width, len(header))
-    names = unique_names(
-        [name or unnamed_column(position) for position, name in enumerate(header + [""] * (width - len(header)))]
+    cells = named_cells(columns, header)
+    lines = pd.Series(np.arange(header_line + 1, header_line + 1 + len(cells)), dtype="int64")
+    blank_rows = np.logical_and.reduce(
+        [cells[name].cat.codes.to_numpy() == _empty_code(cells[name]) for name in cells.columns]
     )
-    rows = len(columns[0])
-    cells = pd.DataFrame(
-        {
-            name: columns[position] if position < len(columns) else pd.Categorical([""] * rows)
-            for position, name in enumerate(names)
-        }
-    )
-    lines = pd.Series(np.arange(header_line + 1, header_line + 1 + rows), dtype="int64")
-    blank_rows = np.logical_and.reduce([cells[name].cat.codes.to_numpy() == _empty_code(cells[name]) for name in names])
     if blank_rows.all():
         return None  # no data row: the header alone sets the width, as read_csv_text does
     if blank_rows.any():
         cells, lines = cells.loc[~blank_rows].reset_index(drop=True), lines[~blank_rows].reset_index(drop=True)
-    notes = []
-    if header_index:
-        notes.append(title_lines_note(header_index, header_line))
-    blank = sum(1 for line, row_cells in head if line < header_line and not any(row_cells)) + int(blank_rows.sum())
-    if blank:
-        notes.append(blank_lines_note(blank))
+    notes = skipped_lines_notes(head, header_index, header_line, int(blank_rows.sum()))
     return RawTable(cells, lines, encoding, delimiter, header_line, notes)
 
 
