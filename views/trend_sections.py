@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
@@ -13,11 +14,60 @@ from indicators.i18n import _, localized, localized_column
 from indicators.key_dates import key_dates_for
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR, QUALIFIER_FR, translated
 from indicators.loading import DataTables
+from indicators.observations import FieldIndex
 from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
 from views.links import shared_choice, view_link
+
+
+def trend_filters(index: FieldIndex, indicator_id: str, place_choices: dict[str, str]) -> TrendChoice:
+    """The filters above the chart: territory, years, grouping (a second click on the chosen one
+    unselects it: the indicator's default then applies) and split."""
+    years = index.years_of[indicator_id]
+    left, middle, right = st.columns(3)
+    territory = shared_choice(
+        left.selectbox, _("Territoire"), list(place_choices), key="territoire", format_func=place_choices.get
+    )
+    first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
+    frequencies, default_frequency = index.frequencies_of[indicator_id]
+    assert default_frequency is not None  # an indicator with rows has a granularity
+    frequency: str = (
+        shared_choice(
+            right.segmented_control,
+            _("Regroupement"),
+            frequencies,
+            format_func=translated(FREQUENCY_FR).get,
+            default=default_frequency,
+            key="regroupement",
+        )
+        or default_frequency
+    )
+    breakdown = shared_choice(
+        st.radio,
+        _("Répartition"),
+        index.breakdowns.get(indicator_id, ["none"]),
+        format_func=translated(BREAKDOWN_FR).get,
+        horizontal=True,
+        key="repartition",
+    )
+    return TrendChoice(indicator_id, territory, first_year, last_year, frequency, breakdown)
+
+
+def coarser_view_link(
+    coarser: str, choice: TrendChoice, address: dict[str, str], place_choices: dict[str, str]
+) -> None:
+    """A link to the same view one grouping coarser (copyable, in this tab)."""
+    grouping = translated(FREQUENCY_FR)
+    choices = {
+        **address,
+        "territoire": place_choices[choice.territory],
+        "periode": [choice.first_year, choice.last_year],
+        "regroupement": grouping[coarser],
+        "repartition": translated(BREAKDOWN_FR)[choice.breakdown],
+    }
+    view_link(_("Voir le même graphique par {grouping}").format(grouping=grouping[coarser].lower()), choices)
 
 
 def field_trend(indicator_id: str, address: dict[str, str]) -> None:
@@ -31,59 +81,57 @@ def field_trend(indicator_id: str, address: dict[str, str]) -> None:
         return
     # The département, its four EPTs, then the communes with data; labels fixed, for links.
     place_choices = places(index.communes_of[indicator_id])
-    years = index.years_of[indicator_id]
-    left, middle, right = st.columns(3)
-    territory = shared_choice(
-        left.selectbox, _("Territoire"), list(place_choices), key="territoire", format_func=place_choices.get
-    )
-    first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
-    frequencies, default_frequency = index.frequencies_of[indicator_id]
-    assert default_frequency is not None  # an indicator with rows has a granularity
-    # A second click on the chosen grouping unselects it: the default then applies.
-    frequency: str = (
-        shared_choice(
-            right.segmented_control,
-            _("Regroupement"),
-            frequencies,
-            format_func=translated(FREQUENCY_FR).get,
-            default=default_frequency,
-            key="regroupement",
-        )
-        or default_frequency
-    )
-    breakdowns = index.breakdowns.get(indicator_id, ["none"])
-    breakdown = shared_choice(
-        st.radio,
-        _("Répartition"),
-        breakdowns,
-        format_func=translated(BREAKDOWN_FR).get,
-        horizontal=True,
-        key="repartition",
-    )
+    choice = trend_filters(index, indicator_id, place_choices)
 
-    view = trend_view(TrendChoice(indicator_id, territory, first_year, last_year, frequency, breakdown))
+    view = trend_view(choice)
     for note in view.notes:
         st.info(note, icon=":material/info:")
     if view.chart is None:
         st.info(view.empty or _(NO_DATA_SENTENCE), icon=":material/info:")
         return
     if view.sparse is not None:
-        # Most points are « s »: the same view one grouping coarser, as a link (copyable, in this tab).
+        # Most points are « s »: the same view one grouping coarser, as a link.
         st.info(view.sparse.note, icon=":material/visibility_off:")
         if view.sparse.coarser is not None:
-            grouping = translated(FREQUENCY_FR)
-            choices = {
-                **address,
-                "territoire": place_choices[territory],
-                "periode": [first_year, last_year],
-                "regroupement": grouping[view.sparse.coarser],
-                "repartition": translated(BREAKDOWN_FR)[breakdown],
-            }
-            view_link(
-                _("Voir le même graphique par {grouping}").format(grouping=grouping[view.sparse.coarser].lower()),
-                choices,
-            )
+            coarser_view_link(view.sparse.coarser, choice, address, place_choices)
     chart_block(**vars(view.chart), key="trend_field")
+
+
+# What a published figure's download holds, and what its table shows (titled in the viewer's language).
+PUBLISHED_DOWNLOAD_COLUMNS = [
+    "figure_id",
+    "indicator_id",
+    "territory_code",
+    "period",
+    "value",
+    "value_low",
+    "value_high",
+    "qualifier",
+    "source_id",
+    "note_fr",
+]
+
+
+def published_table_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The published figures' table as the page shows it: period, figure, precision, source, remark."""
+    return table[["period_text", "figure_text", "precision", "source", "note_fr"]].rename(
+        columns={
+            "period_text": _("Période"),
+            "figure_text": _("Chiffre"),
+            "precision": _("Précision"),
+            "source": _("Source"),
+            "note_fr": _("Remarque"),
+        }
+    )
+
+
+def series_labels_of(points: pd.DataFrame, sources: pd.DataFrame) -> dict[str, str]:
+    """Each source's series named by its publisher and publication date."""
+    by_id = sources.set_index("source_id")
+    return {
+        source_id: f"{by_id.at[source_id, 'publisher']!s} ({format_publication_date(by_id.at[source_id, 'published'])})"
+        for source_id in points["source_id"].unique()
+    }
 
 
 def published_trend(data: DataTables, indicator_id: str) -> None:
@@ -93,12 +141,7 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     territories = list(dict.fromkeys(points["territory_code"]))
     territory = shared_choice(st.selectbox, _("Territoire"), territories, format_func=place_names.get, key="territoire")
     points = points.loc[points["territory_code"] == territory]
-    sources = data.sources.set_index("source_id")
-    series_labels = {
-        source_id: f"{sources.at[source_id, 'publisher']!s} "
-        f"({format_publication_date(sources.at[source_id, 'published'])})"
-        for source_id in points["source_id"].unique()
-    }
+    series_labels = series_labels_of(points, data.sources)
     unit = localized(entry, "unit")
     if entry["kind"] == "change":
         figure = change_figure(points, unit, series_labels)
@@ -113,29 +156,8 @@ def published_trend(data: DataTables, indicator_id: str) -> None:
     chart_block(
         finding=published_finding(points, localized(entry, "label")),
         figure=figure,
-        data=table[
-            [
-                "figure_id",
-                "indicator_id",
-                "territory_code",
-                "period",
-                "value",
-                "value_low",
-                "value_high",
-                "qualifier",
-                "source_id",
-                "note_fr",
-            ]
-        ],
-        display_data=table[["period_text", "figure_text", "precision", "source", "note_fr"]].rename(
-            columns={
-                "period_text": _("Période"),
-                "figure_text": _("Chiffre"),
-                "precision": _("Précision"),
-                "source": _("Source"),
-                "note_fr": _("Remarque"),
-            }
-        ),
+        data=table[PUBLISHED_DOWNLOAD_COLUMNS],
+        display_data=published_table_shown(table),
         source=source_line(points["source_id"], data.sources),
         caveat=localized(entry, "caveat"),
         file_name=f"{indicator_id}_{territory}.csv",
