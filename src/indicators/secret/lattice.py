@@ -13,6 +13,7 @@ two labels would tell which cells are the small ones.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -56,26 +57,49 @@ STORED_ROWS = (ROW_DIMENSION, FULL_CROSSING_ROW)
 ROW_SEPARATOR = "·"
 
 
-def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value),
-    with the territory's level ("commune", "ept", "departement") and the territory it adds up to.
+PERIOD_LEVELS = ("month", "quarter", "year")
+GROUP_DIMENSIONS = ("sex", "age_group", "none")
+# A monthly sum's keys other than its territory, in the order `_sum_by` packs them.
+MONTH_KEYS = ("indicator", "month", "span", "group")
 
-    Built from the commune cells as given: quarters and years are sums of months, a quarterly
-    figure exists only as a quarter and in its year, a yearly figure only as a year cell; an EPT
-    (given `ept_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
-    Keys are integer codes, so a million observations cost a few hash factorisations, not
-    eighteen text group-bys.
+# Keys and sums per distinct key (`_sum_by`), with the size of each key column.
+KeyedSums = tuple[tuple[dict[str, np.ndarray], np.ndarray], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class CodedObservations:
+    """The commune observations as integer codes, ready to be summed into cells.
+
+    `values` holds per row the value and the two 31-bit halves of its digest; `span` the finest level
+    a row can be shown at (0 a month, 1 a quarter, 2 a year); `territory_ept` each commune's EPT as a
+    position in `ept_codes` (-1: none, the commune adds up to the département only); `period_codes`
+    per level each month's period and the periods' starts.
     """
-    ept_of = dict(ept_of or {})
+
+    dated: pd.DataFrame
+    indicator: np.ndarray
+    indicators: pd.Index
+    territory: np.ndarray
+    territories: pd.Index
+    ept_codes: pd.Index
+    territory_ept: np.ndarray
+    month: np.ndarray
+    months: pd.DatetimeIndex
+    span: np.ndarray
+    values: np.ndarray
+    period_codes: dict[str, tuple[np.ndarray, pd.Index]]
+    parent_categories: pd.Index
+
+
+def coded_observations(observations: pd.DataFrame, ept_of: Mapping[str, str]) -> CodedObservations:
+    """The observations' indicators, territories and months factorised, their EPTs, spans and digests."""
     dated = with_month(observations)
     indicator, indicators = pd.factorize(dated["indicator_id"], sort=True)
     territory, territories = pd.factorize(dated["territory_code"], sort=True)
     ept_codes = pd.Index(sorted(set(ept_of.values())))
-    # Each commune's EPT as a position in ept_codes (-1: none, the commune adds up to the département only).
     territory_ept = ept_codes.get_indexer(pd.Index([ept_of.get(code) for code in territories])).astype(np.int64)
-    month, months = pd.factorize(dated["month"], sort=True)
-    months = pd.DatetimeIndex(months)
-    # 0 for a month, 1 for a quarter, 2 for a year: the finest level a row can be shown at.
+    month, month_values = pd.factorize(dated["month"], sort=True)
+    months = pd.DatetimeIndex(month_values)
     span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
     # Summed per cell with the counts: two 31-bit halves of each row's digest (exact in float64 up to
     # 2²² rows a cell), which together say whether a cell adds up the same rows in another release.
@@ -91,98 +115,157 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
         "month": months,
         **{level: months.to_period(code).start_time for level, code in (("quarter", "Q"), ("year", "Y"))},
     }
-    period_codes = {level: pd.factorize(starts[level], sort=True) for level in starts}
-    parent_categories = pd.Index([DEPARTMENT, *ept_codes])
+    return CodedObservations(
+        dated=dated,
+        indicator=indicator,
+        indicators=pd.Index(indicators),
+        territory=territory,
+        territories=pd.Index(territories),
+        ept_codes=ept_codes,
+        territory_ept=territory_ept,
+        month=month,
+        months=months,
+        span=span,
+        values=values,
+        period_codes={level: pd.factorize(starts[level], sort=True) for level in starts},
+        parent_categories=pd.Index([DEPARTMENT, *ept_codes]),
+    )
 
+
+def month_sums_per_territory_level(
+    coded: CodedObservations, group: np.ndarray, groups: pd.Index
+) -> dict[str, KeyedSums]:
+    """Monthly sums of one dimension's groups per commune, per EPT (its communes) and for the
+    département (every commune), with the sizes of their keys."""
+    sizes = {
+        "indicator": len(coded.indicators),
+        "territory": len(coded.territories),
+        "month": len(coded.months),
+        "span": 3,
+        "group": len(groups),
+    }
+    keys = {"indicator": coded.indicator, "territory": coded.territory, "month": coded.month, "span": coded.span}
+    commune_months = _sum_by({**keys, "group": group}, sizes, coded.values)
+    department_months = _sum_by({name: commune_months[0][name] for name in MONTH_KEYS}, sizes, commune_months[1])
+    commune_ept = coded.territory_ept[commune_months[0]["territory"]]
+    inside = commune_ept >= 0
+    ept_sizes = {**sizes, "territory": max(len(coded.ept_codes), 1)}
+    ept_months = _sum_by(
+        {**{name: commune_months[0][name][inside] for name in MONTH_KEYS}, "territory": commune_ept[inside]},
+        ept_sizes,
+        commune_months[1][inside],
+    )
+    return {
+        "commune": (commune_months, sizes),
+        "ept": (ept_months, ept_sizes),
+        "departement": (department_months, sizes),
+    }
+
+
+def period_keys(
+    keys: dict[str, np.ndarray],
+    territory_level: str,
+    level: str,
+    dimension: str,
+    groups: pd.Index,
+    period_of_month: np.ndarray,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The keys of one level's cells (a month's period in place of the month) and which monthly sums
+    go into them."""
+    # A yearly figure only exists as a year cell, a quarterly one as a quarter or a year.
+    keep = keys["span"] <= {"month": 0, "quarter": 1, "year": 2}[level]
+    if dimension != "none" and ALL in groups:
+        # A dimension that an indicator does not split ("ensemble") is the same cell as the total.
+        keep &= keys["group"] != groups.get_loc(ALL)
+    level_keys = {"indicator": keys["indicator"][keep]}
+    if territory_level != "departement":
+        level_keys["territory"] = keys["territory"][keep]
+    level_keys["period"] = period_of_month[keys["month"][keep]]
+    level_keys["group"] = keys["group"][keep]
+    return level_keys, keep
+
+
+def cell_frame(
+    coded: CodedObservations,
+    piece: tuple[str, str, str],
+    groups: pd.Index,
+    period_starts: pd.Index,
+    cells: dict[str, np.ndarray],
+    cell_sums: np.ndarray,
+) -> pd.DataFrame:
+    """One piece's cells (`piece`: territory level, period level, dimension) as lattice rows: codes
+    back to territories, periods and groups, with each territory's parent."""
+    territory_level, level, dimension = piece
+    territory_codes: pd.Index | NDArray[np.object_]
+    if territory_level == "commune":
+        territory_codes = coded.territories.take(cells["territory"])
+        ept_positions = coded.territory_ept[cells["territory"]]
+        parent_codes = np.where(ept_positions >= 0, ept_positions + 1, 0)
+    elif territory_level == "ept":
+        territory_codes = coded.ept_codes.take(cells["territory"])
+        parent_codes = np.zeros(len(cell_sums), dtype=np.int64)
+    else:
+        territory_codes = np.full(len(cell_sums), DEPARTMENT, dtype=object)
+        parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "indicator_id": pd.Series(coded.indicators.take(cells["indicator"]), dtype="str"),
+            "territory_code": pd.Series(territory_codes, dtype="str"),
+            "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
+            "group": pd.Series(groups.take(cells["group"]), dtype="str"),
+            "value": cell_sums[:, 0],
+            "level": level,
+            "dimension": dimension,
+            "territory_level": pd.Categorical.from_codes(
+                np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level), dtype=np.int64),
+                categories=pd.Index(TERRITORY_LEVELS),
+            ),
+            "parent_code": pd.Categorical.from_codes(parent_codes, categories=coded.parent_categories),
+            "digest_low": cell_sums[:, 1],
+            "digest_high": cell_sums[:, 2],
+        }
+    )
+
+
+def dimension_cells(coded: CodedObservations, dimension: str) -> dict[tuple[str, str, str], pd.DataFrame]:
+    """One dimension's cells (its groups, or everyone for "none") at every territory and period level."""
+    if dimension == "none":
+        group, groups = np.zeros(len(coded.dated), dtype=np.int64), pd.Index([ALL])
+    else:
+        group, group_values = pd.factorize(coded.dated[dimension], sort=True)
+        groups = pd.Index(group_values)
     built: dict[tuple[str, str, str], pd.DataFrame] = {}
-    for dimension in ("sex", "age_group", "none"):
-        if dimension == "none":
-            group, groups = np.zeros(len(dated), dtype=np.int64), pd.Index([ALL])
-        else:
-            group, groups = pd.factorize(dated[dimension], sort=True)
-        sizes = {
-            "indicator": len(indicators),
-            "territory": len(territories),
-            "month": len(months),
-            "span": 3,
-            "group": len(groups),
-        }
-        commune_months = _sum_by(
-            {"indicator": indicator, "territory": territory, "month": month, "span": span, "group": group},
-            sizes,
-            values,
-        )
-        department_months = _sum_by(
-            {name: commune_months[0][name] for name in ("indicator", "month", "span", "group")},
-            sizes,
-            commune_months[1],
-        )
-        commune_ept = territory_ept[commune_months[0]["territory"]]
-        inside = commune_ept >= 0
-        ept_sizes = {**sizes, "territory": max(len(ept_codes), 1)}
-        ept_months = _sum_by(
-            {
-                **{name: commune_months[0][name][inside] for name in ("indicator", "month", "span", "group")},
-                "territory": commune_ept[inside],
-            },
-            ept_sizes,
-            commune_months[1][inside],
-        )
-        pieces = {
-            "commune": (commune_months, sizes),
-            "ept": (ept_months, ept_sizes),
-            "departement": (department_months, sizes),
-        }
-        for territory_level, ((keys, sums), level_sizes) in pieces.items():
-            for level in ("month", "quarter", "year"):
-                # A yearly figure only exists as a year cell, a quarterly one as a quarter or a year.
-                keep = keys["span"] <= {"month": 0, "quarter": 1, "year": 2}[level]
-                if dimension != "none" and ALL in groups:
-                    # A dimension that an indicator does not split ("ensemble") is the same cell as the total.
-                    keep &= keys["group"] != groups.get_loc(ALL)
-                period_of_month, period_starts = period_codes[level]
-                level_keys = {"indicator": keys["indicator"][keep]}
-                if territory_level != "departement":
-                    level_keys["territory"] = keys["territory"][keep]
-                level_keys["period"] = period_of_month[keys["month"][keep]]
-                level_keys["group"] = keys["group"][keep]
-                cells, cell_sums = _sum_by(level_keys, {**level_sizes, "period": len(period_starts)}, sums[keep])
-                territory_codes: pd.Index | NDArray[np.object_]
-                if territory_level == "commune":
-                    territory_codes = territories.take(cells["territory"])
-                    ept_positions = territory_ept[cells["territory"]]
-                    parent_codes = np.where(ept_positions >= 0, ept_positions + 1, 0)
-                elif territory_level == "ept":
-                    territory_codes = ept_codes.take(cells["territory"])
-                    parent_codes = np.zeros(len(cell_sums), dtype=np.int64)
-                else:
-                    territory_codes = np.full(len(cell_sums), DEPARTMENT, dtype=object)
-                    parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
-                built[(territory_level, level, dimension)] = pd.DataFrame(
-                    {
-                        "indicator_id": pd.Series(indicators.take(cells["indicator"]), dtype="str"),
-                        "territory_code": pd.Series(territory_codes, dtype="str"),
-                        "period_start": pd.DatetimeIndex(period_starts).take(cells["period"]),
-                        "group": pd.Series(groups.take(cells["group"]), dtype="str"),
-                        "value": cell_sums[:, 0],
-                        "level": level,
-                        "dimension": dimension,
-                        "territory_level": pd.Categorical.from_codes(
-                            np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level), dtype=np.int64),
-                            categories=pd.Index(TERRITORY_LEVELS),
-                        ),
-                        "parent_code": pd.Categorical.from_codes(parent_codes, categories=parent_categories),
-                        "digest_low": cell_sums[:, 1],
-                        "digest_high": cell_sums[:, 2],
-                    }
-                )
+    for territory_level, ((keys, sums), level_sizes) in month_sums_per_territory_level(coded, group, groups).items():
+        for level in PERIOD_LEVELS:
+            period_of_month, period_starts = coded.period_codes[level]
+            level_keys, keep = period_keys(keys, territory_level, level, dimension, groups, period_of_month)
+            cells, cell_sums = _sum_by(level_keys, {**level_sizes, "period": len(period_starts)}, sums[keep])
+            piece = (territory_level, level, dimension)
+            built[piece] = cell_frame(coded, piece, groups, period_starts, cells, cell_sums)
+    return built
+
+
+def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value),
+    with the territory's level ("commune", "ept", "departement") and the territory it adds up to.
+
+    Built from the commune cells as given: quarters and years are sums of months, a quarterly
+    figure exists only as a quarter and in its year, a yearly figure only as a year cell; an EPT
+    (given `ept_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
+    Keys are integer codes, so a million observations cost a few hash factorisations, not
+    eighteen text group-bys.
+    """
+    coded = coded_observations(observations, dict(ept_of or {}))
+    built: dict[tuple[str, str, str], pd.DataFrame] = {}
+    for dimension in GROUP_DIMENSIONS:
+        built.update(dimension_cells(coded, dimension))
     order = [
         (territory_level, level, dimension)
         for territory_level in TERRITORY_LEVELS
-        for level in ("month", "quarter", "year")
-        for dimension in ("sex", "age_group", "none")
+        for level in PERIOD_LEVELS
+        for dimension in GROUP_DIMENSIONS
     ]
-    rows = crossed_rows(dated, values, territories, territory_ept, ept_codes)
+    rows = crossed_rows(coded.dated, coded.values, coded.territories, coded.territory_ept, coded.ept_codes)
     return pd.concat([*(built[piece] for piece in order), rows], ignore_index=True)
 
 
@@ -261,6 +344,118 @@ def _sum_by(
     return unpacked, sums
 
 
+@dataclass(frozen=True)
+class CellCodes:
+    """The cells' key columns factorised: per column each cell's code, the values in code order, and
+    the number of codes with room for "no such value" (a parent that does not exist)."""
+
+    codes: dict[str, np.ndarray]
+    values: dict[str, pd.Index]
+    sizes: dict[str, int]
+
+    def where(self, column: str, name: str) -> np.ndarray:
+        """Which cells have `name` in `column` (none when no cell has it)."""
+        names = list(self.values[column])
+        codes = self.codes[column]
+        return codes == names.index(name) if name in names else np.zeros(len(codes), dtype=bool)
+
+
+CELL_KEYS = ("indicator_id", "territory_code", "level", "period_start", "dimension", "group")
+
+
+def cell_codes(cells: pd.DataFrame) -> CellCodes:
+    """The cells' keys (`CELL_KEYS`) as sorted integer codes."""
+    codes, values, sizes = {}, {}, {}
+    for column in CELL_KEYS:
+        codes[column], found = pd.factorize(cells[column], sort=True)
+        values[column] = pd.Index(found)
+        sizes[column] = len(values[column]) + 1
+    return CellCodes(codes, values, sizes)
+
+
+def group_families(coded: CellCodes, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Groups (sexes, age groups) add up to everyone, at the same territory and period."""
+    keys = ["indicator_id", "territory_code", "level", "period_start"]
+    return [
+        link(rows[coded.where("dimension", name)], rows[coded.where("dimension", "none")], coded, keys)
+        for name in ("sex", "age_group")
+    ]
+
+
+def period_families(coded: CellCodes, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Months add up to quarters, quarters to years (same territory and group)."""
+    period_starts = pd.DatetimeIndex(coded.values["period_start"])
+    keys = ["indicator_id", "territory_code", "dimension", "group", "period_start"]
+    families = []
+    for child_level, parent_level, code in (("month", "quarter", "Q"), ("quarter", "year", "Y")):
+        parent_start = period_starts.get_indexer(period_starts.to_period(code).start_time)
+        parent_start = np.where(parent_start < 0, len(period_starts), parent_start)
+        families.append(
+            link(
+                rows[coded.where("level", child_level)],
+                rows[coded.where("level", parent_level)],
+                coded,
+                keys,
+                child_maps={"period_start": parent_start},
+            )
+        )
+    return families
+
+
+def territory_families(coded: CellCodes, rows: np.ndarray, cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Communes add up to the département, EPTs to the département, communes to their EPT (same
+    period and group)."""
+    territory_level = cells["territory_level"].to_numpy()
+    is_commune, is_ept = territory_level == "commune", territory_level == "ept"
+    is_department = territory_level == "departement"
+    across = ["indicator_id", "level", "period_start", "dimension", "group"]
+    # A commune's EPT as a territory code: its parent's position among the territory values.
+    no_territory = coded.sizes["territory_code"] - 1
+    parent_of = pd.DataFrame(
+        {"territory": coded.codes["territory_code"], "parent": cells["parent_code"].astype("object")}
+    ).drop_duplicates("territory")
+    parent_territory = np.full(coded.sizes["territory_code"], no_territory, dtype=np.int64)
+    found = coded.values["territory_code"].get_indexer(pd.Index(parent_of["parent"]))
+    parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, no_territory)
+    return [
+        link(rows[is_commune], rows[is_department], coded, across),
+        link(rows[is_ept], rows[is_department], coded, across),
+        link(
+            rows[is_commune],
+            rows[is_ept],
+            coded,
+            ["indicator_id", "territory_code", *across[1:]],
+            child_maps={"territory_code": parent_territory},
+        ),
+    ]
+
+
+def crossing_families(coded: CellCodes, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stored rows crossing sex and age add up to their sex's cell and to their age group's cell."""
+    dimensions = list(coded.values["dimension"])
+    group_values = coded.values["group"]
+    stored_rows = rows[coded.where("dimension", ROW_DIMENSION) | coded.where("dimension", FULL_CROSSING_ROW)]
+    families = []
+    for position, name in enumerate(("sex", "age_group")):
+        own = [label.split(ROW_SEPARATOR)[position] if ROW_SEPARATOR in label else "" for label in group_values]
+        group_map = group_values.get_indexer(pd.Index(own))
+        group_map = np.where(group_map >= 0, group_map, coded.sizes["group"] - 1)
+        dimension_map = np.full(coded.sizes["dimension"], coded.sizes["dimension"] - 1, dtype=np.int64)
+        for stored in STORED_ROWS:
+            if stored in dimensions and name in dimensions:
+                dimension_map[dimensions.index(stored)] = dimensions.index(name)
+        families.append(
+            link(
+                stored_rows,
+                rows[coded.where("dimension", name)],
+                coded,
+                list(CELL_KEYS),
+                child_maps={"dimension": dimension_map, "group": group_map},
+            )
+        )
+    return families
+
+
 def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     """(parent index, children indexes) arrays for each family of additive relations, as group ids.
 
@@ -271,86 +466,14 @@ def relations(cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     commune has an EPT; elsewhere the same facts follow from the relations that do hold. Always the
     same families in the same order (`RELATION_FAMILIES`), empty where no relation of one exists.
     """
-    columns = ("indicator_id", "territory_code", "level", "period_start", "dimension", "group")
-    codes, values, sizes = {}, {}, {}
-    for column in columns:
-        codes[column], values[column] = pd.factorize(cells[column], sort=True)
-        sizes[column] = len(values[column]) + 1  # room for "no such value" (a parent that does not exist)
-    period_starts = pd.DatetimeIndex(values["period_start"])
-    level, levels = codes["level"], list(values["level"])
-    dimension, dimensions = codes["dimension"], list(values["dimension"])
+    coded = cell_codes(cells)
     rows = np.arange(len(cells))
-
-    def level_is(name: str) -> np.ndarray:
-        return level == levels.index(name) if name in levels else np.zeros(len(cells), dtype=bool)
-
-    def dimension_is(name: str) -> np.ndarray:
-        return dimension == dimensions.index(name) if name in dimensions else np.zeros(len(cells), dtype=bool)
-
-    families = []
-    # Groups (sexes, age groups) add up to everyone, at the same territory and period.
-    keys = ["indicator_id", "territory_code", "level", "period_start"]
-    for name in ("sex", "age_group"):
-        families.append(link(rows[dimension_is(name)], rows[dimension_is("none")], codes, sizes, keys))
-    # Months add up to quarters, quarters to years (same territory and group).
-    for child_level, parent_level, code in (("month", "quarter", "Q"), ("quarter", "year", "Y")):
-        parent_start = period_starts.get_indexer(period_starts.to_period(code).start_time)
-        parent_start = np.where(parent_start < 0, len(period_starts), parent_start)
-        keys = ["indicator_id", "territory_code", "dimension", "group", "period_start"]
-        families.append(
-            link(
-                rows[level_is(child_level)],
-                rows[level_is(parent_level)],
-                codes,
-                sizes,
-                keys,
-                child_maps={"period_start": parent_start},
-            )
-        )
-    # Communes add up to their EPT and to the département, EPTs to the département (same period and group).
-    territory_level = cells["territory_level"].to_numpy()
-    is_commune, is_ept = territory_level == "commune", territory_level == "ept"
-    is_department = territory_level == "departement"
-    across = ["indicator_id", "level", "period_start", "dimension", "group"]
-    families.append(link(rows[is_commune], rows[is_department], codes, sizes, across))
-    families.append(link(rows[is_ept], rows[is_department], codes, sizes, across))
-    # A commune's EPT as a territory code: its parent's position among the territory values.
-    parent_of = pd.DataFrame({"territory": codes["territory_code"], "parent": cells["parent_code"].astype("object")})
-    parent_of = parent_of.drop_duplicates("territory")
-    parent_territory = np.full(sizes["territory_code"], sizes["territory_code"] - 1, dtype=np.int64)
-    found = pd.Index(values["territory_code"]).get_indexer(parent_of["parent"])
-    parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, sizes["territory_code"] - 1)
-    families.append(
-        link(
-            rows[is_commune],
-            rows[is_ept],
-            codes,
-            sizes,
-            ["indicator_id", "territory_code", *across[1:]],
-            child_maps={"territory_code": parent_territory},
-        )
-    )
-    # Stored rows crossing sex and age add up to their sex's cell and to their age group's cell.
-    everything = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
-    group_values = pd.Index(values["group"])
-    for position, name in enumerate(("sex", "age_group")):
-        own = [label.split(ROW_SEPARATOR)[position] if ROW_SEPARATOR in label else "" for label in group_values]
-        group_map = group_values.get_indexer(pd.Index(own))
-        group_map = np.where(group_map >= 0, group_map, sizes["group"] - 1)
-        dimension_map = np.full(sizes["dimension"], sizes["dimension"] - 1, dtype=np.int64)
-        for stored in STORED_ROWS:
-            if stored in dimensions and name in dimensions:
-                dimension_map[dimensions.index(stored)] = dimensions.index(name)
-        families.append(
-            link(
-                rows[dimension_is(ROW_DIMENSION) | dimension_is(FULL_CROSSING_ROW)],
-                rows[dimension_is(name)],
-                codes,
-                sizes,
-                everything,
-                child_maps={"dimension": dimension_map, "group": group_map},
-            )
-        )
+    families = [
+        *group_families(coded, rows),
+        *period_families(coded, rows),
+        *territory_families(coded, rows, cells),
+        *crossing_families(coded, rows),
+    ]
     return [holding(members, ids, cells) for members, ids in families]
 
 
@@ -387,8 +510,7 @@ def holding(members: np.ndarray, ids: np.ndarray, cells: pd.DataFrame) -> tuple[
 def link(
     children: np.ndarray,
     parents: np.ndarray,
-    codes: dict[str, np.ndarray],
-    sizes: dict[str, int],
+    coded: CellCodes,
     keys: list[str],
     child_maps: dict[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -398,6 +520,7 @@ def link(
     start, a commune to its EPT).
     """
     child_maps = child_maps or {}
+    codes, sizes = coded.codes, coded.sizes
 
     def packed(rows: np.ndarray, is_child: bool) -> np.ndarray:
         columns = [
