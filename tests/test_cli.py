@@ -5,21 +5,18 @@ import os
 import subprocess
 import sys
 
+from cli_support import run_cli
+
 LATIN1 = (
     "Indicateur;Code commune;Année;Mois;Nombre\r\n"
     "Jeunes entrés en suivi à la Veille active jeunes;92050;2026;3;1\u00a0204\r\n"
 ).encode("cp1252")
 
 
-def run(data_dir, *args):
-    env = {**os.environ, "INDICATORS_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "indicators", *args], env=env, capture_output=True, timeout=120)
-
-
 def test_ingest_json_then_export(data_copy, tmp_path):
     upload = tmp_path / "export.csv"
     upload.write_bytes(LATIN1)
-    dry = run(data_copy, "ingest", str(upload), "--dry-run", "--json")
+    dry = run_cli(data_copy, "ingest", str(upload), "--dry-run", "--json")
     assert dry.returncode == 0
     report = json.loads(dry.stdout)
     assert {
@@ -35,9 +32,9 @@ def test_ingest_json_then_export(data_copy, tmp_path):
         "version": None,
     }
     assert not (data_copy / "store").exists()
-    done = run(data_copy, "ingest", str(upload), "--json")
+    done = run_cli(data_copy, "ingest", str(upload), "--json")
     assert done.returncode == 0 and json.loads(done.stdout)["version"] == 1
-    exported = run(
+    exported = run_cli(
         data_copy,
         "export",
         "--indicator",
@@ -53,9 +50,9 @@ def test_ingest_json_then_export(data_copy, tmp_path):
         "indicateur;territoire;période;sexe;tranche d'âge;valeur;source",
         "jeunes_suivis_vaj;92050;2026-03;ensemble;ensemble;1204;IMPORT_000001",
     ]
-    assert b"version 1" in run(data_copy, "history").stdout
+    assert b"version 1" in run_cli(data_copy, "history").stdout
     # The public export of the same figures: the protected cells, the month, its quarter and its year.
-    public = run(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
+    public = run_cli(data_copy, "export", "--indicator", "jeunes_suivis_vaj", "--territory", "92050")
     rows = public.stdout.decode("utf-8-sig").splitlines()
     # Then what each figure adds up: one commune of one, one month of one.
     assert rows[0] == (
@@ -74,7 +71,7 @@ def test_the_default_export_is_public_and_the_raw_one_is_audited(data_copy, tmp_
     import hashlib
     import re
 
-    public = run(data_copy, "export", "--out", str(tmp_path / "public.csv"))
+    public = run_cli(data_copy, "export", "--out", str(tmp_path / "public.csv"))
     assert public.returncode == 0
     rows = (tmp_path / "public.csv").read_text(encoding="utf-8-sig").splitlines()
     value = rows[0].split(";").index("valeur")
@@ -82,21 +79,23 @@ def test_the_default_export_is_public_and_the_raw_one_is_audited(data_copy, tmp_
     assert "s" in values, "les données de démonstration ont des effectifs masqués"
     assert not [value for value in values if re.fullmatch(r"[1-4]", value)]
     assert not (data_copy / "audit" / "audit.log").exists()  # a public export is not an event
-    raw = run(data_copy, "export", "--unsuppressed", "--who", "analyste@example.fr", "--out", str(tmp_path / "raw.csv"))
+    raw = run_cli(
+        data_copy, "export", "--unsuppressed", "--who", "analyste@example.fr", "--out", str(tmp_path / "raw.csv")
+    )
     assert raw.returncode == 0
     written = (tmp_path / "raw.csv").read_bytes()
     assert re.search(rb";[1-4];DEMO_FICTIVE", written), "l'export brut garde les petits effectifs"
     [entry] = audit_entries(data_copy)
     assert entry["action"] == "export sans secret statistique" and entry["who"] == "analyste@example.fr"
     assert entry["sha256"] == hashlib.sha256(written).hexdigest()
-    assert run(data_copy, "export", "--territory", "75056").returncode == 2
+    assert run_cli(data_copy, "export", "--territory", "75056").returncode == 2
 
 
 def test_a_command_line_rollback_and_import_leave_audit_entries(data_copy, tmp_path):
     upload = tmp_path / "un.csv"
     upload.write_bytes(LATIN1)
-    assert run(data_copy, "ingest", str(upload), "--who", "analyste@example.fr").returncode == 0
-    back = run(data_copy, "rollback", "0", "--who", "analyste@example.fr")
+    assert run_cli(data_copy, "ingest", str(upload), "--who", "analyste@example.fr").returncode == 0
+    back = run_cli(data_copy, "rollback", "0", "--who", "analyste@example.fr")
     assert back.returncode == 0 and b"Version 2" in back.stdout
     actions = [(entry["action"], entry["who"]) for entry in audit_entries(data_copy)]
     assert actions == [("import", "analyste@example.fr"), ("retour à une version", "analyste@example.fr")]
@@ -106,7 +105,7 @@ def test_a_command_line_rollback_and_import_leave_audit_entries(data_copy, tmp_p
 def test_refused_file_exits_1_with_errors_and_writes_nothing(data_copy, tmp_path):
     upload = tmp_path / "bad.csv"
     upload.write_bytes(b"indicateur;code_commune;periode;valeur\nconsultations_sexologie;92050;2026-13;4\n")
-    result = run(data_copy, "ingest", str(upload), "--json")
+    result = run_cli(data_copy, "ingest", str(upload), "--json")
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["version"] is None
@@ -118,12 +117,12 @@ def test_refused_file_exits_1_with_errors_and_writes_nothing(data_copy, tmp_path
 
 
 def test_usage_errors_exit_2(data_copy, tmp_path):
-    assert run(data_copy, "ingest").returncode == 2
-    assert run(data_copy, "ingest", str(tmp_path / "absent.csv")).returncode == 2
+    assert run_cli(data_copy, "ingest").returncode == 2
+    assert run_cli(data_copy, "ingest", str(tmp_path / "absent.csv")).returncode == 2
 
 
 def test_demo_export_carries_the_label(data_copy):
-    exported = run(data_copy, "export", "--indicator", "professionnels_formes")
+    exported = run_cli(data_copy, "export", "--indicator", "professionnels_formes")
     header, first = exported.stdout.decode("utf-8-sig").splitlines()[:2]
     assert header.startswith("statut_donnees;") and first.startswith("données fictives de démonstration;")
 

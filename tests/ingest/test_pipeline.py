@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.ingest.pipeline import analyse_upload, commit_import
+from import_support import analyse
+from indicators.ingest.pipeline import commit_import
 from indicators.loading import demo_observations, load_tables, observation_store
 from indicators.observations import is_demo
 from indicators.store.commits import rollback
@@ -15,13 +16,6 @@ LATIN1_EXPORT = (
     "Consultations de sexologie;92050;01/01/2026;F;15-17;1\u00a0204\r\n"
     "Consultations de sexologie;92071;01/02/2026;M;18-25;3\r\n"
 ).encode("cp1252")
-
-
-def analyse(folder: Path, content: bytes, name: str = "export.csv", **options):
-    tables = load_tables(folder)
-    communes = tables.territories.loc[tables.territories["level"] == "commune"]
-    current = tables.field_observations
-    return analyse_upload(content, name, tables.indicators, communes, current, is_demo(current), **options)
 
 
 def files_under(folder: Path) -> set[Path]:
@@ -224,7 +218,7 @@ def test_a_cell_pasted_in_windows_1252_is_imported_and_named_in_the_report(data_
 
 
 def test_the_import_page_says_no_change_and_offers_no_confirmation(data_copy, monkeypatch):
-    from test_pages import open_page
+    from app_support import open_page
 
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
     commit_import(
@@ -244,7 +238,7 @@ def test_the_import_page_says_no_change_and_offers_no_confirmation(data_copy, mo
 
 
 def test_the_import_page_shows_the_misencoded_cell_before_confirmation(data_copy, monkeypatch):
-    from test_pages import open_page
+    from app_support import open_page
 
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
     content = (

@@ -1,26 +1,23 @@
 """Every refusal leaves an audit entry (and no version), from the function and from the command line."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
+from cli_support import run_cli
+from import_support import analyse
 from indicators.ingest.pipeline import (
     ACTIVE_CONTENT,
     INVALID_ROWS,
     NO_VALID_ROW,
     PERSONAL_DATA,
     UNREADABLE,
-    analyse_upload,
     commit_import,
     refusal_reason,
     refuse_import,
 )
 from indicators.ingest.reading import MAX_UPLOAD_BYTES
-from indicators.loading import load_tables, observation_store
-from indicators.observations import is_demo
+from indicators.loading import observation_store
 from indicators.store import audit
 from workbooks import with_external_link, with_formula, with_macros, workbook_bytes
 
@@ -49,13 +46,6 @@ REFUSED = {
     ),
     "lignes.csv": ((VALID + "consultations_sexologie;99999;2025-02;4;\n").encode(), INVALID_ROWS),
 }
-
-
-def analyse(folder, content: bytes, name: str):
-    tables = load_tables(folder)
-    communes = tables.territories.loc[tables.territories["level"] == "commune"]
-    current = tables.field_observations
-    return analyse_upload(content, name, tables.indicators, communes, current, is_demo(current))
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
@@ -92,16 +82,11 @@ def test_invalid_rows_are_no_refusal_when_the_valid_ones_are_kept(data_copy):
     assert refusal_reason(analyse(data_copy, content, "lignes.csv"), "valid_rows") is None
 
 
-def run(data_dir, *args):
-    env = {**os.environ, "INDICATORS_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "indicators", *args], env=env, capture_output=True, timeout=120)
-
-
 @pytest.mark.parametrize("options", [(), ("--dry-run", "--json")])
 def test_the_command_line_records_a_refusal_with_the_system_user(options, data_copy, tmp_path):
     upload = tmp_path / "image.png"
     upload.write_bytes(REFUSED["image.png"][0])
-    done = run(data_copy, "ingest", str(upload), *options)
+    done = run_cli(data_copy, "ingest", str(upload), *options)
     assert done.returncode == 1
     [entry] = audit.read_entries(data_copy)
     assert entry["action"] == "import refusé (fichier illisible)"
@@ -114,7 +99,7 @@ def test_the_command_line_records_a_refusal_with_the_system_user(options, data_c
 def test_the_command_line_refuses_a_five_million_character_line_by_line_and_column(data_copy, tmp_path):
     upload = tmp_path / "ligne_longue.csv"
     upload.write_bytes(REFUSED["ligne_longue.csv"][0])
-    done = run(data_copy, "ingest", str(upload), "--json")
+    done = run_cli(data_copy, "ingest", str(upload), "--json")
     assert done.returncode == 1, done.stderr.decode()[-500:]
     report = json.loads(done.stdout)
     assert report["refusal"].startswith("Ligne 3, colonne « indicateur » : une cellule de plus de 131")
@@ -127,19 +112,19 @@ def test_the_command_line_refuses_a_five_million_character_line_by_line_and_colu
 def test_the_command_line_refuses_a_macro_workbook_and_names_a_formula_of_an_accepted_one(data_copy, tmp_path):
     upload = tmp_path / "macros.xlsx"
     upload.write_bytes(REFUSED["macros.xlsx"][0])
-    refused = run(data_copy, "ingest", str(upload))
+    refused = run_cli(data_copy, "ingest", str(upload))
     assert refused.returncode == 1 and "Refusé : Classeur refusé : il contient des macros" in refused.stdout.decode()
     [entry] = audit.read_entries(data_copy)
     assert entry["action"] == f"import refusé ({ACTIVE_CONTENT})"
     upload = tmp_path / "total.xlsx"
     upload.write_bytes(with_formula(workbook_bytes(), "D4", "D2+D3", "9"))
-    dry = json.loads(run(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
+    dry = json.loads(run_cli(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
     assert dry["ok"] is True
     assert [
         (cell["sheet"], cell["line"], cell["column"], cell["cell"], cell["formula"], cell["value"])
         for cell in dry["formulas"]
     ] == [("Données", 4, "valeur", "D4", "=D2+D3", "9")]
-    text = run(data_copy, "ingest", str(upload), "--dry-run").stdout.decode()
+    text = run_cli(data_copy, "ingest", str(upload), "--dry-run").stdout.decode()
     assert "  formule : Feuille « Données », ligne 4, colonne « valeur » (cellule D4) : formule « =D2+D3 »" in text
 
 
@@ -151,11 +136,11 @@ def test_the_command_line_logs_its_imports_and_lists_neutralised_text(data_copy,
         "consultations_sexologie;92050;2025-02;5;<b>CD92</b>\n",
         encoding="utf-8",
     )
-    dry = json.loads(run(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
+    dry = json.loads(run_cli(data_copy, "ingest", str(upload), "--dry-run", "--json").stdout)
     assert [(cell["line"], cell["column"]) for cell in dry["neutralised"]] == [(2, "source"), (3, "source")]
     assert "formule" in dry["neutralised"][0]["message"] and "HTML" in dry["neutralised"][1]["message"]
     assert audit.read_entries(data_copy) == []  # a dry run that would be accepted writes nothing, not even a log line
-    assert run(data_copy, "ingest", str(upload)).returncode == 0
+    assert run_cli(data_copy, "ingest", str(upload)).returncode == 0
     [entry] = audit.read_entries(data_copy)
     assert (entry["action"], entry["version"]) == ("import", 1)
 

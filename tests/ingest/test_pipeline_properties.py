@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.ingest.pipeline import analyse_upload, commit_import
+from import_support import analyse
+from indicators.ingest.pipeline import commit_import
 from indicators.loading import load_tables, observation_store
-from indicators.observations import is_demo
 
 VALID = (
     "indicateur;code_commune;periode;sexe;tranche_age;valeur\r\n"
@@ -29,13 +29,6 @@ def context(tmp_path_factory):
     return folder, tables, tables.territories.loc[tables.territories["level"] == "commune"]
 
 
-def analyse(context, content: bytes, name: str = "f.csv"):
-    _, tables, communes = context
-    return analyse_upload(
-        content, name, tables.indicators, communes, tables.field_observations, is_demo(tables.field_observations)
-    )
-
-
 def files_under(folder: Path) -> set[tuple[str, int]]:
     return {(str(path), path.stat().st_size) for path in folder.rglob("*") if path.is_file()}
 
@@ -51,7 +44,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(content=st.binary(max_size=2000), name=st.sampled_from(["f.csv", "f.xlsx", "f.txt"]))
 def test_random_bytes_never_crash(context, content, name):
-    report = analyse(context, content, name)
+    report = analyse(context[1], content, name)
     assert report.acceptable("all_or_nothing") == (
         report.refusal is None and not report.errors and report.rows_valid > 0
     )
@@ -67,7 +60,7 @@ def test_random_bytes_never_crash(context, content, name):
 def test_mutated_files_are_refused_without_writing_or_accepted_consistently(context, position, replacement, cut, mode):
     folder = context[0]
     before = files_under(folder)
-    report = analyse(context, mutate(VALID, position, replacement, cut))
+    report = analyse(context[1], mutate(VALID, position, replacement, cut), "f.csv")
     if not report.acceptable(mode):
         with pytest.raises(ValueError):
             commit_import(report, observation_store(folder), mode, user=None, audit_folder=folder)
@@ -82,5 +75,5 @@ def test_mutated_files_are_refused_without_writing_or_accepted_consistently(cont
 @given(text=st.text(alphabet=st.characters(codec="cp1252"), max_size=300))
 def test_random_text_cells_never_crash(context, text):
     content = "indicateur;code_commune;periode;valeur;note\r\nconsultations_sexologie;92050;2025-01;4;" + text + "\r\n"
-    report = analyse(context, content.encode("cp1252"))
+    report = analyse(context[1], content.encode("cp1252"), "f.csv")
     assert report.rows_read >= 0
