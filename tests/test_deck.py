@@ -4,6 +4,7 @@ import re
 import pandas as pd
 import pytest
 
+from deck_support import deck_asking, imported
 from indicators.config import DEFAULT_DATA_DIR, DEMO_LABEL_FR
 from indicators.deck import (
     SlideRequest,
@@ -73,51 +74,8 @@ def test_presentation_type_is_large(slides):
 
 # --- After a real import: any store the importer can produce ------------------------------------
 
-IMPORT_SOURCE = "IMPORT_000001"
 DEMO_WORDS = ("fictive", "démonstration")
 PUBLISHED_SLIDES = ["estimation_nationale", "victimes_proxenetisme", "affaires_police", "profil_age_sexe"]
-
-
-def imported(tables, rows: list[tuple[str, str, str, int]], sex: str = "ensemble"):
-    """The shipped tables with their field observations replaced by a small import
-    (indicator, commune, period, value), as the store would hold it."""
-    from dataclasses import replace
-
-    from indicators.loading import validate_table
-
-    frame = pd.DataFrame(
-        [
-            {
-                "indicator_id": indicator,
-                "territory_code": commune,
-                "period": period,
-                "sex": sex,
-                "age_group": "ensemble",
-                "value": value,
-                "source_id": IMPORT_SOURCE,
-            }
-            for indicator, commune, period, value in rows
-        ],
-        columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"],
-    )
-    source = tables.sources.loc[tables.sources["source_id"] == "CD92_ARTICLE_2021"].assign(
-        source_id=IMPORT_SOURCE,
-        publisher="Département des Hauts-de-Seine (import d'un analyste)",
-        title="Fichier « import.csv »",
-        primary_url=None,
-    )
-    return replace(
-        tables,
-        field_observations=validate_table(frame, "field_observations", "import.csv"),
-        sources=pd.concat([tables.sources, source], ignore_index=True),
-    )
-
-
-def deck_asking(frequency: str | None = None) -> pd.DataFrame:
-    deck = read_deck(DEFAULT_DATA_DIR)
-    if frequency:
-        deck.loc[deck["kind"] == "field", "frequency"] = frequency
-    return deck
 
 
 def assert_presentable(slide) -> None:

@@ -110,7 +110,7 @@ def test_deck_command_without_any_slide_writes_nothing_and_says_why(data_copy, t
 
 @pytest.mark.browser
 def test_an_imported_deck_never_says_demo(tables):
-    from test_deck import deck_asking, imported
+    from deck_support import deck_asking, imported
 
     data = imported(
         tables,
