@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final, Protocol, runtime_checkable
+from typing import Final, Protocol, TypedDict, Unpack, runtime_checkable
 
 import pandas as pd
 
@@ -55,6 +55,40 @@ class VersionInfo:
     restored_from: int | None  # for rollbacks
     user: str | None
     note: str | None
+
+
+class VersionAbout(TypedDict, total=False):
+    """What a commit says about the version it publishes, beyond its table, action and parent."""
+
+    file_name: str | None  # uploaded file name, for imports
+    sha256: str | None  # of the uploaded file bytes
+    user: str | None
+    note: str | None
+    restored_from: int | None  # for rollbacks
+
+
+def next_version(
+    latest: int, table: pd.DataFrame, counts: tuple[int, int, int], action: str, parent: int, about: VersionAbout
+) -> VersionInfo:
+    """The version a commit publishes after `latest`: its table's size, what it added, changed and
+    removed (`counts`), stamped now. Both stores publish it as it is."""
+    added, changed, removed = counts
+    restored_from = about.get("restored_from")
+    return VersionInfo(
+        version=latest + 1,
+        created_at=utc_timestamp(),
+        action=action,
+        file_name=about.get("file_name"),
+        sha256=about.get("sha256"),
+        rows=len(table),
+        rows_added=added,
+        rows_changed=changed,
+        rows_removed=removed,
+        parent=int(parent),
+        restored_from=None if restored_from is None else int(restored_from),
+        user=about.get("user"),
+        note=about.get("note"),
+    )
 
 
 @dataclass(frozen=True)
@@ -111,12 +145,8 @@ class ObservationStore(Protocol):
         *,
         action: str,
         parent: int,
-        file_name: str | None = None,
-        sha256: str | None = None,
-        user: str | None = None,
-        note: str | None = None,
-        restored_from: int | None = None,
         baseline: pd.DataFrame | None = None,
+        **about: Unpack[VersionAbout],
     ) -> VersionInfo: ...
 
     def fingerprint(self) -> str: ...

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Unpack
 
 import pandas as pd
 from cachetools import LRUCache
@@ -29,8 +29,10 @@ from indicators.store.contract import (
     OBSERVATION_DTYPES,
     ReleaseInfo,
     StaleParentError,
+    VersionAbout,
     VersionInfo,
     empty_observations,
+    next_version,
     read_published,
     utc_timestamp,
     validated_observations,
@@ -215,12 +217,8 @@ class ParquetStore:
         *,
         action: str,
         parent: int,
-        file_name: str | None = None,
-        sha256: str | None = None,
-        user: str | None = None,
-        note: str | None = None,
-        restored_from: int | None = None,
         baseline: pd.DataFrame | None = None,
+        **about: Unpack[VersionAbout],
     ) -> VersionInfo:
         """Publish `observations` (the complete new table) as the next version.
 
@@ -237,21 +235,7 @@ class ParquetStore:
             self._discard_unpublished()
             previous = read_published(self, latest) if latest else _baseline_or_empty(baseline)
             added, changed, removed = diff_counts(previous, table)
-            info = VersionInfo(
-                version=latest + 1,
-                created_at=utc_timestamp(),
-                action=action,
-                file_name=file_name,
-                sha256=sha256,
-                rows=len(table),
-                rows_added=added,
-                rows_changed=changed,
-                rows_removed=removed,
-                parent=parent,
-                restored_from=restored_from,
-                user=user,
-                note=note,
-            )
+            info = next_version(latest, table, (added, changed, removed), action, parent, about)
             self._publish(table, info)
         return info
 

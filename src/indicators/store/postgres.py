@@ -21,7 +21,7 @@ import io
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, Unpack, cast
 
 import pandas as pd
 import psycopg
@@ -66,8 +66,10 @@ from indicators.store.contract import (
     OBSERVATION_KEY,
     ReleaseInfo,
     StaleParentError,
+    VersionAbout,
     VersionInfo,
     empty_observations,
+    next_version,
     utc_timestamp,
     validated_observations,
 )
@@ -424,12 +426,8 @@ class PostgresStore:
         *,
         action: str,
         parent: int,
-        file_name: str | None = None,
-        sha256: str | None = None,
-        user: str | None = None,
-        note: str | None = None,
-        restored_from: int | None = None,
         baseline: pd.DataFrame | None = None,
+        **about: Unpack[VersionAbout],
     ) -> VersionInfo:
         """Publish `observations` (the complete new table) as the next version, in one transaction.
 
@@ -439,7 +437,7 @@ class PostgresStore:
         if action not in ACTIONS:
             raise ValueError(f"Action inconnue : {action!r} (attendu : {', '.join(ACTIONS)})")
         table = validated_observations(observations)
-        parent, restored_from = int(parent), None if restored_from is None else int(restored_from)
+        parent = int(parent)
         with _engine(self._url).begin() as connection:
             # Held until commit or rollback: the next writer then sees this version as the latest.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMMIT_LOCK_KEY})
@@ -448,21 +446,7 @@ class PostgresStore:
                 raise StaleParentError(expected=parent, actual=latest)
             _copy_in(connection, table, latest + 1)
             added, changed, removed = _counts_since(connection, latest, table, baseline)
-            info = VersionInfo(
-                version=latest + 1,
-                created_at=utc_timestamp(),
-                action=action,
-                file_name=file_name,
-                sha256=sha256,
-                rows=len(table),
-                rows_added=added,
-                rows_changed=changed,
-                rows_removed=removed,
-                parent=parent,
-                restored_from=restored_from,
-                user=user,
-                note=note,
-            )
+            info = next_version(latest, table, (added, changed, removed), action, parent, about)
             connection.execute(insert(versions_table).values(_version_row(info)))
         return info
 
