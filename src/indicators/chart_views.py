@@ -636,25 +636,20 @@ def comparable_rate(benchmark: Benchmark | None) -> float | None:
     return benchmark.rate if benchmark is not None and benchmark.comparable else None
 
 
-def ranking_view(
+def ranking_chart(
     data: DataTables,
-    index: FieldIndex,
     protected: tuple[pd.DataFrame, list[str], bool],
+    shown: pd.DataFrame,
+    texts: RankingTexts,
+    tables: tuple[pd.DataFrame, pd.DataFrame],
     k: int,
     choice: RankingChoice,
-    public_label: str,
     layout: pd.DataFrame,
-    benchmark: Benchmark | None = None,
-) -> RankingView:
-    """Communes or EPTs ranked by count or rate (`protected`: a non-empty ranking from
-    `disclosure.protected_ranking`, with its sources and whether they are the demo's), compared with
-    the département (`benchmark`, from `disclosure.protected_benchmark`; None: no comparison);
-    `layout` is the communes' tile layout."""
-    ranked, source_ids, demo = protected
-    entry = data.catalogue.loc[choice.indicator_id]
-    shown = by_measure(ranked, choice.measure)
-    rows = index.rows(choice.indicator_id, None, *year_bounds(*choice.years))
-    texts = ranking_texts(data, shown, rows, k, choice, benchmark is not None and benchmark.annualised)
+    benchmark: Benchmark | None,
+) -> tuple[TileMapView | None, ChartView]:
+    """The communes' map (when communes are ranked) and the ranking chart, with the tables behind
+    them (`tables`: as exported, as shown), the source line and the caveat."""
+    _ranked, source_ids, demo = protected
     rate_sources = ["INSEE_POPULATIONS_LEGALES"]
     level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if choice.level == "ept" else []
     masked_at_most = masked_bound(shown, benchmark)
@@ -677,38 +672,79 @@ def ranking_view(
         finding = _("Classement des communes ({measure}) {period}").format(
             measure=measure_label(choice.measure).lower(), period=texts.period_text
         )
-    described = {_("indicateur"): texts.label, _("periode"): covered_label(rows), _("public"): public_label}
-    export, display = ranking_tables(shown, k, texts, described, benchmark)
     source = _("{sources} ; {period} ; {secret}").format(
         sources=source_line([*source_ids, *rate_sources, *level_sources], data.sources),
         period=texts.period_text,
         secret=texts.secret,
     )
-    years = f"{choice.first_year}_{choice.last_year}"
     chart = ChartView(
         finding=finding,
         figure=ranking_figure(shown, texts.unit, k, texts.decimals, rate),
-        data=export,
-        display_data=display,
+        data=tables[0],
+        display_data=tables[1],
         source=source,
-        caveat=ranking_caveat(entry, choice.measure, choice.level),
-        file_name=f"{choice.indicator_id}_{choice.level}_{choice.measure}_{years}.csv",
+        caveat=ranking_caveat(data.catalogue.loc[choice.indicator_id], choice.measure, choice.level),
+        file_name=f"{choice.indicator_id}_{choice.level}_{choice.measure}_{choice.first_year}_{choice.last_year}.csv",
         is_demo=demo,
     )
-    figure, funnel_empty, funnel_note, funnel_title = funnel_parts(shown, benchmark, texts)
-    # The funnel draws rates whatever the measure chosen: its caveat is the rates' one.
-    funnel = (
-        dataclasses.replace(
-            chart,
-            finding=funnel_title,
-            figure=figure,
-            caveat=chart.caveat if choice.measure == "rate" else localized(entry, "caveat") + " " + _(RATE_CAVEAT_FR),
-            file_name=f"{choice.indicator_id}_{choice.level}_entonnoir_{years}.csv",
-        )
-        if figure is not None
-        else None
+    return tile_map, chart
+
+
+def funnel_view(
+    chart: ChartView,
+    shown: pd.DataFrame,
+    benchmark: Benchmark | None,
+    texts: RankingTexts,
+    choice: RankingChoice,
+    caveat: str,
+) -> tuple[ChartView | None, str | None, str | None]:
+    """The funnel plot as a chart block beside the ranking (the same tables and source), or why
+    there is none, and what it leaves out."""
+    figure, empty, note, title = funnel_parts(shown, benchmark, texts)
+    if figure is None:
+        return None, empty, note
+    years = f"{choice.first_year}_{choice.last_year}"
+    funnel = dataclasses.replace(
+        chart,
+        finding=title,
+        figure=figure,
+        caveat=caveat,
+        file_name=f"{choice.indicator_id}_{choice.level}_entonnoir_{years}.csv",
     )
-    missing = communes_missing_text(ranked, data, texts)
+    return funnel, empty, note
+
+
+def ranking_view(
+    data: DataTables,
+    index: FieldIndex,
+    protected: tuple[pd.DataFrame, list[str], bool],
+    k: int,
+    choice: RankingChoice,
+    public_label: str,
+    layout: pd.DataFrame,
+    benchmark: Benchmark | None = None,
+) -> RankingView:
+    """Communes or EPTs ranked by count or rate (`protected`: a non-empty ranking from
+    `disclosure.protected_ranking`, with its sources and whether they are the demo's), compared with
+    the département (`benchmark`, from `disclosure.protected_benchmark`; None: no comparison);
+    `layout` is the communes' tile layout."""
+    ranked = protected[0]
+    entry = data.catalogue.loc[choice.indicator_id]
+    shown = by_measure(ranked, choice.measure)
+    rows = index.rows(choice.indicator_id, None, *year_bounds(*choice.years))
+    texts = ranking_texts(data, shown, rows, k, choice, benchmark is not None and benchmark.annualised)
+    described = {_("indicateur"): texts.label, _("periode"): covered_label(rows), _("public"): public_label}
+    tables = ranking_tables(shown, k, texts, described, benchmark)
+    tile_map, chart = ranking_chart(data, protected, shown, texts, tables, k, choice, layout, benchmark)
+    # The funnel draws rates whatever the measure chosen: its caveat is the rates' one.
+    rates_caveat = chart.caveat if choice.measure == "rate" else localized(entry, "caveat") + " " + _(RATE_CAVEAT_FR)
+    funnel, funnel_empty, funnel_note = funnel_view(chart, shown, benchmark, texts, choice, rates_caveat)
     return RankingView(
-        tile_map, chart, missing, comparison_notes(shown, benchmark, texts), funnel, funnel_empty, funnel_note
+        tile_map,
+        chart,
+        communes_missing_text(ranked, data, texts),
+        comparison_notes(shown, benchmark, texts),
+        funnel,
+        funnel_empty,
+        funnel_note,
     )
