@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import cache
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
@@ -38,8 +39,9 @@ from typing import TYPE_CHECKING, Any, TypedDict, final
 import numpy as np
 import pandas as pd
 
-from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
-from indicators.loading import STORE_FOLDER
+from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, REPO_ROOT
+from indicators.loading import STORE_FOLDER, TABLE_FILES
+from indicators.pages import PAGES as REGISTERED
 from indicators.territories import DEPARTMENT
 
 if TYPE_CHECKING:
@@ -50,11 +52,6 @@ if TYPE_CHECKING:
 DEFAULT_ROWS = (10_000, 100_000, 1_000_000)
 SEED = 20240315
 
-# Indicators split by sex and age, and indicators counted for everyone, as in the demo file. Each
-# commune-month is a partition: the detail rows, or one "ensemble" row, never a total beside its
-# detail (the importer refuses that: sums would count twice).
-SPLIT_INDICATORS = ("signalements_risque_prostitutionnel", "jeunes_suivis_vaj", "consultations_sexologie")
-UNSPLIT_INDICATORS = ("professionnels_formes", "participants_prevention")
 SEXES = ("F", "M")
 AGE_GROUPS = ("11-14", "15-17", "18-25")
 # An empty sex or age cell is the whole group ("ensemble"), as analysts leave it in their exports.
@@ -94,14 +91,10 @@ RESULT_KEYS: tuple[str, ...] = (
     "machine",
 )
 
+# Every registered page but the import page (nothing to render before a file is chosen), in
+# navigation order, named for its script (views/deck_page.py: "deck").
 PAGES: dict[str, str] = {
-    "overview": "views/overview.py",
-    "trends": "views/trends.py",
-    "territories": "views/territories.py",
-    "sheet": "views/sheet.py",
-    "sources": "views/sources.py",
-    "history": "views/history.py",
-    "deck": "views/deck_page.py",
+    Path(page.script).stem.removesuffix("_page"): page.script for page in REGISTERED if page.address != "importer"
 }
 PLAIN_PAGE = Path(__file__).with_name("plain_page.py")
 # Targets at a million rows (issue 16): seconds, or a ratio where said.
@@ -116,15 +109,32 @@ def communes(data_folder: Path = DEFAULT_DATA_DIR) -> list[str]:
     return territories.loc[territories["level"] == "commune", "territory_code"].tolist()
 
 
+@cache
+def field_indicators(data_folder: Path = DEFAULT_DATA_DIR) -> tuple[list[str], list[str]]:
+    """The catalogue's field indicators, in its order: those the demo file splits by sex and age,
+    then those it counts for everyone."""
+    catalogue = pd.read_csv(data_folder / TABLE_FILES["indicators"], usecols=["indicator_id", "domain"])
+    field = [str(indicator) for indicator in catalogue.loc[catalogue["domain"] == "field", "indicator_id"]]
+    demo = pd.read_csv(data_folder / DEMO_FIELD_FILE, usecols=["indicator_id", "sex"], dtype=str)
+    split = set(demo.loc[demo["sex"] != "ensemble", "indicator_id"])
+    return [indicator for indicator in field if indicator in split], [
+        indicator for indicator in field if indicator not in split
+    ]
+
+
 def keys_per_commune_month() -> pd.DataFrame:
-    """(indicator, sex, age) of one commune-month: the six sex × age cells, or everyone."""
+    """(indicator, sex, age) of one commune-month: the six sex × age cells, or everyone.
+
+    Each commune-month is a partition: the detail rows, or one "ensemble" row, never a total beside
+    its detail (the importer refuses that: sums would count twice)."""
+    split_indicators, unsplit_indicators = field_indicators()
     split = pd.MultiIndex.from_product(
-        [SPLIT_INDICATORS, SEXES, AGE_GROUPS], names=["indicator_id", "sex", "age_group"]
+        [split_indicators, SEXES, AGE_GROUPS], names=["indicator_id", "sex", "age_group"]
     )
     return pd.concat(
         [
             split.to_frame(index=False),
-            pd.DataFrame({"indicator_id": UNSPLIT_INDICATORS, "sex": EVERYONE, "age_group": EVERYONE}),
+            pd.DataFrame({"indicator_id": unsplit_indicators, "sex": EVERYONE, "age_group": EVERYONE}),
         ],
         ignore_index=True,
     )

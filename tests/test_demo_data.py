@@ -5,14 +5,6 @@ from indicators.demo_data import PROFILES, generate_demo_observations
 from indicators.schemas import FieldObservationSchema
 from indicators.territories import communes as communes_of
 
-FIELD_IDS = {
-    "signalements_risque_prostitutionnel",
-    "jeunes_suivis_vaj",
-    "consultations_sexologie",
-    "professionnels_formes",
-    "participants_prevention",
-}
-
 
 def communes(tables) -> list[str]:
     return communes_of(tables.territories)["territory_code"].tolist()
@@ -27,9 +19,8 @@ def test_demo_covers_the_36_communes_monthly_from_2019_to_2025(tables):
 
 
 def test_demo_uses_the_catalogue_ids_of_the_departement_plan(tables):
-    assert set(PROFILES) == FIELD_IDS
-    field = tables.indicators.loc[tables.indicators["domain"] == "field", "indicator_id"]
-    assert set(field) == FIELD_IDS
+    # One demo profile for each field indicator of the catalogue (data/indicators.csv), no other.
+    assert tables.field_indicator_ids and set(PROFILES) == set(tables.field_indicator_ids)
 
 
 def test_every_demo_row_is_labelled_fictitious(tables):
