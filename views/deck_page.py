@@ -65,28 +65,25 @@ presenter_link(_("Lancer le mode présentation"), 1, primary=True)
 
 # The files are built when asked for, outside this script run: in the page's language all the same.
 st.header(_("Emporter la présentation hors ligne"))
-first, second, third = st.columns(3)
-first.download_button(
-    _("Présentation HTML autonome"),
-    data=in_viewer_language(lambda: deck_html(deck).encode("utf-8")),
-    file_name="presentation_prostitution_mineurs.html",
-    mime="text/html",
-    icon=":material/download:",
+DECK_FILES = (
+    (
+        _("Présentation HTML autonome"),
+        lambda: deck_html(deck).encode("utf-8"),
+        "presentation_prostitution_mineurs.html",
+        "text/html",
+    ),
+    (_("Télécharger toutes les diapositives (PNG)"), lambda: slides_zip(deck), "diapositives.zip", "application/zip"),
+    (
+        _("Document à distribuer (PDF)"),
+        lambda: deck_pdf(deck),
+        "presentation_prostitution_mineurs.pdf",
+        "application/pdf",
+    ),
 )
-second.download_button(
-    _("Télécharger toutes les diapositives (PNG)"),
-    data=in_viewer_language(lambda: slides_zip(deck)),
-    file_name="diapositives.zip",
-    mime="application/zip",
-    icon=":material/download:",
-)
-third.download_button(
-    _("Document à distribuer (PDF)"),
-    data=in_viewer_language(lambda: deck_pdf(deck)),
-    file_name="presentation_prostitution_mineurs.pdf",
-    mime="application/pdf",
-    icon=":material/download:",
-)
+for column, (label, make, file_name, mime) in zip(st.columns(3), DECK_FILES):
+    column.download_button(
+        label, data=in_viewer_language(make), file_name=file_name, mime=mime, icon=":material/download:"
+    )
 st.caption(
     _(
         "Le fichier HTML contient tout (graphiques compris) : il s'ouvre depuis une clé USB, sans réseau. "

@@ -201,6 +201,15 @@ def shared_choice(
     return widget(label, options, key=key, format_func=format_func, bind=BIND, **kwargs)
 
 
+def shared_segment(
+    place: Any, label: str, options: Sequence[str], *, default: str, key: str, format_func: Callable[[Any], Any] = str
+) -> str:
+    """A segmented control in `place` (`st`, a column) bound to the address under `key`, never
+    empty: a click on the chosen segment unselects it, and the page then keeps `default`."""
+    chosen = shared_choice(place.segmented_control, label, options, key=key, format_func=format_func, default=default)
+    return str(chosen or default)
+
+
 # Constant markup and script (never data; the interface's own texts, escaped, fill the $ fields): the
 # address is read in the browser when the button is pressed, so it carries every bound choice as it
 # stands. One listener on the document serves every redraw of the button, in any language: it reads

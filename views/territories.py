@@ -19,7 +19,7 @@ from views.components import (
     plotly_config,
     year_span_select,
 )
-from views.links import open_sheet, shared_choice
+from views.links import open_sheet, shared_choice, shared_segment
 
 LEVELS = {"commune": N_("Communes"), "ept": N_("EPT")}
 VIEWS = {"classement": N_("Classement"), "entonnoir": N_("Entonnoir : taux selon la population")}
@@ -44,27 +44,16 @@ first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), 
 publics = territory_publics(indicator_id, first_year, last_year)
 public = shared_choice(right.selectbox, _("Public"), list(publics), format_func=publics.get, key="public")
 level_column, measure_column = st.columns(2)
-level = (
-    shared_choice(
-        level_column.segmented_control,
-        _("Niveau"),
-        list(LEVELS),
-        format_func=translated(LEVELS).get,
-        default="commune",
-        key="niveau",
-    )
-    or "commune"
+level = shared_segment(
+    level_column, _("Niveau"), list(LEVELS), format_func=translated(LEVELS).get, default="commune", key="niveau"
 )
-measure = (
-    shared_choice(
-        measure_column.segmented_control,
-        _("Mesure"),
-        list(MEASURES_FR),
-        format_func=translated(MEASURES_FR).get,
-        default="count",
-        key="mesure",
-    )
-    or "count"
+measure = shared_segment(
+    measure_column,
+    _("Mesure"),
+    list(MEASURES_FR),
+    format_func=translated(MEASURES_FR).get,
+    default="count",
+    key="mesure",
 )
 
 view = ranking_view(RankingChoice(indicator_id, first_year, last_year, public, level, measure))
@@ -103,16 +92,8 @@ else:
         st.caption(note)
 
 # The ranking or the funnel plot (rate against population, with the limits chance allows).
-shown_view = (
-    shared_choice(
-        st.segmented_control,
-        _("Vue"),
-        list(VIEWS),
-        format_func=translated(VIEWS).get,
-        default="classement",
-        key="vue",
-    )
-    or "classement"
+shown_view = shared_segment(
+    st, _("Vue"), list(VIEWS), format_func=translated(VIEWS).get, default="classement", key="vue"
 )
 if shown_view == "entonnoir" and view.funnel is None:
     st.info(view.funnel_empty or "", icon=":material/info:")

@@ -19,7 +19,7 @@ from indicators.provenance import source_descriptions, source_line
 from indicators.published import published_series
 from views.cached import field_index, places, trend_view
 from views.components import chart_block, demo_banner, row_of, year_span_select
-from views.links import shared_choice, view_link
+from views.links import shared_choice, shared_segment, view_link
 
 
 def trend_filters(index: FieldIndex, indicator_id: str, place_choices: dict[str, str]) -> TrendChoice:
@@ -33,16 +33,13 @@ def trend_filters(index: FieldIndex, indicator_id: str, place_choices: dict[str,
     first_year, last_year = year_span_select(middle, years, (years[0], years[-1]), key="periode")
     frequencies, default_frequency = index.frequencies_of[indicator_id]
     assert default_frequency is not None  # an indicator with rows has a granularity
-    frequency: str = (
-        shared_choice(
-            right.segmented_control,
-            _("Regroupement"),
-            frequencies,
-            format_func=translated(FREQUENCY_FR).get,
-            default=default_frequency,
-            key="regroupement",
-        )
-        or default_frequency
+    frequency = shared_segment(
+        right,
+        _("Regroupement"),
+        frequencies,
+        format_func=translated(FREQUENCY_FR).get,
+        default=default_frequency,
+        key="regroupement",
     )
     breakdown = shared_choice(
         st.radio,

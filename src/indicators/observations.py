@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -134,28 +134,26 @@ FREQUENCIES: tuple[Frequency, ...] = ("month", "quarter", "year")
 BREAKDOWNS: tuple[Breakdown, ...] = ("none", "sex", "age_group", "territory_code")
 
 
+Known = TypeVar("Known", bound=str)
+
+
+def one_of(value: str, known: tuple[Known, ...], unknown: str) -> Known:
+    """`value` (a page's or a file's text) as one of `known`; ValueError with the `unknown` message
+    ({value}, {expected}) when it is none."""
+    for choice in known:
+        if value == choice:
+            return choice
+    raise ValueError(unknown.format(value=repr(value), expected=", ".join(known)))
+
+
 def as_frequency(value: str) -> Frequency:
-    """`value` (a page's or a file's text) as a frequency; ValueError when it is none."""
-    for frequency in FREQUENCIES:
-        if value == frequency:
-            return frequency
-    raise ValueError(
-        _("Fréquence inconnue : {value} (attendu : {expected})").format(
-            value=repr(value), expected=", ".join(FREQUENCIES)
-        )
-    )
+    """`value` as a frequency; ValueError when it is none."""
+    return one_of(value, FREQUENCIES, _("Fréquence inconnue : {value} (attendu : {expected})"))
 
 
 def as_breakdown(value: str) -> Breakdown:
-    """`value` (a page's or a file's text) as a breakdown; ValueError when it is none."""
-    for breakdown in BREAKDOWNS:
-        if value == breakdown:
-            return breakdown
-    raise ValueError(
-        _("Ventilation inconnue : {value} (attendu : {expected})").format(
-            value=repr(value), expected=", ".join(BREAKDOWNS)
-        )
-    )
+    """`value` as a breakdown; ValueError when it is none."""
+    return one_of(value, BREAKDOWNS, _("Ventilation inconnue : {value} (attendu : {expected})"))
 
 
 def granularities(rows: pd.DataFrame) -> list[Frequency]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 import pandas as pd
@@ -37,15 +37,21 @@ def describe_source(source: pd.Series) -> str:
     return _("{source}, lu sur {address}").format(source=text, address=source["read_at"])
 
 
-def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
-    """One line naming every distinct source, in the order given."""
+def sources_named(source_ids: Iterable[str], sources: pd.DataFrame, describe: Callable[[pd.Series], str]) -> str:
+    """« Source : … » or « Sources : … »: every distinct source, in the order given, as `describe`
+    words it."""
     by_id = sources.set_index("source_id", drop=False)
     distinct = list(dict.fromkeys(source_ids))
     # source_id is the sources' key: .loc gives one row.
-    described = listed(describe_source(cast(pd.Series, by_id.loc[source_id])) for source_id in distinct)
+    described = listed(describe(cast(pd.Series, by_id.loc[source_id])) for source_id in distinct)
     if len(distinct) == 1:
         return _("Source : {sources}").format(sources=described)
     return _("Sources : {sources}").format(sources=described)
+
+
+def source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
+    """One line naming every distinct source in full, in the order given."""
+    return sources_named(source_ids, sources, describe_source)
 
 
 def source_descriptions(sources: pd.DataFrame) -> dict[str, str]:
@@ -74,9 +80,4 @@ def short_source(source: pd.Series) -> str:
 
 def short_source_line(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
     """One short line for a slide: producer, date and relay of each distinct source."""
-    by_id = sources.set_index("source_id", drop=False)
-    distinct = list(dict.fromkeys(source_ids))
-    described = listed(short_description(cast(pd.Series, by_id.loc[source_id])) for source_id in distinct)
-    if len(distinct) == 1:
-        return _("Source : {sources}").format(sources=described)
-    return _("Sources : {sources}").format(sources=described)
+    return sources_named(source_ids, sources, short_description)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -62,6 +63,13 @@ UNCHANGED_DEMO_MESSAGE = N_(
     "Aucun changement : le fichier reproduit les données fictives de démonstration ; rien n'est "
     "écrit, et elles restent signalées comme fictives."
 )
+
+
+def fields_of(items: Iterable[object], *names: str, **renamed: str) -> list[dict[str, object]]:
+    """Each item (a problem, a finding, a cell) as the JSON object of its `names` fields, in order,
+    then its `renamed` ones (JSON key = field name)."""
+    keys = {name: name for name in names} | renamed
+    return [{key: getattr(item, name) for key, name in keys.items()} for item in items]
 
 
 @dataclass
@@ -121,47 +129,19 @@ class ImportReport:
             "rows_read": self.rows_read,
             "rows_valid": self.rows_valid,
             "rows_rejected": self.rows_rejected,
-            "errors": [
-                {"line": error.line, "column": error.column, "value": error.value, "message": error.message}
-                for error in self.errors
-            ],
-            "personal_data": [
-                {
-                    "column": finding.column,
-                    "kind": finding.kind,
-                    "line": finding.line,
-                    "count": finding.count,
-                    "message": finding.message,
-                    "example": finding.masked_example,
-                }
-                for finding in self.personal_data
-            ],
+            "errors": fields_of(self.errors, "line", "column", "value", "message"),
+            "personal_data": fields_of(
+                self.personal_data, "column", "kind", "line", "count", "message", example="masked_example"
+            ),
             "refusal": self.refusal,
-            "neutralised": [
-                {"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
-                for cell in self.neutralised
-            ],
-            "formulas": [
-                {
-                    "sheet": cell.sheet,
-                    "line": cell.line,
-                    "column": cell.column,
-                    "cell": cell.cell,
-                    "formula": cell.formula,
-                    "value": cell.value,
-                    "message": cell.message,
-                }
-                for cell in self.formulas
-            ],
+            "neutralised": fields_of(self.neutralised, "line", "column", "value", "message"),
+            "formulas": fields_of(self.formulas, "sheet", "line", "column", "cell", "formula", "value", "message"),
             "notes": self.notes,
             "rows_added": len(self.added),
             "rows_changed": len(self.changed),
             "rows_removed": len(self.removed),
             "replaces_demo": self.replaces_demo,
-            "misencoded": [
-                {"line": cell.line, "column": cell.column, "value": cell.value, "message": cell.message}
-                for cell in self.misencoded
-            ],
+            "misencoded": fields_of(self.misencoded, "line", "column", "value", "message"),
             "unchanged": self.unchanged,
             "message": self.unchanged_message if self.unchanged else None,
             "version": self.version,
