@@ -8,20 +8,26 @@ other. Fictitious figures, made for the tests:
 - Participants, 2025, every commune: Marnes-la-Coquette (about 1 750 inhabitants) has the highest raw
   rate with 6, which chance explains at its size; Boulogne-Billancourt's moderately high rate on
   119 000 inhabitants does not come from chance.
+
+`unequal_store` lays the same scenarios out as one data folder, as the probe left it.
 """
 
 from __future__ import annotations
 
+from itertools import count
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from indicators.config import DEFAULT_DATA_DIR
+from store_shapes import COMMUNES, write_store
 
 HEADER = "Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre"
 FOUR = ["92050", "92012", "92025", "92026"]
 SMALL, LARGE = "92047", "92012"
 SMALL_NAME, LARGE_NAME = "Marnes-la-Coquette", "Boulogne-Billancourt"
+_unequal_stores = count()
 
 
 def communes() -> pd.DataFrame:
@@ -73,3 +79,40 @@ def second_file(folder: Path) -> Path:
     path = folder / "second_envoi.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def unequal_store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The probe's files, rebuilt: 2025 from 4 communes then January–March 2026 from 36; one
+    indicator going from 8 to 10 (chance) and one from 20 to 60 (not); prevention reported by 10
+    communes of 36, and by Marnes-la-Coquette with a count the secret masks."""
+    rows = []
+
+    def add(indicator_id: str, code: str, value: int, periods: list[str]) -> None:
+        rows.extend(
+            dict(
+                indicator_id=indicator_id,
+                territory_code=code,
+                period=period,
+                sex="ensemble",
+                age_group="ensemble",
+                value=value,
+                source_id="IMPORT_000001",
+            )
+            for period in periods
+        )
+
+    months_2025 = [f"2025-{month:02d}" for month in range(1, 13)]
+    first_quarter = ["2026-01", "2026-02", "2026-03"]
+    for position, code in enumerate(COMMUNES):
+        if position < 4:
+            add("signalements_risque_prostitutionnel", code, 6, months_2025)
+        add("signalements_risque_prostitutionnel", code, 7, first_quarter)
+    add("jeunes_suivis_vaj", "92050", 8, ["2024"])
+    add("jeunes_suivis_vaj", "92050", 10, ["2025"])
+    add("consultations_sexologie", "92050", 20, ["2024"])
+    add("consultations_sexologie", "92050", 60, ["2025"])
+    for code in COMMUNES[:10]:
+        add("participants_prevention", code, 300, ["2024", "2025"])
+    add("participants_prevention", "92047", 2, ["2024", "2025"])
+    folder = write_store(tmp_path_factory.getbasetemp() / f"sheet_unequal_{next(_unequal_stores)}", pd.DataFrame(rows))
+    return str(folder)

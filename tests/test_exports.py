@@ -4,11 +4,10 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.testing.v1 import AppTest
 
+from app_support import open_page
 from indicators.__main__ import main
 from indicators.cell_coverage import CELL_KEYS, cell_coverage, series_coverage
-from indicators.config import REPO_ROOT
 from indicators.disclosure import public_cells, series_tables
 from indicators.exports import (
     DEMO_COLUMN,
@@ -212,20 +211,10 @@ def record_downloads(monkeypatch) -> dict:
     return offered
 
 
-def open_page(page: str) -> AppTest:
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
-    app.run()
-    if page != "views/overview.py":
-        app.switch_page(page)
-        app.run()
-    assert not app.exception, [exception.message for exception in app.exception]
-    return app
-
-
 def sources_page_downloads(monkeypatch) -> dict[str, bytes]:
     """Run the Sources page and build every file its download buttons offer."""
     offered = record_downloads(monkeypatch)
-    app = open_page("views/sources.py")
+    app = open_page("views/sources.py", timeout=120)
     assert len(app.get("download_button")) == len(offered)
     return {name: build() for name, build in offered.items()}
 
@@ -233,8 +222,8 @@ def sources_page_downloads(monkeypatch) -> dict[str, bytes]:
 def test_every_chart_csv_is_french(monkeypatch):
     offered = record_downloads(monkeypatch)
     for page in ("views/overview.py", "views/trends.py", "views/territories.py"):
-        open_page(page)
-    trends = open_page("views/trends.py")
+        open_page(page, timeout=120)
+    trends = open_page("views/trends.py", timeout=120)
     trends.button_group(key="donnees").set_value("Chiffres publiés").run()
     trends.selectbox(key="indicateur").set_value("victimes_mineurs_proxenetisme").run()
     csvs = {name: build() for name, build in offered.items() if name.endswith(".csv")}

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from app_support import open_page
 from indicators.loading import observation_store
 from indicators.store import audit
-from test_pages import open_page
 from workbooks import with_external_link, with_formula, with_macros, workbook_bytes
 
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from streamlit.testing.v1 import AppTest
 
-from indicators.access import hash_password
+from app_support import ANALYST_HASH
 from indicators.config import REPO_ROOT
 from indicators.i18n import in_language
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR
@@ -23,7 +23,6 @@ from store_shapes import observation_tables, write_store
 from views.links import address_of, notice_text, presenter_address, unoffered, view_address
 
 NOTICE = "Le lien demandait"
-ANALYST_HASH = hash_password("mot de passe de test")
 STORES = max(10, int(os.environ.get("INDICATORS_STORE_SHAPES", "200")) // 10)
 _folders = count()
 # Widgets list their options as labels; set_value takes the option itself.

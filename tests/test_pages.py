@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.access import hash_password
+from app_support import open_page
+from indicators.choices import RankingChoice
 from indicators.comparisons import change_test
 from indicators.config import REPO_ROOT
 from indicators.findings import observation_finding, ranking_finding
@@ -21,28 +22,6 @@ from indicators.observations import (
 )
 
 NNBSP = "\u202f"
-
-
-ANALYST_PASSWORD = "mot de passe de test"
-ANALYST_HASH = hash_password(ANALYST_PASSWORD)
-
-
-def open_page(page: str, analyst: bool = False, query: dict[str, str] | None = None) -> AppTest:
-    """Run a page, opened from an address carrying `query`; `analyst=True` configures an analyst
-    password and signs in with it."""
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    if analyst:
-        app.secrets["analysts"] = {"password_hash": ANALYST_HASH}
-        app.session_state["analyst_signed_in"] = True
-    for name, value in (query or {}).items():
-        app.query_params[name] = value
-    app.run()
-    if page != "views/overview.py":
-        app.switch_page(page)
-        app.run()
-    assert not app.exception, [exception.message for exception in app.exception]
-    assert not app.error, [error.value for error in app.error]
-    return app
 
 
 def chart_specs(app: AppTest) -> list[dict]:
@@ -165,10 +144,7 @@ def test_territories_ranking_equals_the_data(tables, protected):
         index_observations(tables.field_observations),
         tables.territories,
         protected,
-        "signalements_risque_prostitutionnel",
-        "2025",
-        "2025",
-        "none:ensemble",
+        RankingChoice("signalements_risque_prostitutionnel", "2025", "2025", "none:ensemble"),
     )
     # The headline names the communes beyond chance against the département, never a masked one.
     header = app.header[0].value

@@ -7,13 +7,11 @@ import json
 import pandas as pd
 import pytest
 
+from app_support import check_common, new_app, visit_page
 from store_shapes import write_store
-from test_pages_any_store import check_common, new_app, visit_page
 
-FIELD_LABELS = {
-    "signalements_risque_prostitutionnel": "Signalements liés à un risque prostitutionnel",
-    "jeunes_suivis_vaj": "Jeunes entrés en suivi à la Veille active jeunes",
-}
+# The two indicators of the first real import.
+IMPORTED = ("signalements_risque_prostitutionnel", "jeunes_suivis_vaj")
 
 
 def store(rows: list[tuple]) -> pd.DataFrame:
@@ -35,7 +33,7 @@ def three_months() -> pd.DataFrame:
     return store(
         [
             (indicator, commune, month, "ensemble", "ensemble", value)
-            for indicator in FIELD_LABELS
+            for indicator in IMPORTED
             for commune in ("92002", "92012", "92040")
             for month, value in (("2026-01", 12), ("2026-02", 9), ("2026-03", 15))
         ]

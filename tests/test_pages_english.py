@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_support import open_page
 from indicators.config import REPO_ROOT
 from indicators.i18n import in_language
-from test_pages import open_page
 
 
 @pytest.fixture(autouse=True)

@@ -17,13 +17,12 @@ import pandas as pd
 from hypothesis import given, settings
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
+from app_support import STORE_SETTINGS, new_app, open_page, texts, visit_page, widget_with_prefix
 from fair_checks import TWELVE_MONTHS, check_cards, check_trend
 from indicators.i18n import _, in_language
 from indicators.labels import FREQUENCY_FR
 from indicators.loading import observation_store
 from store_shapes import COMMUNES, IMPORT_SOURCE_PREFIX, unequal_coverage_tables, write_store
-from test_pages import open_page
-from test_pages_any_store import STORE_SETTINGS, new_app, texts, visit_page, widget_with_prefix
 
 STORES = max(4, int(os.environ.get("INDICATORS_STORE_SHAPES", "60")) // 6)
 INDICATOR = "signalements_risque_prostitutionnel"

@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from app_support import open_page
 from indicators.access import (
     FAILED,
     SUCCEEDED,
@@ -55,18 +56,6 @@ SMALL = {str(value) for value in range(1, K)}
 @pytest.fixture(scope="module")
 def protected(tables):
     return protected_cells(tables, K)
-
-
-def app_for(page: str, **query) -> AppTest:
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    if page != "views/overview.py":
-        app.switch_page(page)
-        app.run()
-    assert not app.exception
-    return app
 
 
 def decoded(array) -> list:
@@ -108,7 +97,7 @@ def assert_no_small_count_in_charts(app: AppTest, rates: bool = False) -> None:
 
 
 def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
-    app = app_for("views/trends.py")
+    app = open_page("views/trends.py")
     app.selectbox(key="territoire").set_value("92047").run()  # Marnes-la-Coquette: tiny counts
     app.button_group(key="regroupement").set_value("month").run()
     app.radio(key="repartition").set_value("sex").run()
@@ -119,7 +108,7 @@ def test_trends_of_a_small_commune_by_sex_per_month_hide_small_counts():
 
 
 def test_territories_hide_small_counts_for_every_public():
-    app = app_for("views/territories.py")
+    app = open_page("views/territories.py")
     for value in ["none:ensemble", "sex:M", "age_group:11-14"]:
         app.selectbox(key="public").set_value(value).run()
         assert not SMALL.intersection(app.dataframe[0].value.iloc[:, 1])
@@ -136,7 +125,7 @@ def test_territories_hide_small_counts_for_every_public():
 
 
 def test_overview_cards_show_no_small_count():
-    app = app_for("views/overview.py")
+    app = open_page("views/overview.py")
     assert not SMALL.intersection(metric.value for metric in app.metric)
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from fair_scenarios import unequal_store
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import in_language
@@ -283,8 +284,6 @@ def check_printed(text: str, sheet) -> None:
 
 @pytest.fixture(scope="module")
 def unequal_basis(tmp_path_factory):
-    from test_sheet_page import unequal_store
-
     tables = load_tables(Path(unequal_store(tmp_path_factory)))
     return sheet_basis(tables, protected_cells(tables, K), index_observations(tables.field_observations), K)
 

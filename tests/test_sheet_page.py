@@ -10,11 +10,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
+from app_support import check_common, new_app, texts
+from fair_scenarios import unequal_store
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import in_language
 from indicators.secret.lattice import SECRET_SYMBOL
-from store_shapes import COMMUNES, observation_tables, write_store
-from test_pages_any_store import check_common, new_app, texts
+from store_shapes import observation_tables, write_store
 
 PAGE = "views/sheet.py"
 _folders = count()
@@ -88,43 +89,6 @@ def check_fair(app) -> None:
         if metric.label.startswith(("Taux", "Annualised rate", "12-month rate")):
             # The rate card follows its count's card: masked together, an interval only when shown.
             assert (metric.value == SECRET_SYMBOL) == (metrics[position - 2].value == SECRET_SYMBOL)
-
-
-def unequal_store(tmp_path_factory) -> str:
-    """The probe's files, rebuilt: 2025 from 4 communes then January–March 2026 from 36; one
-    indicator going from 8 to 10 (chance) and one from 20 to 60 (not); prevention reported by 10
-    communes of 36, and by Marnes-la-Coquette with a count the secret masks."""
-    rows = []
-
-    def add(indicator_id: str, code: str, value: int, periods: list[str]) -> None:
-        rows.extend(
-            dict(
-                indicator_id=indicator_id,
-                territory_code=code,
-                period=period,
-                sex="ensemble",
-                age_group="ensemble",
-                value=value,
-                source_id="IMPORT_000001",
-            )
-            for period in periods
-        )
-
-    months_2025 = [f"2025-{month:02d}" for month in range(1, 13)]
-    first_quarter = ["2026-01", "2026-02", "2026-03"]
-    for position, code in enumerate(COMMUNES):
-        if position < 4:
-            add("signalements_risque_prostitutionnel", code, 6, months_2025)
-        add("signalements_risque_prostitutionnel", code, 7, first_quarter)
-    add("jeunes_suivis_vaj", "92050", 8, ["2024"])
-    add("jeunes_suivis_vaj", "92050", 10, ["2025"])
-    add("consultations_sexologie", "92050", 20, ["2024"])
-    add("consultations_sexologie", "92050", 60, ["2025"])
-    for code in COMMUNES[:10]:
-        add("participants_prevention", code, 300, ["2024", "2025"])
-    add("participants_prevention", "92047", 2, ["2024", "2025"])
-    folder = write_store(tmp_path_factory.getbasetemp() / f"sheet_unequal_{next(_folders)}", pd.DataFrame(rows))
-    return str(folder)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import os
 import re
+from itertools import count
 
 import pandas as pd
 from hypothesis import given, settings
 
+from app_support import STORE_SETTINGS, check_common, new_app, texts, widget_with_prefix
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.i18n import current_language, in_language
 from indicators.loading import load_tables
@@ -27,9 +29,9 @@ from indicators.secret.lattice import SECRET_SYMBOL, lattice
 from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
-from test_pages_any_store import STORE_SETTINGS, _folders, check_common, new_app, texts, widget_with_prefix
 
 STORES = int(os.environ.get("INDICATORS_TERRITORY_SHAPES", "16"))
+_folders = count()
 WORDS = {
     "fr": {
         "count": "Signalements|Jeunes|Participants|Professionnels|Consultations",
