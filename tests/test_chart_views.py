@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from indicators.cell_coverage import series_coverage
-from indicators.chart_views import RankingChoice, TrendChoice, field_trend_view, ranking_view
+from indicators.chart_views import field_trend_view, ranking_view
+from indicators.choices import RankingChoice, TrendChoice
 from indicators.disclosure import protected_benchmark, protected_ranking, protected_trend, series_tables
 from indicators.i18n import in_language
 from indicators.labels import group_labels
@@ -35,8 +36,8 @@ def cells(tables: DataTables) -> pd.DataFrame:
 
 
 def trend(tables, index, cells, territory="92", first="2024", last="2025", frequency="month", breakdown="sex"):
-    choice = TrendChoice(INDICATOR, territory, first, last, frequency, breakdown)
-    protected = protected_trend(index, tables.territories, cells, *choice.filters)
+    choice = TrendChoice(INDICATOR, first, last, territory=territory, frequency=frequency, breakdown=breakdown)
+    protected = protected_trend(index, tables.territories, cells, choice)
     return protected, field_trend_view(tables, index, protected, K, choice, cells)
 
 
@@ -90,7 +91,7 @@ def ranking_view_2025(tables, index, protected, level: str, measure: str, cells=
     """The Territoires view of INDICATOR in 2025, everyone, as the page asks for it (compared with the
     département when `cells` are given)."""
     benchmark = (
-        protected_benchmark(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble")
+        protected_benchmark(index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble"))
         if cells is not None
         else None
     )
@@ -99,7 +100,7 @@ def ranking_view_2025(tables, index, protected, level: str, measure: str, cells=
         index,
         protected,
         K,
-        RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level, measure),
+        RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level=level, measure=measure),
         "Ensemble",
         tile_layout(tables.territories),
         benchmark,
@@ -113,8 +114,9 @@ def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(table
         tables,
         territories=pd.concat([territories.loc[territories["territory_code"] != "92002"], unplaced], ignore_index=True),
     )
-    choices = (INDICATOR, "2025", "2025", "none:ensemble", "commune")
-    protected = protected_ranking(index, moved.territories, cells, *choices)
+    protected = protected_ranking(
+        index, moved.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble")
+    )
     view = ranking_view_2025(moved, index, protected, "commune", "count")
     assert view.tile_map is not None and view.tile_map.sentence in view.tile_map.captions[0]
     assert any("1 commune sans coordonnées ne figure pas sur la carte" in text for text in view.tile_map.captions)
@@ -123,7 +125,9 @@ def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(table
 
 
 def test_an_ept_ranking_view_has_no_map(tables, index, cells):
-    protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble", "ept")
+    protected = protected_ranking(
+        index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level="ept")
+    )
     view = ranking_view_2025(tables, index, protected, "ept", "rate")
     assert view.tile_map is None and view.missing is None
     assert "taux_pour_10000_habitants" in view.chart.data.columns and view.chart.file_name.endswith(
@@ -133,7 +137,7 @@ def test_an_ept_ranking_view_has_no_map(tables, index, cells):
 
 def test_views_in_english_take_the_english_labels_and_sentences(tables, index, cells):
     protected = protected_ranking(
-        index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble", "commune"
+        index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level="commune")
     )
     with in_language("en"):
         ranking = ranking_view_2025(tables, index, protected, "commune", "count", cells)
@@ -165,7 +169,9 @@ def test_views_in_english_take_the_english_labels_and_sentences(tables, index, c
 
 
 def test_a_ranking_view_compares_with_the_departement_and_offers_the_funnel(tables, index, cells):
-    protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble")
+    protected = protected_ranking(
+        index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble")
+    )
     view = ranking_view_2025(tables, index, protected, "commune", "rate", cells)
     ranked = protected[0]
     named = ranked.loc[ranked["standing"].isin(["above", "below"]), "name_fr"]
@@ -186,7 +192,9 @@ def test_a_ranking_view_compares_with_the_departement_and_offers_the_funnel(tabl
 
 
 def test_without_a_benchmark_the_view_says_why_and_draws_no_funnel(tables, index, cells):
-    protected = protected_ranking(index, tables.territories, cells, INDICATOR, "2025", "2025", "none:ensemble")
+    protected = protected_ranking(
+        index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble")
+    )
     view = ranking_view_2025(tables, index, protected, "commune", "rate")
     assert view.funnel is None and view.funnel_empty is not None
     assert view.tile_map is not None and "le plus élevé" not in view.tile_map.finding

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 
+from indicators.choices import RankingChoice
 from indicators.comparisons import like_for_like_by_period, shared_units
 from indicators.disclosure import protected_benchmark, protected_comparisons, protected_ranking
 from indicators.loading import DataTables
@@ -108,14 +109,16 @@ def ranking_statements(dated: pd.DataFrame, cells: pd.DataFrame, territories: pd
             in_year = ((dated["indicator_id"] == indicator_id) & (dated["month"].dt.year == int(year))).to_numpy()
             for level in ("commune", "ept"):
                 ranked, _, _ = protected_ranking(
-                    index, territories, cells, indicator_id, year, year, "none:ensemble", level
+                    index, territories, cells, RankingChoice(indicator_id, year, year, "none:ensemble", level=level)
                 )
                 rated = ranked.loc[ranked["rate_low"].notna()] if "rate_low" in ranked else ranked.iloc[0:0]
                 assert not ranked.loc[ranked["suppressed"].astype(bool), "standing"].notna().any()
                 for code in rated["territory_code"]:
                     inside = members(territories, str(code)) or [str(code)]
                     statements.append(in_year & dated["territory_code"].isin(inside).to_numpy())
-            benchmark = protected_benchmark(index, territories, cells, indicator_id, year, year, "none:ensemble")
+            benchmark = protected_benchmark(
+                index, territories, cells, RankingChoice(indicator_id, year, year, "none:ensemble")
+            )
             if benchmark.shown:
                 statements.append(in_year)
     return statements

@@ -7,6 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indicators.choices import RankingChoice, TrendChoice
 from indicators.disclosure import (
     DEPARTMENT,
     ShownComparison,
@@ -343,12 +344,14 @@ def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(ta
             index,
             tables.territories,
             cells,
-            "signalements_risque_prostitutionnel",
-            territory,
-            "2020",
-            "2022",
-            "quarter",
-            "sex",
+            TrendChoice(
+                "signalements_risque_prostitutionnel",
+                "2020",
+                "2022",
+                territory=territory,
+                frequency="quarter",
+                breakdown="sex",
+            ),
         )
         rows = select_observations(
             observations,
@@ -377,10 +380,7 @@ def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables
         index_observations(observations),
         tables.territories,
         cells,
-        "signalements_risque_prostitutionnel",
-        "2021",
-        "2022",
-        "sex:F",
+        RankingChoice("signalements_risque_prostitutionnel", "2021", "2022", "sex:F"),
     )
     rows = select_observations(
         observations,
@@ -414,14 +414,13 @@ def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_ce
         index,
         tables.territories,
         cells,
-        "signalements_risque_prostitutionnel",
-        "2023",
-        "2023",
-        "none:ensemble",
-        "commune",
+        RankingChoice("signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", level="commune"),
     )
     epts, _, _ = protected_ranking(
-        index, tables.territories, cells, "signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", "ept"
+        index,
+        tables.territories,
+        cells,
+        RankingChoice("signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", level="ept"),
     )
     assert len(epts) == 4 and epts["value"].sum() == communes["value"].sum()
     by_ept = (

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from indicators.chart_views import FieldTrendView, RankingChoice, RankingView, TrendChoice
+from indicators.chart_views import FieldTrendView, RankingView
 from indicators.chart_views import field_trend_view as build_trend_view
 from indicators.chart_views import ranking_view as build_ranking_view
+from indicators.choices import RankingChoice, TrendChoice
 from indicators.config import data_dir
 from indicators.deck import Slide, build_slides, left_out_topics, published_slides, read_deck
 from indicators.disclosure import (
@@ -68,13 +69,13 @@ def _store(folder: str) -> ObservationStore:
 
 @keyed(entries=2, words=False)
 def _loaded(version: Version) -> DataTables:
-    return load_tables(version.path)
+    return load_tables(version.folder)
 
 
 @keyed(entries=4)
 def _tables(version: Version) -> DataTables:
     # The imports' source rows are the dashboard's words about each file; the rest is `_loaded`'s.
-    return with_import_sources(_loaded.at(version), _store(version.folder).versions())
+    return with_import_sources(_loaded.at(version), _store(str(version.folder)).versions())
 
 
 def tables() -> DataTables:
@@ -89,7 +90,7 @@ def tables() -> DataTables:
 
 @keyed(entries=2, words=False)
 def _demo_baseline(version: Version) -> pd.DataFrame:
-    return demo_observations(version.path)
+    return demo_observations(version.folder)
 
 
 def store_and_baseline() -> tuple[ObservationStore, pd.DataFrame]:
@@ -100,13 +101,13 @@ def store_and_baseline() -> tuple[ObservationStore, pd.DataFrame]:
 @keyed(entries=8, words=False)
 def changes_of(version: Version, number: int) -> ObservationDiff:
     """What stored version `number` changed: a diff of a million rows, once for every viewer."""
-    return version_changes(_store(version.folder), number, _demo_baseline.at(version))
+    return version_changes(_store(str(version.folder)), number, _demo_baseline.at(version))
 
 
 @keyed(entries=2, words=False)
 def protected_cells(version: Version) -> pd.DataFrame:
     """Every displayable cell with its `suppressed` flag: solved once per version, then read back."""
-    return kept_protected_cells(_loaded.at(version), version.k, version.path)
+    return kept_protected_cells(_loaded.at(version), version.k, version.folder)
 
 
 @keyed(entries=16, words=False)
@@ -124,16 +125,15 @@ def field_index(version: Version) -> FieldIndex:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _published_slides(digest: str, folder: str, language: str, _tables: DataTables) -> dict[str, Slide | None]:
-    # Per published digest, not per version: an import redraws the field slides only. `_tables`
-    # (not in the key) are the loaded tables whose published part the digest names.
+    # Per published digest: an import redraws the field slides only. `_tables`: not in the key.
     return published_slides(_tables, read_deck(Path(folder)))
 
 
 @keyed(entries=2)
 def _slides(version: Version) -> list[Slide]:
     data = _tables.at(version)
-    prebuilt = _published_slides(published_digest(version.path), version.folder, version.language, data)
-    return build_slides(data, read_deck(version.path), protected_cells.at(version), version.k, prebuilt)
+    prebuilt = _published_slides(published_digest(version.folder), str(version.folder), version.language, data)
+    return build_slides(data, read_deck(version.folder), protected_cells.at(version), version.k, prebuilt)
 
 
 def slides() -> list[Slide]:
@@ -148,7 +148,7 @@ def slides() -> list[Slide]:
 @keyed(entries=2)
 def slides_left_out(version: Version) -> list[str]:
     """What the deck plans but cannot show for lack of data (its indicators' names)."""
-    return left_out_topics(read_deck(version.path), _slides.at(version), _tables.at(version).catalogue)
+    return left_out_topics(read_deck(version.folder), _slides.at(version), _tables.at(version).catalogue)
 
 
 @keyed(entries=2, words=False)
@@ -174,7 +174,7 @@ def trend_view(version: Version, choice: TrendChoice) -> FieldTrendView:
     link's room costs one computation)."""
     data, index = _tables.at(version), field_index.at(version)
     cells = _indicator_cells.at(version, choice.indicator_id)
-    protected = protected_trend(index, data.territories, cells, *choice.filters)
+    protected = protected_trend(index, data.territories, cells, choice)
     return build_trend_view(data, index, protected, version.k, choice, cells)
 
 
@@ -188,7 +188,7 @@ def territory_publics(version: Version, indicator_id: str, first_year: str, last
 def _ranking(version: Version, choice: RankingChoice) -> tuple[pd.DataFrame, list[str], bool]:
     # Keyed without the measure (callers blank it): counts and rates rank the same rows.
     data, cells = _tables.at(version), _indicator_cells.at(version, choice.indicator_id)
-    return protected_ranking(field_index.at(version), data.territories, cells, *choice.selection, choice.level)
+    return protected_ranking(field_index.at(version), data.territories, cells, choice)
 
 
 @keyed(entries=256)
@@ -199,7 +199,7 @@ def ranking_view(version: Version, choice: RankingChoice) -> RankingView | None:
     if ranked[0].empty:
         return None
     data, index, cells = _tables.at(version), field_index.at(version), _indicator_cells.at(version, choice.indicator_id)
-    benchmark = protected_benchmark(index, data.territories, cells, *choice.selection)
+    benchmark = protected_benchmark(index, data.territories, cells, choice)
     public_label = territory_publics.at(version, choice.indicator_id, *choice.years)[choice.public]
     layout = _map_layout.at(version)
     return build_ranking_view(data, index, ranked, version.k, choice, public_label, layout, benchmark)
@@ -242,7 +242,7 @@ def _territory_sheet(version: Version, territory_code: str, day: str) -> Sheet:
     from indicators.sheet import build_sheet
 
     day_shown = pd.Timestamp(day).date()
-    return build_sheet(_sheet_basis.at(version), territory_code, _store(version.folder).versions(), day_shown)
+    return build_sheet(_sheet_basis.at(version), territory_code, _store(str(version.folder)).versions(), day_shown)
 
 
 def territory_sheet(territory_code: str) -> Sheet:

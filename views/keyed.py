@@ -2,7 +2,7 @@
 
 A `Version` is the data folder, its fingerprint (the tables' files and the store's latest version),
 k and, for what holds words, the viewer's language. A page calls a keyed function with its choice
-only (a frozen dataclass such as `chart_views.TrendChoice`, or plain strings); the version is the one
+only (a frozen dataclass such as `choices.TrendChoice`, or plain strings); the version is the one
 read at the top of the script run (`start_run`). A new file or store version changes the
 fingerprint, so the next rerun builds anew. The caches themselves are in views/cached.py.
 """
@@ -50,19 +50,15 @@ def run_fingerprint(folder: Path) -> Fingerprint:
 class Version:
     """What every cache is keyed on. `language` is "" for what holds no words."""
 
-    folder: str
+    folder: Path
     fingerprint: Fingerprint
     k: int
     language: str = ""
 
-    @property
-    def path(self) -> Path:
-        return Path(self.folder)
-
 
 def current_version() -> Version:
     folder = data_dir()
-    return Version(str(folder), run_fingerprint(folder), small_count_threshold(), current_language())
+    return Version(folder, run_fingerprint(folder), small_count_threshold(), current_language())
 
 
 class Keyed(Generic[P, R]):

@@ -5,7 +5,7 @@ a ranking or on a funnel plot."""
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
-from indicators.chart_views import RankingChoice
+from indicators.choices import RankingChoice
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import N_, _
 from indicators.labels import translated
@@ -56,7 +56,7 @@ measure = shared_segment(
     key="mesure",
 )
 
-view = ranking_view(RankingChoice(indicator_id, first_year, last_year, public, level, measure))
+view = ranking_view(RankingChoice(indicator_id, first_year, last_year, public=public, level=level, measure=measure))
 if view is None:
     st.info(
         _("Aucune donnée pour cet indicateur de {first_year} à {last_year}.").format(

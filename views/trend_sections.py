@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators.cards import NO_DATA_SENTENCE
-from indicators.chart_views import TrendChoice
 from indicators.charts import change_figure, published_figure
+from indicators.choices import TrendChoice
 from indicators.findings import published_finding
 from indicators.formatting import format_publication_date
 from indicators.i18n import _, localized, localized_column
@@ -49,7 +49,9 @@ def trend_filters(index: FieldIndex, indicator_id: str, place_choices: dict[str,
         horizontal=True,
         key="repartition",
     )
-    return TrendChoice(indicator_id, territory, first_year, last_year, frequency, breakdown)
+    return TrendChoice(
+        indicator_id, first_year, last_year, territory=territory, frequency=frequency, breakdown=breakdown
+    )
 
 
 def coarser_view_link(

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from indicators.cell_coverage import series_coverage
 from indicators.changes import change_columns
 from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
+from indicators.choices import RankingChoice, TrendChoice
 from indicators.comparisons import Coverage, rate_interval
 from indicators.disclosure import masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
@@ -78,51 +79,6 @@ def secret_note(k: int) -> str:
     return _(
         "{symbol} : effectif de 1 à {largest}, ou qui permettrait d'en retrouver un, masqué (secret statistique)"
     ).format(symbol=SECRET_SYMBOL, largest=k - 1)
-
-
-@dataclass(frozen=True)
-class TrendChoice:
-    """A viewer's choice of filters on Tendances (field observations). Hashable: with the data
-    version, the key of its cached view (views/cached.py)."""
-
-    indicator_id: str
-    territory: str
-    first_year: str
-    last_year: str
-    frequency: str
-    breakdown: str
-
-    @property
-    def years(self) -> tuple[str, str]:
-        return self.first_year, self.last_year
-
-    @property
-    def filters(self) -> tuple[str, str, str, str, str, str]:
-        """The choice in the order `disclosure.protected_trend` takes it."""
-        return self.indicator_id, self.territory, self.first_year, self.last_year, self.frequency, self.breakdown
-
-
-@dataclass(frozen=True)
-class RankingChoice:
-    """A viewer's choice of filters on Territoires: the indicator, years, public (`labels` code),
-    level (« commune » or « ept ») and measure (« count » or « rate »). Hashable, like TrendChoice."""
-
-    indicator_id: str
-    first_year: str
-    last_year: str
-    public: str
-    level: str
-    measure: str
-
-    @property
-    def years(self) -> tuple[str, str]:
-        return self.first_year, self.last_year
-
-    @property
-    def selection(self) -> tuple[str, str, str, str]:
-        """What the counts depend on, in the order `disclosure.protected_benchmark` takes it (the
-        level and the measure only change how they are grouped and shown)."""
-        return self.indicator_id, self.first_year, self.last_year, self.public
 
 
 @dataclass(frozen=True)

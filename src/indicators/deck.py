@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from pandera.typing import Series
 
 from indicators.charts import PALETTE, base_layout, hover_pair, observation_figure, percent_suffix, published_figure
+from indicators.choices import RankingChoice
 from indicators.comparisons import Coverage
 from indicators.disclosure import protect_series, protected_benchmark, protected_ranking
 from indicators.findings import (
@@ -329,9 +330,9 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
         return None
     year = map_year(rows)
     year_text = str(year["period_start"].year)
-    choice = (indicator, year_text, year_text, "none:ensemble")
-    ranked, source_ids, demo = protected_ranking(index, tables.territories, cells, *choice, "commune")
-    benchmark = protected_benchmark(index, tables.territories, cells, *choice)
+    choice = RankingChoice(indicator, year_text, year_text, "none:ensemble")
+    ranked, source_ids, demo = protected_ranking(index, tables.territories, cells, choice)
+    benchmark = protected_benchmark(index, tables.territories, cells, choice)
     measure = setting(row, "measure", "count")
     shown = by_measure(ranked, measure)
     if not shown.loc[~shown["suppressed"].astype(bool), "value"].notna().any():

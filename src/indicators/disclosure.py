@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.cell_coverage import CELL_KEYS
+from indicators.choices import Choice, RankingChoice, TrendChoice
 from indicators.exports import (
     COVERAGE_HEADERS_FR,
     LEVEL_CODES_FR,
@@ -101,27 +102,14 @@ def with_rates(frame: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
 
 
 def protected_trend(
-    index: FieldIndex,
-    territories: pd.DataFrame,
-    cells: pd.DataFrame,
-    indicator_id: str,
-    territory_code: str,
-    first_year: str,
-    last_year: str,
-    frequency: str,
-    breakdown: str,
+    index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, choice: TrendChoice
 ) -> tuple[pd.DataFrame, list[str], bool]:
     """One field series as the Tendances page draws it (the département, an EPT or one commune,
     whole years), secret applied; with the sources of its rows and whether they are the demo's."""
-    rows = index.rows(indicator_id, members(territories, territory_code), *year_bounds(first_year, last_year))
-    series = protect_series(
-        aggregate_series(rows, as_frequency(frequency), as_breakdown(breakdown)),
-        cells,
-        indicator_id,
-        territory_code,
-        frequency,
-        breakdown,
-    )
+    indicator_id, territory_code = choice.indicator_id, choice.territory
+    rows = index.rows(indicator_id, members(territories, territory_code), *year_bounds(*choice.years))
+    grouped = aggregate_series(rows, as_frequency(choice.frequency), as_breakdown(choice.breakdown))
+    series = protect_series(grouped, cells, indicator_id, territory_code, choice.frequency, choice.breakdown)
     return series, rows["source_id"].unique().tolist(), is_demo(rows)
 
 
@@ -139,49 +127,40 @@ def department_shown(cells: pd.DataFrame, indicator_id: str, public: str, years:
     return not bool(protect_totals(department, cells, indicator_id, dimension, group, years)["suppressed"].iloc[0])
 
 
+def whole_years(choice: Choice) -> list[int]:
+    """The calendar years a choice spans."""
+    return list(range(int(choice.first_year), int(choice.last_year) + 1))
+
+
 def protected_benchmark(
-    index: FieldIndex,
-    territories: pd.DataFrame,
-    cells: pd.DataFrame,
-    indicator_id: str,
-    first_year: str,
-    last_year: str,
-    public: str,
+    index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, choice: RankingChoice
 ) -> Benchmark:
     """The whole a ranking compares its territories with: the communes counted, their total and
-    exposure; not shown (no comparison) while the département's total is under the secret."""
-    years = list(range(int(first_year), int(last_year) + 1))
+    exposure; not shown (no comparison) while the département's total is under the secret. The
+    level and the measure of `choice` play no part."""
+    years = whole_years(choice)
     return benchmark_of(
-        public_rows(index, indicator_id, first_year, last_year, public),
+        public_rows(index, choice.indicator_id, *choice.years, choice.public),
         territories,
-        department_shown(cells, indicator_id, public, years),
+        department_shown(cells, choice.indicator_id, choice.public, years),
         12 * len(years),
     )
 
 
 def protected_ranking(
-    index: FieldIndex,
-    territories: pd.DataFrame,
-    cells: pd.DataFrame,
-    indicator_id: str,
-    first_year: str,
-    last_year: str,
-    public: str,
-    level: str = "commune",
+    index: FieldIndex, territories: pd.DataFrame, cells: pd.DataFrame, choice: RankingChoice
 ) -> tuple[pd.DataFrame, list[str], bool]:
-    """Communes (or EPTs) ranked for one indicator, whole years and public ("none:", "sex:F",
-    "age_group:15-17"), secret applied (secret totals last), with the communes counted, their
+    """Communes (or EPTs, `choice.level`) ranked for one indicator, whole years and public ("none:",
+    "sex:F", "age_group:15-17"), secret applied (secret totals last), with the communes counted, their
     population, the rate per 10 000 and its interval (none where the count is secret) and the
     standing against the département (`protected_benchmark`; none for a secret count); with the
-    sources of its rows and whether they are the demo's."""
-    rows = public_rows(index, indicator_id, first_year, last_year, public)
-    dimension, group = public.split(":")
-    years = list(range(int(first_year), int(last_year) + 1))
-    ranked = rank_with_secret_last(
-        protect_totals(rank_territories(rows, territories, level), cells, indicator_id, dimension, group, years)
-    )
-    benchmark = protected_benchmark(index, territories, cells, indicator_id, first_year, last_year, public)
-    rated = with_rates(ranked, counted_exposure(rows, territories, level))
+    sources of its rows and whether they are the demo's. The measure plays no part."""
+    rows = public_rows(index, choice.indicator_id, *choice.years, choice.public)
+    dimension, group = choice.public.split(":")
+    by_level = rank_territories(rows, territories, choice.level)
+    protected = protect_totals(by_level, cells, choice.indicator_id, dimension, group, whole_years(choice))
+    rated = with_rates(rank_with_secret_last(protected), counted_exposure(rows, territories, choice.level))
+    benchmark = protected_benchmark(index, territories, cells, choice)
     return with_standing(rated, benchmark), rows["source_id"].unique().tolist(), is_demo(rows)
 
 

@@ -29,6 +29,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from indicators.choices import TrendChoice
 from indicators.comparisons import (
     Coverage,
     Standing,
@@ -618,17 +619,10 @@ def trend_points(
     rate or interval), each rate per year over the person-time of its communes."""
     frequency = trend_frequency(rows)
     years = years_covered(rows)
-    series, _sources, _demo = protected_trend(
-        basis.index,
-        basis.tables.territories,
-        cells,
-        indicator_id,
-        territory_code,
-        years[0],
-        years[-1],
-        frequency,
-        "none",
+    choice = TrendChoice(
+        indicator_id, years[0], years[-1], territory=territory_code, frequency=frequency, breakdown="none"
     )
+    series, _sources, _demo = protected_trend(basis.index, basis.tables.territories, cells, choice)
     exposures = period_exposures(rows, basis.population, frequency)
     points = []
     for suppressed, count, start, complete in series.tail(TREND_PERIODS)[
