@@ -67,6 +67,22 @@ class VersionAbout(TypedDict, total=False):
     restored_from: int | None  # for rollbacks
 
 
+@dataclass(frozen=True)
+class PendingCommit:
+    """A commit checked and about to be published: the validated table, its action, the version
+    it was built on, the baseline its first version is compared with, and what it says."""
+
+    table: pd.DataFrame
+    action: str
+    parent: int
+    baseline: pd.DataFrame | None
+    about: VersionAbout
+
+    def version_after(self, latest: int, counts: tuple[int, int, int]) -> VersionInfo:
+        """The version this commit publishes after `latest` (`next_version`)."""
+        return next_version(latest, self.table, counts, self.action, self.parent, self.about)
+
+
 def next_version(
     latest: int, table: pd.DataFrame, counts: tuple[int, int, int], action: str, parent: int, about: VersionAbout
 ) -> VersionInfo:
@@ -131,7 +147,8 @@ class StaleParentError(RuntimeError):
 
 @runtime_checkable
 class ObservationStore(Protocol):
-    """Versioned observation tables: what pages and the import flow need from a store."""
+    """Versioned observation tables: what pages and the import flow need from a store. Both stores
+    subclass it for `commit`, which checks the action and the table before their own step."""
 
     def versions(self) -> list[VersionInfo]: ...
 
@@ -147,7 +164,21 @@ class ObservationStore(Protocol):
         parent: int,
         baseline: pd.DataFrame | None = None,
         **about: Unpack[VersionAbout],
-    ) -> VersionInfo: ...
+    ) -> VersionInfo:
+        """Publish `observations` (the complete new table) as the next version.
+
+        Raises StaleParentError when the latest version is no longer `parent`, so that a caller
+        who merged on an older table re-merges instead of silently dropping someone's import.
+        """
+        if action not in ACTIONS:
+            raise ValueError(f"Action inconnue : {action!r} (attendu : {', '.join(ACTIONS)})")
+        return self._commit_checked(
+            PendingCommit(validated_observations(observations), action, int(parent), baseline, about)
+        )
+
+    def _commit_checked(self, pending: PendingCommit) -> VersionInfo:
+        """The commit's last step, under each store's own lock or transaction."""
+        ...
 
     def fingerprint(self) -> str: ...
 

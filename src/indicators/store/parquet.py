@@ -18,21 +18,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import BinaryIO, Unpack
+from typing import BinaryIO
 
 import pandas as pd
 from cachetools import LRUCache
 from filelock import FileLock
 
 from indicators.store.contract import (
-    ACTIONS,
     OBSERVATION_DTYPES,
+    ObservationStore,
+    PendingCommit,
     ReleaseInfo,
     StaleParentError,
-    VersionAbout,
     VersionInfo,
     empty_observations,
-    next_version,
     read_published,
     utc_timestamp,
     validated_observations,
@@ -66,7 +65,7 @@ def _write_synced(path: Path, write: Callable[[BinaryIO], object]) -> None:
         os.fsync(handle.fileno())
 
 
-class ParquetStore:
+class ParquetStore(ObservationStore):
     """Observation versions as folders of Parquet + JSON under `folder` (created on first commit).
 
     With `cached_versions` > 0 the store keeps the tables it last read in memory, shared by every
@@ -211,23 +210,9 @@ class ParquetStore:
         os.rename(staging, self._version_folder(info.version))
         _fsync_path(self._versions_folder)
 
-    def commit(
-        self,
-        observations: pd.DataFrame,
-        *,
-        action: str,
-        parent: int,
-        baseline: pd.DataFrame | None = None,
-        **about: Unpack[VersionAbout],
-    ) -> VersionInfo:
-        """Publish `observations` (the complete new table) as the next version.
-
-        Raises StaleParentError when the latest version is no longer `parent`, so that a caller
-        who merged on an older table re-merges instead of silently dropping someone's import.
-        """
-        if action not in ACTIONS:
-            raise ValueError(f"Action inconnue : {action!r} (attendu : {', '.join(ACTIONS)})")
-        table = validated_observations(observations)
+    def _commit_checked(self, pending: PendingCommit) -> VersionInfo:
+        """`ObservationStore.commit`'s last step, under the folder's lock."""
+        table, parent, baseline = pending.table, pending.parent, pending.baseline
         with self._exclusive_lock():
             latest = self.latest_version()  # re-read under the lock: the caller's view may be old
             if latest != parent:
@@ -235,7 +220,7 @@ class ParquetStore:
             self._discard_unpublished()
             previous = read_published(self, latest) if latest else _baseline_or_empty(baseline)
             added, changed, removed = diff_counts(previous, table)
-            info = next_version(latest, table, (added, changed, removed), action, parent, about)
+            info = pending.version_after(latest, (added, changed, removed))
             self._publish(table, info)
         return info
 

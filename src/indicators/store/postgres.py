@@ -21,7 +21,7 @@ import io
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, Unpack, cast
+from typing import Any, Final, cast
 
 import pandas as pd
 import psycopg
@@ -60,16 +60,15 @@ from sqlalchemy.pool import NullPool
 
 from indicators.config import DATABASE_URL_VARIABLE
 from indicators.store.contract import (
-    ACTIONS,
     OBSERVATION_COLUMNS,
     OBSERVATION_DTYPES,
     OBSERVATION_KEY,
+    ObservationStore,
+    PendingCommit,
     ReleaseInfo,
     StaleParentError,
-    VersionAbout,
     VersionInfo,
     empty_observations,
-    next_version,
     utc_timestamp,
     validated_observations,
 )
@@ -343,7 +342,7 @@ def _counts_since(
     return diff_counts(previous, table)
 
 
-class PostgresStore:
+class PostgresStore(ObservationStore):
     """Observation versions in PostgreSQL at `url`; the same contract and behaviour as ParquetStore.
 
     With `cached_versions` > 0 the store keeps the tables it last read in memory, shared by every
@@ -420,24 +419,9 @@ class PostgresStore:
         with self._cache_lock:
             self._cache[key] = table
 
-    def commit(
-        self,
-        observations: pd.DataFrame,
-        *,
-        action: str,
-        parent: int,
-        baseline: pd.DataFrame | None = None,
-        **about: Unpack[VersionAbout],
-    ) -> VersionInfo:
-        """Publish `observations` (the complete new table) as the next version, in one transaction.
-
-        Raises StaleParentError when the latest version is no longer `parent`, so that a caller
-        who merged on an older table re-merges instead of silently dropping someone's import.
-        """
-        if action not in ACTIONS:
-            raise ValueError(f"Action inconnue : {action!r} (attendu : {', '.join(ACTIONS)})")
-        table = validated_observations(observations)
-        parent = int(parent)
+    def _commit_checked(self, pending: PendingCommit) -> VersionInfo:
+        """`ObservationStore.commit`'s last step, in one transaction."""
+        table, parent, baseline = pending.table, pending.parent, pending.baseline
         with _engine(self._url).begin() as connection:
             # Held until commit or rollback: the next writer then sees this version as the latest.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": COMMIT_LOCK_KEY})
@@ -446,7 +430,7 @@ class PostgresStore:
                 raise StaleParentError(expected=parent, actual=latest)
             _copy_in(connection, table, latest + 1)
             added, changed, removed = _counts_since(connection, latest, table, baseline)
-            info = next_version(latest, table, (added, changed, removed), action, parent, about)
+            info = pending.version_after(latest, (added, changed, removed))
             connection.execute(insert(versions_table).values(_version_row(info)))
         return info
 
