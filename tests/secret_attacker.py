@@ -77,16 +77,23 @@ def row_cells(row: Mapping[str, object], ept_of: Mapping[str, str]) -> Iterable[
                 yield (row["indicator_id"], territory, level, start, dimension, group)
 
 
-def recovered_cells(releases: list[Release], ept_of: Mapping[str, str], every_block: bool = True) -> pd.DataFrame:
+def recovered_cells(
+    releases: list[Release],
+    ept_of: Mapping[str, str],
+    every_block: bool = True,
+    within: set[tuple[str, int]] | None = None,
+) -> pd.DataFrame:
     """The hidden cells of any release that the releases together determine, with the value the
     attacker computes for each (`recovered`) beside the true one (`value`).
 
     With `every_block` False, only the (indicator, year) blocks where the releases differ (in rows
     or in what they hide) are solved: elsewhere every release is the same system as the first one
-    alone, which the single-release tests solve (an SVD per block costs seconds on the demo)."""
+    alone, which the single-release tests solve (an SVD per block costs seconds on the demo).
+    `within`: only those blocks."""
+    chosen = blocks(releases, every_block)
     found = [
         block_recovered(releases, ept_of, indicator_id, year)
-        for indicator_id, year in sorted(blocks(releases, every_block))
+        for indicator_id, year in sorted(chosen if within is None else chosen & within)
     ]
     columns = ["release", *KEY, "value", "recovered", "implied_before"]
     return (
