@@ -223,20 +223,21 @@ def field_trend_view(
         )
         return FieldTrendView(notes, empty, None)
     offered = index.frequencies_of[choice.indicator_id][0]
-    chart = trend_chart(data, index, protected, k, choice, cells)
+    chart = trend_chart(data, protected, rows, trend_changes(data, index, cells, series, choice), k, choice)
     return FieldTrendView(notes, None, chart, sparse_view(series, choice.frequency, offered))
 
 
 def trend_chart(
     data: DataTables,
-    index: FieldIndex,
     protected: tuple[pd.DataFrame, list[str], bool],
+    rows: pd.DataFrame,
+    compared: tuple[dict[pd.Timestamp, ProtectedChange], dict[pd.Timestamp, Coverage]],
     k: int,
     choice: TrendChoice,
-    cells: pd.DataFrame,
 ) -> ChartView:
     """The chart block of a non-empty series: its finding, figure, tables (with each period's
-    coverage and change), source line and caveat."""
+    coverage and change: `compared`, from `trend_changes`), source line and caveat. `rows`: the
+    dated rows the series adds up."""
     series, source_ids, demo = protected
     entry = data.catalogue.loc[choice.indicator_id]
     place = names(data.territories)[choice.territory]
@@ -252,13 +253,13 @@ def trend_chart(
         group_names=labels,
         k=k,
         coverage=series_coverage(
-            index.rows(choice.indicator_id, inside, *year_bounds(*choice.years)),
+            rows,
             choice.frequency,
             choice.breakdown,
             len(inside) if inside is not None else len(communes(data.territories)),
         ),
     )
-    changes, covered = trend_changes(data, index, cells, series, choice)
+    changes, covered = compared
     table, shown_table = with_changes(table, shown_table, series, changes, covered)
     first_year, last_year = choice.years
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
