@@ -87,3 +87,22 @@ def test_a_figure_is_drawn_at_the_size_asked():
     png = figure_image(go.Figure(go.Bar(y=[1, 2])), "png", 320, 200)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert int.from_bytes(png[16:20], "big") == 320 and int.from_bytes(png[20:24], "big") == 200
+
+
+@pytest.mark.parametrize(
+    "command", [["deck", "--out", "deck.html", "--pdf", "deck.pdf"], ["fiche", "--territory", "92050"]]
+)
+def test_the_command_line_says_a_chromium_failure_in_french_without_a_traceback(monkeypatch, capsys, command):
+    """`deck --pdf` and `fiche` print Chromium's French message alone and exit 1."""
+    import indicators.__main__ as cli
+    import indicators.sheet_cli
+
+    def fails(*_args: object, **_kwargs: object) -> int:
+        raise ChromiumError("Chromium introuvable à /nulle/part/chromium : installer le paquet chromium.")
+
+    monkeypatch.setattr(cli, "run_deck", fails)
+    monkeypatch.setattr(indicators.sheet_cli, "run_sheets", fails)
+    assert cli.main(command) == 1
+    printed = capsys.readouterr()
+    assert printed.err.strip() == "Chromium introuvable à /nulle/part/chromium : installer le paquet chromium."
+    assert "Traceback" not in printed.err + printed.out

@@ -19,6 +19,7 @@ from pathlib import Path
 from indicators.cell_coverage import cell_coverage
 from indicators.config import REPO_ROOT, data_dir, small_count_threshold
 from indicators.disclosure import public_cells
+from indicators.errors import ChromiumError
 from indicators.exports import observations_table, public_table, to_csv
 from indicators.formatting import format_number
 from indicators.i18n import DEFAULT_LANGUAGE, LANGUAGES, Language, _, as_language, in_language, ngettext
@@ -397,7 +398,9 @@ def run_command(args: argparse.Namespace) -> int:
         load_tables()
         print(_("Toutes les tables sont valides."))
         return 0
-    except DataFileError as error:
+    except (DataFileError, ChromiumError) as error:
+        # A file that does not meet its schema, or Chromium missing or failing: the French message
+        # alone, never a traceback.
         print(str(error), file=sys.stderr)
         return 1
 

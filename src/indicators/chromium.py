@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from kaleido.errors import ChromeNotFoundError
 
 from indicators.config import chromium_path
+from indicators.errors import ChromiumError as ChromiumError  # raised here, named where no browser loads
 from indicators.i18n import _
 
 # Nothing a print does not need: no sandbox (a container has no user namespaces), no GPU, no
@@ -30,10 +31,6 @@ QUIET_FLAGS = (
 )
 PRINT_TIMEOUT_SECONDS = 120
 A4_WINDOW = (794, 1123)  # an A4 page at 96 dpi
-
-
-class ChromiumError(RuntimeError):
-    """Chromium could not make the file: not installed where configured, failed, or took too long."""
 
 
 def not_found(path: str) -> ChromiumError:

@@ -17,6 +17,12 @@ from indicators.i18n import N_, _
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont, ImageFont
 
+
+class ChromiumError(RuntimeError):
+    """Chromium could not make a file (indicators.chromium): not installed where configured,
+    failed, or took too long. Its message is French and is all the command line prints."""
+
+
 LOGGER = logging.getLogger("indicators.errors")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
