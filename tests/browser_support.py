@@ -1,4 +1,6 @@
-"""Serving the app and driving Debian's Chromium for the browser tests (fixtures in conftest.py)."""
+"""Serving the app and driving Debian's Chromium for the browser tests (fixtures in conftest.py), and
+reading its pages as a viewer does: visible text and accessible names, controls shown on hover,
+select boxes chosen by keyboard, a copied link reopened in a context of its own."""
 
 from __future__ import annotations
 
@@ -16,10 +18,14 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT, chromium_path
+from indicators.deck import read_deck
+from interface_words import ENGLISH
 
 CHROMIUM = chromium_path()
 ARTIFACTS = REPO_ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
+# The presenter mode on the demo: one slide for each row of the shipped deck (data/deck.csv).
+SLIDES = len(read_deck(DEFAULT_DATA_DIR))
 
 
 def free_port() -> int:
@@ -122,3 +128,95 @@ def assert_no_error(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     errors = page.locator(ERROR_BOXES).all_inner_texts()
     assert not errors, f"{name} : {errors}"
+
+
+# --- Reading a page as a viewer does ----------------------------------------------------------------
+
+# Visible text (outside scripts, styles, icon ligatures and what JavaScript hides) and accessible names.
+READ_PAGE = """() => {
+  const found = [];
+  const skip = "script, style, noscript, [data-testid='stIconMaterial'], [aria-hidden='true']";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, text = node.data.trim();
+    if (text && node.parentElement && !node.parentElement.closest(skip)) found.push(["texte", text]);
+  }
+  for (const element of document.querySelectorAll("[title], [aria-label], [data-title], [placeholder], [alt]")) {
+    for (const name of ["title", "aria-label", "data-title", "placeholder", "alt"]) {
+      const value = element.getAttribute(name);
+      if (value) found.push([name, value]);
+    }
+  }
+  return found;
+}"""
+
+
+def english_on(page: Page) -> list[str]:
+    return sorted({f"{kind} : {text[:90]}" for kind, text in page.evaluate(READ_PAGE) if ENGLISH.search(text)})
+
+
+def reveal_controls(page: Page) -> None:
+    """What appears only on hover or click: a chart's mode bar, a table's toolbar and column menu."""
+    for expander in page.locator("[data-testid='stExpander'] summary").all()[:2]:
+        expander.click()
+    wait_until_idle(page)
+    for chart in page.locator("[data-testid='stPlotlyChart']").all()[:2]:
+        chart.hover()
+        page.wait_for_timeout(300)
+    tables = page.locator("[data-testid='stDataFrame']").all()
+    for table in tables[:2]:
+        table.hover()
+        page.wait_for_timeout(300)
+    if tables:
+        box = tables[0].bounding_box()
+        if box:
+            page.mouse.click(box["x"] + 40, box["y"] + 15)  # a column header: its menu opens
+            page.wait_for_timeout(400)
+
+
+# --- Shared views: a copied link reopened, the choices it brings back ------------------------------
+
+# The start of the notice that a link asked for a choice the page no longer offers.
+NOTICE = "Le lien demandait"
+
+
+def reopened(browser, url: str) -> tuple[object, Page]:
+    """The copied address opened by someone else: a new browser context, nothing shared."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
+    page = context.new_page()
+    open_and_wait(page, url)
+    # The selects' inputs can come a moment after the script run ends.
+    page.get_by_role("combobox").first.wait_for(timeout=10_000)
+    page.wait_for_timeout(500)
+    return context, page
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of the selectbox labelled `label` by typing it, as a keyboard user does."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    wait_until_idle(page)
+
+
+def shown(page: Page) -> dict[str, object]:
+    """What the Tendances page shows: each select's text, the period, grouping, breakdown and finding."""
+    # A select's input can come a moment after the alerts and headings of the same run.
+    page.get_by_role("combobox").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(300)
+    selects = {box.get_attribute("aria-label"): box.input_value() for box in page.get_by_role("combobox").all()}
+    return {
+        **selects,
+        "periode": page.locator("[data-testid='stSliderThumbValue']").all_inner_texts(),
+        # Streamlit 1.67 marks the chosen segment with aria-checked (its buttons carry no test id).
+        "actifs": page.locator("[data-testid='stButtonGroup'] button[aria-checked='true']").all_inner_texts(),
+        # The page's own radios: the sidebar holds the language switch.
+        "repartition": page.locator(
+            "[data-testid='stMain'] [data-testid='stRadioOption'][data-selected='true']"
+        ).all_inner_texts(),
+        "constat": page.locator("h2").first.inner_text(),
+    }
+
+
+def notices(page: Page) -> list[str]:
+    return [text for text in page.locator("[data-testid='stAlertContainer']").all_inner_texts() if NOTICE in text]

@@ -2,103 +2,24 @@
 `<html lang="en">`, English numbers and no French interface word; the switch in the sidebar turns a
 French tab to English, keeps the choice in the address and has the change announced.
 
-The French words below are the interface's own (titles, labels, buttons, captions). What stays
-French on purpose is left out before the check: the sources' own texts (titles, publishers, relays,
-notes: published figures keep their sources' wording), the importer's column names and the values
-an analyst types, which English messages quote (“mars 2024”). Extend the list when a French word
-shows up on an English page.
+The French words are the interface's own (tests/interface_words.py, which says what stays French on
+purpose and is left out before the check); extend its list when a French word shows up on an
+English page.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
-from browser_support import assert_no_error, open_and_wait, wait_until_idle
-from indicators.config import DEFAULT_DATA_DIR
-from indicators.ingest.templates import TEMPLATE_COLUMNS
-from test_browser_french import PAGES, READ_PAGE, SLIDES, reveal_controls
+from browser_support import READ_PAGE, SLIDES, assert_no_error, open_and_wait, reveal_controls, wait_until_idle
+from indicators.pages import addresses
+from interface_words import FRENCH, FRENCH_NUMBER, interface_part
 
 pytestmark = pytest.mark.browser
-
-FRENCH_INTERFACE = [
-    "Vue d'ensemble",
-    "Tendances",
-    "Territoires",
-    "Ma commune",
-    "Sources et méthode",
-    "Importer des données",
-    "Historique",
-    "Mode présentation",
-    "Indicateur",
-    "Période",
-    "Précaution",
-    "Télécharger",
-    "Voir les données",
-    "Données fictives",
-    "Choisir",
-    "Rechercher",
-    "Fermer",
-    "Menu principal",
-    "Aucune donnée",
-    "Sans donnée",
-    "secret statistique",
-    "enregistrées",
-    "Lecture",
-    "Copier le lien",
-    "Diapositive",
-    "Quitter",
-    "Précédente",
-    "Suivante",
-    "Fiche",
-    "Afficher",
-    "Réinitialiser",
-    "Plein écran",
-    "fichier",
-    "colonne",
-    "ligne",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-FRENCH = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, FRENCH_INTERFACE)) + r")(?![^\W\d_])", re.I)
-# A number as French writes it: thousands split by a (narrow) no-break space, or a space before %.
-FRENCH_NUMBER = re.compile(r"\d[\u202f\u00a0]\d{3}(?!\d)|\d[\u202f\u00a0]%")
-
-
-QUOTED = re.compile(r"“[^”]*”")
-
-
-@cache
-def sources_wording() -> tuple[str, ...]:
-    """The sources' own French texts, longest first (a title can contain a publisher's name)."""
-    sources = pd.read_csv(DEFAULT_DATA_DIR / "sources.csv", dtype=str)
-    published = pd.read_csv(DEFAULT_DATA_DIR / "published_estimates.csv", dtype=str)
-    columns = [sources[name] for name in ("publisher", "title", "relay", "licence", "note")] + [published["note_fr"]]
-    texts = {text.strip() for column in columns for text in column.dropna() for text in text.split(" ; ")}
-    return tuple(sorted((text for text in texts if text), key=len, reverse=True))
-
-
-def interface_part(text: str) -> str:
-    """`text` without what stays French on purpose (see the module's docstring)."""
-    if text.strip() in TEMPLATE_COLUMNS:
-        return ""
-    for wording in sources_wording():
-        text = text.replace(wording, "")
-    return QUOTED.sub("", text)
 
 
 def french_on(page: Page) -> list[str]:
@@ -131,7 +52,7 @@ def test_the_french_word_list_catches_what_it_should_and_spares_english():
     assert not FRENCH.search("Trends by period") and not FRENCH_NUMBER.search("12.5%")
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", addresses())
 def test_every_page_speaks_english_when_asked(server, page, path):
     open_and_wait(page, f"{server}/{english(path)}")
     page.wait_for_function("document.documentElement.lang === 'en'", timeout=10_000)

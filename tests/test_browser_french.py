@@ -1,9 +1,7 @@
 """A French official sees only French: every page and slide, its charts' mode bar, its tables' toolbar
 and column menu, the file uploader with a file chosen; visible text and the accessible names
-(`title`, `aria-label`, `data-title`, `placeholder`, `alt`) checked against English interface words.
-
-The words below were all found on screen or in tooltips before views/interface_fr.py; extend the
-list when a new one shows up.
+(`title`, `aria-label`, `data-title`, `placeholder`, `alt`) checked against English interface words
+(tests/interface_words.py: extend its list when a new one shows up).
 """
 
 from __future__ import annotations
@@ -12,100 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
 
-from browser_support import open_and_wait, wait_until_idle
+from browser_support import SLIDES, english_on, open_and_wait, reveal_controls, wait_until_idle
 from indicators.pages import addresses
+from interface_words import ENGLISH
 
 pytestmark = pytest.mark.browser
-
-ENGLISH_INTERFACE = [
-    "Upload",
-    "Browse files",
-    "Drag and drop",
-    "per file",
-    "Download",
-    "Search",
-    "Show/hide",
-    "Fullscreen",
-    "Zoom in",
-    "Zoom out",
-    "Autoscale",
-    "Reset axes",
-    "Pan",
-    "Box Select",
-    "Choose an option",
-    "Choose options",
-    "No results",
-    "Clear value",
-    "Clear all",
-    "Print",
-    "Record screen",
-    "Made with Streamlit",
-    "Main menu",
-    "Link to heading",
-    "Skip to main content",
-    "Open",
-    "Close",
-    "Sort ascending",
-    "Sort descending",
-    "Pin column",
-    "Hide column",
-    "Running",
-    "Sidebar",
-    "Collapse sidebar",
-    "Expand sidebar",
-    "file upload",
-    "Remove",
-    "KB",
-    "MB",
-]
-# Whole words: not inside a longer word ("Panorama"), but a unit right after its number ("13.1KB").
-ENGLISH = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, ENGLISH_INTERFACE)) + r")(?![^\W\d_])")
-
-# Visible text (outside scripts, styles, icon ligatures and what JavaScript hides) and accessible names.
-READ_PAGE = """() => {
-  const found = [];
-  const skip = "script, style, noscript, [data-testid='stIconMaterial'], [aria-hidden='true']";
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const node = walker.currentNode, text = node.data.trim();
-    if (text && node.parentElement && !node.parentElement.closest(skip)) found.push(["texte", text]);
-  }
-  for (const element of document.querySelectorAll("[title], [aria-label], [data-title], [placeholder], [alt]")) {
-    for (const name of ["title", "aria-label", "data-title", "placeholder", "alt"]) {
-      const value = element.getAttribute(name);
-      if (value) found.push([name, value]);
-    }
-  }
-  return found;
-}"""
-
-PAGES = addresses()  # every registered page (indicators/pages.py)
-SLIDES = 10  # data/deck.csv
-
-
-def english_on(page: Page) -> list[str]:
-    return sorted({f"{kind} : {text[:90]}" for kind, text in page.evaluate(READ_PAGE) if ENGLISH.search(text)})
-
-
-def reveal_controls(page: Page) -> None:
-    """What appears only on hover or click: a chart's mode bar, a table's toolbar and column menu."""
-    for expander in page.locator("[data-testid='stExpander'] summary").all()[:2]:
-        expander.click()
-    wait_until_idle(page)
-    for chart in page.locator("[data-testid='stPlotlyChart']").all()[:2]:
-        chart.hover()
-        page.wait_for_timeout(300)
-    tables = page.locator("[data-testid='stDataFrame']").all()
-    for table in tables[:2]:
-        table.hover()
-        page.wait_for_timeout(300)
-    if tables:
-        box = tables[0].bounding_box()
-        if box:
-            page.mouse.click(box["x"] + 40, box["y"] + 15)  # a column header: its menu opens
-            page.wait_for_timeout(400)
 
 
 def test_the_english_word_list_catches_what_it_should_and_spares_french():
@@ -114,7 +24,7 @@ def test_the_english_word_list_catches_what_it_should_and_spares_french():
     assert not ENGLISH.search("Panorama des sources") and not ENGLISH.search("Zoom sur une zone")
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", addresses())
 def test_every_page_speaks_only_french(server, page, path):
     open_and_wait(page, f"{server}/{path}")
     reveal_controls(page)

@@ -13,22 +13,13 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
-from browser_support import assert_no_error, open_and_wait, serve, wait_until_idle
+from browser_support import assert_no_error, choose, notices, open_and_wait, reopened, serve, shown, wait_until_idle
 from indicators.loading import STORE_FOLDER
+from indicators.pages import addresses
 from indicators.store.parquet import ParquetStore
 from store_shapes import write_store
 
 pytestmark = pytest.mark.browser
-
-NOTICE = "Le lien demandait"
-OWN_PAGES = {
-    "vue_ensemble": "",
-    "tendances": "tendances",
-    "sources": "sources",
-    "importer": "importer",
-    "historique": "historique",
-    "presentation": "presentation",
-}
 
 
 def observation_rows(
@@ -76,48 +67,6 @@ def clipboard_page(browser, server) -> Iterator[Page]:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     yield context.new_page()
     context.close()
-
-
-def reopened(browser, url: str) -> tuple[object, Page]:
-    """The copied address opened by someone else: a new browser context, nothing shared."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1600}, locale="fr-FR")
-    page = context.new_page()
-    open_and_wait(page, url)
-    # The selects' inputs can come a moment after the script run ends.
-    page.get_by_role("combobox").first.wait_for(timeout=10_000)
-    page.wait_for_timeout(500)
-    return context, page
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of the selectbox labelled `label` by typing it, as a keyboard user does."""
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).click()
-    page.keyboard.type(option)
-    page.keyboard.press("Enter")
-    wait_until_idle(page)
-
-
-def shown(page: Page) -> dict[str, object]:
-    """What the Tendances page shows: each select's text, the period, grouping, breakdown and finding."""
-    # A select's input can come a moment after the alerts and headings of the same run.
-    page.get_by_role("combobox").first.wait_for(timeout=15_000)
-    page.wait_for_timeout(300)
-    selects = {box.get_attribute("aria-label"): box.input_value() for box in page.get_by_role("combobox").all()}
-    return {
-        **selects,
-        "periode": page.locator("[data-testid='stSliderThumbValue']").all_inner_texts(),
-        # Streamlit 1.67 marks the chosen segment with aria-checked (its buttons carry no test id).
-        "actifs": page.locator("[data-testid='stButtonGroup'] button[aria-checked='true']").all_inner_texts(),
-        # The page's own radios: the sidebar holds the language switch.
-        "repartition": page.locator(
-            "[data-testid='stMain'] [data-testid='stRadioOption'][data-selected='true']"
-        ).all_inner_texts(),
-        "constat": page.locator("h2").first.inner_text(),
-    }
-
-
-def notices(page: Page) -> list[str]:
-    return [text for text in page.locator("[data-testid='stAlertContainer']").all_inner_texts() if NOTICE in text]
 
 
 def test_every_field_trend_choice_survives_a_copied_link(server, page, browser):
@@ -224,11 +173,12 @@ def test_history_version_is_in_the_link(differing_server, page, browser):
     assert len(said) == 1 and "« 9 » pour « Version à examiner »" in said[0], said
 
 
-@pytest.mark.parametrize("name", list(OWN_PAGES))
-def test_the_copy_button_copies_the_address_and_says_so(server, clipboard_page, name):
+# The button is in the sidebar of every page (dashboard.py).
+@pytest.mark.parametrize("address", addresses())
+def test_the_copy_button_copies_the_address_and_says_so(server, clipboard_page, address):
     page = clipboard_page
-    open_and_wait(page, f"{server}/{OWN_PAGES[name]}")
-    if name == "tendances":
+    open_and_wait(page, f"{server}/{address}")
+    if address == "tendances":
         choose(page, "Territoire", "Nanterre")
     button = page.get_by_role("button", name="Copier le lien de cette vue")
     button.focus()
@@ -237,7 +187,7 @@ def test_the_copy_button_copies_the_address_and_says_so(server, clipboard_page, 
     status.wait_for(timeout=5_000)
     assert status.get_attribute("aria-live") == "polite"
     assert page.evaluate("navigator.clipboard.readText()") == page.url
-    if name == "tendances":
+    if address == "tendances":
         assert "territoire=Nanterre" in page.url
 
 

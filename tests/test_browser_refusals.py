@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from browser_support import SCREENSHOTS, open_and_wait, wait_until_idle
-from test_browser_french import english_on
+from browser_support import SCREENSHOTS, english_on, open_and_wait, wait_until_idle
+from indicators.pages import PAGES
 
 pytestmark = pytest.mark.browser
 
-PAGES = 8  # dashboard.py's navigation
 TOO_LARGE_FR = "Erreur : Fichier refusé : il dépasse 50,0\u202fMo, la taille maximale d'un import. Rien n'a été envoyé."
 
 
@@ -75,7 +74,7 @@ def test_an_address_that_names_no_page_opens_a_french_page_that_says_so(server, 
     assert page.locator("[role='dialog']").count() == 0  # no Streamlit box over the main page
     main = page.locator("[data-testid='stMain']")
     assert "L'adresse demandée, « /tendance-2024 », ne mène à aucune page du tableau de bord" in main.inner_text()
-    assert main.locator("[data-testid='stPageLink']").count() == PAGES
+    assert main.locator("[data-testid='stPageLink']").count() == len(PAGES)  # every page of the navigation
     screenshot(page, "page_introuvable_fr")
     assert english_on(page) == []
     main.get_by_role("link", name="Tendances").click()

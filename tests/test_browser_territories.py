@@ -8,11 +8,20 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from browser_support import SCREENSHOTS, assert_no_error, open_and_wait, serve, wait_until_idle
+from browser_support import (
+    SCREENSHOTS,
+    assert_no_error,
+    choose,
+    notices,
+    open_and_wait,
+    reopened,
+    serve,
+    shown,
+    wait_until_idle,
+)
 from indicators.charts import STANDING_COLOURS
 from indicators.config import DEFAULT_DATA_DIR
 from store_shapes import write_store
-from test_browser_links import choose, notices, reopened, shown
 
 pytestmark = pytest.mark.browser
 
