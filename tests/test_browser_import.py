@@ -15,6 +15,7 @@ from browser_support import (
     serve,
     wait_until_idle,
 )
+from indicators.pages import addresses
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +98,8 @@ MONTHLY_INDICATORS = [
     "Jeunes entrés en suivi à la Veille active jeunes",
 ]
 IMPORTED = ["Consultations de sexologie", "Professionnels formés au risque prostitutionnel", *MONTHLY_INDICATORS]
+# The pages opened once for each imported indicator, chosen in their first select box.
+BY_INDICATOR = ("tendances", "territoires")
 # An exception's class name, a traceback, or a value JavaScript or pandas failed to give.
 ENGLISH_ERROR = re.compile(
     r"Traceback|\b[A-Z]\w*(?:Error|Exception)\b|\bNaN\b|\bundefined\b|\bNone\b|"
@@ -191,22 +194,17 @@ def test_quarterly_yearly_wide_and_monthly_imports_then_every_page_renders(fresh
         except AssertionError as error:  # every page is looked at, then all failures are reported together
             failures.append(str(error))
 
-    for name, path in (
-        ("vue_ensemble", ""),
-        ("sources", "sources"),
-        ("importer", "importer"),
-        ("historique", "historique"),
-        ("presentation", "presentation"),
-    ):
+    # Every registered page; Tendances and Territoires below, once for each imported indicator.
+    for path in addresses():
+        if path in BY_INDICATOR:
+            continue
         open_and_wait(page, f"{fresh_server}/{path}")
-        check(f"formes_{name}")
+        check(f"formes_{path or 'vue_ensemble'}")
     for indicator in IMPORTED:
-        open_and_wait(page, f"{fresh_server}/tendances")
-        choose(page, 0, indicator)
-        check(f"formes_tendances_{indicator[:20]}")
-        open_and_wait(page, f"{fresh_server}/territoires")
-        choose(page, 0, indicator)
-        check(f"formes_territoires_{indicator[:20]}")
+        for path in BY_INDICATOR:
+            open_and_wait(page, f"{fresh_server}/{path}")
+            choose(page, 0, indicator)
+            check(f"formes_{path}_{indicator[:20]}")
     open_and_wait(page, f"{fresh_server}/?mode=presentation&slide=1")
     counter = re.search(r"1 / (\d+)", page.locator("[data-testid='stMain']").inner_text())
     check("formes_diapositive_1")

@@ -20,7 +20,6 @@ Clients at other addresses than 127.0.0.1 reach nginx through a small TCP relay 
 from __future__ import annotations
 
 import http.client
-import importlib.util
 import re
 import socket
 import threading
@@ -42,6 +41,7 @@ from browser_support import assert_no_error, wait_until_idle
 from deploy.content_policy import STREAMLIT_PAGE, policy
 from deploy.local_cluster import REPLICAS, Cluster, running_cluster
 from indicators.config import REPO_ROOT
+from indicators.pages import addresses as page_addresses
 from indicators.store.postgres import PostgresStore, read_audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
@@ -129,7 +129,8 @@ def violations(page: Page) -> list[str]:
     return list(page.evaluate("window.__violations || []"))
 
 
-def open_page(page: Page, url: str) -> str:
+def main_text_at(page: Page, url: str) -> str:
+    """Open `url` and wait for its script run to end: the text of the page's main area."""
     page.goto(url)
     page.wait_for_selector("h1", timeout=60_000)
     wait_until_idle(page)
@@ -152,7 +153,7 @@ def sign_in(page: Page, password: str) -> str:
 
 def open_analyst_page(page: Page, cluster: Cluster, path: str) -> str:
     """An analyst page through nginx: its sign-in form first (a new session each time), then the page."""
-    open_page(page, f"{cluster.url}/{path}")
+    main_text_at(page, f"{cluster.url}/{path}")
     assert page.locator("input[type='password']").count() == 1, "derrière nginx, jamais sans connexion"
     assert sign_in(page, cluster.analyst_password) == ""
     return page.locator("[data-testid='stMain']").inner_text()
@@ -214,15 +215,6 @@ def relay_from(source: str, cluster: Cluster) -> Iterator[str]:
         yield f"https://127.0.0.1:{port}"
     finally:
         listener.close()
-
-
-def page_paths() -> list[str]:
-    """Every page the navigation declares (scripts/load_test.py reads them from dashboard.py)."""
-    spec = importlib.util.spec_from_file_location("load_test", REPO_ROOT / "scripts" / "load_test.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.page_paths())
 
 
 # --- The proxy holds (issue #24) ---------------------------------------------------------------------
@@ -331,8 +323,8 @@ def test_no_analyst_page_without_signing_in_behind_nginx(cluster, browser):
     context = new_context(browser, cluster)
     page = context.new_page()
     try:
-        for path in ("importer", "historique"):
-            text = open_page(page, f"{cluster.url}/{path}")
+        for path in page_addresses("analyst"):
+            text = main_text_at(page, f"{cluster.url}/{path}")
             assert "Page réservée aux analystes" in text and "Accès analyste ouvert" not in text
             assert not page.locator("[data-testid='stFileUploaderDropzone']").count()
             assert not page.get_by_role("button", name="Rétablir cette version").count()
@@ -370,18 +362,18 @@ def test_every_page_and_slide_runs_under_the_policy_without_a_violation(cluster,
     page.on("response", check)
     seen: dict[str, list[str]] = {}
     try:
-        addresses = [f"{path}?lang={language}" for language in ("fr", "en") for path in page_paths()]
-        first_slide = open_page(page, f"{cluster.url}/?mode=presentation&slide=1")
+        addresses = [f"{path}?lang={language}" for language in ("fr", "en") for path in page_addresses()]
+        first_slide = main_text_at(page, f"{cluster.url}/?mode=presentation&slide=1")
         slides = int(re.search(r"1 / (\d+)", first_slide).group(1))
         addresses += [f"?mode=presentation&slide={number}" for number in range(1, slides + 1)]
         addresses += ["?mode=presentation&slide=1&lang=en"]
         for address in addresses:
             messages.clear()
             path = address.split("?")[0]
-            if path in ("importer", "historique"):
+            if path in page_addresses("analyst"):
                 open_analyst_page(page, cluster, address)
             else:
-                open_page(page, f"{cluster.url}/{address}")
+                main_text_at(page, f"{cluster.url}/{address}")
             # What appears on demand: an expander's table, a chart's hover and mode bar.
             for expander in page.locator("[data-testid='stExpander'] summary").all()[:1]:
                 expander.click()
@@ -392,7 +384,7 @@ def test_every_page_and_slide_runs_under_the_policy_without_a_violation(cluster,
         page.screenshot(path=str(REPO_ROOT / "artifacts" / "screenshots" / "cluster_csp_derniere.png"))
     finally:
         context.close()
-    assert slides >= 5 and len(seen) == 2 * len(page_paths()) + slides + 1
+    assert slides >= 5 and len(seen) == 2 * len(page_addresses()) + slides + 1
     assert {address: found for address, found in seen.items() if found} == {}
     assert len(answers) > 100 and unguarded == {}
 
@@ -428,7 +420,7 @@ def test_what_one_replica_imports_the_other_shows_at_its_next_rerun(cluster, bro
     context_a, page_a = pinned_page(browser, cluster, "app1")
     context_b, page_b = pinned_page(browser, cluster, "app2")
     try:
-        before = open_page(page_b, f"{cluster.url}/")
+        before = main_text_at(page_b, f"{cluster.url}/")
         assert "Données fictives de démonstration" in before
         upload(page_a, cluster, field_file(tmp_path, "antony_2026.csv", "92002", 7))
         page_a.get_by_role("button", name="Confirmer l'import").click()
@@ -452,14 +444,14 @@ def test_a_replica_killed_mid_session_loses_nothing_and_rejoins_when_restarted(c
     cookie_a = cookie_for(cluster, "app1")
     context, page = pinned_page(browser, cluster, "app1")
     try:
-        open_page(page, f"{cluster.url}/tendances")
+        main_text_at(page, f"{cluster.url}/tendances")
         kept = versions(cluster)
         cluster.stop_replica("app1", kill=True)
         # Its sessions and new ones go to B; the store is whole and readable.
         assert {served_by(cluster, cookie_a) for _ in range(5)} == {"app2"}
         assert {served_by(cluster) for _ in range(10)} == {"app2"}
         assert versions(cluster) == kept
-        text = open_page(page, f"{cluster.url}/tendances")
+        text = main_text_at(page, f"{cluster.url}/tendances")
         assert "antony_2026.csv" in text and "Données fictives de démonstration" not in text
         assert_no_error(page, "cluster_apres_perte_de_a")
         assert violations(page) == []
@@ -479,7 +471,7 @@ def test_a_rollback_on_one_replica_is_seen_by_the_other(cluster, browser):
     context_a, page_a = pinned_page(browser, cluster, "app1")
     context_b, page_b = pinned_page(browser, cluster, "app2")
     try:
-        assert "antony_2026.csv" in open_page(page_a, f"{cluster.url}/tendances")
+        assert "antony_2026.csv" in main_text_at(page_a, f"{cluster.url}/tendances")
         latest = max(versions(cluster))
         open_analyst_page(page_b, cluster, "historique")
         page_b.get_by_label("Version à rétablir").click()
@@ -539,7 +531,7 @@ def test_twenty_wrong_passwords_from_one_client_do_not_lock_out_another(cluster,
         try:
             for context in contexts:
                 page = context.new_page()
-                open_page(page, f"{via_a}/importer")
+                main_text_at(page, f"{via_a}/importer")
                 pages.append(page)
             failures = dict.fromkeys(REPLICAS, 0)
             learnt_from_the_other_replica = False
@@ -564,7 +556,7 @@ def test_twenty_wrong_passwords_from_one_client_do_not_lock_out_another(cluster,
         context = new_context(browser, cluster)
         page = context.new_page()
         try:
-            open_page(page, f"{via_b}/importer")
+            main_text_at(page, f"{via_b}/importer")
             assert sign_in(page, cluster.analyst_password) == "", "B entre aussitôt, malgré les essais de A"
             assert page.locator("[data-testid='stFileUploaderDropzone']").count() == 1
             assert_no_error(page, "cluster_b_connecte_apres_les_essais_de_a")
