@@ -26,7 +26,4 @@ fi
 # worker, so a file's server and browser are started once. PYTEST_WORKERS=0 runs in this one process.
 workers=${PYTEST_WORKERS:-$(nproc)}
 [ "$workers" -gt 4 ] && workers=4
-# One BLAS thread per worker: two workers on two cores each starting two BLAS threads for the
-# attacker's SVDs ran them four to a pair of cores, several times slower.
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
