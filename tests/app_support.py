@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+from functools import cache
 
 import numpy as np
 from google.protobuf.json_format import MessageToDict
 from hypothesis import HealthCheck, Phase
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.testing.v1 import AppTest
 
 from indicators.access import hash_password
@@ -41,7 +43,7 @@ STORE_SETTINGS = dict(
 def open_page(page: str, analyst: bool = False, query: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
     """Run a page, opened from an address carrying `query`; `analyst=True` configures an analyst
     password and signs in with it. No exception and no error box, or the test fails here."""
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=timeout)
+    app = dashboard_app(timeout)
     if analyst:
         app.secrets["analysts"] = {"password_hash": ANALYST_HASH}
         app.session_state["analyst_signed_in"] = True
@@ -56,16 +58,25 @@ def open_page(page: str, analyst: bool = False, query: dict[str, str] | None = N
     return app
 
 
-_components: list[object] = []
+@cache
+def installed_components() -> BidiComponentManager:
+    """Streamlit's registry of installed components, which AppTest builds by scanning every installed
+    package (0.4 s) unless given one: the installed packages do not change during the suite."""
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
+
+
+def dashboard_app(timeout: float = 60) -> AppTest:
+    """A new session of dashboard.py, not yet run, sharing the suite's component registry."""
+    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=timeout)
+    app._bidi_component_manager = installed_components()
+    return app
 
 
 def new_app(query: dict[str, str] | None = None) -> AppTest:
     """A signed-in analyst's session on the home page, in the current language (`?lang=` otherwise)."""
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
-    # Streamlit scans every installed package for components once per AppTest (0.4 s): the
-    # installed packages do not change during the suite, so the first scan serves every store.
-    if _components:
-        app._bidi_component_manager = _components[0]
+    app = dashboard_app()
     app.session_state["analyst_signed_in"] = True
     query = dict(query or {})
     if current_language() != "fr":
@@ -73,8 +84,6 @@ def new_app(query: dict[str, str] | None = None) -> AppTest:
     for name, value in query.items():
         app.query_params[name] = value
     app.run()
-    if not _components:
-        _components.append(app._bidi_component_manager)
     return app
 
 

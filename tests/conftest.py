@@ -123,9 +123,11 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[str]:
-    """The app served on a free loopback port, on its own copy of data/ (one per test module)."""
+    """The app served on a free loopback port, on its own copy of data/. One per test worker, shared
+    by the files that only read the demo (a server's start and first renders cost seconds); a file
+    that imports, signs in or needs another store serves its own under the same fixture name."""
     from browser_support import copy_data, serve
 
     yield from serve(copy_data(tmp_path_factory.mktemp("served") / "data"))

@@ -11,9 +11,10 @@ What the attacker is granted, the most a viewer could learn:
 
 Each visible cell is a linear equation on the row unknowns (the sum of its rows equals the value
 shown). A hidden cell is recovered when its own sum lies in the span of the visible equations:
-then every solution gives it the same value. The span is computed in floating point (an SVD per
-indicator and calendar year: no cell adds rows across them), independently of the package's
-modular elimination on cell relations.
+then every solution gives it the same value. Unknowns that a visible cell fixes alone are
+peeled off exactly; the span of the rest is computed in floating point (an SVD per indicator and
+calendar year: no cell adds rows across them), independently of the package's modular
+elimination on cell relations.
 """
 
 from __future__ import annotations
@@ -163,29 +164,29 @@ def block_recovered(releases: list[Release], ept_of: Mapping[str, str], indicato
     values = np.array([value for _, value in visible_rows])
     for index, (leaves, _) in enumerate(visible_rows):
         np.add.at(visible[index], leaves, 1.0)
-    visible, unique_rows = np.unique(visible, axis=0, return_index=True)
-    values = values[unique_rows]
     targets = np.zeros((len(hidden), width))
     for index, (_, _, leaves, _) in enumerate(hidden):
         np.add.at(targets[index], leaves, 1.0)
-    if visible.size:
-        left, singular, right = np.linalg.svd(visible, full_matrices=False)
-        kept = singular > TOLERANCE * max(singular.max(), 1.0)
-        basis = right[kept]
-        # The least-squares solution (exact here: the visible values are consistent).
-        solution = basis.T @ ((left[:, kept].T @ values) / singular[kept])
-    else:
-        basis = np.zeros((0, width))
-        solution = np.zeros(width)
-    determined = in_span(targets, basis)
+    system = Span.of(visible, values)
+    determined = system.contains(targets)
+    earlier_systems: dict[int, Span] = {}  # the releases before each position, solved once
+
+    def implied_before(target: np.ndarray, position: int) -> bool:
+        """Whether the releases before `position` alone give this cell's sum: it adds up rows whose
+        total they showed (as a sum of cells they kept hidden), so no suppression of this release
+        could hide it; the import that made it a cell of its own did."""
+        if position not in earlier_systems:
+            earlier = np.array([release < position for release in visible_release], dtype=bool)
+            earlier_systems[position] = Span.of(visible[earlier], values[earlier])
+        return bool(earlier_systems[position].contains(target[None, :])[0])
+
     records = [
         {
             "release": position,
             **dict(zip(KEY, key)),
             "value": value,
-            "recovered": float(targets[index] @ solution),
-            "implied_before": position > 0
-            and implied_before(targets[index], visible_rows, visible_release, position, width),
+            "recovered": system.value_of(targets[index]),
+            "implied_before": position > 0 and implied_before(targets[index], position),
         }
         for index, (position, key, _, value) in enumerate(hidden)
         if determined[index]
@@ -193,29 +194,59 @@ def block_recovered(releases: list[Release], ept_of: Mapping[str, str], indicato
     return pd.DataFrame(records)
 
 
-def span_basis(matrix: np.ndarray) -> np.ndarray:
-    """An orthonormal basis of the rows' span."""
-    if matrix.size == 0:
-        return np.zeros((0, matrix.shape[1]))
-    _, singular, right = np.linalg.svd(matrix, full_matrices=False)
-    return right[singular > TOLERANCE * max(singular.max(), 1.0)]
+@dataclass(frozen=True)
+class Span:
+    """What a system of visible equations (rows of `matrix` · unknowns = `values`) determines.
 
+    Unknowns that some equation fixes alone (a cell of one row, once the unknowns already fixed
+    are taken out) are peeled off first, exactly; the rest is solved in floating point, by an SVD of
+    the much smaller system left (a target is determined when its part on the unknowns left lies in
+    the span of what is left of the equations)."""
 
-def in_span(targets: np.ndarray, basis: np.ndarray) -> np.ndarray:
-    residual = targets - (targets @ basis.T) @ basis
-    return np.linalg.norm(residual, axis=1) < TOLERANCE * np.maximum(np.linalg.norm(targets, axis=1), 1.0)
+    known: np.ndarray  # bool per unknown: fixed by peeling
+    known_values: np.ndarray
+    basis: np.ndarray  # orthonormal basis of the span of the rest, over the unknowns not fixed
+    solution: np.ndarray  # one solution over the unknowns not fixed (least squares, exact here)
 
+    @staticmethod
+    def of(matrix: np.ndarray, values: np.ndarray) -> Span:
+        width = matrix.shape[1]
+        known = np.zeros(width, dtype=bool)
+        known_values = np.zeros(width)
+        left = values.astype(float).copy()
+        while matrix.size:
+            rest = matrix[:, ~known]
+            single = np.flatnonzero(np.count_nonzero(rest, axis=1) == 1)
+            if not single.size:
+                break
+            columns = np.flatnonzero(~known)[np.argmax(rest[single] != 0, axis=1)]
+            columns, first = np.unique(columns, return_index=True)
+            rows = single[first]
+            known_values[columns] = left[rows] / matrix[rows, columns]
+            known[columns] = True
+            left = values - matrix[:, known] @ known_values[known]
+        rest = matrix[:, ~known]
+        involved = np.count_nonzero(rest, axis=1) > 0
+        rest, left = rest[involved], left[involved]
+        if rest.size:
+            rest, unique_rows = np.unique(rest, axis=0, return_index=True)
+            left = left[unique_rows]
+            u, singular, right = np.linalg.svd(rest, full_matrices=False)
+            kept = singular > TOLERANCE * max(singular.max(), 1.0)
+            basis = right[kept]
+            solution = basis.T @ ((u[:, kept].T @ left) / singular[kept])
+        else:
+            basis = np.zeros((0, int((~known).sum())))
+            solution = np.zeros(int((~known).sum()))
+        return Span(known, known_values, basis, solution)
 
-def implied_before(
-    target: np.ndarray, visible_rows: list[tuple[list[int], float]], releases: list[int], position: int, width: int
-) -> bool:
-    """Whether the releases before `position` alone give this cell's sum: it adds up rows whose
-    total they showed (as a sum of cells they kept hidden), so no suppression of this release could
-    hide it; the import that made it a cell of its own did."""
-    earlier = np.zeros((sum(release < position for release in releases), width))
-    for index, (leaves, _) in enumerate(row for row, release in zip(visible_rows, releases) if release < position):
-        np.add.at(earlier[index], leaves, 1.0)
-    return bool(in_span(target[None, :], span_basis(earlier))[0])
+    def contains(self, targets: np.ndarray) -> np.ndarray:
+        rest = targets[:, ~self.known]
+        residual = rest - (rest @ self.basis.T) @ self.basis
+        return np.linalg.norm(residual, axis=1) < TOLERANCE * np.maximum(np.linalg.norm(targets, axis=1), 1.0)
+
+    def value_of(self, target: np.ndarray) -> float:
+        return float(target[self.known] @ self.known_values[self.known] + target[~self.known] @ self.solution)
 
 
 def recovered_with_statements(
@@ -259,7 +290,7 @@ def recovered_with_statements(
                 equations.append(inside.astype(float))
         if not targets:
             continue
-        basis = span_basis(np.array(equations)) if equations else np.zeros((0, len(mine)))
-        determined = in_span(np.array(targets), basis)
+        system = Span.of(np.array(equations).reshape(len(equations), len(mine)), np.zeros(len(equations)))
+        determined = system.contains(np.array(targets))
         found += [record for record, known in zip(hidden, determined) if known]
     return pd.DataFrame(found, columns=[*KEY, "value"])

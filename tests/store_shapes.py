@@ -9,6 +9,7 @@ lays one out as a data folder whose store holds it as the latest version, as an 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,17 @@ from indicators.config import DEFAULT_DATA_DIR
 from indicators.ingest.pipeline import IMPORT_SOURCE_PREFIX
 from indicators.loading import STORE_FOLDER, TABLE_FILES
 from indicators.store.parquet import ParquetStore
+
+# How many stores the tours on generated stores draw. The suite keeps to its budget (README) with
+# 20 for the whole-app tour and a share of it for the narrower tours; INDICATORS_STORE_SHAPES=2000
+# is a long run, the same shapes first and then many more (the draws are derandomised).
+STORE_SHAPES = int(os.environ.get("INDICATORS_STORE_SHAPES", "20"))
+
+
+def stores_drawn(share: float, at_least: int) -> int:
+    """A narrower tour's number of stores: its share of STORE_SHAPES, never fewer than `at_least`."""
+    return max(at_least, round(STORE_SHAPES * share))
+
 
 _CATALOGUE = pd.read_csv(DEFAULT_DATA_DIR / "indicators.csv")
 FIELD_INDICATORS: list[str] = _CATALOGUE.loc[_CATALOGUE["domain"] == "field", "indicator_id"].tolist()

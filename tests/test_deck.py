@@ -4,6 +4,7 @@ import re
 import pandas as pd
 import pytest
 
+from app_support import dashboard_app
 from deck_support import deck_asking, imported
 from indicators.config import DEFAULT_DATA_DIR, DEMO_LABEL_FR
 from indicators.deck import (
@@ -217,12 +218,9 @@ def without_field_data(folder):
 
 
 def run_app(folder, monkeypatch, page=None, **query):
-    from streamlit.testing.v1 import AppTest
-
-    from indicators.config import REPO_ROOT
 
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app = dashboard_app()
     for name, value in query.items():
         app.query_params[name] = value
     app.run()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from indicators.config import REPO_ROOT
+from app_support import dashboard_app
 from indicators.errors import error_reference, log_unexpected_error
 from views.errors import safe_download
 
@@ -112,7 +112,7 @@ def test_every_page_of_the_dashboard_runs_inside_the_boundary(monkeypatch, caplo
     # Pages read `tables` from views.cached on each run: every page now fails on its first read.
     monkeypatch.setattr(views.cached, "tables", broken_tables)
     for page in ("views/overview.py", "views/sources.py"):
-        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+        app = dashboard_app()
         app.run()
         if page != "views/overview.py":
             app.switch_page(page)

@@ -1,4 +1,5 @@
 import io
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -404,6 +405,11 @@ def stored(cells: list[tuple[str, str, str, str, int]]) -> pd.DataFrame:
     )
 
 
+@cache
+def period_start(year: int, month: int) -> pd.Timestamp:
+    return pd.Timestamp(year=year, month=month, day=1)
+
+
 def naive_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> dict[tuple, tuple[int, int]]:
     """Communes and months of every cell, row by row with Python sets: the independent reading."""
     ept = dict(zip(territories["territory_code"], territories["ept_code"]))
@@ -413,7 +419,8 @@ def naive_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> dict[tuple,
         groups = [("none", "ensemble")]
         groups += [("sex", row.sex)] if row.sex != "ensemble" else []
         groups += [("age_group", row.age_group)] if row.age_group != "ensemble" else []
-        months = [row.month + pd.DateOffset(months=offset) for offset in range(row.months_spanned)]
+        first = row.month.year * 12 + row.month.month - 1
+        months = [divmod(number, 12) for number in range(first, first + row.months_spanned)]  # (year, month − 1)
         places = [row.territory_code, "92"] + (
             [ept[row.territory_code]] if pd.notna(ept.get(row.territory_code)) else []
         )
@@ -421,7 +428,7 @@ def naive_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> dict[tuple,
             if row.months_spanned > span:
                 continue
             for month in months:
-                start = pd.Timestamp(year=month.year, month=(month.month - 1) // span * span + 1, day=1)
+                start = period_start(month[0], month[1] // span * span + 1)
                 for place in places:
                     for dimension, group in groups:
                         communes, covered = found.setdefault(

@@ -26,6 +26,7 @@ def test_page_paths_follow_the_navigation(load_test):
     assert paths[0] == "" and "tendances" in paths and "territoires" in paths and len(paths) == len(set(paths))
 
 
+@pytest.mark.browser  # two Chromium sessions (the load test's own launch, not the suite's fixture)
 @pytest.mark.parametrize("shared_cache", [False, True], ids=["contextes", "onglets"])
 def test_two_sessions_visit_pages_and_report_every_figure(load_test, capsys, shared_cache):
     pages = ["/", "tendances", "territoires"]

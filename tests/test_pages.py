@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_support import open_page
+from app_support import dashboard_app, open_page
 from indicators.choices import RankingChoice
 from indicators.comparisons import change_test
-from indicators.config import REPO_ROOT
 from indicators.findings import observation_finding, ranking_finding
 from indicators.formatting import format_change
 from indicators.observations import (
@@ -349,7 +348,7 @@ def test_presentation_page_lists_the_deck(tables):
 )
 def test_presenter_mode_opens_the_named_slide(requested, shown):
     """views/presentation.py is reached through ?mode=presentation&slide=N."""
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app = dashboard_app()
     app.query_params["mode"] = "presentation"
     app.query_params["slide"] = requested
     app.run()

@@ -9,12 +9,11 @@ the sign, count axes without repeated tick labels, and titles that name periods 
 A fifth of the stores are rendered in English (`?lang=en`) instead: the same checks, and no French
 interface word (the English test draws its own shapes).
 
-INDICATORS_STORE_SHAPES sets how many stores are drawn in all (60 by default; more for a long run).
+INDICATORS_STORE_SHAPES sets how many stores are drawn in all (20 by default; more for a long run).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from itertools import count
 
@@ -35,9 +34,9 @@ from indicators.pages import PAGES as REGISTERED
 from indicators.secret.lattice import SECRET_SYMBOL, lattice
 from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
-from store_shapes import observation_tables, write_store
+from store_shapes import STORE_SHAPES, observation_tables, write_store
 
-STORES = int(os.environ.get("INDICATORS_STORE_SHAPES", "60"))
+STORES = STORE_SHAPES
 # Every registered page but Ma commune, whose own tour on generated stores checks more of it
 # (tests/test_sheet_page.py: every territory's sheet, its PDF).
 PAGES = [entry.script for entry in REGISTERED if entry.address != "fiche"]

@@ -10,7 +10,6 @@ scenarios: 4 communes then 36, 8 then 10, 20 then 60, 10 communes of 36, the imp
 
 from __future__ import annotations
 
-import os
 import re
 
 import pandas as pd
@@ -22,9 +21,9 @@ from fair_checks import TWELVE_MONTHS, check_cards, check_trend
 from indicators.i18n import _, in_language
 from indicators.labels import FREQUENCY_FR
 from indicators.loading import observation_store
-from store_shapes import COMMUNES, IMPORT_SOURCE_PREFIX, unequal_coverage_tables, write_store
+from store_shapes import COMMUNES, IMPORT_SOURCE_PREFIX, stores_drawn, unequal_coverage_tables, write_store
 
-STORES = max(4, int(os.environ.get("INDICATORS_STORE_SHAPES", "60")) // 6)
+STORES = stores_drawn(1 / 6, at_least=4)
 INDICATOR = "signalements_risque_prostitutionnel"
 NNBSP = "\u202f"
 _stores = iter(range(10_000))

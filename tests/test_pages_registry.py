@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from streamlit.testing.v1 import AppTest
-
+from app_support import dashboard_app
 from indicators.config import REPO_ROOT
 from indicators.pages import PAGES, PRESENTATION, addresses, page_at
 
@@ -38,7 +37,7 @@ def test_addresses_are_unique_with_one_home_page():
 
 
 def test_the_navigation_opens_every_registered_page_under_its_title():
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app = dashboard_app()
     app.run()
     assert not app.exception
     for entry in PAGES[1:]:

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from app_support import open_page
+from app_support import dashboard_app, open_page
 from indicators.access import (
     FAILED,
     SUCCEEDED,
@@ -38,7 +38,7 @@ from indicators.access import (
     sign_in_mode,
     wait_seconds,
 )
-from indicators.config import DEFAULT_DATA_DIR, REPO_ROOT
+from indicators.config import DEFAULT_DATA_DIR
 from indicators.deck import is_tile_map, protected_deck, read_deck
 from indicators.disclosure import public_cells
 from indicators.exports import to_french_csv
@@ -211,7 +211,7 @@ def test_viewer_cannot_reach_import_or_history_on_an_open_server(monkeypatch):
     analysts = [entry.script for entry in PAGES if entry.audience == "analyst"]
     assert analysts  # the registry names the analysts' pages (indicators/pages.py)
     for page in analysts:
-        app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+        app = dashboard_app()
         app.run()
         app.switch_page(page)
         app.run()
@@ -222,7 +222,7 @@ def test_viewer_cannot_reach_import_or_history_on_an_open_server(monkeypatch):
 
 def test_wrong_passwords_are_refused_then_throttled(data_copy, monkeypatch):
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app = dashboard_app()
     app.secrets["analysts"] = {"password_hash": hash_password("le bon mot de passe")}
     app.run()
     app.switch_page("views/importer.py")
@@ -333,7 +333,7 @@ def test_escaped_text_reads_as_written_and_links_nothing(text):
 
 def test_uploaded_headers_are_shown_as_plain_text(data_copy, monkeypatch):
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(data_copy))
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+    app = dashboard_app()
     app.secrets["analysts"] = {"password_hash": hash_password("x")}
     app.session_state["analyst_signed_in"] = True
     app.run()

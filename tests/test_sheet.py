@@ -92,9 +92,10 @@ def expected_rows(dated: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, g
 
 def expected_months(dated: pd.DataFrame) -> dict[str, int]:
     """Months each commune's rows cover, counted one by one."""
-    covered: dict[str, set[pd.Timestamp]] = {}
+    covered: dict[str, set[int]] = {}  # months numbered from year 0, so that a span is a range
     for code, first, span in zip(dated["territory_code"], dated["month"], dated["months_spanned"]):
-        covered.setdefault(code, set()).update(first + pd.DateOffset(months=offset) for offset in range(int(span)))
+        start = first.year * 12 + first.month - 1
+        covered.setdefault(code, set()).update(range(start, start + int(span)))
     return {code: len(months) for code, months in covered.items()}
 
 

@@ -2,9 +2,7 @@
 
 from types import SimpleNamespace
 
-from streamlit.testing.v1 import AppTest
-
-from indicators.config import REPO_ROOT
+from app_support import dashboard_app
 
 
 def sources_text(monkeypatch, demo: bool) -> str:
@@ -12,7 +10,7 @@ def sources_text(monkeypatch, demo: bool) -> str:
 
     # The page reads only the demo flag from the field index.
     monkeypatch.setattr(views.cached, "field_index", lambda: SimpleNamespace(is_demo=demo))
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    app = dashboard_app(120)
     app.run()
     app.switch_page("views/sources.py")
     app.run()
@@ -32,7 +30,7 @@ def test_the_secret_symbol_is_explained_and_no_false_bound(monkeypatch):
 
 
 def test_published_figures_name_their_territory(monkeypatch):
-    app = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=120)
+    app = dashboard_app(120)
     app.run()
     app.switch_page("views/sources.py")
     app.run()

@@ -7,7 +7,7 @@ or class on a masked count; no masked territory named in a headline; never « le
 rate; « la plus faible » (or « compte le plus ») only where the masked territories cannot
 contradict it, which the test decides from the lattice it solves itself.
 
-INDICATORS_TERRITORY_SHAPES sets how many stores are drawn (16 by default, a quarter in English).
+INDICATORS_TERRITORY_SHAPES sets how many stores are drawn (8 by default, a quarter in English).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
 from store_shapes import observation_tables, write_store
 
-STORES = int(os.environ.get("INDICATORS_TERRITORY_SHAPES", "16"))
+STORES = int(os.environ.get("INDICATORS_TERRITORY_SHAPES", "8"))
 _folders = count()
 WORDS = {
     "fr": {
