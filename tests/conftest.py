@@ -23,23 +23,27 @@ def no_shared_database(monkeypatch):
 NO_BROWSER = "/nonexistent/chromium-needs-the-browser-marker"
 
 
-# The longest test files, longest first (minutes, on 2 cores). scripts/test.sh runs the suite on several
+# The longest test files, longest first (measured on 2 cores, 2026-12-07). scripts/test.sh runs the suite on several
 # workers, one file per worker at a time (pytest-xdist, --dist loadfile): started first, the long files
 # run beside all the others instead of alone at the end.
 LONGEST_FIRST = [
-    "test_pages_any_store.py",
+    "test_cluster.py",
     "test_accessibility.py",
-    "test_browser_presentation.py",
+    "test_pages_any_store.py",
+    "test_load_test.py",
+    "test_suppression.py",
+    "test_browser_links.py",
     "test_browser_import.py",
     "test_browser.py",
-    "test_browser_territories.py",
-    "test_browser_links.py",
+    "test_browser_english.py",
+    "test_browser_presentation.py",
+    "test_browser_french.py",
+    "test_code_quality.py",
     "test_browser_downloads.py",
-    "test_cluster.py",
-    "test_store_backends.py",
-    "test_hierarchy_secret.py",
-    "test_pipeline_fuzz.py",
-    "test_load_test.py",
+    "test_sheet.py",
+    "test_browser_territories.py",
+    "test_sheet_export.py",
+    "test_links.py",
 ]
 
 
@@ -123,11 +127,9 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    """The app served on a free loopback port, on its own copy of data/. One per test worker, shared
-    by the files that only read the demo (a server's start and first renders cost seconds); a file
-    that imports, signs in or needs another store serves its own under the same fixture name."""
+    """The app served on a free loopback port, on its own copy of data/ (one per test module)."""
     from browser_support import copy_data, serve
 
     yield from serve(copy_data(tmp_path_factory.mktemp("served") / "data"))
