@@ -289,7 +289,18 @@ def test_metrics_are_closed_outside_but_answer_on_the_replica_s_own_machine(clus
 
 
 def handshake(cluster: Cluster, origin: str, source: str = "127.0.0.1", host: str | None = None) -> int:
-    """A WebSocket handshake through nginx (wss), from `source`, with this Origin: its status (101 accepted)."""
+    """A WebSocket handshake through nginx (wss), from `source`, with this Origin: its status (101 accepted).
+
+    A handshake left unanswered for 30 s is tried once more: on a loaded two-core machine, the whole
+    suite running beside the cluster, one in a few hundred has gone unanswered (not understood yet:
+    noted on issue 26); a second silence fails the test."""
+    try:
+        return handshake_once(cluster, origin, source, host)
+    except TimeoutError:
+        return handshake_once(cluster, origin, source, host)
+
+
+def handshake_once(cluster: Cluster, origin: str, source: str, host: str | None) -> int:
     address = f"wss://{host or f'127.0.0.1:{cluster.proxy_port}'}/_stcore/stream"
     try:
         with (
