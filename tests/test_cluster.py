@@ -292,8 +292,8 @@ def handshake(cluster: Cluster, origin: str, source: str = "127.0.0.1", host: st
     """A WebSocket handshake through nginx (wss), from `source`, with this Origin: its status (101 accepted).
 
     A handshake left unanswered for 30 s is tried once more: on a loaded two-core machine, the whole
-    suite running beside the cluster, one in a few hundred has gone unanswered (not understood yet:
-    noted on issue 26); a second silence fails the test."""
+    suite running beside the cluster, one went unanswered in each of two of three runs (not
+    understood yet: noted on issue 26); a second silence fails the test."""
     try:
         return handshake_once(cluster, origin, source, host)
     except TimeoutError:
