@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,20 @@ import pytest
 
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.loading import DataTables, load_tables
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under several workers (scripts/test.sh), each worker's linear algebra keeps to one thread:
+    OpenBLAS otherwise starts a thread per core in every worker, and their threads wait for one
+    another by spinning, which doubled the attacker's solves on two busy cores. The processes the
+    tests start (the app, the command line) keep the library's default."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from threadpoolctl import threadpool_limits
+
+        config.stash[_BLAS_LIMIT] = threadpool_limits(limits=1, user_api="blas")
+
+
+_BLAS_LIMIT = pytest.StashKey[object]()
 
 
 @pytest.fixture(autouse=True)
