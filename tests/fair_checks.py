@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 from scipy.stats import binomtest
@@ -80,10 +81,26 @@ def recompute(rows: pd.DataFrame, start: pd.Timestamp, months: int, spans: set[i
     return Fair(current, previous, float(p_value), now.keys() == before.keys(), frozenset(shared), wholes)
 
 
+@cache
+def shipped_hierarchy() -> tuple[tuple[str, str], ...]:
+    """Each commune's EPT, as data/territories.csv ships it (the hierarchy every generated store uses)."""
+    return tuple(sorted(ept_of(load_tables(DEFAULT_DATA_DIR).territories).items()))
+
+
+# The solved lattices of the stores being checked, by a digest of their rows: a store's cards and
+# its trend ask for the same indicator's lattice, and each solve is an exact audit.
+_SOLVED: dict[tuple[int, str], pd.DataFrame] = {}
+
+
 def solved(observations: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """The indicator's lattice with its secret, as the app solves it (communes into their EPTs)."""
-    hierarchy = ept_of(load_tables(DEFAULT_DATA_DIR).territories)
-    return suppress_small_counts(lattice(observations.loc[observations["indicator_id"] == indicator_id], hierarchy), 5)
+    rows = observations.loc[observations["indicator_id"] == indicator_id]
+    key = (int(pd.util.hash_pandas_object(rows, index=False).sum()), indicator_id)
+    if key not in _SOLVED:
+        if len(_SOLVED) > 8:
+            _SOLVED.clear()
+        _SOLVED[key] = suppress_small_counts(lattice(rows, dict(shipped_hierarchy())), 5)
+    return _SOLVED[key].copy()
 
 
 def cells_visible(cells: pd.DataFrame, keys: list[tuple[str, str, pd.Timestamp]]) -> bool:

@@ -1,7 +1,7 @@
 """Shared views (views/links.py): the stale-link notice, bound widgets on Tendances and Historique,
 and the indicator switch on stores where indicators differ (fixed keys must reset cleanly).
 
-INDICATORS_STORE_SHAPES sets how many generated stores the switch test draws (two fifths of it, at least 6).
+INDICATORS_STORE_SHAPES sets how many generated stores the switch test draws (two fifths of it, at least 4).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from store_shapes import observation_tables, stores_drawn, write_store
 from views.links import address_of, notice_text, presenter_address, unoffered, view_address
 
 NOTICE = "Le lien demandait"
-STORES = stores_drawn(0.4, at_least=6)
+STORES = stores_drawn(0.4, at_least=4)
 _folders = count()
 # Widgets list their options as labels; set_value takes the option itself.
 FREQUENCIES = {label: value for value, label in FREQUENCY_FR.items()}

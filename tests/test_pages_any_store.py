@@ -9,7 +9,7 @@ the sign, count axes without repeated tick labels, and titles that name periods 
 A fifth of the stores are rendered in English (`?lang=en`) instead: the same checks, and no French
 interface word (the English test draws its own shapes).
 
-INDICATORS_STORE_SHAPES sets how many stores are drawn in all (20 by default; more for a long run).
+INDICATORS_STORE_SHAPES sets how many stores are drawn in all (12 by default; more for a long run).
 """
 
 from __future__ import annotations
@@ -23,17 +23,13 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from app_support import STORE_SETTINGS, check_common, new_app, visit_page, widget_with_prefix
-from fair_checks import check_cards, check_trend
-from indicators.config import DEFAULT_DATA_DIR
+from fair_checks import check_cards, check_trend, solved
 from indicators.formatting import format_month, format_number
 from indicators.i18n import _, current_language, in_language
 from indicators.labels import FREQUENCY_FR
-from indicators.loading import load_tables
 from indicators.observations import compare_with_year_before, with_month
 from indicators.pages import PAGES as REGISTERED
-from indicators.secret.lattice import SECRET_SYMBOL, lattice
-from indicators.secret.suppression import suppress_small_counts
-from indicators.territories import ept_of
+from indicators.secret.lattice import SECRET_SYMBOL
 from store_shapes import STORE_SHAPES, observation_tables, write_store
 
 STORES = STORE_SHAPES
@@ -103,8 +99,7 @@ def check_trend_table(app: AppTest, observations: pd.DataFrame, indicator_id: st
     frequency = {_(label): code for code, label in FREQUENCY_FR.items()}.get(grouping.value, grouping.value)
     # The secret works indicator by indicator: this indicator's lattice is the one that matters.
     # Communes add up to their EPT too: the same hierarchy as the app's (territories.csv as shipped).
-    hierarchy = ept_of(load_tables(DEFAULT_DATA_DIR).territories)
-    cells = suppress_small_counts(lattice(observations.loc[observations["indicator_id"] == indicator_id], hierarchy), 5)
+    cells = solved(observations, indicator_id)
     cells = cells.loc[
         (cells["territory_code"] == "92") & (cells["level"] == frequency) & (cells["dimension"] == "none")
     ]

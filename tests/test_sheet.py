@@ -29,7 +29,7 @@ from indicators.sheet import (
     sheet_territories,
 )
 from indicators.territories import DEPARTMENT, communes, members, populations
-from store_shapes import COMMUNES, observation_tables, write_store
+from store_shapes import COMMUNES, observation_tables, stores_drawn, write_store
 
 K = 5
 _folders = count()
@@ -418,7 +418,7 @@ def test_a_small_communes_rate_stands_against_the_departement(tmp_path_factory):
 
 
 @settings(
-    max_examples=15,
+    max_examples=stores_drawn(0.6, at_least=6),
     deadline=None,
     derandomize=True,
     database=None,

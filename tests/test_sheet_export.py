@@ -33,7 +33,7 @@ from indicators.sheet_export import (
     sheet_pdf,
     trend_svg,
 )
-from store_shapes import observation_tables, write_store
+from store_shapes import observation_tables, stores_drawn, write_store
 
 K = 5
 _folders = count()
@@ -320,7 +320,7 @@ def test_pdf_of_unequal_coverage_states_what_is_fair(unequal_basis, language):
 
 
 @settings(
-    max_examples=10,
+    max_examples=stores_drawn(0.4, at_least=4),
     deadline=None,
     derandomize=True,
     database=None,

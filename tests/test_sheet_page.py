@@ -15,7 +15,7 @@ from fair_scenarios import unequal_store
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import in_language
 from indicators.secret.lattice import SECRET_SYMBOL
-from store_shapes import observation_tables, write_store
+from store_shapes import observation_tables, stores_drawn, write_store
 
 PAGE = "views/sheet.py"
 _folders = count()
@@ -137,7 +137,7 @@ def by_label_value(app, value: str) -> list[str]:
 
 
 @settings(
-    max_examples=20,
+    max_examples=stores_drawn(0.8, at_least=6),
     deadline=None,
     derandomize=True,
     database=None,

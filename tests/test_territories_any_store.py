@@ -7,13 +7,12 @@ or class on a masked count; no masked territory named in a headline; never « le
 rate; « la plus faible » (or « compte le plus ») only where the masked territories cannot
 contradict it, which the test decides from the lattice it solves itself.
 
-INDICATORS_TERRITORY_SHAPES sets how many stores are drawn (8 by default, a quarter in English).
+INDICATORS_STORE_SHAPES sets how many stores are drawn (half of it, at least 4; a quarter in English).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from itertools import count
 
@@ -28,9 +27,9 @@ from indicators.observations import with_month
 from indicators.secret.lattice import SECRET_SYMBOL, lattice
 from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ept_of
-from store_shapes import observation_tables, write_store
+from store_shapes import observation_tables, stores_drawn, write_store
 
-STORES = int(os.environ.get("INDICATORS_TERRITORY_SHAPES", "8"))
+STORES = stores_drawn(0.5, at_least=4)
 _folders = count()
 WORDS = {
     "fr": {
