@@ -14,6 +14,9 @@ import pytest
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.loading import DataTables, load_tables
 
+# Keeps each worker's BLAS thread limit alive for the whole run.
+_BLAS_LIMIT = pytest.StashKey[object]()
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Under several workers (scripts/test.sh), each worker's linear algebra keeps to one thread:
@@ -24,9 +27,6 @@ def pytest_configure(config: pytest.Config) -> None:
         from threadpoolctl import threadpool_limits
 
         config.stash[_BLAS_LIMIT] = threadpool_limits(limits=1, user_api="blas")
-
-
-_BLAS_LIMIT = pytest.StashKey[object]()
 
 
 @pytest.fixture(autouse=True)

@@ -20,13 +20,10 @@ import pandas as pd
 from hypothesis import given, settings
 
 from app_support import STORE_SETTINGS, check_common, new_app, texts, widget_with_prefix
-from indicators.config import DEFAULT_DATA_DIR
+from fair_checks import solved
 from indicators.i18n import current_language, in_language
-from indicators.loading import load_tables
 from indicators.observations import with_month
-from indicators.secret.lattice import SECRET_SYMBOL, lattice
-from indicators.secret.suppression import suppress_small_counts
-from indicators.territories import ept_of
+from indicators.secret.lattice import SECRET_SYMBOL
 from store_shapes import observation_tables, stores_drawn, write_store
 
 STORES = stores_drawn(0.5, at_least=4)
@@ -78,8 +75,7 @@ def masked_places(app) -> tuple[set[str], pd.DataFrame]:
 def department_bound(observations: pd.DataFrame, indicator_id: str, years: list[int], shown_sum: int) -> int | None:
     """What the masked communes add up to at most, from the lattice solved here: the département's
     public total over the years minus the visible communes' (None while a year's total is secret)."""
-    hierarchy = ept_of(load_tables(DEFAULT_DATA_DIR).territories)
-    cells = suppress_small_counts(lattice(observations.loc[observations["indicator_id"] == indicator_id], hierarchy), 5)
+    cells = solved(observations, indicator_id)
     totals = cells.loc[
         (cells["territory_code"] == "92")
         & (cells["level"] == "year")
