@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, REPO_ROOT
-from indicators.loading import STORE_FOLDER, TABLE_FILES
+from indicators.loading import STORE_FOLDER, TABLE_FILES, scope_territory_table
 from indicators.pages import PAGES as REGISTERED
-from indicators.territories import DEPARTMENT
+from indicators.territories import scope_code
 
 if TYPE_CHECKING:
     from streamlit.testing.v1 import AppTest
@@ -105,7 +105,7 @@ TARGETS = {"import_over_storage_floor": 2.0, "peak_rss_mb": 1000, "page_cold_ms"
 
 
 def communes(data_folder: Path = DEFAULT_DATA_DIR) -> list[str]:
-    territories = pd.read_csv(data_folder / "territories.csv", dtype=str)
+    territories = scope_territory_table(data_folder)
     return territories.loc[territories["level"] == "commune", "territory_code"].tolist()
 
 
@@ -159,7 +159,7 @@ def roll_up_communes(rows: int, data_folder: Path = DEFAULT_DATA_DIR) -> pd.Data
             "name_fr": [f"Commune fictive {number} (banc d'essai)" for number in numbers],
             "name_en": [f"Fictitious commune {number} (benchmark)" for number in numbers],
             "level": "commune",
-            "parent_code": DEPARTMENT,
+            "parent_code": scope_code(),
             "source_id": "DEMO_FICTIVE",
         }
     )

@@ -17,6 +17,9 @@ One row per territory; a territory is known by its level and its code together (
   territoriaux of the Métropole du Grand Paris;
 - `commune`: every current commune, with its département, région, EPCI and EPT (empty when it has
   none: Paris is in no EPT, a few islands are in no EPCI), and its municipal population;
+- `liaison` of a région or département: the COG's type of name (0 no article, « de Paris »;
+  1 « d'Eure-et-Loir »; 2 « du Nord »; 3 « de la Somme »; 4 « des Hauts-de-Seine »; 5 « de l'Ain »;
+  6 « des … » after « aux »), which the app's sentences follow;
 - `arrondissement`: the arrondissements municipaux of Paris, Lyon and Marseille, each with its city
   (`commune_code`): figures given for them are summed into their city.
 """
@@ -51,6 +54,7 @@ COLUMNS = [
     "ept_code",
     "commune_code",
     "population",
+    "liaison",
 ]
 LEVEL_ORDER = ["pays", "region", "departement", "epci", "ept", "commune", "arrondissement"]
 
@@ -81,7 +85,7 @@ def france_territories(source: Path) -> pd.DataFrame:
     epci_of, ept_of = membership(epcis), membership(epts)
     rows: list[dict[str, Any]] = [{"level": "pays", "territory_code": "FR", "name": "France"}]
     rows += [
-        {"level": "region", "territory_code": region["code"], "name": region["nom"]}
+        {"level": "region", "territory_code": region["code"], "name": region["nom"], "liaison": region["typeLiaison"]}
         for region in read_json(source, "regions.json")
     ]
     rows += [
@@ -90,6 +94,7 @@ def france_territories(source: Path) -> pd.DataFrame:
             "territory_code": departement["code"],
             "name": departement["nom"],
             "region_code": departement["region"],
+            "liaison": departement["typeLiaison"],
         }
         for departement in read_json(source, "departements.json")
     ]
@@ -118,6 +123,7 @@ def france_territories(source: Path) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows).reindex(columns=COLUMNS)
     table["population"] = table["population"].astype("Int64")
+    table["liaison"] = table["liaison"].astype("Int64")
     order = table["level"].map({level: position for position, level in enumerate(LEVEL_ORDER)})
     return table.assign(order=order).sort_values(["order", "territory_code"]).drop(columns="order")
 

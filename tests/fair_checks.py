@@ -25,7 +25,7 @@ from indicators.loading import load_tables
 from indicators.observations import MONTHS_PER_PERIOD, compare_with_year_before, with_month
 from indicators.secret.lattice import lattice
 from indicators.secret.suppression import suppress_small_counts
-from indicators.territories import ept_of
+from indicators.territories import interco_of
 
 # What only a window of twelve months may be called.
 TWELVE_MONTHS = re.compile(r"12 derniers mois|derniers 12 mois|last 12 months", re.IGNORECASE)
@@ -84,7 +84,7 @@ def recompute(rows: pd.DataFrame, start: pd.Timestamp, months: int, spans: set[i
 @cache
 def shipped_hierarchy() -> tuple[tuple[str, str], ...]:
     """Each commune's EPT, as data/territories.csv ships it (the hierarchy every generated store uses)."""
-    return tuple(sorted(ept_of(load_tables(DEFAULT_DATA_DIR).territories).items()))
+    return tuple(sorted(interco_of(load_tables(DEFAULT_DATA_DIR).territories).items()))
 
 
 # The solved lattices of the stores being checked, by a digest of their rows: a store's cards and

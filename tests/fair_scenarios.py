@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from indicators.config import DEFAULT_DATA_DIR
+from indicators.loading import scope_territory_table
 from store_shapes import COMMUNES, write_store
 
 HEADER = "Indicateur;Code commune;Période;Sexe;Tranche d'âge;Nombre"
@@ -31,9 +32,7 @@ _unequal_stores = count()
 
 
 def communes() -> pd.DataFrame:
-    territories = pd.read_csv(
-        DEFAULT_DATA_DIR / "territories.csv", dtype={"territory_code": str, "population": "Int64"}
-    )
+    territories = scope_territory_table(DEFAULT_DATA_DIR)
     return territories.loc[territories["level"] == "commune", ["territory_code", "population"]]
 
 

@@ -63,11 +63,11 @@ def period_cells(period: str) -> list[tuple[str, pd.Timestamp]]:
     ]
 
 
-def row_cells(row: Mapping[str, object], ept_of: Mapping[str, str]) -> Iterable[tuple[object, ...]]:
+def row_cells(row: Mapping[str, object], interco_of: Mapping[str, str]) -> Iterable[tuple[object, ...]]:
     """Every cell key one observation row is counted in."""
     territories = [row["territory_code"], DEPARTMENT]
-    if row["territory_code"] in ept_of:
-        territories.append(ept_of[row["territory_code"]])
+    if row["territory_code"] in interco_of:
+        territories.append(interco_of[row["territory_code"]])
     groups = [("none", ENSEMBLE)]
     if row["sex"] != ENSEMBLE:
         groups.append(("sex", row["sex"]))
@@ -81,7 +81,7 @@ def row_cells(row: Mapping[str, object], ept_of: Mapping[str, str]) -> Iterable[
 
 def recovered_cells(
     releases: list[Release],
-    ept_of: Mapping[str, str],
+    interco_of: Mapping[str, str],
     every_block: bool = True,
     within: set[tuple[str, int]] | None = None,
 ) -> pd.DataFrame:
@@ -94,7 +94,7 @@ def recovered_cells(
     `within`: only those blocks."""
     chosen = blocks(releases, every_block)
     found = [
-        block_recovered(releases, ept_of, indicator_id, year)
+        block_recovered(releases, interco_of, indicator_id, year)
         for indicator_id, year in sorted(chosen if within is None else chosen & within)
     ]
     columns = ["release", *KEY, "value", "recovered", "implied_before"]
@@ -127,7 +127,9 @@ def blocks(releases: list[Release], every_block: bool) -> set[tuple[str, int]]:
     return found & differ
 
 
-def block_recovered(releases: list[Release], ept_of: Mapping[str, str], indicator_id: str, year: int) -> pd.DataFrame:
+def block_recovered(
+    releases: list[Release], interco_of: Mapping[str, str], indicator_id: str, year: int
+) -> pd.DataFrame:
     leaf_of: dict[tuple[object, ...], int] = {}  # (row key, value) -> unknown: unchanged rows are shared
     visible_rows: list[tuple[list[int], float]] = []
     visible_release: list[int] = []
@@ -142,7 +144,7 @@ def block_recovered(releases: list[Release], ept_of: Mapping[str, str], indicato
             leaf = leaf_of.setdefault(
                 (row["territory_code"], row["period"], row["sex"], row["age_group"], int(row["value"])), len(leaf_of)
             )
-            for key in row_cells(row, ept_of):
+            for key in row_cells(row, interco_of):
                 members[key].append(leaf)
         cells = release.cells.loc[
             (release.cells["indicator_id"] == indicator_id)
@@ -259,7 +261,7 @@ class Span:
 def recovered_with_statements(
     observations: pd.DataFrame,
     cells: pd.DataFrame,
-    ept_of: Mapping[str, str],
+    interco_of: Mapping[str, str],
     statements: Iterable[np.ndarray],
 ) -> pd.DataFrame:
     """The hidden cells of one release that its visible cells and `statements` determine together.
@@ -276,7 +278,7 @@ def recovered_with_statements(
         local = {row: column for column, row in enumerate(mine)}
         members: dict[tuple[object, ...], list[int]] = defaultdict(list)
         for row, record in zip(mine, positions.iloc[mine].to_dict("records")):
-            for key in row_cells(record, ept_of):
+            for key in row_cells(record, interco_of):
                 members[key].append(local[row])
         shown = cells.loc[(cells["indicator_id"] == indicator_id) & cells["dimension"].isin(PUBLISHED_DIMENSIONS)]
         equations, targets, hidden = [], [], []

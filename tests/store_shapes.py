@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.ingest.pipeline import IMPORT_SOURCE_PREFIX
-from indicators.loading import STORE_FOLDER, TABLE_FILES
+from indicators.loading import STORE_FOLDER, TABLE_FILES, scope_territory_table
 from indicators.store.parquet import ParquetStore
 
 # How many stores the tours on generated stores draw. The suite keeps to its budget (README) with
@@ -35,7 +35,7 @@ def stores_drawn(share: float, at_least: int) -> int:
 
 _CATALOGUE = pd.read_csv(DEFAULT_DATA_DIR / "indicators.csv")
 FIELD_INDICATORS: list[str] = _CATALOGUE.loc[_CATALOGUE["domain"] == "field", "indicator_id"].tolist()
-_TERRITORIES = pd.read_csv(DEFAULT_DATA_DIR / "territories.csv", dtype=str)
+_TERRITORIES = scope_territory_table(DEFAULT_DATA_DIR)
 COMMUNES: list[str] = _TERRITORIES.loc[_TERRITORIES["level"] == "commune", "territory_code"].tolist()
 
 SPLITS = {

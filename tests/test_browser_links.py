@@ -87,7 +87,7 @@ def test_every_field_trend_choice_survives_a_copied_link(server, page, browser):
     assert (
         before["periode"] == ["2020", "2025"]
         and before["repartition"]
-        and before["actifs"] == ["Observations de terrain (Hauts-de-Seine)", "Année"]
+        and before["actifs"] == ["Observations de terrain", "Année"]
     ), before
     context, again = reopened(browser, url)
     try:

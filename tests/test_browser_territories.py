@@ -21,6 +21,7 @@ from browser_support import (
 )
 from indicators.charts import STANDING_COLOURS
 from indicators.config import DEFAULT_DATA_DIR
+from indicators.loading import scope_territory_table
 from store_shapes import write_store
 
 pytestmark = pytest.mark.browser
@@ -119,7 +120,7 @@ def compared_server(tmp_path_factory) -> Iterator[str]:
     """One report per 1 000 inhabitants in 2025 in every commune (populations 1 752 to 119 019), except
     Marnes-la-Coquette with 5 (the highest rate, 28,5 for 10 000, within chance: 1,75 expected) and
     Boulogne-Billancourt with 165 (13,9, beyond chance: 119 expected); Sceaux and Bourg-la-Reine under k."""
-    territories = pd.read_csv(DEFAULT_DATA_DIR / "territories.csv", dtype=str)
+    territories = scope_territory_table(DEFAULT_DATA_DIR)
     communes = territories.loc[territories["level"] == "commune"]
     special = {"92047": 5, "92012": 165, "92071": 3, "92014": 2}
     counts = {

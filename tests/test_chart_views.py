@@ -124,14 +124,14 @@ def test_a_ranking_view_draws_the_map_for_communes_and_names_unplaced_ones(table
     assert len(view.chart.data) == len(protected[0])
 
 
-def test_an_ept_ranking_view_has_no_map(tables, index, cells):
+def test_an_interco_ranking_view_has_no_map(tables, index, cells):
     protected = protected_ranking(
-        index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level="ept")
+        index, tables.territories, cells, RankingChoice(INDICATOR, "2025", "2025", "none:ensemble", level="interco")
     )
-    view = ranking_view_2025(tables, index, protected, "ept", "rate")
+    view = ranking_view_2025(tables, index, protected, "interco", "rate")
     assert view.tile_map is None and view.missing is None
     assert "taux_pour_10000_habitants" in view.chart.data.columns and view.chart.file_name.endswith(
-        "_ept_rate_2025_2025.csv"
+        "_interco_rate_2025_2025.csv"
     )
 
 

@@ -22,7 +22,7 @@ from indicators.observations import MONTHS_PER_PERIOD, index_observations, with_
 from indicators.secret.lattice import lattice
 from indicators.secret.rules import period_changes
 from indicators.secret.suppression import suppress_small_counts
-from indicators.territories import DEPARTMENT, communes, ept_of, epts, members
+from indicators.territories import communes, interco_of, intercos, members, scope_code
 from secret_attacker import recovered_with_statements
 from store_shapes import unequal_coverage_tables
 
@@ -51,7 +51,7 @@ def trend_statements(dated: pd.DataFrame, cells: pd.DataFrame, territories: pd.D
     """The like-for-like totals each trend table states, for the département, each EPT and each
     commune, by month, quarter and year (`disclosure.period_changes`' rule, its shared units)."""
     statements = []
-    places = [DEPARTMENT, *epts(territories)["territory_code"], *dated["territory_code"].unique()]
+    places = [scope_code(), *intercos(territories)["territory_code"], *dated["territory_code"].unique()]
     for indicator_id in dated["indicator_id"].unique():
         for place in places:
             inside = members(territories, place)
@@ -107,7 +107,7 @@ def ranking_statements(dated: pd.DataFrame, cells: pd.DataFrame, territories: pd
         years = sorted(set(dated.loc[dated["indicator_id"] == indicator_id, "month"].dt.year.astype(str)))
         for year in years:
             in_year = ((dated["indicator_id"] == indicator_id) & (dated["month"].dt.year == int(year))).to_numpy()
-            for level in ("commune", "ept"):
+            for level in ("commune", "interco"):
                 ranked, _, _ = protected_ranking(
                     index, territories, cells, RankingChoice(indicator_id, year, year, "none:ensemble", level=level)
                 )
@@ -128,7 +128,7 @@ def ranking_statements(dated: pd.DataFrame, cells: pd.DataFrame, territories: pd
 @given(observations=unequal_coverage_tables())
 def test_the_fair_comparisons_give_no_hidden_cell_back(observations, tables: DataTables):
     territories = tables.territories
-    hierarchy = ept_of(territories)
+    hierarchy = interco_of(territories)
     dated = with_month(observations.reset_index(drop=True))
     cells = suppress_small_counts(lattice(observations, hierarchy), K)
     statements = [
@@ -143,7 +143,7 @@ def test_the_fair_comparisons_give_no_hidden_cell_back(observations, tables: Dat
 def test_the_audit_catches_a_stated_total_over_a_hidden_cell(tables: DataTables):
     """The check can fail: a like-for-like total over one commune's January (2, hidden), as a change
     stated without the secret's rule would give, is that hidden cell."""
-    hierarchy = ept_of(tables.territories)
+    hierarchy = interco_of(tables.territories)
     first, second = sorted(hierarchy)[:2]
     observations = pd.DataFrame(
         {

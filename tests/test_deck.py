@@ -429,7 +429,7 @@ def test_a_deck_written_before_maps_still_reads(data_copy):
     assert read_deck(data_copy)["measure"].isna().all()
 
 
-def test_an_ept_slide_is_the_sum_of_its_communes_protected_series(slides, tables):
+def test_an_interco_slide_is_the_sum_of_its_communes_protected_series(slides, tables):
     from indicators.disclosure import protect_series
     from indicators.observations import aggregate_series, select_observations
     from indicators.secret.releases import protected_cells

@@ -9,13 +9,13 @@ from hypothesis import strategies as st
 
 from indicators.choices import RankingChoice, TrendChoice
 from indicators.disclosure import (
-    DEPARTMENT,
     ShownComparison,
     protect_series,
     protect_totals,
     protected_comparisons,
     protected_ranking,
     protected_trend,
+    scope_code,
     series_tables,
 )
 from indicators.i18n import in_language
@@ -37,32 +37,38 @@ from indicators.secret.lattice import (
 )
 from indicators.secret.releases import protected_cells
 from indicators.secret.suppression import suppress_small_counts
-from indicators.territories import ept_of
+from indicators.territories import interco_of
 
 KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
 
 
-def hierarchy(frame: pd.DataFrame, ept_count: int) -> dict[str, str]:
-    """Communes spread over `ept_count` EPTs in turn (none: every commune adds up to the département only)."""
+def hierarchy(frame: pd.DataFrame, interco_count: int) -> dict[str, str]:
+    """Communes spread over `interco_count` EPTs in turn (none: every commune adds up to the département only)."""
     communes = sorted(frame["territory_code"].unique())
-    return {commune: f"2000579{position % ept_count}" for position, commune in enumerate(communes)} if ept_count else {}
+    return (
+        {commune: f"2000579{position % interco_count}" for position, commune in enumerate(communes)}
+        if interco_count
+        else {}
+    )
 
 
-def lattice_by_definition(observations: pd.DataFrame, ept_of: dict[str, str] | None = None) -> pd.DataFrame:
+def lattice_by_definition(observations: pd.DataFrame, interco_of: dict[str, str] | None = None) -> pd.DataFrame:
     """Every cell as one text group-by per (territory level, period level, split): slow, plain."""
-    ept_of = ept_of or {}
+    interco_of = interco_of or {}
     annual = observations["period"].str.len() == 4
     frame = observations.assign(
         month=pd.to_datetime(observations["period"].where(~annual, observations["period"] + "-01"), format="%Y-%m")
     )
     pieces = []
-    for territory_level in ("commune", "ept", "departement"):
+    for territory_level in ("commune", "interco", "departement"):
         if territory_level == "commune":
             base = frame
-        elif territory_level == "ept":
-            base = frame.assign(territory_code=frame["territory_code"].map(ept_of)).dropna(subset=["territory_code"])
+        elif territory_level == "interco":
+            base = frame.assign(territory_code=frame["territory_code"].map(interco_of)).dropna(
+                subset=["territory_code"]
+            )
         else:
-            base = frame.assign(territory_code=DEPARTMENT)
+            base = frame.assign(territory_code=scope_code())
         for level, code in (("month", "M"), ("quarter", "Q"), ("year", "Y")):
             rows = base if level == "year" else base.loc[~annual]
             timed = rows.assign(period_start=rows["month"].dt.to_period(code).dt.start_time)
@@ -104,15 +110,15 @@ def relations_by_definition(cells: pd.DataFrame) -> list[set[tuple[int, frozense
         )
     across = ["indicator_id", "level", "period_start", "dimension", "group"]
     communes = index.loc[index["territory_level"] == "commune"]
-    epts = index.loc[index["territory_level"] == "ept"]
-    department = index.loc[index["territory_code"] == DEPARTMENT]
+    intercos = index.loc[index["territory_level"] == "interco"]
+    department = index.loc[index["territory_code"] == scope_code()]
     families.append(family(communes, department, across))
-    families.append(family(epts, department, across))
+    families.append(family(intercos, department, across))
     families.append(
         family(
-            communes.assign(ept=communes["parent_code"].astype(str)),
-            epts.assign(ept=epts["territory_code"]),
-            ["ept", *across],
+            communes.assign(interco=communes["parent_code"].astype(str)),
+            intercos.assign(interco=intercos["territory_code"]),
+            ["interco", *across],
         )
     )
     return families
@@ -157,22 +163,22 @@ def observations(draw) -> pd.DataFrame:
 
 @settings(max_examples=40, deadline=None)
 @given(observations(), st.integers(0, 3))
-def test_lattice_is_the_sum_of_the_observations_at_every_level(frame, ept_count):
-    fast = lattice(frame, hierarchy(frame, ept_count))
+def test_lattice_is_the_sum_of_the_observations_at_every_level(frame, interco_count):
+    fast = lattice(frame, hierarchy(frame, interco_count))
     fast = fast.loc[~fast["dimension"].isin(STORED_ROWS)]  # stored rows kept as unknowns: never shown
-    plain = lattice_by_definition(frame, hierarchy(frame, ept_count))
+    plain = lattice_by_definition(frame, hierarchy(frame, interco_count))
     # Same cells, same sums, same order (exports and pages read them in this order).
     pd.testing.assert_frame_equal(fast[plain.columns].reset_index(drop=True), plain, check_dtype=False)
 
 
-def rows_by_definition(frame: pd.DataFrame, cells: pd.DataFrame, epts: dict[str, str]) -> list[frozenset[int]]:
+def rows_by_definition(frame: pd.DataFrame, cells: pd.DataFrame, intercos: dict[str, str]) -> list[frozenset[int]]:
     """Per cell, the observation rows it adds up, found row by row from the definitions."""
     of_cell: dict[tuple[object, ...], set[int]] = {}
     for position, row in enumerate(frame.itertuples(index=False)):
         annual = len(row.period) == 4
         month = pd.Timestamp(f"{row.period}-01" if annual else row.period)
-        territories = [row.territory_code, DEPARTMENT] + (
-            [epts[row.territory_code]] if row.territory_code in epts else []
+        territories = [row.territory_code, scope_code()] + (
+            [intercos[row.territory_code]] if row.territory_code in intercos else []
         )
         levels = (
             [("year", month.to_period("Y").start_time)]
@@ -201,12 +207,12 @@ def rows_by_definition(frame: pd.DataFrame, cells: pd.DataFrame, epts: dict[str,
 
 @settings(max_examples=25, deadline=None)
 @given(observations(), st.integers(0, 3))
-def test_relations_tie_each_parent_to_exactly_its_children_where_that_holds(frame, ept_count):
+def test_relations_tie_each_parent_to_exactly_its_children_where_that_holds(frame, interco_count):
     """The candidate relations found by merges on the text keys, kept where the parent adds up exactly
     its children's rows; and every stored row kept as an unknown tied to its sex's and its age group's cell."""
-    epts = hierarchy(frame, ept_count)
-    cells = lattice(frame, epts)
-    rows = rows_by_definition(frame.reset_index(drop=True), cells, epts)
+    intercos = hierarchy(frame, interco_count)
+    cells = lattice(frame, intercos)
+    rows = rows_by_definition(frame.reset_index(drop=True), cells, intercos)
     published = cells.loc[~cells["dimension"].isin(STORED_ROWS)]
     expected = [
         {
@@ -337,9 +343,9 @@ def test_a_protected_trend_is_the_series_of_the_selected_rows_with_its_secret(ta
     observations, cells = tables.field_observations, protected_cells(tables, 5)
     index = index_observations(observations)
     commune = observations["territory_code"].iloc[0]
-    ept = ept_of(tables.territories)[commune]
-    in_ept = sorted(code for code, parent in ept_of(tables.territories).items() if parent == ept)
-    for territory, codes in ((DEPARTMENT, None), (commune, [commune]), (ept, in_ept)):
+    interco = interco_of(tables.territories)[commune]
+    in_interco = sorted(code for code, parent in interco_of(tables.territories).items() if parent == interco)
+    for territory, codes in ((scope_code(), None), (commune, [commune]), (interco, in_interco)):
         series, sources, demo = protected_trend(
             index,
             tables.territories,
@@ -407,7 +413,7 @@ def test_a_protected_ranking_keeps_one_public_and_the_secret_of_its_years(tables
     assert sources == list(girls["source_id"].unique()) and demo is True
 
 
-def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_cells(tables):
+def test_an_interco_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_cells(tables):
     observations, cells = tables.field_observations, protected_cells(tables, 5)
     index = index_observations(observations)
     communes, _, _ = protected_ranking(
@@ -416,17 +422,19 @@ def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_ce
         cells,
         RankingChoice("signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", level="commune"),
     )
-    epts, _, _ = protected_ranking(
+    intercos, _, _ = protected_ranking(
         index,
         tables.territories,
         cells,
-        RankingChoice("signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", level="ept"),
+        RankingChoice("signalements_risque_prostitutionnel", "2023", "2023", "none:ensemble", level="interco"),
     )
-    assert len(epts) == 4 and epts["value"].sum() == communes["value"].sum()
-    by_ept = (
-        communes.assign(ept=communes["territory_code"].map(ept_of(tables.territories))).groupby("ept")["value"].sum()
+    assert len(intercos) == 4 and intercos["value"].sum() == communes["value"].sum()
+    by_interco = (
+        communes.assign(interco=communes["territory_code"].map(interco_of(tables.territories)))
+        .groupby("interco")["value"]
+        .sum()
     )
-    assert epts.set_index("territory_code")["value"].to_dict() == by_ept.to_dict()
+    assert intercos.set_index("territory_code")["value"].to_dict() == by_interco.to_dict()
     year_cells = cells.loc[
         (cells["indicator_id"] == "signalements_risque_prostitutionnel")
         & (cells["level"] == "year")
@@ -434,7 +442,7 @@ def test_an_ept_ranking_adds_up_its_communes_with_rates_and_the_secret_of_its_ce
         & (cells["period_start"] == pd.Timestamp("2023-01-01"))
     ]
     hidden = set(year_cells.loc[year_cells["suppressed"], "territory_code"])
-    for ranked in (communes, epts):
+    for ranked in (communes, intercos):
         assert set(ranked.loc[ranked["suppressed"], "territory_code"]) == hidden & set(ranked["territory_code"])
         shown = ranked.loc[~ranked["suppressed"]]
         # A rate is the count per 10 000 inhabitants exactly; a secret count has no rate.

@@ -33,7 +33,7 @@ from indicators.exports import (
 from indicators.i18n import in_language
 from indicators.observations import with_month
 from indicators.secret.lattice import STORED_ROWS, lattice
-from indicators.territories import ept_of
+from indicators.territories import interco_of
 from store_shapes import observation_tables, write_store
 
 
@@ -412,7 +412,7 @@ def period_start(year: int, month: int) -> pd.Timestamp:
 
 def naive_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> dict[tuple, tuple[int, int]]:
     """Communes and months of every cell, row by row with Python sets: the independent reading."""
-    ept = dict(zip(territories["territory_code"], territories["ept_code"]))
+    ept = dict(zip(territories["territory_code"], territories["interco_code"]))
     spans = {"month": 1, "quarter": 3, "year": 12}
     found: dict[tuple, tuple[set, set]] = {}
     for row in with_month(rows).itertuples(index=False):
@@ -471,7 +471,7 @@ def test_cell_coverage_is_the_row_by_row_count_and_has_every_cell_of_the_lattice
     assert {key: tuple(value) for key, value in coverage.set_index(CELL_KEYS)[["communes", "months"]].iterrows()} == (
         naive_coverage(observations, tables.territories)
     )
-    cells = lattice(observations, ept_of(tables.territories))
+    cells = lattice(observations, interco_of(tables.territories))
     shown = cells.loc[~cells["dimension"].isin(STORED_ROWS)]
     merged = shown.merge(coverage, on=CELL_KEYS, how="left")
     assert merged["communes"].notna().all() and (merged["communes"] <= merged["communes_expected"]).all()

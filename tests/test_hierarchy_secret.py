@@ -21,9 +21,9 @@ K = 5
 
 
 def hierarchical_grid(
-    seed: int, communes: int, epts: int, months: int, split: bool
+    seed: int, communes: int, intercos: int, months: int, split: bool
 ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Counts for `communes` communes spread over `epts` EPTs (0: none), mostly small, with zeros."""
+    """Counts for `communes` communes spread over `intercos` EPTs (0: none), mostly small, with zeros."""
     rng = np.random.default_rng(seed)
     periods = pd.date_range("2024-01-01", periods=months, freq="MS").strftime("%Y-%m")
     groups = [("F", "ensemble"), ("M", "ensemble")] if split else [("ensemble", "ensemble")]
@@ -37,7 +37,7 @@ def hierarchical_grid(
     frame = pd.DataFrame(
         rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
     )
-    hierarchy = {code: f"2000579{position % epts}" for position, code in enumerate(codes)} if epts else {}
+    hierarchy = {code: f"2000579{position % intercos}" for position, code in enumerate(codes)} if intercos else {}
     return frame, hierarchy
 
 
@@ -75,14 +75,14 @@ def recoverable(cells: pd.DataFrame) -> list[int]:
 @given(
     seed=st.integers(0, 100_000),
     communes=st.integers(1, 7),
-    epts=st.integers(0, 3),
+    intercos=st.integers(0, 3),
     months=st.integers(1, 15),
     split=st.booleans(),
 )
-def test_no_hidden_cell_is_recoverable_by_any_sum_or_difference(seed, communes, epts, months, split):
+def test_no_hidden_cell_is_recoverable_by_any_sum_or_difference(seed, communes, intercos, months, split):
     """Communes, EPTs and the département, months, quarters and years, sexes and everyone: every
     relation solved at once, by an attacker who knows every visible cell."""
-    frame, hierarchy = hierarchical_grid(seed, communes, epts, months, split)
+    frame, hierarchy = hierarchical_grid(seed, communes, intercos, months, split)
     cells = suppress_small_counts(lattice(frame, hierarchy), K)
     values, hidden = cells["value"].to_numpy(), cells["suppressed"].to_numpy()
     assert hidden[(values >= 1) & (values < K)].all(), "every small count is hidden"
@@ -96,14 +96,14 @@ def test_no_hidden_cell_is_recoverable_by_any_sum_or_difference(seed, communes, 
 @given(
     seed=st.integers(0, 100_000),
     communes=st.integers(1, 6),
-    epts=st.integers(0, 3),
+    intercos=st.integers(0, 3),
     months=st.integers(1, 12),
     split=st.booleans(),
 )
-def test_the_packages_modular_solver_finds_what_floating_point_finds(seed, communes, epts, months, split):
+def test_the_packages_modular_solver_finds_what_floating_point_finds(seed, communes, intercos, months, split):
     """With complementary suppression left out (small counts hidden alone), both solvers name the
     same determined cells: the package's exact audit neither misses one nor invents one."""
-    frame, hierarchy = hierarchical_grid(seed, communes, epts, months, split)
+    frame, hierarchy = hierarchical_grid(seed, communes, intercos, months, split)
     cells = lattice(frame, hierarchy)
     primary_only = cells.assign(suppressed=cells["value"].between(1, K - 1))
     package = determined_cells(primary_only["suppressed"].to_numpy().copy(), relations(primary_only)).tolist()
@@ -111,9 +111,9 @@ def test_the_packages_modular_solver_finds_what_floating_point_finds(seed, commu
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 100_000), communes=st.integers(2, 12), epts=st.integers(1, 4), months=st.integers(1, 15))
-def test_every_relation_of_the_hierarchy_has_zero_or_two_hidden_members(seed, communes, epts, months):
-    frame, hierarchy = hierarchical_grid(seed, communes, epts, months, split=True)
+@given(seed=st.integers(0, 100_000), communes=st.integers(2, 12), intercos=st.integers(1, 4), months=st.integers(1, 15))
+def test_every_relation_of_the_hierarchy_has_zero_or_two_hidden_members(seed, communes, intercos, months):
+    frame, hierarchy = hierarchical_grid(seed, communes, intercos, months, split=True)
     cells = suppress_small_counts(lattice(frame, hierarchy), K)
     hidden = cells["suppressed"].to_numpy()
     for members, ids in relations(cells):
@@ -121,7 +121,7 @@ def test_every_relation_of_the_hierarchy_has_zero_or_two_hidden_members(seed, co
         assert not (per_relation == 1).any(), "a hidden cell would be a subtraction away"
 
 
-def test_an_ept_is_never_the_difference_of_the_departement_and_the_other_epts():
+def test_an_interco_is_never_the_difference_of_the_departement_and_the_other_epts():
     """One small EPT (a single commune at 2) among large ones: hiding it alone would give it away."""
     frame = pd.DataFrame(
         {
@@ -139,7 +139,7 @@ def test_an_ept_is_never_the_difference_of_the_departement_and_the_other_epts():
     hidden = cells.loc[cells["suppressed"]]
     assert "92001" in set(hidden["territory_code"]) and "200000001" in set(hidden["territory_code"])
     # The EPT and its commune are the same number: another EPT must be hidden with it.
-    assert (hidden["territory_level"] == "ept").sum() >= 2
+    assert (hidden["territory_level"] == "interco").sum() >= 2
     assert not recoverable(cells)
 
 

@@ -17,6 +17,7 @@ from app_support import ANALYST_HASH, dashboard_app
 from indicators.config import REPO_ROOT
 from indicators.i18n import in_language
 from indicators.labels import BREAKDOWN_FR, FREQUENCY_FR
+from indicators.loading import scope_territory_table
 from indicators.territories import territory_choices
 from store_shapes import observation_tables, stores_drawn, write_store
 from views.links import address_of, notice_text, presenter_address, unoffered, view_address
@@ -27,7 +28,7 @@ _folders = count()
 # Widgets list their options as labels; set_value takes the option itself.
 FREQUENCIES = {label: value for value, label in FREQUENCY_FR.items()}
 BREAKDOWNS = {label: value for value, label in BREAKDOWN_FR.items()}
-_TERRITORIES = pd.read_csv(REPO_ROOT / "data" / "territories.csv", dtype=str)
+_TERRITORIES = scope_territory_table(REPO_ROOT / "data")
 PLACES = {
     label: code for code, label in territory_choices(_TERRITORIES, _TERRITORIES["territory_code"].tolist()).items()
 }
@@ -151,7 +152,7 @@ def test_switching_family_resets_the_indicator_without_notice(data_copy, monkeyp
     assert app.selectbox(key="indicateur").value in set(
         pd.read_csv(data_copy / "indicators.csv").query("domain == 'published'")["indicator_id"]
     )
-    app.button_group(key="donnees").set_value("Observations de terrain (Hauts-de-Seine)").run()
+    app.button_group(key="donnees").set_value("Observations de terrain").run()
     assert not app.exception and not notices(app)
     assert app.selectbox(key="territoire").value == "92"
 

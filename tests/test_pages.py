@@ -181,12 +181,12 @@ def test_territories_rates_are_counts_per_10000_inhabitants_with_the_secret(tabl
     assert any("INSEE" in caption.value for caption in app.caption)
 
 
-def test_territories_at_the_ept_level_rank_the_four_epts(tables, protected):
+def test_territories_at_the_interco_level_rank_the_four_epts(tables, protected):
     app = open_page("views/territories.py")
-    app.segmented_control(key="niveau").set_value("ept").run()
+    app.segmented_control(key="niveau").set_value("interco").run()
     assert not app.exception
     shown = app.dataframe[0].value
-    assert sorted(shown["EPT"]) == sorted(tables.territories.loc[tables.territories["level"] == "ept", "name_fr"])
+    assert sorted(shown["EPT"]) == sorted(tables.territories.loc[tables.territories["level"] == "interco", "name_fr"])
     assert any("Argenteuil" in caption.value for caption in app.caption)
 
 
@@ -274,7 +274,7 @@ def test_importer_lists_every_error_and_blocks_all_or_nothing(isolated_data):
     assert set(errors["Colonne"]) == {"code_commune", "periode", "valeur"}
     # Each problem also read whole, as a sentence naming its line and column.
     summary = next(markdown.value for markdown in app.markdown if markdown.value.startswith("- Ligne"))
-    assert summary.count("- Ligne 3 ; colonne ") == 3 and "hors du département" in summary
+    assert summary.count("- Ligne 3 ; colonne ") == 3 and "hors du territoire configuré" in summary
     confirm = next(button for button in app.button if button.label == "Confirmer l'import")
     assert confirm.disabled
     app.radio[0].set_value("valid_rows").run()

@@ -140,7 +140,7 @@ def render_every_page_and_slide(observations: pd.DataFrame, tmp_path_factory, mo
         if page == "views/territories.py":
             try_other_choices(app, None, "periode", observations)
             # The EPTs by rate: the other level and the other measure in one more render.
-            app.segmented_control(key="niveau").set_value("ept").run()
+            app.segmented_control(key="niveau").set_value("interco").run()
             app.segmented_control(key="mesure").set_value("rate").run()
             check_common(app, "territoires ept rate", demo=False)
     presenter = new_app({"mode": "presentation", "slide": "1"})

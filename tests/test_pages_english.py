@@ -56,7 +56,7 @@ def test_trends_in_english_and_an_english_link_names_the_family():
     assert app.title[0].value == "Trends"
     family = app.button_group(key="donnees")
     assert [getattr(option, "content", option) for option in family.options] == [
-        "Field observations (Hauts-de-Seine)",
+        "Field observations",
         "Published figures",
     ]
     assert any(caption.value.startswith("**Definition**: ") for caption in app.caption)

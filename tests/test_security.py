@@ -115,7 +115,7 @@ def test_territories_hide_small_counts_for_every_public():
         assert_no_small_count_in_charts(app)
     for measure in ("rate", "count"):
         app.segmented_control(key="mesure").set_value(measure).run()
-        for level in ("commune", "ept"):
+        for level in ("commune", "interco"):
             app.segmented_control(key="niveau").set_value(level).run()
             table = app.dataframe[0].value
             assert not SMALL.intersection(table.iloc[:, 1])

@@ -21,14 +21,13 @@ from indicators.observations import index_observations, with_month
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.releases import protected_cells
 from indicators.sheet import (
-    PARTIAL_EPT,
     IndicatorBlock,
     build_sheet,
     secret_text,
     sheet_basis,
     sheet_territories,
 )
-from indicators.territories import DEPARTMENT, communes, members, populations
+from indicators.territories import communes, members, populations, scope_code
 from store_shapes import COMMUNES, observation_tables, stores_drawn, write_store
 
 K = 5
@@ -36,6 +35,9 @@ _folders = count()
 REPORTS = "signalements_risque_prostitutionnel"
 PREVENTION = "participants_prevention"
 LAST_TWELVE = ("12 derniers mois", "Derniers 12 mois", "last 12 months", "Last 12 months")
+
+# Boucle Nord de Seine: an EPT that also holds Argenteuil (Val-d'Oise).
+PARTIAL_EPT = "200057990"
 
 
 def basis_of(tables, k: int = K):
@@ -199,7 +201,7 @@ def check_change(block: IndicatorBlock) -> None:
 
 
 def test_every_demo_sheet_keeps_the_invariants(demo_basis):
-    for code in [DEPARTMENT, *sheet_territories(demo_basis.tables.territories)]:
+    for code in [scope_code(), *sheet_territories(demo_basis.tables.territories)]:
         check_sheet(demo_basis, build_sheet(demo_basis, code))
 
 
@@ -225,9 +227,9 @@ def test_nanterre_sheet_header_and_footer(demo_basis):
     assert not any("rang" in text for block in sheet.blocks for text in block.notes)
 
 
-def test_partial_ept_note_on_boucle_nord_and_the_departement_only(demo_basis):
+def test_partial_interco_note_on_boucle_nord_and_the_departement_only(demo_basis):
     assert build_sheet(demo_basis, PARTIAL_EPT).partial_note
-    assert build_sheet(demo_basis, DEPARTMENT).partial_note
+    assert build_sheet(demo_basis, scope_code()).partial_note
     assert build_sheet(demo_basis, "92004").partial_note is None  # Asnières, a commune of it: its own figures
     assert build_sheet(demo_basis, "200057982").partial_note is None
     assert "6 communes" in build_sheet(demo_basis, PARTIAL_EPT).level_text
@@ -317,15 +319,15 @@ def test_a_departement_where_ten_communes_of_thirty_six_reported(tmp_path_factor
     commune = block_of(build_sheet(basis, reporting[0]), PREVENTION)
     assert commune.department.value == 3_000
     assert commune.department.rate == pytest.approx(3_000 * 10_000 / counted)
-    assert commune.department.rate > 3_000 * 10_000 / int(population[DEPARTMENT])
+    assert commune.department.rate > 3_000 * 10_000 / int(population[scope_code()])
     assert "Hauts-de-Seine : 10 communes sur 36 ont transmis." in commune.notes
     assert commune.department.coverage == "10 communes sur 36 ont transmis"
-    department = block_of(build_sheet(basis, DEPARTMENT), PREVENTION)
+    department = block_of(build_sheet(basis, scope_code()), PREVENTION)
     assert department.current.rate == pytest.approx(3_000 * 10_000 / counted)
     assert department.current.coverage == "10 communes sur 36 ont transmis"
     assert "2024 : 10 communes sur 36 ont transmis." in department.notes
     with in_language("en"):
-        english = block_of(build_sheet(basis, DEPARTMENT), PREVENTION)
+        english = block_of(build_sheet(basis, scope_code()), PREVENTION)
     assert "Hauts-de-Seine: 10 municipalities out of 36 reported." in english.notes
 
 
@@ -360,7 +362,7 @@ def test_four_communes_then_thirty_six_compare_on_the_four(tmp_path_factory):
         + [row for code in COMMUNES for row in rows(REPORTS, code, 9 if code in first else 7, months_of(2026, 1, 3))]
     )
     basis = basis_of(tables_with(tmp_path_factory, table))
-    department = block_of(build_sheet(basis, DEPARTMENT), REPORTS)
+    department = block_of(build_sheet(basis, scope_code()), REPORTS)
     change = department.change
     assert (change.current_common, change.previous_common) == (4 * 3 * 9, 4 * 3 * 6)
     assert change.field == "à champ constant : 4 communes, 3 mois"
@@ -368,7 +370,7 @@ def test_four_communes_then_thirty_six_compare_on_the_four(tmp_path_factory):
     assert "Évolution calculée à champ constant : 4 communes, 3 mois (108 contre 72)." in department.notes
     assert department.current.coverage == "de 3 à 12 mois sur 12 selon les communes"
     assert department.current.annualised
-    check_sheet(basis, build_sheet(basis, DEPARTMENT))
+    check_sheet(basis, build_sheet(basis, scope_code()))
     check_sheet(basis, build_sheet(basis, first[0]))
 
 
@@ -386,12 +388,12 @@ def test_a_like_for_like_total_with_a_masked_cell_is_not_stated(tmp_path_factory
         return frame
 
     masked = basis_of(tables_with(tmp_path_factory, table(2)))
-    block = block_of(build_sheet(masked, DEPARTMENT), REPORTS)
+    block = block_of(build_sheet(masked, scope_code()), REPORTS)
     assert not block.current.masked  # the département's own total shows…
     assert block.change.text == "évolution non publiable (secret statistique)" and block.change.p_value is None
     assert not any("contre" in note for note in block.notes)  # …the sum over the two communes does not
     shown = basis_of(tables_with(tmp_path_factory, table(11)))
-    block = block_of(build_sheet(shown, DEPARTMENT), REPORTS)
+    block = block_of(build_sheet(shown, scope_code()), REPORTS)
     assert block.change.p_value is not None and block.change.field == "à champ constant : 2 communes, 3 mois"
     assert (block.change.current_common, block.change.previous_common) == (2 * 10 + 11 + 3 * 12, 3 * 10 + 3 * 12)
 
@@ -428,7 +430,7 @@ def test_a_small_communes_rate_stands_against_the_departement(tmp_path_factory):
 def test_any_store_keeps_the_invariants(observations, tmp_path_factory):
     basis = basis_of(tables_with(tmp_path_factory, observations))
     touched = sorted(set(observations["territory_code"]))
-    for code in [DEPARTMENT, "200057990", "200057982", touched[0], touched[-1], "92007"]:
+    for code in [scope_code(), "200057990", "200057982", touched[0], touched[-1], "92007"]:
         check_sheet(basis, build_sheet(basis, code))
 
 
@@ -461,7 +463,7 @@ def test_a_sheet_in_english(demo_basis):
 
 
 def test_the_departement_has_no_department_beside_it_nor_a_class(demo_basis):
-    sheet = build_sheet(demo_basis, DEPARTMENT)
+    sheet = build_sheet(demo_basis, scope_code())
     assert all(block.department is None and block.standing is None for block in sheet.blocks)
     assert all(len(block.cards) == 3 for block in sheet.blocks)
     assert len(communes(demo_basis.tables.territories)) == 36

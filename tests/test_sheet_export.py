@@ -20,7 +20,7 @@ from fair_scenarios import unequal_store
 from indicators.__main__ import main
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import in_language
-from indicators.loading import load_tables
+from indicators.loading import load_tables, scope_territory_table
 from indicators.observations import index_observations
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.releases import protected_cells
@@ -59,9 +59,7 @@ def small_basis(tmp_path_factory):
             value=(position + step) % 7,
             source_id="IMPORT_000001",
         )
-        for position, code in enumerate(
-            pd.read_csv("data/territories.csv", dtype=str).query("level == 'commune'")["territory_code"]
-        )
+        for position, code in enumerate(scope_territory_table().query("level == 'commune'")["territory_code"])
         for step, period in enumerate(months)
     ]
     folder = write_store(tmp_path_factory.mktemp("small") / "data", pd.DataFrame(rows))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from itertools import count
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
@@ -14,6 +13,7 @@ from app_support import check_common, new_app, texts
 from fair_scenarios import unequal_store
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import in_language
+from indicators.loading import scope_territory_table
 from indicators.secret.lattice import SECRET_SYMBOL
 from store_shapes import observation_tables, stores_drawn, write_store
 
@@ -61,7 +61,7 @@ def test_unknown_linked_territory_is_said_in_french():
     assert any("« Paris »" in info.value for info in app.info)
 
 
-def test_ept_and_rate_charts():
+def test_interco_and_rate_charts():
     app = open_sheet({"territoire": "Boucle Nord de Seine (EPT)", "mesure": "Taux pour 10 000 habitants"})
     check_common(app, PAGE, demo=True)
     assert app.radio(key="mesure").value == "rate"
@@ -148,7 +148,7 @@ def by_label_value(app, value: str) -> list[str]:
 def test_sheet_page_on_any_store(observations, tmp_path_factory, monkeypatch):
     folder = write_store(tmp_path_factory.getbasetemp() / f"sheet_page_{next(_folders)}", observations)
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
-    territories = pd.read_csv(folder / "territories.csv", dtype=str).set_index("territory_code")["name_fr"]
+    territories = scope_territory_table(folder).set_index("territory_code")["name_fr"]
     touched = territories[sorted(set(observations["territory_code"]))].tolist()
     untouched = [
         name

@@ -144,7 +144,7 @@ def render_territories(observations: pd.DataFrame, tmp_path_factory, monkeypatch
     for span in spans:
         if span is not None:
             widget_with_prefix(app.get("select_slider"), "periode").set_range(*span).run()
-        for level in ("commune", "ept"):
+        for level in ("commune", "interco"):
             for measure in ("count", "rate"):
                 if not app.get("button_group"):
                     continue

@@ -19,6 +19,7 @@ from indicators.config import DEFAULT_DATA_DIR
 from indicators.disclosure import masked_ranking, with_rates
 from indicators.findings import ranking_finding
 from indicators.i18n import in_language
+from indicators.loading import scope_territory_table
 from indicators.observations import rank_territories, with_month
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.territories import (
@@ -37,9 +38,7 @@ MARNES, BOULOGNE, ANTONY, SEVRES = "92047", "92012", "92002", "92072"
 
 @pytest.fixture(scope="module")
 def territories() -> pd.DataFrame:
-    return pd.read_csv(
-        DEFAULT_DATA_DIR / "territories.csv", dtype={"territory_code": str, "parent_code": str, "ept_code": str}
-    )
+    return scope_territory_table(DEFAULT_DATA_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -211,11 +210,11 @@ def test_the_benchmark_divides_by_the_population_of_the_communes_counted(territo
     assert benchmark.coverage.describe() == "3 communes sur 36 ont transmis"
 
 
-def test_an_ept_rate_divides_by_its_counted_communes_and_says_how_many(territories, populations):
+def test_an_interco_rate_divides_by_its_counted_communes_and_says_how_many(territories, populations):
     # Two communes of Vallée Sud-Grand Paris (11 communes) and every commune of the others.
-    south = territories.loc[territories["ept_code"] == "200057966", "territory_code"].tolist()
+    south = territories.loc[territories["interco_code"] == "200057966", "territory_code"].tolist()
     counts = {code: 10 for code in populations if code not in south or code in (ANTONY, "92007")}
-    ranked, _benchmark = compared(dated_rows(counts), territories, level="ept")
+    ranked, _benchmark = compared(dated_rows(counts), territories, level="interco")
     vallee = ranked.set_index("territory_code").loc["200057966"]
     assert vallee["communes"] == 2 and vallee["communes_expected"] == 11
     assert vallee["population"] == populations[ANTONY] + populations["92007"]
@@ -249,7 +248,7 @@ def test_the_chance_note_gives_the_level_and_what_chance_alone_does():
     )
     assert "limite à 99,8\u202f% de l'entonnoir" in chance_note(36, "commune")
     with in_language("en"):
-        english = chance_note(4, "ept")
+        english = chance_note(4, "interco")
     assert "99.8%" in english and "4 EPTs" in english
 
 

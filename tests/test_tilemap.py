@@ -12,6 +12,7 @@ import pytest
 
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.i18n import in_language
+from indicators.loading import scope_territory_table
 from indicators.tilemap import (
     AXIAL_STEPS,
     MAX_LABEL,
@@ -37,9 +38,7 @@ SECRET_VALUE = 4321.75  # a value no coordinate or colour of the figure could co
 
 @pytest.fixture(scope="module")
 def territories() -> pd.DataFrame:
-    return pd.read_csv(
-        DEFAULT_DATA_DIR / "territories.csv", dtype={"territory_code": str, "parent_code": str, "ept_code": str}
-    )
+    return scope_territory_table(DEFAULT_DATA_DIR)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +47,9 @@ def layout(territories: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def ept_names(territories: pd.DataFrame) -> dict[str, str]:
-    epts = territories.loc[territories["level"] == "ept"]
-    return dict(zip(epts["territory_code"], epts["name_fr"]))
+def interco_names(territories: pd.DataFrame) -> dict[str, str]:
+    intercos = territories.loc[territories["level"] == "interco"]
+    return dict(zip(intercos["territory_code"], intercos["name_fr"]))
 
 
 def values_for(layout: pd.DataFrame, secret: set[str] = frozenset(), missing: set[str] = frozenset()) -> pd.DataFrame:
@@ -80,10 +79,19 @@ def nearest_neighbours(territories: pd.DataFrame, k: int) -> dict[str, list[str]
 def test_layout_holds_the_36_communes_with_their_ept(layout, territories):
     communes = commune_rows(territories)
     assert len(layout) == 36 and layout["territory_code"].is_unique
-    expected = dict(zip(communes["territory_code"], communes["ept_code"]))
-    assert dict(zip(layout["territory_code"], layout["ept_code"])) == expected
-    assert layout["ept_code"].nunique() == 4
-    assert list(layout.columns) == ["territory_code", "name_fr", "short_name", "ept_code", "column", "row", "x", "y"]
+    expected = dict(zip(communes["territory_code"], communes["interco_code"]))
+    assert dict(zip(layout["territory_code"], layout["interco_code"])) == expected
+    assert layout["interco_code"].nunique() == 4
+    assert list(layout.columns) == [
+        "territory_code",
+        "name_fr",
+        "short_name",
+        "interco_code",
+        "column",
+        "row",
+        "x",
+        "y",
+    ]
 
 
 def test_no_two_communes_share_a_tile(layout):
@@ -115,8 +123,8 @@ def test_compass_directions_are_kept(layout):
     assert tiles.loc["Rueil-Malmaison", "x"] < tiles.loc["Levallois-Perret", "x"]
 
 
-def test_each_ept_is_one_connected_group_of_tiles(layout):
-    for _, group in layout.groupby("ept_code"):
+def test_each_interco_is_one_connected_group_of_tiles(layout):
+    for _, group in layout.groupby("interco_code"):
         cells = {axial_of(int(c), int(r)) for c, r in zip(group["column"], group["row"])}
         reached, frontier = set(), [min(cells)]
         while frontier:
@@ -158,17 +166,17 @@ def clickable(figure: go.Figure) -> go.Scatter:
     return next(trace for trace in figure.data if trace.name == "communes")
 
 
-def test_the_clickable_trace_carries_every_code_and_every_trace_carries_codes(layout, ept_names):
-    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
+def test_the_clickable_trace_carries_every_code_and_every_trace_carries_codes(layout, interco_names):
+    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", interco_names)
     assert sorted(clickable(figure).customdata) == sorted(layout["territory_code"])
     codes = set(layout["territory_code"])
     for trace in figure.data:
         assert trace.customdata is not None and {c for c in trace.customdata if c is not None} <= codes
 
 
-def test_a_secret_commune_shows_s_and_never_its_value(layout, ept_names):
+def test_a_secret_commune_shows_s_and_never_its_value(layout, interco_names):
     secret = {"92012", "92047"}
-    figure = tile_map_figure(layout, values_for(layout, secret), "victimes", "Victimes", ept_names)
+    figure = tile_map_figure(layout, values_for(layout, secret), "victimes", "Victimes", interco_names)
     text = figure.to_json()
     assert not any(form in text for form in ("4321", "4 321", "4\u202f321", "4\u00a0321"))
     hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
@@ -183,32 +191,32 @@ def test_a_secret_commune_shows_s_and_never_its_value(layout, ept_names):
     assert any(trace.name == "s : secret statistique" and trace.showlegend for trace in figure.data)
 
 
-def test_missing_communes_are_drawn_as_such(layout, ept_names):
+def test_missing_communes_are_drawn_as_such(layout, interco_names):
     values = values_for(layout, missing={"92002"})
     values.loc[values["territory_code"] == "92004", "value"] = np.nan
-    figure = tile_map_figure(layout, values, "victimes", "Victimes", ept_names)
+    figure = tile_map_figure(layout, values, "victimes", "Victimes", interco_names)
     hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
     assert hovers["92002"].endswith("pas de donnée") and hovers["92004"].endswith("pas de donnée")
     assert any(trace.name == "pas de donnée" and trace.showlegend for trace in figure.data)
 
 
-def test_hover_names_the_commune_its_ept_and_the_value_in_french(layout, ept_names):
-    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
+def test_hover_names_the_commune_its_interco_and_the_value_in_french(layout, interco_names):
+    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", interco_names)
     hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))
     assert hovers["92002"] == "<b>Antony</b><br>Vallée Sud-Grand Paris<br>Taux : 1,5 pour 10 000 mineurs"
 
 
-def test_ept_groups_are_named_in_the_legend(layout, ept_names):
-    figure = tile_map_figure(layout, values_for(layout), "victimes", "Victimes", ept_names)
-    assert set(ept_names.values()) <= {trace.name for trace in figure.data if trace.showlegend is not False}
+def test_interco_groups_are_named_in_the_legend(layout, interco_names):
+    figure = tile_map_figure(layout, values_for(layout), "victimes", "Victimes", interco_names)
+    assert set(interco_names.values()) <= {trace.name for trace in figure.data if trace.showlegend is not False}
 
 
-def test_colours_rise_with_value_and_the_colour_bar_names_the_unit(layout, ept_names):
+def test_colours_rise_with_value_and_the_colour_bar_names_the_unit(layout, interco_names):
     tiles = tile_fills(tile_states(layout, values_for(layout)))
     ordered = tiles.sort_values("value")
     luminance = [relative_luminance(colour) for colour in ordered["fill"]]
     assert all(later > earlier for earlier, later in itertools.pairwise(luminance))
-    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", ept_names)
+    figure = tile_map_figure(layout, values_for(layout), "pour 10 000 mineurs", "Taux", interco_names)
     assert clickable(figure).marker.colorbar.title.text == "pour 10 000 mineurs"
     assert clickable(figure).marker.showscale
 
@@ -221,17 +229,17 @@ def test_text_on_every_tile_reaches_wcag_aa_contrast(layout):
     assert contrast_ratio("#b8b8b8", tiles.set_index("territory_code").loc["92012", "text_colour"]) >= 4.5  # hatching
 
 
-def test_figure_is_a_plain_equal_aspect_map(layout, ept_names):
-    figure = tile_map_figure(layout, values_for(layout), "victimes", "Victimes", ept_names)
+def test_figure_is_a_plain_equal_aspect_map(layout, interco_names):
+    figure = tile_map_figure(layout, values_for(layout), "victimes", "Victimes", interco_names)
     assert figure.layout.yaxis.scaleanchor == "x"
     assert not figure.layout.xaxis.visible and not figure.layout.yaxis.visible
     assert figure.layout.height == 560 and figure.layout.title.text is None
     json.loads(figure.to_json())
 
 
-def test_all_secret_values_draw_no_colour_bar(layout, ept_names):
+def test_all_secret_values_draw_no_colour_bar(layout, interco_names):
     all_secret = values_for(layout, secret=set(layout["territory_code"]))
-    figure = tile_map_figure(layout, all_secret, "victimes", "V", ept_names)
+    figure = tile_map_figure(layout, all_secret, "victimes", "V", interco_names)
     assert not clickable(figure).marker.showscale
     assert "4321" not in figure.to_json()
 
@@ -308,11 +316,11 @@ def test_sentence_for_one_commune_and_names_given(layout):
     assert "à Antony-Ville" in map_sentence(two, values, "victimes", {"92002": "Antony-Ville"})
 
 
-def test_the_svg_picture_holds_every_tile_and_never_a_secret_value(layout, ept_names):
+def test_the_svg_picture_holds_every_tile_and_never_a_secret_value(layout, interco_names):
     import xml.etree.ElementTree as ElementTree
 
     values = values_for(layout, secret={"92012", "92047"}, missing={"92002"})
-    picture = tile_map_svg(layout, values, "victimes pour 10 000 habitants", ept_names)
+    picture = tile_map_svg(layout, values, "victimes pour 10 000 habitants", interco_names)
     root = ElementTree.fromstring(picture)  # well-formed: names with apostrophes are escaped
     namespace = "{http://www.w3.org/2000/svg}"
     tiles = {
@@ -323,14 +331,14 @@ def test_the_svg_picture_holds_every_tile_and_never_a_secret_value(layout, ept_n
     texts = [text.text for text in root.iter(f"{namespace}text")]
     assert "Boulogne-B." in texts and texts.count("s") == 2 and "\u2013" in texts
     assert not any(form in picture for form in ("4321", "4 321", "4\u202f321", "4\u00a0321"))
-    assert {"s : secret statistique", "pas de donnée", *ept_names.values()} <= set(texts)
+    assert {"s : secret statistique", "pas de donnée", *interco_names.values()} <= set(texts)
     assert root.get("viewBox") and root.get("width") == "100%"  # scales as one picture
 
 
 @pytest.mark.browser
-def test_the_figure_renders_to_png(layout, ept_names, tmp_path):
+def test_the_figure_renders_to_png(layout, interco_names, tmp_path):
     values = values_for(layout, secret={"92012"}, missing={"92002"})
-    figure = tile_map_figure(layout, values, "victimes", "V", ept_names)
+    figure = tile_map_figure(layout, values, "victimes", "V", interco_names)
     target = tmp_path / "tilemap.png"
     figure.write_image(target, width=900, height=560)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -354,15 +362,15 @@ def test_a_commune_without_centroid_is_left_off_the_map_not_a_crash(territories,
     assert unplaced_communes(territories) == []
 
 
-def test_no_commune_with_a_centroid_gives_an_empty_map_not_a_crash(territories, ept_names):
+def test_no_commune_with_a_centroid_gives_an_empty_map_not_a_crash(territories, interco_names):
     bare = territories.assign(longitude=np.nan, latitude=np.nan)
     empty = tile_layout(bare)
     assert empty.empty and "territory_code" in empty.columns
-    figure = tile_map_figure(empty, values_for(empty), "victimes", "Effectif", ept_names)
+    figure = tile_map_figure(empty, values_for(empty), "victimes", "Effectif", interco_names)
     assert isinstance(figure, go.Figure)
 
 
-def test_sentence_hover_and_legend_in_english(layout, ept_names):
+def test_sentence_hover_and_legend_in_english(layout, interco_names):
     values = values_for(layout, secret={"92078"}, missing={"92077"})
     with in_language("en"):
         sentence = map_sentence(layout, values, "per 10,000 minors", {})
@@ -372,7 +380,7 @@ def test_sentence_hover_and_legend_in_english(layout, ept_names):
             "victims",
             {},
         )
-        figure = tile_map_figure(layout, values, "per 10,000 minors", "Rate", ept_names)
+        figure = tile_map_figure(layout, values, "per 10,000 minors", "Rate", interco_names)
     assert sentence.startswith("Map of the 36 municipalities: among the municipalities shown, the highest value is in ")
     assert ", the lowest in Antony (" in sentence
     assert sentence.endswith(
@@ -403,7 +411,7 @@ def classed_values(layout: pd.DataFrame, secret: set[str] = frozenset()) -> pd.D
     )
 
 
-def test_a_classed_map_colours_by_standing_and_says_so_in_its_legend(layout, ept_names):
+def test_a_classed_map_colours_by_standing_and_says_so_in_its_legend(layout, interco_names):
     from indicators.charts import STANDING_COLOURS
     from indicators.tilemap import map_values
 
@@ -413,7 +421,7 @@ def test_a_classed_map_colours_by_standing_and_says_so_in_its_legend(layout, ept
     # The secret commune (first in code order, « above » underneath) is hatched grey, with no class.
     assert tiles.at["92002", "state"] == "secret" and pd.isna(tiles.at["92002", "standing"])
     assert tiles.at["92002", "mark"] == ""
-    figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", ept_names, rate_unit="pour 10 000")
+    figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", interco_names, rate_unit="pour 10 000")
     assert not clickable(figure).marker.showscale  # no colour bar: the legend names the classes
     assert figure.layout.legend.title.text.startswith("Couleur : taux comparé à celui du département (limite à 99,8")
     legend = {trace.name for trace in figure.data if trace.showlegend}
@@ -435,7 +443,7 @@ def test_a_classed_map_sentence_names_the_communes_beyond_chance(layout):
     assert "26 communes comparables ; 1 commune masquée par le secret statistique." in sentence
 
 
-def test_one_outlier_does_not_flatten_the_colour_scale(layout, ept_names):
+def test_one_outlier_does_not_flatten_the_colour_scale(layout, interco_names):
     # Marnes-la-Coquette's 313,9 beside rates from 1,5 to 36,5: the scale stops at the upper fence.
     from indicators.tilemap import capped_at, colour_range
 
@@ -446,6 +454,6 @@ def test_one_outlier_does_not_flatten_the_colour_scale(layout, ept_names):
     assert colour_range(values["value"]) == (0.0, cap)
     tiles = tile_fills(tile_states(layout, values))
     assert tiles["fill"].nunique() > 30  # the 35 others keep distinct shades
-    figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", ept_names)
+    figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", interco_names)
     assert "échelle arrêtée à" in clickable(figure).marker.colorbar.title.text
     assert capped_at(values_for(layout)["value"]) is None  # no outlier, no cap

@@ -15,7 +15,7 @@ from indicators.key_dates import key_dates_for
 from indicators.labels import OBSERVATION_COLUMNS_FR
 from indicators.loading import DataTables
 from indicators.observations import is_demo
-from indicators.territories import DEPARTMENT, communes
+from indicators.territories import communes, scope_code
 from views.components import plotly_config
 
 
@@ -239,7 +239,7 @@ def show_removed(report: ImportReport, names: pd.Series, columns: dict[str, str]
 def show_charts_after_import(report: ImportReport, data: DataTables, current: pd.DataFrame) -> None:
     """Each indicator the file touches, charted as it will look once imported, with its finding."""
     catalogue = data.catalogue
-    key_dates = key_dates_for(data.key_dates, DEPARTMENT, data.territories)
+    key_dates = key_dates_for(data.key_dates, scope_code(), data.territories)
     for chart in preview_charts(report, current, is_demo(current), len(communes(data.territories))):
         entry = catalogue.loc[chart.indicator_id]
         unit = localized(entry, "unit")

@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.cards import NO_DATA, NO_DATA_NOTE, field_card
 from indicators.i18n import _, localized
 from indicators.provenance import short_source, source_line
+from indicators.territories import scope_name
 from views.cached import headlines, latest_comparisons, tables
 from views.components import demo_banner, row_of
 
@@ -43,7 +44,7 @@ st.info(
     icon=":material/info:",
 )
 
-st.header(_("Observations de terrain : Hauts-de-Seine"))
+st.header(_("Observations de terrain : {territory}").format(territory=scope_name()))
 comparisons, observation_sources, demo = latest_comparisons()
 if demo:
     demo_banner()

@@ -9,7 +9,7 @@ from indicators.choices import RankingChoice
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import N_, _
 from indicators.labels import translated
-from indicators.territories import MEASURES_FR, territory_choices
+from indicators.territories import MEASURES_FR, every_interco_is_an_ept, territory_choices
 from indicators.tilemap import clicked_territory
 from views.cached import field_index, ranking_view, tables, territory_publics
 from views.components import (
@@ -21,13 +21,20 @@ from views.components import (
 )
 from views.links import open_sheet, shared_choice, shared_segment
 
-LEVELS = {"commune": N_("Communes"), "ept": N_("EPT")}
+LEVELS = {"commune": N_("Communes"), "interco": N_("EPT")}
 VIEWS = {"classement": N_("Classement"), "entonnoir": N_("Entonnoir : taux selon la population")}
 
 data = tables()
 catalogue = data.catalogue
 
-st.title(_("Territoires : comparer les communes et les EPT"))
+# Inside the Métropole du Grand Paris the intercommunalités are EPTs; elsewhere EPCIs, named as such.
+if not every_interco_is_an_ept(data.territories):
+    LEVELS["interco"] = N_("Intercommunalités")
+st.title(
+    _("Territoires : comparer les communes et les EPT")
+    if every_interco_is_an_ept(data.territories)
+    else _("Territoires : comparer les communes et les intercommunalités")
+)
 index = field_index()
 if index.is_demo:
     demo_banner()

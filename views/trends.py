@@ -13,7 +13,7 @@ catalogue = data.catalogue
 
 # The options are the French labels (the page's own values); the widget shows, and the address
 # carries, them in the viewer's language.
-FIELD, PUBLISHED = N_("Observations de terrain (Hauts-de-Seine)"), N_("Chiffres publiés")
+FIELD, PUBLISHED = N_("Observations de terrain"), N_("Chiffres publiés")
 
 st.title(_("Tendances"))
 family = shared_choice(

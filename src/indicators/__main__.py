@@ -31,6 +31,7 @@ from indicators.loading import (
     observation_store,
 )
 from indicators.observations import is_demo
+from indicators.scope import ScopeError
 from indicators.secret.releases import protected_cells
 from indicators.store.audit import record_unsuppressed_export
 from indicators.store.history import restore_version
@@ -60,7 +61,9 @@ def parser() -> argparse.ArgumentParser:
         help=_("exporter les chiffres de terrain en CSV (format tableur français), secret statistique appliqué"),
     )
     export.add_argument("--indicator")
-    export.add_argument("--territory", help=_("code commune INSEE, code SIREN d'un EPT, ou 92 pour le département"))
+    export.add_argument(
+        "--territory", help=_("code commune INSEE, code SIREN d'une intercommunalité, ou code du département")
+    )
     export.add_argument("--out", type=Path, help=_("fichier de sortie (par défaut la sortie standard)"))
     export.add_argument(
         "--unsuppressed",
@@ -398,7 +401,7 @@ def run_command(args: argparse.Namespace) -> int:
         load_tables()
         print(_("Toutes les tables sont valides."))
         return 0
-    except (DataFileError, ChromiumError) as error:
+    except (DataFileError, ChromiumError, ScopeError) as error:
         # A file that does not meet its schema, or Chromium missing or failing: the French message
         # alone, never a traceback.
         print(str(error), file=sys.stderr)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.observations import with_month
-from indicators.territories import DEPARTMENT, communes
-from indicators.territories import ept_of as territory_ept
+from indicators.territories import communes, scope_code
+from indicators.territories import interco_of as territory_interco
 
 CELL_KEYS = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
 LEVEL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -56,16 +56,16 @@ def cell_coverage(rows: pd.DataFrame, territories: pd.DataFrame) -> pd.DataFrame
     itself a line of the protected table."""
     dated = rows if "month" in rows else with_month(rows)
     monthly = months_of_units(split_units(dated))
-    ept_of = territory_ept(territories)
-    members = pd.Series(list(ept_of.values()), dtype="object").value_counts()
-    department, communes_in = DEPARTMENT, len(communes(territories))
+    interco_of = territory_interco(territories)
+    members = pd.Series(list(interco_of.values()), dtype="object").value_counts()
+    department, communes_in = scope_code(), len(communes(territories))
     tiers = []
     for level, span in LEVEL_MONTHS.items():
         shown = monthly.loc[monthly["months_spanned"] <= span]
         at_level = shown.assign(level=level, period=shown["covered"] // span * span)
         tiers += [
             at_level.assign(territory_code=at_level["commune"], communes_expected=1),
-            at_level.assign(territory_code=at_level["commune"].map(ept_of)).dropna(subset=["territory_code"]),
+            at_level.assign(territory_code=at_level["commune"].map(interco_of)).dropna(subset=["territory_code"]),
             at_level.assign(territory_code=department, communes_expected=communes_in),
         ]
     everything = pd.concat(tiers, ignore_index=True)

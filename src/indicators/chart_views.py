@@ -40,20 +40,20 @@ from indicators.provenance import source_line
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.rules import ProtectedChange, period_changes
 from indicators.territories import (
-    PARTIAL_EPT,
-    PARTIAL_EPT_NOTE_FR,
     RATE_CAVEAT_FR,
     STANDING_LEVEL,
     Benchmark,
     by_measure,
     chance_note,
     communes,
-    epts,
+    intercos,
     masked_bound,
     measure_label,
     measure_unit,
     members,
     names,
+    partial_note,
+    partial_notes,
     rate_decimals,
     rate_unit,
 )
@@ -264,7 +264,8 @@ def trend_chart(
     first_year, last_year = choice.years
     period_text = first_year if first_year == last_year else f"{first_year}–{last_year}"
     dates = key_dates_for(data.key_dates, choice.territory, data.territories)
-    partial = f" {_(PARTIAL_EPT_NOTE_FR)}" if choice.territory == PARTIAL_EPT else ""
+    note = partial_note(data.territories, choice.territory)
+    partial = f" {note}" if note else ""
     return ChartView(
         finding=observation_finding(series, f"{label} ({place})", unit, choice.frequency, k, changes, covered),
         figure=observation_figure(series, unit, choice.frequency, dates, labels, k),
@@ -365,15 +366,15 @@ def comparison_notes(shown: pd.DataFrame, benchmark: Benchmark | None, texts: Ra
         )
     classified = int(shown["standing"].notna().sum()) if "standing" in shown else 0
     if classified:
-        notes.append(chance_note(classified, "commune" if texts.communes else "ept"))
+        notes.append(chance_note(classified, "commune" if texts.communes else "interco"))
     partial = shown.loc[shown["communes"] < shown["communes_expected"]] if "communes" in shown else shown.iloc[0:0]
     if not texts.communes and not partial.empty:
         notes.append(
             _(
-                "Couverture partielle : {epts}. Leurs taux divisent par la population des seules communes "
+                "Couverture partielle : {intercos}. Leurs taux divisent par la population des seules communes "
                 "qui ont transmis."
             ).format(
-                epts=" ; ".join(
+                intercos=" ; ".join(
                     f"{name} : " + Coverage(int(communes), int(expected), 0, 0).describe()
                     for name, communes, expected in zip(
                         partial["name_fr"], partial["communes"], partial["communes_expected"]
@@ -527,13 +528,13 @@ def tile_map_view(
             secret=texts.secret,
         ),
     )
-    ept_names = {code: place_names.get(code, code) for code in epts(data.territories)["territory_code"]}
+    interco_names = {code: place_names.get(code, code) for code in intercos(data.territories)["territory_code"]}
     figure = tile_map_figure(
         layout,
         values,
         texts.unit,
         measure_label(measure),
-        ept_names,
+        interco_names,
         rate_unit=texts.rate_unit,
         rate_shown=measure == "rate",
     )
@@ -559,9 +560,9 @@ def ranking_texts(
     )
 
 
-def ranking_caveat(entry: object, measure: str, level: str) -> str:
-    """The indicator's caveat, then why raw counts mislead (or what a rate hides), then the partial
-    EPT's note when EPTs are ranked."""
+def ranking_caveat(entry: object, measure: str, level: str, territories: pd.DataFrame) -> str:
+    """The indicator's caveat, then why raw counts mislead (or what a rate hides), then the notes of
+    intercommunalités that reach outside the scope when they are ranked."""
     about_measure = (
         _(RATE_CAVEAT_FR)
         if measure == "rate"
@@ -570,7 +571,7 @@ def ranking_caveat(entry: object, measure: str, level: str) -> str:
             "le taux pour 10 000 habitants permet de comparer des territoires de tailles différentes."
         )
     )
-    partial = " " + _(PARTIAL_EPT_NOTE_FR) if level == "ept" else ""
+    partial = "".join(" " + note for note in partial_notes(territories)) if level == "interco" else ""
     return localized(entry, "caveat") + " " + about_measure + partial
 
 
@@ -608,7 +609,7 @@ def ranking_chart(
     them (`tables`: as exported, as shown), the source line and the caveat."""
     _ranked, source_ids, demo = protected
     rate_sources = ["INSEE_POPULATIONS_LEGALES"]
-    level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if choice.level == "ept" else []
+    level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if choice.level == "interco" else []
     masked_at_most = masked_bound(shown, benchmark)
     rate = comparable_rate(benchmark)
     finding = ranking_finding(
@@ -640,7 +641,7 @@ def ranking_chart(
         data=tables[0],
         display_data=tables[1],
         source=source,
-        caveat=ranking_caveat(data.catalogue.loc[choice.indicator_id], choice.measure, choice.level),
+        caveat=ranking_caveat(data.catalogue.loc[choice.indicator_id], choice.measure, choice.level, data.territories),
         file_name=f"{choice.indicator_id}_{choice.level}_{choice.measure}_{choice.first_year}_{choice.last_year}.csv",
         is_demo=demo,
     )

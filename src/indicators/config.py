@@ -25,6 +25,9 @@ TRUSTED_PROXIES_VARIABLE = "FORWARDED_ALLOW_IPS"
 LOOPBACK_HOSTS: frozenset[str] = frozenset({"localhost", "127.0.0.1", "::1"})
 # uvicorn's default when FORWARDED_ALLOW_IPS is unset: a proxy on this machine.
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
+# The territory served (`indicators.scope`): a département's code; the Hauts-de-Seine when unset.
+TERRITORY_VARIABLE = "INDICATORS_TERRITORY"
+DEFAULT_TERRITORY = "92"
 CHROMIUM_PATH_VARIABLE = "CHROMIUM_PATH"
 # Debian's package, which the Dockerfile and scripts/serve.sh install.
 DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
@@ -39,6 +42,11 @@ def data_dir() -> Path:
     """Folder of the data tables: $INDICATORS_DATA_DIR, or the repository's data/."""
     configured = os.environ.get("INDICATORS_DATA_DIR", "").strip()
     return Path(configured) if configured else DEFAULT_DATA_DIR
+
+
+def default_territory() -> str:
+    """The territory served when $INDICATORS_TERRITORY is unset (`indicators.scope`)."""
+    return DEFAULT_TERRITORY
 
 
 def small_count_threshold() -> int:

@@ -49,12 +49,11 @@ from indicators.published import published_series
 from indicators.secret.releases import protected_cells
 from indicators.secret.rules import period_changes
 from indicators.territories import (
-    DEPARTMENT,
     RATE_CAVEAT_FR,
     Benchmark,
     by_measure,
     communes,
-    epts,
+    intercos,
     masked_bound,
     measure_label,
     measure_unit,
@@ -62,6 +61,7 @@ from indicators.territories import (
     names,
     rate_decimals,
     rate_unit,
+    scope_code,
 )
 from indicators.tilemap import (
     map_sentence,
@@ -244,7 +244,7 @@ def complete_periods(series: pd.DataFrame) -> pd.DataFrame:
 def field_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int) -> Slide | None:
     """A field series, or None when there is nothing to draw (no rows, or every point under the secret)."""
     entry = tables.catalogue.loc[row["indicators"]]
-    territory = setting(row, "territory_code", DEPARTMENT)
+    territory = setting(row, "territory_code", scope_code())
     rows = select_observations(tables.field_observations, row["indicators"], members(tables.territories, territory))
     if rows.empty:
         return None
@@ -343,13 +343,13 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     values = map_values(shown, decimals)
     layout = tile_layout(tables.territories)
     place_names = names(tables.territories)
-    ept_names = {code: place_names.get(code, code) for code in epts(tables.territories)["territory_code"]}
+    interco_names = {code: place_names.get(code, code) for code in intercos(tables.territories)["territory_code"]}
     figure = tile_map_figure(
         layout,
         values,
         unit,
         measure_label(measure),
-        ept_names,
+        interco_names,
         True,
         MAP_HEIGHT,
         rate_unit=rate_unit(benchmark.annualised),
@@ -368,7 +368,7 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
         values,
         source_line(sources, tables.sources),
         map_sentence(layout, values, unit, place_names, measure, masked_at_most),
-        tile_map_svg(layout, values, unit, ept_names),
+        tile_map_svg(layout, values, unit, interco_names),
     )
 
 

@@ -38,12 +38,12 @@ from indicators.observations import (
 from indicators.secret.lattice import SECRET_SYMBOL, suppressed_label
 from indicators.secret.rules import ProtectedChange, protected_change, visible_keys, window_shown
 from indicators.territories import (
-    DEPARTMENT,
     Benchmark,
     benchmark_of,
     counted_exposure,
     members,
     rates_with_intervals,
+    scope_code,
     standing_label,
     with_standing,
 )
@@ -123,7 +123,7 @@ def public_rows(index: FieldIndex, indicator_id: str, first_year: str, last_year
 def department_shown(cells: pd.DataFrame, indicator_id: str, public: str, years: list[int]) -> bool:
     """Whether the département's total of one public over whole years may be shown (every year cell is)."""
     dimension, group = public.split(":")
-    department = pd.DataFrame({"territory_code": [DEPARTMENT]})
+    department = pd.DataFrame({"territory_code": [scope_code()]})
     return not bool(protect_totals(department, cells, indicator_id, dimension, group, years)["suppressed"].iloc[0])
 
 
@@ -250,7 +250,7 @@ def protected_comparisons(
     every cell it adds up may show (`protected_change`). Indicators without any row are left out:
     nothing imported is not zero."""
     # The département's totals only: a few thousand cells instead of the whole lattice, filtered once.
-    totals = cells.loc[(cells["territory_code"] == DEPARTMENT) & (cells["dimension"] == "none")]
+    totals = cells.loc[(cells["territory_code"] == scope_code()) & (cells["dimension"] == "none")]
     shown = {}
     present = set(observations["indicator_id"].unique())
     expected = communes_expected or int(observations["territory_code"].nunique())

@@ -121,10 +121,13 @@ TERRITORIES_FR = {
     "source_id": N_("source"),
     "population": N_("population municipale"),
     "population_source_id": N_("source de la population"),
-    "ept_code": N_("code EPT"),
+    "interco_code": N_("code intercommunalité"),
     "longitude": N_("longitude"),
     "latitude": N_("latitude"),
     "point_source_id": N_("source du point"),
+    "kind": N_("forme"),
+    "outside_count": N_("communes hors du territoire"),
+    "outside_names": N_("communes hors du territoire (noms)"),
 }
 KEY_DATES_FR = {
     "date": N_("date"),

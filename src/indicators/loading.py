@@ -16,9 +16,11 @@ from typing import cast
 import pandas as pd
 import pandera.pandas as pa
 
-from indicators.config import DEMO_FIELD_FILE, data_dir, database_url
-from indicators.i18n import _
+from indicators.config import DEMO_FIELD_FILE, TERRITORY_VARIABLE, data_dir, database_url, default_territory
+from indicators.demo_data import generate_demo_observations
+from indicators.i18n import _, ngettext
 from indicators.schemas import TABLE_SCHEMAS, SourceSchema
+from indicators.scope import ScopeError, current_scope, france_territories, scope_territories
 from indicators.store.contract import ObservationStore, VersionInfo
 from indicators.store.parquet import ParquetStore
 
@@ -34,7 +36,7 @@ TABLE_FILES: dict[str, str] = {
 }
 
 # Text stays text: codes such as "92" or "2016/2020" must not become numbers.
-_TEXT_COLUMNS = {"territory_code", "parent_code", "ept_code", "period", "published", "relay_date"}
+_TEXT_COLUMNS = {"territory_code", "parent_code", "interco_code", "period", "published", "relay_date"}
 
 
 class DataFileError(ValueError):
@@ -136,7 +138,7 @@ def check_references(tables: DataTables) -> list[str]:
         ("territories", "source_id", known_sources),
         ("territories", "population_source_id", known_sources),
         ("territories", "point_source_id", known_sources),
-        ("territories", "ept_code", known_territories),
+        ("territories", "interco_code", known_territories),
         ("key_dates", "source_id", known_sources),
         ("key_dates", "territory_code", known_territories),
     ]
@@ -167,9 +169,17 @@ def observation_store(folder: Path | None = None, cached_versions: int = 0) -> O
 
 
 def demo_observations(folder: Path | None = None) -> pd.DataFrame:
-    """The shipped fictitious observations: what the dashboard shows before any import (version 0)."""
-    return read_table((folder or data_dir()) / DEMO_FIELD_FILE, "field_observations")
+    """The fictitious observations shown before any import (version 0): the shipped file for the
+    Hauts-de-Seine, generated from the same seed for the communes of any other scope."""
+    folder = folder or data_dir()
+    if current_scope(folder).code == default_territory():
+        return read_table(folder / DEMO_FIELD_FILE, "field_observations")
+    communes = scope_territory_table(folder).query("level == 'commune'")["territory_code"].tolist()
+    return validate_table(generate_demo_observations(communes), "field_observations", DEMO_FIELD_FILE)
 
+
+# How many codes of communes outside the scope a refusal lists before « … ».
+OUTSIDE_CODES_SHOWN = 5
 
 IMPORT_SOURCE_PREFIX = "IMPORT_"
 
@@ -206,6 +216,47 @@ def with_import_sources(data: DataTables, versions: list[VersionInfo]) -> DataTa
     return replace(data, sources=pd.concat([published, import_sources(versions)], ignore_index=True))
 
 
+def scope_territory_table(folder: Path | None = None) -> pd.DataFrame:
+    """The territories of the configured scope (`scope.scope_territories`): the shipped territories.csv
+    (the world, France, the départements published figures are about) with the scope's communes and
+    intercommunalités from the France table, validated."""
+    folder = folder or data_dir()
+    shipped = read_table(folder / TABLE_FILES["territories"], "territories")
+    try:
+        scope = current_scope(folder)
+    except ScopeError as error:
+        raise DataFileError(str(error)) from error
+    table = scope_territories(france_territories(folder), scope, shipped)
+    return validate_table(table, "territories", TABLE_FILES["territories"])
+
+
+def refuse_rows_outside_scope(observations: pd.DataFrame, territories: pd.DataFrame, version: int) -> None:
+    """DataFileError when a stored version holds communes outside the configured territory (the
+    setting changed after imports): a clear French message, and nothing read or written."""
+    inside = set(territories.loc[territories["level"] == "commune", "territory_code"])
+    outside = sorted(set(observations["territory_code"].astype(str)) - inside)
+    if not outside:
+        return
+    shown = ", ".join(outside[:OUTSIDE_CODES_SHOWN]) + (" …" if len(outside) > OUTSIDE_CODES_SHOWN else "")
+    raise DataFileError(
+        ngettext(
+            "La version {version} enregistrée porte sur {count} commune hors du territoire configuré ({scope}) : "
+            "{codes}. Rien n'a été changé. Remettre {variable} sur le territoire de ces observations, ou servir "
+            "ce territoire depuis un autre dossier de données (INDICATORS_DATA_DIR).",
+            "La version {version} enregistrée porte sur {count} communes hors du territoire configuré ({scope}) : "
+            "{codes}. Rien n'a été changé. Remettre {variable} sur le territoire de ces observations, ou servir "
+            "ce territoire depuis un autre dossier de données (INDICATORS_DATA_DIR).",
+            len(outside),
+        ).format(
+            version=version,
+            count=len(outside),
+            scope=current_scope().described(),
+            codes=shown,
+            variable=TERRITORY_VARIABLE,
+        )
+    )
+
+
 def load_tables(folder: Path | None = None) -> DataTables:
     """Load and validate every table of the data folder; raise DataFileError on any problem.
 
@@ -216,9 +267,13 @@ def load_tables(folder: Path | None = None) -> DataTables:
     store = observation_store(folder)
     version = store.latest_version()
     latest = store.read(version)
-    names = [name for name in TABLE_FILES if latest is None or name != "field_observations"]
+    names = [name for name in TABLE_FILES if name not in ("field_observations", "territories")]
     tables = {name: read_table(folder / TABLE_FILES[name], name) for name in names}
+    tables["territories"] = scope_territory_table(folder)
+    if latest is None:
+        tables["field_observations"] = demo_observations(folder)
     if latest is not None:
+        refuse_rows_outside_scope(latest, tables["territories"], version)
         tables["field_observations"] = validate_table(
             latest, "field_observations", _("store version {version}").format(version=version)
         )

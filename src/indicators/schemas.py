@@ -18,7 +18,7 @@ from indicators.i18n import N_
 INDICATOR_KINDS = ("estimate_range", "recorded_count", "share", "age", "change", "activity_count")
 DOMAINS = ("published", "field")
 QUALIFIERS = ("exact", "lower_bound", "approximate", "derived")
-TERRITORY_LEVELS = ("monde", "pays", "departement", "ept", "commune")
+TERRITORY_LEVELS = ("monde", "pays", "departement", "interco", "commune")
 SEXES = ("F", "M", "ensemble")
 AGE_GROUPS = ("11-14", "15-17", "18-25", "ensemble")
 
@@ -116,10 +116,14 @@ class TerritorySchema(pa.DataFrameModel):
     # A commune's facts, each with its source: municipal population, its EPT, a representative point.
     population: Series[pd.Int64Dtype] = pa.Field(nullable=True, gt=0, title="Population municipale")
     population_source_id: Series[str] = pa.Field(nullable=True, title="Source de la population")
-    ept_code: Series[str] = pa.Field(nullable=True, title="EPT")
+    interco_code: Series[str] = pa.Field(nullable=True, title="EPT")
     longitude: Series[float] = pa.Field(nullable=True, ge=-180, le=180, title="Longitude")
     latitude: Series[float] = pa.Field(nullable=True, ge=-90, le=90, title="Latitude")
     point_source_id: Series[str] = pa.Field(nullable=True, title="Source du point")
+    # An intercommunalité's form (EPT, CA, CC…) and the communes it holds outside the scope.
+    kind: Series[str] = pa.Field(nullable=True, title="Forme")
+    outside_count: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title="Communes hors du territoire")
+    outside_names: Series[str] = pa.Field(nullable=True, title="Communes hors du territoire (noms)")
 
     class Config:
         strict = True

@@ -60,24 +60,24 @@ from indicators.observations import (
     years_covered,
 )
 from indicators.provenance import source_line
+from indicators.scope import current_scope
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.rules import like_for_like_shown, window_visible
 from indicators.store.contract import VersionInfo
 from indicators.territories import (
-    DEPARTMENT,
-    DEPARTMENT_NAME,
-    PARTIAL_EPT,
-    PARTIAL_EPT_NOTE_FR,
     RATE_BASE,
     RATE_CAVEAT_FR,
     STANDING_LEVEL,
     communes,
-    epts,
+    intercos,
     level_of,
     measure_label,
     members,
     names,
+    partial_notes,
     populations,
+    scope_code,
+    scope_name,
 )
 
 TREND_PERIODS = 10  # bars a small chart can hold legibly on one A4 page
@@ -86,9 +86,9 @@ YEAR = 12  # months: every rate on a sheet is per year, so that windows of any l
 # Where a territory stands against the département's rate over the same months (the funnel's 99,8 %
 # limit, as on Territoires and the map).
 STANDING_SENTENCES: dict[Standing, str] = {
-    "above": N_("Taux au-dessus de celui des {department} (mêmes mois), au-delà du hasard."),
-    "similar": N_("Taux comparable à celui des {department} (écart dans les marges du hasard)."),
-    "below": N_("Taux en dessous de celui des {department} (mêmes mois), au-delà du hasard."),
+    "above": N_("Taux au-dessus de celui {of_scope} (mêmes mois), au-delà du hasard."),
+    "similar": N_("Taux comparable à celui {of_scope} (écart dans les marges du hasard)."),
+    "below": N_("Taux en dessous de celui {of_scope} (mêmes mois), au-delà du hasard."),
 }
 ARROWS: dict[ChangeDirection, Direction] = {"up": "up", "down": "down", "flat": "off"}
 # What the rates, intervals and changes of a sheet mean (its footer), in plain words.
@@ -420,7 +420,7 @@ def figure_cards(
     if department is not None:
         cards.append(
             FigureCard(
-                _("{department}, mêmes mois").format(department=DEPARTMENT_NAME),
+                _("{department}, mêmes mois").format(department=scope_name()),
                 department.text,
                 department_rate_text(department),
             )
@@ -439,7 +439,7 @@ def figure_notes(
     current, previous, department = figures
     notes = [
         _("{territory} : {coverage}.").format(territory=name, coverage=figure.coverage)
-        for name, figure in ((territory_name, current), (DEPARTMENT_NAME, department))
+        for name, figure in ((territory_name, current), (scope_name(), department))
         if figure is not None and figure.coverage
     ]
     if previous is not None and previous.coverage:
@@ -453,7 +453,7 @@ def figure_notes(
             )
         )
     if place is not None:
-        notes.append(_(STANDING_SENTENCES[place]).format(department=DEPARTMENT_NAME))
+        notes.append(_(STANDING_SENTENCES[place]).format(of_scope=current_scope().of_name))
     return tuple(notes)
 
 
@@ -515,20 +515,32 @@ def level_text(territories: pd.DataFrame, territory_code: str) -> str:
     """ "Commune de l'EPT Paris Ouest La Défense", "EPT de 11 communes des Hauts-de-Seine", "Département…"."""
     level = level_of(territories, territory_code)
     all_names = names(territories)
+    groups = intercos(territories)
+    kinds = dict(zip(groups["territory_code"], groups["kind"]))
     if level == "departement":
-        return _("Département, {communes} communes, {epts} EPT").format(
-            communes=len(communes(territories)), epts=len(epts(territories))
+        template = (
+            _("Département, {communes} communes, {intercos} EPT")
+            if set(kinds.values()) == {"EPT"}
+            else _("Département, {communes} communes, {intercos} intercommunalités")
         )
-    if level == "ept":
+        return template.format(communes=len(communes(territories)), intercos=len(groups))
+    of_scope = current_scope().of_name
+    if level == "interco":
         count = len(members(territories, territory_code) or [])
-        return _("Établissement public territorial (EPT) de {count} communes des {department}").format(
-            count=count, department=DEPARTMENT_NAME
+        if kinds.get(territory_code) == "EPT":
+            return _("Établissement public territorial (EPT) de {count} communes {of_scope}").format(
+                count=count, of_scope=of_scope
+            )
+        return _("Intercommunalité ({kind}) de {count} communes {of_scope}").format(
+            kind=kinds.get(territory_code), count=count, of_scope=of_scope
         )
     row = territories.loc[territories["territory_code"] == territory_code]
-    ept = row["ept_code"].iloc[0] if not row.empty else None
-    if pd.notna(ept) and ept in all_names:
-        return _("Commune de l'EPT {ept}").format(ept=all_names[ept])
-    return _("Commune des {department}").format(department=DEPARTMENT_NAME)
+    interco = row["interco_code"].iloc[0] if not row.empty else None
+    if pd.notna(interco) and interco in all_names:
+        if kinds.get(interco) == "EPT":
+            return _("Commune de l'EPT {ept}").format(ept=all_names[interco])
+        return _("Commune de l'intercommunalité {interco}").format(interco=all_names[interco])
+    return _("Commune {of_scope}").format(of_scope=of_scope)
 
 
 def population_source(tables: DataTables, territory_code: str) -> str:
@@ -689,9 +701,9 @@ def indicator_block(basis: SheetBasis, entry: pd.Series, territory_code: str, te
         visible = basis.visible.get(indicator_id, frozenset())
         change = change_statement(visible, rows, window, (current, previous), expected)
     department = None
-    if territory_code != DEPARTMENT:
+    if territory_code != scope_code():
         department = window_figure(
-            cells, indicator_id, DEPARTMENT, window, everywhere, basis.population, len(communes(territories))
+            cells, indicator_id, scope_code(), window, everywhere, basis.population, len(communes(territories))
         )
     frequency, points = trend_points(basis, cells, indicator_id, territory_code, rows)
     everything = basis.index.by_indicator[indicator_id]
@@ -727,7 +739,7 @@ def build_sheet(
     all_names = names(territories)
     if territory_code not in all_names:
         raise KeyError(territory_code)
-    name = DEPARTMENT_NAME if territory_code == DEPARTMENT else all_names[territory_code]
+    name = scope_name() if territory_code == scope_code() else all_names[territory_code]
     people = basis.population.get(territory_code)
     people = None if pd.isna(people) else int(people)
     field = tables.catalogue.loc[tables.field_indicator_ids].reset_index()
@@ -756,8 +768,9 @@ def build_sheet(
         secret_text=secret_text(basis.k),
         rate_caveat=_("{label} : {value}").format(label=measure_label("rate"), value=_(RATE_CAVEAT_FR)),
         method_text=_(METHOD_NOTE_FR),
-        # Boucle Nord de Seine's figures, or the département's that contain them, leave Argenteuil out.
-        partial_note=_(PARTIAL_EPT_NOTE_FR) if territory_code in (PARTIAL_EPT, DEPARTMENT) else None,
+        # An intercommunalité's figures, or the scope's that contain them, leave its communes outside out.
+        partial_note=" ".join(partial_notes(territories, None if territory_code == scope_code() else [territory_code]))
+        or None,
         k=basis.k,
     )
 
@@ -777,4 +790,4 @@ def territory_sheet(
 
 def sheet_territories(territories: pd.DataFrame) -> list[str]:
     """The territories `fiche --all` writes: every EPT, then every commune (code order)."""
-    return [*epts(territories)["territory_code"], *communes(territories)["territory_code"]]
+    return [*intercos(territories)["territory_code"], *communes(territories)["territory_code"]]

@@ -1,4 +1,4 @@
-"""`python -m indicators fiche`: territory sheets as one-page A4 PDFs, for one territory or all forty.
+"""`python -m indicators fiche`: territory sheets as one-page A4 PDFs, for one territory or all of the scope's.
 
 Kept apart from __main__ so that the command's options and output live beside the sheets; the
 heavy imports (pandas, the lattice) happen only when the command runs.
@@ -22,13 +22,18 @@ if TYPE_CHECKING:
 def add_sheet_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     """The `fiche` command and its options (`python -m indicators` adds `--lang`)."""
     sheet = commands.add_parser(
-        "fiche", help=_("fiche territoriale A4 (PDF) d'une commune, d'un EPT ou du département")
+        "fiche", help=_("fiche territoriale A4 (PDF) d'une commune, d'une intercommunalité ou du département")
     )
     target = sheet.add_mutually_exclusive_group(required=True)
     target.add_argument(
-        "--territory", help=_("code INSEE de la commune, code SIREN de l'EPT, ou 92 pour le département")
+        "--territory",
+        help=_("code INSEE de la commune, SIREN de l'intercommunalité, code du département, ou leur nom"),
     )
-    target.add_argument("--all", action="store_true", help=_("les 36 communes et les 4 EPT, un PDF chacun"))
+    target.add_argument(
+        "--all",
+        action="store_true",
+        help=_("toutes les communes et intercommunalités du territoire configuré, un PDF chacune"),
+    )
     sheet.add_argument("--out", type=Path, help=_("fichier PDF à écrire (avec --territory)"))
     sheet.add_argument(
         "--out-dir", type=Path, help=_("dossier où écrire les PDF (avec --all ; par défaut le dossier courant)")
@@ -53,12 +58,13 @@ def option_conflict(args: argparse.Namespace) -> str | None:
     return None
 
 
-def unknown_territory(asked: str) -> str:
-    """The error for a territory neither a code nor a name of the sheets, with an example of each kind of code."""
+def unknown_territory(asked: str, scope: str, commune: str, interco: str) -> str:
+    """The error for a territory neither a code nor a name of the sheets, with an example of each kind
+    of code (`scope`: the département's code, `commune` and `interco`: codes of the scope's)."""
     return _(
-        "Territoire inconnu : « {territory} ». Donner le code INSEE d'une commune des Hauts-de-Seine "
-        "(par exemple 92050), le code SIREN d'un EPT (par exemple 200057982) ou 92."
-    ).format(territory=asked)
+        "Territoire inconnu : « {territory} ». Donner le code INSEE d'une commune du territoire configuré "
+        "(par exemple {commune}), le code SIREN d'une intercommunalité (par exemple {interco}) ou {scope}."
+    ).format(territory=asked, commune=commune, interco=interco, scope=scope)
 
 
 def sheet_paths(args: argparse.Namespace, sheets: list[Sheet]) -> list[Path]:
@@ -96,7 +102,7 @@ def run_sheets(args: argparse.Namespace) -> int:
     from indicators.secret.releases import protected_cells
     from indicators.sheet import build_sheet, sheet_basis, sheet_territories
     from indicators.sheet_export import sheet_pdfs
-    from indicators.territories import DEPARTMENT, names
+    from indicators.territories import communes, intercos, names, scope_code
 
     conflict = option_conflict(args)
     if conflict is not None:
@@ -106,9 +112,11 @@ def run_sheets(args: argparse.Namespace) -> int:
     territory_names = {**names(tables.territories)}
     codes = sheet_territories(tables.territories)
     if args.territory:
-        code = resolve_territory(args.territory, {code: territory_names[code] for code in [DEPARTMENT, *codes]})
+        code = resolve_territory(args.territory, {code: territory_names[code] for code in [scope_code(), *codes]})
         if code is None:
-            print(unknown_territory(args.territory), file=sys.stderr)
+            example_commune = communes(tables.territories)["territory_code"].iloc[0]
+            example_interco = intercos(tables.territories)["territory_code"].iloc[0]
+            print(unknown_territory(args.territory, scope_code(), example_commune, example_interco), file=sys.stderr)
             return 2
         codes = [code]
     started = time.perf_counter()

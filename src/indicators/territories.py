@@ -21,21 +21,22 @@ from numpy.typing import NDArray
 from indicators.comparisons import FUNNEL_LEVELS, Coverage, months_covered, rate_interval, standing
 from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized_column, ngettext
+from indicators.scope import OUTSIDE_NAMED, current_scope
 
 # Counts or populations: a column, an array or a list (missing values allowed).
 Numbers = pd.Series | NDArray[np.generic] | Sequence[float | None]
 
-DEPARTMENT = "92"
-DEPARTMENT_NAME = "Hauts-de-Seine"
 
-# French texts marked for the catalogue: shown with `_()` in the viewer's language.
-LEVELS_FR = {
-    "commune": N_("Communes"),
-    "ept": N_("Établissements publics territoriaux (EPT)"),
-    "departement": N_("Département"),
-}
-# "EPT" is the same acronym in English: not marked (the catalogue's "EPT" is the plural of a page's choice).
-LEVEL_SINGULAR_FR = {"commune": N_("commune"), "ept": "EPT", "departement": N_("département")}
+def scope_code() -> str:
+    """The code of the territory served, whose communes' figures every other one adds up
+    (`scope.current_scope`: $INDICATORS_TERRITORY, the Hauts-de-Seine when unset)."""
+    return current_scope().code
+
+
+def scope_name() -> str:
+    """The name of the territory served (« Hauts-de-Seine »)."""
+    return current_scope().name
+
 
 RATE_BASE = 10_000
 RATE_UNIT_FR = N_("pour 10 000 habitants")
@@ -46,45 +47,80 @@ RATE_CAVEAT_FR = N_(
     "pas au nombre de mineurs : il permet de comparer des territoires de tailles différentes, "
     "il ne mesure pas un risque. Sur de petits effectifs, il varie beaucoup d'une année à l'autre."
 )
-# Boucle Nord de Seine also covers Argenteuil (Val-d'Oise), which this département's data do not.
-PARTIAL_EPT = "200057990"
-PARTIAL_EPT_NOTE_FR = N_(
-    "Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent "
-    "que ses six communes des Hauts-de-Seine."
-)
+
+
+def partial_note(territories: pd.DataFrame, territory_code: str) -> str | None:
+    """What an intercommunalité that also holds communes outside the scope must say of its figures
+    (« Boucle Nord de Seine compte aussi Argenteuil (Val-d'Oise) : ses chiffres ici ne couvrent que
+    ses 6 communes des Hauts-de-Seine. »); None for any other territory."""
+    row = territories.loc[(territories["territory_code"] == territory_code) & (territories["level"] == "interco")]
+    if row.empty or not row["outside_count"].fillna(0).iloc[0]:
+        return None
+    outside = int(row["outside_count"].iloc[0])
+    inside = int((territories["interco_code"] == territory_code).sum())
+    named = str(row["outside_names"].iloc[0])
+    where = (
+        named
+        if outside <= OUTSIDE_NAMED
+        else ngettext(
+            "{count} commune hors du territoire ({places})", "{count} communes hors du territoire ({places})", outside
+        ).format(count=outside, places=named)
+    )
+    return ngettext(
+        "{interco} compte aussi {outside} : ses chiffres ici ne couvrent que sa commune {of_scope}.",
+        "{interco} compte aussi {outside} : ses chiffres ici ne couvrent que ses {count} communes {of_scope}.",
+        inside,
+    ).format(
+        interco=localized_column(row, "name").iloc[0], outside=where, count=inside, of_scope=current_scope().of_name
+    )
+
+
+def partial_notes(territories: pd.DataFrame, codes: Sequence[str] | None = None) -> list[str]:
+    """The notes of every intercommunalité that reaches outside the scope (of `codes` only, when given):
+    what a département's figures or a ranking of intercommunalités leave out."""
+    mine = intercos(territories)["territory_code"]
+    wanted = [code for code in mine if codes is None or code in codes]
+    return [note for note in (partial_note(territories, code) for code in wanted) if note]
+
+
+def every_interco_is_an_ept(territories: pd.DataFrame) -> bool:
+    """Whether the scope's intercommunalités are all établissements publics territoriaux (the
+    Hauts-de-Seine, the Seine-Saint-Denis): pages then call them EPT, as their officials do."""
+    kinds = set(intercos(territories)["kind"].dropna())
+    return kinds == {"EPT"}
 
 
 def communes(territories: pd.DataFrame) -> pd.DataFrame:
     """The département's communes, in code order."""
-    mine = territories.loc[(territories["level"] == "commune") & (territories["parent_code"] == DEPARTMENT)]
+    mine = territories.loc[(territories["level"] == "commune") & (territories["parent_code"] == scope_code())]
     return mine.sort_values("territory_code", ignore_index=True)
 
 
-def epts(territories: pd.DataFrame) -> pd.DataFrame:
+def intercos(territories: pd.DataFrame) -> pd.DataFrame:
     """The département's EPTs, in code order."""
-    mine = territories.loc[(territories["level"] == "ept") & (territories["parent_code"] == DEPARTMENT)]
+    mine = territories.loc[(territories["level"] == "interco") & (territories["parent_code"] == scope_code())]
     return mine.sort_values("territory_code", ignore_index=True)
 
 
-def ept_of(territories: pd.DataFrame) -> dict[str, str]:
+def interco_of(territories: pd.DataFrame) -> dict[str, str]:
     """Each commune's EPT code (communes without one are left out)."""
-    mine = communes(territories).dropna(subset=["ept_code"])
-    return dict(zip(mine["territory_code"], mine["ept_code"]))
+    mine = communes(territories).dropna(subset=["interco_code"])
+    return dict(zip(mine["territory_code"], mine["interco_code"]))
 
 
 def level_of(territories: pd.DataFrame, territory_code: str) -> str:
-    """ "commune", "ept" or "departement"."""
-    if territory_code == DEPARTMENT:
+    """ "commune", "interco" or "departement"."""
+    if territory_code == scope_code():
         return "departement"
-    return "ept" if territory_code in set(epts(territories)["territory_code"]) else "commune"
+    return "interco" if territory_code in set(intercos(territories)["territory_code"]) else "commune"
 
 
 def members(territories: pd.DataFrame, territory_code: str) -> list[str] | None:
     """The communes a territory's figures add up: itself for a commune, its communes for an EPT,
     None (every row) for the département."""
-    if territory_code == DEPARTMENT:
+    if territory_code == scope_code():
         return None
-    inside = [commune for commune, ept in ept_of(territories).items() if ept == territory_code]
+    inside = [commune for commune, ept in interco_of(territories).items() if ept == territory_code]
     return inside or [territory_code]
 
 
@@ -99,17 +135,22 @@ def populations(territories: pd.DataFrame) -> pd.Series:
     département the sum of its communes (Int64, index territory_code)."""
     mine = communes(territories)
     commune_population = mine.set_index("territory_code")["population"].astype("Int64")
-    by_ept = mine.dropna(subset=["ept_code"]).groupby("ept_code")["population"].sum(min_count=1).astype("Int64")
-    department = pd.Series([commune_population.sum(min_count=1)], index=[DEPARTMENT], dtype="Int64")
-    return pd.concat([commune_population, by_ept, department]).rename("population")
+    by_interco = (
+        mine.dropna(subset=["interco_code"]).groupby("interco_code")["population"].sum(min_count=1).astype("Int64")
+    )
+    department = pd.Series([commune_population.sum(min_count=1)], index=[scope_code()], dtype="Int64")
+    return pd.concat([commune_population, by_interco, department]).rename("population")
 
 
 def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) -> dict[str, str]:
     """Territories a page offers, in the order an official looks for them: the département, its
     EPTs, then the communes that have data (code → label)."""
     all_names = names(territories)
-    choices = {DEPARTMENT: _("{department} (tout le département)").format(department=DEPARTMENT_NAME)}
-    choices |= {code: f"{all_names.get(code, code)} (EPT)" for code in epts(territories)["territory_code"]}
+    choices = {scope_code(): _("{department} (tout le département)").format(department=scope_name())}
+    groups = intercos(territories)
+    choices |= {
+        code: f"{all_names.get(code, code)} ({kind})" for code, kind in zip(groups["territory_code"], groups["kind"])
+    }
     choices |= {
         code: all_names.get(code, code)
         for code in sorted(communes_with_data, key=lambda code: all_names.get(code, code))
@@ -215,11 +256,11 @@ def counted_exposure(rows: pd.DataFrame, territories: pd.DataFrame, level: str =
         }
     )
     frame = frame.assign(exposure=frame["population"] * (frame["months"] / 12 if annualised else 1.0))
-    if level == "ept":
-        frame = frame.assign(territory_code=frame["territory_code"].map(ept_of(territories))).dropna(
+    if level == "interco":
+        frame = frame.assign(territory_code=frame["territory_code"].map(interco_of(territories))).dropna(
             subset=["territory_code"]
         )
-        expected = mine.dropna(subset=["ept_code"]).groupby("ept_code").size()
+        expected = mine.dropna(subset=["interco_code"]).groupby("interco_code").size()
     else:
         expected = pd.Series(1, index=frame["territory_code"])
     grouped = frame.assign(unknown=frame["population"].isna()).groupby("territory_code", sort=True)

@@ -36,7 +36,7 @@ SECRET_PATTERN = dict(shape="/", fgcolor=SECRET_HATCH, bgcolor=SECRET_FILL, size
 NO_DATA_FILL = "#fafafa"
 TILE_EDGE = "#ffffff"
 # Okabe-Ito hues away from cividis' blue-grey-yellow, so a group outline never melts into a tile.
-EPT_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00")
+INTERCO_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00")
 NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", N_("pas de donnée")  # the legend shown with `_()`
 MAX_LABEL = 11
 ROW_STEPS = 7.0  # north-south extent of the département, in rows of tiles
@@ -166,7 +166,7 @@ def commune_rows(territories: pd.DataFrame) -> pd.DataFrame:
     return communes_of(territories)
 
 
-LAYOUT_COLUMNS = ("territory_code", "name_fr", "short_name", "ept_code", "column", "row", "x", "y")
+LAYOUT_COLUMNS = ("territory_code", "name_fr", "short_name", "interco_code", "column", "row", "x", "y")
 
 
 def unplaced_communes(territories: pd.DataFrame) -> list[str]:
@@ -176,7 +176,7 @@ def unplaced_communes(territories: pd.DataFrame) -> list[str]:
 
 
 def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
-    """One tile per commune: territory_code, name_fr, short_name, ept_code, column, row (odd-r offset
+    """One tile per commune: territory_code, name_fr, short_name, interco_code, column, row (odd-r offset
     coordinates, row 0 to the south), x, y (tile centre, plot units). Accepts the whole territories
     table: only communes of département 92 are kept. Deterministic: same input, same tiles."""
     frame = commune_rows(communes) if "level" in communes.columns else communes.sort_values("territory_code")
@@ -203,7 +203,7 @@ def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
             "territory_code": frame["territory_code"].astype(str),
             "name_fr": frame["name_fr"],
             "short_name": labels,
-            "ept_code": frame["ept_code"].astype(str),
+            "interco_code": frame["interco_code"].astype(str),
             "column": columns.astype(int),
             "row": rows.astype(int),
             "x": centres[:, 0],
@@ -407,7 +407,7 @@ def hover_texts(
     states: pd.DataFrame,
     unit: str,
     measure_label: str,
-    ept_names: Mapping[str, str],
+    interco_names: Mapping[str, str],
     rate_unit: str = "",
     rate_shown: bool = False,
 ) -> list[str]:
@@ -421,7 +421,7 @@ def hover_texts(
         figure = {"secret": _("secret statistique"), "vide": _(NO_DATA_LEGEND)}.get(state) or value_with_unit(
             tile["value"], tile["display"], unit
         )
-        ept = ept_names.get(tile["ept_code"], tile["ept_code"])
+        ept = interco_names.get(tile["interco_code"], tile["interco_code"])
         text = f"<b>{tile['name_fr']}</b><br>{ept}<br>" + _("{label} : {value}").format(
             label=measure_label, value=figure
         )
@@ -534,11 +534,11 @@ def standing_legend(standing: str | None, tile: pd.Series) -> str:
     return f"{standing_label(standing).capitalize()} {STANDING_MARKS.get(standing, '')}".strip()
 
 
-def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> list[go.Scatter]:
+def interco_outline_traces(tiles: pd.DataFrame, interco_names: Mapping[str, str]) -> list[go.Scatter]:
     """Each EPT's group of tiles outlined in its own colour, just inside its edge, named in the legend.
     A point's customdata is the code of a commune of that EPT (outlines are not clickable)."""
     traces = []
-    for position, (ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
+    for position, (interco_code, group) in enumerate(tiles.groupby("interco_code", sort=True)):
         xs: list[float | None] = []
         ys: list[float | None] = []
         for loop in group_boundary_loops(zip(group["x"], group["y"])):
@@ -550,11 +550,11 @@ def ept_outline_traces(tiles: pd.DataFrame, ept_names: Mapping[str, str]) -> lis
                 x=xs,
                 y=ys,
                 mode="lines",
-                line=dict(color=EPT_COLOURS[position % len(EPT_COLOURS)], width=3.5),
+                line=dict(color=INTERCO_COLOURS[position % len(INTERCO_COLOURS)], width=3.5),
                 customdata=[group["territory_code"].iloc[0]] * len(xs),
                 hoverinfo="skip",
-                name=ept_names.get(str(ept_code), str(ept_code)),
-                legendgroup=f"ept-{ept_code}",
+                name=interco_names.get(str(interco_code), str(interco_code)),
+                legendgroup=f"ept-{interco_code}",
                 legendrank=100 + position,
             )
         )
@@ -640,7 +640,7 @@ def tile_map_figure(
     values: pd.DataFrame,
     unit: str,
     measure_label: str,
-    ept_names: dict[str, str],
+    interco_names: dict[str, str],
     title_free: bool = True,
     height: int = HEIGHT,
     rate_unit: str = "",
@@ -657,13 +657,13 @@ def tile_map_figure(
     leaves the title to the page; otherwise `measure_label` is it.
     Text sizes follow `height` (560 on a page; 1080 for a 1920×1080 image)."""
     tiles = tile_fills(tile_states(layout, values))
-    hovers = hover_texts(tiles, unit, measure_label, ept_names, rate_unit, rate_shown)
+    hovers = hover_texts(tiles, unit, measure_label, interco_names, rate_unit, rate_shown)
     font_size = max(9, round(height / 56))
     # The layout goes into the constructor: `update_layout(template=…)` afterwards copies and checks
     # the whole template a second time (20 ms of every new map view).
     return go.Figure(
         tile_traces(tiles)
-        + ept_outline_traces(tiles, ept_names)
+        + interco_outline_traces(tiles, interco_names)
         + label_traces(tiles, font_size)
         + [click_trace(tiles, hovers, unit)],
         layout=dict(
@@ -950,11 +950,11 @@ def _svg_tiles(tiles: pd.DataFrame, plane: SvgPlane) -> list[str]:
     return parts
 
 
-def _svg_ept_outlines(tiles: pd.DataFrame, plane: SvgPlane) -> list[str]:
+def _svg_interco_outlines(tiles: pd.DataFrame, plane: SvgPlane) -> list[str]:
     """Each EPT's group of tiles outlined just inside its edge, in the EPT's colour."""
     parts: list[str] = []
-    for position, (_ept_code, group) in enumerate(tiles.groupby("ept_code", sort=True)):
-        colour = EPT_COLOURS[position % len(EPT_COLOURS)]
+    for position, (_interco_code, group) in enumerate(tiles.groupby("interco_code", sort=True)):
+        colour = INTERCO_COLOURS[position % len(INTERCO_COLOURS)]
         for loop in group_boundary_loops(zip(group["x"], group["y"])):
             outline = " ".join(plane.point(x, y) for x, y in inset_loop(loop, 0.09))
             parts.append(
@@ -984,7 +984,7 @@ def tile_map_svg(
     layout: pd.DataFrame,
     values: pd.DataFrame,
     unit: str,
-    ept_names: Mapping[str, str],
+    interco_names: Mapping[str, str],
     legend_width: int = 330,
     height: int = 860,
 ) -> str:
@@ -1005,9 +1005,9 @@ def tile_map_svg(
         [
             *_svg_opening(width, height),
             *_svg_tiles(tiles, plane),
-            *_svg_ept_outlines(tiles, plane),
+            *_svg_interco_outlines(tiles, plane),
             *_svg_labels(tiles, plane),
-            *_svg_legend(tiles, unit, ept_names, left=map_width + 10, height=height),
+            *_svg_legend(tiles, unit, interco_names, left=map_width + 10, height=height),
             "</svg>",
         ]
     )
@@ -1072,11 +1072,11 @@ def _svg_colour_bar(
     return parts, bar_top + bar_height + 50
 
 
-def _svg_key_entries(tiles: pd.DataFrame, ept_names: Mapping[str, str], left: float, y: float) -> list[str]:
+def _svg_key_entries(tiles: pd.DataFrame, interco_names: Mapping[str, str], left: float, y: float) -> list[str]:
     """The EPTs' outline colours, then the secret's and the empty tiles' boxes, each with its label."""
     entries = [
-        (EPT_COLOURS[position % len(EPT_COLOURS)], "line", ept_names.get(code, code))
-        for position, code in enumerate(sorted(tiles["ept_code"].dropna().unique()))
+        (INTERCO_COLOURS[position % len(INTERCO_COLOURS)], "line", interco_names.get(code, code))
+        for position, code in enumerate(sorted(tiles["interco_code"].dropna().unique()))
     ]
     if (tiles["state"] == "secret").any():
         entries.append(("url(#secret)", "box", secret_legend()))
@@ -1100,7 +1100,9 @@ def _svg_key_entries(tiles: pd.DataFrame, ept_names: Mapping[str, str], left: fl
     return parts
 
 
-def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], left: float, height: int) -> list[str]:
+def _svg_legend(
+    tiles: pd.DataFrame, unit: str, interco_names: Mapping[str, str], left: float, height: int
+) -> list[str]:
     """What the colours say: the classes of standing (titled with their limit), or a colour bar
     (titled with the unit and where its scale stops, ticks in the current language); then the EPTs,
     the secret and the empty tiles."""
@@ -1111,4 +1113,4 @@ def _svg_legend(tiles: pd.DataFrame, unit: str, ept_names: Mapping[str, str], le
         parts, y = _svg_standing_legend(tiles, unit, left, y)
     elif not shown.empty:
         parts, y = _svg_colour_bar(tiles, shown, unit, left, y, height)
-    return parts + _svg_key_entries(tiles, ept_names, left, y)
+    return parts + _svg_key_entries(tiles, interco_names, left, y)

@@ -149,10 +149,10 @@ def test_every_problem_is_reported_at_once_by_line_and_column(catalogue, commune
     prepared = prepare(text, catalogue, communes)
     found = {(error.line, error.column, error.message.split(" (")[0].split(" ;")[0]) for error in prepared.errors}
     assert found == {
-        (3, "code_commune", "commune hors du département"),
-        (4, "code_commune", "commune hors du département"),
+        (3, "code_commune", "commune hors du territoire configuré"),
+        (4, "code_commune", "commune hors du territoire configuré"),
         (5, "code_commune", "code de département : les observations s'importent par commune"),
-        (6, "code_commune", "commune hors du département"),
+        (6, "code_commune", "commune hors du territoire configuré"),
         (7, "indicateur", "indicateur inconnu"),
         (8, "periode", "période illisible"),
         (9, "valeur", "effectif négatif"),

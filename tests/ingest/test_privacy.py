@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from indicators.ingest.privacy import (
-    HAUTS_DE_SEINE_COMMUNES,
     PERSONAL_DATA_KINDS,
     PERSONAL_HEADER_KINDS,
     PersonalDataFinding,
@@ -17,7 +16,12 @@ from indicators.ingest.privacy import (
     normalise_header,
     personal_kinds_of_header,
 )
+from indicators.scope import france_territories
 
+# The default scope's communes, read from the France table (the Hauts-de-Seine).
+HAUTS_DE_SEINE_COMMUNES = tuple(france_territories().query("level == 'commune' and departement_code == '92'")["name"])
+# The default scope's communes, read from the France table (the Hauts-de-Seine).
+HAUTS_DE_SEINE_COMMUNES = tuple(france_territories().query("level == 'commune' and departement_code == '92'")["name"])
 FIRST_DATA_LINE = 2  # line 1 holds the headers
 
 

@@ -19,7 +19,7 @@ from indicators.ingest.pipeline import merge_observations
 from indicators.loading import DataTables
 from indicators.secret.lattice import lattice
 from indicators.secret.suppression import cell_identities, suppress_small_counts
-from indicators.territories import ept_of
+from indicators.territories import interco_of
 from secret_attacker import Release, blocks, recovered_cells
 
 K = 5
@@ -56,7 +56,7 @@ def corrected_history(tables: DataTables) -> tuple[list[pd.DataFrame], dict[str,
     cell = np.logical_and.reduce([first[column] == value for column, value in CORRECTED.items()])
     assert first.loc[cell, "value"].tolist() == [2]
     second = first.assign(value=first["value"].where(~cell, 7))
-    return [first, second], ept_of(tables.territories)
+    return [first, second], interco_of(tables.territories)
 
 
 def test_the_probes_differencing_attack_recovers_nothing_across_the_two_versions(corrected_history):
@@ -95,7 +95,7 @@ def test_the_same_attack_succeeds_when_each_version_is_solved_alone(corrected_hi
 # --- Generated histories --------------------------------------------------------------------------
 
 
-def base_store(seed: int, communes: int, epts: int, months: int, split: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def base_store(seed: int, communes: int, intercos: int, months: int, split: str) -> tuple[pd.DataFrame, dict[str, str]]:
     rng = np.random.default_rng(seed)
     periods = pd.date_range("2024-01-01", periods=months, freq="MS").strftime("%Y-%m")
     codes = [f"920{commune:02d}" for commune in range(communes)]
@@ -108,7 +108,7 @@ def base_store(seed: int, communes: int, epts: int, months: int, split: str) -> 
     frame = pd.DataFrame(
         rows, columns=["indicator_id", "territory_code", "period", "sex", "age_group", "value", "source_id"]
     )
-    hierarchy = {code: f"2000579{position % epts}" for position, code in enumerate(codes)} if epts else {}
+    hierarchy = {code: f"2000579{position % intercos}" for position, code in enumerate(codes)} if intercos else {}
     return frame, hierarchy
 
 
@@ -161,13 +161,15 @@ steps = st.lists(
 @given(
     seed=st.integers(0, 100_000),
     communes=st.integers(1, 6),
-    epts=st.integers(0, 3),
+    intercos=st.integers(0, 3),
     months=st.integers(1, 14),
     split=st.sampled_from(list(SPLITS)),
     operations=steps,
 )
-def test_no_hidden_cell_of_any_release_is_recoverable_from_all_of_them(seed, communes, epts, months, split, operations):
-    first, hierarchy = base_store(seed, communes, epts, months, split)
+def test_no_hidden_cell_of_any_release_is_recoverable_from_all_of_them(
+    seed, communes, intercos, months, split, operations
+):
+    first, hierarchy = base_store(seed, communes, intercos, months, split)
     versions = [first]
     for step in operations:
         versions.append(corrected(versions[-1], step, versions))

@@ -25,6 +25,7 @@ from indicators.ingest.reading import RawTable
 from indicators.keys import fits_in_one_key, pack_codes
 from indicators.observations import overlapping_totals
 from indicators.schemas import AGE_GROUPS
+from indicators.scope import current_scope
 from indicators.text import comparable, comparable_values
 
 KEY = ["indicator_id", "territory_code", "period", "sex", "age_group"]
@@ -411,7 +412,7 @@ def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series,
 def resolve_territories(
     cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
 ) -> tuple[pd.Series, list[RowError]]:
-    """COG codes (or commune names when there is no code column) checked against the département's list."""
+    """COG codes (or commune names when there is no code column) checked against the scope's communes."""
     names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
         header = columns["territory_name"]
@@ -419,7 +420,13 @@ def resolve_territories(
         names |= {code: code for code in communes["territory_code"]}
         codes = per_distinct(cells[header], lambda distinct: comparable_values(distinct).map(names), categorical=True)
         unknown = codes.isna()
-        return codes, column_errors(unknown, lines, header, cells[header], _("commune inconnue dans le département"))
+        return codes, column_errors(
+            unknown,
+            lines,
+            header,
+            cells[header],
+            _("commune inconnue dans le territoire configuré ({scope})").format(scope=current_scope().described()),
+        )
     header = columns["territory"]
     known_codes = set(communes["territory_code"])
 
@@ -458,7 +465,7 @@ def resolve_territories(
             lines,
             header,
             cells[header],
-            _("commune hors du département (36 communes des Hauts-de-Seine)"),
+            _("commune hors du territoire configuré ({scope})").format(scope=current_scope().described()),
         )
     )
     return codes.where(is_commune & known), errors

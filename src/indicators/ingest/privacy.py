@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from indicators.formatting import format_number
 from indicators.i18n import N_, _, ngettext
 from indicators.ingest.distinct import factorized
 from indicators.ingest.parsing import MONTH_NAMES
+from indicators.scope import current_scope, france_territories
 from indicators.text import comparable, fold_accents
 
 # Declared order is the order of findings within one column.
@@ -206,45 +208,6 @@ NOT_PERSONAL_CONTEXTS: dict[str, tuple[str, ...]] = {
     "telephone": ("equipe mobile", "unite mobile", "maraude", "maraudes", "accueil mobile"),
 }
 
-# The 36 communes of the Hauts-de-Seine: a cell that is exactly one of them is a place.
-HAUTS_DE_SEINE_COMMUNES: tuple[str, ...] = (
-    "Antony",
-    "Asnières-sur-Seine",
-    "Bagneux",
-    "Bois-Colombes",
-    "Boulogne-Billancourt",
-    "Bourg-la-Reine",
-    "Châtenay-Malabry",
-    "Châtillon",
-    "Chaville",
-    "Clamart",
-    "Clichy",
-    "Colombes",
-    "Courbevoie",
-    "Fontenay-aux-Roses",
-    "Garches",
-    "La Garenne-Colombes",
-    "Gennevilliers",
-    "Issy-les-Moulineaux",
-    "Levallois-Perret",
-    "Malakoff",
-    "Marnes-la-Coquette",
-    "Meudon",
-    "Montrouge",
-    "Nanterre",
-    "Neuilly-sur-Seine",
-    "Le Plessis-Robinson",
-    "Puteaux",
-    "Rueil-Malmaison",
-    "Saint-Cloud",
-    "Sceaux",
-    "Sèvres",
-    "Suresnes",
-    "Vanves",
-    "Vaucresson",
-    "Ville-d'Avray",
-    "Villeneuve-la-Garenne",
-)
 
 # Common first names of young people, without accents (cells are folded before matching).
 # Left out on purpose: names that are also a commune (Antony), a common noun (Rose, Jade,
@@ -472,6 +435,19 @@ def compose(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=4)
+def _commune_keys(scope_code: str) -> frozenset[str]:
+    france = france_territories()
+    mine = france.loc[(france["level"] == "commune") & (france["departement_code"] == scope_code), "name"]
+    return frozenset(normalise_header(name) for name in mine)
+
+
+def scope_commune_keys() -> frozenset[str]:
+    """The scope's commune names, folded: a cell that is exactly one of them is a place, not a
+    person (Antony, Clamart…). Only the scope's: France has communes named Marie or Florence."""
+    return _commune_keys(current_scope().code)
+
+
 def _person_note_mask(cells: pd.Series, folded: pd.Series) -> pd.Series:
     """Cells that read like a note about someone, never a bare commune name."""
     named = folded.str.contains(FIRST_NAME_START_PATTERN) & ~folded.str.contains(EPONYM_START_PATTERN)
@@ -481,7 +457,7 @@ def _person_note_mask(cells: pd.Series, folded: pd.Series) -> pd.Series:
         | named
         | folded.str.contains(FIRST_NAME_IN_TEXT_PATTERN)
     )
-    commune_keys = {normalise_header(name) for name in HAUTS_DE_SEINE_COMMUNES}
+    commune_keys = scope_commune_keys()
     is_commune = folded[note].map(normalise_header).isin(commune_keys)
     return note & ~is_commune.reindex(folded.index, fill_value=False)
 

@@ -25,11 +25,11 @@ from indicators.observations import (
     with_month,
 )
 from indicators.territories import (
-    DEPARTMENT,
+    scope_code,
 )
 
 ALL = "ensemble"
-TERRITORY_LEVELS = ["commune", "ept", "departement"]
+TERRITORY_LEVELS = ["commune", "interco", "departement"]
 
 
 SECRET_SYMBOL = "s"
@@ -71,8 +71,8 @@ class CodedObservations:
     """The commune observations as integer codes, ready to be summed into cells.
 
     `values` holds per row the value and the two 31-bit halves of its digest; `span` the finest level
-    a row can be shown at (0 a month, 1 a quarter, 2 a year); `territory_ept` each commune's EPT as a
-    position in `ept_codes` (-1: none, the commune adds up to the département only); `period_codes`
+    a row can be shown at (0 a month, 1 a quarter, 2 a year); `territory_interco` each commune's EPT as a
+    position in `interco_codes` (-1: none, the commune adds up to the département only); `period_codes`
     per level each month's period and the periods' starts.
     """
 
@@ -81,8 +81,8 @@ class CodedObservations:
     indicators: pd.Index
     territory: np.ndarray
     territories: pd.Index
-    ept_codes: pd.Index
-    territory_ept: np.ndarray
+    interco_codes: pd.Index
+    territory_interco: np.ndarray
     month: np.ndarray
     months: pd.DatetimeIndex
     span: np.ndarray
@@ -91,13 +91,15 @@ class CodedObservations:
     parent_categories: pd.Index
 
 
-def coded_observations(observations: pd.DataFrame, ept_of: Mapping[str, str]) -> CodedObservations:
+def coded_observations(observations: pd.DataFrame, interco_of: Mapping[str, str]) -> CodedObservations:
     """The observations' indicators, territories and months factorised, their EPTs, spans and digests."""
     dated = with_month(observations)
     indicator, indicators = pd.factorize(dated["indicator_id"], sort=True)
     territory, territories = pd.factorize(dated["territory_code"], sort=True)
-    ept_codes = pd.Index(sorted(set(ept_of.values())))
-    territory_ept = ept_codes.get_indexer(pd.Index([ept_of.get(code) for code in territories])).astype(np.int64)
+    interco_codes = pd.Index(sorted(set(interco_of.values())))
+    territory_interco = interco_codes.get_indexer(pd.Index([interco_of.get(code) for code in territories])).astype(
+        np.int64
+    )
     month, month_values = pd.factorize(dated["month"], sort=True)
     months = pd.DatetimeIndex(month_values)
     span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
@@ -121,14 +123,14 @@ def coded_observations(observations: pd.DataFrame, ept_of: Mapping[str, str]) ->
         indicators=pd.Index(indicators),
         territory=territory,
         territories=pd.Index(territories),
-        ept_codes=ept_codes,
-        territory_ept=territory_ept,
+        interco_codes=interco_codes,
+        territory_interco=territory_interco,
         month=month,
         months=months,
         span=span,
         values=values,
         period_codes={level: pd.factorize(starts[level], sort=True) for level in starts},
-        parent_categories=pd.Index([DEPARTMENT, *ept_codes]),
+        parent_categories=pd.Index([scope_code(), *interco_codes]),
     )
 
 
@@ -147,17 +149,17 @@ def month_sums_per_territory_level(
     keys = {"indicator": coded.indicator, "territory": coded.territory, "month": coded.month, "span": coded.span}
     commune_months = _sum_by({**keys, "group": group}, sizes, coded.values)
     department_months = _sum_by({name: commune_months[0][name] for name in MONTH_KEYS}, sizes, commune_months[1])
-    commune_ept = coded.territory_ept[commune_months[0]["territory"]]
-    inside = commune_ept >= 0
-    ept_sizes = {**sizes, "territory": max(len(coded.ept_codes), 1)}
-    ept_months = _sum_by(
-        {**{name: commune_months[0][name][inside] for name in MONTH_KEYS}, "territory": commune_ept[inside]},
-        ept_sizes,
+    commune_interco = coded.territory_interco[commune_months[0]["territory"]]
+    inside = commune_interco >= 0
+    interco_sizes = {**sizes, "territory": max(len(coded.interco_codes), 1)}
+    interco_months = _sum_by(
+        {**{name: commune_months[0][name][inside] for name in MONTH_KEYS}, "territory": commune_interco[inside]},
+        interco_sizes,
         commune_months[1][inside],
     )
     return {
         "commune": (commune_months, sizes),
-        "ept": (ept_months, ept_sizes),
+        "interco": (interco_months, interco_sizes),
         "departement": (department_months, sizes),
     }
 
@@ -199,13 +201,13 @@ def cell_frame(
     territory_codes: pd.Index | NDArray[np.object_]
     if territory_level == "commune":
         territory_codes = coded.territories.take(cells["territory"])
-        ept_positions = coded.territory_ept[cells["territory"]]
-        parent_codes = np.where(ept_positions >= 0, ept_positions + 1, 0)
-    elif territory_level == "ept":
-        territory_codes = coded.ept_codes.take(cells["territory"])
+        interco_positions = coded.territory_interco[cells["territory"]]
+        parent_codes = np.where(interco_positions >= 0, interco_positions + 1, 0)
+    elif territory_level == "interco":
+        territory_codes = coded.interco_codes.take(cells["territory"])
         parent_codes = np.zeros(len(cell_sums), dtype=np.int64)
     else:
-        territory_codes = np.full(len(cell_sums), DEPARTMENT, dtype=object)
+        territory_codes = np.full(len(cell_sums), scope_code(), dtype=object)
         parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
     return pd.DataFrame(
         {
@@ -245,17 +247,17 @@ def dimension_cells(coded: CodedObservations, dimension: str) -> dict[tuple[str,
     return built
 
 
-def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+def lattice(observations: pd.DataFrame, interco_of: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value),
-    with the territory's level ("commune", "ept", "departement") and the territory it adds up to.
+    with the territory's level ("commune", "interco", "departement") and the territory it adds up to.
 
     Built from the commune cells as given: quarters and years are sums of months, a quarterly
     figure exists only as a quarter and in its year, a yearly figure only as a year cell; an EPT
-    (given `ept_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
+    (given `interco_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
     Keys are integer codes, so a million observations cost a few hash factorisations, not
     eighteen text group-bys.
     """
-    coded = coded_observations(observations, dict(ept_of or {}))
+    coded = coded_observations(observations, dict(interco_of or {}))
     built: dict[tuple[str, str, str], pd.DataFrame] = {}
     for dimension in GROUP_DIMENSIONS:
         built.update(dimension_cells(coded, dimension))
@@ -265,12 +267,12 @@ def lattice(observations: pd.DataFrame, ept_of: Mapping[str, str] | None = None)
         for level in PERIOD_LEVELS
         for dimension in GROUP_DIMENSIONS
     ]
-    rows = crossed_rows(coded.dated, coded.values, coded.territories, coded.territory_ept, coded.ept_codes)
+    rows = crossed_rows(coded.dated, coded.values, coded.territories, coded.territory_interco, coded.interco_codes)
     return pd.concat([*(built[piece] for piece in order), rows], ignore_index=True)
 
 
 def crossed_rows(
-    dated: pd.DataFrame, sums: np.ndarray, territories: pd.Index, territory_ept: np.ndarray, ept_codes: pd.Index
+    dated: pd.DataFrame, sums: np.ndarray, territories: pd.Index, territory_interco: np.ndarray, interco_codes: pd.Index
 ) -> pd.DataFrame:
     """The stored rows crossing sex and age, as cells never shown: `ROW_DIMENSION` where their commune's
     crossing for that period is partial (some sex × age combinations missing, or rows split one way
@@ -301,8 +303,8 @@ def crossed_rows(
         months.to_period("Y").start_time,
         np.where(spanned == 3, months.to_period("Q").start_time, months),
     )
-    ept_positions = pd.Series(territory_ept, index=territories).reindex(chosen["territory_code"])
-    parent_codes = np.where(ept_positions.to_numpy() >= 0, ept_positions.to_numpy() + 1, 0)
+    interco_positions = pd.Series(territory_interco, index=territories).reindex(chosen["territory_code"])
+    parent_codes = np.where(interco_positions.to_numpy() >= 0, interco_positions.to_numpy() + 1, 0)
     return pd.DataFrame(
         {
             "indicator_id": pd.Series(chosen["indicator_id"].to_numpy(), dtype="str"),
@@ -315,7 +317,7 @@ def crossed_rows(
             "territory_level": pd.Categorical.from_codes(
                 np.zeros(len(chosen), dtype=np.int64), categories=pd.Index(TERRITORY_LEVELS)
             ),
-            "parent_code": pd.Categorical.from_codes(parent_codes, categories=pd.Index([DEPARTMENT, *ept_codes])),
+            "parent_code": pd.Categorical.from_codes(parent_codes, categories=pd.Index([scope_code(), *interco_codes])),
             "digest_low": np.rint(sums[picked, 1]).astype(np.int64),
             "digest_high": np.rint(sums[picked, 2]).astype(np.int64),
         }
@@ -406,7 +408,7 @@ def territory_families(coded: CellCodes, rows: np.ndarray, cells: pd.DataFrame) 
     """Communes add up to the département, EPTs to the département, communes to their EPT (same
     period and group)."""
     territory_level = cells["territory_level"].to_numpy()
-    is_commune, is_ept = territory_level == "commune", territory_level == "ept"
+    is_commune, is_interco = territory_level == "commune", territory_level == "interco"
     is_department = territory_level == "departement"
     across = ["indicator_id", "level", "period_start", "dimension", "group"]
     # A commune's EPT as a territory code: its parent's position among the territory values.
@@ -419,10 +421,10 @@ def territory_families(coded: CellCodes, rows: np.ndarray, cells: pd.DataFrame) 
     parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, no_territory)
     return [
         link(rows[is_commune], rows[is_department], coded, across),
-        link(rows[is_ept], rows[is_department], coded, across),
+        link(rows[is_interco], rows[is_department], coded, across),
         link(
             rows[is_commune],
-            rows[is_ept],
+            rows[is_interco],
             coded,
             ["indicator_id", "territory_code", *across[1:]],
             child_maps={"territory_code": parent_territory},

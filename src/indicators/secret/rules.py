@@ -26,7 +26,7 @@ from indicators.comparisons import (
 )
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, PeriodComparison
 from indicators.secret.lattice import ALL
-from indicators.territories import DEPARTMENT
+from indicators.territories import scope_code
 
 # A total cell of the lattice (everyone) by its territory, level and period start; and the units a
 # like-for-like total adds up: a commune's period by its offset in months from the window's start.
@@ -42,7 +42,7 @@ def window_visible(
     start: pd.Timestamp,
     end: pd.Timestamp,
     granularity: str = "month",
-    territory_code: str = DEPARTMENT,
+    territory_code: str | None = None,
 ) -> bool:
     """Whether a territory's total (the département's by default) over [start, end] may be shown.
 
@@ -50,6 +50,7 @@ def window_visible(
     of the figures' granularity (months or quarters), shown only when none of them is secret
     (otherwise the window minus the others tells it).
     """
+    territory_code = territory_code or scope_code()
     mine = cells.loc[
         (cells["indicator_id"] == indicator_id)
         & (cells["territory_code"] == territory_code)
@@ -140,7 +141,7 @@ def period_changes(
     frequency: str,
     communes_expected: int,
     cells: pd.DataFrame | None,
-    territory_code: str = DEPARTMENT,
+    territory_code: str | None = None,
 ) -> dict[pd.Timestamp, ProtectedChange]:
     """Each period's change against the same period a year before, like for like and through the
     secret (`cells`: the protected lattice, None for figures not yet published): what a chart's
@@ -148,6 +149,7 @@ def period_changes(
     indicator that the chart adds up (the territory's communes); periods without figures a year
     before have no entry. The rule is `like_for_like_shown`'s, the territory's own cells of each
     period as its totals."""
+    territory_code = territory_code or scope_code()
     months = MONTHS_PER_PERIOD[frequency]
     rows = rows.loc[rows["months_spanned"] <= months]
     if rows.empty:

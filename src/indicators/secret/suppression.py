@@ -36,7 +36,7 @@ from indicators.secret.lattice import (
     lattice,
     relations,
 )
-from indicators.territories import ept_of
+from indicators.territories import interco_of
 
 # Raised whenever the rules change what is hidden: lattices kept under an older number are solved
 # again (`secret.releases`). 2: earlier releases taken into account.
@@ -624,4 +624,4 @@ def solve_protected_cells(tables: DataTables, k: int, earlier: Sequence[pd.DataF
 
     The exact audit costs seconds at scale: callers go through `secret.releases.protected_cells`,
     which solves each release once and keeps it."""
-    return suppress_small_counts(lattice(tables.field_observations, ept_of(tables.territories)), k, earlier)
+    return suppress_small_counts(lattice(tables.field_observations, interco_of(tables.territories)), k, earlier)
