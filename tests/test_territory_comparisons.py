@@ -248,8 +248,10 @@ def test_the_chance_note_gives_the_level_and_what_chance_alone_does():
     )
     assert "limite à 99,8\u202f% de l'entonnoir" in chance_note(36, "commune")
     with in_language("en"):
-        english = chance_note(4, "interco")
+        english = chance_note(4, "EPT")
     assert "99.8%" in english and "4 EPTs" in english
+    # Outside the Grand Paris, intercommunalités are named as such.
+    assert "Parmi 7 intercommunalités semblables au département" in chance_note(7, "interco")
 
 
 def test_the_funnel_draws_both_limits_the_whole_and_only_the_shown_territories(territories, populations):

@@ -46,6 +46,7 @@ from indicators.territories import (
     by_measure,
     chance_note,
     communes,
+    every_interco_is_an_ept,
     intercos,
     masked_bound,
     measure_label,
@@ -108,7 +109,7 @@ SPARSE_NOTES = {
     ),
     None: N_(
         "La plupart des points de ce graphique ({masked} sur {total}) sont masqués par le secret statistique "
-        "({symbol}) : un territoire plus large (son EPT ou le département) en montre davantage."
+        "({symbol}) : un territoire plus large (son intercommunalité ou le département) en montre davantage."
     ),
 }
 # Most points: more than half of them.
@@ -320,6 +321,8 @@ class RankingTexts:
     decimals: int
     rate_decimals: int
     communes: bool
+    # "commune", "EPT" (every intercommunalité of the scope is one) or "interco": how the places are named.
+    places: str = "commune"
 
 
 def benchmark_text(benchmark: Benchmark, texts: RankingTexts) -> str:
@@ -366,7 +369,7 @@ def comparison_notes(shown: pd.DataFrame, benchmark: Benchmark | None, texts: Ra
         )
     classified = int(shown["standing"].notna().sum()) if "standing" in shown else 0
     if classified:
-        notes.append(chance_note(classified, "commune" if texts.communes else "interco"))
+        notes.append(chance_note(classified, texts.places))
     partial = shown.loc[shown["communes"] < shown["communes_expected"]] if "communes" in shown else shown.iloc[0:0]
     if not texts.communes and not partial.empty:
         notes.append(
@@ -392,7 +395,7 @@ def ranking_tables(
     département's rate as columns) and the screen's (formatted), « s » on a secret count and all
     that would come from it."""
     export_names = {
-        "name_fr": _("commune") if texts.communes else "EPT",
+        "name_fr": _("commune") if texts.communes else "EPT" if texts.places == "EPT" else _("intercommunalite"),
         "territory_code": _("code_territoire"),
         "count": _("effectif"),
         "rate": _("taux_pour_10000_habitants"),
@@ -417,7 +420,11 @@ def ranking_tables(
         .drop(columns="territory_code")
         .rename(
             columns={
-                "name_fr": _("Commune") if texts.communes else "EPT",
+                "name_fr": _("Commune")
+                if texts.communes
+                else "EPT"
+                if texts.places == "EPT"
+                else _("Intercommunalité"),
                 "count": texts.count_unit.capitalize(),
                 "population": _("Population"),
                 "rate": measure_label("rate"),
@@ -425,7 +432,9 @@ def ranking_tables(
                 "rate_high": _("IC 95 % haut"),
                 "standing": _("Par rapport au département"),
                 "communes": _("Communes ayant transmis"),
-                "communes_expected": _("Communes de l'EPT"),
+                "communes_expected": _("Communes de l'EPT")
+                if texts.places == "EPT"
+                else _("Communes de l'intercommunalité"),
             }
         )
     )
@@ -463,6 +472,14 @@ def funnel_parts(
                 "leur effectif.",
                 hidden,
             )
+            if texts.places == "EPT"
+            else ngettext(
+                "{count} intercommunalité masquée par le secret statistique n'est pas placée : sa position "
+                "donnerait son effectif.",
+                "{count} intercommunalités masquées par le secret statistique ne sont pas placées : leur position "
+                "donnerait leur effectif.",
+                hidden,
+            )
         ).format(count=hidden)
         if hidden
         else None
@@ -482,6 +499,12 @@ def funnel_parts(
         else ngettext(
             "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
             "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
+            beyond,
+        )
+        if texts.places == "EPT"
+        else ngettext(
+            "Taux selon la population {period} : {count} intercommunalité au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} intercommunalités au-delà des limites à {level}",
             beyond,
         )
     ).format(period=texts.period_text, count=beyond, level=format_share(STANDING_LEVEL * 100, 1))
@@ -557,6 +580,13 @@ def ranking_texts(
         decimals=rate_places if choice.measure == "rate" else 0,
         rate_decimals=rate_places,
         communes=choice.level == "commune",
+        places=(
+            "commune"
+            if choice.level == "commune"
+            else "EPT"
+            if every_interco_is_an_ept(data.territories)
+            else "interco"
+        ),
     )
 
 
@@ -618,7 +648,7 @@ def ranking_chart(
         texts.unit,
         texts.period_text,
         texts.decimals,
-        "commune" if texts.communes else "EPT",
+        texts.places,
         f"{format_number(rate, texts.rate_decimals)} {texts.rate_unit}" if rate is not None else "",
         masked_at_most,
     )

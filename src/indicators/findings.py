@@ -160,9 +160,10 @@ def named_places(names: list[str]) -> str:
     )
 
 
-def standing_finding(visible: pd.DataFrame, label: str, period_text: str, communes: bool, benchmark_rate: str) -> str:
+def standing_finding(visible: pd.DataFrame, label: str, period_text: str, places: str, benchmark_rate: str) -> str:
     """The territories whose rate differs from the département's beyond chance (`standing`), by name;
     or that none does. Only visible territories carry a class: a masked one is never named."""
+    communes, epts = places == "commune", places == "EPT"
     above = visible.loc[visible["standing"] == "above", "name_fr"].tolist()
     below = visible.loc[visible["standing"] == "below", "name_fr"].tolist()
     if not above and not below:
@@ -170,6 +171,11 @@ def standing_finding(visible: pd.DataFrame, label: str, period_text: str, commun
             _("{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) au-delà du hasard")
             if communes
             else _("{label} {period} : aucun EPT ne s'écarte du taux du département ({rate}) au-delà du hasard")
+            if epts
+            else _(
+                "{label} {period} : aucune intercommunalité ne s'écarte du taux du département ({rate}) "
+                "au-delà du hasard"
+            )
         )
         return none.format(label=label, period=period_text, rate=benchmark_rate)
     parts = []
@@ -185,6 +191,12 @@ def standing_finding(visible: pd.DataFrame, label: str, period_text: str, commun
                 else ngettext(
                     "{count} EPT au-dessus du taux du département ({names})",
                     "{count} EPT au-dessus du taux du département ({names})",
+                    len(above),
+                )
+                if epts
+                else ngettext(
+                    "{count} intercommunalité au-dessus du taux du département ({names})",
+                    "{count} intercommunalités au-dessus du taux du département ({names})",
                     len(above),
                 )
             ).format(count=len(above), names=named_places(above))
@@ -205,6 +217,12 @@ def standing_finding(visible: pd.DataFrame, label: str, period_text: str, commun
                     "{count} EPT en dessous du taux du département ({names})",
                     len(below),
                 )
+                if epts
+                else ngettext(
+                    "{count} intercommunalité en dessous du taux du département ({names})",
+                    "{count} intercommunalités en dessous du taux du département ({names})",
+                    len(below),
+                )
             )
         )
         parts.append(below_text.format(count=len(below), names=named_places(below)))
@@ -214,12 +232,13 @@ def standing_finding(visible: pd.DataFrame, label: str, period_text: str, commun
 
 
 def top_count_finding(
-    visible: pd.DataFrame, unit: str, period_text: str, communes: bool, masked: int, masked_at_most: int | None
+    visible: pd.DataFrame, unit: str, period_text: str, places: str, masked: int, masked_at_most: int | None
 ) -> str:
     """The territory that counts most, said as the secret allows: « compte le plus » only when no
     masked territory can count more (their public sum, `masked_at_most`, is below the first's
     count); otherwise « parmi les communes affichées », with the masked ones counted. Territories
     tied first are counted, none named first."""
+    communes, epts = places == "commune", places == "EPT"
     first = visible.iloc[0]
     allowed = masked == 0 or (masked_at_most is not None and masked_at_most < first["value"])
     tied = int((visible["value"] == first["value"]).sum())
@@ -239,6 +258,8 @@ def top_count_finding(
             _("{place} compte le plus de {unit} parmi les communes affichées {period} ({value})")
             if communes
             else _("{place} compte le plus de {unit} parmi les EPT affichés {period} ({value})")
+            if epts
+            else _("{place} compte le plus de {unit} parmi les intercommunalités affichées {period} ({value})")
         )
         text = among.format(place=first["name_fr"], unit=unit, period=period_text, value=value)
     if tied == 1 and len(visible) > 1:
@@ -257,6 +278,12 @@ def top_count_finding(
             else ngettext(
                 "{finding} ; {count} EPT masqué par le secret statistique",
                 "{finding} ; {count} EPT masqués par le secret statistique",
+                masked,
+            )
+            if epts
+            else ngettext(
+                "{finding} ; {count} intercommunalité masquée par le secret statistique",
+                "{finding} ; {count} intercommunalités masquées par le secret statistique",
                 masked,
             )
         )
@@ -279,10 +306,12 @@ def ranking_finding(
     never a raw maximum, which on small populations is chance's doing. Without one, a ranking by
     count names the first territory as far as the secret allows (`masked_at_most`: what the masked
     territories add up to at most, `territories.masked_bound`), and a ranking by rate (`decimals`)
-    names no territory at all. `places` is "commune" or "EPT" (the level ranked, as a code)."""
+    names no territory at all. `places` is "commune", "EPT" or "interco" (the level ranked, said « EPT »
+    where every intercommunalité of the scope is one, « intercommunalité » elsewhere)."""
     hidden = ranked["suppressed"].astype(bool) if "suppressed" in ranked else pd.Series(False, index=ranked.index)
     visible = ranked.loc[~hidden]
-    communes = places == "commune"  # else EPTs (French: « seule commune », « seul EPT »)
+    # French agrees with each: « seule commune », « seul EPT », « seule intercommunalité ».
+    communes, epts = places == "commune", places == "EPT"
     if visible.empty:
         if ranked.empty:
             return _("{label} : aucune donnée {period}").format(label=label, period=period_text)
@@ -290,6 +319,8 @@ def ranking_finding(
             _("{label} {period} : chiffres des communes masqués par le secret statistique")
             if communes
             else _("{label} {period} : chiffres des EPTs masqués par le secret statistique")
+            if epts
+            else _("{label} {period} : chiffres des intercommunalités masqués par le secret statistique")
         )
         return masked_text.format(label=label, period=period_text)
     if len(ranked) == 1:
@@ -299,6 +330,8 @@ def ranking_finding(
             _("{label} : {value} à {place} {period} (seule commune avec des données)")
             if communes
             else _("{label} : {value} à {place} {period} (seul EPT avec des données)")
+            if epts
+            else _("{label} : {value} à {place} {period} (seule intercommunalité avec des données)")
         )
         return alone.format(label=label, value=shown, place=first["name_fr"], period=period_text)
     if visible["value"].sum() == 0:
@@ -307,16 +340,20 @@ def ranking_finding(
             _("{label} : {value} dans chaque commune affichée {period}")
             if communes
             else _("{label} : {value} dans chaque EPT affiché {period}")
+            if epts
+            else _("{label} : {value} dans chaque intercommunalité affichée {period}")
         )
         return everywhere.format(label=label, value=zero, period=period_text)
     if "standing" in visible and visible["standing"].notna().any():
-        return standing_finding(visible, label, period_text, communes, benchmark_rate)
+        return standing_finding(visible, label, period_text, places, benchmark_rate)
     if decimals:
         unclassed = (
             _("{label} {period} : taux des communes sans comparaison possible avec le département")
             if communes
             else _("{label} {period} : taux des EPT sans comparaison possible avec le département")
+            if epts
+            else _("{label} {period} : taux des intercommunalités sans comparaison possible avec le département")
         )
         return unclassed.format(label=label, period=period_text)
     masked = int(hidden.sum())
-    return top_count_finding(visible, unit, period_text, communes, masked, masked_at_most)
+    return top_count_finding(visible, unit, period_text, places, masked, masked_at_most)

@@ -191,7 +191,7 @@ def import_sources(versions: list[VersionInfo]) -> pd.DataFrame:
     rows = [
         {
             "source_id": f"{IMPORT_SOURCE_PREFIX}{info.version:06d}",
-            "publisher": _("Département des Hauts-de-Seine (import d'un analyste)"),
+            "publisher": _("Département {of_scope} (import d'un analyste)").format(of_scope=current_scope().of_name),
             "title": _("Fichier « {file} »").format(file=info.file_name),
             "published": info.created_at[:10],
             "primary_url": None,

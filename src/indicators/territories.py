@@ -369,13 +369,16 @@ def masked_bound(ranked: pd.DataFrame, benchmark: Benchmark | None) -> int | Non
 
 def chance_note(classified: int, level: str) -> str:
     """Which limit the classes use and what chance alone would do among `classified` territories
-    like the whole, at that limit and at 95 %."""
+    like the whole, at that limit and at 95 % (`level`: "commune", "EPT" or "interco", as
+    `findings.ranking_finding` names places)."""
     expected = classified * (1 - STANDING_LEVEL)
     loose = classified * (1 - FUNNEL_LEVELS[0])
     places = (
         ngettext("{count} commune", "{count} communes", classified)
         if level == "commune"
         else ngettext("{count} EPT", "{count} EPT", classified)
+        if level == "EPT"
+        else ngettext("{count} intercommunalité", "{count} intercommunalités", classified)
     ).format(count=classified)
     return _(
         "Un territoire est « au-dessus » ou « en dessous » quand son taux sort de la limite à {level} de "

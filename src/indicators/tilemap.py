@@ -1,9 +1,10 @@
-"""A tile map of the Hauts-de-Seine: one equal hexagon per commune, drawn by Plotly with no network.
+"""A tile map of a département: one equal hexagon per commune, drawn by Plotly with no network.
 
 A choropleth of true boundaries would need a boundary file and would give Boulogne-Billancourt
 forty times the ink of Marnes-la-Coquette; equal tiles give every commune the same weight and room
 for its name. Tiles are placed from each commune's representative point (lon/lat), so that
-neighbours stay neighbours, and the four EPTs are outlined as groups.
+neighbours stay neighbours, and the intercommunalités (the four EPTs of the Hauts-de-Seine) are
+outlined as groups.
 
 Hexagons are pointy-topped, of circumradius 1 in plot units; `row` counts from the south and odd
 rows are shifted half a tile east ("odd-r" offset coordinates).
@@ -39,7 +40,8 @@ TILE_EDGE = "#ffffff"
 INTERCO_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00")
 NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", N_("pas de donnée")  # the legend shown with `_()`
 MAX_LABEL = 11
-ROW_STEPS = 7.0  # north-south extent of the département, in rows of tiles
+ROW_STEPS = 7.0  # north-south extent of the Hauts-de-Seine's 36 communes, in rows of tiles
+ROW_STEPS_COMMUNES = 36  # a département of n communes spans ROW_STEPS × √(n / 36) rows: tiles keep their density
 HEIGHT = 560
 LEGEND_LINE_CHARS = 24  # the SVG legend's lines, in characters of its 22-unit type (330 units wide)
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
@@ -162,7 +164,7 @@ def improved_cells(
 
 
 def commune_rows(territories: pd.DataFrame) -> pd.DataFrame:
-    """The communes of the Hauts-de-Seine, in code order (`territories.communes`)."""
+    """The scope's communes, in code order (`territories.communes`)."""
     return communes_of(territories)
 
 
@@ -178,7 +180,7 @@ def unplaced_communes(territories: pd.DataFrame) -> list[str]:
 def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
     """One tile per commune: territory_code, name_fr, short_name, interco_code, column, row (odd-r offset
     coordinates, row 0 to the south), x, y (tile centre, plot units). Accepts the whole territories
-    table: only communes of département 92 are kept. Deterministic: same input, same tiles."""
+    table: only the scope's communes are kept. Deterministic: same input, same tiles."""
     frame = commune_rows(communes) if "level" in communes.columns else communes.sort_values("territory_code")
     # A commune without a centroid has no place near its neighbours: it is left off the map (the
     # ranking beside the map still lists it; `unplaced_communes` names them for the caption).
@@ -187,7 +189,8 @@ def tile_layout(communes: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(LAYOUT_COLUMNS))
     plane = local_plane(frame["longitude"], frame["latitude"])
     span = float(np.ptp(plane[:, 1])) or 1.0
-    points = plane / (span / (1.5 * ROW_STEPS))  # hex units: circumradius 1
+    row_steps = ROW_STEPS * math.sqrt(len(frame) / ROW_STEPS_COMMUNES)
+    points = plane / (span / (1.5 * row_steps))  # hex units: circumradius 1
     cells = candidate_cells(points)
     placed = improved_cells(points, greedy_cells(points, cells), cells)
     rows = np.array([cell[1] for cell in placed])

@@ -1,0 +1,100 @@
+"""Every page, grouping, slide and sheet of another département than the Hauts-de-Seine
+(INDICATORS_TERRITORY): the Seine-Saint-Denis (EPTs, in both languages), the Corse-du-Sud (`2A`,
+EPCI) and the Guadeloupe (`971`, in English), on a store of that département's communes.
+
+The same checks as the generated stores' tour (no exception or error box, no `nan`, no French word
+in English, charts that hold), and what changes with the territory: its name in the headings and
+messages, its intercommunalités named as EPT or as intercommunalités, never the Hauts-de-Seine.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import count
+
+import pandas as pd
+import pytest
+
+from app_support import check_common, new_app, texts, visit_page
+from indicators.demo_data import generate_demo_observations
+from indicators.i18n import in_language
+from indicators.loading import IMPORT_SOURCE_PREFIX, scope_territory_table
+from indicators.pages import PAGES as REGISTERED
+from store_shapes import write_store
+
+PAGES = [entry.script for entry in REGISTERED if entry.address != "fiche"]
+_folders = count()
+
+
+def scope_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> pd.DataFrame:
+    """A data folder whose store holds two years of (fictitious, seeded) counts for every commune of
+    the scope, as an import leaves them; the app pointed at it. Returns the scope's territories."""
+    monkeypatch.setenv("INDICATORS_TERRITORY", setting)
+    territories = scope_territory_table()
+    communes = territories.loc[territories["level"] == "commune", "territory_code"].tolist()
+    observations = generate_demo_observations(communes, seed=len(communes))
+    observations = observations.loc[observations["period"] >= "2024-01"].assign(
+        source_id=f"{IMPORT_SOURCE_PREFIX}000001"
+    )
+    folder = write_store(tmp_path_factory.getbasetemp() / f"scope_{setting}_{next(_folders)}", observations)
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
+    return territories
+
+
+def shown_text(app) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(texts(app))
+
+
+def tour(territories: pd.DataFrame, name: str, intercos_word: str) -> None:
+    """Every page, both levels and measures of Territoires, every slide and three sheets."""
+    app = new_app()
+    for page in PAGES:
+        visit_page(app, page, demo=False)
+        assert "Hauts-de-Seine" not in shown_text(app), page
+        if page == "views/overview.py":
+            assert any(name in header.value for header in app.header), [header.value for header in app.header]
+        if page == "views/territories.py":
+            assert intercos_word in app.title[0].value, app.title[0].value
+            app.segmented_control(key="niveau").set_value("interco").run()
+            check_common(app, "territoires interco", demo=False)
+            app.segmented_control(key="mesure").set_value("rate").run()
+            check_common(app, "territoires interco rate", demo=False)
+            assert "Hauts-de-Seine" not in shown_text(app)
+            app.segmented_control(key="niveau").set_value("commune").run()
+            check_common(app, "territoires commune rate", demo=False)
+    presenter = new_app({"mode": "presentation", "slide": "1"})
+    check_common(presenter, "slide 1", demo=False)
+    slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
+    for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
+        presenter.query_params["slide"] = str(number)
+        presenter.run()
+        check_common(presenter, f"slide {number}", demo=False)
+        assert "Hauts-de-Seine" not in shown_text(presenter), number
+    groups = territories.loc[territories["level"] == "interco", "territory_code"]
+    communes = territories.loc[territories["level"] == "commune", "territory_code"]
+    sheet = new_app()
+    sheet.switch_page("views/sheet.py")
+    sheet.run()
+    for code in [territories["parent_code"].loc[communes.index[0]], groups.iloc[0], communes.iloc[-1]]:
+        sheet.selectbox(key="territoire").set_value(code).run()
+        check_common(sheet, f"fiche {code}", demo=False)
+        assert "Hauts-de-Seine" not in shown_text(sheet), code
+
+
+@pytest.mark.parametrize(
+    ("setting", "language", "name", "intercos_word"),
+    [
+        ("93", "fr", "Seine-Saint-Denis", "EPT"),
+        ("93", "en", "Seine-Saint-Denis", "EPT"),
+        ("2A", "fr", "Corse-du-Sud", "intercommunalités"),
+        ("971", "en", "Guadeloupe", "intercommunalities"),
+    ],
+)
+def test_every_page_slide_and_sheet_of_another_departement(
+    tmp_path_factory, monkeypatch, setting, language, name, intercos_word
+):
+    territories = scope_store(tmp_path_factory, monkeypatch, setting)
+    with in_language(language):
+        tour(territories, name, intercos_word)
