@@ -135,18 +135,6 @@ def test_arrondissements_add_up_to_their_city(france):
     )
 
 
-def test_the_hauts_de_seine_read_as_the_shipped_territories(france):
-    """The département the app ships (data/territories.csv) and the France table agree: the same
-    communes, EPTs and municipal populations."""
-    shipped = pd.read_csv(DEFAULT_DATA_DIR / "territories.csv", dtype=str)
-    shipped = shipped.loc[shipped["level"] == "commune"].set_index("territory_code")
-    built = of_level(france, "commune").loc[lambda table: table["departement_code"] == "92"].set_index("territory_code")
-    assert sorted(built.index) == sorted(shipped.index)
-    assert (built["ept_code"] == shipped.loc[built.index, "ept_code"]).all()
-    assert (built["population"].astype(int) == shipped.loc[built.index, "population"].astype(int)).all()
-    assert (built["name"] == shipped.loc[built.index, "name_fr"]).all()
-
-
 @pytest.fixture(scope="module")
 def source() -> Path:
     if not (make_territories.DEFAULT_SOURCE / "communes.json").exists():

@@ -441,6 +441,55 @@ def ranking_tables(
     return export, display
 
 
+def funnel_note(hidden: int, places: str) -> str:
+    """Why the funnel leaves `hidden` masked territories out (`places`: "commune", "EPT" or "interco")."""
+    if places == "commune":
+        template = ngettext(
+            "{count} commune masquée par le secret statistique n'est pas placée : sa position donnerait son effectif.",
+            "{count} communes masquées par le secret statistique ne sont pas placées : leur position "
+            "donnerait leur effectif.",
+            hidden,
+        )
+    elif places == "EPT":
+        template = ngettext(
+            "{count} EPT masqué par le secret statistique n'est pas placé : sa position donnerait son effectif.",
+            "{count} EPT masqués par le secret statistique ne sont pas placés : leur position donnerait leur effectif.",
+            hidden,
+        )
+    else:
+        template = ngettext(
+            "{count} intercommunalité masquée par le secret statistique n'est pas placée : sa position "
+            "donnerait son effectif.",
+            "{count} intercommunalités masquées par le secret statistique ne sont pas placées : leur position "
+            "donnerait leur effectif.",
+            hidden,
+        )
+    return template.format(count=hidden)
+
+
+def funnel_title(beyond: int, texts: RankingTexts) -> str:
+    """The funnel's title: how many places lie beyond its 99,8 % limits."""
+    if texts.places == "commune":
+        template = ngettext(
+            "Taux selon la population {period} : {count} commune au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} communes au-delà des limites à {level}",
+            beyond,
+        )
+    elif texts.places == "EPT":
+        template = ngettext(
+            "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
+            beyond,
+        )
+    else:
+        template = ngettext(
+            "Taux selon la population {period} : {count} intercommunalité au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} intercommunalités au-delà des limites à {level}",
+            beyond,
+        )
+    return template.format(period=texts.period_text, count=beyond, level=format_share(STANDING_LEVEL * 100, 1))
+
+
 def funnel_parts(
     shown: pd.DataFrame, benchmark: Benchmark | None, texts: RankingTexts
 ) -> tuple[go.Figure | None, str | None, str | None, str]:
@@ -456,58 +505,13 @@ def funnel_parts(
     if points.empty:
         return None, _("Pas d'entonnoir : aucun territoire n'a de taux affichable."), None, ""
     hidden = int(shown["suppressed"].astype(bool).sum())
-    note = (
-        (
-            ngettext(
-                "{count} commune masquée par le secret statistique n'est pas placée : sa position donnerait "
-                "son effectif.",
-                "{count} communes masquées par le secret statistique ne sont pas placées : leur position "
-                "donnerait leur effectif.",
-                hidden,
-            )
-            if texts.communes
-            else ngettext(
-                "{count} EPT masqué par le secret statistique n'est pas placé : sa position donnerait son effectif.",
-                "{count} EPT masqués par le secret statistique ne sont pas placés : leur position donnerait "
-                "leur effectif.",
-                hidden,
-            )
-            if texts.places == "EPT"
-            else ngettext(
-                "{count} intercommunalité masquée par le secret statistique n'est pas placée : sa position "
-                "donnerait son effectif.",
-                "{count} intercommunalités masquées par le secret statistique ne sont pas placées : leur position "
-                "donnerait leur effectif.",
-                hidden,
-            )
-        ).format(count=hidden)
-        if hidden
-        else None
-    )
+    note = funnel_note(hidden, texts.places) if hidden else None
     exposure_label = _("Habitants × années couvertes") if benchmark.annualised else _("Population")
     figure = funnel_figure(
         points, benchmark.rate, texts.rate_unit, texts.count_unit, exposure_label, texts.rate_decimals
     )
     beyond = int(points["standing"].isin(["above", "below"]).sum())
-    title = (
-        ngettext(
-            "Taux selon la population {period} : {count} commune au-delà des limites à {level}",
-            "Taux selon la population {period} : {count} communes au-delà des limites à {level}",
-            beyond,
-        )
-        if texts.communes
-        else ngettext(
-            "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
-            "Taux selon la population {period} : {count} EPT au-delà des limites à {level}",
-            beyond,
-        )
-        if texts.places == "EPT"
-        else ngettext(
-            "Taux selon la population {period} : {count} intercommunalité au-delà des limites à {level}",
-            "Taux selon la population {period} : {count} intercommunalités au-delà des limites à {level}",
-            beyond,
-        )
-    ).format(period=texts.period_text, count=beyond, level=format_share(STANDING_LEVEL * 100, 1))
+    title = funnel_title(beyond, texts)
     return figure, None, note, title
 
 

@@ -16,7 +16,7 @@ from indicators.formatting import (
     format_span,
     with_unit,
 )
-from indicators.i18n import _, ngettext
+from indicators.i18n import N_, _, ngettext
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.rules import ProtectedChange
@@ -160,72 +160,73 @@ def named_places(names: list[str]) -> str:
     )
 
 
+def no_standing_text(places: str) -> str:
+    """ "{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) …", agreed with
+    the places ranked ("commune", "EPT" or "interco")."""
+    if places == "commune":
+        return _("{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) au-delà du hasard")
+    if places == "EPT":
+        return _("{label} {period} : aucun EPT ne s'écarte du taux du département ({rate}) au-delà du hasard")
+    return _("{label} {period} : aucune intercommunalité ne s'écarte du taux du département ({rate}) au-delà du hasard")
+
+
+def above_text(places: str, count: int) -> str:
+    """ "{count} communes au-dessus du taux du département ({names})", agreed with the places ranked."""
+    if places == "commune":
+        return ngettext(
+            "{count} commune au-dessus du taux du département ({names})",
+            "{count} communes au-dessus du taux du département ({names})",
+            count,
+        )
+    if places == "EPT":
+        return ngettext(
+            "{count} EPT au-dessus du taux du département ({names})",
+            "{count} EPT au-dessus du taux du département ({names})",
+            count,
+        )
+    return ngettext(
+        "{count} intercommunalité au-dessus du taux du département ({names})",
+        "{count} intercommunalités au-dessus du taux du département ({names})",
+        count,
+    )
+
+
+def below_text(places: str, count: int, after_above: bool) -> str:
+    """ "{count} communes en dessous du taux du département ({names})", or after places above it
+    « {count} en dessous ({names}) »."""
+    if after_above:
+        return ngettext("{count} en dessous ({names})", "{count} en dessous ({names})", count)
+    if places == "commune":
+        return ngettext(
+            "{count} commune en dessous du taux du département ({names})",
+            "{count} communes en dessous du taux du département ({names})",
+            count,
+        )
+    if places == "EPT":
+        return ngettext(
+            "{count} EPT en dessous du taux du département ({names})",
+            "{count} EPT en dessous du taux du département ({names})",
+            count,
+        )
+    return ngettext(
+        "{count} intercommunalité en dessous du taux du département ({names})",
+        "{count} intercommunalités en dessous du taux du département ({names})",
+        count,
+    )
+
+
 def standing_finding(visible: pd.DataFrame, label: str, period_text: str, places: str, benchmark_rate: str) -> str:
     """The territories whose rate differs from the département's beyond chance (`standing`), by name;
     or that none does. Only visible territories carry a class: a masked one is never named."""
-    communes, epts = places == "commune", places == "EPT"
     above = visible.loc[visible["standing"] == "above", "name_fr"].tolist()
     below = visible.loc[visible["standing"] == "below", "name_fr"].tolist()
     if not above and not below:
-        none = (
-            _("{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) au-delà du hasard")
-            if communes
-            else _("{label} {period} : aucun EPT ne s'écarte du taux du département ({rate}) au-delà du hasard")
-            if epts
-            else _(
-                "{label} {period} : aucune intercommunalité ne s'écarte du taux du département ({rate}) "
-                "au-delà du hasard"
-            )
-        )
-        return none.format(label=label, period=period_text, rate=benchmark_rate)
+        return no_standing_text(places).format(label=label, period=period_text, rate=benchmark_rate)
     parts = []
     if above:
-        parts.append(
-            (
-                ngettext(
-                    "{count} commune au-dessus du taux du département ({names})",
-                    "{count} communes au-dessus du taux du département ({names})",
-                    len(above),
-                )
-                if communes
-                else ngettext(
-                    "{count} EPT au-dessus du taux du département ({names})",
-                    "{count} EPT au-dessus du taux du département ({names})",
-                    len(above),
-                )
-                if epts
-                else ngettext(
-                    "{count} intercommunalité au-dessus du taux du département ({names})",
-                    "{count} intercommunalités au-dessus du taux du département ({names})",
-                    len(above),
-                )
-            ).format(count=len(above), names=named_places(above))
-        )
+        parts.append(above_text(places, len(above)).format(count=len(above), names=named_places(above)))
     if below:
-        below_text = (
-            ngettext("{count} en dessous ({names})", "{count} en dessous ({names})", len(below))
-            if above
-            else (
-                ngettext(
-                    "{count} commune en dessous du taux du département ({names})",
-                    "{count} communes en dessous du taux du département ({names})",
-                    len(below),
-                )
-                if communes
-                else ngettext(
-                    "{count} EPT en dessous du taux du département ({names})",
-                    "{count} EPT en dessous du taux du département ({names})",
-                    len(below),
-                )
-                if epts
-                else ngettext(
-                    "{count} intercommunalité en dessous du taux du département ({names})",
-                    "{count} intercommunalités en dessous du taux du département ({names})",
-                    len(below),
-                )
-            )
-        )
-        parts.append(below_text.format(count=len(below), names=named_places(below)))
+        parts.append(below_text(places, len(below), bool(above)).format(count=len(below), names=named_places(below)))
     return _("{label} {period} : {comparisons}, au-delà du hasard").format(
         label=label, period=period_text, comparisons=", ".join(parts)
     )
@@ -291,6 +292,36 @@ def top_count_finding(
     return text
 
 
+# The sentences of a ranking that name the kind of places ranked, agreed with each (« seule
+# commune », « seul EPT », « seule intercommunalité »).
+def places_text(kind: str, places: str) -> str:
+    """One of a ranking's sentences (`kind`: "masked", "alone", "zero" or "unclassed") for the places
+    ranked ("commune", "EPT" or "interco")."""
+    texts = {
+        "masked": (
+            N_("{label} {period} : chiffres des communes masqués par le secret statistique"),
+            N_("{label} {period} : chiffres des EPTs masqués par le secret statistique"),
+            N_("{label} {period} : chiffres des intercommunalités masqués par le secret statistique"),
+        ),
+        "alone": (
+            N_("{label} : {value} à {place} {period} (seule commune avec des données)"),
+            N_("{label} : {value} à {place} {period} (seul EPT avec des données)"),
+            N_("{label} : {value} à {place} {period} (seule intercommunalité avec des données)"),
+        ),
+        "zero": (
+            N_("{label} : {value} dans chaque commune affichée {period}"),
+            N_("{label} : {value} dans chaque EPT affiché {period}"),
+            N_("{label} : {value} dans chaque intercommunalité affichée {period}"),
+        ),
+        "unclassed": (
+            N_("{label} {period} : taux des communes sans comparaison possible avec le département"),
+            N_("{label} {period} : taux des EPT sans comparaison possible avec le département"),
+            N_("{label} {period} : taux des intercommunalités sans comparaison possible avec le département"),
+        ),
+    }
+    return _(texts[kind][("commune", "EPT").index(places) if places in ("commune", "EPT") else 2])
+
+
 def ranking_finding(
     ranked: pd.DataFrame,
     label: str,
@@ -310,50 +341,20 @@ def ranking_finding(
     where every intercommunalité of the scope is one, « intercommunalité » elsewhere)."""
     hidden = ranked["suppressed"].astype(bool) if "suppressed" in ranked else pd.Series(False, index=ranked.index)
     visible = ranked.loc[~hidden]
-    # French agrees with each: « seule commune », « seul EPT », « seule intercommunalité ».
-    communes, epts = places == "commune", places == "EPT"
     if visible.empty:
         if ranked.empty:
             return _("{label} : aucune donnée {period}").format(label=label, period=period_text)
-        masked_text = (
-            _("{label} {period} : chiffres des communes masqués par le secret statistique")
-            if communes
-            else _("{label} {period} : chiffres des EPTs masqués par le secret statistique")
-            if epts
-            else _("{label} {period} : chiffres des intercommunalités masqués par le secret statistique")
-        )
-        return masked_text.format(label=label, period=period_text)
+        return places_text("masked", places).format(label=label, period=period_text)
     if len(ranked) == 1:
         first = visible.iloc[0]
         shown = f"{format_number(first['value'], decimals)} {unit}" if decimals else with_unit(first["value"], unit)
-        alone = (
-            _("{label} : {value} à {place} {period} (seule commune avec des données)")
-            if communes
-            else _("{label} : {value} à {place} {period} (seul EPT avec des données)")
-            if epts
-            else _("{label} : {value} à {place} {period} (seule intercommunalité avec des données)")
-        )
-        return alone.format(label=label, value=shown, place=first["name_fr"], period=period_text)
+        return places_text("alone", places).format(label=label, value=shown, place=first["name_fr"], period=period_text)
     if visible["value"].sum() == 0:
         zero = f"0 {unit}" if decimals else with_unit(0, unit)
-        everywhere = (
-            _("{label} : {value} dans chaque commune affichée {period}")
-            if communes
-            else _("{label} : {value} dans chaque EPT affiché {period}")
-            if epts
-            else _("{label} : {value} dans chaque intercommunalité affichée {period}")
-        )
-        return everywhere.format(label=label, value=zero, period=period_text)
+        return places_text("zero", places).format(label=label, value=zero, period=period_text)
     if "standing" in visible and visible["standing"].notna().any():
         return standing_finding(visible, label, period_text, places, benchmark_rate)
     if decimals:
-        unclassed = (
-            _("{label} {period} : taux des communes sans comparaison possible avec le département")
-            if communes
-            else _("{label} {period} : taux des EPT sans comparaison possible avec le département")
-            if epts
-            else _("{label} {period} : taux des intercommunalités sans comparaison possible avec le département")
-        )
-        return unclassed.format(label=label, period=period_text)
+        return places_text("unclassed", places).format(label=label, period=period_text)
     masked = int(hidden.sum())
     return top_count_finding(visible, unit, period_text, places, masked, masked_at_most)
