@@ -34,8 +34,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(data_folder: Path) -> Iterator[str]:
+def serve(data_folder: Path, territory: str | None = None) -> Iterator[str]:
+    """A Streamlit server of the app on a copy of data/ (`territory`: INDICATORS_TERRITORY, the
+    default scope when None)."""
     port = free_port()
+    environment = {**os.environ, "INDICATORS_DATA_DIR": str(data_folder)}
+    if territory is not None:
+        environment["INDICATORS_TERRITORY"] = territory
     ARTIFACTS.mkdir(exist_ok=True)
     with open(ARTIFACTS / f"streamlit-{port}.log", "w") as log:
         process = subprocess.Popen(
@@ -56,7 +61,7 @@ def serve(data_folder: Path) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             # The served app works on a copy of data/: browser tests never write into the repository.
-            env={**os.environ, "INDICATORS_DATA_DIR": str(data_folder)},
+            env=environment,
         )
         url = f"http://127.0.0.1:{port}"
         try:

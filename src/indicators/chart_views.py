@@ -58,7 +58,7 @@ from indicators.territories import (
     rate_decimals,
     rate_unit,
 )
-from indicators.tilemap import map_sentence, map_values, tile_map_figure, unplaced_communes
+from indicators.tilemap import map_sentence, map_values, page_height, tile_map_figure, unplaced_communes
 
 # Why some figures of a selection are missing from a chart, by the granularity left out.
 COARSER_NOTES = {
@@ -562,6 +562,7 @@ def tile_map_view(
         texts.unit,
         measure_label(measure),
         interco_names,
+        height=page_height(layout),
         rate_unit=texts.rate_unit,
         rate_shown=measure == "rate",
     )

@@ -68,12 +68,21 @@ def monthly_rate(profile: DemoProfile, months: pd.DatetimeIndex) -> NDArray[np.f
     return np.asarray(rate, dtype=float)
 
 
-def generate_demo_observations(communes: list[str], seed: int = DEMO_SEED) -> pd.DataFrame:
-    """Tidy monthly observations: indicator × commune × month × sex × age group."""
+def generate_demo_observations(
+    communes: list[str], seed: int = DEMO_SEED, populations: list[float] | None = None, scale: float = 1.0
+) -> pd.DataFrame:
+    """Tidy monthly observations: indicator × commune × month × sex × age group.
+
+    The Hauts-de-Seine's shipped file gives each commune a random share. Another territory passes
+    its communes' `populations`, so that a village does not count as much as a town (shares then
+    follow population, with the same random spread), and `scale`, its population over the
+    Hauts-de-Seine's, so that its totals are those of a territory of its size."""
     rng = np.random.default_rng(seed)
     months = demo_months()
     weights = rng.gamma(shape=3.0, scale=1.0, size=len(communes))
-    weights = weights / weights.sum()
+    if populations is not None:
+        weights = weights * np.nan_to_num(np.asarray(populations, dtype=float))
+    weights = weights / weights.sum() * scale
     frames = []
     for indicator_id, profile in PROFILES.items():
         rate = monthly_rate(profile, months)

@@ -170,12 +170,20 @@ def observation_store(folder: Path | None = None, cached_versions: int = 0) -> O
 
 def demo_observations(folder: Path | None = None) -> pd.DataFrame:
     """The fictitious observations shown before any import (version 0): the shipped file for the
-    Hauts-de-Seine, generated from the same seed for the communes of any other scope."""
+    Hauts-de-Seine, generated from the same seed for the communes of any other scope (shares by
+    population, totals for its size: `demo_data.generate_demo_observations`)."""
     folder = folder or data_dir()
     if current_scope(folder).code == default_territory():
         return read_table(folder / DEMO_FIELD_FILE, "field_observations")
-    communes = scope_territory_table(folder).query("level == 'commune'")["territory_code"].tolist()
-    return validate_table(generate_demo_observations(communes), "field_observations", DEMO_FIELD_FILE)
+    communes = scope_territory_table(folder).query("level == 'commune'")
+    france = france_territories(folder)
+    shipped = france.loc[(france["level"] == "commune") & (france["departement_code"] == default_territory())]
+    people = communes["population"].astype("Float64").fillna(0).to_numpy(dtype=float)
+    scale = float(people.sum() / shipped["population"].sum())
+    observations = generate_demo_observations(
+        communes["territory_code"].tolist(), populations=list(people), scale=scale
+    )
+    return validate_table(observations, "field_observations", DEMO_FIELD_FILE)
 
 
 # How many codes of communes outside the scope a refusal lists before « … ».

@@ -37,12 +37,18 @@ SECRET_PATTERN = dict(shape="/", fgcolor=SECRET_HATCH, bgcolor=SECRET_FILL, size
 NO_DATA_FILL = "#fafafa"
 TILE_EDGE = "#ffffff"
 # Okabe-Ito hues away from cividis' blue-grey-yellow, so a group outline never melts into a tile.
-INTERCO_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00")
+INTERCO_COLOURS = ("#D55E00", "#CC79A7", "#009E73", "#000000", "#0072B2", "#E69F00", "#882255", "#999933")
 NO_DATA_TEXT, NO_DATA_LEGEND = "\u2013", N_("pas de donnée")  # the legend shown with `_()`
 MAX_LABEL = 11
 ROW_STEPS = 7.0  # north-south extent of the Hauts-de-Seine's 36 communes, in rows of tiles
 ROW_STEPS_COMMUNES = 36  # a département of n communes spans ROW_STEPS × √(n / 36) rows: tiles keep their density
 HEIGHT = 560
+# The Hauts-de-Seine's tiles span 12 plot units north to south: the type is sized for that density.
+# A département with more rows of tiles gets a taller map (up to twice as tall) with the same type;
+# beyond, tiles shrink, and under MIN_LABEL_SIZE px their names go (the hover and the sentence keep them).
+REFERENCE_SPAN = 12.0
+MAX_HEIGHT_FACTOR = 2.0
+MIN_LABEL_SIZE = 8
 LEGEND_LINE_CHARS = 24  # the SVG legend's lines, in characters of its 22-unit type (330 units wide)
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 SQRT3 = math.sqrt(3.0)
@@ -638,6 +644,18 @@ def label_traces(tiles: pd.DataFrame, font_size: int) -> list[go.Scatter]:
     return traces
 
 
+def map_span(layout: pd.DataFrame) -> float:
+    """How far the tiles reach north to south, in plot units (12 for the Hauts-de-Seine)."""
+    return float(layout["y"].max() - layout["y"].min()) if len(layout) else 0.0
+
+
+def page_height(layout: pd.DataFrame) -> int:
+    """The map's height on a page: HEIGHT for the Hauts-de-Seine's density, taller for a département
+    with more rows of tiles, so that their names stay legible, up to MAX_HEIGHT_FACTOR × HEIGHT."""
+    factor = min(max(map_span(layout) / REFERENCE_SPAN, 1.0), MAX_HEIGHT_FACTOR)
+    return round(HEIGHT * factor)
+
+
 def tile_map_figure(
     layout: pd.DataFrame,
     values: pd.DataFrame,
@@ -661,13 +679,15 @@ def tile_map_figure(
     Text sizes follow `height` (560 on a page; 1080 for a 1920×1080 image)."""
     tiles = tile_fills(tile_states(layout, values))
     hovers = hover_texts(tiles, unit, measure_label, interco_names, rate_unit, rate_shown)
-    font_size = max(9, round(height / 56))
+    # Type follows the tiles' size: `height` / 56 at the Hauts-de-Seine's density (10 px on a page).
+    tile_type = round(height * REFERENCE_SPAN / max(map_span(layout), REFERENCE_SPAN) / 56)
+    font_size = max(9, tile_type)
     # The layout goes into the constructor: `update_layout(template=…)` afterwards copies and checks
     # the whole template a second time (20 ms of every new map view).
     return go.Figure(
         tile_traces(tiles)
         + interco_outline_traces(tiles, interco_names)
-        + label_traces(tiles, font_size)
+        + (label_traces(tiles, font_size) if tile_type >= MIN_LABEL_SIZE else [])
         + [click_trace(tiles, hovers, unit)],
         layout=dict(
             height=height,
