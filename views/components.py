@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from indicators.config import DEMO_LABEL_FR
+from indicators.contour_map import TOPOJSON_URL
 from indicators.deck_export import chart_image
 from indicators.exports import chart_table, to_csv
 from indicators.i18n import LANGUAGES, _, current_language, in_language, localized
@@ -26,7 +27,14 @@ from views.links import copy_link_markup, link_notice, shared_choice
 def plotly_config() -> dict[str, object]:
     """Plotly's options: no logo, and its mode bar in the page's language (the bundled Plotly has no
     French: its French words, from views/interface_fr.py, are given to Plotly as a locale)."""
-    return {"displaylogo": False, "locale": current_language(), "locales": plotly_locales()}
+    return {
+        "displaylogo": False,
+        "locale": current_language(),
+        "locales": plotly_locales(),
+        # A geo subplot (the contour map) asks for a base map even when it draws none: an empty one
+        # served by the app itself, never the CDN's (no network, and the page's content policy).
+        "topojsonURL": TOPOJSON_URL,
+    }
 
 
 # Static CSS only (never data): Streamlit's faded captions and badges miss the 4.5:1 contrast of

@@ -9,8 +9,8 @@ from indicators.choices import RankingChoice
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import N_, _
 from indicators.labels import translated
-from indicators.territories import MEASURES_FR, every_interco_is_an_ept, territory_choices
-from indicators.tilemap import clicked_territory
+from indicators.territories import MEASURES_FR, communes, every_interco_is_an_ept, territory_choices
+from indicators.tilemap import TILES_AT_MOST, clicked_territory
 from views.cached import field_index, ranking_view, tables, territory_publics
 from views.components import (
     chart_block,
@@ -22,6 +22,8 @@ from views.components import (
 from views.links import open_sheet, shared_choice, shared_segment
 
 LEVELS = {"commune": N_("Communes"), "interco": N_("EPT")}
+# The communes' map: equal tiles, or their true boundaries (the default beyond TILES_AT_MOST communes).
+MAPS = {"tiles": N_("Tuiles"), "contours": N_("Contours")}
 VIEWS = {"classement": N_("Classement"), "entonnoir": N_("Entonnoir : taux selon la population")}
 
 data = tables()
@@ -50,7 +52,7 @@ first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), 
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
 publics = territory_publics(indicator_id, first_year, last_year)
 public = shared_choice(right.selectbox, _("Public"), list(publics), format_func=publics.get, key="public")
-level_column, measure_column = st.columns(2)
+level_column, measure_column, map_column = st.columns(3)
 level = shared_segment(
     level_column, _("Niveau"), list(LEVELS), format_func=translated(LEVELS).get, default="commune", key="niveau"
 )
@@ -63,7 +65,20 @@ measure = shared_segment(
     key="mesure",
 )
 
-view = ranking_view(RankingChoice(indicator_id, first_year, last_year, public=public, level=level, measure=measure))
+map_kind = "tiles"
+if level == "commune":
+    many = len(communes(data.territories)) > TILES_AT_MOST
+    map_kind = shared_segment(
+        map_column,
+        _("Carte"),
+        list(MAPS),
+        format_func=translated(MAPS).get,
+        default="contours" if many else "tiles",
+        key="fond_de_carte",
+    )
+view = ranking_view(
+    RankingChoice(indicator_id, first_year, last_year, public=public, level=level, measure=measure, map_kind=map_kind)
+)
 if view is None:
     st.info(
         _("Aucune donnée pour cet indicateur de {first_year} à {last_year}.").format(

@@ -20,6 +20,8 @@ from indicators.changes import change_columns
 from indicators.charts import funnel_figure, interval_text, observation_figure, ranking_figure
 from indicators.choices import RankingChoice, TrendChoice
 from indicators.comparisons import Coverage, rate_interval
+from indicators.contour_map import contour_map_figure, point_layout
+from indicators.contours import CONTOUR_SOURCE_ID, departement_contours
 from indicators.disclosure import masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share
@@ -57,7 +59,9 @@ from indicators.territories import (
     partial_notes,
     rate_decimals,
     rate_unit,
+    scope_code,
 )
+from indicators.territories import communes as territory_communes
 from indicators.tilemap import map_sentence, map_values, page_height, tile_map_figure, unplaced_communes
 
 # Why some figures of a selection are missing from a chart, by the granularity left out.
@@ -114,6 +118,8 @@ SPARSE_NOTES = {
 }
 # Most points: more than half of them.
 SPARSE_SHARE = 0.5
+# The contour map's height on a page: a département's shape fitted into it, whatever its size.
+CONTOUR_MAP_HEIGHT = 700
 
 
 @dataclass(frozen=True)
@@ -515,6 +521,71 @@ def funnel_parts(
     return figure, None, note, title
 
 
+def contour_map_view(
+    data: DataTables,
+    shown: pd.DataFrame,
+    finding: str,
+    texts: RankingTexts,
+    measure: str,
+    sources: list[str],
+    masked_at_most: int | None,
+) -> TileMapView:
+    """The communes' true boundaries coloured like the tile map, its sentence and captions; the
+    intercommunalités outlined; communes without a contour said (`data/contour_gaps.csv`)."""
+    place_names = names(data.territories)
+    values = map_values(shown, texts.decimals)
+    layout = point_layout(data.territories)
+    scope = scope_code()
+    communes = departement_contours(scope, "commune")
+    groups = set(intercos(data.territories)["territory_code"])
+    outlines = {
+        code: geometry
+        for level in ("ept", "epci")
+        for code, geometry in departement_contours(scope, level).items()
+        if code in groups
+    }
+    sentence = map_sentence(layout, values, texts.unit, place_names, measure, masked_at_most)
+    undrawn = sorted(set(territory_communes(data.territories)["territory_code"]) - set(communes))
+    captions = (
+        sentence + " " + _("Cliquer sur une commune ouvre sa fiche."),
+        *(
+            [
+                ngettext(
+                    "{count} commune sans contour dans la source ne figure pas sur la carte ({names}) : "
+                    "le classement ci-dessous la compte.",
+                    "{count} communes sans contour dans la source ne figurent pas sur la carte ({names}) : "
+                    "le classement ci-dessous les compte.",
+                    len(undrawn),
+                ).format(count=len(undrawn), names=", ".join(place_names.get(code, code) for code in undrawn))
+            ]
+            if undrawn
+            else []
+        ),
+        _(
+            "{sources} ; {period} ; {secret}. Contours simplifiés de 2018 ; une commune créée depuis est "
+            "dessinée par l'union de ses anciennes communes."
+        ).format(
+            sources=source_line([*sources, CONTOUR_SOURCE_ID], data.sources),
+            period=texts.period_text,
+            secret=texts.secret,
+        ),
+    )
+    interco_names = {code: place_names.get(code, code) for code in groups}
+    figure = contour_map_figure(
+        data.territories,
+        values,
+        communes,
+        dict(sorted(outlines.items())),
+        texts.unit,
+        measure_label(measure),
+        interco_names,
+        rate_unit=texts.rate_unit,
+        rate_shown=measure == "rate",
+        height=CONTOUR_MAP_HEIGHT,
+    )
+    return TileMapView(finding=finding, figure=figure, sentence=sentence, captions=captions)
+
+
 def tile_map_view(
     data: DataTables,
     shown: pd.DataFrame,
@@ -658,10 +729,15 @@ def ranking_chart(
         masked_at_most,
     )
     tile_map = None
-    if texts.communes:
+    if texts.communes and choice.map_kind == "contours":
+        tile_map = contour_map_view(
+            data, shown, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
+        )
+    elif texts.communes:
         tile_map = tile_map_view(
             data, shown, layout, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
         )
+    if tile_map is not None:
         finding = _("Classement des communes ({measure}) {period}").format(
             measure=measure_label(choice.measure).lower(), period=texts.period_text
         )

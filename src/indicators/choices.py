@@ -35,8 +35,11 @@ class TrendChoice(Choice):
 @dataclass(frozen=True)
 class RankingChoice(Choice):
     """Territoires: a public (a `labels` code: « none: », « sex:F », « age_group:15-17 »), a level
-    (« commune » or « ept ») and a measure (« count » or « rate »)."""
+    (« commune » or « interco »), a measure (« count » or « rate ») and the communes' map (« tiles »
+    or « contours »)."""
 
     public: str
     level: str = "commune"
     measure: str = "count"
+    # The communes' map: "tiles" (one equal hexagon each) or "contours" (their true boundaries).
+    map_kind: str = "tiles"

@@ -49,6 +49,9 @@ HEIGHT = 560
 REFERENCE_SPAN = 12.0
 MAX_HEIGHT_FACTOR = 2.0
 MIN_LABEL_SIZE = 8
+# Up to this many communes the tiles read best (each named, the same room for each); beyond, pages
+# open on the communes' true contours (`contour_map`), where a département of 800 communes stays legible.
+TILES_AT_MOST = 150
 LEGEND_LINE_CHARS = 24  # the SVG legend's lines, in characters of its 22-unit type (330 units wide)
 FONT_FAMILY = "Source Sans Pro, Arial, sans-serif"
 SQRT3 = math.sqrt(3.0)
