@@ -70,3 +70,32 @@ def test_a_departements_intercommunalites_are_ranked_under_their_own_name(scope_
     assert_no_error(page, f"intercommunalites_{code}")
     open_and_wait(page, f"{url}/")
     assert page.get_by_role("heading", name=f"Observations de terrain : {name}").is_visible()
+
+
+def test_a_departements_contours_are_drawn_offline_and_open_the_sheets(scope_server, scope_page):
+    """The true boundaries: one area per commune, nothing asked of any other server (Plotly's base
+    map is the app's own empty file), a click on a commune opening its sheet."""
+    code, url = scope_server
+    _name, communes, (commune_code, commune_name), _label = SCOPES[code]
+    page = scope_page
+    elsewhere: list[str] = []
+    page.on("request", lambda request: elsewhere.append(request.url) if not request.url.startswith(url) else None)
+    open_and_wait(page, f"{url}/territoires?fond_de_carte=Contours")
+    page.locator(".stPlotlyChart").first.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.stPlotlyChart path.choroplethlocation').length >= n", arg=communes
+    )
+    assert not elsewhere, elsewhere
+    assert_no_error(page, f"contours_{code}")
+    position = page.evaluate(
+        """code => {
+      const areas = [...document.querySelectorAll('.stPlotlyChart path.choroplethlocation')];
+      const area = areas.find(path => path.__data__ && path.__data__.loc === code);
+      const box = area.getBoundingClientRect();
+      return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+    }""",
+        commune_code,
+    )
+    page.mouse.click(position["x"], position["y"])
+    page.get_by_role("heading", name=f"{commune_name} — fiche territoriale").wait_for(timeout=30_000)
+    assert_no_error(page, f"fiche_{code}_depuis_les_contours")

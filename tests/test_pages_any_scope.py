@@ -57,6 +57,11 @@ def tour(territories: pd.DataFrame, name: str, intercos_word: str) -> None:
             assert any(name in header.value for header in app.header), [header.value for header in app.header]
         if page == "views/territories.py":
             assert intercos_word in app.title[0].value, app.title[0].value
+            # The communes' true boundaries, then the tiles again (the default up to 150 communes).
+            app.segmented_control(key="fond_de_carte").set_value("contours").run()
+            check_common(app, "territoires contours", demo=False)
+            assert any(chart.proto.spec and '"choropleth"' in chart.proto.spec for chart in app.get("plotly_chart"))
+            app.segmented_control(key="fond_de_carte").set_value("tiles").run()
             app.segmented_control(key="niveau").set_value("interco").run()
             check_common(app, "territoires interco", demo=False)
             app.segmented_control(key="mesure").set_value("rate").run()
