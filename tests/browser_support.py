@@ -225,3 +225,20 @@ def shown(page: Page) -> dict[str, object]:
 
 def notices(page: Page) -> list[str]:
     return [text for text in page.locator("[data-testid='stAlertContainer']").all_inner_texts() if NOTICE in text]
+
+
+def click_tile(page, territory_code: str) -> None:
+    """Click the centre of a commune's tile, found through the figure's own clickable trace."""
+    position = page.evaluate(
+        """code => {
+      const chart = document.querySelector('.stPlotlyChart .js-plotly-plot');
+      const trace = chart.data.findIndex(candidate => candidate.name === 'communes');
+      const point = chart.calcdata[trace].find(item => [].concat(item.data ?? item.customdata ?? [])[0] === code)
+        ?? chart.calcdata[trace][chart.data[trace].customdata.findIndex(item => [].concat(item)[0] === code)];
+      const box = chart.getBoundingClientRect(), x = chart._fullLayout.xaxis, y = chart._fullLayout.yaxis;
+      return {x: box.left + x._offset + x.c2p(point.x), y: box.top + y._offset + y.c2p(point.y)};
+    }""",
+        territory_code,
+    )
+    page.mouse.click(position["x"], position["y"])
+    wait_until_idle(page)

@@ -8,8 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from browser_support import assert_no_error, copy_data, new_page, open_and_wait, serve, wait_until_idle
-from test_browser_territories import click_tile
+from browser_support import (
+    assert_no_error,
+    click_tile,
+    copy_data,
+    new_page,
+    open_and_wait,
+    serve,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -12,6 +12,7 @@ from browser_support import (
     SCREENSHOTS,
     assert_no_error,
     choose,
+    click_tile,
     notices,
     open_and_wait,
     reopened,
@@ -25,23 +26,6 @@ from indicators.loading import scope_territory_table
 from store_shapes import write_store
 
 pytestmark = pytest.mark.browser
-
-
-def click_tile(page, territory_code: str) -> None:
-    """Click the centre of a commune's tile, found through the figure's own clickable trace."""
-    position = page.evaluate(
-        """code => {
-      const chart = document.querySelector('.stPlotlyChart .js-plotly-plot');
-      const trace = chart.data.findIndex(candidate => candidate.name === 'communes');
-      const point = chart.calcdata[trace].find(item => [].concat(item.data ?? item.customdata ?? [])[0] === code)
-        ?? chart.calcdata[trace][chart.data[trace].customdata.findIndex(item => [].concat(item)[0] === code)];
-      const box = chart.getBoundingClientRect(), x = chart._fullLayout.xaxis, y = chart._fullLayout.yaxis;
-      return {x: box.left + x._offset + x.c2p(point.x), y: box.top + y._offset + y.c2p(point.y)};
-    }""",
-        territory_code,
-    )
-    page.mouse.click(position["x"], position["y"])
-    wait_until_idle(page)
 
 
 def test_every_territories_choice_survives_a_copied_link(server, page, browser):

@@ -521,6 +521,31 @@ def funnel_parts(
     return figure, None, note, title
 
 
+def contour_captions(
+    data: DataTables, sentence: str, undrawn: list[str], texts: RankingTexts, sources: list[str]
+) -> tuple[str, ...]:
+    """Under the contour map: its sentence, the communes it cannot draw (`undrawn`, by name), its sources."""
+    missing = ngettext(
+        "{count} commune sans contour dans la source ne figure pas sur la carte ({names}) : "
+        "le classement ci-dessous la compte.",
+        "{count} communes sans contour dans la source ne figurent pas sur la carte ({names}) : "
+        "le classement ci-dessous les compte.",
+        len(undrawn),
+    ).format(count=len(undrawn), names=", ".join(undrawn))
+    return (
+        sentence + " " + _("Cliquer sur une commune ouvre sa fiche."),
+        *([missing] if undrawn else []),
+        _(
+            "{sources} ; {period} ; {secret}. Contours simplifiés de 2018 ; une commune créée depuis est "
+            "dessinée par l'union de ses anciennes communes."
+        ).format(
+            sources=source_line([*sources, CONTOUR_SOURCE_ID], data.sources),
+            period=texts.period_text,
+            secret=texts.secret,
+        ),
+    )
+
+
 def contour_map_view(
     data: DataTables,
     shown: pd.DataFrame,
@@ -546,30 +571,7 @@ def contour_map_view(
     }
     sentence = map_sentence(layout, values, texts.unit, place_names, measure, masked_at_most)
     undrawn = sorted(set(territory_communes(data.territories)["territory_code"]) - set(communes))
-    captions = (
-        sentence + " " + _("Cliquer sur une commune ouvre sa fiche."),
-        *(
-            [
-                ngettext(
-                    "{count} commune sans contour dans la source ne figure pas sur la carte ({names}) : "
-                    "le classement ci-dessous la compte.",
-                    "{count} communes sans contour dans la source ne figurent pas sur la carte ({names}) : "
-                    "le classement ci-dessous les compte.",
-                    len(undrawn),
-                ).format(count=len(undrawn), names=", ".join(place_names.get(code, code) for code in undrawn))
-            ]
-            if undrawn
-            else []
-        ),
-        _(
-            "{sources} ; {period} ; {secret}. Contours simplifiés de 2018 ; une commune créée depuis est "
-            "dessinée par l'union de ses anciennes communes."
-        ).format(
-            sources=source_line([*sources, CONTOUR_SOURCE_ID], data.sources),
-            period=texts.period_text,
-            secret=texts.secret,
-        ),
-    )
+    captions = contour_captions(data, sentence, [place_names.get(code, code) for code in undrawn], texts, sources)
     interco_names = {code: place_names.get(code, code) for code in groups}
     figure = contour_map_figure(
         data.territories,

@@ -44,7 +44,8 @@ ROW_STEPS = 7.0  # north-south extent of the Hauts-de-Seine's 36 communes, in ro
 ROW_STEPS_COMMUNES = 36  # a département of n communes spans ROW_STEPS × √(n / 36) rows: tiles keep their density
 HEIGHT = 560
 # The Hauts-de-Seine's tiles span 12 plot units north to south: the type is sized for that density.
-# A département with more rows of tiles gets a taller map (up to twice as tall) with the same type;
+# Type follows the tiles' size (height / 56 at that density: 10 px on a page). A département with more
+# rows of tiles gets a taller map (up to twice as tall) with the same type;
 # beyond, tiles shrink, and under MIN_LABEL_SIZE px their names go (the hover and the sentence keep them).
 REFERENCE_SPAN = 12.0
 MAX_HEIGHT_FACTOR = 2.0
@@ -682,7 +683,6 @@ def tile_map_figure(
     Text sizes follow `height` (560 on a page; 1080 for a 1920×1080 image)."""
     tiles = tile_fills(tile_states(layout, values))
     hovers = hover_texts(tiles, unit, measure_label, interco_names, rate_unit, rate_shown)
-    # Type follows the tiles' size: `height` / 56 at the Hauts-de-Seine's density (10 px on a page).
     tile_type = round(height * REFERENCE_SPAN / max(map_span(layout), REFERENCE_SPAN) / 56)
     font_size = max(9, tile_type)
     # The layout goes into the constructor: `update_layout(template=…)` afterwards copies and checks
