@@ -1,7 +1,7 @@
 import pandas as pd
 
 from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, DEMO_SOURCE_ID
-from indicators.demo_data import PROFILES, generate_demo_observations
+from indicators.demo_data import FIRST_MONTH, PROFILES, demo_first_month, generate_demo_observations
 from indicators.schemas import FieldObservationSchema
 from indicators.territories import communes as communes_of
 
@@ -45,3 +45,16 @@ def test_split_by_sex_and_age_only_where_it_makes_sense(tables):
     assert set(trained["sex"]) == {"ensemble"} and set(trained["age_group"]) == {"ensemble"}
     reports = demo.loc[demo["indicator_id"] == "signalements_risque_prostitutionnel"]
     assert set(reports["sex"]) == {"F", "M"} and set(reports["age_group"]) == {"11-14", "15-17"}
+
+
+def test_a_territory_of_many_communes_gets_fewer_demo_months_never_under_two_years():
+    """The Hauts-de-Seine's 36 communes keep every month; the Aisne's 797 keep the last 24, so that
+    its first page solves a few hundred thousand rows' secret, not 1,2 million."""
+    assert demo_first_month(36) == FIRST_MONTH
+    assert demo_first_month(797) == "2024-01"
+    few = generate_demo_observations(["01001", "01002"], populations=[100.0, 900.0], first="2025-07")
+    assert few["period"].min() == "2025-07" and few["period"].max() == "2025-12"
+    # The months kept are those of the whole generation: the same seed, the same counts.
+    whole = generate_demo_observations(["01001", "01002"], populations=[100.0, 900.0])
+    kept = whole.loc[whole["period"] >= "2025-07"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(few.reset_index(drop=True), kept)

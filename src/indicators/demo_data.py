@@ -68,15 +68,36 @@ def monthly_rate(profile: DemoProfile, months: pd.DatetimeIndex) -> NDArray[np.f
     return np.asarray(rate, dtype=float)
 
 
+# A territory of many communes gets fewer demo months, so that its first page (which solves the secret
+# of every cell, once) opens in seconds, not minutes: at most about this many rows, and two years at least.
+DEMO_ROWS_AT_MOST = 300_000
+DEMO_MONTHS_AT_LEAST = 24
+
+
+def demo_first_month(communes: int) -> str:
+    """The first demo month for a territory of `communes` communes: FIRST_MONTH when its rows fit
+    DEMO_ROWS_AT_MOST (the Hauts-de-Seine's 36 communes: 54 432 rows), else later, down to the
+    last DEMO_MONTHS_AT_LEAST months."""
+    keys = sum(len(profile.sex_shares) * len(profile.age_shares) for profile in PROFILES.values())
+    months = demo_months()
+    fitting = max(DEMO_ROWS_AT_MOST // max(communes * keys, 1), DEMO_MONTHS_AT_LEAST)
+    return months[-min(fitting, len(months))].strftime("%Y-%m")
+
+
 def generate_demo_observations(
-    communes: list[str], seed: int = DEMO_SEED, populations: list[float] | None = None, scale: float = 1.0
+    communes: list[str],
+    seed: int = DEMO_SEED,
+    populations: list[float] | None = None,
+    scale: float = 1.0,
+    first: str = FIRST_MONTH,
 ) -> pd.DataFrame:
     """Tidy monthly observations: indicator × commune × month × sex × age group.
 
     The Hauts-de-Seine's shipped file gives each commune a random share. Another territory passes
     its communes' `populations`, so that a village does not count as much as a town (shares then
     follow population, with the same random spread), and `scale`, its population over the
-    Hauts-de-Seine's, so that its totals are those of a territory of its size."""
+    Hauts-de-Seine's, so that its totals are those of a territory of its size; months before `first`
+    are left out (`demo_first_month`)."""
     rng = np.random.default_rng(seed)
     months = demo_months()
     weights = rng.gamma(shape=3.0, scale=1.0, size=len(communes))
@@ -103,8 +124,9 @@ def generate_demo_observations(
                         }
                     )
                 )
+    generated = pd.concat(frames, ignore_index=True)
     return (
-        pd.concat(frames, ignore_index=True)
+        generated.loc[generated["period"] >= first]
         .sort_values(["indicator_id", "territory_code", "period", "sex", "age_group"])
         .reset_index(drop=True)
     )

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators.config import DEMO_FIELD_FILE, TERRITORY_VARIABLE, data_dir, database_url, default_territory
-from indicators.demo_data import generate_demo_observations
+from indicators.demo_data import demo_first_month, generate_demo_observations
 from indicators.i18n import _, ngettext
 from indicators.schemas import TABLE_SCHEMAS, SourceSchema
 from indicators.scope import ScopeError, current_scope, france_territories, scope_territories
@@ -180,8 +180,9 @@ def demo_observations(folder: Path | None = None) -> pd.DataFrame:
     shipped = france.loc[(france["level"] == "commune") & (france["departement_code"] == default_territory())]
     people = communes["population"].astype("Float64").fillna(0).to_numpy(dtype=float)
     scale = float(people.sum() / shipped["population"].sum())
+    codes = communes["territory_code"].tolist()
     observations = generate_demo_observations(
-        communes["territory_code"].tolist(), populations=list(people), scale=scale
+        codes, populations=list(people), scale=scale, first=demo_first_month(len(codes))
     )
     return validate_table(observations, "field_observations", DEMO_FIELD_FILE)
 
