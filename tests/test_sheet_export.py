@@ -169,7 +169,10 @@ def test_cli_all_writes_forty_one_page_sheets(tmp_path, data_copy, monkeypatch, 
     assert len(written) == 40
     assert (tmp_path / "fiches" / "fiche_92050_nanterre.pdf") in written
     assert all(page_count(path.read_bytes()) == 1 for path in written)
-    assert "40 fiches écrites" in capsys.readouterr().out
+    printed = capsys.readouterr()
+    assert "40 fiches écrites" in printed.out
+    # The progress line, on the error stream (the standard output lists the files written).
+    assert "Fiches préparées : 40 sur 40" in printed.err and "Impression de 40 fiches en PDF" in printed.err
     # Printed in one run and split: each file holds its own territory's page, never a neighbour's.
     from pypdf import PdfReader
 

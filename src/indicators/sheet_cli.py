@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,20 @@ def written_line(sheet: Sheet, path: Path, pdf: bytes) -> str:
     return _("- {name} : {path} ({size})").format(name=sheet.name, path=path.resolve(), size=size)
 
 
+def prepared_sheets(build: Callable[[str], Sheet], codes: list[str]) -> list[Sheet]:
+    """Each territory's sheet, with a progress line on the error stream when there are several
+    (rewritten in place on a terminal), then a line saying the printing starts."""
+    sheets = []
+    for done, code in enumerate(codes, start=1):
+        sheets.append(build(code))
+        if len(codes) > 1:
+            progress = _("Fiches préparées : {done} sur {total}").format(done=done, total=len(codes))
+            print("\r" + progress, end="", file=sys.stderr, flush=True)
+    if len(codes) > 1:
+        print("\n" + _("Impression de {count} fiches en PDF…").format(count=len(codes)), file=sys.stderr)
+    return sheets
+
+
 def run_sheets(args: argparse.Namespace) -> int:
     """Write the sheets asked for and print each file written; an error (in the command's language)
     and exit 2 on a bad request."""
@@ -124,7 +139,8 @@ def run_sheets(args: argparse.Namespace) -> int:
     basis = sheet_basis(
         tables, protected_cells(tables, k, data_dir()), index_observations(tables.field_observations), k
     )
-    sheets = [build_sheet(basis, code, observation_store().versions()) for code in codes]
+    versions = observation_store().versions()
+    sheets = prepared_sheets(lambda code: build_sheet(basis, code, versions), codes)
     pdfs = sheet_pdfs(sheets)
     paths = sheet_paths(args, sheets)
     for sheet, path, pdf in zip(sheets, paths, pdfs):
