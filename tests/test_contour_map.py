@@ -57,6 +57,9 @@ def test_every_commune_is_drawn_once_and_a_click_gives_its_code(seine_saint_deni
     drawn = [code for trace in areas for code in trace.locations]
     assert sorted(drawn) == sorted(seine_saint_denis.query("level == 'commune'")["territory_code"])
     assert all(list(trace.customdata) == list(trace.locations) for trace in areas)
+    # Each trace carries its own contours only: every commune's once in the figure.
+    carried = [feature["id"] for trace in areas for feature in trace.geojson["features"]]
+    assert sorted(carried) == sorted(drawn)
     assert clicked_territory({"selection": {"points": [{"customdata": areas[0].customdata[0]}]}}) == drawn[0]
     # No base map: Plotly draws the shipped contours only, fitted to them.
     assert figure.layout.geo.visible is False and figure.layout.geo.fitbounds == "locations"

@@ -67,12 +67,18 @@ def single_colour(colour: str) -> list[list[object]]:
     return [[0, colour], [1, colour]]
 
 
+def own_features(communes: Mapping[str, GeoJSON], tiles: pd.DataFrame) -> GeoJSON:
+    """The contours of `tiles` only: each trace carries its own areas, so that the figure holds
+    every contour once (a région's 1 266 communes: 1,2 MB of GeoJSON, not that per trace)."""
+    return feature_collection({code: communes[code] for code in tiles["territory_code"]})
+
+
 def area_trace(
-    geojson: GeoJSON, tiles: pd.DataFrame, hovers: pd.Series, colour: str, name: str, rank: int
+    communes: Mapping[str, GeoJSON], tiles: pd.DataFrame, hovers: pd.Series, colour: str, name: str, rank: int
 ) -> go.Choropleth:
     """The communes of `tiles` filled with one colour, named once in the legend."""
     return go.Choropleth(
-        geojson=geojson,
+        geojson=own_features(communes, tiles),
         locations=tiles["territory_code"].tolist(),
         z=[1] * len(tiles),
         colorscale=single_colour(colour),
@@ -87,7 +93,9 @@ def area_trace(
     )
 
 
-def area_traces(geojson: GeoJSON, tiles: pd.DataFrame, hovers: pd.Series, unit: str) -> list[go.Choropleth]:
+def area_traces(
+    communes: Mapping[str, GeoJSON], tiles: pd.DataFrame, hovers: pd.Series, unit: str
+) -> list[go.Choropleth]:
     """Shown communes by standing (one trace per class) or by value (one trace on the colour scale),
     then the secret ones and those without data."""
     traces: list[go.Choropleth] = []
@@ -98,7 +106,7 @@ def area_traces(geojson: GeoJSON, tiles: pd.DataFrame, hovers: pd.Series, unit: 
             if len(group):
                 traces.append(
                     area_trace(
-                        geojson,
+                        communes,
                         group,
                         hovers,
                         group["fill"].iloc[0],
@@ -108,12 +116,12 @@ def area_traces(geojson: GeoJSON, tiles: pd.DataFrame, hovers: pd.Series, unit: 
                 )
         unclassed = shown.loc[~shown["standing"].isin(list(STANDINGS_FR))]
         if len(unclassed):
-            traces.append(area_trace(geojson, unclassed, hovers, NO_DATA_FILL, _(NO_DATA_LEGEND), 950))
+            traces.append(area_trace(communes, unclassed, hovers, NO_DATA_FILL, _(NO_DATA_LEGEND), 950))
     elif len(shown):
         low, high = colour_range(shown["value"].dropna())
         traces.append(
             go.Choropleth(
-                geojson=geojson,
+                geojson=own_features(communes, shown),
                 locations=shown["territory_code"].tolist(),
                 z=shown["value"].tolist(),
                 zmin=low,
@@ -134,7 +142,7 @@ def area_traces(geojson: GeoJSON, tiles: pd.DataFrame, hovers: pd.Series, unit: 
     ):
         group = tiles.loc[tiles["state"] == state]
         if len(group):
-            traces.append(area_trace(geojson, group, hovers, colour, name, rank))
+            traces.append(area_trace(communes, group, hovers, colour, name, rank))
     return traces
 
 
@@ -210,9 +218,8 @@ def contour_map_figure(
     layout = layout.loc[layout["territory_code"].isin(list(communes))].reset_index(drop=True)
     tiles = tile_fills(tile_states(layout, values))
     hovers = pd.Series(hover_texts(tiles, unit, measure_label, interco_names, rate_unit, rate_shown), index=tiles.index)
-    geojson = feature_collection(dict(communes))
     return go.Figure(
-        [*area_traces(geojson, tiles, hovers, unit), *outline_traces(intercos, interco_names), secret_marks(tiles)],
+        [*area_traces(communes, tiles, hovers, unit), *outline_traces(intercos, interco_names), secret_marks(tiles)],
         layout=dict(
             height=height,
             separators=plotly_separators(),
