@@ -210,3 +210,10 @@ def outside_members(
     else:
         named = [str(departement_names.get(code, code)) for code in sorted(outside["departement_code"].unique())]
     return len(outside), ", ".join(named)
+
+
+def arrondissements_of(commune_codes: list[str], france: pd.DataFrame) -> pd.DataFrame:
+    """The arrondissements municipaux of these communes (Paris, Lyon, Marseille when in the scope):
+    territory_code, name, commune_code (their city). Their figures are summed into their city."""
+    found = france.loc[(france["level"] == "arrondissement") & france["commune_code"].isin(commune_codes)]
+    return found[["territory_code", "name", "commune_code"]].reset_index(drop=True)

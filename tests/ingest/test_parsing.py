@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from indicators.config import DEFAULT_DATA_DIR
 from indicators.ingest.parsing import (
     RowError,
     error_summary,
@@ -18,6 +19,7 @@ from indicators.ingest.parsing import (
     resolve_territories,
 )
 from indicators.ingest.reading import read_upload
+from indicators.loading import scope_territory_table
 
 
 @pytest.fixture(scope="module")
@@ -402,3 +404,60 @@ def test_a_commune_column_may_hold_insee_codes():
     codes, errors = resolve_territories(cells, pd.Series([2, 3, 4]), {"territory_name": "Commune"}, few_communes)
     assert codes.tolist()[:2] == ["92002", "92004"] and pd.isna(codes.tolist()[2])
     assert [error.line for error in errors] == [4]
+
+
+# --- Another territory: any commune of the scope, its arrondissements municipaux summed into their city ---
+
+
+def scope_communes(monkeypatch, setting: str) -> pd.DataFrame:
+    monkeypatch.setenv("INDICATORS_TERRITORY", setting)
+    territories = scope_territory_table(DEFAULT_DATA_DIR)
+    return territories.loc[territories["level"] == "commune"]
+
+
+def test_a_communes_name_of_another_departement_is_read_whatever_its_case_accents_or_hyphens(monkeypatch, catalogue):
+    communes = scope_communes(monkeypatch, "93")
+    text = (
+        "Commune;Période;Indicateur;Valeur\n"
+        "SAINT DENIS;2026-01;signalements_risque_prostitutionnel;7\n"
+        "epinay-sur-seine;2026-01;signalements_risque_prostitutionnel;5\n"
+        "Nanterre;2026-01;signalements_risque_prostitutionnel;3\n"
+    )
+    prepared = prepare(text, catalogue, communes)
+    assert [row[1] for row in rows_of(prepared)] == ["93066", "93031"]
+    assert [(error.line, error.message) for error in prepared.errors] == [
+        (4, "commune inconnue dans le territoire configuré (Seine-Saint-Denis, 39 communes)")
+    ]
+
+
+def test_arrondissements_are_summed_into_their_city(monkeypatch, catalogue):
+    communes = scope_communes(monkeypatch, "75")
+    text = (
+        "Code commune;Période;Indicateur;Valeur\n"
+        "75101;2026-01;signalements_risque_prostitutionnel;2\n"
+        "75118;2026-01;signalements_risque_prostitutionnel;9\n"
+        "75120;2026-02;signalements_risque_prostitutionnel;4\n"
+    )
+    prepared = prepare(text, catalogue, communes)
+    assert not prepared.errors
+    assert sorted(rows_of(prepared)) == [
+        ("signalements_risque_prostitutionnel", "75056", "2026-01", "ensemble", "ensemble", 11),
+        ("signalements_risque_prostitutionnel", "75056", "2026-02", "ensemble", "ensemble", 4),
+    ]
+
+
+def test_an_arrondissement_beside_its_citys_own_row_is_refused_not_counted_twice(monkeypatch, catalogue):
+    communes = scope_communes(monkeypatch, "13")
+    text = (
+        "Code commune;Période;Indicateur;Valeur\n"
+        "13055;2026-01;signalements_risque_prostitutionnel;20\n"
+        "13201;2026-01;signalements_risque_prostitutionnel;3\n"
+        "13202;2026-02;signalements_risque_prostitutionnel;6\n"
+    )
+    prepared = prepare(text, catalogue, communes)
+    assert sorted(rows_of(prepared)) == [
+        ("signalements_risque_prostitutionnel", "13055", "2026-01", "ensemble", "ensemble", 20),
+        ("signalements_risque_prostitutionnel", "13055", "2026-02", "ensemble", "ensemble", 6),
+    ]
+    assert [(error.line, error.value) for error in prepared.errors] == [(3, "13201")]
+    assert "gardez l'un ou l'autre" in prepared.errors[0].message

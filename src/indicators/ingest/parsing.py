@@ -25,7 +25,7 @@ from indicators.ingest.reading import RawTable
 from indicators.keys import fits_in_one_key, pack_codes
 from indicators.observations import overlapping_totals
 from indicators.schemas import AGE_GROUPS
-from indicators.scope import current_scope
+from indicators.scope import arrondissements_of, current_scope, france_territories
 from indicators.text import comparable, comparable_values
 
 KEY = ["indicator_id", "territory_code", "period", "sex", "age_group"]
@@ -412,7 +412,16 @@ def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series,
 def resolve_territories(
     cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
 ) -> tuple[pd.Series, list[RowError]]:
-    """COG codes (or commune names when there is no code column) checked against the scope's communes."""
+    """COG codes (or commune names when there is no code column) checked against the scope's communes
+    and their arrondissements municipaux (kept as such here: `summed_into_cities` adds them up)."""
+    arrondissements = arrondissements_of(communes["territory_code"].astype(str).tolist(), france_territories())
+    communes = pd.concat(
+        [
+            communes[["territory_code", "name_fr"]],
+            arrondissements.rename(columns={"name": "name_fr"})[["territory_code", "name_fr"]],
+        ],
+        ignore_index=True,
+    )
     names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
         header = columns["territory_name"]
@@ -660,6 +669,35 @@ def without_duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]
     return rows.loc[~duplicated], errors
 
 
+def summed_into_cities(rows: pd.DataFrame, communes: pd.DataFrame) -> tuple[pd.DataFrame, list[RowError]]:
+    """Rows of arrondissements municipaux (Paris, Lyon, Marseille) added up into their city, one row
+    per key at the line of its first arrondissement; an arrondissement's row refused where the file
+    also gives its city's own row for the same key (the city would count it twice)."""
+    arrondissements = arrondissements_of(communes["territory_code"].astype(str).tolist(), france_territories())
+    city_of = dict(zip(arrondissements["territory_code"], arrondissements["commune_code"]))
+    codes = rows["territory_code"].astype(str)
+    detailed = codes.isin(city_of)
+    if not detailed.any():
+        return rows, []
+    cities = rows.assign(territory_code=codes.map(city_of).where(detailed, codes))
+    own_keys = set(map(tuple, cities.loc[~detailed, KEY].astype(str).to_numpy().tolist()))
+    twice = detailed & pd.Series(
+        [tuple(key) in own_keys for key in cities[KEY].astype(str).to_numpy().tolist()], index=rows.index
+    )
+    errors = [
+        RowError(
+            int(line),
+            "—",
+            str(code),
+            _("arrondissement dont la ville a aussi sa propre ligne pour la même période : gardez l'un ou l'autre"),
+        )
+        for line, code in zip(rows.loc[twice, "line"], codes[twice])
+    ]
+    kept = cities.loc[~twice].astype(dict.fromkeys(KEY, str))
+    summed = kept.groupby(KEY, sort=False, as_index=False).agg(value=("value", "sum"), line=("line", "min"))
+    return summed, errors
+
+
 def without_overlapping_totals(
     rows: pd.DataFrame, cells: pd.DataFrame, split_headers: tuple[str, ...]
 ) -> tuple[pd.DataFrame, list[RowError]]:
@@ -743,7 +781,8 @@ def prepare_observations(
         rows = rows.loc[~rows["line"].isin(bad_lines)]
     rows, duplicate_errors = without_duplicates(rows)
     rows, overlap_errors = without_overlapping_totals(rows, cells, table.split_headers)
-    errors += duplicate_errors + overlap_errors
+    rows, city_errors = summed_into_cities(rows, communes)
+    errors += duplicate_errors + overlap_errors + city_errors
     # Keys were categoricals while checked (fast to compare and group); they leave as text.
     rows = rows.reset_index(drop=True)
     rows = rows.assign(**{column: as_text(rows[column]) for column in KEY}, value=rows["value"].astype("int64"))
