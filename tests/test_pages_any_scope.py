@@ -1,6 +1,6 @@
 """Every page, grouping, slide and sheet of another département than the Hauts-de-Seine
 (INDICATORS_TERRITORY): the Seine-Saint-Denis (EPTs, in both languages), the Corse-du-Sud (`2A`,
-EPCI) and the Guadeloupe (`971`, in English), on a store of that département's communes.
+EPCI), the Guadeloupe (`971`, in English) and Paris (one commune), on a store of its communes.
 
 The same checks as the generated stores' tour (no exception or error box, no `nan`, no French word
 in English, charts that hold), and what changes with the territory: its name in the headings and
@@ -95,6 +95,8 @@ def tour(territories: pd.DataFrame, name: str, intercos_word: str) -> None:
         ("93", "en", "Seine-Saint-Denis", "EPT"),
         ("2A", "fr", "Corse-du-Sud", "intercommunalités"),
         ("971", "en", "Guadeloupe", "intercommunalities"),
+        # Paris: one commune, in the Métropole du Grand Paris but in no EPT.
+        ("75", "fr", "Paris", "intercommunalités"),
     ],
 )
 def test_every_page_slide_and_sheet_of_another_departement(
