@@ -409,19 +409,24 @@ def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series,
     return [RowError(int(line), header, str(value), message) for line, value in zip(lines[bad.to_numpy()], raw[bad])]
 
 
-def resolve_territories(
-    cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
-) -> tuple[pd.Series, list[RowError]]:
-    """COG codes (or commune names when there is no code column) checked against the scope's communes
-    and their arrondissements municipaux (kept as such here: `summed_into_cities` adds them up)."""
+def with_arrondissements(communes: pd.DataFrame) -> pd.DataFrame:
+    """The scope's communes (territory_code, name_fr) and the arrondissements municipaux of its cities."""
     arrondissements = arrondissements_of(communes["territory_code"].astype(str).tolist(), france_territories())
-    communes = pd.concat(
+    return pd.concat(
         [
             communes[["territory_code", "name_fr"]],
             arrondissements.rename(columns={"name": "name_fr"})[["territory_code", "name_fr"]],
         ],
         ignore_index=True,
     )
+
+
+def resolve_territories(
+    cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
+) -> tuple[pd.Series, list[RowError]]:
+    """COG codes (or commune names when there is no code column) checked against the scope's communes
+    and their arrondissements municipaux (kept as such here: `summed_into_cities` adds them up)."""
+    communes = with_arrondissements(communes)
     names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
         header = columns["territory_name"]
