@@ -421,26 +421,26 @@ def with_arrondissements(communes: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def codes_from_names(
+    cells: pd.Series, lines: pd.Series, header: str, communes: pd.DataFrame
+) -> tuple[pd.Series, list[RowError]]:
+    """The codes of a column of commune names (whatever their case, accents or hyphens) or codes:
+    a "Commune" column often holds INSEE codes rather than names, and either is read."""
+    names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
+    names |= {code: code for code in communes["territory_code"]}
+    codes = per_distinct(cells, lambda distinct: comparable_values(distinct).map(names), categorical=True)
+    message = _("commune inconnue dans le territoire configuré ({scope})").format(scope=current_scope().described())
+    return codes, column_errors(codes.isna(), lines, header, cells, message)
+
+
 def resolve_territories(
     cells: pd.DataFrame, lines: pd.Series, columns: dict[str, str], communes: pd.DataFrame
 ) -> tuple[pd.Series, list[RowError]]:
     """COG codes (or commune names when there is no code column) checked against the scope's communes
     and their arrondissements municipaux (kept as such here: `summed_into_cities` adds them up)."""
     communes = with_arrondissements(communes)
-    names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
     if "territory" not in columns:
-        header = columns["territory_name"]
-        # A "Commune" column often holds INSEE codes rather than names: either is read.
-        names |= {code: code for code in communes["territory_code"]}
-        codes = per_distinct(cells[header], lambda distinct: comparable_values(distinct).map(names), categorical=True)
-        unknown = codes.isna()
-        return codes, column_errors(
-            unknown,
-            lines,
-            header,
-            cells[header],
-            _("commune inconnue dans le territoire configuré ({scope})").format(scope=current_scope().described()),
-        )
+        return codes_from_names(cells[columns["territory_name"]], lines, columns["territory_name"], communes)
     header = columns["territory"]
     known_codes = set(communes["territory_code"])
 
