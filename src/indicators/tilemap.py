@@ -648,6 +648,22 @@ def label_traces(tiles: pd.DataFrame, font_size: int) -> list[go.Scatter]:
     return traces
 
 
+def map_legend(tiles: pd.DataFrame, unit: str, font_size: int) -> dict[str, Any]:
+    """A map's legend (tiles or contours): horizontal, above the map (a page keeps the width for the
+    map, an image moves it below), not clickable, titled with what the colours compare when classed."""
+    return dict(
+        orientation="h",
+        x=0,
+        xanchor="left",
+        y=1.0,
+        yanchor="bottom",
+        itemclick=False,
+        itemdoubleclick=False,
+        font=dict(size=font_size),
+        title=dict(text=colour_title(tiles, unit) if classed(tiles) else ""),
+    )
+
+
 def map_span(layout: pd.DataFrame) -> float:
     """How far the tiles reach north to south, in plot units (12 for the Hauts-de-Seine)."""
     return float(layout["y"].max() - layout["y"].min()) if len(layout) else 0.0
@@ -704,18 +720,7 @@ def tile_map_figure(
             hovermode="closest",
             dragmode=False,
             hoverlabel=dict(font_size=font_size + 3, bgcolor="#ffffff"),
-            # Horizontal, above the map: a page keeps the width for the map, an image moves it below.
-            legend=dict(
-                orientation="h",
-                x=0,
-                xanchor="left",
-                y=1.0,
-                yanchor="bottom",
-                itemclick=False,
-                itemdoubleclick=False,
-                font=dict(size=font_size + 2),
-                title=dict(text=colour_title(tiles, unit) if classed(tiles) else ""),
-            ),
+            legend=map_legend(tiles, unit, font_size + 2),
             xaxis=dict(visible=False, constrain="domain", fixedrange=True, domain=[0, 0.88]),
             yaxis=dict(visible=False, scaleanchor="x", scaleratio=1, constrain="domain", fixedrange=True),
         ),
