@@ -84,8 +84,10 @@ def lattice_by_definition(observations: pd.DataFrame, interco_of: dict[str, str]
     return cells.loc[~((cells["dimension"] != "none") & (cells["group"] == ALL))].reset_index(drop=True)
 
 
-def relations_by_definition(cells: pd.DataFrame) -> list[set[tuple[int, frozenset[int]]]]:
-    """Each family as a set of (parent row, children rows), found by merges on the text keys."""
+def relations_by_definition(cells: pd.DataFrame, interco_of: dict[str, str]) -> list[set[tuple[int, frozenset[int]]]]:
+    """Each family as a set of (parent row, children rows), found by merges on the text keys: at a
+    département's scope, communes to their intercommunalité, communes and intercommunalités to the
+    département, and no département or région below another territory."""
     index = cells.reset_index().rename(columns={"index": "row"})
 
     def family(children: pd.DataFrame, parents: pd.DataFrame, keys: list[str]) -> set[tuple[int, frozenset[int]]]:
@@ -112,16 +114,16 @@ def relations_by_definition(cells: pd.DataFrame) -> list[set[tuple[int, frozense
     communes = index.loc[index["territory_level"] == "commune"]
     intercos = index.loc[index["territory_level"] == "interco"]
     department = index.loc[index["territory_code"] == scope_code()]
-    families.append(family(communes, department, across))
-    families.append(family(intercos, department, across))
     families.append(
         family(
-            communes.assign(interco=communes["parent_code"].astype(str)),
+            communes.assign(interco=communes["territory_code"].map(interco_of)),
             intercos.assign(interco=intercos["territory_code"]),
             ["interco", *across],
         )
     )
-    return families
+    families.append(family(communes, department, across))
+    families.append(family(intercos, department, across))
+    return [*families, set(), set()]
 
 
 def as_sets(members: np.ndarray, ids: np.ndarray) -> set[tuple[int, frozenset[int]]]:
@@ -220,7 +222,7 @@ def test_relations_tie_each_parent_to_exactly_its_children_where_that_holds(fram
             for parent, children in family
             if rows[parent] == frozenset().union(*(rows[c] for c in children))
         }
-        for family in relations_by_definition(published)
+        for family in relations_by_definition(published, intercos)
     ]
     crossing = cells.reset_index().rename(columns={"index": "row"})
     for position, name in enumerate(("sex", "age_group")):

@@ -93,10 +93,55 @@ def test_a_commune_in_no_intercommunalite_is_still_a_commune_of_its_scope(monkey
     assert sein["level"] == "commune" and pd.isna(sein["interco_code"]) and sein["population"] > 0
 
 
-@pytest.mark.parametrize("setting", ["99", "FRANCE", "750", "92050"])
-def test_a_setting_that_names_no_departement_is_refused_in_french(setting):
-    with pytest.raises(ScopeError, match=f"INDICATORS_TERRITORY={setting} : ce n'est pas le code d'un département"):
+@pytest.mark.parametrize("setting", ["99", "REG-99", "750", "92050", "EUROPE"])
+def test_a_setting_that_names_no_territory_is_refused_in_french(setting):
+    with pytest.raises(ScopeError, match=f"INDICATORS_TERRITORY={setting} : ce n'est ni le code d'un département"):
         resolve_scope(setting, france_territories())
+
+
+@pytest.mark.parametrize(
+    ("setting", "level", "code", "name", "communes"),
+    [
+        ("11", "departement", "11", "Aude", None),
+        ("DEP-93", "departement", "93", "Seine-Saint-Denis", 39),
+        ("REG-11", "region", "REG-11", "Île-de-France", 1266),
+        ("reg-94", "region", "REG-94", "Corse", None),
+        ("FR", "pays", "FR", "France", None),
+        ("France", "pays", "FR", "France", None),
+    ],
+)
+def test_a_bare_code_is_a_departement_and_a_region_is_written_reg(setting, level, code, name, communes):
+    """Région and département codes overlap (11 is the Aude and Île-de-France): a bare code is the
+    département's, as INSEE's local-data API writes them a région is REG-11."""
+    france = france_territories()
+    scope = resolve_scope(setting, france)
+    assert (scope.level, scope.code, scope.name) == (level, code, name)
+    if communes is not None:
+        assert scope.communes == communes
+    if level == "pays":
+        assert scope.communes == int((france["level"] == "commune").sum())
+
+
+def test_a_regions_table_holds_its_departements_and_intercommunalites_across_them(monkeypatch):
+    territories = table_for(monkeypatch, "REG-11").set_index("territory_code")
+    departements = territories.loc[territories["level"] == "departement"]
+    assert sorted(departements.index) == ["75", "77", "78", "91", "92", "93", "94", "95"]
+    assert set(departements["parent_code"]) == {"REG-11"}
+    assert territories.at["REG-11", "parent_code"] == "FR"
+    communes = territories.loc[territories["level"] == "commune"]
+    assert len(communes) == 1266 and set(communes["parent_code"]) == set(departements.index)
+    # Boucle Nord de Seine holds Argenteuil: inside Île-de-France, across two départements.
+    assert territories.at["200057990", "parent_code"] == "REG-11"
+    assert territories.at["200057990", "outside_count"] == 0
+    assert territories.at["200057966", "parent_code"] == "92"
+
+
+def test_france_holds_every_commune_and_regions_apart_from_departements(monkeypatch):
+    territories = table_for(monkeypatch, "FR").set_index("territory_code")
+    assert territories.at["11", "name_fr"] == "Aude" and territories.at["11", "parent_code"] == "REG-76"
+    assert territories.at["REG-11", "name_fr"] == "Île-de-France" and territories.at["REG-11", "level"] == "region"
+    assert (territories["level"] == "commune").sum() == (france_territories()["level"] == "commune").sum()
+    assert not territories["outside_count"].fillna(0).any(), "nothing lies outside France"
 
 
 def test_loading_refuses_an_unknown_setting_without_a_traceback(monkeypatch):

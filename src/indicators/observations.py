@@ -13,7 +13,7 @@ from indicators.config import DEMO_SOURCE_ID
 from indicators.i18n import _
 from indicators.keys import pack_codes
 from indicators.store.contract import empty_observations
-from indicators.territories import interco_of, intercos
+from indicators.territories import scope_units, units_of
 
 Frequency = Literal["month", "quarter", "year"]
 Breakdown = Literal["none", "sex", "age_group", "territory_code"]
@@ -253,14 +253,17 @@ def rank_with_secret_last(ranked: pd.DataFrame) -> pd.DataFrame:
 
 
 def rank_territories(observations: pd.DataFrame, territories: pd.DataFrame, level: str = "commune") -> pd.DataFrame:
-    """Total per commune (or per EPT, `level="interco"`) over the selected rows, largest first, with its name.
+    """Total per commune (or per intercommunalité, département, région: `level`) over the selected rows,
+    largest first, with its name.
 
     Only territories with rows are ranked: a commune the file says nothing about has no figure,
     which is not zero (`communes_without_data` names them). An EPT adds up the rows of its communes.
     """
-    if level == "interco":
-        places = intercos(territories)[["territory_code", "name_fr"]]
-        observations = observations.assign(territory_code=observations["territory_code"].map(interco_of(territories)))
+    if level != "commune":
+        places = scope_units(territories, level)[["territory_code", "name_fr"]]
+        observations = observations.assign(
+            territory_code=observations["territory_code"].map(units_of(territories, level))
+        )
     else:
         places = territories.loc[territories["level"] == "commune", ["territory_code", "name_fr"]]
     totals = observations.groupby("territory_code", as_index=False, observed=True)["value"].sum()

@@ -18,7 +18,7 @@ from indicators.i18n import N_
 INDICATOR_KINDS = ("estimate_range", "recorded_count", "share", "age", "change", "activity_count")
 DOMAINS = ("published", "field")
 QUALIFIERS = ("exact", "lower_bound", "approximate", "derived")
-TERRITORY_LEVELS = ("monde", "pays", "departement", "interco", "commune")
+TERRITORY_LEVELS = ("monde", "pays", "region", "departement", "interco", "commune")
 SEXES = ("F", "M", "ensemble")
 AGE_GROUPS = ("11-14", "15-17", "18-25", "ensemble")
 
@@ -114,7 +114,8 @@ class TerritorySchema(pa.DataFrameModel):
     parent_code: Series[str] = pa.Field(nullable=True, title="Territoire parent")
     source_id: Series[str] = pa.Field(title="Source")
     # A commune's facts, each with its source: municipal population, its EPT, a representative point.
-    population: Series[pd.Int64Dtype] = pa.Field(nullable=True, gt=0, title="Population municipale")
+    # Six communes of the Meuse, destroyed in 1916, keep their name and have no inhabitant: 0, no rate.
+    population: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, title="Population municipale")
     population_source_id: Series[str] = pa.Field(nullable=True, title="Source de la population")
     interco_code: Series[str] = pa.Field(nullable=True, title="EPT")
     longitude: Series[float] = pa.Field(nullable=True, ge=-180, le=180, title="Longitude")

@@ -1,12 +1,18 @@
 """The territory the dashboard serves, chosen at setup: `INDICATORS_TERRITORY`, a département's code
-(`92`, the default; `93`, `2A`, `971`…).
+(`92`, the default; `93`, `2A`, `971`…), a région's (`REG-11`) or `FR`.
 
-Its territories (its communes with their populations and points, their intercommunalités, the
-département itself) are read from `data/france_territories.csv`, France's reference built from the
-published sources (`scripts/make_territories.py`), never typed by hand. An intercommunalité is the
-commune's établissement public territorial inside the Métropole du Grand Paris, its EPCI à fiscalité
-propre elsewhere; one that also holds communes outside the scope is counted here for its communes
-inside only, and says so (`outside_count`, `outside_names`).
+A bare code is a département's: région and département codes overlap (11 is the Aude and
+Île-de-France, 93 the Seine-Saint-Denis and Provence-Alpes-Côte d'Azur), so a région is written as
+INSEE's local-data API writes it, `REG-11`, and `DEP-11` is accepted for a département. A région's
+territory code in the app is that form too: at France scope the Aude (11) and Île-de-France
+(REG-11) are both there.
+
+Its territories (its communes with their populations and points, their intercommunalités, its
+départements and régions, the scope itself) are read from `data/france_territories.csv`, France's
+reference built from the published sources (`scripts/make_territories.py`), never typed by hand.
+An intercommunalité is the commune's établissement public territorial inside the Métropole du Grand
+Paris, its EPCI à fiscalité propre elsewhere; one that also holds communes outside the scope is
+counted here for its communes inside only, and says so (`outside_count`, `outside_names`).
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ POINT_SOURCE = "IGN_ADMIN_EXPRESS_CENTROIDES"
 OUTSIDE_NAMED = 3
 # « de » before a name, by the COG's type of name (`liaison`).
 OF_FORMS = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
+# The levels of the territories a scope holds, finest first; a scope's own level is its top.
+SCOPE_LEVELS = ("commune", "interco", "departement", "region", "pays")
+REGION_PREFIX = "REG-"
+DEPARTEMENT_PREFIX = "DEP-"
+FRANCE_CODE = "FR"
 
 
 class ScopeError(ValueError):
@@ -83,18 +94,32 @@ def france_territories(folder: Path | None = None) -> pd.DataFrame:
     return _france(path, path.stat().st_mtime_ns)
 
 
+def region_code(code: str) -> str:
+    """A région's territory code in the app (`REG-11`) from its COG code (`11`)."""
+    return REGION_PREFIX + code
+
+
 def resolve_scope(setting: str, france: pd.DataFrame) -> Scope:
-    """The département a setting names; ScopeError with a French message for anything else."""
-    departements = france.loc[france["level"] == "departement"].set_index("territory_code")
+    """The territory a setting names (`92`, `DEP-11`, `REG-11`, `FR`); ScopeError with a French
+    message for anything else."""
+    setting = setting.strip().upper().replace(" ", "")
     communes = france.loc[france["level"] == "commune"]
-    if setting not in departements.index:
+    if setting in (FRANCE_CODE, "FRANCE"):
+        return Scope("pays", FRANCE_CODE, "France", 0, len(communes))
+    if setting.startswith(REGION_PREFIX) or setting.startswith("REG"):
+        level, code, column = "region", setting.removeprefix(REGION_PREFIX).removeprefix("REG"), "region_code"
+    else:
+        level, code, column = "departement", setting.removeprefix(DEPARTEMENT_PREFIX), "departement_code"
+    known = france.loc[france["level"] == level].set_index("territory_code")
+    if code not in known.index:
         raise ScopeError(
             _(
-                "{variable}={setting} : ce n'est pas le code d'un département (92, 93, 2A, 971…). Rien n'a été changé."
+                "{variable}={setting} : ce n'est ni le code d'un département (92, 93, 2A, 971…), ni celui d'une "
+                "région (REG-11), ni FR. Rien n'a été changé."
             ).format(variable=TERRITORY_VARIABLE, setting=setting)
         )
-    row = departements.loc[setting]
-    count = int((communes["departement_code"] == setting).sum())
+    row = known.loc[code]
+    count = int((communes[column] == code).sum())
     if count == 0:
         raise ScopeError(
             _("{variable}={setting} : {name} n'a aucune commune dans le Code officiel géographique.").format(
@@ -102,7 +127,17 @@ def resolve_scope(setting: str, france: pd.DataFrame) -> Scope:
             )
         )
     liaison = pd.to_numeric(pd.Series([row["liaison"]]), errors="coerce").fillna(0).astype(int).iloc[0]
-    return Scope("departement", setting, str(row["name"]), int(liaison), count)
+    return Scope(level, region_code(code) if level == "region" else code, str(row["name"]), int(liaison), count)
+
+
+def scope_communes(france: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The France table's communes inside a scope."""
+    communes = france.loc[france["level"] == "commune"]
+    if scope.level == "pays":
+        return communes
+    if scope.level == "region":
+        return communes.loc[communes["region_code"] == scope.code.removeprefix(REGION_PREFIX)]
+    return communes.loc[communes["departement_code"] == scope.code]
 
 
 @lru_cache(maxsize=8)
@@ -120,29 +155,19 @@ def current_scope(folder: Path | None = None) -> Scope:
 
 def scope_territories(france: pd.DataFrame, scope: Scope, shipped: pd.DataFrame) -> pd.DataFrame:
     """The territories table of a scope (`schemas.TerritorySchema`): the shipped rows (the world,
-    France, the départements published figures are about), the scope itself, its intercommunalités
-    and its communes, each with its sources."""
-    communes = france.loc[(france["level"] == "commune") & (france["departement_code"] == scope.code)]
+    France, the départements published figures are about), the scope itself, its régions and
+    départements (at France or région scope), its intercommunalités and its communes, each with its
+    sources. A commune's parent is its département, a département's its région (`REG-11`)."""
+    communes = scope_communes(france, scope)
     interco_of = communes["ept_code"].fillna(communes["epci_code"])
+    upper = upper_rows(france, communes, scope)
     # The shipped rows stay, but for what the France table gives: a data folder may add communes of
     # its own to the scope (the bench's fictitious roll-up, `benchmarks/bench.py`).
-    kept = shipped.loc[(shipped["level"] != "interco") & ~shipped["territory_code"].isin(communes["territory_code"])]
+    generated = set(communes["territory_code"]) | set(upper["territory_code"])
+    kept = shipped.loc[(shipped["level"] != "interco") & ~shipped["territory_code"].isin(generated)]
     added = kept.loc[kept["level"] == "commune"]
-    rows: list[pd.DataFrame] = [kept.loc[kept["level"] != "commune"]]
-    if scope.code not in set(kept["territory_code"]):
-        rows.append(
-            pd.DataFrame(
-                {
-                    "territory_code": [scope.code],
-                    "name_fr": [scope.name],
-                    "name_en": [scope.name],
-                    "level": [scope.level],
-                    "parent_code": ["FR"],
-                    "source_id": [COMMUNE_SOURCE],
-                }
-            )
-        )
-    rows.append(interco_rows(france, interco_of, scope))
+    rows: list[pd.DataFrame] = [kept.loc[kept["level"] != "commune"], upper]
+    rows.append(interco_rows(france, communes, interco_of, scope))
     rows.append(
         pd.DataFrame(
             {
@@ -150,7 +175,7 @@ def scope_territories(france: pd.DataFrame, scope: Scope, shipped: pd.DataFrame)
                 "name_fr": communes["name"].to_numpy(),
                 "name_en": communes["name"].to_numpy(),
                 "level": "commune",
-                "parent_code": scope.code,
+                "parent_code": communes["departement_code"].to_numpy(),
                 "source_id": COMMUNE_SOURCE,
                 "population": communes["population"].to_numpy(),
                 "population_source_id": POPULATION_SOURCE,
@@ -166,50 +191,93 @@ def scope_territories(france: pd.DataFrame, scope: Scope, shipped: pd.DataFrame)
     return table.astype({"population": "Int64", "outside_count": "Int64"})
 
 
-def interco_rows(france: pd.DataFrame, interco_of: pd.Series, scope: Scope) -> pd.DataFrame:
+def upper_rows(france: pd.DataFrame, communes: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The scope itself and, under it, the régions and départements its communes lie in (none under
+    a département): each département's parent is its région, each région's France."""
+    departements = france.loc[
+        (france["level"] == "departement") & france["territory_code"].isin(communes["departement_code"])
+    ]
+    regions = france.loc[(france["level"] == "region") & france["territory_code"].isin(departements["region_code"])]
+    frames = [pd.DataFrame({"territory_code": [scope.code], "name": [scope.name], "level": [scope.level]})]
+    frames[0]["parent_code"] = "WLD" if scope.level == "pays" else FRANCE_CODE
+    if scope.level in ("region", "pays"):
+        frames.append(departements.assign(level="departement", parent_code=REGION_PREFIX + departements["region_code"]))
+    if scope.level == "pays":
+        frames.append(
+            regions.assign(
+                level="region", territory_code=REGION_PREFIX + regions["territory_code"], parent_code=FRANCE_CODE
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    return pd.DataFrame(
+        {
+            "territory_code": table["territory_code"].to_numpy(),
+            "name_fr": table["name"].to_numpy(),
+            "name_en": table["name"].to_numpy(),
+            "level": table["level"].to_numpy(),
+            "parent_code": table["parent_code"].to_numpy(),
+            "source_id": COMMUNE_SOURCE,
+        }
+    )
+
+
+def interco_rows(france: pd.DataFrame, communes: pd.DataFrame, interco_of: pd.Series, scope: Scope) -> pd.DataFrame:
     """The scope's intercommunalités (`interco_of`: its communes' EPT or EPCI) as rows of its table,
-    each with its form and what it holds outside the scope."""
+    each with its form, what it holds outside the scope, and its parent: the scope's département
+    or région that holds all its communes of the scope, the scope itself otherwise."""
     groups = france.loc[france["level"].isin(["epci", "ept"])].drop_duplicates("territory_code")
     groups = groups.set_index("territory_code")
-    all_members = france.loc[france["level"] == "commune"].assign(
-        interco=lambda frame: frame["ept_code"].fillna(frame["epci_code"])
-    )
     intercos = sorted(interco_of.dropna().unique())
-    outside = [outside_members(all_members, code, scope.code, france) for code in intercos]
+    inside = pd.DataFrame({"interco": interco_of, "departement": communes["departement_code"]})
+    inside = inside.assign(region=inside["departement"].map(departement_regions(france)))
+    parent = pd.Series(scope.code, index=pd.Index(intercos), dtype="object")
+    if scope.level != "departement":
+        per_departement = inside.groupby("interco")["departement"].agg(["nunique", "first"]).reindex(intercos)
+        per_region = inside.groupby("interco")["region"].agg(["nunique", "first"]).reindex(intercos)
+        one_region = (per_region["nunique"] == 1) & (scope.level == "pays")
+        parent = parent.mask(one_region, REGION_PREFIX + per_region["first"].astype(str))
+        parent = parent.mask(per_departement["nunique"] == 1, per_departement["first"])
+    outside = outside_of_scope(france, set(communes["territory_code"]), intercos)
     return pd.DataFrame(
         {
             "territory_code": intercos,
             "name_fr": [groups.at[code, "name"] for code in intercos],
             "name_en": [groups.at[code, "name"] for code in intercos],
             "level": "interco",
-            "parent_code": scope.code,
+            "parent_code": parent.to_numpy(),
             "source_id": INTERCO_SOURCE,
             "kind": [groups.at[code, "kind"] for code in intercos],
-            "outside_count": pd.array([count for count, _names in outside], dtype="Int64"),
-            "outside_names": [names for _count, names in outside],
+            "outside_count": pd.array([outside.get(code, (0, None))[0] for code in intercos], dtype="Int64"),
+            "outside_names": [outside.get(code, (0, None))[1] for code in intercos],
         }
     )
 
 
-def outside_members(
-    members: pd.DataFrame, interco: str, scope_code: str, france: pd.DataFrame
-) -> tuple[int, str | None]:
-    """How many of an intercommunalité's communes lie outside the scope, and what a note names
-    them by: their names with their département's when a few (« Argenteuil (Val-d'Oise) »), else
-    their départements' names."""
-    mine = members.loc[members["interco"] == interco]
-    outside = mine.loc[mine["departement_code"] != scope_code]
-    if outside.empty:
-        return 0, None
+def departement_regions(france: pd.DataFrame) -> pd.Series:
+    """Each département's région code (COG, `11`), indexed by the département's code."""
+    departements = france.loc[france["level"] == "departement"]
+    return pd.Series(departements["region_code"].to_numpy(), index=departements["territory_code"].to_numpy())
+
+
+def outside_of_scope(france: pd.DataFrame, inside: set[str], intercos: list[str]) -> dict[str, tuple[int, str]]:
+    """For each of these intercommunalités that also holds communes outside the scope, how many and
+    what a note names them by: their names with their département's when a few (« Argenteuil
+    (Val-d'Oise) »), else their départements' names."""
+    members = france.loc[france["level"] == "commune"]
+    members = members.assign(interco=members["ept_code"].fillna(members["epci_code"]))
+    outside = members.loc[members["interco"].isin(intercos) & ~members["territory_code"].isin(inside)]
     departement_names = france.loc[france["level"] == "departement"].set_index("territory_code")["name"]
-    if len(outside) <= OUTSIDE_NAMED:
-        named = [
-            f"{name} ({departement_names.get(departement, departement)})"
-            for name, departement in zip(outside["name"], outside["departement_code"])
-        ]
-    else:
-        named = [str(departement_names.get(code, code)) for code in sorted(outside["departement_code"].unique())]
-    return len(outside), ", ".join(named)
+    found: dict[str, tuple[int, str]] = {}
+    for interco, mine in outside.groupby("interco", sort=True):
+        if len(mine) <= OUTSIDE_NAMED:
+            named = [
+                f"{name} ({departement_names.get(departement, departement)})"
+                for name, departement in zip(mine["name"], mine["departement_code"])
+            ]
+        else:
+            named = [str(departement_names.get(code, code)) for code in sorted(mine["departement_code"].unique())]
+        found[str(interco)] = (len(mine), ", ".join(named))
+    return found
 
 
 def arrondissements_of(commune_codes: list[str], france: pd.DataFrame) -> pd.DataFrame:

@@ -91,36 +91,90 @@ def every_interco_is_an_ept(territories: pd.DataFrame) -> bool:
 
 
 def communes(territories: pd.DataFrame) -> pd.DataFrame:
-    """The département's communes, in code order."""
-    mine = territories.loc[(territories["level"] == "commune") & (territories["parent_code"] == scope_code())]
+    """The scope's communes, in code order."""
+    mine = territories.loc[territories["level"] == "commune"]
     return mine.sort_values("territory_code", ignore_index=True)
 
 
 def intercos(territories: pd.DataFrame) -> pd.DataFrame:
-    """The département's EPTs, in code order."""
-    mine = territories.loc[(territories["level"] == "interco") & (territories["parent_code"] == scope_code())]
+    """The scope's intercommunalités, in code order."""
+    mine = territories.loc[territories["level"] == "interco"]
     return mine.sort_values("territory_code", ignore_index=True)
 
 
 def interco_of(territories: pd.DataFrame) -> dict[str, str]:
-    """Each commune's EPT code (communes without one are left out)."""
+    """Each commune's intercommunalité code (communes without one are left out)."""
     mine = communes(territories).dropna(subset=["interco_code"])
     return dict(zip(mine["territory_code"], mine["interco_code"]))
 
 
+# The levels a commune adds up to, finest first, as far as the scope's own level.
+UPPER_LEVELS = ("interco", "departement", "region", "pays")
+
+
+def scope_levels() -> list[str]:
+    """The levels of the scope's territories, finest first: commune, interco, then the scope's
+    département, or its départements and région, or France's départements, régions and France."""
+    top = current_scope().level
+    return ["commune", *UPPER_LEVELS[: UPPER_LEVELS.index(top) + 1]]
+
+
+def ancestors(territories: pd.DataFrame) -> pd.DataFrame:
+    """Each commune of the scope (index) and the territory it adds up to at every level above it
+    (`scope_levels`): its intercommunalité (missing for a commune in none), its département, its
+    région, France, as far as the scope."""
+    mine = communes(territories).set_index("territory_code")
+    parents = territories.drop_duplicates("territory_code").set_index("territory_code")["parent_code"]
+    chain = pd.DataFrame({"interco": mine["interco_code"]}, index=mine.index)
+    chain["departement"] = mine["parent_code"]
+    levels = scope_levels()
+    if "region" in levels:
+        chain["region"] = chain["departement"].map(parents)
+    if "pays" in levels:
+        chain["pays"] = scope_code()
+    if levels[-1] != "departement":
+        # A commune the data folder adds under the scope itself (`benchmarks/bench.py`) has no
+        # département of its own: it adds up to the scope only.
+        under_scope = chain["departement"] == scope_code()
+        chain.loc[under_scope, list(levels[2:-1])] = None
+    chain[levels[-1]] = scope_code()
+    return chain[levels[1:]].astype("object")
+
+
+def units_of(territories: pd.DataFrame, level: str) -> dict[str, str]:
+    """Each commune's territory at `level` (its intercommunalité, département, région…), communes in
+    none left out."""
+    if level == "commune":
+        return {code: code for code in communes(territories)["territory_code"]}
+    found = ancestors(territories)[level].dropna()
+    return {str(commune): str(unit) for commune, unit in found.items()}
+
+
+def scope_units(territories: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The scope's territories of one level (its communes, intercommunalités, départements…) in code
+    order: those its communes add up to."""
+    codes = set(units_of(territories, level).values())
+    mine = territories.loc[(territories["level"] == level) & territories["territory_code"].isin(codes)]
+    return mine.drop_duplicates("territory_code").sort_values("territory_code", ignore_index=True)
+
+
 def level_of(territories: pd.DataFrame, territory_code: str) -> str:
-    """ "commune", "interco" or "departement"."""
+    """ "commune", "interco", "departement", "region" or "pays"."""
     if territory_code == scope_code():
-        return "departement"
-    return "interco" if territory_code in set(intercos(territories)["territory_code"]) else "commune"
+        return current_scope().level
+    found = territories.loc[territories["territory_code"] == territory_code, "level"]
+    return str(found.iloc[0]) if len(found) else "commune"
 
 
 def members(territories: pd.DataFrame, territory_code: str) -> list[str] | None:
-    """The communes a territory's figures add up: itself for a commune, its communes for an EPT,
-    None (every row) for the département."""
+    """The communes a territory's figures add up: itself for a commune, its communes for an
+    intercommunalité, a département or a région of the scope, None (every row) for the scope."""
     if territory_code == scope_code():
         return None
-    inside = [commune for commune, ept in interco_of(territories).items() if ept == territory_code]
+    level = level_of(territories, territory_code)
+    if level == "commune":
+        return [territory_code]
+    inside = [commune for commune, unit in units_of(territories, level).items() if unit == territory_code]
     return inside or [territory_code]
 
 
@@ -131,15 +185,15 @@ def names(territories: pd.DataFrame) -> dict[str, str]:
 
 
 def populations(territories: pd.DataFrame) -> pd.Series:
-    """Municipal population per territory code: each commune's, and for an EPT or the
-    département the sum of its communes (Int64, index territory_code)."""
-    mine = communes(territories)
-    commune_population = mine.set_index("territory_code")["population"].astype("Int64")
-    by_interco = (
-        mine.dropna(subset=["interco_code"]).groupby("interco_code")["population"].sum(min_count=1).astype("Int64")
-    )
-    department = pd.Series([commune_population.sum(min_count=1)], index=[scope_code()], dtype="Int64")
-    return pd.concat([commune_population, by_interco, department]).rename("population")
+    """Municipal population per territory code: each commune's, and for an intercommunalité, a
+    département, a région or the scope the sum of its communes (Int64, index territory_code)."""
+    commune_population = communes(territories).set_index("territory_code")["population"].astype("Int64")
+    chain = ancestors(territories)
+    sums = [
+        commune_population.groupby(chain[level].reindex(commune_population.index)).sum(min_count=1)
+        for level in chain.columns
+    ]
+    return pd.concat([commune_population, *sums]).astype("Int64").rename("population")
 
 
 def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) -> dict[str, str]:
@@ -256,11 +310,10 @@ def counted_exposure(rows: pd.DataFrame, territories: pd.DataFrame, level: str =
         }
     )
     frame = frame.assign(exposure=frame["population"] * (frame["months"] / 12 if annualised else 1.0))
-    if level == "interco":
-        frame = frame.assign(territory_code=frame["territory_code"].map(interco_of(territories))).dropna(
-            subset=["territory_code"]
-        )
-        expected = mine.dropna(subset=["interco_code"]).groupby("interco_code").size()
+    if level != "commune":
+        unit_of = units_of(territories, level)
+        frame = frame.assign(territory_code=frame["territory_code"].map(unit_of)).dropna(subset=["territory_code"])
+        expected = pd.Series(list(unit_of.values()), dtype="object").value_counts()
     else:
         expected = pd.Series(1, index=frame["territory_code"])
     grouped = frame.assign(unknown=frame["population"].isna()).groupby("territory_code", sort=True)

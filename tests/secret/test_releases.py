@@ -19,6 +19,7 @@ from indicators.secret.releases import (
     protection_key,
 )
 from indicators.secret.suppression import solve_protected_cells
+from indicators.territories import interco_of
 
 
 @pytest.fixture()
@@ -251,6 +252,6 @@ def test_the_probes_scenario_through_the_store_leaves_nothing_to_recover(tables,
     observation_store(folder).commit(first.assign(value=first["value"].where(~cell, 7)), action="import", parent=1)
     after = protected_cells(load_tables(folder), 5, folder)
     second = observation_store(folder).read(2)
-    hierarchy = kept.interco_of(tables.territories)
+    hierarchy = interco_of(tables.territories)
     found = recovered_cells([Release(first, before), Release(second, after)], hierarchy, every_block=False)
     assert found.empty, found

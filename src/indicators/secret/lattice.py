@@ -1,9 +1,10 @@
 """The lattice of every figure a viewer may see, and the additive relations that tie its cells.
 
-A cell is an indicator × a territory (a commune, its EPT or the département) × a period (month,
-quarter or year) × a group (a sex, an age group, or everyone). Sexes or age groups add up to
-everyone, months to quarters and quarters to years, communes to their EPT and to the département
-(`relations`). Which cells are hidden is decided in `secret.suppression`.
+A cell is an indicator × a territory (a commune, its intercommunalité, its département, its région,
+France, as far as the scope) × a period (month, quarter or year) × a group (a sex, an age group, or
+everyone). Sexes or age groups add up to everyone, months to quarters and quarters to years,
+communes to their intercommunalité and to their département, départements to their région, régions
+to France (`relations`). Which cells are hidden is decided in `secret.suppression`.
 
 Every hidden cell is shown with one symbol, SECRET_SYMBOL ("s", as INSEE writes it), whatever
 the reason it was hidden: "< k" would be false for a cell hidden only to protect another one, and
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from indicators.i18n import N_
 from indicators.keys import pack_codes, row_digests
@@ -29,7 +30,14 @@ from indicators.territories import (
 )
 
 ALL = "ensemble"
-TERRITORY_LEVELS = ["commune", "interco", "departement"]
+TERRITORY_LEVELS = ["commune", "interco", "departement", "region", "pays"]
+# Where each territory of a cell lies: its code at every level above it, joined by CHAIN_SEPARATOR
+# (empty where it has none, or lies across two), one category per distinct chain (`parent_code`).
+UPPER_LEVELS = TERRITORY_LEVELS[1:]
+CHAIN_SEPARATOR = "|"
+# Each commune's territory at every level above it, as far as the scope (`territories.ancestors`);
+# a mapping commune → intercommunalité stands for a département's scope.
+Ancestors: TypeAlias = "Mapping[str, str] | pd.DataFrame"
 
 
 SECRET_SYMBOL = "s"
@@ -71,9 +79,10 @@ class CodedObservations:
     """The commune observations as integer codes, ready to be summed into cells.
 
     `values` holds per row the value and the two 31-bit halves of its digest; `span` the finest level
-    a row can be shown at (0 a month, 1 a quarter, 2 a year); `territory_interco` each commune's EPT as a
-    position in `interco_codes` (-1: none, the commune adds up to the département only); `period_codes`
-    per level each month's period and the periods' starts.
+    a row can be shown at (0 a month, 1 a quarter, 2 a year); `unit_codes` per level above the commune
+    its territories, `territory_unit` each commune's position among them (-1: none, as a commune in no
+    intercommunalité); `unit_chain` per level (the communes' included) each territory's chain as a
+    position in `chains`; `period_codes` per level each month's period and the periods' starts.
     """
 
     dated: pd.DataFrame
@@ -81,25 +90,81 @@ class CodedObservations:
     indicators: pd.Index
     territory: np.ndarray
     territories: pd.Index
-    interco_codes: pd.Index
-    territory_interco: np.ndarray
+    unit_codes: dict[str, pd.Index]
+    territory_unit: dict[str, np.ndarray]
+    unit_chain: dict[str, np.ndarray]
+    chains: pd.Index
     month: np.ndarray
     months: pd.DatetimeIndex
     span: np.ndarray
     values: np.ndarray
     period_codes: dict[str, tuple[np.ndarray, pd.Index]]
-    parent_categories: pd.Index
+
+    @property
+    def levels(self) -> list[str]:
+        """The territory levels of the cells, finest first."""
+        return ["commune", *self.unit_codes]
 
 
-def coded_observations(observations: pd.DataFrame, interco_of: Mapping[str, str]) -> CodedObservations:
-    """The observations' indicators, territories and months factorised, their EPTs, spans and digests."""
+def ancestor_frame(ancestors: Ancestors | None, territories: pd.Index) -> pd.DataFrame:
+    """Each observed commune's territory per level above it: `ancestors` as given, or, from a mapping
+    commune → intercommunalité, its intercommunalité and the scope's département. A commune the
+    ancestors do not know adds up to the scope only."""
+    if isinstance(ancestors, pd.DataFrame):
+        frame = ancestors.reindex(territories).astype("object")
+    else:
+        frame = pd.DataFrame({"interco": pd.Series(dict(ancestors or {}), dtype="object")}).reindex(territories)
+        frame["departement"] = scope_code()
+    frame.iloc[:, -1] = scope_code()
+    return frame.astype("object")
+
+
+def territory_chains(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per level (the communes' and each above), each territory's chain: its codes at the levels
+    above it, where all its communes agree on one (`CHAIN_SEPARATOR`-joined over UPPER_LEVELS)."""
+    communes = frame.reindex(columns=UPPER_LEVELS)
+    chains = {"commune": joined(communes)}
+    for position, level in enumerate(UPPER_LEVELS):
+        if level not in frame:
+            continue
+        above = UPPER_LEVELS[position + 1 :]
+        grouped = communes.dropna(subset=[level]).groupby(level)
+        agreed = pd.DataFrame(index=grouped.size().index)
+        for column in UPPER_LEVELS:
+            if column in above:
+                single = grouped[column].nunique() == 1
+                agreed[column] = grouped[column].first().where(single)
+            else:
+                agreed[column] = None
+        chains[level] = joined(agreed)
+    return chains
+
+
+def joined(frame: pd.DataFrame) -> pd.Series:
+    """Each row's codes joined by CHAIN_SEPARATOR, "" for a missing one."""
+    filled = frame.astype(object).where(frame.notna(), "").astype(str)
+    others: list[pd.Series] = [filled[column] for column in filled.columns[1:]]
+    return filled.iloc[:, 0].str.cat(others, sep=CHAIN_SEPARATOR)  # type: ignore[arg-type]
+
+
+def coded_observations(observations: pd.DataFrame, ancestors: Ancestors | None) -> CodedObservations:
+    """The observations' indicators, territories and months factorised, their communes' territories at
+    every level above, their spans and digests."""
     dated = with_month(observations)
     indicator, indicators = pd.factorize(dated["indicator_id"], sort=True)
     territory, territories = pd.factorize(dated["territory_code"], sort=True)
-    interco_codes = pd.Index(sorted(set(interco_of.values())))
-    territory_interco = interco_codes.get_indexer(pd.Index([interco_of.get(code) for code in territories])).astype(
-        np.int64
-    )
+    frame = ancestor_frame(ancestors, pd.Index(territories))
+    unit_codes = {level: pd.Index(sorted(frame[level].dropna().unique())) for level in frame.columns}
+    territory_unit = {
+        level: codes.get_indexer(pd.Index(frame[level])).astype(np.int64) for level, codes in unit_codes.items()
+    }
+    chain_of = territory_chains(frame)
+    chains = pd.Index(sorted(set().union(*(set(found) for found in chain_of.values()))))
+    unit_chain = {"commune": chains.get_indexer(pd.Index(chain_of["commune"].to_numpy())).astype(np.int64)}
+    unit_chain |= {
+        level: chains.get_indexer(pd.Index(chain_of[level].reindex(codes).fillna("").to_numpy())).astype(np.int64)
+        for level, codes in unit_codes.items()
+    }
     month, month_values = pd.factorize(dated["month"], sort=True)
     months = pd.DatetimeIndex(month_values)
     span = np.searchsorted([1, 3, 12], dated["months_spanned"].to_numpy()).astype(np.int64)
@@ -123,22 +188,23 @@ def coded_observations(observations: pd.DataFrame, interco_of: Mapping[str, str]
         indicators=pd.Index(indicators),
         territory=territory,
         territories=pd.Index(territories),
-        interco_codes=interco_codes,
-        territory_interco=territory_interco,
+        unit_codes=unit_codes,
+        territory_unit=territory_unit,
+        unit_chain=unit_chain,
+        chains=chains,
         month=month,
         months=months,
         span=span,
         values=values,
         period_codes={level: pd.factorize(starts[level], sort=True) for level in starts},
-        parent_categories=pd.Index([scope_code(), *interco_codes]),
     )
 
 
 def month_sums_per_territory_level(
     coded: CodedObservations, group: np.ndarray, groups: pd.Index
 ) -> dict[str, KeyedSums]:
-    """Monthly sums of one dimension's groups per commune, per EPT (its communes) and for the
-    département (every commune), with the sizes of their keys."""
+    """Monthly sums of one dimension's groups per commune and per territory of every level above
+    (its communes), with the sizes of their keys."""
     sizes = {
         "indicator": len(coded.indicators),
         "territory": len(coded.territories),
@@ -148,20 +214,20 @@ def month_sums_per_territory_level(
     }
     keys = {"indicator": coded.indicator, "territory": coded.territory, "month": coded.month, "span": coded.span}
     commune_months = _sum_by({**keys, "group": group}, sizes, coded.values)
-    department_months = _sum_by({name: commune_months[0][name] for name in MONTH_KEYS}, sizes, commune_months[1])
-    commune_interco = coded.territory_interco[commune_months[0]["territory"]]
-    inside = commune_interco >= 0
-    interco_sizes = {**sizes, "territory": max(len(coded.interco_codes), 1)}
-    interco_months = _sum_by(
-        {**{name: commune_months[0][name][inside] for name in MONTH_KEYS}, "territory": commune_interco[inside]},
-        interco_sizes,
-        commune_months[1][inside],
-    )
-    return {
-        "commune": (commune_months, sizes),
-        "interco": (interco_months, interco_sizes),
-        "departement": (department_months, sizes),
-    }
+    built: dict[str, KeyedSums] = {"commune": (commune_months, sizes)}
+    for level, codes in coded.unit_codes.items():
+        unit = coded.territory_unit[level][commune_months[0]["territory"]]
+        inside = unit >= 0
+        level_sizes = {**sizes, "territory": max(len(codes), 1)}
+        built[level] = (
+            _sum_by(
+                {**{name: commune_months[0][name][inside] for name in MONTH_KEYS}, "territory": unit[inside]},
+                level_sizes,
+                commune_months[1][inside],
+            ),
+            level_sizes,
+        )
+    return built
 
 
 def period_keys(
@@ -179,9 +245,7 @@ def period_keys(
     if dimension != "none" and ALL in groups:
         # A dimension that an indicator does not split ("ensemble") is the same cell as the total.
         keep &= keys["group"] != groups.get_loc(ALL)
-    level_keys = {"indicator": keys["indicator"][keep]}
-    if territory_level != "departement":
-        level_keys["territory"] = keys["territory"][keep]
+    level_keys = {"indicator": keys["indicator"][keep], "territory": keys["territory"][keep]}
     level_keys["period"] = period_of_month[keys["month"][keep]]
     level_keys["group"] = keys["group"][keep]
     return level_keys, keep
@@ -198,17 +262,9 @@ def cell_frame(
     """One piece's cells (`piece`: territory level, period level, dimension) as lattice rows: codes
     back to territories, periods and groups, with each territory's parent."""
     territory_level, level, dimension = piece
-    territory_codes: pd.Index | NDArray[np.object_]
-    if territory_level == "commune":
-        territory_codes = coded.territories.take(cells["territory"])
-        interco_positions = coded.territory_interco[cells["territory"]]
-        parent_codes = np.where(interco_positions >= 0, interco_positions + 1, 0)
-    elif territory_level == "interco":
-        territory_codes = coded.interco_codes.take(cells["territory"])
-        parent_codes = np.zeros(len(cell_sums), dtype=np.int64)
-    else:
-        territory_codes = np.full(len(cell_sums), scope_code(), dtype=object)
-        parent_codes = np.full(len(cell_sums), -1, dtype=np.int64)
+    codes = coded.territories if territory_level == "commune" else coded.unit_codes[territory_level]
+    territory_codes = codes.take(cells["territory"])
+    parent_codes = coded.unit_chain[territory_level][cells["territory"]]
     return pd.DataFrame(
         {
             "indicator_id": pd.Series(coded.indicators.take(cells["indicator"]), dtype="str"),
@@ -222,7 +278,7 @@ def cell_frame(
                 np.full(len(cell_sums), TERRITORY_LEVELS.index(territory_level), dtype=np.int64),
                 categories=pd.Index(TERRITORY_LEVELS),
             ),
-            "parent_code": pd.Categorical.from_codes(parent_codes, categories=coded.parent_categories),
+            "parent_code": pd.Categorical.from_codes(parent_codes, categories=coded.chains),
             "digest_low": cell_sums[:, 1],
             "digest_high": cell_sums[:, 2],
         }
@@ -247,33 +303,33 @@ def dimension_cells(coded: CodedObservations, dimension: str) -> dict[tuple[str,
     return built
 
 
-def lattice(observations: pd.DataFrame, interco_of: Mapping[str, str] | None = None) -> pd.DataFrame:
+def lattice(observations: pd.DataFrame, ancestors: Ancestors | None = None) -> pd.DataFrame:
     """Every displayable cell: (indicator, territory, level, period_start, dimension, group, value),
-    with the territory's level ("commune", "interco", "departement") and the territory it adds up to.
+    with the territory's level ("commune", "interco", "departement", "region", "pays") and the
+    territories it adds up to (`parent_code`, its chain).
 
     Built from the commune cells as given: quarters and years are sums of months, a quarterly
-    figure exists only as a quarter and in its year, a yearly figure only as a year cell; an EPT
-    (given `interco_of`, commune → EPT) is a sum of its communes, the département a sum of communes.
+    figure exists only as a quarter and in its year, a yearly figure only as a year cell; a
+    territory above the commune (given `ancestors`, `territories.ancestors`, or a mapping commune →
+    intercommunalité for a département) is a sum of its communes.
     Keys are integer codes, so a million observations cost a few hash factorisations, not
     eighteen text group-bys.
     """
-    coded = coded_observations(observations, dict(interco_of or {}))
+    coded = coded_observations(observations, ancestors)
     built: dict[tuple[str, str, str], pd.DataFrame] = {}
     for dimension in GROUP_DIMENSIONS:
         built.update(dimension_cells(coded, dimension))
     order = [
         (territory_level, level, dimension)
-        for territory_level in TERRITORY_LEVELS
+        for territory_level in coded.levels
         for level in PERIOD_LEVELS
         for dimension in GROUP_DIMENSIONS
     ]
-    rows = crossed_rows(coded.dated, coded.values, coded.territories, coded.territory_interco, coded.interco_codes)
+    rows = crossed_rows(coded)
     return pd.concat([*(built[piece] for piece in order), rows], ignore_index=True)
 
 
-def crossed_rows(
-    dated: pd.DataFrame, sums: np.ndarray, territories: pd.Index, territory_interco: np.ndarray, interco_codes: pd.Index
-) -> pd.DataFrame:
+def crossed_rows(coded: CodedObservations) -> pd.DataFrame:
     """The stored rows crossing sex and age, as cells never shown: `ROW_DIMENSION` where their commune's
     crossing for that period is partial (some sex × age combinations missing, or rows split one way
     only beside them), `FULL_CROSSING_ROW` where it is complete.
@@ -283,6 +339,7 @@ def crossed_rows(
     15–17, the girls' count is the 11–14 count), and only the rows themselves say it. Across releases
     the rows of a complete crossing matter too, where some of them changed and others did not
     (`suppression` ties those)."""
+    dated, sums = coded.dated, coded.values
     crossed = ((dated["sex"] != ALL) & (dated["age_group"] != ALL)).to_numpy()
     unit = pd.MultiIndex.from_arrays([dated["indicator_id"], dated["territory_code"], dated["period"]])
     codes, _units = pd.factorize(unit)
@@ -303,8 +360,7 @@ def crossed_rows(
         months.to_period("Y").start_time,
         np.where(spanned == 3, months.to_period("Q").start_time, months),
     )
-    interco_positions = pd.Series(territory_interco, index=territories).reindex(chosen["territory_code"])
-    parent_codes = np.where(interco_positions.to_numpy() >= 0, interco_positions.to_numpy() + 1, 0)
+    parent_codes = coded.unit_chain["commune"][coded.territory[picked]]
     return pd.DataFrame(
         {
             "indicator_id": pd.Series(chosen["indicator_id"].to_numpy(), dtype="str"),
@@ -317,7 +373,7 @@ def crossed_rows(
             "territory_level": pd.Categorical.from_codes(
                 np.zeros(len(chosen), dtype=np.int64), categories=pd.Index(TERRITORY_LEVELS)
             ),
-            "parent_code": pd.Categorical.from_codes(parent_codes, categories=pd.Index([scope_code(), *interco_codes])),
+            "parent_code": pd.Categorical.from_codes(parent_codes, categories=coded.chains),
             "digest_low": np.rint(sums[picked, 1]).astype(np.int64),
             "digest_high": np.rint(sums[picked, 2]).astype(np.int64),
         }
@@ -405,31 +461,63 @@ def period_families(coded: CellCodes, rows: np.ndarray) -> list[tuple[np.ndarray
 
 
 def territory_families(coded: CellCodes, rows: np.ndarray, cells: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Communes add up to the département, EPTs to the département, communes to their EPT (same
-    period and group)."""
-    territory_level = cells["territory_level"].to_numpy()
-    is_commune, is_interco = territory_level == "commune", territory_level == "interco"
-    is_department = territory_level == "departement"
+    """Communes add up to their intercommunalité; communes, intercommunalités, départements and régions
+    each to the nearest territory above them that holds all their communes (a commune to its
+    département, an intercommunalité across two départements to its région…), same period and group.
+    Relations that do not hold (a département with an intercommunalité across its border) are
+    dropped by `holding`."""
+    level_codes = pd.Categorical(cells["territory_level"], categories=TERRITORY_LEVELS).codes
     across = ["indicator_id", "level", "period_start", "dimension", "group"]
-    # A commune's EPT as a territory code: its parent's position among the territory values.
-    no_territory = coded.sizes["territory_code"] - 1
-    parent_of = pd.DataFrame(
-        {"territory": coded.codes["territory_code"], "parent": cells["parent_code"].astype("object")}
-    ).drop_duplicates("territory")
-    parent_territory = np.full(coded.sizes["territory_code"], no_territory, dtype=np.int64)
-    found = coded.values["territory_code"].get_indexer(pd.Index(parent_of["parent"]))
-    parent_territory[parent_of["territory"].to_numpy()] = np.where(found >= 0, found, no_territory)
-    return [
-        link(rows[is_commune], rows[is_department], coded, across),
-        link(rows[is_interco], rows[is_department], coded, across),
+    keys = ["indicator_id", "territory_code", *across[1:]]
+    interco_of = parent_territories(coded, cells, ("interco",))
+    upper_of = parent_territories(coded, cells, ("departement", "region", "pays"))
+    upper = rows[level_codes >= TERRITORY_LEVELS.index("departement")]
+    families = [
         link(
-            rows[is_commune],
-            rows[is_interco],
+            rows[level_codes == 0],
+            rows[level_codes == 1],
             coded,
-            ["indicator_id", "territory_code", *across[1:]],
-            child_maps={"territory_code": parent_territory},
-        ),
+            keys,
+            child_maps={"territory_code": interco_of},
+        )
     ]
+    for position in range(len(TERRITORY_LEVELS) - 1):
+        families.append(
+            link(rows[level_codes == position], upper, coded, keys, child_maps={"territory_code": upper_of})
+        )
+    return families
+
+
+def parent_territories(coded: CellCodes, cells: pd.DataFrame, levels: tuple[str, ...]) -> np.ndarray:
+    """Per territory code, the code of its nearest territory at one of `levels` (in order) as read in
+    its chain (`parent_code`); "no such value" where it has none."""
+    no_territory = coded.sizes["territory_code"] - 1
+    chain = cells["parent_code"].cat
+    parent_of = pd.DataFrame({"territory": coded.codes["territory_code"], "chain": chain.codes}).drop_duplicates(
+        "territory"
+    )
+    parts = chain_parts(cells)
+    wanted = [UPPER_LEVELS.index(level) for level in levels]
+    nearest = [next((part[index] for index in wanted if len(part) > index and part[index]), "") for part in parts]
+    chain_parent = coded.values["territory_code"].get_indexer(pd.Index(nearest))
+    chain_parent = np.where(chain_parent >= 0, chain_parent, no_territory)
+    parent_territory = np.full(coded.sizes["territory_code"], no_territory, dtype=np.int64)
+    parent_territory[parent_of["territory"].to_numpy()] = chain_parent[parent_of["chain"].to_numpy()]
+    return parent_territory
+
+
+def chain_parts(cells: pd.DataFrame) -> list[list[str]]:
+    """Each `parent_code` category as its codes per UPPER_LEVELS. A release recorded before chains
+    (a département's scope) holds one code instead: a commune's intercommunalité, or the
+    département for anything else."""
+    categories = [str(category) for category in cells["parent_code"].cat.categories]
+    if all(CHAIN_SEPARATOR in category for category in categories):
+        return [category.split(CHAIN_SEPARATOR) for category in categories]
+    interco_level = cells["territory_level"] == "interco"
+    intercos = set(cells.loc[interco_level, "territory_code"].unique())
+    tops = cells.loc[cells["territory_level"] == "departement", "territory_code"].unique()
+    top = str(tops[0]) if len(tops) else ""
+    return [[category if category in intercos else "", top, "", ""] for category in categories]
 
 
 def crossing_families(coded: CellCodes, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -485,9 +573,11 @@ RELATION_FAMILIES = [
     "age groups → everyone",
     "months → quarter",
     "quarters → year",
-    "communes → département",
-    "EPT → département",
-    "communes → EPT",
+    "communes → intercommunalité",
+    "communes → above",
+    "intercommunalités → above",
+    "départements → above",
+    "régions → France",
     "rows → sex",
     "rows → age group",
 ]

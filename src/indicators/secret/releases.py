@@ -31,7 +31,7 @@ from indicators.loading import DataTables, observation_store
 from indicators.secret.lattice import STORED_ROWS
 from indicators.secret.suppression import SECRET_RULES_VERSION, solve_protected_cells
 from indicators.store.contract import ObservationStore, ReleaseInfo, read_published
-from indicators.territories import interco_of
+from indicators.territories import ancestors
 
 PROTECTED_FOLDER = "protected"
 # Lattices kept on disk per data folder (a few MB each): the versions viewers may still be shown.
@@ -54,7 +54,9 @@ def protection_key(tables: DataTables, k: int, rules: int = SECRET_RULES_VERSION
     observations = tables.field_observations
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
-    digest.update(repr((sorted(interco_of(tables.territories).items()), k, rules)).encode())
+    hierarchy = ancestors(tables.territories)
+    digest.update(pd.util.hash_pandas_object(hierarchy.reset_index(), index=False).to_numpy().tobytes())
+    digest.update(repr((k, rules)).encode())
     return digest.hexdigest()[:32]
 
 

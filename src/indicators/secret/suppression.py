@@ -36,7 +36,7 @@ from indicators.secret.lattice import (
     lattice,
     relations,
 )
-from indicators.territories import interco_of
+from indicators.territories import ancestors
 
 # Raised whenever the rules change what is hidden: lattices kept under an older number are solved
 # again (`secret.releases`). 2: earlier releases taken into account.
@@ -618,10 +618,10 @@ def partners_to_hide(
 
 
 def solve_protected_cells(tables: DataTables, k: int, earlier: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
-    """The protected lattice of the field observations, EPTs included: the one suppression every
+    """The protected lattice of the field observations, every level of the scope included: the one suppression every
     page, export, image, slide and sheet reads its figures from, given the `earlier` releases'
     protected lattices (oldest first).
 
     The exact audit costs seconds at scale: callers go through `secret.releases.protected_cells`,
     which solves each release once and keeps it."""
-    return suppress_small_counts(lattice(tables.field_observations, interco_of(tables.territories)), k, earlier)
+    return suppress_small_counts(lattice(tables.field_observations, ancestors(tables.territories)), k, earlier)
