@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, final
 import numpy as np
 import pandas as pd
 
-from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, REPO_ROOT
+from indicators.config import DEFAULT_DATA_DIR, DEMO_FIELD_FILE, REPO_ROOT, TERRITORY_VARIABLE
 from indicators.loading import STORE_FOLDER, TABLE_FILES, scope_territory_table
 from indicators.pages import PAGES as REGISTERED
 from indicators.territories import scope_code
@@ -663,6 +663,10 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--no-pages", action="store_true", help="sans les mesures de pages")
     command.add_argument(
+        "--territory",
+        help="territoire servi pendant la mesure (INDICATORS_TERRITORY : 92, REG-11, FR…), le réglage sinon",
+    )
+    command.add_argument(
         "--versions",
         type=int,
         default=3,
@@ -704,6 +708,9 @@ def describe(result: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv)
+    if args.territory:
+        # Read by every step and by the page-measuring child processes, which inherit it.
+        os.environ[TERRITORY_VARIABLE] = args.territory
     if args.repeats < 1 or args.versions < 1 or any(rows < 1 for rows in args.rows):
         print("--repeats, --versions et --rows doivent être au moins 1", file=sys.stderr)
         return 2

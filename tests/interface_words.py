@@ -5,7 +5,8 @@ French app before views/interface_fr.py; extend the list when a new one shows up
 
 FRENCH_INTERFACE: the interface's own French (titles, labels, buttons, captions). What stays French
 on purpose in the English app is left out before the check (`interface_part`): the sources' own
-texts (titles, publishers, relays, notes: published figures keep their sources' wording), the
+texts (titles, publishers, relays, notes: published figures keep their sources' wording), places'
+names (« CA Rambouillet Territoires »), the
 importer's column names and the values an analyst types, which English messages quote
 (“mars 2024”). Extend the list when a French word shows up on an English page.
 """
@@ -130,10 +131,21 @@ def sources_wording() -> tuple[str, ...]:
     return tuple(sorted((text for text in texts if text), key=len, reverse=True))
 
 
+@cache
+def french_place_names() -> tuple[str, ...]:
+    """Names of France's communes, intercommunalités, départements and régions that hold an
+    interface word (« CA Rambouillet Territoires », « Chalo-Saint-Mars »), longest first: names stay
+    as INSEE writes them."""
+    france = pd.read_csv(DEFAULT_DATA_DIR / "france_territories.csv", dtype=str, usecols=["name"])
+    found = france["name"].dropna().unique()
+    return tuple(sorted((name for name in found if FRENCH.search(name)), key=len, reverse=True))
+
+
 def interface_part(text: str) -> str:
     """`text` without what stays French on purpose (see the module's docstring)."""
     if text.strip() in TEMPLATE_COLUMNS:
         return ""
-    for wording in sources_wording():
-        text = text.replace(wording, "")
+    for wording in (*sources_wording(), *french_place_names()):
+        if wording in text:
+            text = text.replace(wording, "")
     return QUOTED.sub("", text)

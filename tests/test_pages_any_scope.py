@@ -27,13 +27,20 @@ _folders = count()
 
 
 def scope_store(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, setting: str
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str,
+    departements: list[str] | None = None,
 ) -> pd.DataFrame:
     """A data folder whose store holds two years of (fictitious, seeded) counts for every commune of
-    the scope, as an import leaves them; the app pointed at it. Returns the scope's territories."""
+    the scope (of these `departements` only, when given), as an import leaves them; the app pointed
+    at it. Returns the scope's territories."""
     monkeypatch.setenv("INDICATORS_TERRITORY", setting)
     territories = scope_territory_table()
-    communes = territories.loc[territories["level"] == "commune", "territory_code"].tolist()
+    mine = territories.loc[territories["level"] == "commune"]
+    if departements is not None:
+        mine = mine.loc[mine["parent_code"].isin(departements)]
+    communes = mine["territory_code"].tolist()
     observations = generate_demo_observations(communes, seed=len(communes))
     observations = observations.loc[observations["period"] >= "2024-01"].assign(
         source_id=f"{IMPORT_SOURCE_PREFIX}000001"
@@ -105,3 +112,64 @@ def test_every_page_slide_and_sheet_of_another_departement(
     territories = scope_store(tmp_path_factory, monkeypatch, setting)
     with in_language(language):
         tour(territories, name, intercos_word)
+
+
+def upper_tour(territories: pd.DataFrame, name: str, levels: list[str]) -> None:
+    """Every page; Territoires at every level of the scope (départements and régions drawn by their
+    contours); every slide; the sheets of the scope, a région, a département, an intercommunalité and
+    a commune."""
+    app = new_app()
+    for page in PAGES:
+        visit_page(app, page, demo=False)
+        # The scope holds the Hauts-de-Seine: never named as the territory served.
+        assert "tout le département" not in shown_text(app), page
+        if page == "views/overview.py":
+            assert any(name in header.value for header in app.header), [header.value for header in app.header]
+        if page == "views/territories.py":
+            for level in levels:
+                app.segmented_control(key="niveau").set_value(level).run()
+                check_common(app, f"territoires {level}", demo=False)
+                if level in ("departement", "region"):
+                    specs = [chart.proto.spec for chart in app.get("plotly_chart")]
+                    assert any('"choropleth"' in spec for spec in specs), level
+                app.segmented_control(key="mesure").set_value("rate").run()
+                check_common(app, f"territoires {level} rate", demo=False)
+                app.segmented_control(key="mesure").set_value("count").run()
+    presenter = new_app({"mode": "presentation", "slide": "1"})
+    check_common(presenter, "slide 1", demo=False)
+    slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
+    for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
+        presenter.query_params["slide"] = str(number)
+        presenter.run()
+        check_common(presenter, f"slide {number}", demo=False)
+    with_data = territories.loc[territories["level"] == "commune"]
+    sheet = new_app()
+    sheet.switch_page("views/sheet.py")
+    sheet.run()
+    wanted = [
+        territories.loc[territories["level"].isin(["region", "pays"]), "territory_code"].iloc[-1],
+        *territories.loc[territories["level"] == "region", "territory_code"].head(1),
+        territories.loc[territories["level"] == "departement", "territory_code"].iloc[-1],
+        territories.loc[territories["level"] == "interco", "territory_code"].iloc[0],
+        with_data["territory_code"].iloc[0],
+    ]
+    for code in wanted:
+        sheet.selectbox(key="territoire").set_value(code).run()
+        check_common(sheet, f"fiche {code}", demo=False)
+
+
+@pytest.mark.parametrize(
+    ("setting", "language", "departements", "name", "levels"),
+    [
+        ("REG-11", "fr", ["92", "93", "95"], "Île-de-France", ["departement", "interco", "commune"]),
+        ("REG-11", "en", ["93"], "Île-de-France", ["departement", "commune"]),
+        ("FR", "en", ["2A", "2B", "05"], "France", ["region", "departement", "interco", "commune"]),
+        ("FR", "fr", ["2A", "971"], "France", ["region", "departement", "commune"]),
+    ],
+)
+def test_every_page_slide_and_sheet_of_a_region_and_of_france(
+    tmp_path_factory, monkeypatch, setting, language, departements, name, levels
+):
+    territories = scope_store(tmp_path_factory, monkeypatch, setting, departements)
+    with in_language(language):
+        upper_tour(territories, name, levels)

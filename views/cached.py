@@ -53,7 +53,7 @@ from indicators.source_tables import SourcesPage
 from indicators.source_tables import sources_page as build_sources_page
 from indicators.store.contract import ObservationDiff, ObservationStore
 from indicators.store.history import version_changes
-from indicators.territories import communes, territory_choices
+from indicators.territories import communes, maps_communes, territory_choices
 from indicators.tilemap import tile_layout
 from views.keyed import Version, keyed
 
@@ -201,7 +201,9 @@ def ranking_view(version: Version, choice: RankingChoice) -> RankingView | None:
     data, index, cells = _tables.at(version), field_index.at(version), _indicator_cells.at(version, choice.indicator_id)
     benchmark = protected_benchmark(index, data.territories, cells, choice)
     public_label = territory_publics.at(version, choice.indicator_id, *choice.years)[choice.public]
-    layout = _map_layout.at(version)
+    # The tiles are laid out only for the tile map (France's 35 000 communes are never tiled).
+    tiled = choice.level == "commune" and choice.map_kind == "tiles" and maps_communes()
+    layout = _map_layout.at(version) if tiled else pd.DataFrame()
     return build_ranking_view(data, index, ranked, version.k, choice, public_label, layout, benchmark)
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.cards import NO_DATA, NO_DATA_NOTE, field_card
 from indicators.i18n import _, localized
 from indicators.provenance import short_source, source_line
+from indicators.scope import current_scope
 from indicators.territories import scope_name
 from views.cached import headlines, latest_comparisons, tables
 from views.components import demo_banner, row_of
@@ -15,9 +16,9 @@ catalogue = data.catalogue
 st.title(_("Prostitution des mineurs : vue d'ensemble"))
 st.markdown(
     _(
-        "Les chiffres publiés sur la France, puis l'activité de terrain du département. "
+        "Les chiffres publiés sur la France, puis l'activité de terrain {of_scope}. "
         "Chaque chiffre indique sa source, sa date et sa définition (survoler le point d'interrogation)."
-    )
+    ).format(of_scope=current_scope().of_name)
 )
 
 st.header(_("Chiffres publiés"))

@@ -9,7 +9,14 @@ from indicators.choices import RankingChoice
 from indicators.config import DEMO_LABEL_FR
 from indicators.i18n import N_, _
 from indicators.labels import translated
-from indicators.territories import MEASURES_FR, communes, every_interco_is_an_ept, territory_choices
+from indicators.territories import (
+    MEASURES_FR,
+    communes,
+    every_interco_is_an_ept,
+    maps_communes,
+    scope_levels,
+    territory_choices,
+)
 from indicators.tilemap import TILES_AT_MOST, clicked_territory
 from views.cached import field_index, ranking_view, tables, territory_publics
 from views.components import (
@@ -21,7 +28,7 @@ from views.components import (
 )
 from views.links import open_sheet, shared_choice, shared_segment
 
-LEVELS = {"commune": N_("Communes"), "interco": N_("EPT")}
+LEVELS = {"commune": N_("Communes"), "interco": N_("EPT"), "departement": N_("Départements"), "region": N_("Régions")}
 # The communes' map: equal tiles, or their true boundaries (the default beyond TILES_AT_MOST communes).
 MAPS = {"tiles": N_("Tuiles"), "contours": N_("Contours")}
 VIEWS = {"classement": N_("Classement"), "entonnoir": N_("Entonnoir : taux selon la population")}
@@ -32,11 +39,20 @@ catalogue = data.catalogue
 # Inside the Métropole du Grand Paris the intercommunalités are EPTs; elsewhere EPCIs, named as such.
 if not every_interco_is_an_ept(data.territories):
     LEVELS["interco"] = N_("Intercommunalités")
-st.title(
-    _("Territoires : comparer les communes et les EPT")
-    if every_interco_is_an_ept(data.territories)
-    else _("Territoires : comparer les communes et les intercommunalités")
-)
+# The levels below the scope: a région's départements, France's départements and régions.
+LEVELS = {level: label for level, label in LEVELS.items() if level in scope_levels()[:-1]}
+if "departement" in LEVELS:
+    st.title(
+        _("Territoires : comparer les communes, les intercommunalités, les départements et les régions")
+        if "region" in LEVELS
+        else _("Territoires : comparer les communes, les intercommunalités et les départements")
+    )
+else:
+    st.title(
+        _("Territoires : comparer les communes et les EPT")
+        if every_interco_is_an_ept(data.territories)
+        else _("Territoires : comparer les communes et les intercommunalités")
+    )
 index = field_index()
 if index.is_demo:
     demo_banner()
@@ -65,8 +81,9 @@ measure = shared_segment(
     key="mesure",
 )
 
-map_kind = "tiles"
-if level == "commune":
+# No map of France's communes (`maps_communes`): "none".
+map_kind = "tiles" if maps_communes() else "none"
+if level == "commune" and maps_communes():
     many = len(communes(data.territories)) > TILES_AT_MOST
     map_kind = shared_segment(
         map_column,
@@ -112,6 +129,13 @@ if view.tile_map is not None:
 else:
     for note in view.notes:
         st.caption(note)
+    if level == "commune" and not maps_communes():
+        st.caption(
+            _(
+                "La France compte trop de communes pour une carte lisible : "
+                "les niveaux Départements et Régions en dessinent une."
+            )
+        )
 
 # The ranking or the funnel plot (rate against population, with the limits chance allows).
 shown_view = shared_segment(

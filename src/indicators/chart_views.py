@@ -21,7 +21,7 @@ from indicators.charts import funnel_figure, interval_text, observation_figure, 
 from indicators.choices import RankingChoice, TrendChoice
 from indicators.comparisons import Coverage, rate_interval
 from indicators.contour_map import contour_map_figure, point_layout
-from indicators.contours import CONTOUR_SOURCE_ID, departement_contours
+from indicators.contours import CONTOUR_SOURCE_ID, GeoJSON, contours_of, representative_points
 from indicators.disclosure import masked_ranking, series_tables
 from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share
@@ -39,6 +39,7 @@ from indicators.observations import (
     year_bounds,
 )
 from indicators.provenance import source_line
+from indicators.scope import REGION_PREFIX, whole_words
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.rules import ProtectedChange, period_changes
 from indicators.territories import (
@@ -50,6 +51,7 @@ from indicators.territories import (
     communes,
     every_interco_is_an_ept,
     intercos,
+    maps_communes,
     masked_bound,
     measure_label,
     measure_unit,
@@ -59,7 +61,7 @@ from indicators.territories import (
     partial_notes,
     rate_decimals,
     rate_unit,
-    scope_code,
+    scope_units,
 )
 from indicators.territories import communes as territory_communes
 from indicators.tilemap import map_sentence, map_values, page_height, tile_map_figure, unplaced_communes
@@ -113,7 +115,7 @@ SPARSE_NOTES = {
     ),
     None: N_(
         "La plupart des points de ce graphique ({masked} sur {total}) sont masqués par le secret statistique "
-        "({symbol}) : un territoire plus large (son intercommunalité ou le département) en montre davantage."
+        "({symbol}) : un territoire plus large (son intercommunalité ou {the_whole}) en montre davantage."
     ),
 }
 # Most points: more than half of them.
@@ -150,7 +152,7 @@ def sparse_view(series: pd.DataFrame, frequency: str, offered: Sequence[str]) ->
     finer = FREQUENCIES[: FREQUENCIES.index(frequency) + 1] if frequency in FREQUENCIES else FREQUENCIES
     coarser = next((choice for choice in FREQUENCIES if choice not in finer and choice in offered), None)
     note = _(SPARSE_NOTES[coarser]).format(
-        masked=masked, total=total, symbol=_("« {name} »").format(name=SECRET_SYMBOL)
+        masked=masked, total=total, symbol=_("« {name} »").format(name=SECRET_SYMBOL), **whole_words()
     )
     return SparseView(note, coarser)
 
@@ -327,8 +329,10 @@ class RankingTexts:
     decimals: int
     rate_decimals: int
     communes: bool
-    # "commune", "EPT" (every intercommunalité of the scope is one) or "interco": how the places are named.
+    # "commune", "EPT" (every intercommunalité of the scope is one), "interco", "departement" or
+    # "region": how the places are named.
     places: str = "commune"
+    measure: str = "count"
 
 
 def benchmark_text(benchmark: Benchmark, texts: RankingTexts) -> str:
@@ -352,19 +356,19 @@ def comparison_notes(shown: pd.DataFrame, benchmark: Benchmark | None, texts: Ra
     if not benchmark.shown:
         notes.append(
             _(
-                "Le total du département est masqué par le secret statistique, ou une commune n'a pas de "
-                "population connue : les territoires ne sont pas comparés au taux du département."
-            )
+                "Le total {of_whole} est masqué par le secret statistique, ou une commune n'a pas de "
+                "population connue : les territoires ne sont pas comparés au taux {of_whole}."
+            ).format(**whole_words())
         )
     elif benchmark.rate is not None:
         rate = benchmark_text(benchmark, texts)
         notes.append(
-            _("Taux du département {period} : {rate}.").format(period=texts.period_text, rate=rate)
+            _("Taux {of_whole} {period} : {rate}.").format(period=texts.period_text, rate=rate, **whole_words())
             if benchmark.coverage.communes >= benchmark.coverage.communes_expected
             else _(
-                "Taux du département {period} : {rate}, sur les communes qui ont transmis ({coverage}) : "
+                "Taux {of_whole} {period} : {rate}, sur les communes qui ont transmis ({coverage}) : "
                 "leur effectif rapporté à leur seule population."
-            ).format(period=texts.period_text, rate=rate, coverage=benchmark.coverage.describe())
+            ).format(period=texts.period_text, rate=rate, coverage=benchmark.coverage.describe(), **whole_words())
         )
     if benchmark.annualised:
         notes.append(
@@ -436,7 +440,7 @@ def ranking_tables(
                 "rate": measure_label("rate"),
                 "rate_low": _("IC 95 % bas"),
                 "rate_high": _("IC 95 % haut"),
-                "standing": _("Par rapport au département"),
+                "standing": _("Par rapport {to_whole}").format(**whole_words()),
                 "communes": _("Communes ayant transmis"),
                 "communes_expected": _("Communes de l'EPT")
                 if texts.places == "EPT"
@@ -503,9 +507,9 @@ def funnel_parts(
     territories are not placed); and its title, which states how many lie beyond the 99,8 % limit."""
     if benchmark is None or not benchmark.comparable or benchmark.rate is None:
         empty = _(
-            "Pas d'entonnoir : il faut le taux du département pour tracer ses limites, et il n'est pas disponible "
+            "Pas d'entonnoir : il faut le taux {of_whole} pour tracer ses limites, et il n'est pas disponible "
             "(voir ci-dessus)."
-        )
+        ).format(**whole_words())
         return None, empty, None, ""
     points = shown.loc[shown["standing"].notna()]
     if points.empty:
@@ -560,13 +564,15 @@ def contour_map_view(
     place_names = names(data.territories)
     values = map_values(shown, texts.decimals)
     layout = point_layout(data.territories)
-    scope = scope_code()
-    communes = departement_contours(scope, "commune")
+    departements = scope_units(data.territories, "departement")["territory_code"].tolist()
+    communes = contours_of("commune", departements)
     groups = set(intercos(data.territories)["territory_code"])
+    # An intercommunalité across two départements of the scope is outlined as its part in each.
     outlines = {
         code: geometry
         for level in ("ept", "epci")
-        for code, geometry in departement_contours(scope, level).items()
+        for parts in (False, True)
+        for code, geometry in contours_of(level, departements, parts=parts).items()
         if code in groups
     }
     sentence = map_sentence(layout, values, texts.unit, place_names, measure, masked_at_most)
@@ -586,6 +592,78 @@ def contour_map_view(
         height=CONTOUR_MAP_HEIGHT,
     )
     return TileMapView(finding=finding, figure=figure, sentence=sentence, captions=captions)
+
+
+def unit_map_view(
+    data: DataTables, shown: pd.DataFrame, finding: str, texts: RankingTexts, level: str, sources: list[str]
+) -> TileMapView:
+    """The scope's départements or régions (`level`) drawn by their contours and coloured like the
+    communes' map; at France scope the régions outline the départements."""
+    place_names = names(data.territories)
+    units = scope_units(data.territories, level)
+    regions = [code.removeprefix(REGION_PREFIX) for code in scope_units(data.territories, "region")["territory_code"]]
+    if level == "region":
+        areas = {REGION_PREFIX + code: shape for code, shape in contours_of("region", regions=regions).items()}
+    else:
+        areas = contours_of("departement", units["territory_code"].tolist())
+    areas = {code: shape for code, shape in areas.items() if code in set(units["territory_code"])}
+    points = representative_points(areas)
+    parents = dict(zip(units["territory_code"], units["parent_code"]))
+    layout = pd.DataFrame(
+        {
+            "territory_code": list(points),
+            "name_fr": [place_names.get(code, code) for code in points],
+            "short_name": [place_names.get(code, code) for code in points],
+            "interco_code": [str(parents.get(code, "")) for code in points],
+            "x": [point[0] for point in points.values()],
+            "y": [point[1] for point in points.values()],
+        }
+    )
+    outlines: dict[str, GeoJSON] = {}
+    if level == "departement" and len(regions) > 1:
+        outlines = {REGION_PREFIX + code: shape for code, shape in contours_of("region", regions=regions).items()}
+    values = map_values(shown, texts.decimals)
+    sentence = unit_map_sentence(layout, values, level)
+    figure = contour_map_figure(
+        data.territories,
+        values,
+        areas,
+        outlines,
+        texts.unit,
+        measure_label(texts.measure),
+        {code: place_names.get(code, code) for code in {*outlines, *parents.values()} if isinstance(code, str)},
+        rate_unit=texts.rate_unit,
+        rate_shown=texts.measure == "rate",
+        height=CONTOUR_MAP_HEIGHT,
+        layout=layout,
+    )
+    captions = (
+        sentence + " " + _("Cliquer sur un territoire ouvre sa fiche."),
+        _("{sources} ; {period} ; {secret}. Contours simplifiés de 2018.").format(
+            sources=source_line([*sources, CONTOUR_SOURCE_ID], data.sources),
+            period=texts.period_text,
+            secret=texts.secret,
+        ),
+    )
+    return TileMapView(finding=finding, figure=figure, sentence=sentence, captions=captions)
+
+
+def unit_map_sentence(layout: pd.DataFrame, values: pd.DataFrame, level: str) -> str:
+    """The départements' or régions' map in one sentence: how many have a value, are secret or
+    have no data (the ranking below gives each value, as a table)."""
+    joined = layout.merge(values[["territory_code", "value", "suppressed"]], on="territory_code", how="left")
+    secret = int(joined["suppressed"].fillna(False).astype(bool).sum())
+    empty = int(joined["value"].isna().sum()) - secret
+    shown = len(joined) - secret - empty
+    opening = (
+        ngettext("Carte d'un département", "Carte des {count} départements", len(joined))
+        if level == "departement"
+        else ngettext("Carte d'une région", "Carte des {count} régions", len(joined))
+    ).format(count=len(joined))
+    return _(
+        "{opening} : {shown} avec une valeur, {secret} masqué(s) par le secret statistique, {empty} sans donnée ; "
+        "le classement ci-dessous donne chaque valeur."
+    ).format(opening=opening, shown=shown, secret=secret, empty=empty)
 
 
 def tile_map_view(
@@ -659,12 +737,13 @@ def ranking_texts(
         rate_decimals=rate_places,
         communes=choice.level == "commune",
         places=(
-            "commune"
-            if choice.level == "commune"
+            choice.level
+            if choice.level in ("commune", "departement", "region")
             else "EPT"
             if every_interco_is_an_ept(data.territories)
             else "interco"
         ),
+        measure=choice.measure,
     )
 
 
@@ -683,6 +762,20 @@ def ranking_caveat(entry: object, measure: str, level: str, territories: pd.Data
     return localized(entry, "caveat") + " " + about_measure + partial
 
 
+# A list of names longer than this (a région's communes without data) is cut, the rest counted.
+LISTED_AT_MOST = 40
+
+
+def listed_names(names: list[str]) -> str:
+    """ "A, B, C", or the first LISTED_AT_MOST names and how many others."""
+    if len(names) <= LISTED_AT_MOST:
+        return ", ".join(names)
+    rest = len(names) - LISTED_AT_MOST
+    return ngettext("{names} et {count} autre", "{names} et {count} autres", rest).format(
+        names=", ".join(names[:LISTED_AT_MOST]), count=rest
+    )
+
+
 def communes_missing_text(ranked: pd.DataFrame, data: DataTables, texts: RankingTexts) -> str | None:
     """The communes with no data for the selection, named (a commune without data is not a zero)."""
     absent = communes_without_data(ranked, data.territories) if texts.communes else []
@@ -694,7 +787,7 @@ def communes_missing_text(ranked: pd.DataFrame, data: DataTables, texts: Ranking
         "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
         "Une commune sans donnée n'est pas une commune à zéro.",
         len(absent),
-    ).format(period=texts.period_text, count=len(absent), names=", ".join(absent))
+    ).format(period=texts.period_text, count=len(absent), names=listed_names(absent))
 
 
 def comparable_rate(benchmark: Benchmark | None) -> float | None:
@@ -717,7 +810,7 @@ def ranking_chart(
     them (`tables`: as exported, as shown), the source line and the caveat."""
     _ranked, source_ids, demo = protected
     rate_sources = ["INSEE_POPULATIONS_LEGALES"]
-    level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if choice.level == "interco" else []
+    level_sources = ["ETALAB_DECOUPAGE_ADMINISTRATIF"] if choice.level != "commune" else []
     masked_at_most = masked_bound(shown, benchmark)
     rate = comparable_rate(benchmark)
     finding = ranking_finding(
@@ -731,7 +824,11 @@ def ranking_chart(
         masked_at_most,
     )
     tile_map = None
-    if texts.communes and choice.map_kind == "contours":
+    if choice.level in ("departement", "region"):
+        tile_map = unit_map_view(data, shown, finding, texts, choice.level, [*source_ids, *rate_sources])
+    elif texts.communes and not maps_communes():
+        tile_map = None
+    elif texts.communes and choice.map_kind == "contours":
         tile_map = contour_map_view(
             data, shown, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
         )
@@ -740,9 +837,11 @@ def ranking_chart(
             data, shown, layout, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
         )
     if tile_map is not None:
-        finding = _("Classement des communes ({measure}) {period}").format(
-            measure=measure_label(choice.measure).lower(), period=texts.period_text
-        )
+        finding = (
+            _("Classement des communes ({measure}) {period}")
+            if texts.communes
+            else _("Classement des territoires ({measure}) {period}")
+        ).format(measure=measure_label(choice.measure).lower(), period=texts.period_text)
     source = _("{sources} ; {period} ; {secret}").format(
         sources=source_line([*source_ids, *rate_sources, *level_sources], data.sources),
         period=texts.period_text,

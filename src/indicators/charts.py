@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from indicators.comparisons import FUNNEL_LEVELS, LEVEL, funnel_limits
 from indicators.formatting import format_day, format_month, format_number, format_share, format_short_month, with_unit
 from indicators.i18n import _, current_language, localized
+from indicators.scope import whole_words
 from indicators.secret.lattice import SECRET_SYMBOL, SECRET_TEXT
 from indicators.territories import STANDINGS_FR, standing_label
 
@@ -360,7 +361,8 @@ def standing_lines(standings: pd.Series) -> list[str]:
     return [
         ""
         if pd.isna(standing)
-        else "<br>" + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
+        else "<br>"
+        + _("Par rapport {to_whole} : {standing}").format(standing=standing_label(standing), **whole_words())
         for standing in standings
     ]
 
@@ -440,7 +442,7 @@ def add_benchmark_line(figure: go.Figure, benchmark_rate: float, decimals: int) 
         x=benchmark_rate,
         line=dict(color="#000000", width=2, dash="dash"),
         annotation=dict(
-            text=_("Taux du département : {rate}").format(rate=format_number(benchmark_rate, decimals)),
+            text=_("Taux {of_whole} : {rate}").format(rate=format_number(benchmark_rate, decimals), **whole_words()),
             yanchor="bottom",
             font=dict(size=13, color="#000000"),
         ),
@@ -542,7 +544,7 @@ def funnel_hovers(
             interval=interval_text(low, high, decimals),
         )
         + "<br>"
-        + _("Par rapport au département : {standing}").format(standing=standing_label(standing))
+        + _("Par rapport {to_whole} : {standing}").format(standing=standing_label(standing), **whole_words())
         for name, count, exposure, rate, low, high in zip(
             group["name_fr"],
             group["count"] if "count" in group else group["value"],
@@ -601,7 +603,7 @@ def funnel_figure(
         y=[benchmark_rate, benchmark_rate],
         mode="lines",
         line=dict(color="#000000", width=2.5),
-        name=_("Taux du département : {rate}").format(rate=format_number(benchmark_rate, decimals)),
+        name=_("Taux {of_whole} : {rate}").format(rate=format_number(benchmark_rate, decimals), **whole_words()),
         hoverinfo="skip",
     )
     points_by_standing = funnel_points(points, rate_unit, count_unit, exposure_label, decimals)

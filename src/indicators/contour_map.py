@@ -211,11 +211,14 @@ def contour_map_figure(
     rate_unit: str = "",
     rate_shown: bool = False,
     height: int = HEIGHT,
+    layout: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The communes' contours coloured like the tile map (`tilemap.tile_fills`), hovers in the
     current language, intercommunalités outlined, « s » on masked communes. A click gives the
-    commune's code as `customdata`, as on the tile map (`tilemap.clicked_territory`)."""
-    layout = point_layout(territories)
+    commune's code as `customdata`, as on the tile map (`tilemap.clicked_territory`). Given a
+    `layout` (code, names, outline code, a point inside each area), other areas than communes are
+    drawn the same way: départements outlined by their régions."""
+    layout = point_layout(territories) if layout is None else layout
     layout = layout.loc[layout["territory_code"].isin(list(communes))].reset_index(drop=True)
     tiles = tile_fills(tile_states(layout, values))
     hovers = pd.Series(hover_texts(tiles, unit, measure_label, interco_names, rate_unit, rate_shown), index=tiles.index)

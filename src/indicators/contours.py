@@ -13,10 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import shapely
 
 from indicators.config import DEFAULT_DATA_DIR, data_dir
+from indicators.scope import PART_SEPARATOR
 
 CONTOURS_FILE = "france_contours.parquet"
 # The source a map's source line cites (data/sources.csv): IGN's Admin Express 2018, simplified.
@@ -31,24 +33,58 @@ def contours_path(folder: Path | None = None) -> Path:
     return path if path.exists() else DEFAULT_DATA_DIR / CONTOURS_FILE
 
 
-@lru_cache(maxsize=16)
-def _contours(path: Path, modified: int, departement: str, level: str) -> tuple[tuple[str, str], ...]:
-    table = pq.read_table(
-        path,
-        columns=["territory_code", "geometry"],
-        filters=[("departement_code", "=", departement), ("level", "=", level)],
-    )
+@lru_cache(maxsize=32)
+def _contours(
+    path: Path, modified: int, level: str, column: str, keys: tuple[str, ...], parts: bool = False
+) -> tuple[tuple[str, str], ...]:
+    filters = pc.field("level") == level
+    if keys:
+        filters &= pc.field(column).isin(list(keys))
+    table = pq.read_table(path, columns=["territory_code", "departement_code", "geometry"], filters=filters)
     shapes = shapely.from_wkb(table["geometry"].to_pylist())
     codes = [str(code) for code in table["territory_code"].to_pylist()]
-    return tuple(zip(codes, [str(geometry) for geometry in shapely.to_geojson(shapes).tolist()]))
+    if parts:
+        departements = [str(code) for code in table["departement_code"].to_pylist()]
+        codes = [f"{code}{PART_SEPARATOR}{departement}" for code, departement in zip(codes, departements)]
+    # An intercommunalité across départements is filed once per département, as its part there.
+    pieces: dict[str, list[Any]] = {}
+    for code, shape in zip(codes, shapes):
+        pieces.setdefault(code, []).append(shape)
+    merged = {code: found[0] if len(found) == 1 else shapely.union_all(found) for code, found in pieces.items()}
+    geojson = shapely.to_geojson(list(merged.values())).tolist() if merged else []
+    return tuple(zip(merged, [str(geometry) for geometry in geojson]))
 
 
 def departement_contours(departement: str, level: str, folder: Path | None = None) -> dict[str, GeoJSON]:
     """A département's contours of one level (`commune`, `epci`, `ept`, `departement`): code →
     GeoJSON geometry (WGS 84 longitude, latitude). Read once per file version."""
+    return contours_of(level, [departement], folder)
+
+
+def contours_of(
+    level: str,
+    departements: list[str] | None = None,
+    folder: Path | None = None,
+    regions: list[str] | None = None,
+    parts: bool = False,
+) -> dict[str, GeoJSON]:
+    """Contours of one level (`commune`, `epci`, `ept`, `departement`, `region`) in these départements
+    (or régions: their COG codes), every one of France when neither is given: code → GeoJSON
+    geometry. An intercommunalité across the départements asked is drawn whole (its parts' union),
+    or, with `parts`, as its part in each (code, PART_SEPARATOR, the département's code)."""
     path = contours_path(folder)
-    found = _contours(path, path.stat().st_mtime_ns, departement, level)
+    column, keys = ("region_code", regions) if regions is not None else ("departement_code", departements)
+    found = _contours(path, path.stat().st_mtime_ns, level, column, tuple(sorted(keys or ())), parts)
     return {code: json.loads(geometry) for code, geometry in found}
+
+
+def representative_points(geometries: dict[str, GeoJSON]) -> dict[str, tuple[float, float]]:
+    """A point inside each area (longitude, latitude): where a map writes its « s »."""
+    shapes = [shapely.geometry.shape(geometry) for geometry in geometries.values()]
+    if not shapes:
+        return {}
+    points = shapely.point_on_surface(shapes)
+    return {code: (float(point.x), float(point.y)) for code, point in zip(geometries, points)}
 
 
 def feature_collection(geometries: dict[str, GeoJSON]) -> GeoJSON:

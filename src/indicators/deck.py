@@ -62,6 +62,7 @@ from indicators.territories import (
     rate_decimals,
     rate_unit,
     scope_code,
+    tiles_the_scope,
 )
 from indicators.tilemap import (
     map_sentence,
@@ -326,7 +327,8 @@ def map_slide(row: pd.Series, tables: DataTables, cells: pd.DataFrame, k: int, i
     indicator = row["indicators"]
     entry = tables.catalogue.loc[indicator]
     rows = index.rows(indicator)
-    if rows.empty:
+    if rows.empty or not tiles_the_scope():
+        # A région's or France's communes are too many for one slide's tiles: left out, said in the deck.
         return None
     year = map_year(rows)
     year_text = str(year["period_start"].year)

@@ -18,6 +18,7 @@ from indicators.formatting import (
 )
 from indicators.i18n import N_, _, ngettext
 from indicators.observations import GRANULARITIES, MONTHS_PER_PERIOD, with_month
+from indicators.scope import whole_words
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.secret.rules import ProtectedChange
 
@@ -161,56 +162,56 @@ def named_places(names: list[str]) -> str:
 
 
 def no_standing_text(places: str) -> str:
-    """ "{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) …", agreed with
+    """ "{label} {period} : aucune commune ne s'écarte du taux {of_whole} ({rate}) …", agreed with
     the places ranked ("commune", "EPT" or "interco")."""
     if places == "commune":
-        return _("{label} {period} : aucune commune ne s'écarte du taux du département ({rate}) au-delà du hasard")
+        return _("{label} {period} : aucune commune ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
     if places == "EPT":
-        return _("{label} {period} : aucun EPT ne s'écarte du taux du département ({rate}) au-delà du hasard")
-    return _("{label} {period} : aucune intercommunalité ne s'écarte du taux du département ({rate}) au-delà du hasard")
+        return _("{label} {period} : aucun EPT ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
+    return _("{label} {period} : aucune intercommunalité ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
 
 
 def above_text(places: str, count: int) -> str:
-    """ "{count} communes au-dessus du taux du département ({names})", agreed with the places ranked."""
+    """ "{count} communes au-dessus du taux {of_whole} ({names})", agreed with the places ranked."""
     if places == "commune":
         return ngettext(
-            "{count} commune au-dessus du taux du département ({names})",
-            "{count} communes au-dessus du taux du département ({names})",
+            "{count} commune au-dessus du taux {of_whole} ({names})",
+            "{count} communes au-dessus du taux {of_whole} ({names})",
             count,
         )
     if places == "EPT":
         return ngettext(
-            "{count} EPT au-dessus du taux du département ({names})",
-            "{count} EPT au-dessus du taux du département ({names})",
+            "{count} EPT au-dessus du taux {of_whole} ({names})",
+            "{count} EPT au-dessus du taux {of_whole} ({names})",
             count,
         )
     return ngettext(
-        "{count} intercommunalité au-dessus du taux du département ({names})",
-        "{count} intercommunalités au-dessus du taux du département ({names})",
+        "{count} intercommunalité au-dessus du taux {of_whole} ({names})",
+        "{count} intercommunalités au-dessus du taux {of_whole} ({names})",
         count,
     )
 
 
 def below_text(places: str, count: int, after_above: bool) -> str:
-    """ "{count} communes en dessous du taux du département ({names})", or after places above it
+    """ "{count} communes en dessous du taux {of_whole} ({names})", or after places above it
     « {count} en dessous ({names}) »."""
     if after_above:
         return ngettext("{count} en dessous ({names})", "{count} en dessous ({names})", count)
     if places == "commune":
         return ngettext(
-            "{count} commune en dessous du taux du département ({names})",
-            "{count} communes en dessous du taux du département ({names})",
+            "{count} commune en dessous du taux {of_whole} ({names})",
+            "{count} communes en dessous du taux {of_whole} ({names})",
             count,
         )
     if places == "EPT":
         return ngettext(
-            "{count} EPT en dessous du taux du département ({names})",
-            "{count} EPT en dessous du taux du département ({names})",
+            "{count} EPT en dessous du taux {of_whole} ({names})",
+            "{count} EPT en dessous du taux {of_whole} ({names})",
             count,
         )
     return ngettext(
-        "{count} intercommunalité en dessous du taux du département ({names})",
-        "{count} intercommunalités en dessous du taux du département ({names})",
+        "{count} intercommunalité en dessous du taux {of_whole} ({names})",
+        "{count} intercommunalités en dessous du taux {of_whole} ({names})",
         count,
     )
 
@@ -221,12 +222,18 @@ def standing_finding(visible: pd.DataFrame, label: str, period_text: str, places
     above = visible.loc[visible["standing"] == "above", "name_fr"].tolist()
     below = visible.loc[visible["standing"] == "below", "name_fr"].tolist()
     if not above and not below:
-        return no_standing_text(places).format(label=label, period=period_text, rate=benchmark_rate)
+        return no_standing_text(places).format(label=label, period=period_text, rate=benchmark_rate, **whole_words())
     parts = []
     if above:
-        parts.append(above_text(places, len(above)).format(count=len(above), names=named_places(above)))
+        parts.append(
+            above_text(places, len(above)).format(count=len(above), names=named_places(above), **whole_words())
+        )
     if below:
-        parts.append(below_text(places, len(below), bool(above)).format(count=len(below), names=named_places(below)))
+        parts.append(
+            below_text(places, len(below), bool(above)).format(
+                count=len(below), names=named_places(below), **whole_words()
+            )
+        )
     return _("{label} {period} : {comparisons}, au-delà du hasard").format(
         label=label, period=period_text, comparisons=", ".join(parts)
     )
@@ -314,9 +321,9 @@ def places_text(kind: str, places: str) -> str:
             N_("{label} : {value} dans chaque intercommunalité affichée {period}"),
         ),
         "unclassed": (
-            N_("{label} {period} : taux des communes sans comparaison possible avec le département"),
-            N_("{label} {period} : taux des EPT sans comparaison possible avec le département"),
-            N_("{label} {period} : taux des intercommunalités sans comparaison possible avec le département"),
+            N_("{label} {period} : taux des communes sans comparaison possible avec {the_whole}"),
+            N_("{label} {period} : taux des EPT sans comparaison possible avec {the_whole}"),
+            N_("{label} {period} : taux des intercommunalités sans comparaison possible avec {the_whole}"),
         ),
     }
     return _(texts[kind][("commune", "EPT").index(places) if places in ("commune", "EPT") else 2])
@@ -355,6 +362,6 @@ def ranking_finding(
     if "standing" in visible and visible["standing"].notna().any():
         return standing_finding(visible, label, period_text, places, benchmark_rate)
     if decimals:
-        return places_text("unclassed", places).format(label=label, period=period_text)
+        return places_text("unclassed", places).format(label=label, period=period_text, **whole_words())
     masked = int(hidden.sum())
     return top_count_finding(visible, unit, period_text, places, masked, masked_at_most)

@@ -78,6 +78,7 @@ from indicators.territories import (
     populations,
     scope_code,
     scope_name,
+    scope_units,
 )
 
 TREND_PERIODS = 10  # bars a small chart can hold legibly on one A4 page
@@ -517,14 +518,29 @@ def level_text(territories: pd.DataFrame, territory_code: str) -> str:
     all_names = names(territories)
     groups = intercos(territories)
     kinds = dict(zip(groups["territory_code"], groups["kind"]))
-    if level == "departement":
+    of_scope = current_scope().of_name
+    if territory_code == scope_code() and level == "departement":
         template = (
             _("Département, {communes} communes, {intercos} EPT")
             if set(kinds.values()) == {"EPT"}
             else _("Département, {communes} communes, {intercos} intercommunalités")
         )
         return template.format(communes=len(communes(territories)), intercos=len(groups))
-    of_scope = current_scope().of_name
+    if level in ("departement", "region", "pays"):
+        count = len(members(territories, territory_code) or communes(territories))
+        departements = len(scope_units(territories, "departement")) if territory_code == scope_code() else 0
+        if level == "pays":
+            return _("Pays, {communes} communes, {departements} départements").format(
+                communes=count, departements=departements
+            )
+        if level == "region":
+            inside = departements or sum(
+                1 for parent in scope_units(territories, "departement")["parent_code"] if parent == territory_code
+            )
+            return _("Région, {communes} communes, {departements} départements").format(
+                communes=count, departements=inside
+            )
+        return _("Département de {count} communes {of_scope}").format(count=count, of_scope=of_scope)
     if level == "interco":
         count = len(members(territories, territory_code) or [])
         if kinds.get(territory_code) == "EPT":

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from indicators.comparisons import FUNNEL_LEVELS, Coverage, months_covered, rate_interval, standing
 from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized_column, ngettext
-from indicators.scope import OUTSIDE_NAMED, current_scope
+from indicators.scope import OUTSIDE_NAMED, PART_SEPARATOR, current_scope, whole_words
 
 # Counts or populations: a column, an array or a list (missing values allowed).
 Numbers = pd.Series | NDArray[np.generic] | Sequence[float | None]
@@ -59,6 +59,21 @@ def partial_note(territories: pd.DataFrame, territory_code: str) -> str | None:
     outside = int(row["outside_count"].iloc[0])
     inside = int((territories["interco_code"] == territory_code).sum())
     named = str(row["outside_names"].iloc[0])
+    part = PART_SEPARATOR in territory_code
+    if part:
+        where = (
+            named
+            if outside <= OUTSIDE_NAMED
+            else ngettext("{count} autre commune ({places})", "{count} autres communes ({places})", outside).format(
+                count=outside, places=named
+            )
+        )
+        return ngettext(
+            "{interco} compte aussi {outside} : ses chiffres ici ne couvrent que sa commune de ce département.",
+            "{interco} compte aussi {outside} : ses chiffres ici ne couvrent que ses {count} communes de ce "
+            "département.",
+            inside,
+        ).format(interco=localized_column(row, "name").iloc[0], outside=where, count=inside)
     where = (
         named
         if outside <= OUTSIDE_NAMED
@@ -150,6 +165,18 @@ def units_of(territories: pd.DataFrame, level: str) -> dict[str, str]:
     return {str(commune): str(unit) for commune, unit in found.items()}
 
 
+def tiles_the_scope() -> bool:
+    """Whether a slide draws the scope's communes as tiles: a département's (a few hundred at most),
+    not a région's or France's."""
+    return current_scope().level == "departement"
+
+
+def maps_communes() -> bool:
+    """Whether the communes are drawn on a map: up to a région's (1 300 or so, 1,2 MB of contours),
+    not France's 35 000, which would weigh some 30 MB; France is drawn by départements and régions."""
+    return current_scope().level != "pays"
+
+
 def scope_units(territories: pd.DataFrame, level: str) -> pd.DataFrame:
     """The scope's territories of one level (its communes, intercommunalités, départements…) in code
     order: those its communes add up to."""
@@ -197,10 +224,14 @@ def populations(territories: pd.DataFrame) -> pd.Series:
 
 
 def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) -> dict[str, str]:
-    """Territories a page offers, in the order an official looks for them: the département, its
-    EPTs, then the communes that have data (code → label)."""
+    """Territories a page offers, in the order an official looks for them: the scope, its régions
+    and départements (at France or région scope), its intercommunalités, then the communes that have
+    data (code → label)."""
     all_names = names(territories)
-    choices = {scope_code(): _("{department} (tout le département)").format(department=scope_name())}
+    choices = {scope_code(): scope_choice_label()}
+    for level in scope_levels()[2:-1][::-1]:
+        units = scope_units(territories, level)
+        choices |= {code: all_names.get(code, code) for code in units["territory_code"]}
     groups = intercos(territories)
     choices |= {
         code: f"{all_names.get(code, code)} ({kind})" for code, kind in zip(groups["territory_code"], groups["kind"])
@@ -210,6 +241,17 @@ def territory_choices(territories: pd.DataFrame, communes_with_data: list[str]) 
         for code in sorted(communes_with_data, key=lambda code: all_names.get(code, code))
     }
     return choices
+
+
+def scope_choice_label() -> str:
+    """« Hauts-de-Seine (tout le département) », « Île-de-France (toute la région) », « France (tout le
+    pays) »: the scope where a page offers territories."""
+    scope = current_scope()
+    if scope.level == "region":
+        return _("{region} (toute la région)").format(region=scope.name)
+    if scope.level == "pays":
+        return _("{country} (tout le pays)").format(country=scope.name)
+    return _("{department} (tout le département)").format(department=scope.name)
 
 
 def rate_per_10000(values: Numbers, population: Numbers) -> NDArray[np.float64]:
@@ -435,8 +477,8 @@ def chance_note(classified: int, level: str) -> str:
     ).format(count=classified)
     return _(
         "Un territoire est « au-dessus » ou « en dessous » quand son taux sort de la limite à {level} de "
-        "l'entonnoir (test exact de Poisson contre le taux du département), « comparable » sinon. "
-        "Parmi {places} semblables au département, le hasard seul en écarterait {expected} en moyenne à cette "
+        "l'entonnoir (test exact de Poisson contre le taux {of_whole}), « comparable » sinon. "
+        "Parmi {places} semblables {to_whole}, le hasard seul en écarterait {expected} en moyenne à cette "
         "limite ({loose} à {loose_level})."
     ).format(
         level=format_share(STANDING_LEVEL * 100, 1),
@@ -444,4 +486,5 @@ def chance_note(classified: int, level: str) -> str:
         expected=format_number(expected, 2),
         loose=format_number(loose, 1),
         loose_level=format_share(FUNNEL_LEVELS[0] * 100),
+        **whole_words(),
     )
