@@ -48,7 +48,7 @@ WORDS = {
         "rate": "Rate per 10,000 inhabitants",
         "low": "95% CI low",
         "high": "95% CI high",
-        "standing": "Compared with the département",
+        "standing": "Compared to the département",
         "raw_highest": "highest rate",
         "lowest": "the lowest",
         "among": "among the municipalities shown",

@@ -795,6 +795,27 @@ def comparable_rate(benchmark: Benchmark | None) -> float | None:
     return benchmark.rate if benchmark is not None and benchmark.comparable else None
 
 
+def ranking_map(
+    data: DataTables,
+    shown: pd.DataFrame,
+    finding: str,
+    texts: RankingTexts,
+    choice: RankingChoice,
+    layout: pd.DataFrame,
+    sources: list[str],
+    masked_at_most: int | None,
+) -> TileMapView | None:
+    """The map above a ranking: the départements' or régions' contours, the communes' contours or
+    tiles; none for intercommunalités, nor for France's communes (`maps_communes`)."""
+    if choice.level in ("departement", "region"):
+        return unit_map_view(data, shown, finding, texts, choice.level, sources)
+    if not texts.communes or not maps_communes():
+        return None
+    if choice.map_kind == "contours":
+        return contour_map_view(data, shown, finding, texts, choice.measure, sources, masked_at_most)
+    return tile_map_view(data, shown, layout, finding, texts, choice.measure, sources, masked_at_most)
+
+
 def ranking_chart(
     data: DataTables,
     protected: tuple[pd.DataFrame, list[str], bool],
@@ -823,19 +844,7 @@ def ranking_chart(
         f"{format_number(rate, texts.rate_decimals)} {texts.rate_unit}" if rate is not None else "",
         masked_at_most,
     )
-    tile_map = None
-    if choice.level in ("departement", "region"):
-        tile_map = unit_map_view(data, shown, finding, texts, choice.level, [*source_ids, *rate_sources])
-    elif texts.communes and not maps_communes():
-        tile_map = None
-    elif texts.communes and choice.map_kind == "contours":
-        tile_map = contour_map_view(
-            data, shown, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
-        )
-    elif texts.communes:
-        tile_map = tile_map_view(
-            data, shown, layout, finding, texts, choice.measure, [*source_ids, *rate_sources], masked_at_most
-        )
+    tile_map = ranking_map(data, shown, finding, texts, choice, layout, [*source_ids, *rate_sources], masked_at_most)
     if tile_map is not None:
         finding = (
             _("Classement des communes ({measure}) {period}")

@@ -74,6 +74,13 @@ DEMO_ROWS_AT_MOST = 300_000
 DEMO_MONTHS_AT_LEAST = 24
 
 
+def demo_communes_at_most() -> int:
+    """How many communes the demo covers at most: those whose DEMO_MONTHS_AT_LEAST months fit
+    DEMO_ROWS_AT_MOST rows (about 700; a région's or France's demo covers its most populous ones)."""
+    keys = sum(len(profile.sex_shares) * len(profile.age_shares) for profile in PROFILES.values())
+    return DEMO_ROWS_AT_MOST // (keys * DEMO_MONTHS_AT_LEAST)
+
+
 def demo_first_month(communes: int) -> str:
     """The first demo month for a territory of `communes` communes: FIRST_MONTH when its rows fit
     DEMO_ROWS_AT_MOST (the Hauts-de-Seine's 36 communes: 54 432 rows), else later, down to the

@@ -17,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from indicators.config import DEMO_FIELD_FILE, TERRITORY_VARIABLE, data_dir, database_url, default_territory
-from indicators.demo_data import demo_first_month, generate_demo_observations
+from indicators.demo_data import demo_communes_at_most, demo_first_month, generate_demo_observations
 from indicators.i18n import _, ngettext
 from indicators.schemas import TABLE_SCHEMAS, SourceSchema
 from indicators.scope import ScopeError, current_scope, france_territories, scope_territories
@@ -176,6 +176,9 @@ def demo_observations(folder: Path | None = None) -> pd.DataFrame:
     if current_scope(folder).code == default_territory():
         return read_table(folder / DEMO_FIELD_FILE, "field_observations")
     communes = scope_territory_table(folder).query("level == 'commune'")
+    # A région's or France's communes are too many for a demo of two years: its most populous ones.
+    communes = communes.sort_values("population", ascending=False).head(demo_communes_at_most())
+    communes = communes.sort_values("territory_code")
     france = france_territories(folder)
     shipped = france.loc[(france["level"] == "commune") & (france["departement_code"] == default_territory())]
     people = communes["population"].astype("Float64").fillna(0).to_numpy(dtype=float)

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.config import DEFAULT_DATA_DIR, TERRITORY_VARIABLE, data_dir, default_territory
+from indicators.formatting import format_number
 from indicators.i18n import N_, _, current_language, ngettext
 
 FRANCE_TERRITORIES_FILE = "france_territories.csv"
@@ -81,7 +82,7 @@ class Scope:
     def described(self) -> str:
         """ "Seine-Saint-Denis, 39 communes": what a message names the scope by."""
         return ngettext("{name}, {count} commune", "{name}, {count} communes", self.communes).format(
-            name=self.name, count=self.communes
+            name=self.name, count=format_number(self.communes)
         )
 
 

@@ -461,3 +461,34 @@ def test_an_arrondissement_beside_its_citys_own_row_is_refused_not_counted_twice
     ]
     assert [(error.line, error.value) for error in prepared.errors] == [(3, "13201")]
     assert "gardez l'un ou l'autre" in prepared.errors[0].message
+
+
+def test_homonyms_of_a_region_are_told_apart_by_a_departement_column(monkeypatch, catalogue):
+    """Île-de-France holds two communes named Marolles-en-Brie, in the 77 and in the 94."""
+    communes = scope_communes(monkeypatch, "REG-11")
+    text = (
+        "Commune;Département;Période;Indicateur;Valeur\n"
+        "Marolles-en-Brie;94;2026-01;signalements_risque_prostitutionnel;7\n"
+        "marolles en brie;77;2026-01;signalements_risque_prostitutionnel;5\n"
+        "Marolles-en-Brie;;2026-01;signalements_risque_prostitutionnel;2\n"
+        "Nanterre;92;2026-01;signalements_risque_prostitutionnel;3\n"
+    )
+    prepared = prepare(text, catalogue, communes)
+    assert sorted(row[1] for row in rows_of(prepared)) == ["77278", "92050", "94048"]
+    assert [(error.line, error.column) for error in prepared.errors] == [(4, "Commune")]
+    message = prepared.errors[0].message
+    assert "commune homonyme" in message
+    assert "Marolles-en-Brie (77), Marolles-en-Brie (94)" in message and "Département" in message
+
+
+def test_homonyms_without_a_departement_column_are_refused_with_their_candidates(monkeypatch, catalogue):
+    communes = scope_communes(monkeypatch, "FR")
+    text = (
+        "Commune;Période;Indicateur;Valeur\n"
+        "Saint-Denis;2026-01;signalements_risque_prostitutionnel;7\n"
+        "Nanterre;2026-01;signalements_risque_prostitutionnel;3\n"
+    )
+    prepared = prepare(text, catalogue, communes)
+    assert [row[1] for row in rows_of(prepared)] == ["92050"]
+    assert [error.line for error in prepared.errors] == [2]
+    assert "Saint-Denis (93), Saint-Denis (974)" in prepared.errors[0].message

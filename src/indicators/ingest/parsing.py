@@ -63,6 +63,10 @@ HEADER_SYNONYMS: dict[str, str] = {
         "territory",
     ),
     **dict.fromkeys(["commune", "nom commune", "nom de la commune", "libelle commune", "libgeo"], "territory_name"),
+    # Read only beside commune names, to tell homonyms apart (Saint-Denis in 93 and in 974).
+    **dict.fromkeys(
+        ["departement", "code departement", "dep", "dept", "numero departement", "num departement"], "departement"
+    ),
     **dict.fromkeys(
         [
             "periode",
@@ -410,27 +414,104 @@ def column_errors(bad: pd.Series, lines: pd.Series, header: str, raw: pd.Series,
 
 
 def with_arrondissements(communes: pd.DataFrame) -> pd.DataFrame:
-    """The scope's communes (territory_code, name_fr) and the arrondissements municipaux of its cities."""
+    """The scope's communes (territory_code, name_fr, departement) and the arrondissements
+    municipaux of its cities, in their city's département."""
     arrondissements = arrondissements_of(communes["territory_code"].astype(str).tolist(), france_territories())
+    parents = communes["parent_code"] if "parent_code" in communes else pd.Series(None, index=communes.index)
+    departement_of = dict(zip(communes["territory_code"], parents))
     return pd.concat(
         [
-            communes[["territory_code", "name_fr"]],
-            arrondissements.rename(columns={"name": "name_fr"})[["territory_code", "name_fr"]],
+            communes[["territory_code", "name_fr"]].assign(departement=parents.to_numpy()),
+            arrondissements.rename(columns={"name": "name_fr"})[["territory_code", "name_fr"]].assign(
+                departement=arrondissements["commune_code"].map(departement_of).to_numpy()
+            ),
         ],
         ignore_index=True,
     )
 
 
+def departement_key(cells: pd.Series) -> pd.Series:
+    """A département column's cells as codes to compare: « 93 », « 2a », « 974 », « 1 » (for 01)."""
+    text = cells.astype(str).str.strip().str.upper()
+    return text.where(~text.str.fullmatch(r"\d"), text.str.zfill(2))
+
+
 def codes_from_names(
-    cells: pd.Series, lines: pd.Series, header: str, communes: pd.DataFrame
+    cells: pd.Series,
+    lines: pd.Series,
+    header: str,
+    communes: pd.DataFrame,
+    departements: pd.Series | None = None,
 ) -> tuple[pd.Series, list[RowError]]:
     """The codes of a column of commune names (whatever their case, accents or hyphens) or codes:
-    a "Commune" column often holds INSEE codes rather than names, and either is read."""
-    names = {comparable(name): code for code, name in zip(communes["territory_code"], communes["name_fr"])}
+    a "Commune" column often holds INSEE codes rather than names, and either is read. Homonyms
+    (Saint-Denis in 93 and in 974) are told apart by a département column (`departements`);
+    without one, or when it names neither, they are refused with the candidates listed."""
+    keys = [comparable(name) for name in communes["name_fr"]]
+    counted = pd.Series(keys).value_counts()
+    homonyms = {str(key) for key in counted.index[counted > 1]}
+    names = {key: code for key, code in zip(keys, communes["territory_code"]) if key not in homonyms}
     names |= {code: code for code in communes["territory_code"]}
     codes = per_distinct(cells, lambda distinct: comparable_values(distinct).map(names), categorical=True)
+    errors: list[RowError] = []
+    if homonyms:
+        codes, errors = homonym_codes(cells, lines, header, communes, departements, codes, homonyms)
     message = _("commune inconnue dans le territoire configuré ({scope})").format(scope=current_scope().described())
-    return codes, column_errors(codes.isna(), lines, header, cells, message)
+    refused_lines = [error.line for error in errors if error.line is not None]
+    unknown = codes.isna().to_numpy() & ~np.isin(lines.to_numpy(), refused_lines)
+    return codes, sorted(errors + column_errors(pd.Series(unknown), lines, header, cells, message), key=error_order)
+
+
+def error_order(error: RowError) -> tuple[int, str]:
+    return (error.line or 0, error.column)
+
+
+def homonym_codes(
+    cells: pd.Series,
+    lines: pd.Series,
+    header: str,
+    communes: pd.DataFrame,
+    departements: pd.Series | None,
+    codes: pd.Series,
+    homonyms: set[str],
+) -> tuple[pd.Series, list[RowError]]:
+    """`codes` completed for the rows naming a homonym: by the row's département when it names one
+    of the candidates, else an error listing them."""
+    keyed = communes.assign(key=[comparable(name) for name in communes["name_fr"]])
+    keyed = keyed.loc[keyed["key"].isin(homonyms)]
+    by_departement = {
+        (key, str(departement)): code
+        for key, departement, code in zip(keyed["key"], keyed["departement"], keyed["territory_code"])
+    }
+    row_keys = comparable_values(cells.astype(str))
+    ambiguous = row_keys.isin(homonyms).to_numpy()
+    if not ambiguous.any():
+        return codes, []
+    row_departements = departement_key(departements) if departements is not None else pd.Series("", index=cells.index)
+    found = [
+        by_departement.get((key, departement))
+        for key, departement in zip(row_keys[ambiguous], row_departements[ambiguous])
+    ]
+    codes = codes.astype(object).copy()
+    codes.iloc[np.flatnonzero(ambiguous)] = found
+    candidates = {
+        key: ", ".join(f"{name} ({departement})" for name, departement in zip(group["name_fr"], group["departement"]))
+        for key, group in keyed.groupby("key")
+    }
+    errors = [
+        RowError(
+            int(line),
+            header,
+            str(value),
+            _(
+                "commune homonyme dans le territoire configuré : {candidates} ; précisez son département "
+                "(colonne « Département ») ou son code INSEE"
+            ).format(candidates=candidates[key]),
+        )
+        for line, value, key, code in zip(lines[ambiguous], cells[ambiguous], row_keys[ambiguous], found)
+        if code is None
+    ]
+    return codes.astype("category"), errors
 
 
 def resolve_territories(
@@ -440,7 +521,10 @@ def resolve_territories(
     and their arrondissements municipaux (kept as such here: `summed_into_cities` adds them up)."""
     communes = with_arrondissements(communes)
     if "territory" not in columns:
-        return codes_from_names(cells[columns["territory_name"]], lines, columns["territory_name"], communes)
+        departements = cells[columns["departement"]] if "departement" in columns else None
+        return codes_from_names(
+            cells[columns["territory_name"]], lines, columns["territory_name"], communes, departements
+        )
     header = columns["territory"]
     known_codes = set(communes["territory_code"])
 
