@@ -17,8 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.config import TERRITORY_VARIABLE
+from indicators.demo_data import generate_demo_observations
+from indicators.loading import scope_territory_table
 from indicators.secret.lattice import RELATION_FAMILIES, lattice, relations
-from indicators.secret.suppression import suppress_small_counts
+from indicators.secret.suppression import determined_cells, suppress_small_counts
+from indicators.territories import ancestors
 
 K = 5
 TERRITORY_KEYS = ["indicator_id", "level", "period_start", "dimension", "group"]
@@ -158,3 +161,23 @@ def test_a_departement_with_an_intercommunalite_across_its_border_is_not_its_int
     assert not parents & crossed
     chains = cells.loc[cells["territory_code"] == "ICROSS", "parent_code"].astype(str).unique()
     assert list(chains) == ["||REG-1|FR"], "its parent is the région holding both its départements"
+
+
+@pytest.mark.parametrize(("setting", "departements"), [("REG-94", None), ("FR", ["2A", "2B", "971"]), ("92", None)])
+def test_the_exact_audit_finds_nothing_recoverable_on_a_real_scope(monkeypatch, setting, departements):
+    """Corse's 360 communes in their 2 départements and 19 intercommunalités; France's, on three
+    départements' communes; the Hauts-de-Seine: the package's exact audit (modular elimination, the
+    one checked against floating point above) finds no hidden cell the visible ones determine."""
+    monkeypatch.setenv(TERRITORY_VARIABLE, setting)
+    territories = scope_territory_table()
+    communes = territories.loc[territories["level"] == "commune"]
+    if departements is not None:
+        communes = communes.loc[communes["parent_code"].isin(departements)]
+    observations = generate_demo_observations(communes["territory_code"].tolist(), seed=27)
+    observations = observations.loc[observations["period"] >= "2025-07"]
+    cells = suppress_small_counts(lattice(observations, ancestors(territories)), K)
+    levels = set(cells["territory_level"].astype(str))
+    assert levels >= {"commune", "interco", "departement"}
+    hidden = cells["suppressed"].to_numpy().copy()
+    assert hidden.any()
+    assert determined_cells(hidden, relations(cells)).size == 0

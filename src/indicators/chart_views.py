@@ -23,7 +23,7 @@ from indicators.comparisons import Coverage, rate_interval
 from indicators.contour_map import contour_map_figure, point_layout
 from indicators.contours import CONTOUR_SOURCE_ID, GeoJSON, contours_of, representative_points
 from indicators.disclosure import masked_ranking, series_tables
-from indicators.findings import covered_label, covered_text, observation_finding, ranking_finding
+from indicators.findings import UPPER_PLACES, covered_label, covered_text, observation_finding, ranking_finding
 from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized, ngettext
 from indicators.key_dates import key_dates_for
@@ -398,6 +398,18 @@ def comparison_notes(shown: pd.DataFrame, benchmark: Benchmark | None, texts: Ra
     return tuple(notes)
 
 
+def place_column(texts: RankingTexts, exported: bool) -> str:
+    """The heading of the places' column: « commune », « EPT », « territoire », « intercommunalite » in
+    a file; capitalised, with its accents, on screen."""
+    if texts.places == "EPT":
+        return "EPT"
+    if texts.communes:
+        return _("commune") if exported else _("Commune")
+    if texts.places in UPPER_PLACES:
+        return _("territoire") if exported else _("Territoire")
+    return _("intercommunalite") if exported else _("Intercommunalité")
+
+
 def ranking_tables(
     shown: pd.DataFrame, k: int, texts: RankingTexts, described: dict[str, str], benchmark: Benchmark | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -405,7 +417,7 @@ def ranking_tables(
     département's rate as columns) and the screen's (formatted), « s » on a secret count and all
     that would come from it."""
     export_names = {
-        "name_fr": _("commune") if texts.communes else "EPT" if texts.places == "EPT" else _("intercommunalite"),
+        "name_fr": place_column(texts, exported=True),
         "territory_code": _("code_territoire"),
         "count": _("effectif"),
         "rate": _("taux_pour_10000_habitants"),
@@ -430,11 +442,7 @@ def ranking_tables(
         .drop(columns="territory_code")
         .rename(
             columns={
-                "name_fr": _("Commune")
-                if texts.communes
-                else "EPT"
-                if texts.places == "EPT"
-                else _("Intercommunalité"),
+                "name_fr": place_column(texts, exported=False),
                 "count": texts.count_unit.capitalize(),
                 "population": _("Population"),
                 "rate": measure_label("rate"),
@@ -444,6 +452,8 @@ def ranking_tables(
                 "communes": _("Communes ayant transmis"),
                 "communes_expected": _("Communes de l'EPT")
                 if texts.places == "EPT"
+                else _("Communes du territoire")
+                if texts.places in UPPER_PLACES
                 else _("Communes de l'intercommunalité"),
             }
         )
@@ -458,6 +468,13 @@ def funnel_note(hidden: int, places: str) -> str:
             "{count} commune masquée par le secret statistique n'est pas placée : sa position donnerait son effectif.",
             "{count} communes masquées par le secret statistique ne sont pas placées : leur position "
             "donnerait leur effectif.",
+            hidden,
+        )
+    elif places in UPPER_PLACES:
+        template = ngettext(
+            "{count} territoire masqué par le secret statistique n'est pas placé : sa position donnerait son effectif.",
+            "{count} territoires masqués par le secret statistique ne sont pas placés : leur position donnerait "
+            "leur effectif.",
             hidden,
         )
     elif places == "EPT":
@@ -483,6 +500,12 @@ def funnel_title(beyond: int, texts: RankingTexts) -> str:
         template = ngettext(
             "Taux selon la population {period} : {count} commune au-delà des limites à {level}",
             "Taux selon la population {period} : {count} communes au-delà des limites à {level}",
+            beyond,
+        )
+    elif texts.places in UPPER_PLACES:
+        template = ngettext(
+            "Taux selon la population {period} : {count} territoire au-delà des limites à {level}",
+            "Taux selon la population {period} : {count} territoires au-delà des limites à {level}",
             beyond,
         )
     elif texts.places == "EPT":
@@ -607,6 +630,10 @@ def unit_map_view(
     else:
         areas = contours_of("departement", units["territory_code"].tolist())
     areas = {code: shape for code, shape in areas.items() if code in set(units["territory_code"])}
+    overseas = {code: shape for code, shape in areas.items() if is_overseas(code)}
+    if len(overseas) < len(areas):
+        # France's map fits metropolitan France: the overseas areas would shrink it to a dot.
+        areas = {code: shape for code, shape in areas.items() if code not in overseas}
     points = representative_points(areas)
     parents = dict(zip(units["territory_code"], units["parent_code"]))
     layout = pd.DataFrame(
@@ -619,9 +646,8 @@ def unit_map_view(
             "y": [point[1] for point in points.values()],
         }
     )
+    # No outlines: France's régions have their own map, a région's départements are its only level.
     outlines: dict[str, GeoJSON] = {}
-    if level == "departement" and len(regions) > 1:
-        outlines = {REGION_PREFIX + code: shape for code, shape in contours_of("region", regions=regions).items()}
     values = map_values(shown, texts.decimals)
     sentence = unit_map_sentence(layout, values, level)
     figure = contour_map_figure(
@@ -639,6 +665,11 @@ def unit_map_view(
     )
     captions = (
         sentence + " " + _("Cliquer sur un territoire ouvre sa fiche."),
+        *(
+            [_("Les territoires d'outre-mer sont au classement ci-dessous, pas sur la carte.")]
+            if overseas and len(overseas) < len(units)
+            else []
+        ),
         _("{sources} ; {period} ; {secret}. Contours simplifiés de 2018.").format(
             sources=source_line([*sources, CONTOUR_SOURCE_ID], data.sources),
             period=texts.period_text,
@@ -646,6 +677,11 @@ def unit_map_view(
         ),
     )
     return TileMapView(finding=finding, figure=figure, sentence=sentence, captions=captions)
+
+
+def is_overseas(code: str) -> bool:
+    """An overseas département (971…) or région (REG-01 to REG-06)."""
+    return (len(code) == 3 and code.isdigit()) or code in {f"{REGION_PREFIX}0{number}" for number in range(1, 7)}
 
 
 def unit_map_sentence(layout: pd.DataFrame, values: pd.DataFrame, level: str) -> str:

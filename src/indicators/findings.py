@@ -161,6 +161,10 @@ def named_places(names: list[str]) -> str:
     )
 
 
+# Départements and régions ranked: named « territoires » (one agreement for both).
+UPPER_PLACES = ("departement", "region")
+
+
 def no_standing_text(places: str) -> str:
     """ "{label} {period} : aucune commune ne s'écarte du taux {of_whole} ({rate}) …", agreed with
     the places ranked ("commune", "EPT" or "interco")."""
@@ -168,6 +172,8 @@ def no_standing_text(places: str) -> str:
         return _("{label} {period} : aucune commune ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
     if places == "EPT":
         return _("{label} {period} : aucun EPT ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
+    if places in UPPER_PLACES:
+        return _("{label} {period} : aucun territoire ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
     return _("{label} {period} : aucune intercommunalité ne s'écarte du taux {of_whole} ({rate}) au-delà du hasard")
 
 
@@ -177,6 +183,12 @@ def above_text(places: str, count: int) -> str:
         return ngettext(
             "{count} commune au-dessus du taux {of_whole} ({names})",
             "{count} communes au-dessus du taux {of_whole} ({names})",
+            count,
+        )
+    if places in UPPER_PLACES:
+        return ngettext(
+            "{count} territoire au-dessus du taux {of_whole} ({names})",
+            "{count} territoires au-dessus du taux {of_whole} ({names})",
             count,
         )
     if places == "EPT":
@@ -201,6 +213,12 @@ def below_text(places: str, count: int, after_above: bool) -> str:
         return ngettext(
             "{count} commune en dessous du taux {of_whole} ({names})",
             "{count} communes en dessous du taux {of_whole} ({names})",
+            count,
+        )
+    if places in UPPER_PLACES:
+        return ngettext(
+            "{count} territoire en dessous du taux {of_whole} ({names})",
+            "{count} territoires en dessous du taux {of_whole} ({names})",
             count,
         )
     if places == "EPT":
@@ -267,6 +285,8 @@ def top_count_finding(
             if communes
             else _("{place} compte le plus de {unit} parmi les EPT affichés {period} ({value})")
             if epts
+            else _("{place} compte le plus de {unit} parmi les territoires affichés {period} ({value})")
+            if places in UPPER_PLACES
             else _("{place} compte le plus de {unit} parmi les intercommunalités affichées {period} ({value})")
         )
         text = among.format(place=first["name_fr"], unit=unit, period=period_text, value=value)
@@ -275,28 +295,38 @@ def top_count_finding(
         text = _("{finding}, devant {place} ({value})").format(
             finding=text, place=second["name_fr"], value=format_number(second["value"])
         )
-    if masked:
-        hidden = (
-            ngettext(
-                "{finding} ; {count} commune masquée par le secret statistique",
-                "{finding} ; {count} communes masquées par le secret statistique",
-                masked,
-            )
-            if communes
-            else ngettext(
-                "{finding} ; {count} EPT masqué par le secret statistique",
-                "{finding} ; {count} EPT masqués par le secret statistique",
-                masked,
-            )
-            if epts
-            else ngettext(
-                "{finding} ; {count} intercommunalité masquée par le secret statistique",
-                "{finding} ; {count} intercommunalités masquées par le secret statistique",
-                masked,
-            )
+    return with_masked(text, masked, places) if masked else text
+
+
+def with_masked(finding: str, masked: int, places: str) -> str:
+    """ "{finding} ; 3 communes masquées par le secret statistique", agreed with the places ranked."""
+    communes, epts = places == "commune", places == "EPT"
+    template = (
+        ngettext(
+            "{finding} ; {count} commune masquée par le secret statistique",
+            "{finding} ; {count} communes masquées par le secret statistique",
+            masked,
         )
-        text = hidden.format(finding=text, count=masked)
-    return text
+        if communes
+        else ngettext(
+            "{finding} ; {count} EPT masqué par le secret statistique",
+            "{finding} ; {count} EPT masqués par le secret statistique",
+            masked,
+        )
+        if epts
+        else ngettext(
+            "{finding} ; {count} territoire masqué par le secret statistique",
+            "{finding} ; {count} territoires masqués par le secret statistique",
+            masked,
+        )
+        if places in UPPER_PLACES
+        else ngettext(
+            "{finding} ; {count} intercommunalité masquée par le secret statistique",
+            "{finding} ; {count} intercommunalités masquées par le secret statistique",
+            masked,
+        )
+    )
+    return template.format(finding=finding, count=masked)
 
 
 # The sentences of a ranking that name the kind of places ranked, agreed with each (« seule
@@ -309,24 +339,29 @@ def places_text(kind: str, places: str) -> str:
             N_("{label} {period} : chiffres des communes masqués par le secret statistique"),
             N_("{label} {period} : chiffres des EPTs masqués par le secret statistique"),
             N_("{label} {period} : chiffres des intercommunalités masqués par le secret statistique"),
+            N_("{label} {period} : chiffres des territoires masqués par le secret statistique"),
         ),
         "alone": (
             N_("{label} : {value} à {place} {period} (seule commune avec des données)"),
             N_("{label} : {value} à {place} {period} (seul EPT avec des données)"),
             N_("{label} : {value} à {place} {period} (seule intercommunalité avec des données)"),
+            N_("{label} : {value} à {place} {period} (seul territoire avec des données)"),
         ),
         "zero": (
             N_("{label} : {value} dans chaque commune affichée {period}"),
             N_("{label} : {value} dans chaque EPT affiché {period}"),
             N_("{label} : {value} dans chaque intercommunalité affichée {period}"),
+            N_("{label} : {value} dans chaque territoire affiché {period}"),
         ),
         "unclassed": (
             N_("{label} {period} : taux des communes sans comparaison possible avec {the_whole}"),
             N_("{label} {period} : taux des EPT sans comparaison possible avec {the_whole}"),
             N_("{label} {period} : taux des intercommunalités sans comparaison possible avec {the_whole}"),
+            N_("{label} {period} : taux des territoires sans comparaison possible avec {the_whole}"),
         ),
     }
-    return _(texts[kind][("commune", "EPT").index(places) if places in ("commune", "EPT") else 2])
+    forms = ("commune", "EPT", "interco")
+    return _(texts[kind][forms.index(places) if places in forms else 3])
 
 
 def ranking_finding(

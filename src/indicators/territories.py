@@ -473,6 +473,8 @@ def chance_note(classified: int, level: str) -> str:
         if level == "commune"
         else ngettext("{count} EPT", "{count} EPT", classified)
         if level == "EPT"
+        else ngettext("{count} territoire", "{count} territoires", classified)
+        if level in ("departement", "region")
         else ngettext("{count} intercommunalité", "{count} intercommunalités", classified)
     ).format(count=classified)
     return _(

@@ -27,6 +27,7 @@ from plotly.colors import sample_colorscale
 from indicators.charts import STANDING_COLOURS, STANDING_MARKS, interval_text, plotly_separators
 from indicators.formatting import format_number, format_share, with_unit
 from indicators.i18n import N_, _, current_language, ngettext
+from indicators.scope import whole_words
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.territories import STANDING_LEVEL, STANDINGS_FR, rate_decimals, standing_label
 from indicators.territories import communes as communes_of
@@ -305,8 +306,8 @@ def colour_title(states: pd.DataFrame, unit: str) -> str:
     """What the colours say, for the legend: the standing and its limit, or the value and where its
     scale stops."""
     if classed(states):
-        return _("Couleur : taux comparé à celui du département (limite à {level})").format(
-            level=format_share(STANDING_LEVEL * 100, 1)
+        return _("Couleur : taux comparé à celui {of_whole} (limite à {level})").format(
+            level=format_share(STANDING_LEVEL * 100, 1), **whole_words()
         )
     cap = capped_at(states["value"].dropna())
     if cap is None:
