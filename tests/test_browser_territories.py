@@ -144,7 +144,7 @@ def test_the_map_colours_by_standing_and_names_only_the_commune_beyond_chance(co
     assert "Taux du département en 2025 : " in text and "limite à 99,8" in text
     page.locator(".stPlotlyChart").first.scroll_into_view_if_needed()
     page.wait_for_selector(".stPlotlyChart .legendtitletext", timeout=20_000)
-    assert "Couleur : taux comparé à celui du département" in page.locator(".legendtitletext").first.text_content()
+    assert "Couleur : taux comparé au taux du département" in page.locator(".legendtitletext").first.text_content()
     traces = plotly_data(page, 0)
     fills = {
         trace["customdata"][0]: trace["fillcolor"]

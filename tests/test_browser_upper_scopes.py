@@ -1,6 +1,6 @@
 """A région and France in Chromium (INDICATORS_TERRITORY=REG-11, =FR), on a store of a few of their
 départements' communes (fictitious counts, as an import leaves them):
-the départements (and France's régions) drawn from the shipped contours with nothing asked of any
+the départements (and France's 13 metropolitan régions) drawn from the shipped contours with nothing asked of any
 other server, a région's 1 266 communes drawn on demand within the time an official waits, and a
 click on an area opening that territory's sheet."""
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 SCOPES = {
     # setting: (name, the level's label and its areas, an area to click (code, sheet's name))
     "REG-11": ("Île-de-France", "Départements", 8, ("93", "Seine-Saint-Denis")),
-    "FR": ("France", "Régions", 18, ("REG-11", "Île-de-France")),
+    "FR": ("France", "Régions", 13, ("REG-11", "Île-de-France")),
 }
 # The départements whose communes the store holds: a few, so that the first page's secret takes
 # seconds (docs/PERFORMANCE.md gives the time at larger scopes).

@@ -423,7 +423,7 @@ def test_a_classed_map_colours_by_standing_and_says_so_in_its_legend(layout, int
     assert tiles.at["92002", "mark"] == ""
     figure = tile_map_figure(layout, values, "pour 10 000 habitants", "Taux", interco_names, rate_unit="pour 10 000")
     assert not clickable(figure).marker.showscale  # no colour bar: the legend names the classes
-    assert figure.layout.legend.title.text.startswith("Couleur : taux comparé à celui du département (limite à 99,8")
+    assert figure.layout.legend.title.text.startswith("Couleur : taux comparé au taux du département (limite à 99,8")
     legend = {trace.name for trace in figure.data if trace.showlegend}
     assert {"Au-dessus ▲", "En dessous ▼", "Comparable"} <= legend
     hovers = dict(zip(clickable(figure).customdata, clickable(figure).hovertext))

@@ -68,7 +68,8 @@ first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), 
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
 publics = territory_publics(indicator_id, first_year, last_year)
 public = shared_choice(right.selectbox, _("Public"), list(publics), format_func=publics.get, key="public")
-level_column, measure_column, map_column = st.columns(3)
+# Four levels (France's) need more room than a third of the page.
+level_column, measure_column, map_column = st.columns([2.2, 1.4, 1] if len(LEVELS) > 2 else [1, 1, 1])
 level = shared_segment(
     level_column, _("Niveau"), list(LEVELS), format_func=translated(LEVELS).get, default="commune", key="niveau"
 )

@@ -306,7 +306,7 @@ def colour_title(states: pd.DataFrame, unit: str) -> str:
     """What the colours say, for the legend: the standing and its limit, or the value and where its
     scale stops."""
     if classed(states):
-        return _("Couleur : taux comparé à celui {of_whole} (limite à {level})").format(
+        return _("Couleur : taux comparé au taux {of_whole} (limite à {level})").format(
             level=format_share(STANDING_LEVEL * 100, 1), **whole_words()
         )
     cap = capped_at(states["value"].dropna())
