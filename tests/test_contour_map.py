@@ -8,11 +8,11 @@ import plotly.graph_objects as go
 import pytest
 
 from indicators.config import DEFAULT_DATA_DIR
-from indicators.contour_map import contour_map_figure, point_layout
+from indicators.contour_map import contour_map_figure, outline_traces, point_layout
 from indicators.contours import departement_contours
 from indicators.i18n import in_language
 from indicators.loading import scope_territory_table
-from indicators.tilemap import clicked_territory
+from indicators.tilemap import INTERCO_COLOURS, clicked_territory
 
 # Six digits in a row: no coordinate (5 decimals) or colour of the figure can hold them by chance.
 SECRET_VALUE = 987654.25
@@ -97,3 +97,12 @@ def test_by_value_one_colour_scale_titled_with_the_unit(seine_saint_denis):
     figure = figure_of(seine_saint_denis, values_for(seine_saint_denis, set()))
     scaled = [trace for trace in figure.data if trace.type == "choropleth" and trace.showscale is not False]
     assert len(scaled) == 1 and "signalements" in scaled[0].colorbar.title.text
+
+
+def test_outlines_beyond_the_palette_are_named_by_their_hovers_not_the_legend():
+    """A région's 80 intercommunalités share eight colours: a legend would name two outlines alike."""
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    few = outline_traces({f"I{number}": square for number in range(3)}, {})
+    many = outline_traces({f"I{number}": square for number in range(len(INTERCO_COLOURS) + 1)}, {})
+    assert [trace.name for trace in few if trace.showlegend] == ["I0", "I1", "I2"]
+    assert not [trace for trace in many if trace.showlegend]

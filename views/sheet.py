@@ -5,6 +5,7 @@ import streamlit as st
 from indicators.cards import DELTA_COLOURS
 from indicators.i18n import _
 from indicators.labels import translated
+from indicators.scope import producer_words
 from indicators.sheet_export import (
     MEASURES_FR,
     sheet_file_name,
@@ -48,8 +49,8 @@ sheet = territory_sheet(code)
 st.header(sheet.title, anchor=False)
 st.markdown(f"{sheet.level_text} · {sheet.population_text} (INSEE)")
 st.caption(
-    _("Observations de terrain du Département ; {version} ; fiche produite le {day}.").format(
-        version=sheet.version_text, day=sheet.produced_on
+    _("Observations de terrain {producer} ; {version} ; fiche produite le {day}.").format(
+        producer=producer_words(), version=sheet.version_text, day=sheet.produced_on
     )
 )
 if sheet.is_demo:

@@ -178,7 +178,8 @@ def outline_traces(
                 hoverinfo="skip",
                 name=interco_names.get(code, code),
                 legendrank=500 + position,
-                showlegend=True,
+                # Beyond the palette's colours a legend would name two outlines alike: hovers name them.
+                showlegend=len(intercos) <= len(INTERCO_COLOURS),
             )
         )
     return traces

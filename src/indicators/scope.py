@@ -57,6 +57,10 @@ WHOLE_WORDS = {
 }
 
 
+# Who produces the field observations, as a sheet's header names them: the council of the scope.
+PRODUCER_WORDS = {"departement": N_("du Département"), "region": N_("de la Région"), "pays": N_("en France")}
+
+
 class ScopeError(ValueError):
     """A territory setting that names no territory this dashboard can serve (French message)."""
 
@@ -112,6 +116,11 @@ def whole_words() -> dict[str, str]:
     the scope's territories are compared with (« du département », « de la région », « national »)."""
     of_whole, the_whole, to_whole = WHOLE_WORDS[current_scope().level]
     return {"of_whole": _(of_whole), "the_whole": _(the_whole), "to_whole": _(to_whole)}
+
+
+def producer_words() -> str:
+    """« du Département », « de la Région », « en France »: whose field observations a sheet shows."""
+    return _(PRODUCER_WORDS[current_scope().level])
 
 
 def region_code(code: str) -> str:

@@ -22,6 +22,7 @@ from indicators.chromium import html_to_pdf
 from indicators.config import DEMO_LABEL_FR
 from indicators.formatting import MISSING, format_number
 from indicators.i18n import N_, _, current_language, current_locale
+from indicators.scope import producer_words
 from indicators.secret.lattice import SECRET_SYMBOL
 from indicators.sheet import IndicatorBlock, Sheet, TrendPoint
 from indicators.text import file_name_part
@@ -251,8 +252,8 @@ def sheet_body(sheet: Sheet) -> str:
         notes.append(sheet.partial_note)
     footer = "".join(f"<p>{escape(note)}</p>" for note in notes)
     blocks = "".join(block_html(block) for block in sheet.blocks)
-    meta = _("Observations de terrain du Département ; {version} ; fiche produite le {day}.").format(
-        version=escape(sheet.version_text), day=escape(sheet.produced_on)
+    meta = _("Observations de terrain {producer} ; {version} ; fiche produite le {day}.").format(
+        producer=escape(producer_words()), version=escape(sheet.version_text), day=escape(sheet.produced_on)
     )
     # A sheet with many notes (partial totals, changes on a common field) is set a little tighter to hold on one page.
     dense = " dense" if sum(len(block.notes) for block in sheet.blocks) > DENSE_NOTES else ""
