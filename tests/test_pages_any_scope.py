@@ -54,6 +54,19 @@ def shown_text(app) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(texts(app))
 
 
+def every_slide(absent: str | None = None) -> None:
+    """Every slide of the presenter mode, checked as a page (and without `absent`)."""
+    presenter = new_app({"mode": "presentation", "slide": "1"})
+    check_common(presenter, "slide 1", demo=False)
+    slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
+    for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
+        presenter.query_params["slide"] = str(number)
+        presenter.run()
+        check_common(presenter, f"slide {number}", demo=False)
+        if absent is not None:
+            assert absent not in shown_text(presenter), number
+
+
 def tour(territories: pd.DataFrame, name: str, intercos_word: str) -> None:
     """Every page, both levels and measures of Territoires, every slide and three sheets."""
     app = new_app()
@@ -76,14 +89,7 @@ def tour(territories: pd.DataFrame, name: str, intercos_word: str) -> None:
             assert "Hauts-de-Seine" not in shown_text(app)
             app.segmented_control(key="niveau").set_value("commune").run()
             check_common(app, "territoires commune rate", demo=False)
-    presenter = new_app({"mode": "presentation", "slide": "1"})
-    check_common(presenter, "slide 1", demo=False)
-    slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
-    for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
-        presenter.query_params["slide"] = str(number)
-        presenter.run()
-        check_common(presenter, f"slide {number}", demo=False)
-        assert "Hauts-de-Seine" not in shown_text(presenter), number
+    every_slide(absent="Hauts-de-Seine")
     groups = territories.loc[territories["level"] == "interco", "territory_code"]
     communes = territories.loc[territories["level"] == "commune", "territory_code"]
     sheet = new_app()
@@ -135,13 +141,7 @@ def upper_tour(territories: pd.DataFrame, name: str, levels: list[str]) -> None:
                 app.segmented_control(key="mesure").set_value("rate").run()
                 check_common(app, f"territoires {level} rate", demo=False)
                 app.segmented_control(key="mesure").set_value("count").run()
-    presenter = new_app({"mode": "presentation", "slide": "1"})
-    check_common(presenter, "slide 1", demo=False)
-    slide_count = re.search(r"(\d+) / (\d+)", " ".join(header.value for header in presenter.header))
-    for number in range(2, int(slide_count.group(2)) + 1 if slide_count else 1):
-        presenter.query_params["slide"] = str(number)
-        presenter.run()
-        check_common(presenter, f"slide {number}", demo=False)
+    every_slide()
     with_data = territories.loc[territories["level"] == "commune"]
     sheet = new_app()
     sheet.switch_page("views/sheet.py")

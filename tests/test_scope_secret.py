@@ -181,3 +181,28 @@ def test_the_exact_audit_finds_nothing_recoverable_on_a_real_scope(monkeypatch, 
     hidden = cells["suppressed"].to_numpy().copy()
     assert hidden.any()
     assert determined_cells(hidden, relations(cells)).size == 0
+
+
+def test_a_release_recorded_before_chains_gives_the_same_relations():
+    """Releases stored before régions (one parent code per cell: a commune's EPT, else the
+    département) are read back into the same relations as today's chains."""
+    frame = pd.DataFrame(
+        {
+            "indicator_id": "a",
+            "territory_code": ["92001", "92002", "92003", "92004"],
+            "period": "2024-03",
+            "sex": "ensemble",
+            "age_group": "ensemble",
+            "value": [2, 40, 30, 50],
+            "source_id": "S",
+        }
+    )
+    cells = lattice(frame, {"92001": "200000001", "92002": "200000001", "92003": "200000002"})
+    chains = cells["parent_code"].astype(str).str.split("|")
+    legacy = [
+        parts[0] if level == "commune" and parts[0] else ("92" if level != "departement" else None)
+        for parts, level in zip(chains, cells["territory_level"].astype(str))
+    ]
+    old = cells.assign(parent_code=pd.Categorical(legacy))
+    for today, before in zip(relations(cells), relations(old)):
+        assert sorted(zip(*today)) == sorted(zip(*before))

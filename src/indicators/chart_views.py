@@ -23,7 +23,14 @@ from indicators.comparisons import Coverage, rate_interval
 from indicators.contour_map import contour_map_figure, point_layout
 from indicators.contours import CONTOUR_SOURCE_ID, GeoJSON, contours_of, representative_points
 from indicators.disclosure import masked_ranking, series_tables
-from indicators.findings import UPPER_PLACES, covered_label, covered_text, observation_finding, ranking_finding
+from indicators.findings import (
+    UPPER_PLACES,
+    covered_label,
+    covered_text,
+    named_places,
+    observation_finding,
+    ranking_finding,
+)
 from indicators.formatting import format_number, format_share
 from indicators.i18n import N_, _, localized, ngettext
 from indicators.key_dates import key_dates_for
@@ -802,16 +809,6 @@ def ranking_caveat(entry: object, measure: str, level: str, territories: pd.Data
 LISTED_AT_MOST = 40
 
 
-def listed_names(names: list[str]) -> str:
-    """ "A, B, C", or the first LISTED_AT_MOST names and how many others."""
-    if len(names) <= LISTED_AT_MOST:
-        return ", ".join(names)
-    rest = len(names) - LISTED_AT_MOST
-    return ngettext("{names} et {count} autre", "{names} et {count} autres", rest).format(
-        names=", ".join(names[:LISTED_AT_MOST]), count=rest
-    )
-
-
 def communes_missing_text(ranked: pd.DataFrame, data: DataTables, texts: RankingTexts) -> str | None:
     """The communes with no data for the selection, named (a commune without data is not a zero)."""
     absent = communes_without_data(ranked, data.territories) if texts.communes else []
@@ -823,7 +820,7 @@ def communes_missing_text(ranked: pd.DataFrame, data: DataTables, texts: Ranking
         "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
         "Une commune sans donnée n'est pas une commune à zéro.",
         len(absent),
-    ).format(period=texts.period_text, count=len(absent), names=listed_names(absent))
+    ).format(period=texts.period_text, count=len(absent), names=named_places(absent, LISTED_AT_MOST))
 
 
 def comparable_rate(benchmark: Benchmark | None) -> float | None:

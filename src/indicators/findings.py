@@ -151,13 +151,13 @@ def covered_label(rows: pd.DataFrame) -> str:
 NAMED_AT_MOST = 3
 
 
-def named_places(names: list[str]) -> str:
-    """ "Nanterre, Colombes", or "Antony, Bagneux, Clamart et 2 autres"."""
-    if len(names) <= NAMED_AT_MOST:
+def named_places(names: list[str], at_most: int = NAMED_AT_MOST) -> str:
+    """ "Nanterre, Colombes", or "Antony, Bagneux, Clamart et 2 autres" (`at_most` names, then a count)."""
+    if len(names) <= at_most:
         return ", ".join(names)
-    rest = len(names) - NAMED_AT_MOST
+    rest = len(names) - at_most
     return ngettext("{names} et {count} autre", "{names} et {count} autres", rest).format(
-        names=", ".join(names[:NAMED_AT_MOST]), count=rest
+        names=", ".join(names[:at_most]), count=rest
     )
 
 
