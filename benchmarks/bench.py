@@ -34,7 +34,7 @@ from functools import cache
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict, final
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast, final
 
 import numpy as np
 import pandas as pd
@@ -78,6 +78,8 @@ RESULT_KEYS: tuple[str, ...] = (
     "baseline_rss_mb",
     "secret_solve_s",
     "secret_read_s",
+    "secret_baseline_rss_mb",
+    "secret_peak_rss_mb",
     "secret_history_s",
     "page_cold_ms",
     "page_warm_ms",
@@ -314,6 +316,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+T = TypeVar("T")
+
+
 @final
 class ImportTiming(TypedDict):
     """One full import: its seconds, the rows then stored, this process's peak memory before and after."""
@@ -368,13 +373,34 @@ def import_file(path: Path, data_folder: Path) -> ImportTiming:
     }
 
 
-def _import_child(path: str, data_folder: str, connection: Connection[ImportTiming | ChildFailure, Any]) -> None:
+def _in_child(function: Callable[..., Any], arguments: tuple[Any, ...], connection: Connection[Any, Any]) -> None:
     try:
-        connection.send(import_file(Path(path), Path(data_folder)))
+        connection.send(function(*arguments))
     except Exception as error:
         connection.send({"error": f"{type(error).__name__}: {error}"})
     finally:
         connection.close()
+
+
+def in_child(function: Callable[..., T], *arguments: Any, timeout_s: float = 900) -> T:
+    """`function(*arguments)` in a fresh child process (its result pickled back), so that ru_maxrss is
+    its own peak; an exception in the child is raised here as a RuntimeError."""
+    context = child_processes()
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_in_child, args=(function, arguments, sending))
+    process.start()
+    sending.close()
+    try:
+        if not receiving.poll(timeout_s):
+            raise TimeoutError(f"{function.__name__} : pas de réponse en {timeout_s:.0f} s")
+        result: Any = receiving.recv()  # T, or a ChildFailure
+    finally:
+        process.join(timeout=60)
+        if process.is_alive():
+            process.kill()
+    if isinstance(result, dict) and "error" in result:
+        raise RuntimeError(result["error"])
+    return cast(T, result)
 
 
 def child_processes() -> ForkServerContext:
@@ -391,22 +417,7 @@ def child_processes() -> ForkServerContext:
 
 def import_in_child(path: Path, data_folder: Path, timeout_s: float = 900) -> ImportTiming:
     """import_file in a fresh child process, so that ru_maxrss is the import's own peak."""
-    context = child_processes()
-    receiving, sending = context.Pipe(duplex=False)
-    process = context.Process(target=_import_child, args=(str(path), str(data_folder), sending))
-    process.start()
-    sending.close()
-    try:
-        if not receiving.poll(timeout_s):
-            raise TimeoutError(f"import de {path.name} : pas de réponse en {timeout_s:.0f} s")
-        result: ImportTiming | ChildFailure = receiving.recv()
-    finally:
-        process.join(timeout=60)
-        if process.is_alive():
-            process.kill()
-    if "error" in result:
-        raise RuntimeError(result["error"])
-    return result
+    return in_child(import_file, path, data_folder, timeout_s=timeout_s)
 
 
 # Filter changes for the warm rerun: (widget kind, key, values to alternate); the first the page shows.
@@ -470,6 +481,13 @@ def plain_page_timings(repeats: int) -> tuple[float, float]:
 def secret_seconds(data_folder: Path) -> tuple[float, float]:
     """Seconds to solve the stored version's protected lattice (its first view: the version becomes a
     release, recorded in the store), then to read it back (every later cold start, any replica)."""
+    timing = secret_timing(data_folder)
+    return timing["secret_solve_s"], timing["secret_read_s"]
+
+
+def secret_timing(data_folder: Path) -> dict[str, float]:
+    """`secret_seconds`, with the process's peak memory before the solve (the data loaded) and after it:
+    run in a child (`in_child`), the peak is the solve's own, as in a server's background thread."""
     from indicators.config import small_count_threshold
     from indicators.loading import load_tables
     from indicators.secret.releases import forget_in_memory, protected_cells
@@ -477,13 +495,20 @@ def secret_seconds(data_folder: Path) -> tuple[float, float]:
     k = small_count_threshold()
     tables = load_tables(data_folder)
     forget_in_memory()
+    baseline = rss_mb()
     start = time.perf_counter()
     protected_cells(tables, k, data_folder)
     solve_s = time.perf_counter() - start
+    peak = rss_mb()
     forget_in_memory()
     start = time.perf_counter()
     protected_cells(tables, k, data_folder)
-    return solve_s, time.perf_counter() - start
+    return {
+        "secret_solve_s": solve_s,
+        "secret_read_s": time.perf_counter() - start,
+        "secret_baseline_rss_mb": baseline,
+        "secret_peak_rss_mb": peak,
+    }
 
 
 def history_seconds(data_folder: Path, versions: int, cells_corrected: int = 10, seed: int = SEED) -> list[float]:
@@ -630,8 +655,8 @@ def bench_rows(rows: int, workdir: Path, repeats: int, pages: bool = True, versi
         "baseline_rss_mb": round(max(result["baseline_rss_mb"] for result in imports)),
     }
     if pages:
-        solve_s, read_s = secret_seconds(folder)
-        result |= {"secret_solve_s": round(solve_s, 3), "secret_read_s": round(read_s, 3)}
+        secret = in_child(secret_timing, folder, timeout_s=3600)
+        result |= {key: round(value, 3) if key.endswith("_s") else round(value) for key, value in secret.items()}
         result |= page_timings(folder, repeats)
     if versions > 1:
         if not pages:
@@ -688,7 +713,8 @@ def describe(result: dict[str, Any]) -> str:
     if "secret_solve_s" in result:
         lines.append(
             f"    secret : résolu en {result['secret_solve_s']} s (première vue d'une version), "
-            f"relu en {result['secret_read_s']} s ; page témoin : froid {result['plain_page_cold_ms']} ms, "
+            f"relu en {result['secret_read_s']} s, mémoire max {result['secret_peak_rss_mb']} Mo "
+            f"(avant : {result['secret_baseline_rss_mb']} Mo) ; page témoin : froid {result['plain_page_cold_ms']} ms, "
             f"relance {result['plain_page_warm_ms']} ms"
         )
     if "secret_history_s" in result:

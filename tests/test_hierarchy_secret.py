@@ -14,8 +14,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indicators.secret.equations import determined_cells
 from indicators.secret.lattice import lattice, relations
-from indicators.secret.suppression import determined_cells, suppress_small_counts
+from indicators.secret.suppression import suppress_small_counts
 
 K = 5
 

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from indicators.config import TERRITORY_VARIABLE
 from indicators.demo_data import generate_demo_observations
 from indicators.loading import scope_territory_table
+from indicators.secret.equations import determined_cells
 from indicators.secret.lattice import RELATION_FAMILIES, lattice, relations
-from indicators.secret.suppression import determined_cells, suppress_small_counts
+from indicators.secret.suppression import suppress_small_counts
 from indicators.territories import ancestors
 
 K = 5

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,14 @@ from numpy.typing import NDArray
 
 from indicators.keys import mix64, row_digests
 from indicators.loading import DataTables
+from indicators.secret.equations import (
+    Families,
+    Members,
+    certificate_partners,
+    determined_cells,
+    marked,
+    membership,
+)
 from indicators.secret.lattice import (
     DIGEST_COLUMNS,
     FULL_CROSSING_ROW,
@@ -42,13 +51,7 @@ from indicators.territories import ancestors
 # again (`secret.releases`). 2: earlier releases taken into account.
 SECRET_RULES_VERSION = 2
 
-# A prime below 2**31: ranks modulo it are those over the rationals for these small-coefficient systems,
-# and products of two residues stay exact in Python integers.
-MODULUS = 2_147_483_629
-
 CELL_KEY = ["indicator_id", "territory_code", "level", "period_start", "dimension", "group"]
-
-Families = list[tuple[np.ndarray, np.ndarray]]
 
 logger = logging.getLogger(__name__)
 
@@ -253,39 +256,66 @@ class Protection:
         given by what they showed and this release's structure) is shown, unless it is a small count."""
         return np.asarray(self.hidden & ~(self.public_now & ~self.primary), dtype=bool)
 
-    def determined(self, hidden: np.ndarray, blocks: np.ndarray) -> np.ndarray:
-        """Unknowns neither shown by any release nor public, that all releases together determine."""
+    @cached_property
+    def members(self) -> Members:
+        """The joint system's relations as member arrays, built once: only what is hidden changes."""
+        return Members.of(self.system.families, self.system.size)
+
+    @cached_property
+    def in_candidate_blocks(self) -> NDArray[np.bool_]:
+        """Per unknown: whether it lies in a block where this release holds a new cell."""
+        return np.asarray(np.isin(self.system.block, self.candidate_blocks), dtype=bool)
+
+    def determined(self, hidden: np.ndarray, blocks: np.ndarray, around: np.ndarray | None = None) -> np.ndarray:
+        """Unknowns neither shown by any release nor public, that all releases together determine (in
+        the connected parts of the unknowns `around` only, when given)."""
         shown = self.public.copy()
         shown[self.system.current[~hidden]] = True
-        determined = determined_cells(~shown, self.system.families, self.system.block, blocks)
+        in_blocks = self.in_candidate_blocks if blocks is self.candidate_blocks else np.isin(self.system.block, blocks)
+        determined = determined_cells(~shown & in_blocks, self.system.families, around=around, members=self.members)
         return np.asarray(determined[~self.system.is_row[determined]], dtype=np.int64)
 
     def repair(self) -> np.ndarray:
         """Rounds of audit and repair; returns the unknowns still determined when nothing is left to
         hide for them (none when the release is safe). A cell still determined after a round in its
         own relations gets a partner from its determination itself (`certified_partners`)."""
-        to_solve = self.candidate_blocks
-        previously = np.array([], dtype=np.int64)
+        around: np.ndarray | None = None
+        # Per unknown: in how many rounds in a row it has been found determined.
+        persistence = np.zeros(self.system.size, dtype=np.int64)
         for _round in range(self.max_rounds):
-            exposed = self.determined(self.hidden, to_solve)
+            exposed = self.determined(self.hidden, self.candidate_blocks, around)
             if exposed.size == 0:
                 return exposed
             before = self.hidden.copy()
-            stubborn = np.intersect1d(exposed, previously)
-            fresh = np.setdiff1d(exposed, stubborn)
+            rounds_exposed = persistence[exposed] + 1
+            persistence[:] = 0
+            persistence[exposed] = rounds_exposed
+            stubborn = exposed[rounds_exposed > 1]
+            fresh = exposed[rounds_exposed == 1]
             _hide_partners(fresh, self.system, self.hidden, self.values, self.families, self.settled)
             if stubborn.size or not (self.hidden & ~before).any():
-                self.hidden[self.certified_partners(stubborn if stubborn.size else exposed)] = True
+                # A cell still determined after its partners were hidden gets partners from its
+                # determination itself, twice as many each round it stays so: a long chain of sums
+                # is then broken in a few rounds rather than one link per round.
+                cells = stubborn if stubborn.size else exposed
+                partners = 2 ** np.maximum(persistence[cells] - 2, 0)
+                self.hidden[self.certified_partners(cells, partners)] = True
             apply_pair_rule(self.hidden, self.values, self.families, self.max_rounds, self.settled)
+            logger.debug(
+                "audit : tour %d, %d déterminée(s), %d masquée(s) de plus",
+                _round,
+                exposed.size,
+                (self.hidden & ~before).sum(),
+            )
             if not (self.hidden & ~before).any():
                 return exposed
-            # Blocks that changed, and those of the cells still to protect: no other can have changed.
-            to_solve = np.union1d(np.unique(self.blocks[self.hidden & ~before]), self.system.block[exposed])
-            previously = exposed
+            # The parts of the cells just hidden, and those of the cells still to protect: no other changed.
+            around = np.union1d(self.system.current[self.hidden & ~before], exposed)
         return self.determined(self.hidden, self.candidate_blocks)
 
-    def certified_partners(self, exposed: np.ndarray) -> np.ndarray:
-        """Cells of this release to hide, from the determinations of `exposed` (`certificate_partners`)."""
+    def certified_partners(self, exposed: np.ndarray, partners: np.ndarray | None = None) -> np.ndarray:
+        """Cells of this release to hide, from the determinations of `exposed` (`certificate_partners`),
+        `partners` of them for each (one by default)."""
         system = self.system
         shown = self.public.copy()
         shown[system.current[~self.hidden]] = True
@@ -293,8 +323,8 @@ class Protection:
         choosable[system.current[~self.hidden & ~self.settled]] = True
         values = np.zeros(system.size, dtype=np.int64)
         values[system.current] = self.values
-        chosen = certificate_partners(exposed, ~shown, system.families, system.block, choosable, values)
-        return np.flatnonzero(np.isin(system.current, chosen))
+        chosen = certificate_partners(exposed, ~shown, system.families, choosable, values, self.members, partners)
+        return np.flatnonzero(marked(chosen, system.size)[system.current])
 
     def settle(self, exposed: np.ndarray) -> None:
         """Unknowns no partner protects: with every cell of their blocks hidden (but those already
@@ -379,9 +409,11 @@ def _hide_partners(
     cell of that key (its rows were withdrawn), hide a cell of this release that stands where one of
     its earlier relations' members stood."""
     open_cells = ~hidden & ~settled
-    rows = np.flatnonzero(np.isin(system.current, exposed))
+    rows = np.flatnonzero(marked(exposed, system.size)[system.current])
     current_keys = system.key[system.current]
-    successors = np.setdiff1d(np.flatnonzero(np.isin(current_keys, system.key[exposed])), rows)
+    # pandas' isin hashes the few keys looked for; numpy's would hash every cell's.
+    same_key = np.flatnonzero(pd.Series(current_keys).isin(system.key[exposed]).to_numpy())
+    successors = np.setdiff1d(same_key, rows)
     hidden[successors[open_cells[successors]]] = True
     to_pair = np.union1d(rows, successors[~open_cells[successors]])
     exposed_twins = _twins(to_pair, families, system.is_row[system.current], open_cells, values)
@@ -389,7 +421,7 @@ def _hide_partners(
     to_pair = np.setdiff1d(to_pair, exposed_twins["cell"].to_numpy())
     if to_pair.size:
         hidden[partners_to_hide(to_pair, hidden, values, families, ~settled)] = True
-    orphans = exposed[~np.isin(system.key[exposed], current_keys)]
+    orphans = exposed[~np.isin(system.key[exposed], current_keys[same_key])]
     if orphans.size:
         hidden[_stand_ins(orphans, system, open_cells, values)] = True
 
@@ -401,11 +433,21 @@ def _twins(
     one of the same rows the other way (the 11–14 year olds): where a crossing is partial, the one
     gives the other, and hiding a partner in the cell's own relations would not stop that."""
     crossing = [families[RELATION_FAMILIES.index(name)] for name in ("rows → sex", "rows → age group")]
-    pairs = membership(crossing, len(values))[["row", "relation"]]
-    theirs = pairs.loc[pairs["row"].isin(cells)].rename(columns={"row": "cell"})
-    through = theirs.merge(pairs, on="relation")
+    members = Members.of(crossing, len(values))
+    relations = len(crossing) * len(values)
+
+    def pairs_where(keep: NDArray[np.bool_], row: str = "row") -> pd.DataFrame:
+        return pd.DataFrame({row: members.row[keep], "relation": members.relation[keep]})
+
+    # Each join below is made on the few members it can match, not on every stored row of the release.
+    theirs = pairs_where(marked(cells, len(values))[members.row], "cell")
+    through = theirs.merge(
+        pairs_where(marked(theirs["relation"].to_numpy(), relations)[members.relation]), on="relation"
+    )
     through = through.loc[is_row[through["row"].to_numpy()], ["cell", "row"]]
-    twins = through.merge(pairs, on="row").merge(pairs.rename(columns={"row": "twin"}), on="relation")
+    of_rows = pairs_where(marked(through["row"].to_numpy(), len(values))[members.row])
+    beside = pairs_where(marked(of_rows["relation"].to_numpy(), relations)[members.relation], "twin")
+    twins = through.merge(of_rows, on="row").merge(beside, on="relation")
     twins = twins.loc[(twins["twin"] != twins["cell"]) & ~is_row[twins["twin"].to_numpy()]]
     twins = twins.loc[open_cells[twins["twin"].to_numpy()], ["cell", "twin"]]
     twins = twins.assign(value=values[twins["twin"].to_numpy()])
@@ -462,140 +504,6 @@ def apply_pair_rule(
             break
 
 
-def membership(families: Families, size: int) -> pd.DataFrame:
-    """Every (cell row, relation) pair of every family, relations numbered across families, and the
-    member's sign in its equation (+1 the parent, −1 a child)."""
-    return pd.DataFrame(
-        {
-            "row": np.concatenate([members for members, _ in families]) if families else np.array([], dtype=np.int64),
-            "relation": np.concatenate([ids + position * size for position, (_members, ids) in enumerate(families)])
-            if families
-            else np.array([], dtype=np.int64),
-            "sign": np.concatenate([np.where(members == ids, 1, -1) for members, ids in families])
-            if families
-            else np.array([], dtype=np.int64),
-        }
-    )
-
-
-def determined_cells(
-    hidden: np.ndarray,
-    families: Families,
-    blocks: np.ndarray | None = None,
-    to_solve: np.ndarray | None = None,
-) -> np.ndarray:
-    """Rows of the hidden cells that the visible cells and all the relations together determine.
-
-    Each relation is an equation; with the visible cells moved to the right-hand side, a hidden cell is
-    determined when its unit vector is in the row space of the equations on hidden cells, i.e. when its
-    pivot row of the reduced echelon form holds no other column. With `blocks` (a block id per cell)
-    and `to_solve`, only the relations of those blocks are solved. Sparse Gauss–Jordan elimination modulo
-    a large prime: the systems are very sparse (each equation has a few members), so this is fast where
-    a dense rank on thousands of cells is not."""
-    members = membership(families, len(hidden))
-    keep = hidden[members["row"].to_numpy()]
-    if blocks is not None and to_solve is not None:
-        keep &= np.isin(blocks[members["row"].to_numpy()], to_solve)
-    members = members.loc[keep]
-    if members.empty:
-        return np.array([], dtype=np.int64)
-    members = members.sort_values(["relation", "row"], kind="stable")
-    equations: list[dict[int, int]] = []
-    relation, row, sign = (members[column].to_numpy() for column in ("relation", "row", "sign"))
-    bounds = np.flatnonzero(np.diff(relation)) + 1
-    for rows, signs in zip(np.split(row, bounds), np.split(sign, bounds)):
-        equations.append({int(cell): int(coefficient) % MODULUS for cell, coefficient in zip(rows, signs)})
-    pivots = reduced_pivots(equations)
-    return np.array(sorted(cell for cell, equation in pivots if len(equation) == 1), dtype=np.int64)
-
-
-def reduced_pivots(equations: list[dict[int, int]]) -> list[tuple[int, dict[int, int]]]:
-    """Gauss–Jordan elimination modulo MODULUS on sparse rows ({column: coefficient}), the sparsest
-    rows first and, in each, the column found in fewest rows, to keep fill-in low. Returns (pivot
-    column, its reduced row) pairs.
-
-    Negative columns are tags: carried through every row operation but never pivots, so a row that
-    starts with the tag of its own equation ends up telling which equations it combines."""
-    rows = [equation for equation in equations if equation]
-    rows_with: dict[int, set[int]] = {}
-    for index, equation in enumerate(rows):
-        for column in equation:
-            if column >= 0:
-                rows_with.setdefault(column, set()).add(index)
-    pivots: dict[int, int] = {}
-    for index in sorted(range(len(rows)), key=lambda position: len(rows[position])):
-        equation = rows[index]
-        candidates = [column for column in equation if column >= 0]
-        if not candidates:
-            continue
-        column = min(candidates, key=lambda candidate: len(rows_with[candidate]))
-        if equation[column] != 1:  # most coefficients stay ±1: no inverse to compute for 1
-            inverse = MODULUS - 1 if equation[column] == MODULUS - 1 else pow(equation[column], MODULUS - 2, MODULUS)
-            for key in equation:
-                equation[key] = equation[key] * inverse % MODULUS
-        pivots[index] = column
-        for other in list(rows_with[column]):
-            if other == index:
-                continue
-            target = rows[other]
-            factor = target[column]
-            for key, coefficient in equation.items():
-                updated = (target.get(key, 0) - factor * coefficient) % MODULUS
-                if updated:
-                    if key not in target and key >= 0:
-                        rows_with[key].add(other)
-                    target[key] = updated
-                elif key in target:
-                    del target[key]
-                    if key >= 0:
-                        rows_with[key].discard(other)
-    return [(column, rows[index]) for index, column in pivots.items()]
-
-
-def certificate_partners(
-    exposed: np.ndarray,
-    hidden: np.ndarray,
-    families: Families,
-    blocks: np.ndarray,
-    choosable: np.ndarray,
-    values: np.ndarray,
-) -> np.ndarray:
-    """For each determined hidden cell (`exposed`), one choosable visible cell that its determination
-    uses: the equations are eliminated again with a tag each, so that the reduced row of a determined
-    cell says which relations combine into it, and so which visible cells the attacker's sum adds or
-    subtracts (a non-zero net coefficient). Hiding one of them breaks that sum; the audit then looks
-    for another. Returns the chosen cells (none for a cell whose sums only use cells that cannot be
-    hidden)."""
-    members = membership(families, len(hidden))
-    members = members.loc[np.isin(blocks[members["row"].to_numpy()], np.unique(blocks[exposed]))]
-    members = members.sort_values(["relation", "row"], kind="stable")
-    relation, row, sign = (members[column].to_numpy() for column in ("relation", "row", "sign"))
-    bounds = np.flatnonzero(np.diff(relation)) + 1
-    equations: list[dict[int, int]] = []
-    visible_terms: list[list[tuple[int, int]]] = []
-    for rows, signs in zip(np.split(row, bounds), np.split(sign, bounds)):
-        tag = -(len(equations) + 1)
-        equation = {int(cell): int(coefficient) % MODULUS for cell, coefficient in zip(rows, signs) if hidden[cell]}
-        equations.append({**equation, tag: 1})
-        visible_terms.append(
-            [(int(cell), int(coefficient)) for cell, coefficient in zip(rows, signs) if not hidden[cell]]
-        )
-    wanted = set(exposed.tolist())
-    chosen: list[int] = []
-    for column, equation in reduced_pivots(equations):
-        if column not in wanted or any(key >= 0 and key != column for key in equation):
-            continue
-        net: dict[int, int] = {}
-        for key, factor in equation.items():
-            if key < 0:
-                for cell, coefficient in visible_terms[-key - 1]:
-                    net[cell] = (net.get(cell, 0) + factor * coefficient) % MODULUS
-        used = [cell for cell, coefficient in net.items() if coefficient and choosable[cell]]
-        if used:
-            chosen.append(min(used, key=lambda cell: (values[cell] == 0, values[cell])))
-    return np.array(sorted(set(chosen)), dtype=np.int64)
-
-
 def partners_to_hide(
     exposed: np.ndarray,
     hidden: np.ndarray,
@@ -606,13 +514,18 @@ def partners_to_hide(
     """For each determined hidden cell, one visible cell to hide with it: in one of its relations that
     still has a visible (and `choosable`) member, the smallest non-zero one (then zeros)."""
     choosable = np.ones(len(hidden), dtype=bool) if choosable is None else choosable
-    members = membership(families, len(hidden))
-    rows = members["row"].to_numpy()
-    members = members.assign(open=~hidden[rows] & choosable[rows], value=values[rows])
-    open_relations = set(members.loc[members["open"], "relation"])
-    theirs = members.loc[members["row"].isin(exposed) & members["relation"].isin(open_relations)]
-    chosen_relations = theirs.drop_duplicates("row")["relation"]
-    candidates = members.loc[members["relation"].isin(chosen_relations) & members["open"]]
+    members = Members.of(families, len(hidden))
+    relations = len(families) * len(hidden)
+    open_member = ~hidden[members.row] & choosable[members.row]
+    theirs = (
+        marked(exposed, len(hidden))[members.row] & marked(members.relation[open_member], relations)[members.relation]
+    )
+    # Each cell's first relation with an open member, in the families' order.
+    _cells, first = np.unique(members.row[theirs], return_index=True)
+    chosen = open_member & marked(members.relation[theirs][first], relations)[members.relation]
+    candidates = pd.DataFrame(
+        {"row": members.row[chosen], "relation": members.relation[chosen], "value": values[members.row[chosen]]}
+    )
     candidates = candidates.assign(zero=candidates["value"] == 0).sort_values(["relation", "zero", "value"])
     return candidates.drop_duplicates("relation")["row"].to_numpy()
 
