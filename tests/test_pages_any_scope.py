@@ -9,6 +9,7 @@ messages, its intercommunalités named as EPT or as intercommunalités, never th
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import count
 
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 from app_support import check_common, new_app, texts, visit_page
+from indicators.chart_views import BARS_AT_MOST
 from indicators.demo_data import generate_demo_observations
 from indicators.i18n import in_language
 from indicators.loading import IMPORT_SOURCE_PREFIX, scope_territory_table
@@ -120,7 +122,7 @@ def test_every_page_slide_and_sheet_of_another_departement(
         tour(territories, name, intercos_word)
 
 
-def upper_tour(territories: pd.DataFrame, name: str, levels: list[str]) -> None:
+def upper_tour(territories: pd.DataFrame, name: str, levels: list[str], stored_communes: int) -> None:
     """Every page; Territoires at every level of the scope (départements and régions drawn by their
     contours); every slide; the sheets of the scope, a région, a département, an intercommunalité and
     a commune."""
@@ -138,6 +140,17 @@ def upper_tour(territories: pd.DataFrame, name: str, levels: list[str]) -> None:
                 if level in ("departement", "region"):
                     specs = [chart.proto.spec for chart in app.get("plotly_chart")]
                     assert any('"choropleth"' in spec for spec in specs), level
+                if level == "commune":
+                    # With hundreds of communes with data, the ranking draws the first BARS_AT_MOST.
+                    bars = [
+                        trace
+                        for chart in app.get("plotly_chart")
+                        for trace in json.loads(chart.proto.spec)["data"]
+                        if trace["type"] == "bar"
+                    ]
+                    drawn = max(len(trace["y"]) for trace in bars) if bars else 0
+                    assert 0 < drawn <= BARS_AT_MOST
+                    assert drawn == BARS_AT_MOST or stored_communes <= 2 * BARS_AT_MOST, drawn
                 app.segmented_control(key="mesure").set_value("rate").run()
                 check_common(app, f"territoires {level} rate", demo=False)
                 app.segmented_control(key="mesure").set_value("count").run()
@@ -171,5 +184,6 @@ def test_every_page_slide_and_sheet_of_a_region_and_of_france(
     tmp_path_factory, monkeypatch, setting, language, departements, name, levels
 ):
     territories = scope_store(tmp_path_factory, monkeypatch, setting, departements)
+    stored = territories["parent_code"].isin(departements) & (territories["level"] == "commune")
     with in_language(language):
-        upper_tour(territories, name, levels)
+        upper_tour(territories, name, levels, int(stored.sum()))

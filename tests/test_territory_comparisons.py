@@ -13,8 +13,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indicators.charts import funnel_figure
+from indicators.comparisons import months_covered
 from indicators.config import DEFAULT_DATA_DIR
 from indicators.disclosure import masked_ranking, with_rates
 from indicators.findings import ranking_finding
@@ -27,6 +30,7 @@ from indicators.territories import (
     benchmark_of,
     by_measure,
     chance_note,
+    commune_months,
     counted_exposure,
     masked_bound,
     with_standing,
@@ -267,3 +271,27 @@ def test_the_funnel_draws_both_limits_the_whole_and_only_the_shown_territories(t
     assert figure.layout.xaxis.type == "log"
     above = next(trace for trace in figure.data if trace.name == "Au-dessus")
     assert list(above.customdata) == [BOULOGNE] and "IC 95\u202f% : " in above.hovertext[0]
+
+
+@given(
+    spans=st.lists(
+        st.tuples(
+            st.sampled_from(["92002", "92004", "92007", "92009"]), st.integers(0, 47), st.sampled_from([1, 3, 12])
+        ),
+        min_size=1,
+        max_size=60,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_commune_months_counts_each_communes_distinct_months_as_months_covered_does(spans):
+    """The months of every commune at once (one pass over France's 35 000) are those counted commune by
+    commune: overlapping quarters and years count each month once."""
+    rows = pd.DataFrame(
+        {
+            "territory_code": [code for code, _start, _spanned in spans],
+            "month": [pd.Timestamp("2022-01-01") + pd.DateOffset(months=start) for _code, start, _spanned in spans],
+            "months_spanned": [spanned for _code, _start, spanned in spans],
+        }
+    )
+    expected = {code: months_covered(group) for code, group in rows.groupby("territory_code")}
+    assert commune_months(rows).to_dict() == expected

@@ -70,8 +70,14 @@ publics = territory_publics(indicator_id, first_year, last_year)
 public = shared_choice(right.selectbox, _("Public"), list(publics), format_func=publics.get, key="public")
 # Four levels (France's) need more room than a third of the page.
 level_column, measure_column, map_column = st.columns([2.2, 1.4, 1] if len(LEVELS) > 2 else [1, 1, 1])
+# A région or France opens on its départements, the level its map draws; a département on its communes.
 level = shared_segment(
-    level_column, _("Niveau"), list(LEVELS), format_func=translated(LEVELS).get, default="commune", key="niveau"
+    level_column,
+    _("Niveau"),
+    list(LEVELS),
+    format_func=translated(LEVELS).get,
+    default="departement" if "departement" in LEVELS else "commune",
+    key="niveau",
 )
 measure = shared_segment(
     measure_column,

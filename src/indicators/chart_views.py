@@ -849,6 +849,11 @@ def ranking_map(
     return tile_map_view(data, shown, layout, finding, texts, choice.measure, sources, masked_at_most)
 
 
+# Bars drawn at most (the first in the ranking, secret ones last): a bar for each of a région's 1 266
+# communes, or France's 35 000, is a chart no one reads and megabytes to send; the table gives all.
+BARS_AT_MOST = 50
+
+
 def ranking_chart(
     data: DataTables,
     protected: tuple[pd.DataFrame, list[str], bool],
@@ -889,13 +894,18 @@ def ranking_chart(
         period=texts.period_text,
         secret=texts.secret,
     )
+    caveat = ranking_caveat(data.catalogue.loc[choice.indicator_id], choice.measure, choice.level, data.territories)
+    if len(shown) > BARS_AT_MOST:
+        caveat += " " + _(
+            "Le graphique montre les {drawn} premiers des {count} territoires classés ; le tableau les donne tous."
+        ).format(drawn=BARS_AT_MOST, count=format_number(len(shown)))
     chart = ChartView(
         finding=finding,
-        figure=ranking_figure(shown, texts.unit, k, texts.decimals, rate),
+        figure=ranking_figure(shown.head(BARS_AT_MOST), texts.unit, k, texts.decimals, rate),
         data=tables[0],
         display_data=tables[1],
         source=source,
-        caveat=ranking_caveat(data.catalogue.loc[choice.indicator_id], choice.measure, choice.level, data.territories),
+        caveat=caveat,
         file_name=f"{choice.indicator_id}_{choice.level}_{choice.measure}_{choice.first_year}_{choice.last_year}.csv",
         is_demo=demo,
     )

@@ -325,11 +325,15 @@ def commune_months(rows: pd.DataFrame) -> pd.Series:
     if rows.empty:
         return pd.Series(dtype="int64", name="months")
     spans = rows[["territory_code", "month", "months_spanned"]].drop_duplicates()
-    return (
-        spans.groupby("territory_code", observed=True)[["month", "months_spanned"]]
-        .apply(months_covered)
-        .rename("months")
-    )
+    # One pass over every commune at once (a group-by per commune took a minute for France's 35 000).
+    commune, codes = pd.factorize(spans["territory_code"])
+    spanned = spans["months_spanned"].to_numpy(dtype=np.int64)
+    first = (spans["month"].dt.year * 12 + spans["month"].dt.month).to_numpy(dtype=np.int64)
+    within = np.arange(spanned.sum()) - np.repeat(np.cumsum(spanned) - spanned, spanned)
+    months = np.repeat(first, spanned) + within
+    pairs = np.unique(np.repeat(commune.astype(np.int64), spanned) * (months.max() + 1) + months)
+    counts = np.bincount(pairs // (months.max() + 1), minlength=len(codes))
+    return pd.Series(counts, index=pd.Index(codes, name="territory_code"), name="months").sort_index()
 
 
 def counted_exposure(rows: pd.DataFrame, territories: pd.DataFrame, level: str = "commune") -> pd.DataFrame:
