@@ -98,7 +98,8 @@ def _once(memory_key: str, solve: Callable[[], pd.DataFrame]) -> pd.DataFrame:
                 with _LOCK:
                     _IN_MEMORY[memory_key] = cells
                     _SOLVING.pop(memory_key, None)
-    return cells.copy()
+    # Copy-on-write (pandas 3): the caller's changes copy what they touch, never the kept lattice.
+    return cells.copy(deep=False)
 
 
 def _release(store: ObservationStore, tables: DataTables, k: int, key: str) -> pd.DataFrame:
@@ -112,8 +113,11 @@ def _release(store: ObservationStore, tables: DataTables, k: int, key: str) -> p
         releases = _record_earlier_versions(store, tables, k)
     earlier = [store.read_release(info.release) for info in releases]
     cells = solve_protected_cells(tables, k, earlier)
+    recorded = store.record_release(tables.version, k, SECRET_RULES_VERSION, key, cells).release
+    # Millions of cells at France's scale: the solved copies go before the recorded one is read.
+    del cells, earlier
     # Read back as recorded: if another process recorded this lattice meanwhile, its release is the one shown.
-    return store.read_release(store.record_release(tables.version, k, SECRET_RULES_VERSION, key, cells).release)
+    return store.read_release(recorded)
 
 
 def _record_earlier_versions(store: ObservationStore, tables: DataTables, k: int) -> list[ReleaseInfo]:

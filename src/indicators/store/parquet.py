@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from cachetools import LRUCache
 from filelock import FileLock
 
@@ -47,6 +49,9 @@ LOCK_FILE = ".lock"
 _PUBLISHED_NAME = re.compile(r"^\d{6}$")
 # Leading dot: never mistaken for a published version, whatever happens to it.
 _STAGING_PREFIX = ".incoming-"
+# Rows converted to Arrow at a time when a release is written: France's lattice holds millions of
+# cells, and converting them at once doubles the memory the solve has just used.
+SLICE_ROWS = 500_000
 
 
 def _fsync_path(path: Path) -> None:
@@ -163,7 +168,7 @@ class ParquetStore(ObservationStore):
             folder.mkdir(exist_ok=True)
             staging = folder / f"{_STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
             staging.mkdir()
-            _write_synced(staging / CELLS_FILE, lambda handle: cells.to_parquet(handle, engine="pyarrow", index=False))
+            _write_synced(staging / CELLS_FILE, lambda handle: write_in_slices(cells, handle))
             _write_synced(
                 staging / META_FILE,
                 lambda handle: handle.write(json.dumps(asdict(info), ensure_ascii=False, indent=2).encode()),
@@ -227,3 +232,14 @@ class ParquetStore(ObservationStore):
 
 def _baseline_or_empty(baseline: pd.DataFrame | None) -> pd.DataFrame:
     return empty_observations() if baseline is None else validated_observations(baseline)
+
+
+def write_in_slices(frame: pd.DataFrame, handle: BinaryIO, rows: int = SLICE_ROWS) -> None:
+    """`frame` as one Parquet file, converted to Arrow and written `rows` at a time (one row group
+    each): the same file as `to_parquet` writes, without a second copy of the whole frame."""
+    schema = pa.Schema.from_pandas(frame.head(0), preserve_index=False)
+    with pq.ParquetWriter(handle, schema) as writer:
+        for start in range(0, max(len(frame), 1), rows):
+            writer.write_table(
+                pa.Table.from_pandas(frame.iloc[start : start + rows], schema=schema, preserve_index=False)
+            )
