@@ -85,37 +85,20 @@ def connected_parts(members: Members, size: int) -> NDArray[np.int64]:
     return np.asarray(labels[:size], dtype=np.int64)
 
 
-def secret_members(
-    hidden: NDArray[np.bool_],
-    families: Families,
-    blocks: NDArray[np.uint64] | None = None,
-    to_solve: NDArray[np.uint64] | None = None,
-    members: Members | None = None,
-) -> Members:
-    """The members that are hidden cells, in the blocks `to_solve` when given (`blocks`: one block id
-    per cell)."""
-    members = Members.of(families, len(hidden)) if members is None else members
-    if blocks is not None and to_solve is not None:
-        hidden = hidden & np.isin(blocks, to_solve)
-    return members.where(hidden[members.row])
-
-
 def determined_cells(
     hidden: NDArray[np.bool_],
     families: Families,
-    blocks: NDArray[np.uint64] | None = None,
-    to_solve: NDArray[np.uint64] | None = None,
     around: NDArray[np.int64] | None = None,
     members: Members | None = None,
 ) -> NDArray[np.int64]:
     """Rows of the hidden cells that the visible cells and all the relations together determine.
 
-    With `blocks` (a block id per cell) and `to_solve`, only the relations of those blocks are solved;
-    with `around` (cells), only the parts holding those cells. `members` (`Members.of(families)`)
-    saves building them again. Sparse Gauss–Jordan elimination modulo a large prime, part by part:
-    the systems are very sparse (each equation has a few members), so this is fast where a dense rank
-    on thousands of cells is not."""
-    secret = secret_members(hidden, families, blocks, to_solve, members)
+    With `around` (cells), only the parts holding those cells are solved. `members`
+    (`Members.of(families)`) saves building them again. Sparse Gauss–Jordan elimination modulo a
+    large prime, part by part: the systems are very sparse (each equation has a few members), so
+    this is fast where a dense rank on thousands of cells is not."""
+    members = Members.of(families, len(hidden)) if members is None else members
+    secret = members.where(hidden[members.row])
     if len(secret) == 0:
         return np.array([], dtype=np.int64)
     parts = connected_parts(secret, len(hidden))
