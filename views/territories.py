@@ -68,8 +68,10 @@ first_year, last_year = year_span_select(middle, years, (years[-1], years[-1]), 
 # One split at a time: the secret is computed for sexes and for age groups, not for their crossing.
 publics = territory_publics(indicator_id, first_year, last_year)
 public = shared_choice(right.selectbox, _("Public"), list(publics), format_func=publics.get, key="public")
-# Four levels (France's) need more room than a third of the page.
-level_column, measure_column, map_column = st.columns([2.2, 1.4, 1] if len(LEVELS) > 2 else [1, 1, 1])
+# Three levels (a région's) need more room than a third of the page; four (France's, with no map of
+# communes to choose) nearly all of it.
+WIDTHS = {4: [2.9, 1.5, 0.1], 3: [2.2, 1.4, 1]}
+level_column, measure_column, map_column = st.columns(WIDTHS.get(len(LEVELS), [1, 1, 1]))
 # A région or France opens on its départements, the level its map draws; a département on its communes.
 level = shared_segment(
     level_column,

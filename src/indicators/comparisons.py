@@ -18,6 +18,7 @@ import pandas as pd
 import statsmodels.stats.rates as rates
 from numpy.typing import NDArray
 
+from indicators.formatting import format_number
 from indicators.i18n import _, ngettext
 
 # Two-sided 5 %: a change or a difference is said to be beyond chance below it.
@@ -61,7 +62,7 @@ class Coverage:
                     "{count} commune sur {total} a transmis",
                     "{count} communes sur {total} ont transmis",
                     self.communes,
-                ).format(count=self.communes, total=self.communes_expected)
+                ).format(count=format_number(self.communes), total=format_number(self.communes_expected))
             )
         if self.fewest_months is not None and self.fewest_months < self.months:
             parts.append(
