@@ -3,6 +3,7 @@ import pytest
 
 from indicators.findings import (
     covered_text,
+    named_places,
     observation_finding,
     published_finding,
     ranking_finding,
@@ -152,3 +153,12 @@ def test_published_finding_in_english():
     with in_language("en"):
         text = published_finding(points, "Victims")
     assert text == "Victims: 435 (2024, latest published figure); 2 sources with different methods, points not joined"
+
+
+def test_a_long_list_of_places_is_cut_and_its_rest_counted_in_the_viewers_language():
+    names = [f"Commune {number}" for number in range(1, 1_043)]
+    assert named_places(names[:3], 3) == "Commune 1, Commune 2, Commune 3"
+    with in_language("fr"):
+        assert named_places(names, 2) == "Commune 1, Commune 2 et 1\u202f040 autres"
+    with in_language("en"):
+        assert named_places(names, 2).endswith("and 1,040 others")

@@ -820,7 +820,7 @@ def communes_missing_text(ranked: pd.DataFrame, data: DataTables, texts: Ranking
         "Sans donnée pour cet indicateur {period} ({count} communes) : {names}. "
         "Une commune sans donnée n'est pas une commune à zéro.",
         len(absent),
-    ).format(period=texts.period_text, count=len(absent), names=named_places(absent, LISTED_AT_MOST))
+    ).format(period=texts.period_text, count=format_number(len(absent)), names=named_places(absent, LISTED_AT_MOST))
 
 
 def comparable_rate(benchmark: Benchmark | None) -> float | None:

@@ -157,7 +157,7 @@ def named_places(names: list[str], at_most: int = NAMED_AT_MOST) -> str:
         return ", ".join(names)
     rest = len(names) - at_most
     return ngettext("{names} et {count} autre", "{names} et {count} autres", rest).format(
-        names=", ".join(names[:at_most]), count=rest
+        names=", ".join(names[:at_most]), count=format_number(rest)
     )
 
 
