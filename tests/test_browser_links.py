@@ -149,6 +149,9 @@ def test_switching_indicator_resets_what_it_does_not_offer_quietly(differing_ser
     view = shown(page)
     assert view["Territoire"].startswith("Hauts-de-Seine") and view["periode"] == ["2023", "2024"], view
     assert view["repartition"] == [] or view["repartition"] == ["Aucune"], view
+    # The address takes the new indicator in the browser's history after the page is drawn: under
+    # load (CI's parallel workers) it was read once before that and reopened the previous indicator.
+    page.wait_for_function("() => location.search.includes('indicateur=Jeunes')")
     for stale in ("territoire=", "periode=", "repartition=", "regroupement="):
         assert stale not in page.url, page.url
     assert_no_error(page, "lien_changement_indicateur")
